@@ -1,0 +1,103 @@
+package io.gcgan.backend;
+
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.Device;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The primitives every backend implements (DESIGN.md, "The Backend primitives"). Everything else, from
+ * variance to gradient penalties, is composed above this interface so that backends cannot drift apart.
+ *
+ * <p>Conventions: storages are dense and row-major; shapes and strides are counted in elements; a stride of 0
+ * broadcasts. Operands of one call share a dtype unless a method says otherwise. Calls may be asynchronous
+ * (a GPU backend queues them on its stream); {@link #copyToHost} waits for the data it reads.
+ */
+public interface Backend {
+
+    Device device();
+
+    /** A one-line description for logs, e.g. "cpu (OpenBLAS 0.3.31, 2 threads)". */
+    String description();
+
+    // ---- memory ------------------------------------------------------------------------------------------
+
+    /** Uninitialized storage of {@code numel} elements, freed with {@code lifetime}. */
+    Storage allocate(DType dtype, long numel, Lifetime lifetime);
+
+    /** Sets every element of {@code dst} to {@code value} (rounded to dst's dtype). */
+    void fill(Storage dst, double value);
+
+    /** Copies {@code dst.numel()} elements, laid out in dst's dtype, from host memory. */
+    void copyFromHost(MemorySegment src, Storage dst);
+
+    /** Copies all of {@code src} into host memory laid out in src's dtype; returns when the data is there. */
+    void copyToHost(Storage src, MemorySegment dst);
+
+    /**
+     * For every index tuple {@code i} of {@code shape}:
+     * {@code dst[dstOffset + sum(i * dstStrides)] = src[srcOffset + sum(i * srcStrides)]}, converting between
+     * dtypes when they differ. Covers contiguous copy, permute, slice, concat, expand (stride 0) and cast.
+     * Destination positions must not repeat (no stride 0 in dstStrides for a dimension larger than 1).
+     */
+    void copyStrided(Storage src, long srcOffset, long[] srcStrides,
+                     Storage dst, long dstOffset, long[] dstStrides, long[] shape);
+
+    // ---- elementwise -------------------------------------------------------------------------------------
+
+    /** {@code out[i] = op(x[i]; p0, p1)} over all elements; {@code out} may be {@code x}. */
+    void unary(UnaryOp op, double p0, double p1, Storage x, Storage out);
+
+    /**
+     * {@code out[i] = a[i] op b[i]} for every index tuple {@code i} of {@code outShape}; {@code out} is dense
+     * with shape {@code outShape}; {@code aStrides} and {@code bStrides} have outShape's rank, 0 where
+     * broadcast.
+     */
+    void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides, Storage out, long[] outShape);
+
+    /** {@code out[i] = cond[i] != 0 ? a[i] : b[i]}, broadcasting as {@link #binary}; cond shares the dtype. */
+    void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
+               Storage out, long[] outShape);
+
+    // ---- reductions --------------------------------------------------------------------------------------
+
+    /**
+     * Reduces dense {@code x} of {@code shape} over {@code axes} (sorted, distinct). {@code out} is dense with
+     * the kept-dimension shape ({@code shape} with every reduced axis set to 1). Sums accumulate in float64.
+     */
+    void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out);
+
+    // ---- linear algebra ----------------------------------------------------------------------------------
+
+    /**
+     * Batched GEMM: for {@code i < batch}, {@code out_i [m, n] = op(a_i) @ op(b_i)}, where {@code a_i} starts
+     * at {@code i * aBatchStride} and is stored [m, k] (or [k, m] when {@code transA}), {@code b_i} at
+     * {@code i * bBatchStride} stored [k, n] (or [n, k] when {@code transB}); a batch stride of 0 reuses one
+     * matrix for every batch entry. {@code out} is dense [batch, m, n].
+     */
+    void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
+                Storage out, int batch, int m, int n, int k);
+
+    // ---- convolution (see ConvGeometry for layouts) ------------------------------------------------------
+
+    /** y = conv2d(x, w). */
+    void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g);
+
+    /** dx = conv2d_backward_data(dy, w); also the forward pass of a transposed conv. Overwrites dx. */
+    void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g);
+
+    /** dw = conv2d_backward_weight(x, dy), summed over the batch. Overwrites dw. */
+    void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g);
+
+    // ---- random (Philox 4x32-10, see io.gcgan.random.Philox for the exact streams) -----------------------
+
+    /** out[i] = uniform in (0, 1) from Philox block {@code offset + i} under key {@code seed}. */
+    void randomUniform(Storage out, long seed, long offset);
+
+    /** out[i] = standard normal from Philox block {@code offset + i} under key {@code seed}. */
+    void randomNormal(Storage out, long seed, long offset);
+
+    // ---- ordering ----------------------------------------------------------------------------------------
+
+    /** Waits until every queued operation has finished. A no-op for synchronous backends. */
+    void synchronize();
+}

@@ -1,0 +1,28 @@
+package io.gcgan.backend;
+
+import io.gcgan.tensor.DType;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A dense buffer of {@code numel} elements of one dtype, owned by one backend.
+ *
+ * <p>For the CPU backend {@code segment} is host memory of {@code numel * dtype.byteSize()} bytes, 64-byte
+ * aligned. For a GPU backend it is a device address (a zero-length segment that must not be dereferenced on
+ * the host). Lifetime is decided by the {@link Lifetime} it was allocated in.
+ */
+public record Storage(Backend backend, DType dtype, long numel, MemorySegment segment) {
+
+    public Storage {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(segment, "segment");
+        if (numel < 0) {
+            throw new IllegalArgumentException("storage numel must be >= 0, got " + numel);
+        }
+    }
+
+    public long byteSize() {
+        return numel * dtype.byteSize();
+    }
+}

@@ -1,0 +1,390 @@
+package io.gcgan.backend.cpu;
+
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import io.gcgan.backend.Backend;
+import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.ConvGeometry;
+import io.gcgan.backend.Lifetime;
+import io.gcgan.backend.ReduceOp;
+import io.gcgan.backend.Storage;
+import io.gcgan.backend.UnaryOp;
+import io.gcgan.random.Philox;
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.Device;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The reference backend: Java loops for elementwise ops and reductions, OpenBLAS (over FFM) for GEMM, and
+ * im2col + GEMM for convolutions. Every call is synchronous. Arithmetic on float32 data is done in double
+ * and rounded once, which for +, -, *, / and sqrt gives exactly the float32 result.
+ */
+public final class CpuBackend implements Backend {
+
+    /** Host storage alignment; 64 bytes doubles OpenBLAS sgemm throughput over 4-byte alignment (DESIGN.md). */
+    public static final long ALIGNMENT = 64;
+
+    private static final CpuBackend INSTANCE = new CpuBackend();
+
+    private final Blas blas = new Blas();
+    private final CpuConvolution convolution = new CpuConvolution(blas);
+
+    private CpuBackend() {
+    }
+
+    public static CpuBackend instance() {
+        return INSTANCE;
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public String description() {
+        return "cpu (" + Parallel.threads() + " cores; " + blas.description() + ")";
+    }
+
+    // ---- memory ------------------------------------------------------------------------------------------
+
+    @Override
+    public Storage allocate(DType dtype, long numel, Lifetime lifetime) {
+        if (numel < 0) {
+            throw new IllegalArgumentException("allocate: numel must be >= 0, got " + numel);
+        }
+        MemorySegment segment = lifetime.arena().allocate(numel * dtype.byteSize(), ALIGNMENT);
+        return new Storage(this, dtype, numel, segment);
+    }
+
+    @Override
+    public void fill(Storage dst, double value) {
+        checkOwned("fill", dst);
+        MemorySegment s = dst.segment();
+        long n = dst.numel();
+        if (dst.dtype() == DType.FLOAT32) {
+            float v = (float) value;
+            Parallel.forRange(n, 1, (from, to) -> {
+                for (long i = from; i < to; i++) {
+                    s.setAtIndex(JAVA_FLOAT, i, v);
+                }
+            });
+        } else {
+            Parallel.forRange(n, 1, (from, to) -> {
+                for (long i = from; i < to; i++) {
+                    s.setAtIndex(JAVA_DOUBLE, i, value);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void copyFromHost(MemorySegment src, Storage dst) {
+        checkOwned("copyFromHost", dst);
+        MemorySegment.copy(src, 0, dst.segment(), 0, dst.byteSize());
+    }
+
+    @Override
+    public void copyToHost(Storage src, MemorySegment dst) {
+        checkOwned("copyToHost", src);
+        MemorySegment.copy(src.segment(), 0, dst, 0, src.byteSize());
+    }
+
+    @Override
+    public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
+                            Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
+        checkOwned("copyStrided", src, dst);
+        MemorySegment s = src.segment();
+        MemorySegment d = dst.segment();
+        boolean sf = src.dtype() == DType.FLOAT32;
+        boolean df = dst.dtype() == DType.FLOAT32;
+        new StridedIndex(shape, srcStrides, dstStrides).forEachRow(new long[] {srcOffset, dstOffset},
+                (off, n, step) -> {
+                    long si = off[0];
+                    long di = off[1];
+                    long ss = step[0];
+                    long ds = step[1];
+                    if (sf && df) {
+                        for (long i = 0; i < n; i++, si += ss, di += ds) {
+                            d.setAtIndex(JAVA_FLOAT, di, s.getAtIndex(JAVA_FLOAT, si));
+                        }
+                    } else if (!sf && !df) {
+                        for (long i = 0; i < n; i++, si += ss, di += ds) {
+                            d.setAtIndex(JAVA_DOUBLE, di, s.getAtIndex(JAVA_DOUBLE, si));
+                        }
+                    } else {
+                        for (long i = 0; i < n; i++, si += ss, di += ds) {
+                            set(d, df, di, get(s, sf, si));
+                        }
+                    }
+                });
+    }
+
+    // ---- elementwise -------------------------------------------------------------------------------------
+
+    @Override
+    public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
+        checkOwned("unary " + op, x, out);
+        checkSameDtype("unary " + op, x, out);
+        if (x.numel() != out.numel()) {
+            throw new IllegalArgumentException("unary " + op + ": input has " + x.numel()
+                    + " elements, output " + out.numel());
+        }
+        MemorySegment xs = x.segment();
+        MemorySegment os = out.segment();
+        boolean f32 = x.dtype() == DType.FLOAT32;
+        Parallel.forRange(x.numel(), 1, (from, to) -> {
+            for (long i = from; i < to; i++) {
+                set(os, f32, i, ElementMath.unary(op, get(xs, f32, i), p0, p1));
+            }
+        });
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides,
+                       Storage out, long[] outShape) {
+        checkOwned("binary " + op, a, b, out);
+        checkSameDtype("binary " + op, a, b, out);
+        MemorySegment as = a.segment();
+        MemorySegment bs = b.segment();
+        MemorySegment os = out.segment();
+        boolean f32 = a.dtype() == DType.FLOAT32;
+        new StridedIndex(outShape, aStrides, bStrides, denseStrides(outShape)).forEachRow(new long[3],
+                (off, n, step) -> {
+                    long ai = off[0];
+                    long bi = off[1];
+                    long oi = off[2];
+                    for (long i = 0; i < n; i++, ai += step[0], bi += step[1], oi += step[2]) {
+                        set(os, f32, oi, ElementMath.binary(op, get(as, f32, ai), get(bs, f32, bi)));
+                    }
+                });
+    }
+
+    @Override
+    public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
+                      Storage out, long[] outShape) {
+        checkOwned("where", cond, a, b, out);
+        checkSameDtype("where", cond, a, b, out);
+        MemorySegment cs = cond.segment();
+        MemorySegment as = a.segment();
+        MemorySegment bs = b.segment();
+        MemorySegment os = out.segment();
+        boolean f32 = a.dtype() == DType.FLOAT32;
+        new StridedIndex(outShape, condStrides, aStrides, bStrides, denseStrides(outShape)).forEachRow(new long[4],
+                (off, n, step) -> {
+                    long ci = off[0];
+                    long ai = off[1];
+                    long bi = off[2];
+                    long oi = off[3];
+                    for (long i = 0; i < n; i++, ci += step[0], ai += step[1], bi += step[2], oi += step[3]) {
+                        double v = get(cs, f32, ci) != 0 ? get(as, f32, ai) : get(bs, f32, bi);
+                        set(os, f32, oi, v);
+                    }
+                });
+    }
+
+    // ---- reductions --------------------------------------------------------------------------------------
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
+        checkOwned("reduce " + op, x, out);
+        checkSameDtype("reduce " + op, x, out);
+        int rank = shape.length;
+        boolean[] reduced = new boolean[rank];
+        for (int a : axes) {
+            if (a < 0 || a >= rank || reduced[a]) {
+                throw new IllegalArgumentException("reduce " + op + ": bad axes " + Arrays.toString(axes)
+                        + " for shape " + Arrays.toString(shape));
+            }
+            reduced[a] = true;
+        }
+        long[] xStrides = denseStrides(shape);
+        // Kept dims index the output; reduced dims are walked for each output element.
+        int kept = rank - axes.length;
+        long[] keptShape = new long[kept];
+        long[] keptStrides = new long[kept];
+        long[] redShape = new long[axes.length];
+        long[] redStrides = new long[axes.length];
+        long count = 1;
+        for (int d = 0, ki = 0, ri = 0; d < rank; d++) {
+            if (reduced[d]) {
+                redShape[ri] = shape[d];
+                redStrides[ri++] = xStrides[d];
+                count *= shape[d];
+            } else {
+                keptShape[ki] = shape[d];
+                keptStrides[ki++] = xStrides[d];
+            }
+        }
+        long outCount = out.numel();
+        MemorySegment xs = x.segment();
+        MemorySegment os = out.segment();
+        boolean f32 = x.dtype() == DType.FLOAT32;
+        StridedIndex inner = new StridedIndex(redShape, redStrides);
+        double divisor = op == ReduceOp.MEAN ? count : 1;
+        long finalCount = count;
+        Parallel.forRange(outCount, count, (from, to) -> {
+            long[] base = new long[1];
+            double[] acc = new double[1];
+            for (long o = from; o < to; o++) {
+                // Output element o (row-major over keptShape) -> input offset of its first element.
+                long rem = o;
+                long off = 0;
+                for (int d = kept - 1; d >= 0; d--) {
+                    off += (rem % keptShape[d]) * keptStrides[d];
+                    rem /= keptShape[d];
+                }
+                base[0] = off;
+                acc[0] = op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : 0.0;
+                if (finalCount == 0) {
+                    acc[0] = op == ReduceOp.MAX ? Double.NaN : (op == ReduceOp.MEAN ? Double.NaN : 0.0);
+                } else {
+                    inner.forEachRowSequential(base, (offs, n, step) -> {
+                        long xi = offs[0];
+                        double s = acc[0];
+                        if (op == ReduceOp.MAX) {
+                            for (long i = 0; i < n; i++, xi += step[0]) {
+                                double v = get(xs, f32, xi);
+                                s = (v > s || Double.isNaN(v)) ? v : s;
+                                if (Double.isNaN(s)) {
+                                    break;
+                                }
+                            }
+                        } else {
+                            for (long i = 0; i < n; i++, xi += step[0]) {
+                                s += get(xs, f32, xi);
+                            }
+                        }
+                        acc[0] = s;
+                    });
+                }
+                set(os, f32, o, acc[0] / divisor);
+            }
+        });
+    }
+
+    // ---- linear algebra ----------------------------------------------------------------------------------
+
+    @Override
+    public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
+                       Storage out, int batch, int m, int n, int k) {
+        checkOwned("matmul", a, b, out);
+        checkSameDtype("matmul", a, b, out);
+        if (batch < 0 || m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
+                    + " k=" + k);
+        }
+        long es = a.dtype().byteSize();
+        for (int i = 0; i < batch; i++) {
+            blas.gemm(a.dtype(), transA, transB, m, n, k, 1.0,
+                    a.segment().asSlice(i * aBatchStride * es), transA ? m : k,
+                    b.segment().asSlice(i * bBatchStride * es), transB ? k : n,
+                    0.0, out.segment().asSlice((long) i * m * n * es), n);
+        }
+    }
+
+    // ---- convolution -------------------------------------------------------------------------------------
+
+    @Override
+    public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g) {
+        checkOwned("conv2dForward", x, w, y);
+        checkSameDtype("conv2dForward", x, w, y);
+        checkConvSizes("conv2dForward", g, x, w, y);
+        convolution.forward(x, w, y, g);
+    }
+
+    @Override
+    public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
+        checkOwned("conv2dBackwardData", dy, w, dx);
+        checkSameDtype("conv2dBackwardData", dy, w, dx);
+        checkConvSizes("conv2dBackwardData", g, dx, w, dy);
+        convolution.backwardData(dy, w, dx, g);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
+        checkOwned("conv2dBackwardWeight", x, dy, dw);
+        checkSameDtype("conv2dBackwardWeight", x, dy, dw);
+        checkConvSizes("conv2dBackwardWeight", g, x, dw, dy);
+        convolution.backwardWeight(x, dy, dw, g);
+    }
+
+    // ---- random ------------------------------------------------------------------------------------------
+
+    @Override
+    public void randomUniform(Storage out, long seed, long offset) {
+        checkOwned("randomUniform", out);
+        Philox.fillUniform(out.segment(), out.dtype(), out.numel(), seed, offset);
+    }
+
+    @Override
+    public void randomNormal(Storage out, long seed, long offset) {
+        checkOwned("randomNormal", out);
+        Philox.fillNormal(out.segment(), out.dtype(), out.numel(), seed, offset);
+    }
+
+    @Override
+    public void synchronize() {
+        // Every CPU call completes before it returns.
+    }
+
+    @Override
+    public String toString() {
+        return "CpuBackend";
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    static double get(MemorySegment s, boolean f32, long i) {
+        return f32 ? s.getAtIndex(JAVA_FLOAT, i) : s.getAtIndex(JAVA_DOUBLE, i);
+    }
+
+    static void set(MemorySegment s, boolean f32, long i, double v) {
+        if (f32) {
+            s.setAtIndex(JAVA_FLOAT, i, (float) v);
+        } else {
+            s.setAtIndex(JAVA_DOUBLE, i, v);
+        }
+    }
+
+    static long[] denseStrides(long[] shape) {
+        long[] strides = new long[shape.length];
+        long s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = s;
+            s *= shape[d];
+        }
+        return strides;
+    }
+
+    private void checkOwned(String op, Storage... storages) {
+        for (Storage s : storages) {
+            if (s.backend() != this) {
+                throw new IllegalArgumentException(op + ": storage belongs to " + s.backend().device()
+                        + ", not to the CPU backend");
+            }
+        }
+    }
+
+    private static void checkSameDtype(String op, Storage... storages) {
+        DType first = storages[0].dtype();
+        for (Storage s : storages) {
+            if (s.dtype() != first) {
+                throw new IllegalArgumentException(op + ": mixed dtypes " + first.displayName() + " and "
+                        + s.dtype().displayName());
+            }
+        }
+    }
+
+    private static void checkConvSizes(String op, ConvGeometry g, Storage x, Storage w, Storage y) {
+        long xn = (long) g.n() * g.c() * g.h() * g.w();
+        long wn = (long) g.k() * g.c() * g.r() * g.s();
+        long yn = (long) g.n() * g.k() * g.p() * g.q();
+        if (x.numel() < xn || w.numel() < wn || y.numel() < yn) {
+            throw new IllegalArgumentException(op + ": storages too small for " + g + " (x " + x.numel() + " < "
+                    + xn + "?, w " + w.numel() + " < " + wn + "?, y " + y.numel() + " < " + yn + "?)");
+        }
+    }
+}

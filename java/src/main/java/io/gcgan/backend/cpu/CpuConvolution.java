@@ -1,0 +1,197 @@
+package io.gcgan.backend.cpu;
+
+import io.gcgan.backend.ConvGeometry;
+import io.gcgan.backend.Storage;
+import io.gcgan.tensor.DType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Conv2d forward, backward-data and backward-weight as im2col + one large GEMM per batch chunk.
+ *
+ * <pre>
+ *   N = batch, C = in channels, H x W = input, K = filters, R x S = kernel, P x Q = output
+ *   x [N, C, H, W]    w [K, C, R, S]    y [N, K, P, Q]          CRS = C*R*S, PQ = P*Q
+ *   col   [CRS, nb*PQ]  column j*PQ + p*Q + q of row (c*R + r)*S + s holds x[n0+j, c, p*sh - ph + r, q*sw - pw + s]
+ *   forward:          tmp [K, nb*PQ] = w [K, CRS] @ col,  then y[n0+j, k] = tmp[k, j*PQ ..]
+ *   backward-data:    dcol = w^T [CRS, K] @ dyT [K, nb*PQ], then col2im adds dcol into dx
+ *   backward-weight:  dw [K, CRS] += dyT [K, nb*PQ] @ col^T
+ * </pre>
+ *
+ * One GEMM over a chunk of nb samples keeps the matrices large enough for OpenBLAS's threads; im2col,
+ * col2im and the transposes run in parallel over (sample, channel) pairs. A chunk's column buffer is bounded
+ * by {@link #CHUNK_ELEMENTS} and reused across calls ({@link Workspace}).
+ */
+final class CpuConvolution {
+
+    /** At most this many elements in one chunk's column (or transposed output) buffer: 64 MiB in float32. */
+    static final long CHUNK_ELEMENTS = 1L << 24;
+
+    private final Blas blas;
+
+    CpuConvolution(Blas blas) {
+        this.blas = blas;
+    }
+
+    void forward(Storage x, Storage w, Storage y, ConvGeometry g) {
+        DType dt = x.dtype();
+        int es = dt.byteSize();
+        int pq = g.p() * g.q();
+        int crs = g.c() * g.r() * g.s();
+        int chunk = chunkSize(g);
+        Workspace ws = Workspace.current();
+        MemorySegment col = ws.buffer(0, (long) crs * chunk * pq * es);
+        MemorySegment tmp = ws.buffer(1, (long) g.k() * chunk * pq * es);
+        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+            int nb = Math.min(chunk, g.n() - n0);
+            int ld = nb * pq;
+            im2col(x, g, n0, nb, col);
+            blas.gemm(dt, false, false, g.k(), ld, crs, 1.0, w.segment(), crs, col, ld, 0.0, tmp, ld);
+            // tmp [K, nb, PQ] -> y [nb, K, PQ]
+            transposeBlocks(tmp, g.k(), nb, pq, y.segment(), (long) n0 * g.k() * pq, dt);
+        }
+    }
+
+    void backwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
+        DType dt = dy.dtype();
+        int es = dt.byteSize();
+        int pq = g.p() * g.q();
+        int crs = g.c() * g.r() * g.s();
+        int chunk = chunkSize(g);
+        Workspace ws = Workspace.current();
+        MemorySegment dcol = ws.buffer(0, (long) crs * chunk * pq * es);
+        MemorySegment dyT = ws.buffer(1, (long) g.k() * chunk * pq * es);
+        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+            int nb = Math.min(chunk, g.n() - n0);
+            int ld = nb * pq;
+            // dy [nb, K, PQ] -> dyT [K, nb, PQ]
+            transposeBlocks(dy.segment().asSlice((long) n0 * g.k() * pq * es), nb, g.k(), pq, dyT, 0, dt);
+            blas.gemm(dt, true, false, crs, ld, g.k(), 1.0, w.segment(), crs, dyT, ld, 0.0, dcol, ld);
+            col2im(dcol, g, n0, nb, dx);
+        }
+    }
+
+    void backwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
+        DType dt = x.dtype();
+        int es = dt.byteSize();
+        int pq = g.p() * g.q();
+        int crs = g.c() * g.r() * g.s();
+        int chunk = chunkSize(g);
+        Workspace ws = Workspace.current();
+        MemorySegment col = ws.buffer(0, (long) crs * chunk * pq * es);
+        MemorySegment dyT = ws.buffer(1, (long) g.k() * chunk * pq * es);
+        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+            int nb = Math.min(chunk, g.n() - n0);
+            int ld = nb * pq;
+            im2col(x, g, n0, nb, col);
+            transposeBlocks(dy.segment().asSlice((long) n0 * g.k() * pq * es), nb, g.k(), pq, dyT, 0, dt);
+            blas.gemm(dt, false, true, g.k(), crs, ld, 1.0, dyT, ld, col, ld, n0 == 0 ? 0.0 : 1.0,
+                    dw.segment(), crs);
+        }
+    }
+
+    private static int chunkSize(ConvGeometry g) {
+        long perSample = (long) Math.max(g.c() * g.r() * g.s(), g.k()) * g.p() * g.q();
+        return (int) Math.max(1, Math.min(g.n(), CHUNK_ELEMENTS / Math.max(1, perSample)));
+    }
+
+    /** Fills col [CRS, nb*PQ] from samples n0 .. n0+nb-1 of x; zero where the window falls in the padding. */
+    private static void im2col(Storage x, ConvGeometry g, int n0, int nb, MemorySegment col) {
+        boolean f32 = x.dtype() == DType.FLOAT32;
+        MemorySegment xs = x.segment();
+        int c = g.c();
+        int h = g.h();
+        int wd = g.w();
+        int p = g.p();
+        int q = g.q();
+        int ld = nb * p * q;
+        Parallel.forRange((long) nb * c, (long) g.r() * g.s() * p * q, (from, to) -> {
+            for (long t = from; t < to; t++) {
+                int j = (int) (t / c);
+                int ch = (int) (t % c);
+                long xBase = ((long) (n0 + j) * c + ch) * h * wd;
+                for (int r = 0; r < g.r(); r++) {
+                    for (int s = 0; s < g.s(); s++) {
+                        long row = ((long) ch * g.r() + r) * g.s() + s;
+                        long dst = row * ld + (long) j * p * q;
+                        for (int oh = 0; oh < p; oh++) {
+                            int ih = oh * g.strideH() - g.padH() + r;
+                            long d = dst + (long) oh * q;
+                            if (ih < 0 || ih >= h) {
+                                for (int ow = 0; ow < q; ow++) {
+                                    CpuBackend.set(col, f32, d + ow, 0.0);
+                                }
+                                continue;
+                            }
+                            long xRow = xBase + (long) ih * wd;
+                            for (int ow = 0; ow < q; ow++) {
+                                int iw = ow * g.strideW() - g.padW() + s;
+                                double v = (iw < 0 || iw >= wd) ? 0.0 : CpuBackend.get(xs, f32, xRow + iw);
+                                CpuBackend.set(col, f32, d + ow, v);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Overwrites samples n0 .. n0+nb-1 of dx with the sum of dcol's entries that read each position. */
+    private static void col2im(MemorySegment dcol, ConvGeometry g, int n0, int nb, Storage dx) {
+        boolean f32 = dx.dtype() == DType.FLOAT32;
+        MemorySegment xs = dx.segment();
+        int c = g.c();
+        int h = g.h();
+        int wd = g.w();
+        int p = g.p();
+        int q = g.q();
+        int ld = nb * p * q;
+        Parallel.forRange((long) nb * c, (long) g.r() * g.s() * p * q, (from, to) -> {
+            for (long t = from; t < to; t++) {
+                int j = (int) (t / c);
+                int ch = (int) (t % c);
+                long xBase = ((long) (n0 + j) * c + ch) * h * wd;
+                for (long i = 0; i < (long) h * wd; i++) {
+                    CpuBackend.set(xs, f32, xBase + i, 0.0);
+                }
+                for (int r = 0; r < g.r(); r++) {
+                    for (int s = 0; s < g.s(); s++) {
+                        long row = ((long) ch * g.r() + r) * g.s() + s;
+                        long src = row * ld + (long) j * p * q;
+                        for (int oh = 0; oh < p; oh++) {
+                            int ih = oh * g.strideH() - g.padH() + r;
+                            if (ih < 0 || ih >= h) {
+                                continue;
+                            }
+                            long xRow = xBase + (long) ih * wd;
+                            long sRow = src + (long) oh * q;
+                            for (int ow = 0; ow < q; ow++) {
+                                int iw = ow * g.strideW() - g.padW() + s;
+                                if (iw >= 0 && iw < wd) {
+                                    double v = CpuBackend.get(xs, f32, xRow + iw) + CpuBackend.get(dcol, f32, sRow + ow);
+                                    CpuBackend.set(xs, f32, xRow + iw, v);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Swaps the two outer dimensions of a [a, b, len] block: dst[j, i, :] = src[i, j, :], dst starting at
+     * element {@code dstOffset}. Rows of {@code len} elements are copied whole.
+     */
+    private static void transposeBlocks(MemorySegment src, int a, int b, int len, MemorySegment dst, long dstOffset,
+                                        DType dt) {
+        long es = dt.byteSize();
+        long rowBytes = len * es;
+        Parallel.forRange((long) a * b, len, (from, to) -> {
+            for (long t = from; t < to; t++) {
+                long i = t / b;
+                long j = t % b;
+                MemorySegment.copy(src, t * rowBytes, dst, (dstOffset + (j * a + i) * len) * es, rowBytes);
+            }
+        });
+    }
+}

@@ -1,0 +1,130 @@
+package io.gcgan.tensor;
+
+import io.gcgan.backend.Lifetime;
+import java.lang.foreign.Arena;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A deterministic lifetime for tensors, used with try-with-resources: every tensor created on this thread
+ * while the scope is the innermost open one is freed when it closes.
+ *
+ * <pre>{@code
+ * try (TensorScope step = TensorScope.open()) {
+ *     Tensor loss = model.forward(x).mean();   // intermediates live in `step`
+ *     total = step.keep(loss);                 // copied into the enclosing scope, survives the close
+ * }
+ * }</pre>
+ *
+ * Parameters and optimizer state belong in a long-lived scope; tensors created outside any scope are left to
+ * the garbage collector. Scopes nest and must be closed in reverse order of opening, on the thread that
+ * opened them. Using a tensor after its scope closed fails with an {@link IllegalStateException}.
+ */
+public final class TensorScope implements Lifetime, AutoCloseable {
+
+    private static final ThreadLocal<Deque<TensorScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final Thread owner = Thread.currentThread();
+    private final List<Runnable> releases = new ArrayList<>();
+    private Arena arena; // created on the first host allocation
+    private boolean closed;
+
+    private TensorScope() {
+    }
+
+    /** Opens a scope that becomes the current one on this thread. */
+    public static TensorScope open() {
+        TensorScope scope = new TensorScope();
+        OPEN.get().push(scope);
+        return scope;
+    }
+
+    /** The lifetime new tensors get on this thread: the innermost open scope, or the garbage collector. */
+    public static Lifetime current() {
+        TensorScope top = OPEN.get().peek();
+        return top == null ? Lifetime.AUTOMATIC : top;
+    }
+
+    /** Copies {@code t} into the lifetime enclosing this scope, so it survives this scope's close. */
+    public Tensor keep(Tensor t) {
+        Deque<TensorScope> stack = OPEN.get();
+        if (stack.peek() != this) {
+            throw new IllegalStateException("keep() must be called on the innermost open scope");
+        }
+        stack.pop();
+        try {
+            return t.copy();
+        } finally {
+            stack.push(this);
+        }
+    }
+
+    @Override
+    public Arena arena() {
+        checkOpen();
+        if (arena == null) {
+            arena = Arena.ofShared();
+        }
+        return arena;
+    }
+
+    @Override
+    public void onClose(Runnable release) {
+        checkOpen();
+        releases.add(release);
+    }
+
+    @Override
+    public boolean scoped() {
+        return true;
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a tensor scope must be closed by the thread that opened it ("
+                    + owner.getName() + "), not " + Thread.currentThread().getName());
+        }
+        Deque<TensorScope> stack = OPEN.get();
+        if (stack.peek() != this) {
+            throw new IllegalStateException("tensor scopes must be closed innermost first");
+        }
+        stack.pop();
+        closed = true;
+        RuntimeException failure = null;
+        for (int i = releases.size() - 1; i >= 0; i--) {
+            try {
+                releases.get(i).run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        releases.clear();
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("tensor scope is closed");
+        }
+    }
+}
