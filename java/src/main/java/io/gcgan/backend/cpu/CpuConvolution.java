@@ -5,6 +5,9 @@ import io.gcgan.backend.Storage;
 import io.gcgan.tensor.DType;
 import java.lang.foreign.MemorySegment;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 /**
  * Conv2d forward, backward-data and backward-weight as im2col + one large GEMM per batch chunk.
  *
@@ -103,6 +106,7 @@ final class CpuConvolution {
         int wd = g.w();
         int p = g.p();
         int q = g.q();
+        int sw = g.strideW();
         int ld = nb * p * q;
         Parallel.forRange((long) nb * c, (long) g.r() * g.s() * p * q, (from, to) -> {
             for (long t = from; t < to; t++) {
@@ -113,26 +117,53 @@ final class CpuConvolution {
                     for (int s = 0; s < g.s(); s++) {
                         long row = ((long) ch * g.r() + r) * g.s() + s;
                         long dst = row * ld + (long) j * p * q;
+                        int iw0 = s - g.padW();
+                        int lo = firstInside(iw0, sw, q);
+                        int hi = endInside(iw0, sw, wd, q, lo);
                         for (int oh = 0; oh < p; oh++) {
                             int ih = oh * g.strideH() - g.padH() + r;
                             long d = dst + (long) oh * q;
                             if (ih < 0 || ih >= h) {
-                                for (int ow = 0; ow < q; ow++) {
-                                    CpuBackend.set(col, f32, d + ow, 0.0);
-                                }
+                                zero(col, f32, d, q);
                                 continue;
                             }
-                            long xRow = xBase + (long) ih * wd;
-                            for (int ow = 0; ow < q; ow++) {
-                                int iw = ow * g.strideW() - g.padW() + s;
-                                double v = (iw < 0 || iw >= wd) ? 0.0 : CpuBackend.get(xs, f32, xRow + iw);
-                                CpuBackend.set(col, f32, d + ow, v);
+                            zero(col, f32, d, lo);
+                            zero(col, f32, d + hi, q - hi);
+                            long xi = xBase + (long) ih * wd + iw0 + (long) lo * sw;
+                            if (f32) {
+                                for (int ow = lo; ow < hi; ow++, xi += sw) {
+                                    col.setAtIndex(JAVA_FLOAT, d + ow, xs.getAtIndex(JAVA_FLOAT, xi));
+                                }
+                            } else {
+                                for (int ow = lo; ow < hi; ow++, xi += sw) {
+                                    col.setAtIndex(JAVA_DOUBLE, d + ow, xs.getAtIndex(JAVA_DOUBLE, xi));
+                                }
                             }
                         }
                     }
                 }
             }
         });
+    }
+
+    /*
+     * Output column ow of kernel column s reads input column iw = ow * sw + iw0 (iw0 = s - padW). The columns
+     * [firstInside, endInside) read inside the row, the others read padding: this keeps bounds checks out of
+     * the copy loops.
+     */
+    private static int firstInside(int iw0, int sw, int q) {
+        return Math.min(q, iw0 >= 0 ? 0 : (-iw0 + sw - 1) / sw);
+    }
+
+    private static int endInside(int iw0, int sw, int wd, int q, int first) {
+        return Math.max(first, Math.min(q, wd - iw0 <= 0 ? 0 : (wd - iw0 + sw - 1) / sw));
+    }
+
+    private static void zero(MemorySegment s, boolean f32, long at, long count) {
+        if (count > 0) {
+            long es = f32 ? 4 : 8;
+            s.asSlice(at * es, count * es).fill((byte) 0);
+        }
     }
 
     /** Overwrites samples n0 .. n0+nb-1 of dx with the sum of dcol's entries that read each position. */
@@ -144,31 +175,37 @@ final class CpuConvolution {
         int wd = g.w();
         int p = g.p();
         int q = g.q();
+        int sw = g.strideW();
         int ld = nb * p * q;
         Parallel.forRange((long) nb * c, (long) g.r() * g.s() * p * q, (from, to) -> {
             for (long t = from; t < to; t++) {
                 int j = (int) (t / c);
                 int ch = (int) (t % c);
                 long xBase = ((long) (n0 + j) * c + ch) * h * wd;
-                for (long i = 0; i < (long) h * wd; i++) {
-                    CpuBackend.set(xs, f32, xBase + i, 0.0);
-                }
+                zero(xs, f32, xBase, (long) h * wd);
                 for (int r = 0; r < g.r(); r++) {
                     for (int s = 0; s < g.s(); s++) {
                         long row = ((long) ch * g.r() + r) * g.s() + s;
                         long src = row * ld + (long) j * p * q;
+                        int iw0 = s - g.padW();
+                        int lo = firstInside(iw0, sw, q);
+                        int hi = endInside(iw0, sw, wd, q, lo);
                         for (int oh = 0; oh < p; oh++) {
                             int ih = oh * g.strideH() - g.padH() + r;
                             if (ih < 0 || ih >= h) {
                                 continue;
                             }
-                            long xRow = xBase + (long) ih * wd;
-                            long sRow = src + (long) oh * q;
-                            for (int ow = 0; ow < q; ow++) {
-                                int iw = ow * g.strideW() - g.padW() + s;
-                                if (iw >= 0 && iw < wd) {
-                                    double v = CpuBackend.get(xs, f32, xRow + iw) + CpuBackend.get(dcol, f32, sRow + ow);
-                                    CpuBackend.set(xs, f32, xRow + iw, v);
+                            long xi = xBase + (long) ih * wd + iw0 + (long) lo * sw;
+                            long si = src + (long) oh * q + lo;
+                            if (f32) {
+                                for (int ow = lo; ow < hi; ow++, xi += sw, si++) {
+                                    xs.setAtIndex(JAVA_FLOAT, xi,
+                                            xs.getAtIndex(JAVA_FLOAT, xi) + dcol.getAtIndex(JAVA_FLOAT, si));
+                                }
+                            } else {
+                                for (int ow = lo; ow < hi; ow++, xi += sw, si++) {
+                                    xs.setAtIndex(JAVA_DOUBLE, xi,
+                                            xs.getAtIndex(JAVA_DOUBLE, xi) + dcol.getAtIndex(JAVA_DOUBLE, si));
                                 }
                             }
                         }

@@ -64,4 +64,28 @@ final class ElementMath {
         }
         return Math.pow(x, p);
     }
+
+    /** Applies {@code op} to {@code x[0 .. n)} in place; one tight loop per op so the JIT can vectorize. */
+    static void unaryBlock(UnaryOp op, double[] x, int n, double p0, double p1) {
+        switch (op) {
+            case NEG -> { for (int i = 0; i < n; i++) { x[i] = -x[i]; } }
+            case ABS -> { for (int i = 0; i < n; i++) { x[i] = Math.abs(x[i]); } }
+            case RELU -> { for (int i = 0; i < n; i++) { x[i] = x[i] < 0 ? 0.0 : x[i]; } }
+            case LEAKY_RELU -> { for (int i = 0; i < n; i++) { x[i] = x[i] < 0 ? x[i] * p0 : x[i]; } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { x[i] = Math.min(Math.max(x[i], p0), p1); } }
+            case SQRT -> { for (int i = 0; i < n; i++) { x[i] = Math.sqrt(x[i]); } }
+            default -> { for (int i = 0; i < n; i++) { x[i] = unary(op, x[i], p0, p1); } }
+        }
+    }
+
+    /** {@code a[i] = a[i] op b[i]} for i < n. */
+    static void binaryBlock(BinaryOp op, double[] a, double[] b, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { a[i] += b[i]; } }
+            case SUB -> { for (int i = 0; i < n; i++) { a[i] -= b[i]; } }
+            case MUL -> { for (int i = 0; i < n; i++) { a[i] *= b[i]; } }
+            case DIV -> { for (int i = 0; i < n; i++) { a[i] /= b[i]; } }
+            default -> { for (int i = 0; i < n; i++) { a[i] = binary(op, a[i], b[i]); } }
+        }
+    }
 }

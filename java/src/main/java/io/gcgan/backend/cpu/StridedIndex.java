@@ -69,17 +69,17 @@ final class StridedIndex {
         this.strides = new long[operands][rank];
         for (int d = 0; d < rank; d++) {
             long[] e = dims.get(d);
-            shape[d] = e[0];
+            this.shape[d] = e[0];
             for (int o = 0; o < operands; o++) {
-                strides[o][d] = e[o + 1];
+                this.strides[o][d] = e[o + 1];
             }
         }
         long r = 1;
         for (int d = 0; d < rank - 1; d++) {
-            r *= shape[d];
+            r *= this.shape[d];
         }
         this.rows = r;
-        this.rowLength = shape[rank - 1];
+        this.rowLength = this.shape[rank - 1];
     }
 
     /** Calls {@code body} once per row, in parallel over rows when the work is large enough. */
