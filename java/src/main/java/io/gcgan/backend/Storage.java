@@ -9,14 +9,16 @@ import java.util.Objects;
  *
  * <p>For the CPU backend {@code segment} is host memory of {@code numel * dtype.byteSize()} bytes, 64-byte
  * aligned. For a GPU backend it is a device address (a zero-length segment that must not be dereferenced on
- * the host). Lifetime is decided by the {@link Lifetime} it was allocated in.
+ * the host). It is freed with the {@link Lifetime} it was allocated in (which is kept so that state derived
+ * from it, such as a parameter's gradient, can be allocated to live as long).
  */
-public record Storage(Backend backend, DType dtype, long numel, MemorySegment segment) {
+public record Storage(Backend backend, DType dtype, long numel, MemorySegment segment, Lifetime lifetime) {
 
     public Storage {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(segment, "segment");
+        Objects.requireNonNull(lifetime, "lifetime");
         if (numel < 0) {
             throw new IllegalArgumentException("storage numel must be >= 0, got " + numel);
         }

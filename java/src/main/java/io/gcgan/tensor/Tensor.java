@@ -2,10 +2,7 @@ package io.gcgan.tensor;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.BinaryOp;
-import io.gcgan.backend.ConvGeometry;
-import io.gcgan.backend.ReduceOp;
 import io.gcgan.backend.Storage;
-import io.gcgan.backend.UnaryOp;
 import io.gcgan.random.Generator;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -20,13 +17,23 @@ import java.util.Objects;
  * operation must share dtype and device; shapes broadcast as in NumPy. Dimensions may be given negative
  * (-1 is the last). A bad shape throws an {@link IllegalArgumentException} that names the operation and the
  * shapes involved.
+ *
+ * <p>Autograd: a leaf marked with {@link #requiresGrad(boolean)} makes every result computed from it (while
+ * {@link GradMode} is enabled) record a {@link GradFn}; the engine in {@code io.gcgan.autograd} walks those
+ * records backwards. Derivative rules live beside their forwards in {@code Pointwise}, {@code ShapeOps},
+ * {@code Reductions} and {@code LinearAlgebra}, written in differentiable tensor operations.
  */
 public final class Tensor {
 
-    private final Storage storage;
-    private final long[] shape;
+    final Storage storage;
+    final long[] shape;
 
-    private Tensor(Storage storage, long[] shape) {
+    // Autograd state. A leaf that requires grad accumulates into `grad`; a recorded result has a gradFn.
+    private boolean requiresGrad;
+    private GradFn gradFn;
+    private Tensor grad;
+
+    Tensor(Storage storage, long[] shape) {
         this.storage = storage;
         this.shape = shape;
     }
@@ -191,17 +198,115 @@ public final class Tensor {
         return storage;
     }
 
+    // ==== autograd state ===================================================================================
+
+    /** Marks a leaf as requiring (or not) a gradient; returns this tensor. */
+    public Tensor requiresGrad(boolean requires) {
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad: only leaf tensors can be marked; this one is the result"
+                    + " of " + gradFn.name() + " (use detach() for a leaf copy of its value)");
+        }
+        this.requiresGrad = requires;
+        return this;
+    }
+
+    /** True for a marked leaf and for every recorded result computed from one. */
+    public boolean requiresGrad() {
+        return requiresGrad || gradFn != null;
+    }
+
+    /** A tensor not produced by a recorded operation. */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** How this tensor was computed, or null for a leaf. */
+    public GradFn gradFn() {
+        return gradFn;
+    }
+
+    /** The gradient accumulated by backward passes into this leaf, or null. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Drops the accumulated gradient (the next backward pass starts from zero). */
+    public void zeroGrad() {
+        if (grad != null) {
+            grad.backend().fill(grad.storage, 0.0);
+        }
+    }
+
+    /** Forgets the accumulated gradient and its memory. */
+    public void clearGrad() {
+        grad = null;
+    }
+
+    /**
+     * Adds {@code g} (same shape) into this leaf's gradient. The gradient lives as long as this tensor's own
+     * storage (a parameter's gradient outlives the step scope it was computed in) and is updated in place.
+     * Called by the autograd engine.
+     */
+    public void accumulateGrad(Tensor g) {
+        if (!Arrays.equals(g.shape, shape) || g.dtype() != dtype() || !g.device().equals(device())) {
+            throw new IllegalArgumentException("accumulateGrad: gradient " + Shapes.toString(g.shape) + " "
+                    + g.dtype().displayName() + " on " + g.device() + " does not match tensor "
+                    + Shapes.toString(shape) + " " + dtype().displayName() + " on " + device());
+        }
+        if (grad == null) {
+            grad = new Tensor(backend().allocate(dtype(), numel(), storage.lifetime()), shape);
+            copyDense(g, grad);
+        } else {
+            long[] strides = Shapes.denseStrides(shape);
+            backend().binary(io.gcgan.backend.BinaryOp.ADD, grad.storage, strides, g.storage, strides,
+                    grad.storage, shape);
+        }
+    }
+
+    /** The same values as a new leaf that shares this tensor's storage and records nothing. */
+    public Tensor detach() {
+        return new Tensor(storage, shape);
+    }
+
+    /**
+     * Records how this freshly computed tensor depends on {@code inputs}, when grad mode is on and any input
+     * requires grad. Returns this tensor.
+     */
+    Tensor record(String name, GradFn.Rule rule, Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return this;
+        }
+        for (Tensor in : inputs) {
+            if (in != null && in.requiresGrad()) {
+                gradFn = new GradFn(name, Arrays.asList(inputs.clone()), rule);
+                return this;
+            }
+        }
+        return this;
+    }
+
+    private void checkWritable(String op) {
+        if (GradMode.isEnabled() && requiresGrad()) {
+            throw new IllegalStateException(op + ": in-place write to a tensor that requires grad (shape "
+                    + Shapes.toString(shape) + "); do it inside GradMode.noGrad()");
+        }
+    }
+
     // ==== conversion =======================================================================================
 
     /** A copy with the same shape, dtype and device, in the current scope. */
     public Tensor copy() {
         Tensor out = empty(dtype(), device(), shape);
         copyDense(this, out);
-        return out;
+        return out.record("copy", g -> new Tensor[] {g}, this);
     }
 
-    /** Overwrites this tensor's elements with {@code src}'s (same shape; dtype converted if different). */
+    /**
+     * Overwrites this tensor's elements with {@code src}'s (same shape; dtype converted if different). An
+     * in-place write is not recorded: it is refused on a tensor that takes part in a recorded graph.
+     */
     public Tensor assign(Tensor src) {
+        checkWritable("assign");
         if (!Arrays.equals(shape, src.shape)) {
             throw new IllegalArgumentException("assign: shapes " + Shapes.toString(shape) + " and "
                     + Shapes.toString(src.shape) + " differ");
@@ -223,7 +328,8 @@ public final class Tensor {
         }
         Tensor out = empty(dtype, device(), shape);
         copyDense(this, out);
-        return out;
+        DType from = dtype();
+        return out.record("toDType", g -> new Tensor[] {g.to(from)}, this);
     }
 
     /** This tensor on {@code device} (itself when already there), copied through host memory. */
@@ -237,7 +343,8 @@ public final class Tensor {
             backend().copyToHost(storage, host);
             out.backend().copyFromHost(host, out.storage);
         }
-        return out;
+        Device from = device();
+        return out.record("toDevice", g -> new Tensor[] {g.to(from)}, this);
     }
 
     public float[] toFloatArray() {
@@ -277,49 +384,19 @@ public final class Tensor {
         return toDoubleArray()[0];
     }
 
-    // ==== shape ============================================================================================
+    // ==== shape (ShapeOps) =================================================================================
 
     /** Same storage, new shape with the same element count; one dimension may be -1 (inferred). */
     public Tensor reshape(long... newShape) {
-        long[] s = newShape.clone();
-        int infer = -1;
-        long known = 1;
-        for (int i = 0; i < s.length; i++) {
-            if (s[i] == -1) {
-                if (infer >= 0) {
-                    throw new IllegalArgumentException("reshape: more than one -1 in " + Shapes.toString(newShape));
-                }
-                infer = i;
-            } else if (s[i] < 0) {
-                throw new IllegalArgumentException("reshape: bad size in " + Shapes.toString(newShape));
-            } else {
-                known *= s[i];
-            }
-        }
-        if (infer >= 0) {
-            if (known == 0 || numel() % known != 0) {
-                throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.toString(shape) + " ("
-                        + numel() + " elements) into " + Shapes.toString(newShape));
-            }
-            s[infer] = numel() / known;
-        }
-        if (Shapes.numel(s) != numel()) {
-            throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.toString(shape) + " ("
-                    + numel() + " elements) into " + Shapes.toString(newShape));
-        }
-        return new Tensor(storage, s);
+        return ShapeOps.reshape(this, newShape);
     }
 
-    /** [d0, d1, ...] -> [d0, d1 * ...]: keeps the first dimension (the batch). */
+    /** [d0, ..., dk, ...] -> [d0, ..., dk * ...]: e.g. flattenFrom(1) keeps the batch dimension. */
     public Tensor flattenFrom(int startDim) {
         int d = Shapes.normalizeDim("flattenFrom", startDim, shape.length);
         long[] s = Arrays.copyOf(shape, d + 1);
-        long tail = 1;
-        for (int i = d; i < shape.length; i++) {
-            tail *= shape[i];
-        }
-        s[d] = tail;
-        return new Tensor(storage, s);
+        s[d] = -1;
+        return d == shape.length - 1 ? reshape(shape) : reshape(s);
     }
 
     /** Inserts a dimension of size 1 at {@code dim} (in [-(rank+1), rank]). */
@@ -329,7 +406,7 @@ public final class Tensor {
         for (int i = 0, j = 0; i < s.length; i++) {
             s[i] = i == d ? 1 : shape[j++];
         }
-        return new Tensor(storage, s);
+        return reshape(s);
     }
 
     /** Removes dimension {@code dim}, which must have size 1. */
@@ -345,32 +422,12 @@ public final class Tensor {
                 s[j++] = shape[i];
             }
         }
-        return new Tensor(storage, s);
+        return reshape(s);
     }
 
     /** Reorders dimensions: result dimension i is this tensor's dimension {@code dims[i]}. */
     public Tensor permute(int... dims) {
-        if (dims.length != shape.length) {
-            throw new IllegalArgumentException("permute: " + dims.length + " dimensions given for shape "
-                    + Shapes.toString(shape));
-        }
-        boolean[] seen = new boolean[dims.length];
-        long[] dense = Shapes.denseStrides(shape);
-        long[] outShape = new long[dims.length];
-        long[] srcStrides = new long[dims.length];
-        for (int i = 0; i < dims.length; i++) {
-            int d = Shapes.normalizeDim("permute", dims[i], shape.length);
-            if (seen[d]) {
-                throw new IllegalArgumentException("permute: dimension " + dims[i] + " repeated in "
-                        + Arrays.toString(dims));
-            }
-            seen[d] = true;
-            outShape[i] = shape[d];
-            srcStrides[i] = dense[d];
-        }
-        Tensor out = empty(dtype(), device(), outShape);
-        backend().copyStrided(storage, 0, srcStrides, out.storage, 0, Shapes.denseStrides(outShape), outShape);
-        return out;
+        return ShapeOps.permute(this, dims);
     }
 
     /** Swaps two dimensions. */
@@ -388,149 +445,88 @@ public final class Tensor {
 
     /** Elements {@code start, start+1, ..., end-1} along {@code dim}. */
     public Tensor slice(int dim, long start, long end) {
-        return slice(dim, start, end, 1);
+        return ShapeOps.slice(this, dim, start, end, 1);
     }
 
     /** Elements {@code start, start+step, ...} below {@code end} along {@code dim}; step >= 1. */
     public Tensor slice(int dim, long start, long end, long step) {
-        int d = Shapes.normalizeDim("slice", dim, shape.length);
-        if (step < 1 || start < 0 || end < start || end > shape[d]) {
-            throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") step " + step
-                    + " is not within dimension " + dim + " of " + Shapes.toString(shape));
-        }
-        long[] outShape = shape.clone();
-        outShape[d] = (end - start + step - 1) / step;
-        long[] srcStrides = Shapes.denseStrides(shape);
-        long offset = start * srcStrides[d];
-        srcStrides[d] *= step;
-        Tensor out = empty(dtype(), device(), outShape);
-        backend().copyStrided(storage, offset, srcStrides, out.storage, 0, Shapes.denseStrides(outShape), outShape);
-        return out;
+        return ShapeOps.slice(this, dim, start, end, step);
     }
 
     /** Joins tensors of equal shape except along {@code dim}. */
     public static Tensor cat(int dim, Tensor... tensors) {
-        if (tensors.length == 0) {
-            throw new IllegalArgumentException("cat: no tensors given");
-        }
-        Tensor first = tensors[0];
-        int d = Shapes.normalizeDim("cat", dim, first.rank());
-        long total = 0;
-        for (Tensor t : tensors) {
-            checkCompatible("cat", first, t);
-            boolean ok = t.rank() == first.rank();
-            for (int i = 0; ok && i < t.rank(); i++) {
-                ok = i == d || t.shape[i] == first.shape[i];
-            }
-            if (!ok) {
-                throw new IllegalArgumentException("cat: shapes " + Shapes.toString(first.shape) + " and "
-                        + Shapes.toString(t.shape) + " differ outside dimension " + dim);
-            }
-            total += t.shape[d];
-        }
-        long[] outShape = first.shape.clone();
-        outShape[d] = total;
-        Tensor out = empty(first.dtype(), first.device(), outShape);
-        long[] outStrides = Shapes.denseStrides(outShape);
-        long at = 0;
-        for (Tensor t : tensors) {
-            first.backend().copyStrided(t.storage, 0, Shapes.denseStrides(t.shape), out.storage,
-                    at * outStrides[d], outStrides, t.shape);
-            at += t.shape[d];
-        }
-        return out;
+        return ShapeOps.cat(dim, tensors.clone());
     }
 
-    /** Materializes the broadcast of this tensor to {@code target}. */
+    /** The broadcast of this tensor to {@code target}, materialized (itself when the shape already matches). */
     public Tensor expand(long... target) {
-        long[] b = Shapes.broadcast("expand", shape, target);
-        if (!Arrays.equals(b, target)) {
-            throw new IllegalArgumentException("expand: shape " + Shapes.toString(shape) + " cannot be expanded to "
-                    + Shapes.toString(target));
-        }
-        Tensor out = empty(dtype(), device(), target);
-        backend().copyStrided(storage, 0, Shapes.broadcastStrides(shape, target), out.storage, 0,
-                Shapes.denseStrides(target), target);
-        return out;
+        return ShapeOps.expand(this, target.clone());
     }
 
-    // ==== elementwise ======================================================================================
-
-    private Tensor unary(UnaryOp op, double p0, double p1) {
-        Tensor out = empty(dtype(), device(), shape);
-        backend().unary(op, p0, p1, storage, out.storage);
-        return out;
-    }
+    // ==== elementwise (Pointwise) ==========================================================================
 
     public Tensor neg() {
-        return unary(UnaryOp.NEG, 0, 0);
+        return Pointwise.neg(this);
     }
 
     public Tensor abs() {
-        return unary(UnaryOp.ABS, 0, 0);
+        return Pointwise.abs(this);
     }
 
+    /** -1, 0 or 1; carries no gradient. */
     public Tensor sign() {
-        return unary(UnaryOp.SIGN, 0, 0);
+        return Pointwise.sign(this);
     }
 
     public Tensor exp() {
-        return unary(UnaryOp.EXP, 0, 0);
+        return Pointwise.exp(this);
     }
 
     public Tensor log() {
-        return unary(UnaryOp.LOG, 0, 0);
+        return Pointwise.log(this);
     }
 
     public Tensor sqrt() {
-        return unary(UnaryOp.SQRT, 0, 0);
+        return Pointwise.sqrt(this);
     }
 
     public Tensor tanh() {
-        return unary(UnaryOp.TANH, 0, 0);
+        return Pointwise.tanh(this);
     }
 
     public Tensor sigmoid() {
-        return unary(UnaryOp.SIGMOID, 0, 0);
+        return Pointwise.sigmoid(this);
     }
 
     public Tensor relu() {
-        return unary(UnaryOp.RELU, 0, 0);
+        return Pointwise.relu(this);
     }
 
     public Tensor leakyRelu(double negativeSlope) {
-        return unary(UnaryOp.LEAKY_RELU, negativeSlope, 0);
+        return Pointwise.leakyRelu(this, negativeSlope);
     }
 
     /** log(1 + exp(x)), stable for large |x|. */
     public Tensor softplus() {
-        return unary(UnaryOp.SOFTPLUS, 0, 0);
+        return Pointwise.softplus(this);
+    }
+
+    /** log(sigmoid(x)) = -softplus(-x), stable for large |x|. */
+    public Tensor logSigmoid() {
+        return neg().softplus().neg();
     }
 
     public Tensor pow(double exponent) {
-        return unary(UnaryOp.POW_SCALAR, exponent, 0);
+        return Pointwise.pow(this, exponent);
     }
 
     public Tensor square() {
-        return pow(2.0);
+        return Pointwise.pow(this, 2.0);
     }
 
     /** min(max(x, min), max); NaN stays NaN. */
     public Tensor clamp(double min, double max) {
-        if (min > max) {
-            throw new IllegalArgumentException("clamp: min " + min + " > max " + max);
-        }
-        return unary(UnaryOp.CLAMP, min, max);
-    }
-
-    private Tensor binary(BinaryOp op, Tensor other) {
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
-        checkCompatible(name, this, other);
-        long[] outShape = Shapes.broadcast(name, shape, other.shape);
-        Tensor out = empty(dtype(), device(), outShape);
-        backend().binary(op, storage, Shapes.broadcastStrides(shape, outShape),
-                other.storage, Shapes.broadcastStrides(other.shape, outShape), out.storage, outShape);
-        return out;
+        return Pointwise.clamp(this, min, max);
     }
 
     private Tensor scalarLike(double value) {
@@ -538,184 +534,123 @@ public final class Tensor {
     }
 
     public Tensor add(Tensor other) {
-        return binary(BinaryOp.ADD, other);
+        return Pointwise.add(this, other);
     }
 
     public Tensor add(double value) {
-        return binary(BinaryOp.ADD, scalarLike(value));
+        return Pointwise.add(this, scalarLike(value));
     }
 
     public Tensor sub(Tensor other) {
-        return binary(BinaryOp.SUB, other);
+        return Pointwise.sub(this, other);
     }
 
     public Tensor sub(double value) {
-        return binary(BinaryOp.SUB, scalarLike(value));
+        return Pointwise.sub(this, scalarLike(value));
     }
 
     public Tensor mul(Tensor other) {
-        return binary(BinaryOp.MUL, other);
+        return Pointwise.mul(this, other);
     }
 
     public Tensor mul(double value) {
-        return binary(BinaryOp.MUL, scalarLike(value));
+        return Pointwise.mul(this, scalarLike(value));
     }
 
     public Tensor div(Tensor other) {
-        return binary(BinaryOp.DIV, other);
+        return Pointwise.div(this, other);
     }
 
     public Tensor div(double value) {
-        return binary(BinaryOp.DIV, scalarLike(value));
+        return Pointwise.div(this, scalarLike(value));
     }
 
     /** Elementwise power with a tensor exponent. */
     public Tensor pow(Tensor exponent) {
-        return binary(BinaryOp.POW, exponent);
+        return Pointwise.pow(this, exponent);
     }
 
-    /** Elementwise maximum (NaN propagates). */
+    /** Elementwise maximum (NaN propagates; on ties the gradient goes to this tensor). */
     public Tensor maximum(Tensor other) {
-        return binary(BinaryOp.MAX, other);
+        return Pointwise.maximum(this, other);
     }
 
     public Tensor maximum(double value) {
-        return binary(BinaryOp.MAX, scalarLike(value));
+        return Pointwise.maximum(this, scalarLike(value));
     }
 
     public Tensor minimum(Tensor other) {
-        return binary(BinaryOp.MIN, other);
+        return Pointwise.minimum(this, other);
     }
 
     public Tensor minimum(double value) {
-        return binary(BinaryOp.MIN, scalarLike(value));
+        return Pointwise.minimum(this, scalarLike(value));
     }
 
-    /** 1 where equal, else 0, in this tensor's dtype. */
+    /** 1 where equal, else 0, in this tensor's dtype; comparisons carry no gradient. */
     public Tensor eq(Tensor other) {
-        return binary(BinaryOp.EQ, other);
+        return Pointwise.compare(BinaryOp.EQ, this, other);
     }
 
     public Tensor ne(Tensor other) {
-        return binary(BinaryOp.NE, other);
+        return Pointwise.compare(BinaryOp.NE, this, other);
     }
 
     public Tensor lt(Tensor other) {
-        return binary(BinaryOp.LT, other);
+        return Pointwise.compare(BinaryOp.LT, this, other);
     }
 
     public Tensor le(Tensor other) {
-        return binary(BinaryOp.LE, other);
+        return Pointwise.compare(BinaryOp.LE, this, other);
     }
 
     public Tensor gt(Tensor other) {
-        return binary(BinaryOp.GT, other);
+        return Pointwise.compare(BinaryOp.GT, this, other);
     }
 
     public Tensor ge(Tensor other) {
-        return binary(BinaryOp.GE, other);
+        return Pointwise.compare(BinaryOp.GE, this, other);
     }
 
     public Tensor gt(double value) {
-        return binary(BinaryOp.GT, scalarLike(value));
+        return Pointwise.compare(BinaryOp.GT, this, scalarLike(value));
     }
 
     public Tensor lt(double value) {
-        return binary(BinaryOp.LT, scalarLike(value));
+        return Pointwise.compare(BinaryOp.LT, this, scalarLike(value));
     }
 
-    /** {@code cond != 0 ? a : b} elementwise, all three broadcast together. */
+    /** {@code cond != 0 ? a : b} elementwise, all three broadcast together; cond carries no gradient. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
-        checkCompatible("where", cond, a);
-        checkCompatible("where", a, b);
-        long[] outShape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
-        Tensor out = empty(a.dtype(), a.device(), outShape);
-        a.backend().where(cond.storage, Shapes.broadcastStrides(cond.shape, outShape),
-                a.storage, Shapes.broadcastStrides(a.shape, outShape),
-                b.storage, Shapes.broadcastStrides(b.shape, outShape), out.storage, outShape);
-        return out;
+        return Pointwise.where(cond, a, b);
     }
 
-    // ==== reductions =======================================================================================
-
-    private Tensor reduce(ReduceOp op, int[] dims, boolean keepDim) {
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
-        int[] axes = normalizeAxes(name, dims, shape.length);
-        long[] kept = shape.clone();
-        for (int a : axes) {
-            kept[a] = 1;
-        }
-        if (op == ReduceOp.MAX) {
-            for (int a : axes) {
-                if (shape[a] == 0) {
-                    throw new IllegalArgumentException("max: dimension " + a + " of " + Shapes.toString(shape)
-                            + " is empty");
-                }
-            }
-        }
-        Tensor out = empty(dtype(), device(), kept);
-        backend().reduce(op, storage, shape, axes, out.storage);
-        return keepDim ? out : out.reshape(dropAxes(shape, axes));
-    }
-
-    /** Sorted, distinct, non-negative axes; an empty array means every dimension. */
-    private static int[] normalizeAxes(String op, int[] dims, int rank) {
-        if (dims.length == 0) {
-            int[] all = new int[rank];
-            for (int i = 0; i < rank; i++) {
-                all[i] = i;
-            }
-            return all;
-        }
-        int[] axes = new int[dims.length];
-        for (int i = 0; i < dims.length; i++) {
-            axes[i] = Shapes.normalizeDim(op, dims[i], rank);
-        }
-        Arrays.sort(axes);
-        for (int i = 1; i < axes.length; i++) {
-            if (axes[i] == axes[i - 1]) {
-                throw new IllegalArgumentException(op + ": dimension repeated in " + Arrays.toString(dims));
-            }
-        }
-        return axes;
-    }
-
-    private static long[] dropAxes(long[] shape, int[] axes) {
-        long[] out = new long[shape.length - axes.length];
-        for (int d = 0, j = 0, k = 0; d < shape.length; d++) {
-            if (k < axes.length && axes[k] == d) {
-                k++;
-            } else {
-                out[j++] = shape[d];
-            }
-        }
-        return out;
-    }
+    // ==== reductions (Reductions) ==========================================================================
 
     /** Sum of all elements, as a rank-0 tensor. */
     public Tensor sum() {
-        return reduce(ReduceOp.SUM, new int[0], false);
+        return Reductions.sum(this, new int[0], false);
     }
 
     /** Sum over {@code dims} (every dimension when empty). */
     public Tensor sum(int[] dims, boolean keepDim) {
-        return reduce(ReduceOp.SUM, dims, keepDim);
+        return Reductions.sum(this, dims, keepDim);
     }
 
     public Tensor mean() {
-        return reduce(ReduceOp.MEAN, new int[0], false);
+        return Reductions.mean(this, new int[0], false);
     }
 
     public Tensor mean(int[] dims, boolean keepDim) {
-        return reduce(ReduceOp.MEAN, dims, keepDim);
+        return Reductions.mean(this, dims, keepDim);
     }
 
     public Tensor max() {
-        return reduce(ReduceOp.MAX, new int[0], false);
+        return Reductions.max(this, new int[0], false);
     }
 
     public Tensor max(int[] dims, boolean keepDim) {
-        return reduce(ReduceOp.MAX, dims, keepDim);
+        return Reductions.max(this, dims, keepDim);
     }
 
     /**
@@ -723,25 +658,14 @@ public final class Tensor {
      * variance (BatchNorm's), 1 the unbiased estimate.
      */
     public Tensor variance(int[] dims, int correction, boolean keepDim) {
-        int[] axes = normalizeAxes("variance", dims, shape.length);
-        long count = 1;
-        for (int a : axes) {
-            count *= shape[a];
-        }
-        if (correction < 0 || count - correction <= 0) {
-            throw new IllegalArgumentException("variance: correction " + correction + " needs more than "
-                    + correction + " elements, dimensions " + Arrays.toString(dims) + " of "
-                    + Shapes.toString(shape) + " have " + count);
-        }
-        Tensor centred = sub(mean(axes, true));
-        return centred.mul(centred).sum(axes, keepDim).div(count - correction);
+        return Reductions.variance(this, dims, correction, keepDim);
     }
 
-    // ==== linear algebra ===================================================================================
+    // ==== linear algebra (LinearAlgebra) ===================================================================
 
     /** Matrix product over the last two dimensions; leading (batch) dimensions broadcast. */
     public Tensor matmul(Tensor other) {
-        return matmul(other, false, false);
+        return LinearAlgebra.matmul(this, other, false, false);
     }
 
     /**
@@ -749,85 +673,29 @@ public final class Tensor {
      * materializing the transpose. Both operands have rank >= 2.
      */
     public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
-        checkCompatible("matmul", this, other);
-        if (rank() < 2 || other.rank() < 2) {
-            throw new IllegalArgumentException("matmul: operands need rank >= 2, got " + Shapes.toString(shape)
-                    + " and " + Shapes.toString(other.shape));
-        }
-        long m = transposeThis ? shape[rank() - 1] : shape[rank() - 2];
-        long k = transposeThis ? shape[rank() - 2] : shape[rank() - 1];
-        long k2 = transposeOther ? other.shape[other.rank() - 1] : other.shape[other.rank() - 2];
-        long n = transposeOther ? other.shape[other.rank() - 2] : other.shape[other.rank() - 1];
-        if (k != k2) {
-            throw new IllegalArgumentException("matmul: inner dimensions differ: " + Shapes.toString(shape)
-                    + (transposeThis ? "^T" : "") + " @ " + Shapes.toString(other.shape)
-                    + (transposeOther ? "^T" : "") + " (" + k + " vs " + k2 + ")");
-        }
-        long[] aBatch = Arrays.copyOf(shape, rank() - 2);
-        long[] bBatch = Arrays.copyOf(other.shape, other.rank() - 2);
-        long[] batch = Shapes.broadcast("matmul", aBatch, bBatch);
-        Tensor a = batchOperand(this, aBatch, batch);
-        Tensor b = batchOperand(other, bBatch, batch);
-        long batchCount = Shapes.numel(batch);
-        long[] outShape = Arrays.copyOf(batch, batch.length + 2);
-        outShape[batch.length] = m;
-        outShape[batch.length + 1] = n;
-        Tensor out = empty(dtype(), device(), outShape);
-        long aStride = Shapes.numel(a.shape) == m * k ? 0 : m * k;
-        long bStride = Shapes.numel(b.shape) == k * n ? 0 : k * n;
-        backend().matmul(a.storage, aStride, transposeThis, b.storage, bStride, transposeOther, out.storage,
-                Math.toIntExact(batchCount), Math.toIntExact(m), Math.toIntExact(n), Math.toIntExact(k));
-        return out;
+        return LinearAlgebra.matmul(this, other, transposeThis, transposeOther);
     }
 
-    /** The operand as stored when its batch is the full batch or a single matrix; else expanded. */
-    private static Tensor batchOperand(Tensor t, long[] ownBatch, long[] batch) {
-        if (Arrays.equals(ownBatch, batch) || Shapes.numel(ownBatch) == 1) {
-            return t;
-        }
-        long[] target = Arrays.copyOf(batch, batch.length + 2);
-        target[batch.length] = t.shape[t.rank() - 2];
-        target[batch.length + 1] = t.shape[t.rank() - 1];
-        return t.expand(target);
-    }
-
-    // ==== convolution ======================================================================================
-
-    /** x [N, C, H, W] conv weight [K, C, R, S] -> [N, K, P, Q]. */
+    /** x [N, C, H, W] conv weight [K, C, R, S] -> [N, K, P, Q], P = (H + 2 padH - R) / strideH + 1. */
     public Tensor conv2d(Tensor weight, int strideH, int strideW, int padH, int padW) {
-        ConvGeometry g = convGeometry("conv2d", shape, weight, strideH, strideW, padH, padW);
-        Tensor out = empty(dtype(), device(), g.yShape());
-        backend().conv2dForward(storage, weight.storage, out.storage, g);
-        return out;
+        return LinearAlgebra.conv2d(this, weight, new LinearAlgebra.Conv(strideH, strideW, padH, padW));
     }
 
     /**
-     * The gradient of conv2d with respect to its input: dy [N, K, P, Q], weight [K, C, R, S] -> [N, C, H, W]
-     * where {@code inputShape} = [N, C, H, W] gives H and W (any H, W whose conv2d output is P x Q).
+     * The gradient of conv2d with respect to its input: dy [N, K, P, Q], weight [K, C, R, S] -> inputShape
+     * [N, C, H, W] (any H, W whose conv2d output is P x Q).
      */
     public static Tensor conv2dBackwardData(Tensor dy, Tensor weight, long[] inputShape,
                                             int strideH, int strideW, int padH, int padW) {
-        checkCompatible("conv2dBackwardData", dy, weight);
-        ConvGeometry g = convGeometry("conv2dBackwardData", inputShape, weight, strideH, strideW, padH, padW);
-        checkShape("conv2dBackwardData", "dy", dy.shape, g.yShape());
-        Tensor dx = empty(dy.dtype(), dy.device(), g.xShape());
-        dy.backend().conv2dBackwardData(dy.storage, weight.storage, dx.storage, g);
-        return dx;
+        return LinearAlgebra.convBackwardData(dy, weight, inputShape.clone(),
+                new LinearAlgebra.Conv(strideH, strideW, padH, padW));
     }
 
-    /** The gradient of conv2d with respect to its weight: x [N, C, H, W], dy [N, K, P, Q] -> [K, C, R, S]. */
+    /** The gradient of conv2d with respect to its weight: x [N, C, H, W], dy [N, K, P, Q] -> weightShape. */
     public static Tensor conv2dBackwardWeight(Tensor x, Tensor dy, long[] weightShape,
                                               int strideH, int strideW, int padH, int padW) {
-        checkCompatible("conv2dBackwardWeight", x, dy);
-        if (x.rank() != 4 || weightShape.length != 4) {
-            throw new IllegalArgumentException("conv2dBackwardWeight: x " + Shapes.toString(x.shape)
-                    + " and weight shape " + Shapes.toString(weightShape) + " must have rank 4");
-        }
-        ConvGeometry g = geometry("conv2dBackwardWeight", x.shape, weightShape, strideH, strideW, padH, padW);
-        checkShape("conv2dBackwardWeight", "dy", dy.shape, g.yShape());
-        Tensor dw = empty(x.dtype(), x.device(), g.wShape());
-        x.backend().conv2dBackwardWeight(x.storage, dy.storage, dw.storage, g);
-        return dw;
+        return LinearAlgebra.convBackwardWeight(x, dy, weightShape.clone(),
+                new LinearAlgebra.Conv(strideH, strideW, padH, padW));
     }
 
     /**
@@ -836,59 +704,13 @@ public final class Tensor {
      */
     public Tensor convTranspose2d(Tensor weight, int strideH, int strideW, int padH, int padW,
                                   int outPadH, int outPadW) {
-        checkCompatible("convTranspose2d", this, weight);
-        if (rank() != 4 || weight.rank() != 4 || weight.shape[0] != shape[1]) {
-            throw new IllegalArgumentException("convTranspose2d: input " + Shapes.toString(shape) + " and weight "
-                    + Shapes.toString(weight.shape) + " need rank 4 and weight[0] == input channels");
-        }
-        if (outPadH < 0 || outPadW < 0 || outPadH >= Math.max(strideH, 1) || outPadW >= Math.max(strideW, 1)) {
-            throw new IllegalArgumentException("convTranspose2d: output padding (" + outPadH + ", " + outPadW
-                    + ") must be >= 0 and smaller than the stride (" + strideH + ", " + strideW + ")");
-        }
-        long outH = (shape[2] - 1) * strideH - 2L * padH + weight.shape[2] + outPadH;
-        long outW = (shape[3] - 1) * strideW - 2L * padW + weight.shape[3] + outPadW;
-        if (outH < 1 || outW < 1) {
-            throw new IllegalArgumentException("convTranspose2d: output size " + outH + "x" + outW
-                    + " is empty for input " + Shapes.toString(shape) + " and weight " + Shapes.toString(weight.shape));
-        }
-        return conv2dBackwardData(this, weight, new long[] {shape[0], weight.shape[1], outH, outW},
-                strideH, strideW, padH, padW);
-    }
-
-    private static ConvGeometry convGeometry(String op, long[] xShape, Tensor weight,
-                                             int strideH, int strideW, int padH, int padW) {
-        if (xShape.length != 4 || weight.rank() != 4) {
-            throw new IllegalArgumentException(op + ": input " + Shapes.toString(xShape) + " and weight "
-                    + Shapes.toString(weight.shape) + " must have rank 4 (NCHW, KCRS)");
-        }
-        return geometry(op, xShape, weight.shape, strideH, strideW, padH, padW);
-    }
-
-    private static ConvGeometry geometry(String op, long[] x, long[] w, int strideH, int strideW, int padH, int padW) {
-        if (x[1] != w[1]) {
-            throw new IllegalArgumentException(op + ": input " + Shapes.toString(x) + " has " + x[1]
-                    + " channels, weight " + Shapes.toString(w) + " expects " + w[1]);
-        }
-        try {
-            return new ConvGeometry(Math.toIntExact(x[0]), Math.toIntExact(x[1]), Math.toIntExact(x[2]),
-                    Math.toIntExact(x[3]), Math.toIntExact(w[0]), Math.toIntExact(w[2]), Math.toIntExact(w[3]),
-                    strideH, strideW, padH, padW);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(op + ": input " + Shapes.toString(x) + ", weight "
-                    + Shapes.toString(w) + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkShape(String op, String what, long[] actual, long[] expected) {
-        if (!Arrays.equals(actual, expected)) {
-            throw new IllegalArgumentException(op + ": " + what + " has shape " + Shapes.toString(actual)
-                    + ", expected " + Shapes.toString(expected));
-        }
+        return LinearAlgebra.convTranspose2d(this, weight, new LinearAlgebra.Conv(strideH, strideW, padH, padW),
+                outPadH, outPadW);
     }
 
     // ==== checks and printing ==============================================================================
 
-    private static void checkCompatible(String op, Tensor a, Tensor b) {
+    static void checkCompatible(String op, Tensor a, Tensor b) {
         Objects.requireNonNull(b, op + ": operand is null");
         checkSameDevice(op, a, b);
         if (a.dtype() != b.dtype()) {
@@ -905,11 +727,16 @@ public final class Tensor {
         }
     }
 
-    /** Shape, dtype, device and up to the first 8 values. */
+    /** Shape, dtype, device, gradient function and up to the first 8 values. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor(shape=").append(Shapes.toString(shape))
                 .append(", dtype=").append(dtype().displayName()).append(", device=").append(device());
+        if (gradFn != null) {
+            sb.append(", gradFn=").append(gradFn);
+        } else if (requiresGrad) {
+            sb.append(", requiresGrad=true");
+        }
         if (numel() <= 8 && storage.segment().scope().isAlive()) {
             sb.append(", values=").append(Arrays.toString(toDoubleArray()));
         }

@@ -56,7 +56,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("allocate: numel must be >= 0, got " + numel);
         }
         MemorySegment segment = lifetime.arena().allocate(numel * dtype.byteSize(), ALIGNMENT);
-        return new Storage(this, dtype, numel, segment);
+        return new Storage(this, dtype, numel, segment, lifetime);
     }
 
     @Override
