@@ -3,7 +3,10 @@ package io.gcgan.bench;
 import static io.gcgan.bindings.openblas.OpenBlas.CblasNoTrans;
 import static io.gcgan.bindings.openblas.OpenBlas.CblasRowMajor;
 
+import io.gcgan.backend.Storage;
+import io.gcgan.backend.cpu.CpuBackend;
 import io.gcgan.bindings.openblas.OpenBlas;
+import io.gcgan.tensor.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -24,8 +27,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * OpenBLAS cblas_sgemm through the FFM binding: C [M, N] = A [M, K] @ B [K, N], float32, row-major, beta = 0.
- * The reference rate that conv through im2col is measured against (see bench/README.md).
+ * C [M, N] = A [M, K] @ B [K, N], float32, row-major: {@code sgemm} calls OpenBLAS's cblas_sgemm through the
+ * FFM binding with OpenBLAS's own threads; {@code cpuBackendMatmul} is the CPU backend's matmul (single-threaded
+ * OpenBLAS calls on row blocks, one per core), the GEMM that conv through im2col uses. Each benchmark runs in
+ * its own fork, so the backend's thread setting does not leak into {@code sgemm}. These are the reference
+ * rates conv is measured against (see bench/README.md).
  *
  * <p>Results: the primary score is sgemm calls per second; {@code :gflop} is GFLOP/s (2 M N K per call).
  * {@code offsetBytes} moves every operand that many bytes past a 64-byte boundary (0 = 64-byte aligned, as the
@@ -86,6 +92,42 @@ public class SgemmBenchmark {
     public void sgemm(GflopCounter counter) {
         OpenBlas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k,
                 1.0f, a, k, b, n, 0.0f, c, n);
+        counter.gflop += gflopPerCall;
+    }
+
+    /**
+     * The CPU backend's operands, a separate state so that only {@link #cpuBackendMatmul}'s fork creates the
+     * backend (which switches OpenBLAS to one thread per call).
+     */
+    @State(Scope.Thread)
+    public static class BackendOperands {
+        CpuBackend backend;
+        TrialLifetime lifetime;
+        Storage a;
+        Storage b;
+        Storage c;
+
+        @Setup(Level.Trial)
+        public void setUp(SgemmBenchmark shape) {
+            backend = CpuBackend.instance();
+            lifetime = new TrialLifetime();
+            a = backend.allocate(DType.FLOAT32, (long) shape.m * shape.k, lifetime);
+            b = backend.allocate(DType.FLOAT32, (long) shape.k * shape.n, lifetime);
+            c = backend.allocate(DType.FLOAT32, (long) shape.m * shape.n, lifetime);
+            backend.randomNormal(a, 1, 0);
+            backend.randomNormal(b, 2, 0);
+            System.out.println("# " + backend.description());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            lifetime.close();
+        }
+    }
+
+    @Benchmark
+    public void cpuBackendMatmul(BackendOperands ops, GflopCounter counter) {
+        ops.backend.matmul(ops.a, 0, false, ops.b, 0, false, ops.c, 1, m, n, k);
         counter.gflop += gflopPerCall;
     }
 }

@@ -45,6 +45,13 @@ public final class Autograd {
     /** Accumulates the gradient of {@code output} (seeded with {@code gradOutput}) into the leaves. */
     public static void backward(Tensor output, Tensor gradOutput) {
         requireGraph("backward", output);
+        if (output.isLeaf()) {
+            // d(leaf)/d(leaf) = identity: the seed itself is the leaf's gradient.
+            try (GradMode.Guard ignored = GradMode.noGrad()) {
+                output.accumulateGrad(gradOutput.detach());
+            }
+            return;
+        }
         List<Tensor> order = topologicalOrder(List.of(output));
         List<Tensor> leaves = new ArrayList<>();
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -109,7 +116,9 @@ public final class Autograd {
                 throw new IllegalArgumentException("grad: an input of shape " + Shapes.toString(in.shape())
                         + " is not used to compute the outputs");
             }
-            result.add(g);
+            // Without createGraph the result must not carry a graph, even where a rule passed the caller's
+            // output gradient through unchanged.
+            result.add(createGraph ? g : g.detach());
         }
         return result;
     }

@@ -77,6 +77,10 @@ final class Pointwise {
 
     static Tensor pow(Tensor x, double p) {
         return raw(UnaryOp.POW_SCALAR, p, 0, x).record("pow", g -> {
+            if (p == 0.0) {
+                // x^0 is constant (also at x = 0, where x^(p-1) * p would be inf * 0).
+                return new Tensor[] {Tensor.zeros(g.dtype(), g.device(), g.shape)};
+            }
             Tensor dx = p == 2.0 ? x.mul(2.0) : x.pow(p - 1.0).mul(p);
             return new Tensor[] {g.mul(dx)};
         }, x);
@@ -133,7 +137,14 @@ final class Pointwise {
         Tensor out = raw(BinaryOp.POW, a, b);
         return out.record("pow", g -> new Tensor[] {
                 a.requiresGrad() ? ShapeOps.sumTo(g.mul(b).mul(a.pow(b.sub(1.0))), a.shape) : null,
-                b.requiresGrad() ? ShapeOps.sumTo(g.mul(out).mul(a.log()), b.shape) : null}, a, b);
+                b.requiresGrad() ? ShapeOps.sumTo(g.mul(exponentDerivative(a, b, out)), b.shape) : null}, a, b);
+    }
+
+    /** d(a^b)/db = a^b log a, taken as 0 where a = 0 and b >= 0 (the limit; log 0 would give 0 * -inf). */
+    private static Tensor exponentDerivative(Tensor a, Tensor b, Tensor out) {
+        Tensor zero = Tensor.scalar(0.0, a.dtype(), a.device());
+        Tensor limitIsZero = a.eq(zero).mul(b.ge(zero));
+        return where(limitIsZero, zero, out.mul(a.log()));
     }
 
     /** Elementwise maximum; on ties the gradient goes to {@code a}. */

@@ -9,7 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
- * Conv2d forward, backward-data and backward-weight as im2col + one large GEMM per batch chunk.
+ * Conv2d forward, backward-data and backward-weight as im2col + GEMM, parallel across the batch.
  *
  * <pre>
  *   N = batch, C = in channels, H x W = input, K = filters, R x S = kernel, P x Q = output
@@ -17,17 +17,22 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  *   col   [CRS, nb*PQ]  column j*PQ + p*Q + q of row (c*R + r)*S + s holds x[n0+j, c, p*sh - ph + r, q*sw - pw + s]
  *   forward:          tmp [K, nb*PQ] = w [K, CRS] @ col,  then y[n0+j, k] = tmp[k, j*PQ ..]
  *   backward-data:    dcol = w^T [CRS, K] @ dyT [K, nb*PQ], then col2im adds dcol into dx
- *   backward-weight:  dw [K, CRS] += dyT [K, nb*PQ] @ col^T
+ *   backward-weight:  dw [K, CRS] += dyT [K, nb*PQ] @ col^T   (one partial sum per thread, added at the end)
  * </pre>
  *
- * One GEMM over a chunk of nb samples keeps the matrices large enough for OpenBLAS's threads; im2col,
- * col2im and the transposes run in parallel over (sample, channel) pairs. A chunk's column buffer is bounded
- * by {@link #CHUNK_ELEMENTS} and reused across calls ({@link Workspace}).
+ * The batch is split into one contiguous range of samples per core; each worker walks its range in chunks
+ * of nb samples (its column buffer bounded by {@link #CHUNK_ELEMENTS} / cores, reused across calls through
+ * the worker's {@link Workspace}) and calls single-threaded GEMMs. A batch of one sample runs on the caller
+ * with the GEMM itself split across the cores.
  */
 final class CpuConvolution {
 
-    /** At most this many elements in one chunk's column (or transposed output) buffer: 64 MiB in float32. */
+    /** At most this many elements in all workers' column buffers together: 64 MiB in float32. */
     static final long CHUNK_ELEMENTS = 1L << 24;
+
+    private static final int COL = 0;
+    private static final int TRANSPOSED = 1;
+    private static final int PARTIAL_DW = 2;
 
     private final Blas blas;
 
@@ -35,23 +40,55 @@ final class CpuConvolution {
         this.blas = blas;
     }
 
+    /** One worker's contiguous range of samples [from, to) and its chunk size. */
+    private record Range(int from, int to, int chunk) {
+    }
+
+    private interface RangeBody {
+        void run(int part, Range range, Workspace workspace);
+    }
+
+    /** Splits the batch over the cores and runs {@code body} once per range on the worker threads. */
+    private static int forEachRange(ConvGeometry g, RangeBody body) {
+        int parts = Math.min(Parallel.threads(), g.n());
+        long perSample = (long) Math.max(g.c() * g.r() * g.s(), g.k()) * g.p() * g.q();
+        int chunk = (int) Math.max(1, Math.min(g.n(), CHUNK_ELEMENTS / parts / Math.max(1, perSample)));
+        Parallel.forParts(parts, part -> {
+            int from = (int) ((long) g.n() * part / parts);
+            int to = (int) ((long) g.n() * (part + 1) / parts);
+            body.run(part, new Range(from, to, chunk), Workspace.current());
+        });
+        return parts;
+    }
+
+    /** A single range runs on the caller, so its GEMM may use every core; several ranges use one each. */
+    private void gemm(boolean wholeMachine, DType dt, boolean transA, boolean transB, int m, int n, int k,
+                      MemorySegment a, int lda, MemorySegment b, int ldb, double beta, MemorySegment c, int ldc) {
+        if (wholeMachine) {
+            blas.gemm(dt, transA, transB, m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
+        } else {
+            blas.gemmOnThisThread(dt, transA, transB, m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
+        }
+    }
+
     void forward(Storage x, Storage w, Storage y, ConvGeometry g) {
         DType dt = x.dtype();
         int es = dt.byteSize();
         int pq = g.p() * g.q();
         int crs = g.c() * g.r() * g.s();
-        int chunk = chunkSize(g);
-        Workspace ws = Workspace.current();
-        MemorySegment col = ws.buffer(0, (long) crs * chunk * pq * es);
-        MemorySegment tmp = ws.buffer(1, (long) g.k() * chunk * pq * es);
-        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
-            int nb = Math.min(chunk, g.n() - n0);
-            int ld = nb * pq;
-            im2col(x, g, n0, nb, col);
-            blas.gemm(dt, false, false, g.k(), ld, crs, 1.0, w.segment(), crs, col, ld, 0.0, tmp, ld);
-            // tmp [K, nb, PQ] -> y [nb, K, PQ]
-            transposeBlocks(tmp, g.k(), nb, pq, y.segment(), (long) n0 * g.k() * pq, dt);
-        }
+        boolean single = Math.min(Parallel.threads(), g.n()) == 1;
+        forEachRange(g, (part, range, ws) -> {
+            MemorySegment col = ws.buffer(COL, (long) crs * range.chunk() * pq * es);
+            MemorySegment tmp = ws.buffer(TRANSPOSED, (long) g.k() * range.chunk() * pq * es);
+            for (int n0 = range.from(); n0 < range.to(); n0 += range.chunk()) {
+                int nb = Math.min(range.chunk(), range.to() - n0);
+                int ld = nb * pq;
+                im2col(x, g, n0, nb, col);
+                gemm(single, dt, false, false, g.k(), ld, crs, w.segment(), crs, col, ld, 0.0, tmp, ld);
+                // tmp [K, nb, PQ] -> y [nb, K, PQ]
+                transposeBlocks(tmp, g.k(), nb, pq, y.segment(), (long) n0 * g.k() * pq, dt);
+            }
+        });
     }
 
     void backwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
@@ -59,18 +96,19 @@ final class CpuConvolution {
         int es = dt.byteSize();
         int pq = g.p() * g.q();
         int crs = g.c() * g.r() * g.s();
-        int chunk = chunkSize(g);
-        Workspace ws = Workspace.current();
-        MemorySegment dcol = ws.buffer(0, (long) crs * chunk * pq * es);
-        MemorySegment dyT = ws.buffer(1, (long) g.k() * chunk * pq * es);
-        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
-            int nb = Math.min(chunk, g.n() - n0);
-            int ld = nb * pq;
-            // dy [nb, K, PQ] -> dyT [K, nb, PQ]
-            transposeBlocks(dy.segment().asSlice((long) n0 * g.k() * pq * es), nb, g.k(), pq, dyT, 0, dt);
-            blas.gemm(dt, true, false, crs, ld, g.k(), 1.0, w.segment(), crs, dyT, ld, 0.0, dcol, ld);
-            col2im(dcol, g, n0, nb, dx);
-        }
+        boolean single = Math.min(Parallel.threads(), g.n()) == 1;
+        forEachRange(g, (part, range, ws) -> {
+            MemorySegment dcol = ws.buffer(COL, (long) crs * range.chunk() * pq * es);
+            MemorySegment dyT = ws.buffer(TRANSPOSED, (long) g.k() * range.chunk() * pq * es);
+            for (int n0 = range.from(); n0 < range.to(); n0 += range.chunk()) {
+                int nb = Math.min(range.chunk(), range.to() - n0);
+                int ld = nb * pq;
+                // dy [nb, K, PQ] -> dyT [K, nb, PQ]
+                transposeBlocks(dy.segment().asSlice((long) n0 * g.k() * pq * es), nb, g.k(), pq, dyT, 0, dt);
+                gemm(single, dt, true, false, crs, ld, g.k(), w.segment(), crs, dyT, ld, 0.0, dcol, ld);
+                col2im(dcol, g, n0, nb, dx);
+            }
+        });
     }
 
     void backwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
@@ -78,23 +116,32 @@ final class CpuConvolution {
         int es = dt.byteSize();
         int pq = g.p() * g.q();
         int crs = g.c() * g.r() * g.s();
-        int chunk = chunkSize(g);
-        Workspace ws = Workspace.current();
-        MemorySegment col = ws.buffer(0, (long) crs * chunk * pq * es);
-        MemorySegment dyT = ws.buffer(1, (long) g.k() * chunk * pq * es);
-        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
-            int nb = Math.min(chunk, g.n() - n0);
-            int ld = nb * pq;
-            im2col(x, g, n0, nb, col);
-            transposeBlocks(dy.segment().asSlice((long) n0 * g.k() * pq * es), nb, g.k(), pq, dyT, 0, dt);
-            blas.gemm(dt, false, true, g.k(), crs, ld, 1.0, dyT, ld, col, ld, n0 == 0 ? 0.0 : 1.0,
-                    dw.segment(), crs);
+        long dwElements = (long) g.k() * crs;
+        int parts = Math.min(Parallel.threads(), g.n());
+        MemorySegment[] partials = new MemorySegment[parts];
+        forEachRange(g, (part, range, ws) -> {
+            MemorySegment col = ws.buffer(COL, (long) crs * range.chunk() * pq * es);
+            MemorySegment dyT = ws.buffer(TRANSPOSED, (long) g.k() * range.chunk() * pq * es);
+            // Part 0 sums straight into dw; the others into their own buffer, added below.
+            MemorySegment sum = part == 0 ? dw.segment() : ws.buffer(PARTIAL_DW, dwElements * es);
+            partials[part] = sum;
+            for (int n0 = range.from(); n0 < range.to(); n0 += range.chunk()) {
+                int nb = Math.min(range.chunk(), range.to() - n0);
+                int ld = nb * pq;
+                im2col(x, g, n0, nb, col);
+                transposeBlocks(dy.segment().asSlice((long) n0 * g.k() * pq * es), nb, g.k(), pq, dyT, 0, dt);
+                gemm(parts == 1, dt, false, true, g.k(), crs, ld, dyT, ld, col, ld, n0 == range.from() ? 0.0 : 1.0,
+                        sum, crs);
+            }
+        });
+        boolean f32 = dt == DType.FLOAT32;
+        MemorySegment out = dw.segment();
+        for (int part = 1; part < parts; part++) {
+            MemorySegment p = partials[part];
+            for (long i = 0; i < dwElements; i++) {
+                CpuBackend.set(out, f32, i, CpuBackend.get(out, f32, i) + CpuBackend.get(p, f32, i));
+            }
         }
-    }
-
-    private static int chunkSize(ConvGeometry g) {
-        long perSample = (long) Math.max(g.c() * g.r() * g.s(), g.k()) * g.p() * g.q();
-        return (int) Math.max(1, Math.min(g.n(), CHUNK_ELEMENTS / Math.max(1, perSample)));
     }
 
     /** Fills col [CRS, nb*PQ] from samples n0 .. n0+nb-1 of x; zero where the window falls in the padding. */
@@ -108,42 +155,40 @@ final class CpuConvolution {
         int q = g.q();
         int sw = g.strideW();
         int ld = nb * p * q;
-        Parallel.forRange((long) nb * c, (long) g.r() * g.s() * p * q, (from, to) -> {
-            for (long t = from; t < to; t++) {
-                int j = (int) (t / c);
-                int ch = (int) (t % c);
-                long xBase = ((long) (n0 + j) * c + ch) * h * wd;
-                for (int r = 0; r < g.r(); r++) {
-                    for (int s = 0; s < g.s(); s++) {
-                        long row = ((long) ch * g.r() + r) * g.s() + s;
-                        long dst = row * ld + (long) j * p * q;
-                        int iw0 = s - g.padW();
-                        int lo = firstInside(iw0, sw, q);
-                        int hi = endInside(iw0, sw, wd, q, lo);
-                        for (int oh = 0; oh < p; oh++) {
-                            int ih = oh * g.strideH() - g.padH() + r;
-                            long d = dst + (long) oh * q;
-                            if (ih < 0 || ih >= h) {
-                                zero(col, f32, d, q);
-                                continue;
+        for (long t = 0; t < (long) nb * c; t++) {
+            int j = (int) (t / c);
+            int ch = (int) (t % c);
+            long xBase = ((long) (n0 + j) * c + ch) * h * wd;
+            for (int r = 0; r < g.r(); r++) {
+                for (int s = 0; s < g.s(); s++) {
+                    long row = ((long) ch * g.r() + r) * g.s() + s;
+                    long dst = row * ld + (long) j * p * q;
+                    int iw0 = s - g.padW();
+                    int lo = firstInside(iw0, sw, q);
+                    int hi = endInside(iw0, sw, wd, q, lo);
+                    for (int oh = 0; oh < p; oh++) {
+                        int ih = oh * g.strideH() - g.padH() + r;
+                        long d = dst + (long) oh * q;
+                        if (ih < 0 || ih >= h) {
+                            zero(col, f32, d, q);
+                            continue;
+                        }
+                        zero(col, f32, d, lo);
+                        zero(col, f32, d + hi, q - hi);
+                        long xi = xBase + (long) ih * wd + iw0 + (long) lo * sw;
+                        if (f32) {
+                            for (int ow = lo; ow < hi; ow++, xi += sw) {
+                                col.setAtIndex(JAVA_FLOAT, d + ow, xs.getAtIndex(JAVA_FLOAT, xi));
                             }
-                            zero(col, f32, d, lo);
-                            zero(col, f32, d + hi, q - hi);
-                            long xi = xBase + (long) ih * wd + iw0 + (long) lo * sw;
-                            if (f32) {
-                                for (int ow = lo; ow < hi; ow++, xi += sw) {
-                                    col.setAtIndex(JAVA_FLOAT, d + ow, xs.getAtIndex(JAVA_FLOAT, xi));
-                                }
-                            } else {
-                                for (int ow = lo; ow < hi; ow++, xi += sw) {
-                                    col.setAtIndex(JAVA_DOUBLE, d + ow, xs.getAtIndex(JAVA_DOUBLE, xi));
-                                }
+                        } else {
+                            for (int ow = lo; ow < hi; ow++, xi += sw) {
+                                col.setAtIndex(JAVA_DOUBLE, d + ow, xs.getAtIndex(JAVA_DOUBLE, xi));
                             }
                         }
                     }
                 }
             }
-        });
+        }
     }
 
     /*
@@ -177,42 +222,40 @@ final class CpuConvolution {
         int q = g.q();
         int sw = g.strideW();
         int ld = nb * p * q;
-        Parallel.forRange((long) nb * c, (long) g.r() * g.s() * p * q, (from, to) -> {
-            for (long t = from; t < to; t++) {
-                int j = (int) (t / c);
-                int ch = (int) (t % c);
-                long xBase = ((long) (n0 + j) * c + ch) * h * wd;
-                zero(xs, f32, xBase, (long) h * wd);
-                for (int r = 0; r < g.r(); r++) {
-                    for (int s = 0; s < g.s(); s++) {
-                        long row = ((long) ch * g.r() + r) * g.s() + s;
-                        long src = row * ld + (long) j * p * q;
-                        int iw0 = s - g.padW();
-                        int lo = firstInside(iw0, sw, q);
-                        int hi = endInside(iw0, sw, wd, q, lo);
-                        for (int oh = 0; oh < p; oh++) {
-                            int ih = oh * g.strideH() - g.padH() + r;
-                            if (ih < 0 || ih >= h) {
-                                continue;
+        for (long t = 0; t < (long) nb * c; t++) {
+            int j = (int) (t / c);
+            int ch = (int) (t % c);
+            long xBase = ((long) (n0 + j) * c + ch) * h * wd;
+            zero(xs, f32, xBase, (long) h * wd);
+            for (int r = 0; r < g.r(); r++) {
+                for (int s = 0; s < g.s(); s++) {
+                    long row = ((long) ch * g.r() + r) * g.s() + s;
+                    long src = row * ld + (long) j * p * q;
+                    int iw0 = s - g.padW();
+                    int lo = firstInside(iw0, sw, q);
+                    int hi = endInside(iw0, sw, wd, q, lo);
+                    for (int oh = 0; oh < p; oh++) {
+                        int ih = oh * g.strideH() - g.padH() + r;
+                        if (ih < 0 || ih >= h) {
+                            continue;
+                        }
+                        long xi = xBase + (long) ih * wd + iw0 + (long) lo * sw;
+                        long si = src + (long) oh * q + lo;
+                        if (f32) {
+                            for (int ow = lo; ow < hi; ow++, xi += sw, si++) {
+                                xs.setAtIndex(JAVA_FLOAT, xi,
+                                        xs.getAtIndex(JAVA_FLOAT, xi) + dcol.getAtIndex(JAVA_FLOAT, si));
                             }
-                            long xi = xBase + (long) ih * wd + iw0 + (long) lo * sw;
-                            long si = src + (long) oh * q + lo;
-                            if (f32) {
-                                for (int ow = lo; ow < hi; ow++, xi += sw, si++) {
-                                    xs.setAtIndex(JAVA_FLOAT, xi,
-                                            xs.getAtIndex(JAVA_FLOAT, xi) + dcol.getAtIndex(JAVA_FLOAT, si));
-                                }
-                            } else {
-                                for (int ow = lo; ow < hi; ow++, xi += sw, si++) {
-                                    xs.setAtIndex(JAVA_DOUBLE, xi,
-                                            xs.getAtIndex(JAVA_DOUBLE, xi) + dcol.getAtIndex(JAVA_DOUBLE, si));
-                                }
+                        } else {
+                            for (int ow = lo; ow < hi; ow++, xi += sw, si++) {
+                                xs.setAtIndex(JAVA_DOUBLE, xi,
+                                        xs.getAtIndex(JAVA_DOUBLE, xi) + dcol.getAtIndex(JAVA_DOUBLE, si));
                             }
                         }
                     }
                 }
             }
-        });
+        }
     }
 
     /**
@@ -223,12 +266,10 @@ final class CpuConvolution {
                                         DType dt) {
         long es = dt.byteSize();
         long rowBytes = len * es;
-        Parallel.forRange((long) a * b, len, (from, to) -> {
-            for (long t = from; t < to; t++) {
-                long i = t / b;
-                long j = t % b;
-                MemorySegment.copy(src, t * rowBytes, dst, (dstOffset + (j * a + i) * len) * es, rowBytes);
-            }
-        });
+        for (long t = 0; t < (long) a * b; t++) {
+            long i = t / b;
+            long j = t % b;
+            MemorySegment.copy(src, t * rowBytes, dst, (dstOffset + (j * a + i) * len) * es, rowBytes);
+        }
     }
 }

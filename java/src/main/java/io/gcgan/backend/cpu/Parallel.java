@@ -42,4 +42,13 @@ final class Parallel {
             }
         });
     }
+
+    /** Runs {@code body(part)} for part in [0, parts), one task each, on the worker threads and the caller. */
+    static void forParts(int parts, java.util.function.IntConsumer body) {
+        if (parts == 1) {
+            body.accept(0);
+            return;
+        }
+        IntStream.range(0, parts).parallel().forEach(body);
+    }
 }

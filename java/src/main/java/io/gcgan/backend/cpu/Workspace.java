@@ -12,14 +12,14 @@ final class Workspace {
 
     private static final ThreadLocal<Workspace> PER_THREAD = ThreadLocal.withInitial(Workspace::new);
 
-    private final Arena[] arenas = new Arena[2];
-    private final MemorySegment[] buffers = new MemorySegment[2];
+    private final Arena[] arenas = new Arena[3];
+    private final MemorySegment[] buffers = new MemorySegment[3];
 
     static Workspace current() {
         return PER_THREAD.get();
     }
 
-    /** A buffer of at least {@code bytes} bytes in {@code slot} (0 or 1); contents are undefined. */
+    /** A buffer of at least {@code bytes} bytes in {@code slot} (0, 1 or 2); contents are undefined. */
     MemorySegment buffer(int slot, long bytes) {
         MemorySegment b = buffers[slot];
         if (b == null || b.byteSize() < bytes) {
