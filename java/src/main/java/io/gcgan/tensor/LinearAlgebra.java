@@ -35,8 +35,16 @@ final class LinearAlgebra {
                     + (ta ? "^T" : "") + " @ " + Shapes.toString(b.shape) + (tb ? "^T" : "")
                     + " (" + k + " vs " + k2 + ")");
         }
-        long[] batch = Shapes.broadcast("matmul", Arrays.copyOf(a.shape, a.rank() - 2),
-                Arrays.copyOf(b.shape, b.rank() - 2));
+        long[] aBatch = Arrays.copyOf(a.shape, a.rank() - 2);
+        long[] bBatch = Arrays.copyOf(b.shape, b.rank() - 2);
+        long[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", aBatch, bBatch);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: batch dimensions of " + Shapes.toString(a.shape) + " and "
+                    + Shapes.toString(b.shape) + " cannot be broadcast together (" + Shapes.toString(aBatch)
+                    + " vs " + Shapes.toString(bBatch) + ")", e);
+        }
         Tensor a2 = batchOperand(a, batch);
         Tensor b2 = batchOperand(b, batch);
         long[] outShape = Arrays.copyOf(batch, batch.length + 2);

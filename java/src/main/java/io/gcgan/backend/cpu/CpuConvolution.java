@@ -118,13 +118,15 @@ final class CpuConvolution {
         int crs = g.c() * g.r() * g.s();
         long dwElements = (long) g.k() * crs;
         int parts = Math.min(Parallel.threads(), g.n());
-        MemorySegment[] partials = new MemorySegment[parts];
+        // Parts 1.. sum into their own slice of one buffer owned by this call (a worker thread may run several
+        // parts, so per-thread buffers would be shared); part 0 sums straight into dw.
+        MemorySegment partialSums = parts == 1 ? null
+                : Workspace.current().buffer(PARTIAL_DW, (parts - 1) * dwElements * es);
         forEachRange(g, (part, range, ws) -> {
             MemorySegment col = ws.buffer(COL, (long) crs * range.chunk() * pq * es);
             MemorySegment dyT = ws.buffer(TRANSPOSED, (long) g.k() * range.chunk() * pq * es);
-            // Part 0 sums straight into dw; the others into their own buffer, added below.
-            MemorySegment sum = part == 0 ? dw.segment() : ws.buffer(PARTIAL_DW, dwElements * es);
-            partials[part] = sum;
+            MemorySegment sum = part == 0 ? dw.segment()
+                    : partialSums.asSlice((part - 1) * dwElements * es, dwElements * es);
             for (int n0 = range.from(); n0 < range.to(); n0 += range.chunk()) {
                 int nb = Math.min(range.chunk(), range.to() - n0);
                 int ld = nb * pq;
@@ -137,9 +139,9 @@ final class CpuConvolution {
         boolean f32 = dt == DType.FLOAT32;
         MemorySegment out = dw.segment();
         for (int part = 1; part < parts; part++) {
-            MemorySegment p = partials[part];
+            long base = (part - 1) * dwElements;
             for (long i = 0; i < dwElements; i++) {
-                CpuBackend.set(out, f32, i, CpuBackend.get(out, f32, i) + CpuBackend.get(p, f32, i));
+                CpuBackend.set(out, f32, i, CpuBackend.get(out, f32, i) + CpuBackend.get(partialSums, f32, base + i));
             }
         }
     }
