@@ -3,6 +3,7 @@ package io.gcgan.backend;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The primitives every backend implements (DESIGN.md, "The Backend primitives"). Everything else, from
@@ -95,6 +96,19 @@ public interface Backend {
 
     /** out[i] = standard normal from Philox block {@code offset + i} under key {@code seed}. */
     void randomNormal(Storage out, long seed, long offset);
+
+    // ---- optimizer ---------------------------------------------------------------------------------------
+
+    /**
+     * One optimizer step over a list of parameter tensors that share {@code hyper} (one parameter group): for
+     * each slot, the gradient is decayed (coupled), centred over the slot's {@link CentringView} and fed to the
+     * update rule, in place on the weight and state storages (see {@link OptimizerHyper} for the exact math and
+     * the state layout). Gradients are read only. Slots must not share weight or state storage.
+     *
+     * <p>A GPU backend does this as one multi-tensor kernel launch (one read of g, w and the state, one write of
+     * w and the state); the CPU backend's per-tensor loop is the reference it is tested against.
+     */
+    void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots);
 
     // ---- ordering ----------------------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ import io.gcgan.backend.Backend;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
+import io.gcgan.backend.OptimizerHyper;
+import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.ReduceOp;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.UnaryOp;
@@ -15,6 +17,7 @@ import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The reference backend: Java loops for elementwise ops and reductions, OpenBLAS (over FFM) for GEMM, and
@@ -330,6 +333,14 @@ public final class CpuBackend implements Backend {
     public void randomNormal(Storage out, long seed, long offset) {
         checkOwned("randomNormal", out);
         Philox.fillNormal(out.segment(), out.dtype(), out.numel(), seed, offset);
+    }
+
+    // ---- optimizer ---------------------------------------------------------------------------------------
+
+    /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
+    @Override
+    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
+        CpuOptimizerStep.run(this, hyper, slots);
     }
 
     @Override

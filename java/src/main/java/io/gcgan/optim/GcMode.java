@@ -1,0 +1,26 @@
+package io.gcgan.optim;
+
+/**
+ * Which parameter tensors gradient centralization (Yong et al. 2020) centres, by rank, as in the official code:
+ * each slice along dimension 0 has the mean over all other dimensions subtracted from its gradient. Rank-1
+ * tensors (biases, BatchNorm weights) and scalars are never centred.
+ */
+public enum GcMode {
+    /** No centring. */
+    NONE(Integer.MAX_VALUE),
+    /** The official "GCC": conv weights only, tensors of rank > 3. */
+    CONV_ONLY(3),
+    /** The official "GC": conv and fully connected weights, tensors of rank > 1. */
+    CONV_AND_FC(1);
+
+    private final int rankAbove;
+
+    GcMode(int rankAbove) {
+        this.rankAbove = rankAbove;
+    }
+
+    /** True when a gradient of this rank is centred in this mode. */
+    public boolean centres(int rank) {
+        return rank > rankAbove;
+    }
+}

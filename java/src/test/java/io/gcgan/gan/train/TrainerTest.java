@@ -1,0 +1,197 @@
+package io.gcgan.gan.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gcgan.data.GaussianMixture;
+import io.gcgan.gan.loss.GanLoss;
+import io.gcgan.gan.loss.GanLosses;
+import io.gcgan.gan.model.Mlp2d;
+import io.gcgan.gan.penalty.CentredGradientPenalty;
+import io.gcgan.metrics.ModeCoverage;
+import io.gcgan.nn.Module;
+import io.gcgan.nn.ModuleOptions;
+import io.gcgan.optim.Adam;
+import io.gcgan.optim.Optimizer;
+import io.gcgan.optim.OptimizerState;
+import io.gcgan.optim.ParamGroup;
+import io.gcgan.random.Generator;
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.Device;
+import io.gcgan.tensor.GradMode;
+import io.gcgan.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+    /** A small 2-D setup: MLPs of the given width on the 8-Gaussian ring, Adam(lr, 0.5, 0.9) for G and D. */
+    private record Setup(Module g, Module d, Optimizer gOpt, Optimizer dOpt, Trainer trainer) {
+    }
+
+    private static Setup setup(int width, String lossName, CentredGradientPenalty penalty, TrainerConfig config,
+                               RealData data) {
+        ModuleOptions o = ModuleOptions.of(new Generator(1));
+        Module g = Mlp2d.generator(width, o);
+        Module d = Mlp2d.discriminator(width, o);
+        GanLoss loss = GanLosses.byName(lossName);
+        Optimizer gOpt = new Adam(List.of(ParamGroup.builder(1e-3).addAll(g.namedParameters()).build()), 0.5, 0.9, 1e-8);
+        Optimizer dOpt = new Adam(List.of(ParamGroup.builder(1e-3).addAll(d.namedParameters()).build()), 0.5, 0.9, 1e-8);
+        return new Setup(g, d, gOpt, dOpt, new Trainer(g, d, new long[] {2}, data, loss, penalty, gOpt, dOpt, config));
+    }
+
+    /**
+     * The documented small configuration: non-saturating loss, R1 with gamma 0.1, Adam(1e-3, 0.5, 0.9), MLPs of
+     * width 64, batch 256, one D update per G update, 600 steps, seed 3. Measured: 7 of 8 modes, about a quarter of
+     * the samples within 3 sigma of a mode.
+     */
+    @Test
+    void eightGaussiansFixedSeedRunCoversAtLeastSixModes() {
+        GaussianMixture mix = GaussianMixture.eightOnRing();
+        TrainerConfig config = TrainerConfig.defaults(3).withBatchSize(256).withDiagnosticsEvery(100);
+        Setup s = setup(64, "nsgan", CentredGradientPenalty.r1(0.1), config, RealData.of(mix, 256, 7));
+        for (int i = 0; i < 600; i++) {
+            s.trainer().trainStep();
+        }
+        Tensor samples;
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
+            samples = s.g().forward(Tensor.randn(new Generator(99), 2000, 2));
+        }
+        ModeCoverage cov = ModeCoverage.of(samples, mix);
+        assertTrue(cov.modesCovered() >= 6, "expected at least 6 of 8 modes: " + cov);
+        assertTrue(cov.highQualityFraction() > 0.1, "expected more than 10% high-quality samples: " + cov);
+    }
+
+    @Test
+    void sameSeedGivesIdenticalMetricsAndRestoringACheckpointRepeatsTheStep() {
+        GaussianMixture mix = GaussianMixture.eightOnRing();
+        TrainerConfig config = TrainerConfig.defaults(5).withBatchSize(32).withCritic(2, false);
+        Setup a = setup(16, "wgan", CentredGradientPenalty.wganGp(1.0), config, RealData.of(mix, 32, 11));
+        Setup b = setup(16, "wgan", CentredGradientPenalty.wganGp(1.0), config, RealData.of(mix, 32, 11));
+        List<String> rowsA = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rowsA.add(withoutTime(a.trainer().trainStep()));
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals(rowsA.get(i), withoutTime(b.trainer().trainStep()));
+        }
+        // Snapshot everything a checkpoint holds, take a step, roll back to the snapshot: the step repeats exactly.
+        Trainer.State state = b.trainer().state();
+        assertEquals(2, state.step());
+        Map<String, Tensor> gWeights = copies(b.g().stateDict());
+        Map<String, Tensor> dWeights = copies(b.d().stateDict());
+        OptimizerState gState = copy(b.gOpt().state());
+        OptimizerState dState = copy(b.dOpt().state());
+        String third = withoutTime(b.trainer().trainStep());
+        assertEquals(rowsA.get(2), third);
+        b.g().loadStateDict(gWeights);
+        b.d().loadStateDict(dWeights);
+        b.gOpt().loadState(gState);
+        b.dOpt().loadState(dState);
+        b.trainer().restore(state);
+        assertEquals(third, withoutTime(b.trainer().trainStep()));
+        assertEquals(rowsA.get(3), withoutTime(b.trainer().trainStep()));
+    }
+
+    private static Map<String, Tensor> copies(Map<String, Tensor> tensors) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
+            tensors.forEach((k, v) -> out.put(k, v.detach().copy()));
+        }
+        return out;
+    }
+
+    private static OptimizerState copy(OptimizerState s) {
+        Map<String, OptimizerState.ParamState> params = new LinkedHashMap<>();
+        s.params().forEach((k, v) -> params.put(k, new OptimizerState.ParamState(v.step(), copies(v.buffers()))));
+        return new OptimizerState(s.steps(), params);
+    }
+
+    private static String withoutTime(StepMetrics m) {
+        String row = m.csvRow();
+        return row.substring(0, row.lastIndexOf(','));
+    }
+
+    @Test
+    void nanInTheDataStopsBeforeTheUpdateNamingStepAndQuantity() {
+        RealData poisoned = new RealData() {
+            @Override
+            public Tensor next(DType dtype, Device device) {
+                return Tensor.full(Double.NaN, dtype, device, 8, 2);
+            }
+
+            @Override
+            public Tensor nextHeldOut(DType dtype, Device device) {
+                return next(dtype, device);
+            }
+
+            @Override
+            public long[] position() {
+                return new long[2];
+            }
+
+            @Override
+            public void setPosition(long[] position) {
+            }
+        };
+        Setup s = setup(8, "nsgan", null, TrainerConfig.defaults(1).withBatchSize(8), poisoned);
+        float[] before = s.d().parameters().get(0).toFloatArray();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> s.trainer().trainStep());
+        assertEquals(0, e.step());
+        assertEquals("D loss", e.quantity());
+        assertTrue(e.getMessage().contains("step 0") && e.getMessage().contains("D loss"), e.getMessage());
+        assertArrayEquals(before, s.d().parameters().get(0).toFloatArray(), "D must not be updated with a NaN step");
+    }
+
+    @Test
+    void generatorUpdateLeavesNoDiscriminatorGradientsAndRestoresRequiresGrad() {
+        GaussianMixture mix = GaussianMixture.eightOnRing();
+        Setup s = setup(8, "nsgan", null, TrainerConfig.defaults(2).withBatchSize(16), RealData.of(mix, 16, 3));
+        s.trainer().trainStep();
+        for (Tensor p : s.d().parameters()) {
+            assertTrue(p.requiresGrad(), "D parameters require grad again after the G update");
+        }
+        // D's gradients are those of its own (last) update: zeroGrad + backward happened before the G update,
+        // and the G update added nothing. Recompute D's gradient norm from the metrics to check.
+        StepMetrics m = s.trainer().trainStep();
+        double sq = 0;
+        for (Tensor p : s.d().parameters()) {
+            for (float v : p.grad().toFloatArray()) {
+                sq += (double) v * v;
+            }
+        }
+        assertEquals(m.dGradNorm(), Math.sqrt(sq), 1e-5 * Math.max(1, m.dGradNorm()));
+    }
+
+    @Test
+    void wganScheduleUsesHundredCriticStepsEarlyAndEvery500th() {
+        TrainerConfig c = TrainerConfig.defaults(0).withCritic(5, true);
+        assertEquals(100, c.criticStepsAt(0));
+        assertEquals(100, c.criticStepsAt(24));
+        assertEquals(5, c.criticStepsAt(25));
+        assertEquals(100, c.criticStepsAt(500));
+        assertEquals(5, c.criticStepsAt(501));
+        assertEquals(5, TrainerConfig.defaults(0).withCritic(5, false).criticStepsAt(0));
+        assertThrows(IllegalArgumentException.class, () -> TrainerConfig.defaults(0).withCritic(0, false));
+    }
+
+    @Test
+    void wassersteinEstimateOnlyForWgan() {
+        GaussianMixture mix = GaussianMixture.eightOnRing();
+        Setup w = setup(8, "wgan", null, TrainerConfig.defaults(2).withBatchSize(16), RealData.of(mix, 16, 3));
+        StepMetrics mw = w.trainer().trainStep();
+        assertTrue(Double.isFinite(mw.wasserstein()));
+        // WGAN's D loss is E D(G(z)) - E D(x) = -(Wasserstein estimate) at the same update.
+        assertEquals(-mw.wasserstein(), mw.dLoss(), 1e-5);
+        Setup n = setup(8, "nsgan", null, TrainerConfig.defaults(2).withBatchSize(16), RealData.of(mix, 16, 3));
+        StepMetrics mn = n.trainer().trainStep();
+        assertTrue(Double.isNaN(mn.wasserstein()));
+        assertTrue(Double.isNaN(mn.penalty()));
+        assertTrue(Double.isFinite(mn.dInputGradReal()) && Double.isFinite(mn.scoreGap()));
+    }
+}
