@@ -364,6 +364,21 @@ public final class CpuBackend implements Backend {
 
     /** dst[i] = s[off + i*step] for i < n. */
     static void load(MemorySegment s, boolean f32, long off, long step, double[] dst, int n) {
+        if (step == 0) {
+            Arrays.fill(dst, 0, n, get(s, f32, off)); // a broadcast operand
+            return;
+        }
+        if (step == 1) {
+            // Unit stride in its own loop: a constant stride lets the JIT vectorize.
+            if (f32) {
+                for (int i = 0; i < n; i++) {
+                    dst[i] = s.getAtIndex(JAVA_FLOAT, off + i);
+                }
+            } else {
+                MemorySegment.copy(s, JAVA_DOUBLE, off * 8, dst, 0, n);
+            }
+            return;
+        }
         if (f32) {
             for (int i = 0; i < n; i++, off += step) {
                 dst[i] = s.getAtIndex(JAVA_FLOAT, off);
@@ -377,6 +392,16 @@ public final class CpuBackend implements Backend {
 
     /** s[off + i*step] = src[i] for i < n, rounded to float32 when f32. */
     static void store(MemorySegment s, boolean f32, long off, long step, double[] src, int n) {
+        if (step == 1) {
+            if (f32) {
+                for (int i = 0; i < n; i++) {
+                    s.setAtIndex(JAVA_FLOAT, off + i, (float) src[i]);
+                }
+            } else {
+                MemorySegment.copy(src, 0, s, JAVA_DOUBLE, off * 8, n);
+            }
+            return;
+        }
         if (f32) {
             for (int i = 0; i < n; i++, off += step) {
                 s.setAtIndex(JAVA_FLOAT, off, (float) src[i]);
