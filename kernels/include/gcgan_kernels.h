@@ -90,6 +90,234 @@ GCGAN_API gcgan_status gcgan_random_normal_f32(float* out, int64_t n, uint64_t s
 GCGAN_API gcgan_status gcgan_random_normal_f64(double* out, int64_t n, uint64_t seed, uint64_t offset,
                                                gcgan_stream stream);
 
+/* ------------------------------------------------------------------------------------------------------------
+ * Shared definitions of the dense ops below (fill, strided copy, unary, binary, where, reduce, optimizer step).
+ *
+ * dtype codes (the ordinals of io.gcgan.tensor.DType): */
+enum {
+    GCGAN_DTYPE_FLOAT32 = 0,
+    GCGAN_DTYPE_FLOAT64 = 1
+};
+
+/* The largest rank of a strided index space; callers merge and drop dimensions first (see below). */
+#define GCGAN_MAX_RANK 8
+/* The most operands one strided layout describes (where: cond, a, b, out). */
+#define GCGAN_MAX_OPERANDS 4
+
+/*
+ * A strided index space shared by up to GCGAN_MAX_OPERANDS operands. For every index tuple i of
+ * shape[0 .. rank) (row-major order; rank 0 is a single element), operand k's element is at
+ *     offsets[k] + sum_d i[d] * strides[k][d]                   (in elements of that operand's dtype)
+ * Strides may be 0 (broadcast) and negative; a size of 0 in any dimension means no element at all. The caller
+ * should drop size-1 dimensions and merge dimensions contiguous in every operand: the kernels decompose the flat
+ * index with one division per dimension after the innermost, so a dense op becomes rank 1 and divides nothing.
+ * Which operand is which is stated by each function. The struct is read on the host during the call (it is passed
+ * to the kernel by value), so it may be freed or reused as soon as the function returns.
+ */
+typedef struct gcgan_strided_layout {
+    int32_t rank;      /* 0 .. GCGAN_MAX_RANK */
+    int32_t reserved;  /* 0 */
+    int64_t shape[GCGAN_MAX_RANK];
+    int64_t strides[GCGAN_MAX_OPERANDS][GCGAN_MAX_RANK];
+    int64_t offsets[GCGAN_MAX_OPERANDS];
+} gcgan_strided_layout;
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Fill (kernels/src/fill.cu): out[i] = value for 0 <= i < n. out is (n,) dense; out may be NULL only when n == 0.
+ * ------------------------------------------------------------------------------------------------------------ */
+GCGAN_API gcgan_status gcgan_fill_f32(float* out, int64_t n, float value, gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_fill_f64(double* out, int64_t n, double value, gcgan_stream stream);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Strided copy with dtype conversion (kernels/src/copy.cu): operand 0 of layout is src, operand 1 is dst:
+ *     dst[offsets[1] + i . strides[1]] = (dst_dtype) src[offsets[0] + i . strides[0]]   for every i of shape
+ * src_dtype, dst_dtype: GCGAN_DTYPE_*; float64 -> float32 rounds to nearest even. Covers contiguous copy,
+ * permute, slice, concat (one call per part), expand (stride 0 in src) and cast. dst positions must not repeat
+ * (no stride 0 in dst for a dimension larger than 1) and src and dst must not overlap unless they are the same
+ * elements in the same order.
+ * ------------------------------------------------------------------------------------------------------------ */
+GCGAN_API gcgan_status gcgan_copy_strided(int32_t src_dtype, const void* src, int32_t dst_dtype, void* dst,
+                                          const gcgan_strided_layout* layout, gcgan_stream stream);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Elementwise unary ops (kernels/src/unary.cu): out[i] = op(x[i]; p0, p1) for 0 <= i < n; x and out are (n,) dense,
+ * out may equal x. The op codes are the ordinals of io.gcgan.backend.UnaryOp. Every op is evaluated in double
+ * (the float32 variant widens x and rounds the result once) with the semantics of the Java CPU backend
+ * (io.gcgan.backend.cpu.ElementMath): NaN propagates through max/min/clamp (Java's Math.max/min, unlike fmax),
+ * Math.max(-0, +0) = +0, pow follows java.lang.Math.pow (pow(x, NaN) = NaN even for x = 1; pow(+-1, +-inf) = NaN),
+ * SIGN keeps +-0 and NaN, SOFTPLUS = max(x, 0) + log1p(exp(-|x|)), SIGMOID never evaluates exp of a large positive
+ * number. Transcendentals come from the CUDA math library (within 1-2 ulp of Java's in double).
+ * ------------------------------------------------------------------------------------------------------------ */
+enum {
+    GCGAN_UNARY_NEG = 0,
+    GCGAN_UNARY_ABS = 1,
+    GCGAN_UNARY_SIGN = 2,
+    GCGAN_UNARY_EXP = 3,
+    GCGAN_UNARY_LOG = 4,
+    GCGAN_UNARY_SQRT = 5,
+    GCGAN_UNARY_TANH = 6,
+    GCGAN_UNARY_SIGMOID = 7,
+    GCGAN_UNARY_RELU = 8,       /* x < 0 ? 0 : x  (keeps -0 and NaN) */
+    GCGAN_UNARY_LEAKY_RELU = 9, /* x < 0 ? x * p0 : x */
+    GCGAN_UNARY_SOFTPLUS = 10,
+    GCGAN_UNARY_POW_SCALAR = 11, /* x^p0 (p0 == 2: x * x, p0 == 1: x) */
+    GCGAN_UNARY_CLAMP = 12,      /* min(max(x, p0), p1) */
+    GCGAN_UNARY_OP_COUNT = 13
+};
+
+GCGAN_API gcgan_status gcgan_unary_f32(int32_t op, double p0, double p1, const float* x, float* out, int64_t n,
+                                       gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_unary_f64(int32_t op, double p0, double p1, const double* x, double* out, int64_t n,
+                                       gcgan_stream stream);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Elementwise binary ops with broadcasting, and where (kernels/src/binary.cu).
+ *
+ * binary: layout operands 0 = a, 1 = b, 2 = out (operand 3 unused):
+ *     out[o2 + i . s2] = a[o0 + i . s0] op b[o1 + i . s1]        for every i of shape
+ * where:  layout operands 0 = cond, 1 = a, 2 = b, 3 = out:
+ *     out[...] = cond[...] != 0 ? a[...] : b[...]                (a NaN cond counts as true, as in Java)
+ * Evaluated in double, rounded once for float32 (exact for + - * /). The op codes are the ordinals of
+ * io.gcgan.backend.BinaryOp; comparisons write 1 or 0 in the operands' dtype. MAX/MIN propagate NaN and order
+ * -0 < +0 (Java's Math.max/min); POW is Java's Math.pow (see the unary section). out positions must not repeat;
+ * out may be the same memory as a, b (or cond) when it is read with the same strides.
+ * ------------------------------------------------------------------------------------------------------------ */
+enum {
+    GCGAN_BINARY_ADD = 0,
+    GCGAN_BINARY_SUB = 1,
+    GCGAN_BINARY_MUL = 2,
+    GCGAN_BINARY_DIV = 3,
+    GCGAN_BINARY_POW = 4,
+    GCGAN_BINARY_MAX = 5,
+    GCGAN_BINARY_MIN = 6,
+    GCGAN_BINARY_EQ = 7,
+    GCGAN_BINARY_NE = 8,
+    GCGAN_BINARY_LT = 9,
+    GCGAN_BINARY_LE = 10,
+    GCGAN_BINARY_GT = 11,
+    GCGAN_BINARY_GE = 12,
+    GCGAN_BINARY_OP_COUNT = 13
+};
+
+GCGAN_API gcgan_status gcgan_binary_f32(int32_t op, const float* a, const float* b, float* out,
+                                        const gcgan_strided_layout* layout, gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_binary_f64(int32_t op, const double* a, const double* b, double* out,
+                                        const gcgan_strided_layout* layout, gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_where_f32(const float* cond, const float* a, const float* b, float* out,
+                                       const gcgan_strided_layout* layout, gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_where_f64(const double* cond, const double* a, const double* b, double* out,
+                                       const gcgan_strided_layout* layout, gcgan_stream stream);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Reductions over a set of axes (kernels/src/reduce.cu).
+ *
+ * The input's dimensions are split into kept ones (they index the output) and reduced ones. out is dense,
+ * row-major over kept_shape (out_count = prod(kept_shape), 1 for kept_rank 0); output element o, with kept index
+ * tuple k(o), is op over every index tuple r of reduced_shape (count = prod(reduced_shape) elements) of
+ *     x[x_offset + k(o) . kept_strides + r . reduced_strides]
+ * SUM and MEAN accumulate in double for both dtypes (MEAN = sum / count, rounded once); MAX propagates NaN.
+ * An empty reduction (count == 0) gives SUM 0, MEAN NaN, MAX NaN. The op codes are the ordinals of
+ * io.gcgan.backend.ReduceOp. As for layouts, merge contiguous dimensions first (separately among the kept and
+ * among the reduced ones). Which of several equal maxima (+0 and -0) is returned is unspecified.
+ *
+ * Strategy: one thread per output when count is small, one warp per output for medium counts, one block per output
+ * beyond that; when there are few outputs and many elements each output is split over several blocks whose
+ * float64 partials are combined by a second kernel (the partials live in stream-ordered scratch memory from
+ * cudaMallocAsync/cudaFreeAsync on `stream`, from the device's default memory pool).
+ * ------------------------------------------------------------------------------------------------------------ */
+enum {
+    GCGAN_REDUCE_SUM = 0,
+    GCGAN_REDUCE_MEAN = 1,
+    GCGAN_REDUCE_MAX = 2,
+    GCGAN_REDUCE_OP_COUNT = 3
+};
+
+typedef struct gcgan_reduce_layout {
+    int32_t kept_rank;     /* 0 .. GCGAN_MAX_RANK */
+    int32_t reduced_rank;  /* 0 .. GCGAN_MAX_RANK (0: count = 1, a copy) */
+    int64_t x_offset;      /* elements */
+    int64_t kept_shape[GCGAN_MAX_RANK];
+    int64_t kept_strides[GCGAN_MAX_RANK];     /* strides in x of the kept dimensions */
+    int64_t reduced_shape[GCGAN_MAX_RANK];
+    int64_t reduced_strides[GCGAN_MAX_RANK];  /* strides in x of the reduced dimensions */
+} gcgan_reduce_layout;
+
+GCGAN_API gcgan_status gcgan_reduce_f32(int32_t op, const float* x, float* out, const gcgan_reduce_layout* layout,
+                                        gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_reduce_f64(int32_t op, const double* x, double* out,
+                                        const gcgan_reduce_layout* layout, gcgan_stream stream);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * One optimizer step over a list of parameter tensors (kernels/src/optimizer.cu): the multi-tensor form of
+ * io.gcgan.backend.Backend#optimizerStep, matching io.gcgan.backend.cpu.CpuOptimizerStep / OptimizerMath.
+ *
+ * Per element, in double (float32 tensors are widened on load and rounded on store), with g the gradient, w the
+ * weight before this step, and mean the centring mean of the element's group (0 when not centred):
+ *   d = (g + coupled_decay * w) - mean
+ *   SGD           w = w * weight_scale - step_size * d
+ *   SGD_MOMENTUM  buf = first_step ? d : momentum * buf + (1 - dampening) * d          (state1 = buf)
+ *                 u = nesterov ? d + momentum * buf : buf;   w = w * weight_scale - step_size * u
+ *   ADAM          m = beta1 * m + (1 - beta1) * d;   v = beta2 * v + (1 - beta2) * d * d   (state1 = m, state2 = v)
+ *                 w = w * weight_scale - step_size * m / (sqrt(v) / bc2_sqrt + eps)
+ *   RMSPROP       v = alpha * v + (1 - alpha) * d * d;  a = sqrt(v) + eps                   (state1 = v)
+ *                 momentum > 0: buf = momentum * buf + d / a; w = w * weight_scale - step_size * buf (state2 = buf)
+ *                 else          w = w * weight_scale - step_size * d / a
+ * Every product and sum is an IEEE round-to-nearest double operation in exactly this order (no FMA contraction),
+ * so for float64 a step of a tensor that is not centred equals the Java reference bit for bit.
+ *
+ * Centring (gradient centralization) follows io.gcgan.backend.CentringView: a tensor of numel = outer * slices *
+ * inner elements is centred when slices > 0; element (o, s, i) sits at (o * slices + s) * inner + i and the
+ * outer * inner elements of one slice s form one group, whose mean is that of g + coupled_decay * w (summed in
+ * double). One thread block handles one slice: it sums the group, then updates it, in one kernel. Tensors that are
+ * not centred (slices == 0) are cut into blocks of a fixed size.
+ *
+ * hyper and the table `tensors` (count entries) are host memory, read during the call; the table is copied to
+ * stream-ordered device scratch (cudaMallocAsync; the copy is from pageable memory, so this call cannot be captured
+ * into a CUDA graph yet) and all tensors are updated by ONE kernel launch. Entries with numel == 0 are skipped.
+ * weight, state1 and state2 of one entry must not overlap any other entry's.
+ * ------------------------------------------------------------------------------------------------------------ */
+enum {
+    GCGAN_OPTIMIZER_SGD = 0,
+    GCGAN_OPTIMIZER_SGD_MOMENTUM = 1,
+    GCGAN_OPTIMIZER_ADAM = 2,
+    GCGAN_OPTIMIZER_RMSPROP = 3
+};
+
+typedef struct gcgan_optimizer_hyper {
+    int32_t algorithm;     /* GCGAN_OPTIMIZER_* */
+    int32_t nesterov;      /* SGD_MOMENTUM: 1 for Nesterov momentum */
+    double momentum;       /* SGD_MOMENTUM, RMSPROP (> 0: state2 is the momentum buffer) */
+    double dampening;      /* SGD_MOMENTUM */
+    double beta1;          /* ADAM */
+    double beta2;          /* ADAM */
+    double alpha;          /* RMSPROP */
+    double eps;            /* ADAM, RMSPROP */
+    double coupled_decay;  /* lambda for coupled (L2) weight decay, else 0 */
+    double weight_scale;   /* 1 - lr * lambda for decoupled weight decay, else 1 */
+} gcgan_optimizer_hyper;
+
+typedef struct gcgan_optimizer_tensor {
+    void* weight;        /* numel elements (float* or double*, as the function), updated */
+    const void* grad;    /* numel elements, read only */
+    void* state1;        /* numel elements or NULL when the algorithm keeps no state */
+    void* state2;        /* numel elements or NULL */
+    int64_t numel;
+    int64_t outer;       /* centring view [outer, slices, inner]; slices == 0: not centred */
+    int64_t slices;
+    int64_t inner;
+    double step_size;    /* lr; Adam: lr / (1 - beta1^t) */
+    double bc2_sqrt;     /* Adam: sqrt(1 - beta2^t); else 1 */
+    int32_t first_step;  /* SGD_MOMENTUM: 1 when this update initialises the buffer to d */
+    int32_t reserved;    /* 0 */
+} gcgan_optimizer_tensor;
+
+GCGAN_API gcgan_status gcgan_optimizer_step_f32(const gcgan_optimizer_hyper* hyper,
+                                                const gcgan_optimizer_tensor* tensors, int32_t count,
+                                                gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_optimizer_step_f64(const gcgan_optimizer_hyper* hyper,
+                                                const gcgan_optimizer_tensor* tensors, int32_t count,
+                                                gcgan_stream stream);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

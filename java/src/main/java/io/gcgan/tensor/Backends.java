@@ -2,13 +2,17 @@ package io.gcgan.tensor;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.cpu.CpuBackend;
+import io.gcgan.backend.cuda.CudaBackend;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Maps a device to the backend that computes on it. The CPU backend is always there; a GPU backend registers
- * itself with {@link #register} when its native libraries load.
+ * Maps a device to the backend that computes on it, one instance per device. The CPU backend is always there. A
+ * CUDA device gets a {@link CudaBackend}, created on first use; where CUDA cannot run, {@link #of} throws
+ * {@link io.gcgan.backend.cuda.CudaUnavailableException} whose message says what is missing and where it was
+ * looked for (the CPU backend keeps working), and a device index beyond the machine's devices fails naming their
+ * count. {@link #register} replaces the factory of a device kind (tests, other backends).
  */
 public final class Backends {
 
@@ -29,6 +33,9 @@ public final class Backends {
         }
         return INSTANCES.computeIfAbsent(device, d -> {
             Function<Device, Backend> factory = FACTORIES.get(d.kind());
+            if (factory == null && d.kind() == Device.Kind.CUDA) {
+                return CudaBackend.create(d); // loads the CUDA classes only now, on the first CUDA request
+            }
             if (factory == null) {
                 throw new UnsupportedOperationException("no backend for device " + d
                         + ": this build has no " + d.kind() + " backend registered; use the cpu device");

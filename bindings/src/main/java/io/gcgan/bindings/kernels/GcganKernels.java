@@ -4,7 +4,9 @@ import io.gcgan.bindings.NativeLibrary;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
@@ -22,6 +24,11 @@ import java.lang.invoke.MethodHandle;
  * {@code gcgan_stream} (a {@code cudaStream_t}) are {@link MemorySegment} addresses; counts are {@code int64_t}
  * elements. {@code gcgan_status_string}, {@code gcgan_last_error_message} and {@code gcgan_abi_version} touch no
  * CUDA state and are linked with {@link Linker.Option#critical(boolean)}.
+ *
+ * <p>The dense ops take their index spaces, optimizer hyper-parameters and tensor tables as structs in host memory
+ * ({@code gcgan_strided_layout}, {@code gcgan_reduce_layout}, {@code gcgan_optimizer_hyper},
+ * {@code gcgan_optimizer_tensor}; {@code NAME$layout()} here), read during the call and free to reuse after it; the
+ * signature check asserts their sizes and member offsets against the header.
  */
 @SuppressWarnings("restricted") // binding native functions is this class's purpose
 public final class GcganKernels {
@@ -42,13 +49,148 @@ public final class GcganKernels {
     /** A valid request this build or device cannot serve. */
     public static final int GCGAN_ERR_UNSUPPORTED = 3;
 
+    // ---- the dense ops: dtype codes, limits, op codes (enums of gcgan_kernels.h) --------------------------------
+
+    /** The dtype codes of gcgan_copy_strided (the ordinals of io.gcgan.tensor.DType). */
+    public static final int GCGAN_DTYPE_FLOAT32 = 0;
+    public static final int GCGAN_DTYPE_FLOAT64 = 1;
+    /** The largest rank of a gcgan_strided_layout or gcgan_reduce_layout. */
+    public static final int GCGAN_MAX_RANK = 8;
+    /** The operands one gcgan_strided_layout describes. */
+    public static final int GCGAN_MAX_OPERANDS = 4;
+
+    public static final int GCGAN_UNARY_NEG = 0;
+    public static final int GCGAN_UNARY_ABS = 1;
+    public static final int GCGAN_UNARY_SIGN = 2;
+    public static final int GCGAN_UNARY_EXP = 3;
+    public static final int GCGAN_UNARY_LOG = 4;
+    public static final int GCGAN_UNARY_SQRT = 5;
+    public static final int GCGAN_UNARY_TANH = 6;
+    public static final int GCGAN_UNARY_SIGMOID = 7;
+    public static final int GCGAN_UNARY_RELU = 8;
+    public static final int GCGAN_UNARY_LEAKY_RELU = 9;
+    public static final int GCGAN_UNARY_SOFTPLUS = 10;
+    public static final int GCGAN_UNARY_POW_SCALAR = 11;
+    public static final int GCGAN_UNARY_CLAMP = 12;
+    public static final int GCGAN_UNARY_OP_COUNT = 13;
+
+    public static final int GCGAN_BINARY_ADD = 0;
+    public static final int GCGAN_BINARY_SUB = 1;
+    public static final int GCGAN_BINARY_MUL = 2;
+    public static final int GCGAN_BINARY_DIV = 3;
+    public static final int GCGAN_BINARY_POW = 4;
+    public static final int GCGAN_BINARY_MAX = 5;
+    public static final int GCGAN_BINARY_MIN = 6;
+    public static final int GCGAN_BINARY_EQ = 7;
+    public static final int GCGAN_BINARY_NE = 8;
+    public static final int GCGAN_BINARY_LT = 9;
+    public static final int GCGAN_BINARY_LE = 10;
+    public static final int GCGAN_BINARY_GT = 11;
+    public static final int GCGAN_BINARY_GE = 12;
+    public static final int GCGAN_BINARY_OP_COUNT = 13;
+
+    public static final int GCGAN_REDUCE_SUM = 0;
+    public static final int GCGAN_REDUCE_MEAN = 1;
+    public static final int GCGAN_REDUCE_MAX = 2;
+    public static final int GCGAN_REDUCE_OP_COUNT = 3;
+
+    public static final int GCGAN_OPTIMIZER_SGD = 0;
+    public static final int GCGAN_OPTIMIZER_SGD_MOMENTUM = 1;
+    public static final int GCGAN_OPTIMIZER_ADAM = 2;
+    public static final int GCGAN_OPTIMIZER_RMSPROP = 3;
+
     // ---- C types ------------------------------------------------------------------------------------------
 
     public static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
     public static final ValueLayout.OfLong C_INT64_T = ValueLayout.JAVA_LONG;
+    public static final ValueLayout.OfFloat C_FLOAT = ValueLayout.JAVA_FLOAT;
+    public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
 
     private static final Linker.Option[] TRIVIAL = {Linker.Option.critical(false)};
+
+    // ---- structs (host memory, read by the functions during the call) ----------------------------------------
+
+    private static final StructLayout GCGAN_STRIDED_LAYOUT = MemoryLayout.structLayout(
+            C_INT.withName("rank"),
+            C_INT.withName("reserved"),
+            MemoryLayout.sequenceLayout(GCGAN_MAX_RANK, C_INT64_T).withName("shape"),
+            MemoryLayout.sequenceLayout(GCGAN_MAX_OPERANDS, MemoryLayout.sequenceLayout(GCGAN_MAX_RANK, C_INT64_T))
+                    .withName("strides"),
+            MemoryLayout.sequenceLayout(GCGAN_MAX_OPERANDS, C_INT64_T).withName("offsets"))
+            .withName("gcgan_strided_layout");
+
+    private static final StructLayout GCGAN_REDUCE_LAYOUT = MemoryLayout.structLayout(
+            C_INT.withName("kept_rank"),
+            C_INT.withName("reduced_rank"),
+            C_INT64_T.withName("x_offset"),
+            MemoryLayout.sequenceLayout(GCGAN_MAX_RANK, C_INT64_T).withName("kept_shape"),
+            MemoryLayout.sequenceLayout(GCGAN_MAX_RANK, C_INT64_T).withName("kept_strides"),
+            MemoryLayout.sequenceLayout(GCGAN_MAX_RANK, C_INT64_T).withName("reduced_shape"),
+            MemoryLayout.sequenceLayout(GCGAN_MAX_RANK, C_INT64_T).withName("reduced_strides"))
+            .withName("gcgan_reduce_layout");
+
+    private static final StructLayout GCGAN_OPTIMIZER_HYPER = MemoryLayout.structLayout(
+            C_INT.withName("algorithm"),
+            C_INT.withName("nesterov"),
+            C_DOUBLE.withName("momentum"),
+            C_DOUBLE.withName("dampening"),
+            C_DOUBLE.withName("beta1"),
+            C_DOUBLE.withName("beta2"),
+            C_DOUBLE.withName("alpha"),
+            C_DOUBLE.withName("eps"),
+            C_DOUBLE.withName("coupled_decay"),
+            C_DOUBLE.withName("weight_scale"))
+            .withName("gcgan_optimizer_hyper");
+
+    private static final StructLayout GCGAN_OPTIMIZER_TENSOR = MemoryLayout.structLayout(
+            C_POINTER.withName("weight"),
+            C_POINTER.withName("grad"),
+            C_POINTER.withName("state1"),
+            C_POINTER.withName("state2"),
+            C_INT64_T.withName("numel"),
+            C_INT64_T.withName("outer"),
+            C_INT64_T.withName("slices"),
+            C_INT64_T.withName("inner"),
+            C_DOUBLE.withName("step_size"),
+            C_DOUBLE.withName("bc2_sqrt"),
+            C_INT.withName("first_step"),
+            C_INT.withName("reserved"))
+            .withName("gcgan_optimizer_tensor");
+
+    /**
+     * {@code gcgan_strided_layout}: {@code int32_t rank, reserved; int64_t shape[8]; int64_t strides[4][8];
+     * int64_t offsets[4]} (360 bytes). Fill it in a zeroed host segment and pass its address; the signature check
+     * asserts the size and every member offset against the header.
+     */
+    public static StructLayout gcgan_strided_layout$layout() {
+        return GCGAN_STRIDED_LAYOUT;
+    }
+
+    /**
+     * {@code gcgan_reduce_layout}: {@code int32_t kept_rank, reduced_rank; int64_t x_offset; int64_t kept_shape[8],
+     * kept_strides[8], reduced_shape[8], reduced_strides[8]} (272 bytes).
+     */
+    public static StructLayout gcgan_reduce_layout$layout() {
+        return GCGAN_REDUCE_LAYOUT;
+    }
+
+    /**
+     * {@code gcgan_optimizer_hyper}: {@code int32_t algorithm, nesterov; double momentum, dampening, beta1, beta2,
+     * alpha, eps, coupled_decay, weight_scale} (72 bytes).
+     */
+    public static StructLayout gcgan_optimizer_hyper$layout() {
+        return GCGAN_OPTIMIZER_HYPER;
+    }
+
+    /**
+     * {@code gcgan_optimizer_tensor}: {@code void *weight; const void *grad; void *state1, *state2; int64_t numel,
+     * outer, slices, inner; double step_size, bc2_sqrt; int32_t first_step, reserved} (88 bytes). The functions take
+     * an array of them.
+     */
+    public static StructLayout gcgan_optimizer_tensor$layout() {
+        return GCGAN_OPTIMIZER_TENSOR;
+    }
 
     // ---- linking ----------------------------------------------------------------------------------------------
 
@@ -356,4 +498,544 @@ public final class GcganKernels {
         }
     }
 
+    // ---- gcgan_status gcgan_fill_f32(float *out, int64_t n, float value, gcgan_stream stream) -----------------------
+
+    private static final class gcgan_fill_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT64_T, C_FLOAT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_fill_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_fill_f32$descriptor() {
+        return gcgan_fill_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_fill_f32$handle() {
+        requireLoaded();
+        return required(gcgan_fill_f32.Linked.HANDLE, "gcgan_fill_f32");
+    }
+
+    public static MemorySegment gcgan_fill_f32$address() {
+        requireLoaded();
+        return required(gcgan_fill_f32.Linked.ADDR, "gcgan_fill_f32");
+    }
+
+    /**
+     * Sets out[i] = value for i < n (out: n floats, device memory).
+     */
+    public static int gcgan_fill_f32(MemorySegment out, long n, float value, MemorySegment stream) {
+        var mh$ = gcgan_fill_f32$handle();
+        try {
+            return (int) mh$.invokeExact(out, n, value, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_fill_f64(double *out, int64_t n, double value, gcgan_stream stream) ---------------------
+
+    private static final class gcgan_fill_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT64_T, C_DOUBLE, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_fill_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_fill_f64$descriptor() {
+        return gcgan_fill_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_fill_f64$handle() {
+        requireLoaded();
+        return required(gcgan_fill_f64.Linked.HANDLE, "gcgan_fill_f64");
+    }
+
+    public static MemorySegment gcgan_fill_f64$address() {
+        requireLoaded();
+        return required(gcgan_fill_f64.Linked.ADDR, "gcgan_fill_f64");
+    }
+
+    /**
+     * Sets out[i] = value for i < n (out: n doubles, device memory).
+     */
+    public static int gcgan_fill_f64(MemorySegment out, long n, double value, MemorySegment stream) {
+        var mh$ = gcgan_fill_f64$handle();
+        try {
+            return (int) mh$.invokeExact(out, n, value, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_copy_strided(int32_t src_dtype, const void *src, int32_t dst_dtype, void *dst,
+    //          const gcgan_strided_layout *layout, gcgan_stream stream) -----------------------------------------------
+
+    private static final class gcgan_copy_strided {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_copy_strided");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_copy_strided$descriptor() {
+        return gcgan_copy_strided.DESC;
+    }
+
+    public static MethodHandle gcgan_copy_strided$handle() {
+        requireLoaded();
+        return required(gcgan_copy_strided.Linked.HANDLE, "gcgan_copy_strided");
+    }
+
+    public static MemorySegment gcgan_copy_strided$address() {
+        requireLoaded();
+        return required(gcgan_copy_strided.Linked.ADDR, "gcgan_copy_strided");
+    }
+
+    /**
+     * Strided copy with dtype conversion: layout (host memory, {@link #gcgan_strided_layout$layout()}) operand 0
+     * is src, operand 1 is dst; dtypes are GCGAN_DTYPE_* codes.
+     */
+    public static int gcgan_copy_strided(int src_dtype, MemorySegment src, int dst_dtype, MemorySegment dst,
+                                         MemorySegment layout, MemorySegment stream) {
+        var mh$ = gcgan_copy_strided$handle();
+        try {
+            return (int) mh$.invokeExact(src_dtype, src, dst_dtype, dst, layout, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_unary_f32(int32_t op, double p0, double p1, const float *x, float *out, int64_t n,
+    //          gcgan_stream stream) -----------------------------------------------------------------------------------
+
+    private static final class gcgan_unary_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_INT, C_DOUBLE, C_DOUBLE, C_POINTER, C_POINTER, C_INT64_T, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_unary_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_unary_f32$descriptor() {
+        return gcgan_unary_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_unary_f32$handle() {
+        requireLoaded();
+        return required(gcgan_unary_f32.Linked.HANDLE, "gcgan_unary_f32");
+    }
+
+    public static MemorySegment gcgan_unary_f32$address() {
+        requireLoaded();
+        return required(gcgan_unary_f32.Linked.ADDR, "gcgan_unary_f32");
+    }
+
+    /**
+     * out[i] = op(x[i]; p0, p1) for i < n, float32 (evaluated in double); op is a GCGAN_UNARY_* code.
+     */
+    public static int gcgan_unary_f32(int op, double p0, double p1, MemorySegment x, MemorySegment out, long n,
+                                      MemorySegment stream) {
+        var mh$ = gcgan_unary_f32$handle();
+        try {
+            return (int) mh$.invokeExact(op, p0, p1, x, out, n, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_unary_f64(int32_t op, double p0, double p1, const double *x, double *out, int64_t n,
+    //          gcgan_stream stream) -----------------------------------------------------------------------------------
+
+    private static final class gcgan_unary_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_INT, C_DOUBLE, C_DOUBLE, C_POINTER, C_POINTER, C_INT64_T, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_unary_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_unary_f64$descriptor() {
+        return gcgan_unary_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_unary_f64$handle() {
+        requireLoaded();
+        return required(gcgan_unary_f64.Linked.HANDLE, "gcgan_unary_f64");
+    }
+
+    public static MemorySegment gcgan_unary_f64$address() {
+        requireLoaded();
+        return required(gcgan_unary_f64.Linked.ADDR, "gcgan_unary_f64");
+    }
+
+    /**
+     * out[i] = op(x[i]; p0, p1) for i < n, float64; op is a GCGAN_UNARY_* code.
+     */
+    public static int gcgan_unary_f64(int op, double p0, double p1, MemorySegment x, MemorySegment out, long n,
+                                      MemorySegment stream) {
+        var mh$ = gcgan_unary_f64$handle();
+        try {
+            return (int) mh$.invokeExact(op, p0, p1, x, out, n, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_binary_f32(int32_t op, const float *a, const float *b, float *out,
+    //          const gcgan_strided_layout *layout, gcgan_stream stream) -----------------------------------------------
+
+    private static final class gcgan_binary_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_binary_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_binary_f32$descriptor() {
+        return gcgan_binary_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_binary_f32$handle() {
+        requireLoaded();
+        return required(gcgan_binary_f32.Linked.HANDLE, "gcgan_binary_f32");
+    }
+
+    public static MemorySegment gcgan_binary_f32$address() {
+        requireLoaded();
+        return required(gcgan_binary_f32.Linked.ADDR, "gcgan_binary_f32");
+    }
+
+    /**
+     * out = a op b with broadcasting, float32; layout operands 0 = a, 1 = b, 2 = out; op is a GCGAN_BINARY_* code.
+     */
+    public static int gcgan_binary_f32(int op, MemorySegment a, MemorySegment b, MemorySegment out,
+                                       MemorySegment layout, MemorySegment stream) {
+        var mh$ = gcgan_binary_f32$handle();
+        try {
+            return (int) mh$.invokeExact(op, a, b, out, layout, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_binary_f64(int32_t op, const double *a, const double *b, double *out,
+    //          const gcgan_strided_layout *layout, gcgan_stream stream) -----------------------------------------------
+
+    private static final class gcgan_binary_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_binary_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_binary_f64$descriptor() {
+        return gcgan_binary_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_binary_f64$handle() {
+        requireLoaded();
+        return required(gcgan_binary_f64.Linked.HANDLE, "gcgan_binary_f64");
+    }
+
+    public static MemorySegment gcgan_binary_f64$address() {
+        requireLoaded();
+        return required(gcgan_binary_f64.Linked.ADDR, "gcgan_binary_f64");
+    }
+
+    /**
+     * out = a op b with broadcasting, float64; layout operands 0 = a, 1 = b, 2 = out; op is a GCGAN_BINARY_* code.
+     */
+    public static int gcgan_binary_f64(int op, MemorySegment a, MemorySegment b, MemorySegment out,
+                                       MemorySegment layout, MemorySegment stream) {
+        var mh$ = gcgan_binary_f64$handle();
+        try {
+            return (int) mh$.invokeExact(op, a, b, out, layout, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_where_f32(const float *cond, const float *a, const float *b, float *out,
+    //          const gcgan_strided_layout *layout, gcgan_stream stream) -----------------------------------------------
+
+    private static final class gcgan_where_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_where_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_where_f32$descriptor() {
+        return gcgan_where_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_where_f32$handle() {
+        requireLoaded();
+        return required(gcgan_where_f32.Linked.HANDLE, "gcgan_where_f32");
+    }
+
+    public static MemorySegment gcgan_where_f32$address() {
+        requireLoaded();
+        return required(gcgan_where_f32.Linked.ADDR, "gcgan_where_f32");
+    }
+
+    /**
+     * out = cond != 0 ? a : b with broadcasting, float32; layout operands 0 = cond, 1 = a, 2 = b, 3 = out.
+     */
+    public static int gcgan_where_f32(MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment out,
+                                      MemorySegment layout, MemorySegment stream) {
+        var mh$ = gcgan_where_f32$handle();
+        try {
+            return (int) mh$.invokeExact(cond, a, b, out, layout, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_where_f64(const double *cond, const double *a, const double *b, double *out,
+    //          const gcgan_strided_layout *layout, gcgan_stream stream) -----------------------------------------------
+
+    private static final class gcgan_where_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_where_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_where_f64$descriptor() {
+        return gcgan_where_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_where_f64$handle() {
+        requireLoaded();
+        return required(gcgan_where_f64.Linked.HANDLE, "gcgan_where_f64");
+    }
+
+    public static MemorySegment gcgan_where_f64$address() {
+        requireLoaded();
+        return required(gcgan_where_f64.Linked.ADDR, "gcgan_where_f64");
+    }
+
+    /**
+     * out = cond != 0 ? a : b with broadcasting, float64; layout operands 0 = cond, 1 = a, 2 = b, 3 = out.
+     */
+    public static int gcgan_where_f64(MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment out,
+                                      MemorySegment layout, MemorySegment stream) {
+        var mh$ = gcgan_where_f64$handle();
+        try {
+            return (int) mh$.invokeExact(cond, a, b, out, layout, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_reduce_f32(int32_t op, const float *x, float *out, const gcgan_reduce_layout *layout,
+    //          gcgan_stream stream) -----------------------------------------------------------------------------------
+
+    private static final class gcgan_reduce_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_reduce_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_reduce_f32$descriptor() {
+        return gcgan_reduce_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_reduce_f32$handle() {
+        requireLoaded();
+        return required(gcgan_reduce_f32.Linked.HANDLE, "gcgan_reduce_f32");
+    }
+
+    public static MemorySegment gcgan_reduce_f32$address() {
+        requireLoaded();
+        return required(gcgan_reduce_f32.Linked.ADDR, "gcgan_reduce_f32");
+    }
+
+    /**
+     * Reduces x over the reduced dimensions of layout (host memory, {@link #gcgan_reduce_layout$layout()}) into dense
+     * out, float32 (accumulated in double); op is a GCGAN_REDUCE_* code.
+     */
+    public static int gcgan_reduce_f32(int op, MemorySegment x, MemorySegment out, MemorySegment layout,
+                                       MemorySegment stream) {
+        var mh$ = gcgan_reduce_f32$handle();
+        try {
+            return (int) mh$.invokeExact(op, x, out, layout, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_reduce_f64(int32_t op, const double *x, double *out, const gcgan_reduce_layout *layout,
+    //          gcgan_stream stream) -----------------------------------------------------------------------------------
+
+    private static final class gcgan_reduce_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_reduce_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_reduce_f64$descriptor() {
+        return gcgan_reduce_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_reduce_f64$handle() {
+        requireLoaded();
+        return required(gcgan_reduce_f64.Linked.HANDLE, "gcgan_reduce_f64");
+    }
+
+    public static MemorySegment gcgan_reduce_f64$address() {
+        requireLoaded();
+        return required(gcgan_reduce_f64.Linked.ADDR, "gcgan_reduce_f64");
+    }
+
+    /**
+     * Reduces x over the reduced dimensions of layout into dense out, float64; op is a GCGAN_REDUCE_* code.
+     */
+    public static int gcgan_reduce_f64(int op, MemorySegment x, MemorySegment out, MemorySegment layout,
+                                       MemorySegment stream) {
+        var mh$ = gcgan_reduce_f64$handle();
+        try {
+            return (int) mh$.invokeExact(op, x, out, layout, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_optimizer_step_f32(const gcgan_optimizer_hyper *hyper,
+    //          const gcgan_optimizer_tensor *tensors, int32_t count, gcgan_stream stream) -----------------------------
+
+    private static final class gcgan_optimizer_step_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_optimizer_step_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_optimizer_step_f32$descriptor() {
+        return gcgan_optimizer_step_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_optimizer_step_f32$handle() {
+        requireLoaded();
+        return required(gcgan_optimizer_step_f32.Linked.HANDLE, "gcgan_optimizer_step_f32");
+    }
+
+    public static MemorySegment gcgan_optimizer_step_f32$address() {
+        requireLoaded();
+        return required(gcgan_optimizer_step_f32.Linked.ADDR, "gcgan_optimizer_step_f32");
+    }
+
+    /**
+     * One optimizer step over count float32 tensors in one kernel launch; hyper and the tensors table are host memory
+     * ({@link #gcgan_optimizer_hyper$layout()}, {@link #gcgan_optimizer_tensor$layout()}), read during the call.
+     */
+    public static int gcgan_optimizer_step_f32(MemorySegment hyper, MemorySegment tensors, int count,
+                                               MemorySegment stream) {
+        var mh$ = gcgan_optimizer_step_f32$handle();
+        try {
+            return (int) mh$.invokeExact(hyper, tensors, count, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_optimizer_step_f64(const gcgan_optimizer_hyper *hyper,
+    //          const gcgan_optimizer_tensor *tensors, int32_t count, gcgan_stream stream) -----------------------------
+
+    private static final class gcgan_optimizer_step_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_optimizer_step_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_optimizer_step_f64$descriptor() {
+        return gcgan_optimizer_step_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_optimizer_step_f64$handle() {
+        requireLoaded();
+        return required(gcgan_optimizer_step_f64.Linked.HANDLE, "gcgan_optimizer_step_f64");
+    }
+
+    public static MemorySegment gcgan_optimizer_step_f64$address() {
+        requireLoaded();
+        return required(gcgan_optimizer_step_f64.Linked.ADDR, "gcgan_optimizer_step_f64");
+    }
+
+    /**
+     * One optimizer step over count float64 tensors in one kernel launch; hyper and the tensors table are host memory.
+     */
+    public static int gcgan_optimizer_step_f64(MemorySegment hyper, MemorySegment tensors, int count,
+                                               MemorySegment stream) {
+        var mh$ = gcgan_optimizer_step_f64$handle();
+        try {
+            return (int) mh$.invokeExact(hyper, tensors, count, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

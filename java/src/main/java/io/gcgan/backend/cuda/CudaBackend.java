@@ -1,0 +1,740 @@
+package io.gcgan.backend.cuda;
+
+import io.gcgan.backend.Backend;
+import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.ConvGeometry;
+import io.gcgan.backend.Lifetime;
+import io.gcgan.backend.OptimizerHyper;
+import io.gcgan.backend.ParamSlot;
+import io.gcgan.backend.ReduceOp;
+import io.gcgan.backend.Storage;
+import io.gcgan.backend.UnaryOp;
+import io.gcgan.bindings.CudaAvailability;
+import io.gcgan.bindings.cudart.CudaException;
+import io.gcgan.bindings.cudart.CudaRuntime;
+import io.gcgan.bindings.kernels.GcganKernelException;
+import io.gcgan.bindings.kernels.GcganKernels;
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.Device;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The {@link Backend} on one CUDA device: gcgan's own kernels (libgcgan_kernels) for fill, strided copy,
+ * elementwise, reductions, random fills and the fused optimizer step; cuBLAS for matmul; cuDNN for convolutions.
+ * Obtain it with {@code Backends.of(Device.cuda(i))}, which creates one instance per device.
+ *
+ * <h2>Memory</h2>
+ * Storage is {@code cudaMallocAsync} device memory from the device's default stream-ordered pool, whose release
+ * threshold is raised to UINT64_MAX so that freed memory stays cached in the pool ({@link DevicePool}). An allocation
+ * in a scoped {@link Lifetime} (a {@code TensorScope}) is freed with {@code cudaFreeAsync} when the scope closes, and
+ * its {@link Storage#segment()} (the device address, length 0, never to be dereferenced on the host) is tied to the
+ * scope's arena: a storage used after its scope closed fails with {@link IllegalStateException} instead of touching
+ * freed device memory. In the automatic lifetime a {@link java.lang.ref.Cleaner} frees it once the {@link Storage}
+ * is unreachable (a backstop, as DESIGN.md says; it is attached to the segment's own automatic arena, see
+ * {@link #allocate}).
+ *
+ * <h2>Stream and synchronization</h2>
+ * Every operation is queued on the device's single non-blocking stream ({@link CudaDevice}) and returns at once. The
+ * host waits for the device only in {@link #copyToHost} (which must), in {@link #synchronize()}, and once per new
+ * convolution geometry and pass when the cuDNN algorithm is measured ({@link ConvAlgorithmSearch#MEASURE}). Errors of
+ * a kernel that fails while running surface at the next of these synchronizing calls. Host-to-device copies from
+ * pageable memory return once CUDA has staged the bytes, so the source may be reused at once; heap segments
+ * ({@code MemorySegment.ofArray}) are staged through native memory first.
+ *
+ * <h2>Numerics</h2>
+ * float32 parity with the CPU oracle by default: cuBLAS runs in {@code CUBLAS_DEFAULT_MATH} and cuDNN float32
+ * convolutions in {@code CUDNN_FMA_MATH}, so no product is rounded to TF32. {@link #allowTf32(boolean)} lets both use
+ * TF32 tensor cores (about 10-bit mantissa products; several times faster on A100/H100). Elementwise ops and
+ * reductions follow the CPU backend's definitions (evaluated in double, sums accumulated in double, Java's NaN rules
+ * for max/min/pow); Philox fills are bit-identical to the CPU's.
+ *
+ * <h2>Convolutions</h2>
+ * The implementation is chosen per call ({@link #conv2dForward(Storage, Storage, Storage, ConvGeometry,
+ * ConvImplementation)} and the two backward passes) or by the default ({@link #setDefaultConvImplementation}):
+ * {@link ConvImplementation#CUDNN} (the default) or {@link ConvImplementation#OWN}, gcgan's own kernels, which come
+ * with issue 6 and throw {@link UnsupportedOperationException} until then. cuDNN plans (descriptors and the algorithm
+ * per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and Winograd
+ * algorithms are used only when {@link #allowConvTransformAlgorithms allowed} (off by default, for parity).
+ *
+ * <p>Any thread may call the backend; calls are queued in the order they are made. Settings ({@link #allowTf32},
+ * the conv defaults) are per backend, i.e. per device.
+ */
+public final class CudaBackend implements Backend {
+
+    /** Default cap on the workspace cuDNN may use while measuring algorithms. */
+    public static final long DEFAULT_CONV_SEARCH_WORKSPACE = 1L << 30;
+
+    /** Per-thread host memory for the layout structs of one call (read by the C function during the call). */
+    private static final ThreadLocal<MemorySegment> STRUCTS = ThreadLocal.withInitial(
+            () -> Arena.ofAuto().allocate(Math.max(KernelLayouts.stridedBytes(), KernelLayouts.reduceBytes()), 16));
+
+    private final Device device;
+    private final CudaDevice cuda;
+    private final DevicePool pool;
+    private final CublasHandle cublas;
+    private final CudnnConvolution cudnn;
+    private final String description;
+
+    private volatile boolean tf32;
+    private volatile ConvImplementation defaultConv = ConvImplementation.CUDNN;
+    private volatile ConvAlgorithmSearch convSearch = ConvAlgorithmSearch.MEASURE;
+    private volatile long convSearchWorkspace = DEFAULT_CONV_SEARCH_WORKSPACE;
+    private volatile boolean convTransforms;
+
+    private CudaBackend(Device device) {
+        this.device = device;
+        this.cuda = CudaDevice.open(device.index());
+        this.pool = new DevicePool(cuda);
+        this.cublas = new CublasHandle(cuda);
+        this.cudnn = new CudnnConvolution(cuda, pool);
+        this.description = device + " (" + cuda.name() + ", driver for CUDA " + cuda.driverVersion()
+                + ", CUDA runtime " + cuda.runtimeVersion() + ", cuDNN " + CudnnConvolution.version() + ", cuBLAS "
+                + CublasHandle.version() + ")";
+    }
+
+    /**
+     * A new CUDA backend on {@code device}; use {@code Backends.of(device)} instead, which keeps one per device
+     * (storages of two instances cannot be mixed).
+     *
+     * @throws CudaUnavailableException when CUDA cannot run here (its {@link CudaUnavailableException#reason()} is
+     *         {@link CudaAvailability.Report#reason()}: what is missing and where it was looked for), or when the
+     *         device index is not below the number of CUDA devices (the message names the count)
+     * @throws IllegalArgumentException when {@code device} is not a CUDA device
+     */
+    public static CudaBackend create(Device device) {
+        Objects.requireNonNull(device, "device");
+        if (device.kind() != Device.Kind.CUDA) {
+            throw new IllegalArgumentException("CudaBackend.create: " + device + " is not a CUDA device");
+        }
+        CudaAvailability.Report report = CudaAvailability.probe();
+        if (!report.cudaBackendAvailable()) {
+            throw new CudaUnavailableException(device, report.reason());
+        }
+        int count = CudaDevice.count();
+        if (device.index() >= count) {
+            throw new CudaUnavailableException(device, "no such CUDA device: this machine has " + count
+                    + (count == 1 ? " CUDA device (cuda:0)" : " CUDA devices (cuda:0 .. cuda:" + (count - 1) + ")"));
+        }
+        return new CudaBackend(device);
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    /** E.g. "cuda:0 (NVIDIA H100 80GB HBM3, driver for CUDA 13.0, CUDA runtime 13.0, cuDNN 9.14.0, cuBLAS 13.0.0)". */
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return "CudaBackend(" + device + ")";
+    }
+
+    // ---- settings ----------------------------------------------------------------------------------------
+
+    /** Lets float32 matmul (cuBLAS) and convolutions (cuDNN) use TF32 tensor cores. Off by default. */
+    public void allowTf32(boolean allow) {
+        this.tf32 = allow;
+    }
+
+    public boolean tf32Allowed() {
+        return tf32;
+    }
+
+    /** The implementation the {@link Backend} conv methods use (the per-call overloads take one explicitly). */
+    public void setDefaultConvImplementation(ConvImplementation implementation) {
+        this.defaultConv = Objects.requireNonNull(implementation, "implementation");
+    }
+
+    public ConvImplementation defaultConvImplementation() {
+        return defaultConv;
+    }
+
+    /** How cuDNN algorithms are chosen for geometries planned from now on (default MEASURE). */
+    public void setConvAlgorithmSearch(ConvAlgorithmSearch search) {
+        this.convSearch = Objects.requireNonNull(search, "search");
+    }
+
+    public ConvAlgorithmSearch convAlgorithmSearch() {
+        return convSearch;
+    }
+
+    /**
+     * Lets cuDNN use its FFT and Winograd convolution algorithms (off by default): faster for some stride-1 3x3 and
+     * 5x5 shapes, but their float32 rounding errors are well above those of a direct sum, which the default keeps for
+     * parity with the CPU oracle. Applies to geometries whose plan is made from now on (plans are cached per setting).
+     */
+    public void allowConvTransformAlgorithms(boolean allow) {
+        this.convTransforms = allow;
+    }
+
+    public boolean convTransformAlgorithmsAllowed() {
+        return convTransforms;
+    }
+
+    /** The most device memory cuDNN may use as workspace while measuring algorithms (default 1 GiB). */
+    public void setConvSearchWorkspaceLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("conv search workspace limit must be >= 0, got " + bytes);
+        }
+        this.convSearchWorkspace = bytes;
+    }
+
+    /** Device memory allocated by this backend and not yet freed (scratch workspaces included), in bytes. */
+    public long deviceMemoryInUse() {
+        return pool.liveBytes();
+    }
+
+    /** Allocations made by this backend and not yet freed. */
+    public long liveAllocations() {
+        return pool.liveCount();
+    }
+
+    /** The CUDA device and stream this backend runs on. */
+    CudaDevice cudaDevice() {
+        return cuda;
+    }
+
+    // ---- memory ------------------------------------------------------------------------------------------
+
+    @Override
+    public Storage allocate(DType dtype, long numel, Lifetime lifetime) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(lifetime, "lifetime");
+        if (numel < 0) {
+            throw new IllegalArgumentException("allocate: numel must be >= 0, got " + numel);
+        }
+        if (numel == 0) {
+            return new Storage(this, dtype, 0, MemorySegment.NULL, lifetime);
+        }
+        long bytes = Math.multiplyExact(numel, dtype.byteSize());
+        long address = pool.allocate(bytes);
+        if (lifetime.scoped()) {
+            MemorySegment segment;
+            try {
+                segment = scopedSegment(address, lifetime);
+                lifetime.onClose(() -> pool.free(address, bytes));
+            } catch (RuntimeException e) {
+                pool.free(address, bytes);
+                throw e;
+            }
+            return new Storage(this, dtype, numel, segment, lifetime);
+        }
+        return new Storage(this, dtype, numel, automaticSegment(pool, address, bytes), lifetime);
+    }
+
+    /** The device address as a zero-length segment of the lifetime's arena: unusable once the lifetime ends. */
+    @SuppressWarnings("restricted")
+    private static MemorySegment scopedSegment(long address, Lifetime lifetime) {
+        return MemorySegment.ofAddress(address).reinterpret(lifetime.arena(), null);
+    }
+
+    /**
+     * The device address as a zero-length segment of its own automatic arena, whose cleanup action (run by a
+     * {@link java.lang.ref.Cleaner} once the segment, and so the {@link Storage} holding it, is unreachable) frees the
+     * memory. The backstop is tied to the segment rather than to the Storage object because a downcall that is passed
+     * the segment keeps its arena alive for the duration of the call: the memory cannot be freed while a kernel that
+     * uses it is being queued (a Cleaner on the Storage could run as soon as the Storage's last field read is done),
+     * and the free itself is stream-ordered after that kernel.
+     */
+    @SuppressWarnings("restricted")
+    private static MemorySegment automaticSegment(DevicePool pool, long address, long bytes) {
+        return MemorySegment.ofAddress(address).reinterpret(Arena.ofAuto(), new Free(pool, address, bytes));
+    }
+
+    /** The backstop's cleanup action: holds no reference to the Storage or segment it frees. */
+    private record Free(DevicePool pool, long address, long bytes) implements Consumer<MemorySegment> {
+        @Override
+        public void accept(MemorySegment ignored) {
+            try {
+                pool.free(address, bytes);
+            } catch (RuntimeException e) {
+                // A backstop must not throw on the Cleaner thread; the memory stays reserved in the pool.
+            }
+        }
+    }
+
+    @Override
+    public void fill(Storage dst, double value) {
+        checkOwned("fill", dst);
+        long n = dst.numel();
+        if (n == 0) {
+            return;
+        }
+        cuda.makeCurrent();
+        int status = dst.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_fill_f32(dst.segment(), n, (float) value, cuda.stream())
+                : GcganKernels.gcgan_fill_f64(dst.segment(), n, value, cuda.stream());
+        GcganKernelException.check(status, "gcgan_fill_" + suffix(dst.dtype()) + "(n=" + n + ")");
+    }
+
+    @Override
+    public void copyFromHost(MemorySegment src, Storage dst) {
+        checkOwned("copyFromHost", dst);
+        long bytes = dst.byteSize();
+        if (src.byteSize() < bytes) {
+            throw new IllegalArgumentException("copyFromHost: the host segment has " + src.byteSize()
+                    + " bytes, the storage needs " + bytes + " (" + dst.numel() + " x " + dst.dtype().displayName()
+                    + ")");
+        }
+        if (bytes == 0) {
+            return;
+        }
+        cuda.makeCurrent();
+        if (src.isNative()) {
+            memcpy(dst.segment(), src, bytes, CudaRuntime.cudaMemcpyHostToDevice, "copyFromHost");
+            return;
+        }
+        // A heap segment cannot be passed to native code: stage it. The runtime has copied pageable memory out by
+        // the time cudaMemcpyAsync returns, so the staging buffer may be freed at once.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(bytes, 64);
+            MemorySegment.copy(src, 0, staging, 0, bytes);
+            memcpy(dst.segment(), staging, bytes, CudaRuntime.cudaMemcpyHostToDevice, "copyFromHost");
+        }
+    }
+
+    @Override
+    public void copyToHost(Storage src, MemorySegment dst) {
+        checkOwned("copyToHost", src);
+        long bytes = src.byteSize();
+        if (dst.byteSize() < bytes) {
+            throw new IllegalArgumentException("copyToHost: the host segment has " + dst.byteSize()
+                    + " bytes, the storage holds " + bytes + " (" + src.numel() + " x " + src.dtype().displayName()
+                    + ")");
+        }
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("copyToHost: the host segment is read-only");
+        }
+        if (bytes == 0) {
+            return;
+        }
+        cuda.makeCurrent();
+        if (dst.isNative()) {
+            memcpy(dst, src.segment(), bytes, CudaRuntime.cudaMemcpyDeviceToHost, "copyToHost");
+            cuda.synchronize();
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(bytes, 64);
+            memcpy(staging, src.segment(), bytes, CudaRuntime.cudaMemcpyDeviceToHost, "copyToHost");
+            cuda.synchronize();
+            MemorySegment.copy(staging, 0, dst, 0, bytes);
+        }
+    }
+
+    private void memcpy(MemorySegment dst, MemorySegment src, long bytes, int kind, String what) {
+        int status = CudaRuntime.cudaMemcpyAsync(dst, src, bytes, kind, cuda.stream());
+        if (status != CudaRuntime.cudaSuccess) {
+            CudaException.check(status, "cudaMemcpyAsync(" + bytes + " bytes, "
+                    + (kind == CudaRuntime.cudaMemcpyHostToDevice ? "host to device" : "device to host") + ") in "
+                    + what + " on " + device);
+        }
+    }
+
+    @Override
+    public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
+                            Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
+        checkOwned("copyStrided", src, dst);
+        KernelLayouts.Space space = KernelLayouts.coalesce(shape, srcStrides, dstStrides);
+        if (space.count() == 0) {
+            return;
+        }
+        KernelLayouts.checkBounds("copyStrided", "src", src, srcOffset, shape, srcStrides);
+        KernelLayouts.checkBounds("copyStrided", "dst", dst, dstOffset, shape, dstStrides);
+        int srcType = dtypeCode(src.dtype());
+        int dstType = dtypeCode(dst.dtype());
+        cuda.makeCurrent();
+        KernelLayouts.forEachLaunch(space, new long[] {srcOffset, dstOffset}, STRUCTS.get(), layout ->
+                GcganKernelException.check(GcganKernels.gcgan_copy_strided(srcType, src.segment(), dstType,
+                        dst.segment(), layout, cuda.stream()), "gcgan_copy_strided(shape " + Arrays.toString(shape)
+                        + ", " + src.dtype().displayName() + " -> " + dst.dtype().displayName() + ")"));
+    }
+
+    // ---- elementwise -------------------------------------------------------------------------------------
+
+    @Override
+    public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
+        checkOwned("unary " + op, x, out);
+        checkSameDtype("unary " + op, x, out);
+        if (x.numel() != out.numel()) {
+            throw new IllegalArgumentException("unary " + op + ": input has " + x.numel() + " elements, output "
+                    + out.numel());
+        }
+        long n = x.numel();
+        if (n == 0) {
+            return;
+        }
+        cuda.makeCurrent();
+        int code = unaryCode(op);
+        int status = x.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_unary_f32(code, p0, p1, x.segment(), out.segment(), n, cuda.stream())
+                : GcganKernels.gcgan_unary_f64(code, p0, p1, x.segment(), out.segment(), n, cuda.stream());
+        GcganKernelException.check(status, "gcgan_unary_" + suffix(x.dtype()) + "(" + op + ", n=" + n + ")");
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides, Storage out,
+                       long[] outShape) {
+        String name = "binary " + op;
+        checkOwned(name, a, b, out);
+        checkSameDtype(name, a, b, out);
+        long[] outStrides = denseStrides(outShape);
+        KernelLayouts.Space space = KernelLayouts.coalesce(outShape, aStrides, bStrides, outStrides);
+        if (space.count() == 0) {
+            return;
+        }
+        KernelLayouts.checkBounds(name, "a", a, 0, outShape, aStrides);
+        KernelLayouts.checkBounds(name, "b", b, 0, outShape, bStrides);
+        KernelLayouts.checkBounds(name, "out", out, 0, outShape, outStrides);
+        int code = binaryCode(op);
+        boolean f32 = a.dtype() == DType.FLOAT32;
+        cuda.makeCurrent();
+        KernelLayouts.forEachLaunch(space, new long[3], STRUCTS.get(), layout -> {
+            int status = f32
+                    ? GcganKernels.gcgan_binary_f32(code, a.segment(), b.segment(), out.segment(), layout,
+                            cuda.stream())
+                    : GcganKernels.gcgan_binary_f64(code, a.segment(), b.segment(), out.segment(), layout,
+                            cuda.stream());
+            GcganKernelException.check(status, "gcgan_binary_" + suffix(a.dtype()) + "(" + op + ", shape "
+                    + Arrays.toString(outShape) + ")");
+        });
+    }
+
+    @Override
+    public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
+                      Storage out, long[] outShape) {
+        checkOwned("where", cond, a, b, out);
+        checkSameDtype("where", cond, a, b, out);
+        long[] outStrides = denseStrides(outShape);
+        KernelLayouts.Space space = KernelLayouts.coalesce(outShape, condStrides, aStrides, bStrides, outStrides);
+        if (space.count() == 0) {
+            return;
+        }
+        KernelLayouts.checkBounds("where", "cond", cond, 0, outShape, condStrides);
+        KernelLayouts.checkBounds("where", "a", a, 0, outShape, aStrides);
+        KernelLayouts.checkBounds("where", "b", b, 0, outShape, bStrides);
+        KernelLayouts.checkBounds("where", "out", out, 0, outShape, outStrides);
+        boolean f32 = a.dtype() == DType.FLOAT32;
+        cuda.makeCurrent();
+        KernelLayouts.forEachLaunch(space, new long[4], STRUCTS.get(), layout -> {
+            int status = f32
+                    ? GcganKernels.gcgan_where_f32(cond.segment(), a.segment(), b.segment(), out.segment(), layout,
+                            cuda.stream())
+                    : GcganKernels.gcgan_where_f64(cond.segment(), a.segment(), b.segment(), out.segment(), layout,
+                            cuda.stream());
+            GcganKernelException.check(status, "gcgan_where_" + suffix(a.dtype()) + "(shape "
+                    + Arrays.toString(outShape) + ")");
+        });
+    }
+
+    // ---- reductions --------------------------------------------------------------------------------------
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
+        String name = "reduce " + op;
+        checkOwned(name, x, out);
+        checkSameDtype(name, x, out);
+        int rank = shape.length;
+        boolean[] reduced = new boolean[rank];
+        for (int a : axes) {
+            if (a < 0 || a >= rank || reduced[a]) {
+                throw new IllegalArgumentException(name + ": bad axes " + Arrays.toString(axes) + " for shape "
+                        + Arrays.toString(shape));
+            }
+            reduced[a] = true;
+        }
+        KernelLayouts.Reduction r = KernelLayouts.reduction(shape, reduced);
+        long xCount = Math.multiplyExact(r.outCount(), r.count());
+        if (x.numel() < xCount) {
+            throw new IllegalArgumentException(name + ": input has " + x.numel() + " elements, shape "
+                    + Arrays.toString(shape) + " needs " + xCount);
+        }
+        if (out.numel() < r.outCount()) {
+            throw new IllegalArgumentException(name + ": output has " + out.numel() + " elements, the reduction of "
+                    + Arrays.toString(shape) + " over " + Arrays.toString(axes) + " has " + r.outCount());
+        }
+        if (r.outCount() == 0) {
+            return;
+        }
+        MemorySegment layout = STRUCTS.get();
+        KernelLayouts.writeReduce(layout, r, 0);
+        int code = reduceCode(op);
+        cuda.makeCurrent();
+        int status = x.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_reduce_f32(code, x.segment(), out.segment(), layout, cuda.stream())
+                : GcganKernels.gcgan_reduce_f64(code, x.segment(), out.segment(), layout, cuda.stream());
+        GcganKernelException.check(status, "gcgan_reduce_" + suffix(x.dtype()) + "(" + op + ", shape "
+                + Arrays.toString(shape) + ", axes " + Arrays.toString(axes) + ")");
+    }
+
+    // ---- linear algebra ----------------------------------------------------------------------------------
+
+    @Override
+    public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
+                       Storage out, int batch, int m, int n, int k) {
+        checkOwned("matmul", a, b, out);
+        checkSameDtype("matmul", a, b, out);
+        if (batch < 0 || m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
+                    + " k=" + k);
+        }
+        if (aBatchStride < 0 || bBatchStride < 0) {
+            throw new IllegalArgumentException("matmul: negative batch stride a=" + aBatchStride + " b="
+                    + bBatchStride);
+        }
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        long outCount = Math.multiplyExact(Math.multiplyExact((long) batch, m), n);
+        requireElements("matmul", "out", out, outCount);
+        if (k == 0) {
+            fillRange(out, outCount, 0.0); // an empty sum
+            return;
+        }
+        requireElements("matmul", "a", a, Math.addExact(Math.multiplyExact(batch - 1L, aBatchStride), (long) m * k));
+        requireElements("matmul", "b", b, Math.addExact(Math.multiplyExact(batch - 1L, bBatchStride), (long) k * n));
+        cublas.gemm(a.dtype(), tf32, a.segment(), aBatchStride, transA, b.segment(), bBatchStride, transB,
+                out.segment(), batch, m, n, k);
+    }
+
+    private void fillRange(Storage dst, long n, double value) {
+        cuda.makeCurrent();
+        int status = dst.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_fill_f32(dst.segment(), n, (float) value, cuda.stream())
+                : GcganKernels.gcgan_fill_f64(dst.segment(), n, value, cuda.stream());
+        GcganKernelException.check(status, "gcgan_fill_" + suffix(dst.dtype()) + "(n=" + n + ")");
+    }
+
+    // ---- convolution -------------------------------------------------------------------------------------
+
+    @Override
+    public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g) {
+        conv2dForward(x, w, y, g, defaultConv);
+    }
+
+    @Override
+    public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
+        conv2dBackwardData(dy, w, dx, g, defaultConv);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
+        conv2dBackwardWeight(x, dy, dw, g, defaultConv);
+    }
+
+    /** y = conv2d(x, w) with the given implementation. */
+    public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g, ConvImplementation implementation) {
+        checkOwned("conv2dForward", x, w, y);
+        checkSameDtype("conv2dForward", x, w, y);
+        checkConvSizes("conv2dForward", g, x, w, y);
+        requireCudnn("conv2dForward", implementation);
+        runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
+    }
+
+    /** dx = conv2d_backward_data(dy, w) (the forward pass of a transposed conv) with the given implementation. */
+    public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g,
+                                   ConvImplementation implementation) {
+        checkOwned("conv2dBackwardData", dy, w, dx);
+        checkSameDtype("conv2dBackwardData", dy, w, dx);
+        checkConvSizes("conv2dBackwardData", g, dx, w, dy);
+        requireCudnn("conv2dBackwardData", implementation);
+        runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
+    }
+
+    /** dw = conv2d_backward_weight(x, dy), summed over the batch, with the given implementation. */
+    public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g,
+                                     ConvImplementation implementation) {
+        checkOwned("conv2dBackwardWeight", x, dy, dw);
+        checkSameDtype("conv2dBackwardWeight", x, dy, dw);
+        checkConvSizes("conv2dBackwardWeight", g, x, dw, dy);
+        requireCudnn("conv2dBackwardWeight", implementation);
+        runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
+    }
+
+    /** One cuDNN pass over x [n, c, h, w], w [k, c, r, s], y [n, k, p, q] (the gradients for a backward pass). */
+    private void runCudnn(CudnnConvolution.Pass pass, ConvGeometry g, DType dtype, Storage x, Storage w, Storage y) {
+        cudnn.run(pass, g, dtype, tf32, convSearch, convTransforms, convSearchWorkspace, x.segment(), w.segment(),
+                y.segment());
+    }
+
+    private static void requireCudnn(String op, ConvImplementation implementation) {
+        Objects.requireNonNull(implementation, "implementation");
+        if (implementation == ConvImplementation.OWN) {
+            throw new UnsupportedOperationException(op + " with ConvImplementation.OWN: gcgan's own CUDA conv kernels"
+                    + " are not yet implemented (issue 6); use ConvImplementation.CUDNN");
+        }
+    }
+
+    private static void checkConvSizes(String op, ConvGeometry g, Storage x, Storage w, Storage y) {
+        long xn = (long) g.n() * g.c() * g.h() * g.w();
+        long wn = (long) g.k() * g.c() * g.r() * g.s();
+        long yn = (long) g.n() * g.k() * g.p() * g.q();
+        if (x.numel() < xn || w.numel() < wn || y.numel() < yn) {
+            throw new IllegalArgumentException(op + ": storages too small for " + g + " (x " + x.numel() + " < "
+                    + xn + "?, w " + w.numel() + " < " + wn + "?, y " + y.numel() + " < " + yn + "?)");
+        }
+    }
+
+    // ---- random ------------------------------------------------------------------------------------------
+
+    @Override
+    public void randomUniform(Storage out, long seed, long offset) {
+        checkOwned("randomUniform", out);
+        long n = out.numel();
+        if (n == 0) {
+            return;
+        }
+        cuda.makeCurrent();
+        int status = out.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_random_uniform_f32(out.segment(), n, seed, offset, cuda.stream())
+                : GcganKernels.gcgan_random_uniform_f64(out.segment(), n, seed, offset, cuda.stream());
+        GcganKernelException.check(status, "gcgan_random_uniform_" + suffix(out.dtype()) + "(n=" + n + ")");
+    }
+
+    @Override
+    public void randomNormal(Storage out, long seed, long offset) {
+        checkOwned("randomNormal", out);
+        long n = out.numel();
+        if (n == 0) {
+            return;
+        }
+        cuda.makeCurrent();
+        int status = out.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_random_normal_f32(out.segment(), n, seed, offset, cuda.stream())
+                : GcganKernels.gcgan_random_normal_f64(out.segment(), n, seed, offset, cuda.stream());
+        GcganKernelException.check(status, "gcgan_random_normal_" + suffix(out.dtype()) + "(n=" + n + ")");
+    }
+
+    // ---- optimizer ---------------------------------------------------------------------------------------
+
+    /** One kernel launch for all slots of a dtype (see {@link CudaOptimizerStep}). */
+    @Override
+    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
+        Objects.requireNonNull(hyper, "hyper");
+        CudaOptimizerStep.run(this, hyper, slots);
+    }
+
+    // ---- ordering ----------------------------------------------------------------------------------------
+
+    @Override
+    public void synchronize() {
+        cuda.synchronize();
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    /** The device address of s, checking that its lifetime has not ended. */
+    static MemorySegment pointer(Storage s) {
+        MemorySegment segment = s.segment();
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("a " + s.numel() + " x " + s.dtype().displayName() + " storage on "
+                    + s.backend().device() + " was used after its scope closed");
+        }
+        return MemorySegment.ofAddress(segment.address());
+    }
+
+    private static String suffix(DType dtype) {
+        return dtype == DType.FLOAT32 ? "f32" : "f64";
+    }
+
+    private static int dtypeCode(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> GcganKernels.GCGAN_DTYPE_FLOAT32;
+            case FLOAT64 -> GcganKernels.GCGAN_DTYPE_FLOAT64;
+        };
+    }
+
+    /** The C op code of each UnaryOp (an exhaustive switch: a new op does not compile until it is mapped). */
+    static int unaryCode(UnaryOp op) {
+        return switch (op) {
+            case NEG -> GcganKernels.GCGAN_UNARY_NEG;
+            case ABS -> GcganKernels.GCGAN_UNARY_ABS;
+            case SIGN -> GcganKernels.GCGAN_UNARY_SIGN;
+            case EXP -> GcganKernels.GCGAN_UNARY_EXP;
+            case LOG -> GcganKernels.GCGAN_UNARY_LOG;
+            case SQRT -> GcganKernels.GCGAN_UNARY_SQRT;
+            case TANH -> GcganKernels.GCGAN_UNARY_TANH;
+            case SIGMOID -> GcganKernels.GCGAN_UNARY_SIGMOID;
+            case RELU -> GcganKernels.GCGAN_UNARY_RELU;
+            case LEAKY_RELU -> GcganKernels.GCGAN_UNARY_LEAKY_RELU;
+            case SOFTPLUS -> GcganKernels.GCGAN_UNARY_SOFTPLUS;
+            case POW_SCALAR -> GcganKernels.GCGAN_UNARY_POW_SCALAR;
+            case CLAMP -> GcganKernels.GCGAN_UNARY_CLAMP;
+        };
+    }
+
+    /** The C op code of each BinaryOp. */
+    static int binaryCode(BinaryOp op) {
+        return switch (op) {
+            case ADD -> GcganKernels.GCGAN_BINARY_ADD;
+            case SUB -> GcganKernels.GCGAN_BINARY_SUB;
+            case MUL -> GcganKernels.GCGAN_BINARY_MUL;
+            case DIV -> GcganKernels.GCGAN_BINARY_DIV;
+            case POW -> GcganKernels.GCGAN_BINARY_POW;
+            case MAX -> GcganKernels.GCGAN_BINARY_MAX;
+            case MIN -> GcganKernels.GCGAN_BINARY_MIN;
+            case EQ -> GcganKernels.GCGAN_BINARY_EQ;
+            case NE -> GcganKernels.GCGAN_BINARY_NE;
+            case LT -> GcganKernels.GCGAN_BINARY_LT;
+            case LE -> GcganKernels.GCGAN_BINARY_LE;
+            case GT -> GcganKernels.GCGAN_BINARY_GT;
+            case GE -> GcganKernels.GCGAN_BINARY_GE;
+        };
+    }
+
+    /** The C op code of each ReduceOp. */
+    static int reduceCode(ReduceOp op) {
+        return switch (op) {
+            case SUM -> GcganKernels.GCGAN_REDUCE_SUM;
+            case MEAN -> GcganKernels.GCGAN_REDUCE_MEAN;
+            case MAX -> GcganKernels.GCGAN_REDUCE_MAX;
+        };
+    }
+
+    private static long[] denseStrides(long[] shape) {
+        long[] strides = new long[shape.length];
+        long s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = s;
+            s *= shape[d];
+        }
+        return strides;
+    }
+
+    private static void requireElements(String op, String operand, Storage s, long needed) {
+        if (s.numel() < needed) {
+            throw new IllegalArgumentException(op + ": " + operand + " has " + s.numel() + " elements, needs "
+                    + needed);
+        }
+    }
+
+    private void checkOwned(String op, Storage... storages) {
+        for (Storage s : storages) {
+            if (s.backend() != this) {
+                throw new IllegalArgumentException(op + ": storage belongs to " + s.backend().device()
+                        + (s.backend().device().equals(device) ? " (another CudaBackend instance)" : "")
+                        + ", not to the CUDA backend of " + device);
+            }
+        }
+    }
+
+    private static void checkSameDtype(String op, Storage... storages) {
+        DType first = storages[0].dtype();
+        for (Storage s : storages) {
+            if (s.dtype() != first) {
+                throw new IllegalArgumentException(op + ": mixed dtypes " + first.displayName() + " and "
+                        + s.dtype().displayName());
+            }
+        }
+    }
+}
