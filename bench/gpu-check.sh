@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# The GPU check: everything a GPU machine verifies about gcgan, in one call, within a time budget, ending with one
+# short table. It needs what bench/gpu/prepare.sh built and the run tool carried (.jdk.tgz and .device/); paths are
+# relative to the repository root and $OUT (bench/README.md, "The GPU check").
+#
+#   bash bench/gpu-check.sh              on the GPU machine; logs and reports go to $OUT
+#   bash bench/gpu-check.sh --dry-run    anywhere: the GPU-only stages report SKIP (also chosen when nvidia-smi
+#                                        is missing or sees no GPU); OUT defaults to build/gpu-check/out
+# Environment: GPU_CHECK_BUDGET_S (420), GPU_TESTS_TIMEOUT_S (240), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
+#   GPU_BENCH_REGEX, GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests
+#   with the CPU backend standing in for CUDA: a check of the tests themselves on a machine without a GPU).
+#
+# Stages, in order, each under its own timeout and all inside GPU_CHECK_BUDGET_S (default 420 s):
+#   jdk         unpack .jdk.tgz into /tmp (or use $JAVA_HOME in a dry run without it)
+#   kernels     CMake (+ ninja) build of libgcgan_kernels.so for this GPU's architecture (GCGAN_CUDA_ARCH overrides)
+#   probe       io.gcgan.bench.gpu.GpuProbe: the CUDA components and whether this build's CUDA backend starts
+#   signatures  the FFM bindings against gcgan_kernels.h, cuda_runtime_api.h, cublas_v2.h, cudnn.h
+#               (io.gcgan.bindings.SignatureCheckTest's four header tests, with the C++ compiler on the PATH)
+#   gpu-tests   the JUnit tag "gpu" (package io.gcgan.gpu) through the JUnit console launcher
+#   benchmarks  the JMH benchmarks whose names match GPU_BENCH_REGEX (default: package .gpu. or "Cuda"), if any
+#   peer        python3 .device/pytorch_peer.py --quick --json $OUT/peer.json
+# Exit status: 1 if any stage FAILs, else 0.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+ROOT=$(pwd)
+
+DRY=0
+DRY_WHY=""
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY=1; DRY_WHY="--dry-run" ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    *) echo "gpu-check: unknown argument $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+if [ "$DRY" = 0 ]; then
+  if ! command -v nvidia-smi >/dev/null 2>&1; then
+    DRY=1; DRY_WHY="no nvidia-smi"
+  elif ! nvidia-smi -L >/dev/null 2>&1; then
+    DRY=1; DRY_WHY="nvidia-smi sees no GPU"
+  fi
+fi
+
+OUT=${OUT:-build/gpu-check/out}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+BUDGET=${GPU_CHECK_BUDGET_S:-420}
+T0=$SECONDS
+LIB=.device/lib
+WORK=/tmp/gcgan-gpu-check
+mkdir -p "$WORK"
+
+# ---- bookkeeping ------------------------------------------------------------------------------------------------
+
+NAMES=()
+RESULTS=()
+DETAILS=()
+record() { # name result detail
+  NAMES+=("$1"); RESULTS+=("$2"); DETAILS+=("$3")
+  printf '== %-10s %-4s %s\n' "$1" "$2" "$3"
+}
+
+elapsed() { echo $((SECONDS - T0)); }
+
+# Seconds a stage may use: its cap, or what is left of the budget (minus 10 s for the table); empty when < 15 s.
+stage_limit() {
+  local cap=$1 left=$((BUDGET - (SECONDS - T0) - 10))
+  [ "$left" -lt "$cap" ] && cap=$left
+  [ "$cap" -ge 15 ] && echo "$cap"
+}
+
+# run_logged LOGNAME SECONDS CMD...: runs CMD with a timeout, output to $OUT/LOGNAME.log; sets RC and TOOK.
+run_logged() {
+  local log=$1 limit=$2 t=$SECONDS
+  shift 2
+  timeout --kill-after=10 "$limit" "$@" >"$OUT/$log.log" 2>&1
+  RC=$?
+  TOOK=$((SECONDS - t))
+}
+
+timed_out() { [ "$RC" = 124 ] || [ "$RC" = 137 ]; }
+
+# The JUnit console launcher's summary count: junit_count LOG "tests successful"
+junit_count() {
+  local n
+  n=$(sed -n "s/^\[ *\([0-9][0-9]*\) $2 *\]\$/\1/p" "$1" | tail -n 1)
+  echo "${n:-0}"
+}
+
+# From the first line of the JUnit tree (ASCII theme) carrying MARKER ([X] failed, [S] skipped, [A] aborted):
+# "name: message" (what=both) or just the message (what=message).
+junit_first() { # LOG MARKER what
+  local line
+  line=$(grep -F -m 1 -- " $2 " "$1" | sed -e 's/^[| +'"'"'-]*//' -e 's/Assumption failed: //')
+  [ -z "$line" ] && return
+  if [ "${3:-both}" = message ]; then
+    echo "${line#* "$2" }"
+  else
+    echo "${line%% "$2" *}: ${line#* "$2" }"
+  fi
+}
+
+short() { printf '%s' "$1" | tr '\n' ' ' | cut -c 1-"${2:-110}" | sed 's/ *$//'; }
+
+# ---- machine ----------------------------------------------------------------------------------------------------
+
+GPU_NAME="no GPU"
+DRIVER=""
+if [ "$DRY" = 0 ]; then
+  GPU_NAME=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)
+  DRIVER=$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -n 1)
+  nvidia-smi >"$OUT/nvidia-smi.log" 2>&1
+fi
+NVCC=$(command -v nvcc 2>/dev/null || true)
+CUDA_VERSION=""
+if [ -n "$NVCC" ]; then
+  CUDA_VERSION=$("$NVCC" --version 2>/dev/null | sed -n 's/.*release \([0-9.]*\).*/\1/p' | head -n 1)
+  # The bindings also look in $CUDA_HOME/lib64 for libcudart and cuBLAS.
+  export CUDA_HOME=${CUDA_HOME:-$(dirname "$(dirname "$(readlink -f "$NVCC")")")}
+fi
+MACHINE="$GPU_NAME${DRIVER:+ | driver $DRIVER}${CUDA_VERSION:+ | CUDA $CUDA_VERSION}"
+[ "$DRY" = 1 ] && MACHINE="$MACHINE | DRY RUN: $DRY_WHY"
+echo "gpu-check: $MACHINE; budget ${BUDGET} s; logs in $OUT"
+[ -f .device/MANIFEST.txt ] && cp .device/MANIFEST.txt "$OUT/MANIFEST.txt"
+
+# ---- jdk --------------------------------------------------------------------------------------------------------
+
+JAVA=""
+if [ -f .jdk.tgz ]; then
+  if limit=$(stage_limit 60); then
+    rm -rf "$WORK/jdkroot"
+    mkdir -p "$WORK/jdkroot"
+    run_logged jdk "$limit" tar xzf .jdk.tgz -C "$WORK/jdkroot"
+    if [ "$RC" = 0 ] && [ -x "$WORK/jdkroot/jdk/bin/java" ]; then
+      JAVA="$WORK/jdkroot/jdk/bin/java"
+      record jdk PASS "$("$JAVA" -version 2>&1 | head -n 1) (jlink runtime from .jdk.tgz, ${TOOK} s)"
+    else
+      record jdk FAIL "unpacking .jdk.tgz failed (rc $RC, see jdk.log)"
+    fi
+  else
+    record jdk SKIP "out of time budget"
+  fi
+elif [ "$DRY" = 1 ] && [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  JAVA="$JAVA_HOME/bin/java"
+  record jdk SKIP "no .jdk.tgz; dry run uses \$JAVA_HOME: $("$JAVA" -version 2>&1 | head -n 1)"
+else
+  record jdk FAIL "no .jdk.tgz: run bench/gpu/prepare.sh and carry .jdk.tgz"
+fi
+
+CP=""
+if [ -d "$LIB" ]; then
+  CP=$(find "$LIB" -maxdepth 1 -name '*.jar' | sort | tr '\n' ':')
+  CP="$CP.device/test-classes/java:.device/test-classes/bindings"
+fi
+JAVA_OK=0
+[ -n "$JAVA" ] && [ -n "$CP" ] && JAVA_OK=1
+NO_JAVA_WHY="no Java"
+[ -n "$JAVA" ] && [ -z "$CP" ] && NO_JAVA_WHY="no .device/lib: run bench/gpu/prepare.sh and carry .device"
+# A JVM that crashes in native code (a bad launch, say) leaves its hs_err file in $OUT, which comes back.
+JVM_OPTS=(--enable-native-access=ALL-UNNAMED "-Dgcgan.native.cache=$WORK/native" -Xmx16g
+          "-XX:ErrorFile=$OUT/hs_err_%p.log")
+# shellcheck disable=SC2206  # GPU_CHECK_JVM_OPTS is a list of words
+JVM_OPTS+=(${GPU_CHECK_JVM_OPTS:-})
+
+# ---- kernels ----------------------------------------------------------------------------------------------------
+
+if [ -z "$NVCC" ]; then
+  record kernels SKIP "nvcc not on the PATH"
+elif ! command -v cmake >/dev/null 2>&1; then
+  record kernels FAIL "cmake not on the PATH"
+elif ! limit=$(stage_limit 180); then
+  record kernels SKIP "out of time budget"
+else
+  ARCH=${GCGAN_CUDA_ARCH:-}
+  if [ -z "$ARCH" ] && [ "$DRY" = 0 ]; then
+    ARCH=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1 | tr -d '. ')
+  fi
+  ARCH=${ARCH:-90}
+  GEN=()
+  command -v ninja >/dev/null 2>&1 && GEN=(-G Ninja)
+  BUILD=build/gpu-check/cmake
+  # A cache made with another generator cannot be reused.
+  if [ -f "$BUILD/CMakeCache.txt" ] \
+     && ! grep -q "CMAKE_GENERATOR:INTERNAL=${GEN[1]:-Unix Makefiles}\$" "$BUILD/CMakeCache.txt"; then
+    rm -rf "$BUILD"
+  fi
+  run_logged kernels "$limit" bash -c '
+    cmake -S . -B "$1" "${@:4}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$2" \
+      -DCMAKE_CUDA_COMPILER="$3" && cmake --build "$1" -j "$(nproc)"' _ "$BUILD" "$ARCH" "$NVCC" "${GEN[@]}"
+  SO="$BUILD/libgcgan_kernels.so"
+  if timed_out; then
+    record kernels FAIL "build timed out after ${limit} s (kernels.log)"
+  elif [ "$RC" = 0 ] && [ -f "$SO" ]; then
+    export GCGAN_KERNELS_LIBRARY="$ROOT/$SO"
+    record kernels PASS "libgcgan_kernels.so for sm_$ARCH (nvcc $CUDA_VERSION), ${TOOK} s"
+  else
+    record kernels FAIL "build failed (rc $RC): $(short "$(grep -m 1 -i 'error' "$OUT/kernels.log")" 90)"
+  fi
+fi
+
+# ---- probe ------------------------------------------------------------------------------------------------------
+
+if [ "$JAVA_OK" = 0 ]; then
+  record probe SKIP "$NO_JAVA_WHY"
+elif ! limit=$(stage_limit 60); then
+  record probe SKIP "out of time budget"
+else
+  run_logged probe "$limit" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.gcgan.bench.gpu.GpuProbe
+  line=$(grep -m 1 '^CUDA backend:' "$OUT/probe.log" | sed 's/^CUDA backend: *//')
+  case "$RC" in
+    0) record probe PASS "$(short "$line")" ;;
+    2) if [ "$DRY" = 1 ]; then record probe SKIP "$(short "$line")"; else record probe FAIL "$(short "$line")"; fi ;;
+    3) record probe SKIP "$(short "$line")" ;;
+    *) if timed_out; then record probe FAIL "timed out after ${limit} s"; else
+         record probe FAIL "$(short "rc $RC: ${line:-$(tail -n 1 "$OUT/probe.log")}")"; fi ;;
+  esac
+fi
+
+# ---- signatures -------------------------------------------------------------------------------------------------
+
+# Summarizes a JUnit console log as RESULT and DETAIL: FAIL if anything failed (or the launcher did), SKIP if
+# something was skipped or aborted, PASS if all ran and passed. Parameterized tests that are skipped as a whole are
+# counted by the launcher as skipped containers; they count as skipped tests here (no class is ever skipped).
+junit_verdict() { # LOG RC LIMIT
+  local log=$1 rc=$2 limit=$3 ok failed skipped total
+  ok=$(junit_count "$log" "tests successful")
+  failed=$(( $(junit_count "$log" "tests failed") + $(junit_count "$log" "containers failed") ))
+  skipped=$(( $(junit_count "$log" "tests skipped") + $(junit_count "$log" "tests aborted")
+              + $(junit_count "$log" "containers skipped") + $(junit_count "$log" "containers aborted") ))
+  total=$((ok + failed + skipped))
+  DETAIL="$total tests: $ok passed, $failed failed, $skipped skipped"
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    RESULT=FAIL; DETAIL="timed out after $limit s"
+  elif [ "$failed" -gt 0 ]; then
+    RESULT=FAIL; DETAIL="$DETAIL; first: $(junit_first "$log" '[X]')"
+  elif [ "$rc" != 0 ] || ! grep -q 'tests successful' "$log"; then
+    RESULT=FAIL; DETAIL="the launcher failed (rc $rc): $(tail -n 1 "$log")"
+  elif [ "$skipped" -gt 0 ]; then
+    local why
+    why=$(junit_first "$log" '[S]' message)
+    [ -z "$why" ] && why=$(junit_first "$log" '[A]' message)
+    RESULT=SKIP; DETAIL="$DETAIL: $why"
+  elif [ "$ok" -gt 0 ]; then
+    RESULT=PASS
+  else
+    RESULT=SKIP; DETAIL="no tests found"
+  fi
+}
+
+CONSOLE=(org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree
+         --details-theme=ascii)
+
+if [ "$JAVA_OK" = 0 ]; then
+  record signatures SKIP "$NO_JAVA_WHY"
+elif ! limit=$(stage_limit 90); then
+  record signatures SKIP "out of time budget"
+else
+  T=io.gcgan.bindings.SignatureCheckTest
+  run_logged signatures "$limit" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" "${CONSOLE[@]}" \
+    --reports-dir "$OUT/junit-signatures" \
+    --select-method "$T#gcganKernelsBindingsMatchTheHeader" --select-method "$T#cudaRuntimeBindingsMatchTheHeader" \
+    --select-method "$T#cublasBindingsMatchTheHeader" --select-method "$T#cudnnBindingsMatchTheHeader"
+  junit_verdict "$OUT/signatures.log" "$RC" "$limit"
+  # which header did what
+  headers=""
+  for pair in gcganKernels:gcgan_kernels.h cudaRuntime:cuda_runtime_api.h cublas:cublas_v2.h cudnn:cudnn.h; do
+    line=$(grep -m 1 -- "-- ${pair%%:*}BindingsMatchTheHeader()" "$OUT/signatures.log")
+    case "$line" in
+      *"[OK]"*) state=ok ;;
+      *"[X]"*) state=MISMATCH ;;
+      *"[A]"*|*"[S]"*) state="not found" ;;
+      *) state="not run" ;;
+    esac
+    headers="$headers${headers:+, }${pair#*:} $state"
+  done
+  case "$RESULT" in
+    PASS|SKIP) DETAIL="$headers" ;;
+    *) DETAIL="$headers; $DETAIL" ;;
+  esac
+  record signatures "$RESULT" "$(short "$DETAIL" 150)"
+  [ -d target/signature-check ] && cp -r target/signature-check "$OUT/signature-check-sources" 2>/dev/null
+fi
+
+# ---- gpu-tests --------------------------------------------------------------------------------------------------
+
+if [ "$JAVA_OK" = 0 ]; then
+  record gpu-tests SKIP "$NO_JAVA_WHY"
+elif ! limit=$(stage_limit "${GPU_TESTS_TIMEOUT_S:-240}"); then
+  record gpu-tests SKIP "out of time budget"
+else
+  run_logged gpu-tests "$limit" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" "${CONSOLE[@]}" \
+    --reports-dir "$OUT/junit-gpu-tests" --select-package io.gcgan.gpu --include-tag gpu
+  junit_verdict "$OUT/gpu-tests.log" "$RC" "$limit"
+  record gpu-tests "$RESULT" "$(short "${TOOK} s, $DETAIL" 150)"
+fi
+
+# ---- benchmarks -------------------------------------------------------------------------------------------------
+
+REGEX=${GPU_BENCH_REGEX:-'\.gpu\.|Cuda'}
+if [ "$JAVA_OK" = 0 ]; then
+  record benchmarks SKIP "$NO_JAVA_WHY"
+else
+  "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main -l >"$OUT/benchmarks-list.log" 2>&1
+  all=$(grep -c '^io\.gcgan\.' "$OUT/benchmarks-list.log")
+  gpu=$(grep '^io\.gcgan\.' "$OUT/benchmarks-list.log" | grep -cE "$REGEX")
+  if [ "$gpu" = 0 ]; then
+    record benchmarks SKIP "no GPU benchmarks in this build ($all CPU benchmark methods not run)"
+  elif [ "$DRY" = 1 ]; then
+    record benchmarks SKIP "dry run ($DRY_WHY): $gpu GPU benchmark methods not run"
+  elif ! limit=$(stage_limit 120); then
+    record benchmarks SKIP "out of time budget"
+  else
+    run_logged benchmarks "$limit" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main "$REGEX" \
+      -f 1 -wi 1 -i 3 -w 1 -r 1 -rf json -rff "$OUT/jmh.json"
+    if timed_out; then
+      record benchmarks FAIL "timed out after ${limit} s (benchmarks.log)"
+    elif [ "$RC" = 0 ]; then
+      record benchmarks PASS "$gpu benchmark methods, results in jmh.json (${TOOK} s)"
+    else
+      record benchmarks FAIL "rc $RC: $(short "$(grep -m 1 -E 'ERROR|Exception' "$OUT/benchmarks.log")" 90)"
+    fi
+  fi
+fi
+
+# ---- peer -------------------------------------------------------------------------------------------------------
+
+PEER_LINES=()
+if [ "$DRY" = 1 ]; then
+  record peer SKIP "dry run ($DRY_WHY)"
+elif [ ! -f .device/pytorch_peer.py ]; then
+  record peer SKIP "no .device/pytorch_peer.py: run bench/gpu/prepare.sh and carry .device"
+elif ! command -v python3 >/dev/null 2>&1; then
+  record peer SKIP "no python3"
+elif ! limit=$(stage_limit 180); then
+  record peer SKIP "out of time budget"
+else
+  run_logged peer "$limit" python3 .device/pytorch_peer.py --quick --json "$OUT/peer.json"
+  if timed_out; then
+    record peer FAIL "timed out after ${limit} s (peer.log)"
+  elif [ "$RC" != 0 ] || [ ! -f "$OUT/peer.json" ]; then
+    record peer FAIL "rc $RC: $(short "$(tail -n 1 "$OUT/peer.log")" 90)"
+  else
+    head=$(sed -n 's/^# torch \([^ ]*\) cudnn \([^ ]*\) on .*/torch \1, cuDNN \2/p' "$OUT/peer.log" | head -n 1)
+    counts=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+rows = {k: v for k, v in r.items() if isinstance(v, dict)}
+print(len(rows), sum(1 for v in rows.values() if "error" in v))' "$OUT/peer.json")
+    read -r n errors <<<"$counts"
+    record peer PASS "$n workloads, $errors errors ($head, ${TOOK} s)"
+    while IFS= read -r l; do PEER_LINES+=("$l"); done < <(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+keys = ["opt-adam-fused-dcgan64", "opt-adam-fused-gc-dcgan64", "opt-adam-fused-50m", "opt-adam-fused-gc-50m",
+        "step-dcgan64-bce-adam-fused", "step-dcgan64-bce-adam-cudagraph", "mnist28-bce-adam-fused",
+        "mnist28-bce-adam-cudagraph"]
+cells = []
+for k in keys:
+    v = r.get(k, {})
+    cells.append("%s %s" % (k, ("%.3f ms" % v["median_ms"]) if "median_ms" in v else "n/a"))
+if "d2d_copy_GBps" in r:
+    cells.append("d2d copy %.0f GB/s" % r["d2d_copy_GBps"])
+for i in range(0, len(cells), 2):
+    print(" | ".join(cells[i:i + 2]))' "$OUT/peer.json")
+  fi
+fi
+
+# ---- the table --------------------------------------------------------------------------------------------------
+
+pass=0; fail=0; skip=0
+for r in "${RESULTS[@]}"; do
+  case "$r" in PASS) pass=$((pass + 1)) ;; FAIL) fail=$((fail + 1)) ;; *) skip=$((skip + 1)) ;; esac
+done
+overall=PASS
+[ "$fail" -gt 0 ] && overall=FAIL
+{
+  echo
+  echo "==== gcgan GPU check: $MACHINE | $(elapsed) s of $BUDGET s ===="
+  [ -f .device/MANIFEST.txt ] && echo "build: $(head -n 1 .device/MANIFEST.txt)"
+  printf '%-11s %-6s %s\n' stage result detail
+  for i in "${!NAMES[@]}"; do
+    printf '%-11s %-6s %s\n' "${NAMES[$i]}" "${RESULTS[$i]}" "${DETAILS[$i]}"
+  done
+  for l in "${PEER_LINES[@]}"; do
+    printf '%-11s %-6s %s\n' "  peer" "" "$l"
+  done
+  printf '%-11s %-6s %d PASS, %d FAIL, %d SKIP; logs in %s\n' overall "$overall" "$pass" "$fail" "$skip" "$OUT"
+} | tee "$OUT/summary.txt"
+[ "$overall" = PASS ]

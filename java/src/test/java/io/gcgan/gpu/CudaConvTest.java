@@ -1,0 +1,134 @@
+package io.gcgan.gpu;
+
+import io.gcgan.backend.Backend;
+import io.gcgan.backend.ConvGeometry;
+import io.gcgan.backend.Storage;
+import io.gcgan.gpu.ConvShapes.Layer;
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.TensorScope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * conv2dForward, conv2dBackwardData and conv2dBackwardWeight on CUDA against the CPU backend in float64 on the same
+ * values, for every conv and transposed-conv layer of mnist28 (batch 64 and 1) and dcgan64 (batch 8; d2 and g2 also
+ * at batch 64), and odd geometries (float32 and float64). Outputs are NaN-filled first; both backward passes
+ * overwrite, so the rows and columns of dx that no window covers must come back as 0, not NaN.
+ *
+ * <p>Tolerance per output element: {@code Check.sumFactor(dtype, K) * conv(|a|, |b|)}, the Higham-Mary bound with
+ * K the number of products per output (forward: C R S; backward-data: K ceil(R / stride) ceil(S / stride);
+ * backward-weight: N P Q) and the same pass on absolute values as the sum of |terms| (see {@link Check#LAMBDA}).
+ */
+@GpuTest
+class CudaConvTest {
+
+    enum Pass { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHT }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        List<Layer> float32Only = new ArrayList<>(ConvShapes.reference("mnist28", 64));
+        float32Only.addAll(ConvShapes.reference("dcgan64", 8));
+        float32Only.addAll(ConvShapes.reference("dcgan64.d2", 64));
+        float32Only.addAll(ConvShapes.reference("dcgan64.g2", 64));
+        List<Layer> both = new ArrayList<>(ConvShapes.reference("mnist28", 1));
+        both.addAll(ConvShapes.odd());
+        for (Pass pass : Pass.values()) {
+            for (Layer l : float32Only) {
+                out.add(Arguments.of(l, pass, DType.FLOAT32));
+            }
+            for (Layer l : both) {
+                out.add(Arguments.of(l, pass, DType.FLOAT32));
+                out.add(Arguments.of(l, pass, DType.FLOAT64));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{1} {0} {2}")
+    @MethodSource("cases")
+    void conv(Layer layer, Pass pass, DType dtype) {
+        ConvGeometry g = layer.g();
+        String what = pass + " " + layer + " " + dtype;
+        // the two inputs of the pass: forward (x, w), backward-data (dy, w), backward-weight (x, dy)
+        long[][] inShapes = switch (pass) {
+            case FORWARD -> new long[][] {g.xShape(), g.wShape()};
+            case BACKWARD_DATA -> new long[][] {g.yShape(), g.wShape()};
+            case BACKWARD_WEIGHT -> new long[][] {g.xShape(), g.yShape()};
+        };
+        long terms = switch (pass) {
+            case FORWARD -> (long) g.c() * g.r() * g.s();
+            case BACKWARD_DATA -> (long) g.k() * ceilDiv(g.r(), g.strideH()) * ceilDiv(g.s(), g.strideW());
+            case BACKWARD_WEIGHT -> (long) g.n() * g.p() * g.q();
+        };
+        double[] a = Data.uniform(Data.random(what + "a"), Math.toIntExact(Data.numel(inShapes[0])), -1, 1, dtype);
+        double[] b = Data.uniform(Data.random(what + "b"), Math.toIntExact(Data.numel(inShapes[1])), -1, 1, dtype);
+        try (TensorScope scope = TensorScope.open()) {
+            double[] got = run(Gpu.cuda(), dtype, pass, g, a, b, scope);
+            double[] ref = run(Gpu.cpu(), DType.FLOAT64, pass, g, a, b, scope);
+            double[] absRef = run(Gpu.cpu(), DType.FLOAT64, pass, g, Data.abs(a), Data.abs(b), scope);
+            Check.scaled(what + " (K = " + terms + ")", ref, got, absRef, Check.sumFactor(dtype, terms),
+                    Double.MIN_NORMAL);
+        }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** One pass on {@code be} in {@code dtype}; the output is NaN-filled before the call. */
+    private static double[] run(Backend be, DType dtype, Pass pass, ConvGeometry g, double[] a, double[] b,
+                                TensorScope scope) {
+        Storage sa = Gpu.upload(be, dtype, a, scope);
+        Storage sb = Gpu.upload(be, dtype, b, scope);
+        long outNumel = Data.numel(switch (pass) {
+            case FORWARD -> g.yShape();
+            case BACKWARD_DATA -> g.xShape();
+            case BACKWARD_WEIGHT -> g.wShape();
+        });
+        Storage out = Gpu.poisoned(be, dtype, outNumel, scope);
+        switch (pass) {
+            case FORWARD -> be.conv2dForward(sa, sb, out, g);
+            case BACKWARD_DATA -> be.conv2dBackwardData(sa, sb, out, g);
+            case BACKWARD_WEIGHT -> be.conv2dBackwardWeight(sa, sb, out, g);
+        }
+        return Gpu.read(out);
+    }
+
+    /**
+     * The TF32 probe of {@link CudaMatmulTest#float32ProductsAreNotRoundedToTf32} for each pass: 16 products of
+     * v = 1 + 2^-20 per output, exact in float32 (16 (1 + 2^-19)) and 16 in TF32.
+     */
+    @Test
+    void float32ConvolutionsAreNotRoundedToTf32() {
+        double v = 1 + 0x1p-20;
+        ConvGeometry[] probes = {
+            new ConvGeometry(1, 1, 4, 4, 8, 4, 4, 1, 1, 0, 0),  // forward: C R S = 16
+            new ConvGeometry(2, 3, 1, 1, 16, 1, 1, 1, 1, 0, 0), // backward-data: K = 16
+            new ConvGeometry(16, 2, 1, 1, 3, 1, 1, 1, 1, 0, 0), // backward-weight: N P Q = 16
+        };
+        Pass[] passes = Pass.values();
+        try (TensorScope scope = TensorScope.open()) {
+            for (int i = 0; i < 3; i++) {
+                ConvGeometry g = probes[i];
+                long[][] shapes = switch (passes[i]) {
+                    case FORWARD -> new long[][] {g.xShape(), g.wShape()};
+                    case BACKWARD_DATA -> new long[][] {g.yShape(), g.wShape()};
+                    case BACKWARD_WEIGHT -> new long[][] {g.xShape(), g.yShape()};
+                };
+                double[] a = new double[Math.toIntExact(Data.numel(shapes[0]))];
+                double[] b = new double[Math.toIntExact(Data.numel(shapes[1]))];
+                Arrays.fill(a, v);
+                Arrays.fill(b, v);
+                double[] got = run(Gpu.cuda(), DType.FLOAT32, passes[i], g, a, b, scope);
+                double[] ref = run(Gpu.cpu(), DType.FLOAT64, passes[i], g, a, b, scope);
+                Check.close(passes[i] + " of 1 + 2^-20 (TF32 would give exactly 16)", ref, got, 0, 0x1p-21);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.gcgan.gpu;
+
+import io.gcgan.backend.Backend;
+import io.gcgan.backend.CentringView;
+import io.gcgan.backend.MomentumStart;
+import io.gcgan.backend.OptimizerHyper;
+import io.gcgan.backend.ParamSlot;
+import io.gcgan.backend.Storage;
+import io.gcgan.backend.WeightDecayMode;
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.TensorScope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fused optimizerStep on CUDA (one multi-tensor launch) against the CPU backend's per-tensor reference loop:
+ * three consecutive steps with fresh gradients, every algorithm and weight-decay mode, with and without gradient
+ * centralization, over a parameter list shaped like a GAN's (conv, transposed-conv centred along dimension 0 or 1,
+ * linear, biases, a one-element slice, 70,001 slices of 3, a slice of 20,001 elements), both dtypes. After each
+ * step the weights and every state buffer are compared; the gradients must be left unchanged.
+ *
+ * <p>Tolerance: {@code rtol |ref| + atol max|ref|} per tensor, float32 1e-5 and 1e-5, float64 1e-12 and 1e-12.
+ * Adam's and RMSprop's step-1 update is {@code d / (|d| c + eps)}, whose derivative near d = 0 is 1/eps: float32
+ * centring leaves d uncertain by about 4e-8, so eps is 1e-4 (Adam) and 1e-2 (RMSprop) here, which keeps that
+ * amplification inside the tolerance; the default 1e-8 is exercised by the training test.
+ */
+@GpuTest
+class CudaOptimizerStepTest {
+
+    /** The parameter list: shape and centring dimension (-1: not centred). */
+    static final Object[][] PARAMS = {
+        {new long[] {64, 3, 4, 4}, 0},         // conv weight
+        {new long[] {100, 64, 4, 4}, 1},       // transposed-conv weight, per-output-filter centring
+        {new long[] {64, 3, 4, 4}, 0},         // transposed-conv weight, official centring
+        {new long[] {128, 100}, 0},            // linear weight
+        {new long[] {128}, -1},                // bias
+        {new long[] {64}, -1},                 // BatchNorm weight
+        {new long[] {7, 5, 3, 3}, 0},
+        {new long[] {5, 7, 3, 3}, 1},
+        {new long[] {6272, 100}, 0},           // mnist28 G's first linear weight
+        {new long[] {1}, -1},
+        {new long[] {1, 1}, 0},                // a slice of one element: its centred gradient is 0
+        {new long[] {70_001, 3}, 0},           // more slices than a grid dimension holds blocks
+        {new long[] {3, 20_001}, 0},           // a slice longer than the CPU's whole-slice buffer
+    };
+
+    static List<OptimizerHyper> hypers() {
+        return List.of(
+                OptimizerHyper.sgd(0.01, 0.01, WeightDecayMode.COUPLED),
+                OptimizerHyper.sgdMomentum(0.01, 0.9, 0, false, MomentumStart.FIRST_GRADIENT, 0, WeightDecayMode.NONE),
+                OptimizerHyper.sgdMomentum(0.01, 0.9, 0, true, MomentumStart.FIRST_GRADIENT, 5e-4,
+                        WeightDecayMode.DECOUPLED),
+                OptimizerHyper.sgdMomentum(0.01, 0.9, 0.9, false, MomentumStart.ZERO, 1e-3, WeightDecayMode.COUPLED),
+                OptimizerHyper.adam(1e-3, 0.5, 0.999, 1e-4, 0, WeightDecayMode.NONE),
+                OptimizerHyper.adam(1e-3, 0.9, 0.999, 1e-4, 1e-2, WeightDecayMode.COUPLED),
+                OptimizerHyper.adam(1e-3, 0.9, 0.999, 1e-4, 1e-2, WeightDecayMode.DECOUPLED),
+                OptimizerHyper.rmsprop(0.01, 0.99, 1e-2, 0, 0, WeightDecayMode.NONE),
+                OptimizerHyper.rmsprop(0.01, 0.99, 1e-2, 0.9, 1e-3, WeightDecayMode.COUPLED));
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (OptimizerHyper h : hypers()) {
+            for (boolean gc : new boolean[] {true, false}) {
+                for (DType dtype : DType.values()) {
+                    out.add(Arguments.of(h, gc, dtype));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** One backend's copy of the parameter list. */
+    private record Side(Backend backend, List<Storage> weights, List<Storage> grads, List<Storage[]> states) {
+    }
+
+    @ParameterizedTest(name = "{0} gc={1} {2}")
+    @MethodSource("cases")
+    void threeStepsMatchTheReferenceLoop(OptimizerHyper hyper, boolean gc, DType dtype) {
+        String what = hyper.algorithm() + " " + hyper + " gc=" + gc + " " + dtype;
+        Random rnd = Data.random(what);
+        try (TensorScope scope = TensorScope.open()) {
+            Side cpu = side(Gpu.cpu(), hyper, dtype, scope);
+            Side cuda = side(Gpu.cuda(), hyper, dtype, scope);
+            for (int i = 0; i < PARAMS.length; i++) {
+                int n = Math.toIntExact(cpu.weights().get(i).numel());
+                double[] w = Data.uniform(rnd, n, -1, 1, dtype);
+                Gpu.write(cpu.weights().get(i), w);
+                Gpu.write(cuda.weights().get(i), w);
+            }
+            for (long step = 1; step <= 3; step++) {
+                List<double[]> grads = new ArrayList<>();
+                for (int i = 0; i < PARAMS.length; i++) {
+                    double[] g = Data.uniform(rnd, Math.toIntExact(cpu.grads().get(i).numel()), -1, 1, dtype);
+                    grads.add(g);
+                    Gpu.write(cpu.grads().get(i), g);
+                    Gpu.write(cuda.grads().get(i), g);
+                }
+                Gpu.cpu().optimizerStep(hyper, slots(cpu, step, gc));
+                Gpu.cuda().optimizerStep(hyper, slots(cuda, step, gc));
+                double rtol = dtype == DType.FLOAT32 ? 1e-5 : 1e-12;
+                double atol = rtol;
+                for (int i = 0; i < PARAMS.length; i++) {
+                    String param = what + " step " + step + " param " + i + " " + Data.shape((long[]) PARAMS[i][0]);
+                    compare(param + " weight", Gpu.read(cpu.weights().get(i)), Gpu.read(cuda.weights().get(i)), rtol,
+                            atol);
+                    for (int s = 0; s < hyper.stateCount(); s++) {
+                        compare(param + " state" + (s + 1), Gpu.read(cpu.states().get(i)[s]),
+                                Gpu.read(cuda.states().get(i)[s]), rtol, atol);
+                    }
+                    Check.exact(param + " gradient after the step (read only)", grads.get(i),
+                            Gpu.read(cuda.grads().get(i)));
+                }
+            }
+        }
+    }
+
+    private static void compare(String what, double[] ref, double[] got, double rtol, double atol) {
+        double max = 0;
+        for (double v : ref) {
+            max = Math.max(max, Math.abs(v));
+        }
+        Check.close(what, ref, got, atol * max + Double.MIN_NORMAL, rtol);
+    }
+
+    private static Side side(Backend be, OptimizerHyper hyper, DType dtype, TensorScope scope) {
+        List<Storage> weights = new ArrayList<>();
+        List<Storage> grads = new ArrayList<>();
+        List<Storage[]> states = new ArrayList<>();
+        for (Object[] p : PARAMS) {
+            long n = Data.numel((long[]) p[0]);
+            weights.add(be.allocate(dtype, n, scope));
+            grads.add(be.allocate(dtype, n, scope));
+            Storage[] st = new Storage[hyper.stateCount()];
+            for (int s = 0; s < st.length; s++) {
+                st[s] = be.allocate(dtype, n, scope);
+                be.fill(st[s], 0.0);
+            }
+            states.add(st);
+        }
+        return new Side(be, weights, grads, states);
+    }
+
+    private static List<ParamSlot> slots(Side side, long step, boolean gc) {
+        List<ParamSlot> slots = new ArrayList<>();
+        for (int i = 0; i < PARAMS.length; i++) {
+            long[] shape = (long[]) PARAMS[i][0];
+            int dim = (Integer) PARAMS[i][1];
+            CentringView view = gc && dim >= 0 ? CentringView.along(shape, dim) : CentringView.NONE;
+            Storage[] st = side.states().get(i);
+            slots.add(new ParamSlot(side.weights().get(i), side.grads().get(i), st.length > 0 ? st[0] : null,
+                    st.length > 1 ? st[1] : null, step, view));
+        }
+        return slots;
+    }
+}
