@@ -25,7 +25,10 @@
 #include <cstring>
 
 #include "gcgan_kernels.h"
+#include "device_common.cuh"
 #include "status_internal.h"
+
+using namespace gcgan::detail;
 
 namespace {
 
@@ -79,47 +82,7 @@ __host__ __device__ __forceinline__ PhiloxWords stream_block(uint64_t seed, uint
                          static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
 }
 
-// ---- IEEE round-to-nearest double operations that the compiler may not fuse or reorder ----
-
-__host__ __device__ __forceinline__ double add_rn(double a, double b) {
-#ifdef __CUDA_ARCH__
-    return __dadd_rn(a, b);
-#else
-    return a + b;
-#endif
-}
-
-__host__ __device__ __forceinline__ double sub_rn(double a, double b) {
-#ifdef __CUDA_ARCH__
-    return __dsub_rn(a, b);
-#else
-    return a - b;
-#endif
-}
-
-__host__ __device__ __forceinline__ double mul_rn(double a, double b) {
-#ifdef __CUDA_ARCH__
-    return __dmul_rn(a, b);
-#else
-    return a * b;
-#endif
-}
-
-__host__ __device__ __forceinline__ double div_rn(double a, double b) {
-#ifdef __CUDA_ARCH__
-    return __ddiv_rn(a, b);
-#else
-    return a / b;
-#endif
-}
-
-__host__ __device__ __forceinline__ double sqrt_rn(double a) {
-#ifdef __CUDA_ARCH__
-    return __dsqrt_rn(a);
-#else
-    return std::sqrt(a);
-#endif
-}
+// The never-contracted IEEE operations add_rn, sub_rn, mul_rn, div_rn, sqrt_rn come from device_common.cuh.
 
 __host__ __device__ __forceinline__ double fma_rn(double a, double b, double c) {
 #ifdef __CUDA_ARCH__

@@ -1,12 +1,10 @@
 package io.gcgan.backend.cpu;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.gcgan.backend.StridedSpace;
 
 /**
- * Walks the index tuples of a shape over several strided operands at once, one row (the innermost,
- * coalesced dimension) at a time. Dimensions of size 1 are dropped and neighbouring dimensions that are
- * contiguous in every operand are merged, so a dense elementwise op becomes one long row.
+ * Walks the index tuples of a shape over several strided operands at once, one row (the innermost dimension
+ * of the {@link StridedSpace#coalesce coalesced} space) at a time, so a dense elementwise op is one long row.
  */
 final class StridedIndex {
 
@@ -25,61 +23,22 @@ final class StridedIndex {
     }
 
     StridedIndex(long[] shape, long[]... operandStrides) {
+        StridedSpace space = StridedSpace.coalesce(shape, operandStrides);
         int operands = operandStrides.length;
-        for (long[] s : operandStrides) {
-            if (s.length != shape.length) {
-                throw new IllegalArgumentException("strides of rank " + s.length + " for shape of rank " + shape.length);
-            }
-        }
-        List<long[]> dims = new ArrayList<>(); // each entry: {size, stride_0, ..., stride_{k-1}}
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 1) {
-                continue;
-            }
-            long[] e = new long[operands + 1];
-            e[0] = shape[d];
-            for (int o = 0; o < operands; o++) {
-                e[o + 1] = operandStrides[o][d];
-            }
-            dims.add(e);
-        }
-        // Merge from the innermost outward: dim i folds into i+1 when stride_i == stride_{i+1} * size_{i+1}.
-        for (int i = dims.size() - 2; i >= 0; i--) {
-            long[] outer = dims.get(i);
-            long[] inner = dims.get(i + 1);
-            boolean mergeable = true;
-            for (int o = 1; o <= operands; o++) {
-                if (outer[o] != inner[o] * inner[0]) {
-                    mergeable = false;
-                    break;
-                }
-            }
-            if (mergeable) {
-                inner[0] *= outer[0];
-                dims.remove(i);
-            }
-        }
-        if (dims.isEmpty()) {
-            long[] e = new long[operands + 1];
-            e[0] = 1;
-            dims.add(e);
-        }
-        int rank = dims.size();
-        this.shape = new long[rank];
-        this.strides = new long[operands][rank];
-        for (int d = 0; d < rank; d++) {
-            long[] e = dims.get(d);
-            this.shape[d] = e[0];
-            for (int o = 0; o < operands; o++) {
-                this.strides[o][d] = e[o + 1];
-            }
+        if (space.count() == 0 || space.rank() == 0) {
+            // Nothing to do (an empty dimension), or one element: a single row of length 0 or 1.
+            this.shape = new long[] {space.count()};
+            this.strides = new long[operands][1];
+        } else {
+            this.shape = space.shape();
+            this.strides = space.strides();
         }
         long r = 1;
-        for (int d = 0; d < rank - 1; d++) {
+        for (int d = 0; d < this.shape.length - 1; d++) {
             r *= this.shape[d];
         }
         this.rows = r;
-        this.rowLength = this.shape[rank - 1];
+        this.rowLength = this.shape[this.shape.length - 1];
     }
 
     /** Calls {@code body} once per row, in parallel over rows when the work is large enough. */

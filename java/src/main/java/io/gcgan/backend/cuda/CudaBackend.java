@@ -8,6 +8,7 @@ import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.ReduceOp;
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.StridedSpace;
 import io.gcgan.backend.UnaryOp;
 import io.gcgan.bindings.CudaAvailability;
 import io.gcgan.bindings.cudart.CudaException;
@@ -345,7 +346,7 @@ public final class CudaBackend implements Backend {
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
         checkOwned("copyStrided", src, dst);
-        KernelLayouts.Space space = KernelLayouts.coalesce(shape, srcStrides, dstStrides);
+        StridedSpace space = StridedSpace.coalesce(shape, srcStrides, dstStrides);
         if (space.count() == 0) {
             return;
         }
@@ -389,7 +390,7 @@ public final class CudaBackend implements Backend {
         checkOwned(name, a, b, out);
         checkSameDtype(name, a, b, out);
         long[] outStrides = denseStrides(outShape);
-        KernelLayouts.Space space = KernelLayouts.coalesce(outShape, aStrides, bStrides, outStrides);
+        StridedSpace space = StridedSpace.coalesce(outShape, aStrides, bStrides, outStrides);
         if (space.count() == 0) {
             return;
         }
@@ -416,7 +417,7 @@ public final class CudaBackend implements Backend {
         checkOwned("where", cond, a, b, out);
         checkSameDtype("where", cond, a, b, out);
         long[] outStrides = denseStrides(outShape);
-        KernelLayouts.Space space = KernelLayouts.coalesce(outShape, condStrides, aStrides, bStrides, outStrides);
+        StridedSpace space = StridedSpace.coalesce(outShape, condStrides, aStrides, bStrides, outStrides);
         if (space.count() == 0) {
             return;
         }

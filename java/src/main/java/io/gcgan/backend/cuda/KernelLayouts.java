@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.StridedSpace;
 import io.gcgan.bindings.kernels.GcganKernels;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
@@ -62,82 +63,6 @@ final class KernelLayouts {
     // ---- strided index spaces ------------------------------------------------------------------------------
 
     /**
-     * A coalesced strided index space over several operands.
-     *
-     * @param count   the number of index tuples (0 when a dimension is 0)
-     * @param shape   the coalesced shape (empty for a single element)
-     * @param strides strides[operand][dim] for the coalesced shape
-     */
-    record Space(long count, long[] shape, long[][] strides) {
-
-        int rank() {
-            return shape.length;
-        }
-    }
-
-    /**
-     * Drops size-1 dimensions and merges neighbouring dimensions that are contiguous in every operand (dim d folds
-     * into d + 1 when stride_d == stride_{d+1} * size_{d+1} for all operands); the index space and every operand's
-     * offsets are unchanged.
-     */
-    static Space coalesce(long[] shape, long[]... operandStrides) {
-        int operands = operandStrides.length;
-        long count = 1;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] < 0) {
-                throw new IllegalArgumentException("negative size " + shape[d] + " in shape " + Arrays.toString(shape));
-            }
-            count = Math.multiplyExact(count, shape[d]);
-        }
-        for (long[] s : operandStrides) {
-            if (s.length != shape.length) {
-                throw new IllegalArgumentException("strides " + Arrays.toString(s) + " of rank " + s.length
-                        + " for shape " + Arrays.toString(shape) + " of rank " + shape.length);
-            }
-        }
-        List<long[]> dims = new ArrayList<>(); // {size, stride_0, ..., stride_{operands-1}}
-        if (count > 0) {
-            for (int d = 0; d < shape.length; d++) {
-                if (shape[d] == 1) {
-                    continue;
-                }
-                long[] e = new long[operands + 1];
-                e[0] = shape[d];
-                for (int o = 0; o < operands; o++) {
-                    e[o + 1] = operandStrides[o][d];
-                }
-                dims.add(e);
-            }
-            for (int i = dims.size() - 2; i >= 0; i--) {
-                long[] outer = dims.get(i);
-                long[] inner = dims.get(i + 1);
-                boolean mergeable = true;
-                for (int o = 1; o <= operands; o++) {
-                    if (outer[o] != inner[o] * inner[0]) {
-                        mergeable = false;
-                        break;
-                    }
-                }
-                if (mergeable) {
-                    inner[0] *= outer[0];
-                    dims.remove(i);
-                }
-            }
-        }
-        int rank = dims.size();
-        long[] outShape = new long[rank];
-        long[][] outStrides = new long[operands][rank];
-        for (int d = 0; d < rank; d++) {
-            long[] e = dims.get(d);
-            outShape[d] = e[0];
-            for (int o = 0; o < operands; o++) {
-                outStrides[o][d] = e[o + 1];
-            }
-        }
-        return new Space(count, outShape, outStrides);
-    }
-
-    /**
      * Checks that every element operand {@code operand} of an op reads or writes lies inside {@code s}: offset plus
      * the extreme index tuples of {@code shape} times {@code strides}, for a non-empty space.
      */
@@ -172,7 +97,7 @@ final class KernelLayouts {
      * a space deeper than {@link #MAX_RANK} is split over its leading dimensions, one launch per index of them.
      * Does nothing for an empty space.
      */
-    static void forEachLaunch(Space space, long[] offsets, MemorySegment struct, Launch launch) {
+    static void forEachLaunch(StridedSpace space, long[] offsets, MemorySegment struct, Launch launch) {
         if (space.count() == 0) {
             return;
         }
@@ -201,7 +126,7 @@ final class KernelLayouts {
     }
 
     /** Writes dims [from, rank) of space and the given operand offsets into a gcgan_strided_layout. */
-    static void writeStrided(MemorySegment struct, Space space, int from, long[] offsets) {
+    static void writeStrided(MemorySegment struct, StridedSpace space, int from, long[] offsets) {
         if (offsets.length > MAX_OPERANDS || space.strides().length != offsets.length) {
             throw new IllegalArgumentException(offsets.length + " operand offsets for " + space.strides().length
                     + " operands (at most " + MAX_OPERANDS + ")");

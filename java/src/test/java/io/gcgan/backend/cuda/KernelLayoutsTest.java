@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.ReduceOp;
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.StridedSpace;
 import io.gcgan.backend.UnaryOp;
 import io.gcgan.backend.cpu.CpuBackend;
 import io.gcgan.backend.Lifetime;
@@ -90,7 +91,7 @@ class KernelLayoutsTest {
 
     /** Runs forEachLaunch and captures each struct as {rank, shape[8], strides[4][8], offsets[4]}. */
     private static List<long[]> launches(long[] shape, long[] offsets, long[]... strides) {
-        KernelLayouts.Space space = KernelLayouts.coalesce(shape, strides);
+        StridedSpace space = StridedSpace.coalesce(shape, strides);
         List<long[]> captured = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment struct = arena.allocate(STRIDED);
@@ -125,7 +126,7 @@ class KernelLayoutsTest {
 
     @Test
     void aDenseSpaceBecomesOneDimension() {
-        KernelLayouts.Space s = KernelLayouts.coalesce(new long[] {2, 3, 4}, new long[] {12, 4, 1},
+        StridedSpace s = StridedSpace.coalesce(new long[] {2, 3, 4}, new long[] {12, 4, 1},
                 new long[] {12, 4, 1});
         assertEquals(24, s.count());
         assertArrayEquals(new long[] {24}, s.shape());
@@ -134,7 +135,7 @@ class KernelLayoutsTest {
 
     @Test
     void sizeOneDimensionsDropAndAScalarHasRankZero() {
-        KernelLayouts.Space s = KernelLayouts.coalesce(new long[] {1, 1}, new long[] {5, 7});
+        StridedSpace s = StridedSpace.coalesce(new long[] {1, 1}, new long[] {5, 7});
         assertEquals(1, s.count());
         assertEquals(0, s.rank());
         assertSameWalk(new long[] {1, 1}, new long[] {3}, new long[] {5, 7});
@@ -167,7 +168,7 @@ class KernelLayoutsTest {
             dst[d] = 1L << (9 - d);
             src[d] = 1L << d;
         }
-        KernelLayouts.Space space = KernelLayouts.coalesce(shape, src, dst);
+        StridedSpace space = StridedSpace.coalesce(shape, src, dst);
         assertEquals(10, space.rank());
         assertEquals(4, launches(shape, new long[] {1, 0}, src, dst).size());
         assertSameWalk(shape, new long[] {1, 0}, src, dst);
