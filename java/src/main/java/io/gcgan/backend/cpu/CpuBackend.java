@@ -11,6 +11,7 @@ import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.ReduceOp;
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.StorageChecks;
 import io.gcgan.backend.UnaryOp;
 import io.gcgan.random.Philox;
 import io.gcgan.tensor.DType;
@@ -64,7 +65,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Storage dst, double value) {
-        checkOwned("fill", dst);
+        StorageChecks.owned(this, "fill", dst);
         MemorySegment s = dst.segment();
         long n = dst.numel();
         if (dst.dtype() == DType.FLOAT32) {
@@ -85,20 +86,20 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copyFromHost(MemorySegment src, Storage dst) {
-        checkOwned("copyFromHost", dst);
+        StorageChecks.owned(this, "copyFromHost", dst);
         MemorySegment.copy(src, 0, dst.segment(), 0, dst.byteSize());
     }
 
     @Override
     public void copyToHost(Storage src, MemorySegment dst) {
-        checkOwned("copyToHost", src);
+        StorageChecks.owned(this, "copyToHost", src);
         MemorySegment.copy(src.segment(), 0, dst, 0, src.byteSize());
     }
 
     @Override
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
-        checkOwned("copyStrided", src, dst);
+        StorageChecks.owned(this, "copyStrided", src, dst);
         MemorySegment s = src.segment();
         MemorySegment d = dst.segment();
         boolean sf = src.dtype() == DType.FLOAT32;
@@ -129,8 +130,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
-        checkOwned("unary " + op, x, out);
-        checkSameDtype("unary " + op, x, out);
+        StorageChecks.owned(this, "unary " + op, x, out);
+        StorageChecks.sameDtype("unary " + op, x, out);
         if (x.numel() != out.numel()) {
             throw new IllegalArgumentException("unary " + op + ": input has " + x.numel()
                     + " elements, output " + out.numel());
@@ -152,8 +153,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides,
                        Storage out, long[] outShape) {
-        checkOwned("binary " + op, a, b, out);
-        checkSameDtype("binary " + op, a, b, out);
+        StorageChecks.owned(this, "binary " + op, a, b, out);
+        StorageChecks.sameDtype("binary " + op, a, b, out);
         MemorySegment as = a.segment();
         MemorySegment bs = b.segment();
         MemorySegment os = out.segment();
@@ -175,8 +176,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
-        checkOwned("where", cond, a, b, out);
-        checkSameDtype("where", cond, a, b, out);
+        StorageChecks.owned(this, "where", cond, a, b, out);
+        StorageChecks.sameDtype("where", cond, a, b, out);
         MemorySegment cs = cond.segment();
         MemorySegment as = a.segment();
         MemorySegment bs = b.segment();
@@ -199,8 +200,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
-        checkOwned("reduce " + op, x, out);
-        checkSameDtype("reduce " + op, x, out);
+        StorageChecks.owned(this, "reduce " + op, x, out);
+        StorageChecks.sameDtype("reduce " + op, x, out);
         int rank = shape.length;
         boolean[] reduced = new boolean[rank];
         for (int a : axes) {
@@ -280,8 +281,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
                        Storage out, int batch, int m, int n, int k) {
-        checkOwned("matmul", a, b, out);
-        checkSameDtype("matmul", a, b, out);
+        StorageChecks.owned(this, "matmul", a, b, out);
+        StorageChecks.sameDtype("matmul", a, b, out);
         if (batch < 0 || m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
                     + " k=" + k);
@@ -299,25 +300,25 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g) {
-        checkOwned("conv2dForward", x, w, y);
-        checkSameDtype("conv2dForward", x, w, y);
-        checkConvSizes("conv2dForward", g, x, w, y);
+        StorageChecks.owned(this, "conv2dForward", x, w, y);
+        StorageChecks.sameDtype("conv2dForward", x, w, y);
+        StorageChecks.convSizes("conv2dForward", g, x, w, y);
         convolution.forward(x, w, y, g);
     }
 
     @Override
     public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
-        checkOwned("conv2dBackwardData", dy, w, dx);
-        checkSameDtype("conv2dBackwardData", dy, w, dx);
-        checkConvSizes("conv2dBackwardData", g, dx, w, dy);
+        StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
+        StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
+        StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
         convolution.backwardData(dy, w, dx, g);
     }
 
     @Override
     public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
-        checkOwned("conv2dBackwardWeight", x, dy, dw);
-        checkSameDtype("conv2dBackwardWeight", x, dy, dw);
-        checkConvSizes("conv2dBackwardWeight", g, x, dw, dy);
+        StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
+        StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
+        StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
         convolution.backwardWeight(x, dy, dw, g);
     }
 
@@ -325,13 +326,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void randomUniform(Storage out, long seed, long offset) {
-        checkOwned("randomUniform", out);
+        StorageChecks.owned(this, "randomUniform", out);
         Philox.fillUniform(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
 
     @Override
     public void randomNormal(Storage out, long seed, long offset) {
-        checkOwned("randomNormal", out);
+        StorageChecks.owned(this, "randomNormal", out);
         Philox.fillNormal(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
 
@@ -435,32 +436,4 @@ public final class CpuBackend implements Backend {
         return strides;
     }
 
-    private void checkOwned(String op, Storage... storages) {
-        for (Storage s : storages) {
-            if (s.backend() != this) {
-                throw new IllegalArgumentException(op + ": storage belongs to " + s.backend().device()
-                        + ", not to the CPU backend");
-            }
-        }
-    }
-
-    private static void checkSameDtype(String op, Storage... storages) {
-        DType first = storages[0].dtype();
-        for (Storage s : storages) {
-            if (s.dtype() != first) {
-                throw new IllegalArgumentException(op + ": mixed dtypes " + first.displayName() + " and "
-                        + s.dtype().displayName());
-            }
-        }
-    }
-
-    private static void checkConvSizes(String op, ConvGeometry g, Storage x, Storage w, Storage y) {
-        long xn = (long) g.n() * g.c() * g.h() * g.w();
-        long wn = (long) g.k() * g.c() * g.r() * g.s();
-        long yn = (long) g.n() * g.k() * g.p() * g.q();
-        if (x.numel() < xn || w.numel() < wn || y.numel() < yn) {
-            throw new IllegalArgumentException(op + ": storages too small for " + g + " (x " + x.numel() + " < "
-                    + xn + "?, w " + w.numel() + " < " + wn + "?, y " + y.numel() + " < " + yn + "?)");
-        }
-    }
 }

@@ -8,6 +8,7 @@ import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.ReduceOp;
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.StorageChecks;
 import io.gcgan.backend.StridedSpace;
 import io.gcgan.backend.UnaryOp;
 import io.gcgan.bindings.CudaAvailability;
@@ -266,7 +267,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void fill(Storage dst, double value) {
-        checkOwned("fill", dst);
+        StorageChecks.owned(this, "fill", dst);
         long n = dst.numel();
         if (n == 0) {
             return;
@@ -280,7 +281,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyFromHost(MemorySegment src, Storage dst) {
-        checkOwned("copyFromHost", dst);
+        StorageChecks.owned(this, "copyFromHost", dst);
         long bytes = dst.byteSize();
         if (src.byteSize() < bytes) {
             throw new IllegalArgumentException("copyFromHost: the host segment has " + src.byteSize()
@@ -306,7 +307,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyToHost(Storage src, MemorySegment dst) {
-        checkOwned("copyToHost", src);
+        StorageChecks.owned(this, "copyToHost", src);
         long bytes = src.byteSize();
         if (dst.byteSize() < bytes) {
             throw new IllegalArgumentException("copyToHost: the host segment has " + dst.byteSize()
@@ -345,7 +346,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
-        checkOwned("copyStrided", src, dst);
+        StorageChecks.owned(this, "copyStrided", src, dst);
         StridedSpace space = StridedSpace.coalesce(shape, srcStrides, dstStrides);
         if (space.count() == 0) {
             return;
@@ -365,8 +366,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
-        checkOwned("unary " + op, x, out);
-        checkSameDtype("unary " + op, x, out);
+        StorageChecks.owned(this, "unary " + op, x, out);
+        StorageChecks.sameDtype("unary " + op, x, out);
         if (x.numel() != out.numel()) {
             throw new IllegalArgumentException("unary " + op + ": input has " + x.numel() + " elements, output "
                     + out.numel());
@@ -387,8 +388,8 @@ public final class CudaBackend implements Backend {
     public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides, Storage out,
                        long[] outShape) {
         String name = "binary " + op;
-        checkOwned(name, a, b, out);
-        checkSameDtype(name, a, b, out);
+        StorageChecks.owned(this, name, a, b, out);
+        StorageChecks.sameDtype(name, a, b, out);
         long[] outStrides = denseStrides(outShape);
         StridedSpace space = StridedSpace.coalesce(outShape, aStrides, bStrides, outStrides);
         if (space.count() == 0) {
@@ -414,8 +415,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
-        checkOwned("where", cond, a, b, out);
-        checkSameDtype("where", cond, a, b, out);
+        StorageChecks.owned(this, "where", cond, a, b, out);
+        StorageChecks.sameDtype("where", cond, a, b, out);
         long[] outStrides = denseStrides(outShape);
         StridedSpace space = StridedSpace.coalesce(outShape, condStrides, aStrides, bStrides, outStrides);
         if (space.count() == 0) {
@@ -443,8 +444,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
         String name = "reduce " + op;
-        checkOwned(name, x, out);
-        checkSameDtype(name, x, out);
+        StorageChecks.owned(this, name, x, out);
+        StorageChecks.sameDtype(name, x, out);
         int rank = shape.length;
         boolean[] reduced = new boolean[rank];
         for (int a : axes) {
@@ -483,8 +484,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
                        Storage out, int batch, int m, int n, int k) {
-        checkOwned("matmul", a, b, out);
-        checkSameDtype("matmul", a, b, out);
+        StorageChecks.owned(this, "matmul", a, b, out);
+        StorageChecks.sameDtype("matmul", a, b, out);
         if (batch < 0 || m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
                     + " k=" + k);
@@ -535,9 +536,9 @@ public final class CudaBackend implements Backend {
 
     /** y = conv2d(x, w) with the given implementation. */
     public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g, ConvImplementation implementation) {
-        checkOwned("conv2dForward", x, w, y);
-        checkSameDtype("conv2dForward", x, w, y);
-        checkConvSizes("conv2dForward", g, x, w, y);
+        StorageChecks.owned(this, "conv2dForward", x, w, y);
+        StorageChecks.sameDtype("conv2dForward", x, w, y);
+        StorageChecks.convSizes("conv2dForward", g, x, w, y);
         requireCudnn("conv2dForward", implementation);
         runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
     }
@@ -545,9 +546,9 @@ public final class CudaBackend implements Backend {
     /** dx = conv2d_backward_data(dy, w) (the forward pass of a transposed conv) with the given implementation. */
     public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g,
                                    ConvImplementation implementation) {
-        checkOwned("conv2dBackwardData", dy, w, dx);
-        checkSameDtype("conv2dBackwardData", dy, w, dx);
-        checkConvSizes("conv2dBackwardData", g, dx, w, dy);
+        StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
+        StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
+        StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
         requireCudnn("conv2dBackwardData", implementation);
         runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
     }
@@ -555,9 +556,9 @@ public final class CudaBackend implements Backend {
     /** dw = conv2d_backward_weight(x, dy), summed over the batch, with the given implementation. */
     public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g,
                                      ConvImplementation implementation) {
-        checkOwned("conv2dBackwardWeight", x, dy, dw);
-        checkSameDtype("conv2dBackwardWeight", x, dy, dw);
-        checkConvSizes("conv2dBackwardWeight", g, x, dw, dy);
+        StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
+        StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
+        StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
         requireCudnn("conv2dBackwardWeight", implementation);
         runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
     }
@@ -576,21 +577,11 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static void checkConvSizes(String op, ConvGeometry g, Storage x, Storage w, Storage y) {
-        long xn = (long) g.n() * g.c() * g.h() * g.w();
-        long wn = (long) g.k() * g.c() * g.r() * g.s();
-        long yn = (long) g.n() * g.k() * g.p() * g.q();
-        if (x.numel() < xn || w.numel() < wn || y.numel() < yn) {
-            throw new IllegalArgumentException(op + ": storages too small for " + g + " (x " + x.numel() + " < "
-                    + xn + "?, w " + w.numel() + " < " + wn + "?, y " + y.numel() + " < " + yn + "?)");
-        }
-    }
-
     // ---- random ------------------------------------------------------------------------------------------
 
     @Override
     public void randomUniform(Storage out, long seed, long offset) {
-        checkOwned("randomUniform", out);
+        StorageChecks.owned(this, "randomUniform", out);
         long n = out.numel();
         if (n == 0) {
             return;
@@ -604,7 +595,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void randomNormal(Storage out, long seed, long offset) {
-        checkOwned("randomNormal", out);
+        StorageChecks.owned(this, "randomNormal", out);
         long n = out.numel();
         if (n == 0) {
             return;
@@ -719,23 +710,4 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private void checkOwned(String op, Storage... storages) {
-        for (Storage s : storages) {
-            if (s.backend() != this) {
-                throw new IllegalArgumentException(op + ": storage belongs to " + s.backend().device()
-                        + (s.backend().device().equals(device) ? " (another CudaBackend instance)" : "")
-                        + ", not to the CUDA backend of " + device);
-            }
-        }
-    }
-
-    private static void checkSameDtype(String op, Storage... storages) {
-        DType first = storages[0].dtype();
-        for (Storage s : storages) {
-            if (s.dtype() != first) {
-                throw new IllegalArgumentException(op + ": mixed dtypes " + first.displayName() + " and "
-                        + s.dtype().displayName());
-            }
-        }
-    }
 }
