@@ -270,11 +270,11 @@ public final class SafeTensors {
         ElementType type = ElementType.of(t.dtype());
         return new Item(name, type, t.shape(), dst -> {
             if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-                t.backend().copyToHost(t.storage(), dst);
+                t.copyToHost(dst);
             } else {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment host = arena.allocate(dst.byteSize(), 64);
-                    t.backend().copyToHost(t.storage(), host);
+                    t.copyToHost(host);
                     MemorySegment.copy(host, t.dtype().layout(), 0, dst, type.fileLayout(), 0, t.numel());
                 }
             }
@@ -440,10 +440,8 @@ public final class SafeTensors {
                         + dtype.displayName());
             }
             MemorySegment src = data.asSlice(e.begin(), e.end() - e.begin());
-            Tensor t = Tensor.empty(dtype, device, e.shape());
             if (e.type() != ElementType.I64 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-                t.backend().copyFromHost(src, t.storage());
-                return t;
+                return Tensor.fromHost(src, dtype, device, e.shape());
             }
             try (Arena tmp = Arena.ofConfined()) {
                 MemorySegment host = tmp.allocate(n * dtype.byteSize(), 64);
@@ -459,9 +457,8 @@ public final class SafeTensors {
                 } else {
                     MemorySegment.copy(src, e.type().fileLayout(), 0, host, dtype.layout(), 0, n);
                 }
-                t.backend().copyFromHost(host, t.storage());
+                return Tensor.fromHost(host, dtype, device, e.shape());
             }
-            return t;
         }
 
         @Override

@@ -114,6 +114,31 @@ public final class Tensor {
         return arange(0, n, 1, DType.FLOAT32, Device.CPU);
     }
 
+    /**
+     * A tensor on {@code device} holding a copy of host memory {@code src}: numel(shape) elements of
+     * {@code dtype} in native byte order, row-major (file readers, interop).
+     */
+    public static Tensor fromHost(MemorySegment src, DType dtype, Device device, long... shape) {
+        long[] s = Shapes.checked("fromHost", shape);
+        long bytes = Shapes.numel(s) * dtype.byteSize();
+        if (src.byteSize() < bytes) {
+            throw new IllegalArgumentException("fromHost: " + src.byteSize() + " bytes cannot fill shape "
+                    + Shapes.toString(s) + " of " + dtype.displayName() + " (" + bytes + " bytes)");
+        }
+        Tensor t = empty(dtype, device, s);
+        t.backend().copyFromHost(src, t.storage);
+        return t;
+    }
+
+    /** Copies the elements into host memory {@code dst} (native byte order, row-major); waits for the data. */
+    public void copyToHost(MemorySegment dst) {
+        if (dst.byteSize() < storage.byteSize()) {
+            throw new IllegalArgumentException("copyToHost: " + dst.byteSize() + " bytes cannot hold tensor "
+                    + Shapes.toString(shape) + " of " + dtype().displayName() + " (" + storage.byteSize() + " bytes)");
+        }
+        backend().copyToHost(storage, dst);
+    }
+
     /** A float32 CPU tensor holding a copy of {@code data} (row-major). */
     public static Tensor of(float[] data, long... shape) {
         long[] s = Shapes.checked("of", shape);
