@@ -7,8 +7,9 @@
 #   bash bench/gpu-check.sh --dry-run    anywhere: the GPU-only stages report SKIP (also chosen when nvidia-smi
 #                                        is missing or sees no GPU); OUT defaults to build/gpu-check/out
 # Environment: GPU_CHECK_BUDGET_S (420), GPU_TESTS_TIMEOUT_S (240), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
-#   GPU_BENCH_REGEX, GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests
-#   with the CPU backend standing in for CUDA: a check of the tests themselves on a machine without a GPU).
+#   GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests with the CPU
+#   backend standing in for CUDA: a check of the tests themselves on a machine without a GPU); for the benchmarks
+#   GPU_BENCH_{OPT,TRAIN,CONV}_REGEX, GPU_BENCH_PARAMS, GPU_BENCH_JMH, GPU_BENCH_CONV_JMH (defaults below).
 #
 # Stages, in order, each under its own timeout and all inside GPU_CHECK_BUDGET_S (default 420 s):
 #   jdk         unpack .jdk.tgz into /tmp (or use $JAVA_HOME in a dry run without it)
@@ -17,8 +18,9 @@
 #   signatures  the FFM bindings against gcgan_kernels.h, cuda_runtime_api.h, cublas_v2.h, cudnn.h
 #               (io.gcgan.bindings.SignatureCheckTest's four header tests, with the C++ compiler on the PATH)
 #   gpu-tests   the JUnit tag "gpu" (package io.gcgan.gpu) through the JUnit console launcher
-#   benchmarks  the JMH benchmarks whose names match GPU_BENCH_REGEX (default: package .gpu. or "Cuda"), if any
-#   peer        python3 .device/pytorch_peer.py --quick --json $OUT/peer.json
+#   benchmarks  the CUDA benchmarks (optimizer step and cudaMemcpy, training iteration: forked; the conv sweep in
+#               one JVM), JMH JSON to $OUT/jmh*.json, and the peer's conv timings (--convs)
+#   peer        python3 .device/pytorch_peer.py --quick --json $OUT/peer.json; the table ends with ours vs PyTorch
 # Exit status: 1 if any stage FAILs, else 0.
 set -uo pipefail
 
@@ -297,35 +299,115 @@ fi
 
 # ---- benchmarks -------------------------------------------------------------------------------------------------
 
-REGEX=${GPU_BENCH_REGEX:-'\.gpu\.|Cuda'}
+# The CUDA benchmarks (bench/README.md, "GPU benchmarks and peer ratios"), short JMH settings, in three JMH runs so
+# that a timeout loses one file only (JMH writes its JSON at the end), then the peer's conv timings:
+#   jmh.json          forked: the optimizer step (fused and per-tensor loop, dcgan64 and 50m, with and without GC) and
+#                     cudaMemcpy device to device
+#   jmh-train.json    forked: the training iteration (mnist28, dcgan64 x two recipes)
+#   jmh-conv.json     every reference conv layer x 3 passes on cuDNN, all in one JVM (-f 0: device-bound work, one
+#                     CUDA context instead of 42 forks)
+#   peer-convs.json   pytorch_peer.py --quick --convs (its --quick run has no convs), with the stage's leftover time
+# The classes take a backend/implementation @Param; GPU_BENCH_PARAMS picks the CUDA values (JMH ignores a -p that a
+# benchmark does not declare). The final table joins these with peer.json (bench/gpu/peer_table.py).
+# shellcheck disable=SC2206  # word lists
+BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam -p gc=none,gc -p workload=dcgan64,50m})
+# shellcheck disable=SC2206
+BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 1 -i 3 -w 200ms -r 400ms})
+# shellcheck disable=SC2206
+BENCH_CONV_JMH=(${GPU_BENCH_CONV_JMH:--f 0 -wi 1 -i 3 -w 100ms -r 200ms})
+# name | benchmark regex | JSON file | cap (s): the parts, in order
+BENCH_PARTS=("optimizer|${GPU_BENCH_OPT_REGEX:-OptimizerStepBenchmark|CudaMemcpyBenchmark}|jmh.json|75"
+             "training|${GPU_BENCH_TRAIN_REGEX:-TrainingIterationBenchmark}|jmh-train.json|60"
+             "conv|${GPU_BENCH_CONV_REGEX:-Conv2dBenchmark}|jmh-conv.json|60")
+JMH_MAIN=("$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main)
+
+# jmh_failures LOG: how many benchmarks failed (JMH goes on after a failure and still exits 0), and the first reason.
+jmh_failures() {
+  FAILED=$(grep -c '<failure>' "$1" 2>/dev/null)
+  FAILED=${FAILED:-0}
+  FIRST_FAILURE=$(grep -A 3 -m 1 '<failure>' "$1" 2>/dev/null | grep -v '<failure>' | grep -m 1 . \
+                  | sed 's/^java\.lang\.//')
+}
+
+# jmh_results JSON: how many results a JMH JSON file holds.
+jmh_results() {
+  local n
+  n=$(grep -c '"benchmark" *:' "$1" 2>/dev/null)
+  echo "${n:-0}"
+}
+
 if [ "$JAVA_OK" = 0 ]; then
   record benchmarks SKIP "$NO_JAVA_WHY"
 else
-  "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main -l >"$OUT/benchmarks-list.log" 2>&1
+  "${JMH_MAIN[@]}" -l >"$OUT/benchmarks-list.log" 2>&1
   all=$(grep -c '^io\.gcgan\.' "$OUT/benchmarks-list.log")
-  gpu=$(grep '^io\.gcgan\.' "$OUT/benchmarks-list.log" | grep -cE "$REGEX")
+  gpu=0
+  counts=""
+  for part in "${BENCH_PARTS[@]}"; do
+    IFS='|' read -r name rest <<<"$part"
+    regex=${rest%|*|*}
+    n=$(grep '^io\.gcgan\.' "$OUT/benchmarks-list.log" | grep -cE "$regex")
+    gpu=$((gpu + n)); counts="$counts${counts:+, }$n $name"
+  done
   if [ "$gpu" = 0 ]; then
-    record benchmarks SKIP "no GPU benchmarks in this build ($all CPU benchmark methods not run)"
+    record benchmarks SKIP "no GPU benchmarks in this build ($all benchmark methods, none matching)"
   elif [ "$DRY" = 1 ]; then
-    record benchmarks SKIP "dry run ($DRY_WHY): $gpu GPU benchmark methods not run"
-  elif ! limit=$(stage_limit 120); then
+    record benchmarks SKIP "dry run ($DRY_WHY): $gpu GPU benchmark methods not run ($counts)"
+  elif ! limit=$(stage_limit 180); then
     record benchmarks SKIP "out of time budget"
   else
-    run_logged benchmarks "$limit" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main "$REGEX" \
-      -f 1 -wi 1 -i 3 -w 1 -r 1 -rf json -rff "$OUT/jmh.json"
-    if timed_out; then
-      record benchmarks FAIL "timed out after ${limit} s (benchmarks.log)"
-    elif [ "$RC" = 0 ]; then
-      record benchmarks PASS "$gpu benchmark methods, results in jmh.json (${TOOK} s)"
+    t_stage=$SECONDS
+    rm -f "$OUT"/jmh*.json "$OUT/peer-convs.json"
+    verdict=PASS
+    parts=()
+    for i in "${!BENCH_PARTS[@]}"; do
+      IFS='|' read -r name rest <<<"${BENCH_PARTS[$i]}"
+      cap=${rest##*|}; rest=${rest%|*}; json=${rest##*|}; regex=${rest%|*}
+      # keep 15 s for each later part
+      left=$((limit - (SECONDS - t_stage) - 15 * (${#BENCH_PARTS[@]} - 1 - i)))
+      [ "$left" -lt "$cap" ] && cap=$left
+      if [ "$cap" -lt 15 ]; then
+        parts+=("$name skipped: out of time"); continue
+      fi
+      settings=("${BENCH_JMH[@]}")
+      [ "$name" = conv ] && settings=("${BENCH_CONV_JMH[@]}")
+      run_logged "benchmarks-$name" "$cap" "${JMH_MAIN[@]}" "$regex" "${BENCH_PARAMS[@]}" "${settings[@]}" \
+        -rf json -rff "$OUT/$json"
+      jmh_failures "$OUT/benchmarks-$name.log"
+      n=$(jmh_results "$OUT/$json")
+      if timed_out; then
+        verdict=FAIL; parts+=("$name timed out after ${cap} s")
+      elif [ "$RC" != 0 ] || [ "$FAILED" -gt 0 ]; then
+        why=""
+        [ "$verdict" = PASS ] && why=": $(short "${FIRST_FAILURE:-$(tail -n 1 "$OUT/benchmarks-$name.log")}" 100)"
+        verdict=FAIL
+        parts+=("$name: $n results, $FAILED failed (rc $RC)$why")
+      else
+        parts+=("$name $n (${TOOK} s)")
+      fi
+    done
+    # The peer's conv timings: its failure is the peer's, noted but not failing this stage.
+    left=$((limit - (SECONDS - t_stage)))
+    cap=$left; [ "$cap" -gt 60 ] && cap=60
+    if [ ! -f .device/pytorch_peer.py ] || ! command -v python3 >/dev/null 2>&1; then
+      parts+=("no peer convs (no python3 or .device/pytorch_peer.py)")
+    elif [ "$cap" -lt 15 ]; then
+      parts+=("peer convs skipped: ${left} s left")
     else
-      record benchmarks FAIL "rc $RC: $(short "$(grep -m 1 -E 'ERROR|Exception' "$OUT/benchmarks.log")" 90)"
+      run_logged peer-convs "$cap" python3 .device/pytorch_peer.py --quick --convs --json "$OUT/peer-convs.json"
+      if [ "$RC" = 0 ] && [ -f "$OUT/peer-convs.json" ]; then
+        parts+=("peer convs (${TOOK} s)")
+      else
+        parts+=("peer convs failed (rc $RC, peer-convs.log)")
+      fi
     fi
+    detail=$(printf '%s; ' "${parts[@]}")
+    record benchmarks "$verdict" "$(short "${detail%; }" 220)"
   fi
 fi
 
 # ---- peer -------------------------------------------------------------------------------------------------------
 
-PEER_LINES=()
 if [ "$DRY" = 1 ]; then
   record peer SKIP "dry run ($DRY_WHY)"
 elif [ ! -f .device/pytorch_peer.py ]; then
@@ -349,24 +431,27 @@ rows = {k: v for k, v in r.items() if isinstance(v, dict)}
 print(len(rows), sum(1 for v in rows.values() if "error" in v))' "$OUT/peer.json")
     read -r n errors <<<"$counts"
     record peer PASS "$n workloads, $errors errors ($head, ${TOOK} s)"
-    while IFS= read -r l; do PEER_LINES+=("$l"); done < <(python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-keys = ["opt-adam-fused-dcgan64", "opt-adam-fused-gc-dcgan64", "opt-adam-fused-50m", "opt-adam-fused-gc-50m",
-        "step-dcgan64-bce-adam-fused", "step-dcgan64-bce-adam-cudagraph", "mnist28-bce-adam-fused",
-        "mnist28-bce-adam-cudagraph"]
-cells = []
-for k in keys:
-    v = r.get(k, {})
-    cells.append("%s %s" % (k, ("%.3f ms" % v["median_ms"]) if "median_ms" in v else "n/a"))
-if "d2d_copy_GBps" in r:
-    cells.append("d2d copy %.0f GB/s" % r["d2d_copy_GBps"])
-for i in range(0, len(cells), 2):
-    print(" | ".join(cells[i:i + 2]))' "$OUT/peer.json")
   fi
 fi
 
 # ---- the table --------------------------------------------------------------------------------------------------
+
+# Ours against the PyTorch peer, joined by workload name (bench/gpu/peer_table.py; also as Markdown in
+# peer-table.md), from the files this run's benchmarks and peer stages wrote (not stale ones from an earlier run).
+TABLE_LINES=()
+JOIN=(python3 bench/gpu/peer_table.py)
+for i in "${!NAMES[@]}"; do
+  case "${NAMES[$i]}:${RESULTS[$i]}" in
+    benchmarks:PASS|benchmarks:FAIL)
+      JOIN+=(--jmh "$OUT/jmh.json" --jmh "$OUT/jmh-train.json" --jmh "$OUT/jmh-conv.json"
+             --peer-convs "$OUT/peer-convs.json") ;;
+    peer:PASS) JOIN+=(--peer "$OUT/peer.json") ;;
+  esac
+done
+if [ "${#JOIN[@]}" -gt 2 ] && command -v python3 >/dev/null 2>&1; then
+  while IFS= read -r l; do TABLE_LINES+=("$l"); done < <("${JOIN[@]}" 2>&1)
+  [ "${#TABLE_LINES[@]}" -gt 0 ] && "${JOIN[@]}" --markdown >"$OUT/peer-table.md" 2>&1
+fi
 
 pass=0; fail=0; skip=0
 for r in "${RESULTS[@]}"; do
@@ -382,8 +467,8 @@ overall=PASS
   for i in "${!NAMES[@]}"; do
     printf '%-11s %-6s %s\n' "${NAMES[$i]}" "${RESULTS[$i]}" "${DETAILS[$i]}"
   done
-  for l in "${PEER_LINES[@]}"; do
-    printf '%-11s %-6s %s\n' "  peer" "" "$l"
+  for l in "${TABLE_LINES[@]}"; do
+    printf '  %s\n' "$l"
   done
   printf '%-11s %-6s %d PASS, %d FAIL, %d SKIP; logs in %s\n' overall "$overall" "$pass" "$fail" "$skip" "$OUT"
 } | tee "$OUT/summary.txt"

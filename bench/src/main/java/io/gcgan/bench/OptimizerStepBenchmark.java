@@ -1,12 +1,20 @@
 package io.gcgan.bench;
 
+import io.gcgan.backend.Backend;
+import io.gcgan.backend.CentringView;
+import io.gcgan.backend.MomentumStart;
+import io.gcgan.backend.OptimizerHyper;
+import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.Storage;
-import io.gcgan.backend.cpu.CpuBackend;
+import io.gcgan.backend.WeightDecayMode;
 import io.gcgan.optim.Adam;
 import io.gcgan.optim.GcMode;
+import io.gcgan.optim.GradientCentralization;
 import io.gcgan.optim.Optimizer;
 import io.gcgan.optim.ParamGroup;
+import io.gcgan.optim.ParamKind;
 import io.gcgan.optim.Sgd;
+import io.gcgan.optim.TransposedConvCentring;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Tensor;
 import java.util.ArrayList;
@@ -36,26 +44,40 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * One optimizer step ({@link Optimizer#step()}, i.e. {@code CpuBackend.optimizerStep}, the reference per-tensor
- * loop) over DESIGN.md's {@code opt-*} workloads, float32, with and without gradient centralization:
+ * One optimizer step over DESIGN.md's {@code opt-*} workloads, float32, with and without gradient centralization:
  * {@code dcgan64} = the dcgan64 G + D parameters ({@link Dcgan64Parameters}, 24 tensors, 6.34M floats, the
- * ConvTranspose weights centred along dimension 0, the official behaviour) and, on request, {@code 50m} = 200
- * tensors of [250, 1000] (slow: 800 MB of weights, gradients and moments; {@code -p workload=50m}).
+ * ConvTranspose weights centred along dimension 0, the official behaviour) and {@code 50m} = 200 tensors of
+ * [250, 1000] (800 MB of weights, gradients and moments; slow on the CPU: {@code -p workload=50m}).
+ *
+ * <p>{@code implementation}:
+ * <ul>
+ *   <li>{@code cpu}: {@link Optimizer#step()} on the CPU backend (its per-tensor reference loop);</li>
+ *   <li>{@code cuda-fused}: {@link Optimizer#step()} on the CUDA backend: one multi-tensor kernel launch per step;</li>
+ *   <li>{@code cuda-loop}: the same update as a loop calling {@code backend.optimizerStep} once per tensor (one
+ *       launch each), what a backend without the multi-tensor kernel would do.</li>
+ * </ul>
+ * Each invocation ends with {@code synchronize()} (a no-op on the CPU).
  *
  * <p>{@code sgdm} is SGD with momentum 0.9; {@code adam} is Adam with DCGAN's betas (0.5, 0.999). {@code gc}:
  * {@code none}, {@code gcc} (conv weights, rank > 3) or {@code gc} (rank > 1; for dcgan64 the same tensors as
- * gcc, since it has no linear layers). GC's overhead is {@code time(gc) / time(none)} at equal algorithm and
- * workload; {@link #main} runs the benchmark through JMH and prints those ratios.
+ * gcc, since it has no linear layers; for 50m every tensor is centred by gc and none by gcc).
+ *
+ * <p>Results: the primary score is steps per second; {@code :gb} is GB/s of the minimum memory traffic of a step,
+ * counted in setUp: 4-byte floats, Adam reads g, w, m, v and writes w, m, v (28 bytes per parameter),
+ * SGD-momentum reads g, w, buf and writes w, buf (20 bytes), and a centred tensor's gradient is read once more
+ * for its slice means (4 bytes per centred parameter). On a GPU, that rate divided by the device-to-device copy
+ * rate ({@link CudaMemcpyBenchmark}'s {@code :gb}, same run) is the fraction of the memory floor reached.
+ * {@link #main} runs the benchmark through JMH and prints GC's overhead ratios, time(gc) / time(none).
  *
  * <pre>
- *   java --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar OptimizerStep -f 1 -wi 1 -i 3
+ *   java --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar OptimizerStep -p implementation=cpu
  *   java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
- *        io.gcgan.bench.OptimizerStepBenchmark -f 1 -wi 1 -i 3      # the same, then the ratios
+ *        io.gcgan.bench.OptimizerStepBenchmark -p implementation=cpu -f 1 -wi 1 -i 3   # the same, then the ratios
  * </pre>
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
@@ -67,25 +89,69 @@ public class OptimizerStepBenchmark {
     @Param({"none", "gcc", "gc"})
     public String gc;
 
-    /** "dcgan64", or "50m" (slow). */
+    /** "dcgan64", or "50m" (slow on the CPU). */
     @Param({"dcgan64"})
     public String workload;
 
-    private final CpuBackend backend = CpuBackend.instance();
+    /** cpu, cuda-fused (one launch per step) or cuda-loop (one backend.optimizerStep call per tensor). */
+    @Param({"cpu", "cuda-fused", "cuda-loop"})
+    public String implementation;
+
+    private static final double SGD_LR = 1e-3;
+    private static final double ADAM_LR = 2e-4;
+
+    private Backend backend;
     private TrialLifetime lifetime;
-    private Optimizer optimizer;
+    private Optimizer optimizer;     // cpu, cuda-fused
+    private List<LoopSlot> loop;     // cuda-loop
+    private OptimizerHyper loopHyper;
+    private long loopStep;
+    private double gbPerStep;
+
+    /** One tensor of the cuda-loop implementation: what the optimizer would keep for it. */
+    private record LoopSlot(Storage weight, Storage grad, Storage state1, Storage state2, CentringView centring) {
+    }
 
     @Setup(Level.Trial)
     public void setUp() {
+        backend = switch (implementation) {
+            case "cpu" -> CudaBench.backend("cpu");
+            case "cuda-fused", "cuda-loop" -> CudaBench.cuda();
+            default -> throw new IllegalArgumentException("implementation must be cpu, cuda-fused or cuda-loop, got '"
+                    + implementation + "'");
+        };
         lifetime = new TrialLifetime();
         List<Dcgan64Parameters.ParamShape> shapes = Dcgan64Parameters.workload(workload);
-        ParamGroup.Builder group = ParamGroup.builder(algorithm.equals("adam") ? 2e-4 : 1e-3).gc(gcMode(gc));
+        GcMode mode = gcMode(gc);
+        boolean adam = switch (algorithm) {
+            case "sgdm" -> false;
+            case "adam" -> true;
+            default -> throw new IllegalArgumentException("algorithm must be sgdm or adam, got " + algorithm);
+        };
+        ParamGroup.Builder group = ParamGroup.builder(adam ? ADAM_LR : SGD_LR).gc(mode);
+        loop = new ArrayList<>();
+        long bytes = 0;
         long seed = 1;
         for (Dcgan64Parameters.ParamShape s : shapes) {
             Storage w = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
             Storage g = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
             backend.randomNormal(w, seed++, 0);
             backend.randomNormal(g, seed++, 0);
+            CentringView view = GradientCentralization.view(mode,
+                    s.transposedConv() ? ParamKind.TRANSPOSED_CONV_WEIGHT : ParamKind.DEFAULT,
+                    TransposedConvCentring.INPUT_CHANNEL, s.shape());
+            bytes += s.numel() * ((adam ? 7 : 5) + (view.centred() ? 1 : 0)) * (long) Float.BYTES;
+            if (implementation.equals("cuda-loop")) {
+                Storage s1 = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
+                backend.fill(s1, 0);
+                Storage s2 = null;
+                if (adam) {
+                    s2 = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
+                    backend.fill(s2, 0);
+                }
+                loop.add(new LoopSlot(w, g, s1, s2, view));
+                continue;
+            }
             Tensor p = Tensor.wrap(w, s.shape()).requiresGrad(true);
             p.accumulateGrad(Tensor.wrap(g, s.shape())); // the gradient lives in the trial's lifetime too
             if (s.transposedConv()) {
@@ -94,26 +160,48 @@ public class OptimizerStepBenchmark {
                 group.add(s.name(), p);
             }
         }
-        List<ParamGroup> groups = List.of(group.build());
-        optimizer = switch (algorithm) {
-            case "sgdm" -> new Sgd(groups, 0.9);
-            case "adam" -> new Adam(groups, 0.5, 0.999, 1e-8);
-            default -> throw new IllegalArgumentException("algorithm must be sgdm or adam, got " + algorithm);
-        };
-        // One step outside the measurement allocates the moments.
-        optimizer.step();
+        gbPerStep = bytes / 1e9;
+        if (implementation.equals("cuda-loop")) {
+            // The hyper-parameters the optimizers below hand to the backend.
+            loopHyper = adam
+                    ? OptimizerHyper.adam(ADAM_LR, 0.5, 0.999, 1e-8, 0, WeightDecayMode.NONE)
+                    : OptimizerHyper.sgdMomentum(SGD_LR, 0.9, 0, false, MomentumStart.FIRST_GRADIENT, 0,
+                            WeightDecayMode.NONE);
+        } else {
+            List<ParamGroup> groups = List.of(group.build());
+            optimizer = adam ? new Adam(groups, 0.5, 0.999, 1e-8) : new Sgd(groups, 0.9);
+        }
+        // One step outside the measurement allocates the moments (and loads the kernels).
+        step();
+        backend.synchronize();
         System.out.println("# " + backend.description() + "; " + workload + ": " + shapes.size() + " tensors, "
-                + Dcgan64Parameters.numel(shapes) + " floats; " + algorithm + ", gc=" + gc);
+                + Dcgan64Parameters.numel(shapes) + " floats; " + algorithm + ", gc=" + gc + ", " + implementation
+                + "; " + bytes + " bytes of minimum traffic per step");
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        backend.synchronize();
         lifetime.close();
     }
 
     @Benchmark
-    public void step() {
-        optimizer.step();
+    public void step(ByteCounter counter) {
+        step();
+        backend.synchronize();
+        counter.gb += gbPerStep;
+    }
+
+    private void step() {
+        if (optimizer != null) {
+            optimizer.step();
+            return;
+        }
+        long t = ++loopStep;
+        for (LoopSlot s : loop) {
+            backend.optimizerStep(loopHyper,
+                    List.of(new ParamSlot(s.weight, s.grad, s.state1, s.state2, t, s.centring)));
+        }
     }
 
     static GcMode gcMode(String name) {
@@ -134,12 +222,13 @@ public class OptimizerStepBenchmark {
             options.include(OptimizerStepBenchmark.class.getSimpleName());
         }
         Collection<RunResult> results = new Runner(options.build()).run();
-        // (workload, algorithm) -> gc -> ms/op
+        // (implementation, workload, algorithm) -> gc -> ms per step (the score is steps per second)
         Map<String, Map<String, Double>> times = new TreeMap<>();
         for (RunResult r : results) {
             var p = r.getParams();
-            String key = p.getParam("workload") + " " + p.getParam("algorithm");
-            times.computeIfAbsent(key, k -> new TreeMap<>()).put(p.getParam("gc"), r.getPrimaryResult().getScore());
+            String key = p.getParam("implementation") + " " + p.getParam("workload") + " " + p.getParam("algorithm");
+            times.computeIfAbsent(key, k -> new TreeMap<>())
+                    .put(p.getParam("gc"), 1e3 / r.getPrimaryResult().getScore());
         }
         System.out.println();
         System.out.println("GC overhead = time(gc mode) / time(none), ms per optimizer step:");
@@ -147,7 +236,7 @@ public class OptimizerStepBenchmark {
         times.forEach((key, byGc) -> {
             Double none = byGc.get("none");
             double base = none == null ? Double.NaN : none;
-            StringBuilder sb = new StringBuilder(String.format("  %-14s none %8.3f ms", key, base));
+            StringBuilder sb = new StringBuilder(String.format("  %-28s none %8.3f ms", key, base));
             for (String mode : List.of("gcc", "gc")) {
                 Double t = byGc.get(mode);
                 if (t != null) {

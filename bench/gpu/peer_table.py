@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Joins gcgan's CUDA benchmark results (JMH JSON) with the PyTorch peer's (pytorch_peer.py --json) by workload name
+and prints the comparison table that ends bench/gpu-check.sh (bench/README.md, "Peer ratios").
+
+  python3 bench/gpu/peer_table.py --jmh OUT/jmh.json --jmh OUT/jmh-conv.json \
+      --peer OUT/peer.json --peer-convs OUT/peer-convs.json [--markdown]
+
+Every input is optional (a missing or unreadable file counts as absent); rows with neither side are left out, and
+nothing is printed when there is nothing to show. Only CUDA results are read (backend=cuda, implementation=cuda-*,
+CudaMemcpyBenchmark).
+
+Columns: the peer's workload name; our time; PyTorch's time (the median); ours/PyTorch, the ratio of the TIMES
+(below 1: we are faster; "~" marks workloads that are similar but not the same); then the memory floor or a note.
+Memory floor (optimizer rows): the minimum bytes a step must move (OptimizerStepBenchmark: 28 bytes per Adam
+parameter, 4 more per centred one) divided by the time, as a fraction of the device-to-device copy rate measured in
+the same run (ours: CudaMemcpyBenchmark; PyTorch: its d2d_copy_GBps), the same bytes for both.
+"""
+import argparse
+import json
+import math
+import sys
+
+
+def load(path):
+    if not path:
+        return None
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def ms_per_op(metric):
+    """The primary metric of a JMH result as milliseconds per operation."""
+    score, unit = metric["score"], metric["scoreUnit"]
+    per_op = {"s/op": 1e3, "ms/op": 1.0, "us/op": 1e-3, "ns/op": 1e-6}
+    if unit in per_op:
+        return score * per_op[unit]
+    rate = {"ops/s": 1.0, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9}
+    if unit in rate and score > 0:
+        return 1e3 / (score * rate[unit])
+    return None
+
+
+class Ours:
+    """Our CUDA results, by (class, sorted params)."""
+
+    def __init__(self, files):
+        self.rows = []
+        for data in files:
+            for r in data or []:
+                if not isinstance(r, dict) or "benchmark" not in r:
+                    continue
+                cls = r["benchmark"].split(".")[-2]
+                params = r.get("params", {})
+                ms = ms_per_op(r["primaryMetric"])
+                secondary = {k: v.get("score") for k, v in r.get("secondaryMetrics", {}).items()}
+                self.rows.append((cls, params, ms, secondary))
+
+    def find(self, cls, **want):
+        for c, params, ms, secondary in self.rows:
+            if c == cls and all(params.get(k) == v for k, v in want.items()):
+                return ms, secondary
+        return None, {}
+
+    def copy_gbps(self):
+        return self.find("CudaMemcpyBenchmark")[1].get("gb")
+
+
+def peer_ms(peer, key):
+    v = (peer or {}).get(key)
+    return v.get("median_ms") if isinstance(v, dict) else None
+
+
+def fmt_ms(ms):
+    if ms is None:
+        return "-"
+    return "%.4f ms" % ms if ms < 1 else "%.3f ms" % ms if ms < 100 else "%.1f ms" % ms
+
+
+def fmt_ratio(ours, theirs, approx=False):
+    if ours is None or theirs is None or theirs <= 0:
+        return "-"
+    return ("~x%.2f" if approx else "x%.2f") % (ours / theirs)
+
+
+def rows(ours, peer, peer_convs):
+    out = []
+    copy = ours.copy_gbps()
+    torch_copy = (peer or {}).get("d2d_copy_GBps")
+
+    # ---- optimizer step --------------------------------------------------------------------------------------
+    for workload in ("dcgan64", "50m"):
+        for gc in ("none", "gc"):
+            key = "opt-adam-fused%s-%s" % ("-gc" if gc == "gc" else "", workload)
+            ms, sec = ours.find("OptimizerStepBenchmark", implementation="cuda-fused", algorithm="adam", gc=gc,
+                                workload=workload)
+            theirs = peer_ms(peer, key)
+            notes = []
+            gbps = sec.get("gb")
+            if gbps is not None:
+                floor = "floor %.2f" % (gbps / copy) if copy else "floor ?"
+                if theirs and torch_copy and ms:
+                    step_gb = gbps * ms / 1e3  # the same minimum bytes for PyTorch's step
+                    floor += " (torch %.2f)" % (step_gb / (theirs / 1e3) / torch_copy)
+                notes.append("%s; %.0f GB/s" % (floor, gbps))
+            if gc == "gc":
+                notes.append("torch: GC as separate ops")
+            if ms is not None or theirs is not None:
+                out.append((key, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs), "; ".join(notes)))
+            loop_ms, loop_sec = ours.find("OptimizerStepBenchmark", implementation="cuda-loop", algorithm="adam",
+                                          gc=gc, workload=workload)
+            if loop_ms is not None:
+                note = "one optimizerStep call per tensor"
+                if ms:
+                    note += ", x%.2f our fused" % (loop_ms / ms)
+                if loop_sec.get("gb") is not None and copy:
+                    note += "; floor %.2f" % (loop_sec["gb"] / copy)
+                out.append((key.replace("fused", "loop") + " (ours)", fmt_ms(loop_ms), "-", "-", note))
+    if copy is not None or torch_copy is not None:
+        ours_s = "%.0f GB/s" % copy if copy else "-"
+        torch_s = "%.0f GB/s" % torch_copy if torch_copy else "-"
+        ratio = fmt_ratio(1 / copy, 1 / torch_copy) if copy and torch_copy else "-"
+        out.append(("d2d copy (cudaMemcpy)", ours_s, torch_s, ratio, "read + write; ours 1 GiB, torch 512 MiB"))
+
+    # ---- training iterations ---------------------------------------------------------------------------------
+    training = [
+        # (peer key, model, recipe, approximate?, note, extra peer keys shown in the note)
+        ("step-dcgan64-bce-adam-fused-fp32", "dcgan64", "nsgan-adam", False, "",
+         [("TF32", "step-dcgan64-bce-adam-fused"), ("CUDA graph", "step-dcgan64-bce-adam-cudagraph")]),
+        ("step-dcgan64-wgan-0gp-adam-fused-fp32", "dcgan64", "wgan-0gp-adam-gc", True,
+         "torch: 0-GP at real points, no GC; ours at interpolates, with GC", []),
+        ("mnist28-bce-adam-fused", "mnist28", "nsgan-adam", True, "torch: cuDNN TF32 on",
+         [("CUDA graph", "mnist28-bce-adam-cudagraph")]),
+        (None, "mnist28", "wgan-0gp-adam-gc", False,
+         "no peer workload (torch's mnist28-wgan-adam-fused-gc has no penalty)", []),
+    ]
+    for key, model, recipe, approx, note, extra in training:
+        ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math="fp32")
+        theirs = peer_ms(peer, key) if key else None
+        notes = [note] if note else []
+        for label, k in extra:
+            t = peer_ms(peer, k)
+            if t is not None:
+                notes.append("torch %s %s" % (label, fmt_ms(t)))
+        if ms is None and theirs is None:
+            continue
+        name = key or "%s-%s (ours)" % (model, recipe)
+        out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, approx), "; ".join(notes)))
+
+    # ---- conv layers: one row per layer, the three passes ------------------------------------------------------
+    passes = (("forward", "fwd"), ("backwardData", "bwd-data"), ("backwardWeight", "bwd-weight"))
+    layers = ["dcgan64.g%d" % i for i in range(1, 6)] + ["dcgan64.d%d" % i for i in range(1, 6)] + \
+             ["mnist28.g1", "mnist28.g2", "mnist28.d1", "mnist28.d2"]
+    logs = {p: [] for _, p in passes}
+    conv_rows = []
+    for layer in layers:
+        mine, theirs, ratios = [], [], []
+        for ours_pass, part in passes:
+            ms, _ = ours.find("Conv2dBenchmark", layer=layer, **{"pass": ours_pass}, backend="cuda",
+                              convImplementation="cudnn", math="fp32")
+            t = peer_ms(peer_convs, "conv-%s-%s-fp32" % (layer, part))
+            mine.append(ms)
+            theirs.append(t)
+            ratios.append(ms / t if ms is not None and t else None)
+            if ratios[-1]:
+                logs[part].append(math.log(ratios[-1]))
+        if all(v is None for v in mine + theirs):
+            continue
+
+        def triple(vals, fmt):
+            return "/".join("-" if v is None else fmt % v for v in vals)
+        conv_rows.append(("conv %s f/bd/bw" % layer, triple(mine, "%.3f") + " ms", triple(theirs, "%.3f") + " ms",
+                          triple(ratios, "x%.2f"), ""))
+    if conv_rows:
+        summary = ", ".join("%s x%.2f" % (p, math.exp(sum(v) / len(v))) for p, v in logs.items() if v)
+        if not peer_convs:
+            summary = "no peer conv timings (pytorch_peer.py --convs did not run)"
+        out.extend(conv_rows)
+        out.append(("conv geometric mean", "", "", "", summary or "no pairs"))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--jmh", action="append", default=[], help="a JMH JSON result file (repeatable)")
+    ap.add_argument("--peer", help="pytorch_peer.py --quick --json output")
+    ap.add_argument("--peer-convs", help="pytorch_peer.py --quick --convs --json output")
+    ap.add_argument("--markdown", action="store_true", help="a Markdown table instead of aligned text")
+    a = ap.parse_args()
+    ours = Ours([load(p) for p in a.jmh])
+    table = rows(ours, load(a.peer), load(a.peer_convs))
+    if not table:
+        return 0
+    head = ("workload (peer's name)", "ours", "PyTorch", "ours/PyTorch", "memory floor / notes")
+    if a.markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for r in table:
+            print("| " + " | ".join(c.strip() or " " for c in r) + " |")
+        return 0
+    widths = [max(len(r[i]) for r in table + [head]) for i in range(4)]
+    for r in [head] + table:
+        print("  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

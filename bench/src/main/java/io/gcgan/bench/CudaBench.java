@@ -1,0 +1,64 @@
+package io.gcgan.bench;
+
+import io.gcgan.backend.Backend;
+import io.gcgan.backend.cpu.CpuBackend;
+import io.gcgan.backend.cuda.CudaBackend;
+import io.gcgan.bindings.CudaAvailability;
+import io.gcgan.tensor.Backends;
+import io.gcgan.tensor.Device;
+
+/**
+ * The backends a benchmark {@code @Param backend} names, for {@code @Setup}: "cpu" or "cuda" (device 0). A CUDA
+ * benchmark on a machine where CUDA cannot run fails at once, in its {@code @Setup}, with CudaAvailability's
+ * reason (what is missing and where it was looked for), instead of hanging or failing later in native code.
+ */
+final class CudaBench {
+
+    private CudaBench() {
+    }
+
+    /**
+     * The CUDA backend of device 0.
+     *
+     * @throws IllegalStateException with CudaAvailability's reason when the CUDA backend cannot run here
+     */
+    static CudaBackend cuda() {
+        CudaAvailability.Report report = CudaAvailability.probe();
+        if (!report.cudaBackendAvailable()) {
+            throw new IllegalStateException("this CUDA benchmark cannot run here: " + report.reason());
+        }
+        return (CudaBackend) Backends.of(Device.cuda(0));
+    }
+
+    /** The backend called {@code name}: "cpu" or "cuda". */
+    static Backend backend(String name) {
+        return switch (name) {
+            case "cpu" -> CpuBackend.instance();
+            case "cuda" -> cuda();
+            default -> throw new IllegalArgumentException("backend must be cpu or cuda, got '" + name + "'");
+        };
+    }
+
+    /** The device of the backend called {@code name}. */
+    static Device device(String name) {
+        return switch (name) {
+            case "cpu" -> Device.CPU;
+            case "cuda" -> Device.cuda(0);
+            default -> throw new IllegalArgumentException("backend must be cpu or cuda, got '" + name + "'");
+        };
+    }
+
+    /** Applies {@code math} ("fp32" or "tf32") to a CUDA backend; the CPU computes float32 either way. */
+    static void setMath(Backend backend, String math) {
+        boolean tf32 = switch (math) {
+            case "fp32" -> false;
+            case "tf32" -> true;
+            default -> throw new IllegalArgumentException("math must be fp32 or tf32, got '" + math + "'");
+        };
+        if (backend instanceof CudaBackend cuda) {
+            cuda.allowTf32(tf32);
+        } else if (tf32) {
+            throw new IllegalArgumentException("math=tf32 needs backend=cuda (the CPU backend has no TF32)");
+        }
+    }
+}
