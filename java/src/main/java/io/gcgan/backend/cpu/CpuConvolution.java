@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  *
  * The batch is split into one contiguous range of samples per core; each worker walks its range in chunks
  * of nb samples (its column buffer bounded by {@link #CHUNK_ELEMENTS} / cores, reused across calls through
- * the worker's {@link Workspace}) and calls single-threaded GEMMs. A batch of one sample runs on the caller
+ * the part's {@link Workspace}) and calls single-threaded GEMMs. A batch of one sample runs on the caller
  * with the GEMM itself split across the cores.
  */
 final class CpuConvolution {
@@ -39,6 +39,7 @@ final class CpuConvolution {
     private static final int PARTIAL_DW = 2;
 
     private final Blas blas;
+    private final Workspace.Pool workspacePool = new Workspace.Pool();
 
     CpuConvolution(Blas blas) {
         this.blas = blas;
@@ -52,17 +53,25 @@ final class CpuConvolution {
         void run(int part, Range range, Workspace workspace);
     }
 
-    /** Splits the batch over the cores and runs {@code body} once per range on the worker threads. */
-    private static int forEachRange(ConvGeometry g, RangeBody body) {
+    /**
+     * Splits the batch over the cores and runs {@code body} once per range on the worker threads, each with its
+     * part's workspace; then {@code after} on the caller, while the workspaces are still this call's.
+     */
+    private <T> T forEachRange(ConvGeometry g, RangeBody body, java.util.function.Function<Workspace[], T> after) {
         int parts = Math.min(Parallel.threads(), g.n());
         long perSample = (long) Math.max(g.c() * g.r() * g.s(), g.k()) * g.p() * g.q();
         int chunk = (int) Math.max(1, Math.min(g.n(), CHUNK_ELEMENTS / parts / Math.max(1, perSample)));
-        Parallel.forParts(parts, part -> {
-            int from = (int) ((long) g.n() * part / parts);
-            int to = (int) ((long) g.n() * (part + 1) / parts);
-            body.run(part, new Range(from, to, chunk), Workspace.current());
-        });
-        return parts;
+        Workspace[] workspaces = workspacePool.acquire(parts);
+        try {
+            Parallel.forParts(parts, part -> {
+                int from = (int) ((long) g.n() * part / parts);
+                int to = (int) ((long) g.n() * (part + 1) / parts);
+                body.run(part, new Range(from, to, chunk), workspaces[part]);
+            });
+            return after.apply(workspaces);
+        } finally {
+            workspacePool.release(workspaces);
+        }
     }
 
     /** A single range runs on the caller, so its GEMM may use every core; several ranges use one each. */
@@ -92,7 +101,7 @@ final class CpuConvolution {
                 // tmp [K, nb, PQ] -> y [nb, K, PQ]
                 transposeBlocks(tmp, g.k(), nb, pq, y.segment(), (long) n0 * g.k() * pq, dt);
             }
-        });
+        }, done -> null);
     }
 
     void backwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
@@ -112,7 +121,7 @@ final class CpuConvolution {
                 gemm(single, dt, true, false, crs, ld, g.k(), w.segment(), crs, dyT, ld, 0.0, dcol, ld);
                 col2im(dcol, g, n0, nb, dx);
             }
-        });
+        }, done -> null);
     }
 
     void backwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
@@ -122,15 +131,12 @@ final class CpuConvolution {
         int crs = g.c() * g.r() * g.s();
         long dwElements = (long) g.k() * crs;
         int parts = Math.min(Parallel.threads(), g.n());
-        // Parts 1.. sum into their own slice of one buffer owned by this call (a worker thread may run several
-        // parts, so per-thread buffers would be shared); part 0 sums straight into dw.
-        MemorySegment partialSums = parts == 1 ? null
-                : Workspace.current().buffer(PARTIAL_DW, (parts - 1) * dwElements * es);
+        // Part 0 sums straight into dw; parts 1.. into their own workspace's buffer, added up at the end.
+        boolean f32 = dt == DType.FLOAT32;
         forEachRange(g, (part, range, ws) -> {
             MemorySegment col = ws.buffer(COL, (long) crs * range.chunk() * pq * es);
             MemorySegment dyT = ws.buffer(TRANSPOSED, (long) g.k() * range.chunk() * pq * es);
-            MemorySegment sum = part == 0 ? dw.segment()
-                    : partialSums.asSlice((part - 1) * dwElements * es, dwElements * es);
+            MemorySegment sum = part == 0 ? dw.segment() : ws.buffer(PARTIAL_DW, dwElements * es);
             for (int n0 = range.from(); n0 < range.to(); n0 += range.chunk()) {
                 int nb = Math.min(range.chunk(), range.to() - n0);
                 int ld = nb * pq;
@@ -139,15 +145,16 @@ final class CpuConvolution {
                 gemm(parts == 1, dt, false, true, g.k(), crs, ld, dyT, ld, col, ld, n0 == range.from() ? 0.0 : 1.0,
                         sum, crs);
             }
-        });
-        boolean f32 = dt == DType.FLOAT32;
-        MemorySegment out = dw.segment();
-        for (int part = 1; part < parts; part++) {
-            long base = (part - 1) * dwElements;
-            for (long i = 0; i < dwElements; i++) {
-                CpuBackend.set(out, f32, i, CpuBackend.get(out, f32, i) + CpuBackend.get(partialSums, f32, base + i));
+        }, workspaces -> {
+            MemorySegment out = dw.segment();
+            for (int part = 1; part < parts; part++) {
+                MemorySegment partial = workspaces[part].buffer(PARTIAL_DW, dwElements * es);
+                for (long i = 0; i < dwElements; i++) {
+                    CpuBackend.set(out, f32, i, CpuBackend.get(out, f32, i) + CpuBackend.get(partial, f32, i));
+                }
             }
-        }
+            return null;
+        });
     }
 
     /** Fills col [CRS, nb*PQ] from samples n0 .. n0+nb-1 of x; zero where the window falls in the padding. */
