@@ -1,50 +1,91 @@
 package io.gcgan.cli;
 
-import io.gcgan.random.Generator;
-import io.gcgan.tensor.Backends;
-import io.gcgan.tensor.DType;
-import io.gcgan.tensor.Device;
-import io.gcgan.tensor.Tensor;
-import io.gcgan.tensor.TensorScope;
-import java.util.Arrays;
-import java.util.Locale;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
- * The command line's entry point. Until the command-line issue lands it runs a smoke job: it reports the
- * backend in use and runs the mnist28 discriminator's forward pass (DESIGN.md) on a batch of Philox noise.
+ * The {@code gcgan} command line:
  *
  * <pre>
- *   x [64, 1, 28, 28] -> conv(1->64, 4, s2, p1) + LeakyReLU(0.2) -> [64, 64, 14, 14]
- *                     -> conv(64->128, 4, s2, p1) + LeakyReLU(0.2) -> [64, 128, 7, 7]
- *                     -> flatten -> linear(6272 -> 1)               -> [64, 1]
+ *   gcgan train     train a GAN, writing a run folder (config, metrics, charts, samples, checkpoints)
+ *   gcgan compare   overlay the loss curves of several runs and tabulate their final metrics
+ *   gcgan dirac     the Dirac-GAN's training dynamics over its vector field (PNG; --json for numbers)
+ *   gcgan sample    images from a checkpoint as a PNG grid
+ *   gcgan info      versions, the CPU backend, CUDA availability, and a smoke forward pass
  * </pre>
+ *
+ * Exit status: 0 success, 1 failure (a file that cannot be read, ...), 2 bad command line (unknown option or
+ * name, value out of range), 3 training diverged, 130 stopped by Ctrl-C / SIGTERM after saving a checkpoint.
+ * Set GCGAN_DEBUG=1 to get stack traces with error messages.
  */
-public final class Main {
+@Command(name = "gcgan", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+        description = "Trains GANs (and the Dirac GAN) with gradient penalties and Gradient Centralization, on NVIDIA"
+                + " GPUs or the CPU.",
+        subcommands = {TrainCommand.class, CompareCommand.class, DiracCommand.class, SampleCommand.class,
+            InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
 
-    private Main() {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
-        Device device = Device.parse(args.length > 0 ? args[0] : "cpu");
-        System.out.println("gcgan smoke run");
-        System.out.println("backend: " + Backends.of(device).description());
-        Generator gen = new Generator(42);
-        try (TensorScope scope = TensorScope.open()) {
-            // DCGAN initialization: N(0, 0.02) weights.
-            Tensor w1 = Tensor.randn(gen, DType.FLOAT32, device, 64, 1, 4, 4).mul(0.02);
-            Tensor w2 = Tensor.randn(gen, DType.FLOAT32, device, 128, 64, 4, 4).mul(0.02);
-            Tensor w3 = Tensor.randn(gen, DType.FLOAT32, device, 128 * 7 * 7, 1).mul(0.02);
-            Tensor x = Tensor.rand(gen, DType.FLOAT32, device, 64, 1, 28, 28).mul(2).sub(1);
-            for (int run = 0; run < 3; run++) {
-                long t0 = System.nanoTime();
-                Tensor h1 = x.conv2d(w1, 2, 2, 1, 1).leakyRelu(0.2);
-                Tensor h2 = h1.conv2d(w2, 2, 2, 1, 1).leakyRelu(0.2);
-                Tensor logits = h2.flattenFrom(1).matmul(w3);
-                double mean = logits.mean().item();
-                double ms = (System.nanoTime() - t0) / 1e6;
-                System.out.printf(Locale.ROOT, "mnist28 D forward, batch 64: out %s, mean logit %.6f, %.1f ms%n",
-                        Arrays.toString(logits.shape()), mean, ms);
+        int status = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        System.exit(status);
+    }
+
+    /** Runs a command line with the given output streams and returns the exit status (does not exit). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(out, err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
+            c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
+            c.getErr().flush();
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            PrintWriter e = c.getErr();
+            if (ex instanceof UsageException) {
+                e.println("error: " + ex.getMessage());
+                e.println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
+                e.flush();
+                return 2;
             }
+            e.println("error: " + describe(ex));
+            if (System.getenv("GCGAN_DEBUG") != null) {
+                ex.printStackTrace(e);
+            }
+            e.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    private static String describe(Throwable ex) {
+        if (ex instanceof NoSuchFileException n) {
+            return "no such file: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : "");
         }
+        String m = ex.getMessage();
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
     }
 }

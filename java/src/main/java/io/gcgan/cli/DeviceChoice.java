@@ -1,0 +1,80 @@
+package io.gcgan.cli;
+
+import io.gcgan.bindings.CudaAvailability;
+import io.gcgan.tensor.Backends;
+import io.gcgan.tensor.Device;
+import java.util.List;
+
+/**
+ * The device a command computes on, from {@code --device}: {@code cpu}, {@code cuda} / {@code cuda:N}, or
+ * {@code auto} (the GPU when the CUDA backend can run, else the CPU), with the reason for the choice.
+ *
+ * @param device      the chosen device
+ * @param backend     its backend's description
+ * @param reason      why it was chosen (for auto: what made the GPU usable or not)
+ */
+record DeviceChoice(String requested, Device device, String backend, String reason) {
+
+    static final List<String> NAMES = List.of("auto", "cpu", "cuda", "cuda:N");
+
+    /** Validates the spelling only (no probing): auto, cpu, cuda or cuda:N. */
+    static String canonical(String requested) {
+        String r = requested.strip().toLowerCase(java.util.Locale.ROOT);
+        if (r.equals("auto")) {
+            return r;
+        }
+        try {
+            Device d = Device.parse(r);
+            return r.equals("cuda") ? r : d.toString();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--device: unknown value '" + requested + "'; valid values: "
+                    + String.join(", ", NAMES));
+        }
+    }
+
+    /**
+     * Resolves {@code requested}.
+     *
+     * @throws UsageException for an unknown name, or for {@code cuda} when CUDA cannot run here (saying what is
+     *                        missing)
+     */
+    static DeviceChoice select(String requested) {
+        String r = canonical(requested);
+        if (r.equals("cpu")) {
+            return cpu(r, "requested with --device cpu");
+        }
+        if (r.equals("auto")) {
+            CudaAvailability.Report report = CudaAvailability.probe();
+            if (!report.cudaBackendAvailable()) {
+                return cpu(r, report.reason());
+            }
+            try {
+                Device d = Device.cuda(0);
+                return new DeviceChoice(r, d, Backends.of(d).description(), "CUDA is available");
+            } catch (RuntimeException e) {
+                return cpu(r, "the CUDA backend did not start: " + e.getMessage());
+            }
+        }
+        Device d = Device.parse(r);
+        CudaAvailability.Report report = CudaAvailability.probe();
+        if (!report.cudaBackendAvailable()) {
+            throw new UsageException("--device " + requested + ": " + report.reason()
+                    + ". Use --device cpu (or auto, which falls back to the CPU).");
+        }
+        try {
+            return new DeviceChoice(r, d, Backends.of(d).description(), "requested with --device " + requested);
+        } catch (RuntimeException e) {
+            throw new UsageException("--device " + requested + ": the CUDA backend did not start: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static DeviceChoice cpu(String requested, String reason) {
+        return new DeviceChoice(requested, Device.CPU, Backends.of(Device.CPU).description(), reason);
+    }
+
+    /** "cpu (2 cores; OpenBLAS ...); chosen because CUDA unavailable: ..." */
+    String summary() {
+        return backend + (reason.isEmpty() ? "" : "; " + (requested.equals("auto") ? "auto: " : "") + reason);
+    }
+}

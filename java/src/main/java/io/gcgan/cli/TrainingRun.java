@@ -1,0 +1,354 @@
+package io.gcgan.cli;
+
+import io.gcgan.gan.train.StepMetrics;
+import io.gcgan.gan.train.Trainer;
+import io.gcgan.gan.train.TrainingDivergedException;
+import io.gcgan.metrics.ModeCoverage;
+import io.gcgan.random.Generator;
+import io.gcgan.report.Checkpoint;
+import io.gcgan.report.Checkpoints;
+import io.gcgan.report.Json;
+import io.gcgan.report.MetricsLog;
+import io.gcgan.report.MetricsTable;
+import io.gcgan.report.RunFolder;
+import io.gcgan.report.RunPlots;
+import io.gcgan.report.Samples;
+import io.gcgan.tensor.Tensor;
+import io.gcgan.tensor.TensorScope;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One {@code gcgan train} invocation: builds the {@link Experiment}, restores a checkpoint when resuming, runs
+ * the steps, and keeps the run folder up to date (metrics row per step, samples and checkpoints on their
+ * schedule, charts at each checkpoint and at the end).
+ *
+ * <p>Stopping: a shutdown hook (Ctrl-C, SIGTERM) asks the loop to stop after the current step, waits for it to
+ * write a checkpoint of that step, and only then lets the JVM exit. A kill that runs no hooks (SIGKILL, power
+ * loss) leaves the last complete checkpoint, since checkpoints appear atomically.
+ */
+final class TrainingRun {
+
+    /** Exit status after Ctrl-C / SIGTERM (128 + SIGINT, the shell's convention). */
+    static final int EXIT_INTERRUPTED = 130;
+    /** Exit status when the losses became NaN or infinite. */
+    static final int EXIT_DIVERGED = 3;
+
+    private static final long SHUTDOWN_WAIT_SECONDS = 120;
+    private static final int SUMMARY_WINDOW = 50;
+
+    private final TrainSettings settings;
+    private final RunFolder folder;
+    private final Path resumeFrom;
+    private final boolean quiet;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final List<String> commandLine;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private long lastCheckpoint = -1;
+
+    TrainingRun(TrainSettings settings, RunFolder folder, Path resumeFrom, boolean quiet, PrintWriter out,
+                PrintWriter err, List<String> commandLine) {
+        this.settings = settings;
+        this.folder = folder;
+        this.resumeFrom = resumeFrom;
+        this.quiet = quiet;
+        this.out = out;
+        this.err = err;
+        this.commandLine = List.copyOf(commandLine);
+    }
+
+    int execute() throws IOException {
+        Thread hook = new Thread(this::onShutdown, "gcgan-checkpoint-on-exit");
+        boolean hookInstalled = false;
+        try {
+            DeviceChoice device = DeviceChoice.select(settings.device());
+            out.println("device: " + device.summary()); // also when quiet: a log should say where it ran
+            out.flush();
+            Experiment e = Experiment.build(settings, device.device());
+            Trainer trainer = e.trainer;
+            MetricsLog log;
+            if (resumeFrom != null) {
+                Checkpoint.Info info = Checkpoint.readInfo(resumeFrom);
+                Checkpoint.load(resumeFrom, e.generator, e.discriminator, e.gOptimizer, e.dOptimizer);
+                trainer.restore(info.state());
+                lastCheckpoint = info.state().step();
+                log = MetricsLog.openForResume(folder.metrics(), info.state().step());
+                writeConfig(e, device, info.state().step());
+                say("resuming " + folder + " from " + folder.root().relativize(resumeFrom) + " (step "
+                        + info.state().step() + " of " + settings.steps() + ")");
+            } else {
+                writeConfig(e, device, -1);
+                log = MetricsLog.create(folder.metrics());
+                writeSamples(e, 0);
+                say("run folder: " + folder);
+            }
+            say("training " + settings.model() + " on " + e.dataDescription + ": loss " + settings.loss() + ", penalty "
+                    + penaltyText() + ", G " + optimizerText(settings.g()) + ", D " + optimizerText(settings.d())
+                    + ", batch " + settings.batchSize() + ", " + settings.steps() + " steps");
+            Runtime.getRuntime().addShutdownHook(hook);
+            hookInstalled = true;
+            return loop(e, log);
+        } finally {
+            if (hookInstalled) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it waits for `finished`
+                }
+            }
+            finished.countDown();
+        }
+    }
+
+    private int loop(Experiment e, MetricsLog log) throws IOException {
+        Trainer trainer = e.trainer;
+        long start = trainer.step();
+        Progress progress = new Progress(out, quiet, Progress.isTerminal(), settings.steps(), settings.logEvery());
+        long t0 = System.nanoTime();
+        boolean interrupted = false;
+        try (log) {
+            if (start >= settings.steps()) {
+                say("the run already has " + start + " steps (--steps " + settings.steps()
+                        + "); give a larger --steps to extend it");
+            }
+            while (trainer.step() < settings.steps()) {
+                if (stopRequested.get()) {
+                    interrupted = true;
+                    break;
+                }
+                StepMetrics m = trainer.trainStep();
+                log.append(m);
+                progress.step(m);
+                long done = trainer.step();
+                if (done % settings.sampleEvery() == 0) {
+                    safely(progress, () -> writeSamples(e, done));
+                }
+                if (done % settings.checkpointEvery() == 0) {
+                    checkpoint(e, log, done);
+                    safely(progress, this::writeCharts);
+                }
+            }
+            interrupted |= stopRequested.get() && trainer.step() < settings.steps();
+            progress.finish();
+            // The checkpoint first: after Ctrl-C it is what matters; the pictures follow.
+            if (trainer.step() != lastCheckpoint) {
+                checkpoint(e, log, trainer.step());
+            }
+        } catch (TrainingDivergedException diverged) {
+            progress.finish();
+            safely(this::writeCharts);
+            long rows = diverged.step();
+            err.println("error: " + diverged.getMessage() + ". metrics.csv holds steps 0.." + (rows - 1) + "; "
+                    + (lastCheckpoint >= 0 ? "the last checkpoint is " + Checkpoints.name(lastCheckpoint)
+                    : "there is no checkpoint yet") + " (" + folder + "). Lower the learning rates, or add or"
+                    + " strengthen a gradient penalty.");
+            err.flush();
+            return EXIT_DIVERGED;
+        }
+        long done = trainer.step();
+        if (done % settings.sampleEvery() != 0 || done == start) {
+            safely(() -> writeSamples(e, done));
+        }
+        safely(this::copyLatestSamples);
+        safely(this::writeCharts);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        summary(e, start, done, seconds, interrupted);
+        return interrupted ? EXIT_INTERRUPTED : 0;
+    }
+
+    private void summary(Experiment e, long start, long done, double seconds, boolean interrupted) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        long steps = done - start;
+        sb.append(interrupted ? "interrupted" : "done").append(String.format(Locale.ROOT,
+                ": %d steps in %s (%.2f steps/s)", steps, Progress.duration(seconds), steps / Math.max(seconds, 1e-9)));
+        if (Files.isRegularFile(folder.metrics())) {
+            MetricsTable t = MetricsTable.read(folder.metrics());
+            if (t.rows() > 0) {
+                sb.append(String.format(Locale.ROOT, "; mean of the last %d steps: D loss %.4f, G loss %.4f",
+                        Math.min(SUMMARY_WINDOW, t.rows()), t.tailMean("d_loss", SUMMARY_WINDOW),
+                        t.tailMean("g_loss", SUMMARY_WINDOW)));
+            }
+        }
+        if (e.mixture != null) {
+            try (TensorScope scope = TensorScope.open()) {
+                ModeCoverage c = ModeCoverage.of(e.trainer.sampleFixed().to(io.gcgan.tensor.Device.CPU), e.mixture);
+                sb.append("; ").append(c);
+            }
+        }
+        out.println(sb);
+        out.println("run folder: " + folder + " (checkpoint step " + lastCheckpoint + "; loss.png, grad-norms.png, "
+                + "samples.png, metrics.csv)");
+        if (interrupted) {
+            out.println("continue with: gcgan train --resume " + folder);
+        }
+        out.flush();
+    }
+
+    // ---- outputs -----------------------------------------------------------------------------------------
+
+    private void writeConfig(Experiment e, DeviceChoice device, long resumedAt) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", "gcgan train");
+        m.put("args", commandLine);
+        m.put("options", settings.toOptions());
+        m.put("seed", settings.seed());
+        m.put("config_hash", settings.configHash());
+        Map<String, Object> dev = new LinkedHashMap<>();
+        dev.put("requested", device.requested());
+        dev.put("used", device.device().toString());
+        dev.put("backend", device.backend());
+        dev.put("reason", device.reason());
+        m.put("device", dev);
+        m.put("versions", Versions.all());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("description", e.dataDescription);
+        if (e.trainCount >= 0) {
+            data.put("train", e.trainCount);
+            data.put("held_out", e.heldOutCount);
+        }
+        m.put("data", data);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("noise_shape", e.noiseShape);
+        model.put("generator_parameters", e.generator.parameterCount());
+        model.put("discriminator_parameters", e.discriminator.parameterCount());
+        model.put("generator", e.generator.toString());
+        model.put("discriminator", e.discriminator.toString());
+        m.put("model", model);
+        List<Object> history = new ArrayList<>();
+        if (resumedAt >= 0 && Files.isRegularFile(folder.config())) {
+            Object h = Json.read(folder.config()).get("history");
+            if (h instanceof List<?> list) {
+                history.addAll(list);
+            }
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put(resumedAt >= 0 ? "resumed" : "started", Instant.now().toString());
+        if (resumedAt >= 0) {
+            event.put("from_step", resumedAt);
+        }
+        event.put("device", device.device().toString());
+        event.put("args", commandLine);
+        history.add(event);
+        m.put("history", history);
+        io.gcgan.report.AtomicFiles.writeString(folder.config(), Json.write(m));
+    }
+
+    private void writeSamples(Experiment e, long step) throws IOException {
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor samples = e.trainer.sampleFixed();
+            String title = settings.model() + ", " + settings.loss() + ", step " + step;
+            if (e.mixture != null) {
+                Samples.writePoints(samples, e.mixture, new Generator(settings.seed() ^ 0x7265616CL), title,
+                        folder.sampleFile(step));
+            } else {
+                Samples.writeImages(samples, folder.sampleFile(step));
+            }
+        }
+    }
+
+    private void copyLatestSamples() throws IOException {
+        List<Path> files;
+        try (var s = Files.list(folder.samplesDir())) {
+            files = s.filter(p -> p.getFileName().toString().matches("step-\\d+\\.png")).sorted().toList();
+        }
+        if (!files.isEmpty()) {
+            io.gcgan.report.AtomicFiles.write(folder.latestSamples(), Files.readAllBytes(files.getLast()));
+        }
+    }
+
+    private void writeCharts() throws IOException {
+        RunPlots.writeRunCharts(folder, folder.root().getFileName() + ": " + settings.model() + ", " + settings.loss()
+                + (settings.penalty().equals("none") ? "" : " + " + settings.penalty()) + ", G "
+                + optimizerText(settings.g()) + ", D " + optimizerText(settings.d()));
+    }
+
+    private void checkpoint(Experiment e, MetricsLog log, long step) throws IOException {
+        if (log != null) {
+            log.sync(); // every step the checkpoint covers has its metrics row on disk
+        }
+        Checkpoints cps = folder.checkpoints();
+        cps.write(step, settings.keep(), dir -> Checkpoint.write(dir, e.generator, e.discriminator, e.gOptimizer,
+                e.dOptimizer, e.trainer.state(), settings.configHash(), settings.identity(), Versions.gcgan()));
+        lastCheckpoint = step;
+    }
+
+    // ---- stopping ----------------------------------------------------------------------------------------
+
+    private void onShutdown() {
+        stopRequested.set(true);
+        try {
+            if (!finished.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                System.err.println("gcgan: no checkpoint within " + SHUTDOWN_WAIT_SECONDS + " s of the stop request;"
+                        + " the last complete checkpoint stays in " + folder.checkpoints().dir());
+            }
+        } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the loop to stop after the current step (as Ctrl-C does). */
+    void requestStop() {
+        stopRequested.set(true);
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Runs an output step whose failure (a chart, a sample grid) should not end the training: warns instead. */
+    private void safely(IoAction a) {
+        safely(null, a);
+    }
+
+    private void safely(Progress progress, IoAction a) {
+        try {
+            a.run();
+        } catch (IOException | RuntimeException ex) {
+            if (progress != null) {
+                progress.clear();
+            }
+            err.println("warning: " + ex.getMessage());
+            err.flush();
+        }
+    }
+
+    private void say(String text) {
+        if (!quiet) {
+            out.println(text);
+            out.flush();
+        }
+    }
+
+    private String penaltyText() {
+        return settings.penalty().equals("none") ? "none"
+                : settings.penalty() + " (weight " + TrainSettings.text(settings.penaltyWeight()) + ")";
+    }
+
+    static String optimizerText(TrainSettings.NetOptimizer o) {
+        StringBuilder sb = new StringBuilder(o.algorithm());
+        if (!o.gc().equals("none")) {
+            sb.append('+').append(o.gc().toUpperCase(Locale.ROOT));
+        }
+        sb.append(" lr ").append(TrainSettings.text(o.lr()));
+        if (o.algorithm().equals("adam")) {
+            sb.append(" betas ").append(TrainSettings.text(o.beta1())).append(',')
+                    .append(TrainSettings.text(o.beta2()));
+        } else if (o.momentum() > 0) {
+            sb.append(" momentum ").append(TrainSettings.text(o.momentum()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package io.gcgan.report;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Files and folders that appear whole or not at all. A file is written to a temporary name in its target's
+ * folder, forced to disk, and renamed onto the target ({@code rename(2)}, atomic on one file system); then the
+ * folder itself is forced so that the rename survives a crash. A reader, and a process killed at any moment,
+ * sees the old content or the new one, never a part.
+ */
+public final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically (replacing it if present). */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            move(tmp, target);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        forceDirectory(dir);
+    }
+
+    /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Renames the folder {@code source} (complete, its files already forced) onto {@code target}, which must not
+     * exist, in one step; then forces the parent folder.
+     */
+    public static void moveDirectory(Path source, Path target) throws IOException {
+        forceDirectory(source);
+        move(source, target);
+        forceDirectory(target.toAbsolutePath().getParent());
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + from + " onto " + to + " atomically (" + e.getMessage()
+                    + "); the run folder must be on a file system with atomic renames", e);
+        }
+    }
+
+    /** Forces a folder's entries (new names, renames) to disk, where the platform allows opening a folder. */
+    public static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not every platform can open or sync a folder; the files themselves are already forced.
+        }
+    }
+
+    /** Deletes a folder and everything in it (no error if it is absent). */
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            var paths = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.gcgan.report;
+
+import io.gcgan.gan.train.Trainer;
+import io.gcgan.nn.Module;
+import io.gcgan.nn.SafeTensors;
+import io.gcgan.optim.Optimizer;
+import io.gcgan.optim.OptimizerState;
+import io.gcgan.tensor.Tensor;
+import io.gcgan.tensor.TensorScope;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files of one checkpoint folder and how they are written and read:
+ *
+ * <pre>
+ *   generator.safetensors       G's state dict (parameters and BatchNorm buffers, PyTorch's names)
+ *   discriminator.safetensors   D's state dict
+ *   optimizer-g.safetensors     G's optimizer buffers as "&lt;param&gt;.&lt;buffer&gt;" (exp_avg, exp_avg_sq,
+ *                               momentum_buffer, square_avg); __metadata__: steps and per-parameter step counts
+ *   optimizer-d.safetensors     the same for D
+ *   trainer.json                Trainer.State (step, noise and penalty stream offsets, data position), the
+ *                               optimizer step counts, the hash of the options that define the run and the
+ *                               options themselves, the gcgan version and the time
+ * </pre>
+ *
+ * {@link Checkpoints#write} makes the folder appear atomically; this class only fills it and reads it back.
+ */
+public final class Checkpoint {
+
+    public static final int FORMAT = 1;
+    public static final String GENERATOR = "generator.safetensors";
+    public static final String DISCRIMINATOR = "discriminator.safetensors";
+    public static final String OPTIMIZER_G = "optimizer-g.safetensors";
+    public static final String OPTIMIZER_D = "optimizer-d.safetensors";
+    public static final String TRAINER = "trainer.json";
+
+    private static final String META_STEPS = "steps";
+    private static final String META_PARAM_STEPS = "param_steps";
+
+    private Checkpoint() {
+    }
+
+    /** What trainer.json holds besides the tensors. */
+    public record Info(Trainer.State state, long gOptimizerSteps, long dOptimizerSteps, String configHash,
+                       Map<String, Object> options, String version) {
+    }
+
+    /** Writes every file of a checkpoint into {@code folder}. */
+    public static void write(Path folder, Module g, Module d, Optimizer gOpt, Optimizer dOpt, Trainer.State state,
+                             String configHash, Map<String, Object> options, String version) throws IOException {
+        Map<String, String> meta = Map.of("format", "gcgan-checkpoint-" + FORMAT, "step", Long.toString(state.step()));
+        g.saveWeights(folder.resolve(GENERATOR), meta);
+        d.saveWeights(folder.resolve(DISCRIMINATOR), meta);
+        writeOptimizer(folder.resolve(OPTIMIZER_G), gOpt.state());
+        writeOptimizer(folder.resolve(OPTIMIZER_D), dOpt.state());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", FORMAT);
+        json.put("step", state.step());
+        json.put("noise_offset", state.noiseOffset());
+        json.put("penalty_offset", state.penaltyOffset());
+        List<Long> position = new ArrayList<>();
+        for (long p : state.dataPosition()) {
+            position.add(p);
+        }
+        json.put("data_position", position);
+        json.put("optimizer_g_steps", gOpt.steps());
+        json.put("optimizer_d_steps", dOpt.steps());
+        json.put("config_hash", configHash);
+        json.put("options", options);
+        json.put("gcgan_version", version);
+        json.put("time", Instant.now().toString());
+        AtomicFiles.writeString(folder.resolve(TRAINER), Json.write(json));
+    }
+
+    private static void writeOptimizer(Path file, OptimizerState s) throws IOException {
+        Map<String, Object> paramSteps = new LinkedHashMap<>();
+        s.params().forEach((name, p) -> paramSteps.put(name, p.step()));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(META_STEPS, Long.toString(s.steps()));
+        meta.put(META_PARAM_STEPS, Json.write(paramSteps).strip());
+        SafeTensors.save(file, s.flatTensors(), meta);
+    }
+
+    /** Reads trainer.json of a checkpoint folder. */
+    public static Info readInfo(Path folder) throws IOException {
+        Path file = folder.resolve(TRAINER);
+        Map<String, Object> m = Json.read(file);
+        String src = file.toString();
+        long format = Json.longField(m, "format", src);
+        if (format != FORMAT) {
+            throw new IOException(src + ": checkpoint format " + format + ", this gcgan reads format " + FORMAT);
+        }
+        Object pos = m.get("data_position");
+        if (!(pos instanceof List<?> list)) {
+            throw new IOException(src + ": field 'data_position' must be a list of integers, found " + pos);
+        }
+        long[] position = new long[list.size()];
+        for (int i = 0; i < position.length; i++) {
+            if (!(list.get(i) instanceof Number n)) {
+                throw new IOException(src + ": data_position[" + i + "] is not an integer: " + list.get(i));
+            }
+            position[i] = n.longValue();
+        }
+        Trainer.State state = new Trainer.State(Json.longField(m, "step", src), Json.longField(m, "noise_offset", src),
+                Json.longField(m, "penalty_offset", src), position);
+        Object version = m.get("gcgan_version");
+        return new Info(state, Json.longField(m, "optimizer_g_steps", src), Json.longField(m, "optimizer_d_steps", src),
+                Json.stringField(m, "config_hash", src), Json.objectField(m, "options", src),
+                version == null ? "unknown" : version.toString());
+    }
+
+    /** Loads the weights and optimizer states of a checkpoint folder into the given models and optimizers. */
+    public static void load(Path folder, Module g, Module d, Optimizer gOpt, Optimizer dOpt) throws IOException {
+        g.loadWeights(folder.resolve(GENERATOR));
+        d.loadWeights(folder.resolve(DISCRIMINATOR));
+        loadOptimizer(folder.resolve(OPTIMIZER_G), gOpt);
+        loadOptimizer(folder.resolve(OPTIMIZER_D), dOpt);
+    }
+
+    /** Loads only G's weights (for sampling). */
+    public static void loadGenerator(Path folder, Module g) throws IOException {
+        g.loadWeights(folder.resolve(GENERATOR));
+    }
+
+    private static void loadOptimizer(Path file, Optimizer opt) throws IOException {
+        try (TensorScope scope = TensorScope.open()) {
+            opt.loadState(readOptimizerState(file));
+        }
+    }
+
+    /** An optimizer state file read back (tensors on the CPU, in the current scope). */
+    public static OptimizerState readOptimizerState(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "checkpoint file missing");
+        }
+        SafeTensors.Contents c = SafeTensors.load(file);
+        String steps = c.metadata().get(META_STEPS);
+        String paramStepsJson = c.metadata().get(META_PARAM_STEPS);
+        if (steps == null || paramStepsJson == null) {
+            throw new IOException(file + ": not a gcgan optimizer state (metadata '" + META_STEPS + "' and '"
+                    + META_PARAM_STEPS + "' missing)");
+        }
+        Map<String, Object> paramSteps = Json.parseObject(paramStepsJson, file + " metadata " + META_PARAM_STEPS);
+        Map<String, Map<String, Tensor>> buffers = new LinkedHashMap<>();
+        for (String p : paramSteps.keySet()) {
+            buffers.put(p, new LinkedHashMap<>());
+        }
+        for (var e : c.tensors().entrySet()) {
+            String key = e.getKey();
+            int dot = key.lastIndexOf('.');
+            String param = dot < 0 ? null : key.substring(0, dot);
+            if (param == null || !buffers.containsKey(param)) {
+                throw new IOException(file + ": tensor '" + key + "' belongs to no parameter listed in "
+                        + META_PARAM_STEPS);
+            }
+            buffers.get(param).put(key.substring(dot + 1), e.getValue());
+        }
+        Map<String, OptimizerState.ParamState> params = new LinkedHashMap<>();
+        for (var e : paramSteps.entrySet()) {
+            if (!(e.getValue() instanceof Number n)) {
+                throw new IOException(file + ": step count of '" + e.getKey() + "' is not a number: " + e.getValue());
+            }
+            params.put(e.getKey(), new OptimizerState.ParamState(n.longValue(), buffers.get(e.getKey())));
+        }
+        try {
+            return new OptimizerState(Long.parseLong(steps), params);
+        } catch (NumberFormatException ex) {
+            throw new IOException(file + ": metadata '" + META_STEPS + "' is not an integer: " + steps, ex);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.gcgan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InfoAndDivergenceTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void infoReportsVersionsCudaAndRunsTheSmokePass() {
+        CliRunner.Result r = CliRunner.run("info", "--device", "cpu");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("gcgan: ") && r.out().contains("java: "), r.out());
+        assertTrue(r.out().contains("libcudart") && r.out().contains("cuBLAS"), r.out());
+        assertTrue(r.out().contains("device: cpu"), r.out());
+        assertEquals(3, r.out().lines().filter(l -> l.startsWith("smoke: mnist28 D forward, batch 64: out [64, 1]"))
+                .count(), r.out());
+        r = CliRunner.run("--version");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().startsWith("gcgan "), r.out());
+        r = CliRunner.run();
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("train") && r.out().contains("compare") && r.out().contains("dirac")
+                && r.out().contains("sample") && r.out().contains("info"), r.out());
+    }
+
+    @Test
+    void aDivergingRunStopsWithStatus3AndKeepsItsMetrics() throws Exception {
+        // Plain SGD at lr 10 on an unclipped, unpenalised WGAN critic: D's output blows up within a few steps.
+        Path run = tmp.resolve("run");
+        CliRunner.Result r = CliRunner.run("train", "--data", "8gaussians", "--mlp-width", "16", "--optimizer", "sgd",
+                "--momentum", "0", "--gc", "none", "--lr", "10", "--loss", "wgan", "--penalty", "none", "--clip", "0",
+                "--steps", "500", "--device", "cpu", "--quiet", "--out", run.toString());
+        assertEquals(TrainingRun.EXIT_DIVERGED, r.status(), r.toString());
+        assertTrue(r.err().contains("training diverged at step "), r.err());
+        assertTrue(r.err().contains("Lower the learning rates"), r.err());
+        long rows = Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
+        assertTrue(r.err().contains("training diverged at step " + rows + ":"), rows + " rows; " + r.err());
+        assertTrue(Files.isRegularFile(run.resolve("loss.png")));
+    }
+}
