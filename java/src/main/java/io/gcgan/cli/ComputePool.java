@@ -9,13 +9,10 @@ import java.util.concurrent.Future;
  * Runs a long computation (a training run) as one task of a dedicated {@link ForkJoinPool} with one worker per
  * core, instead of on the caller with the common pool's workers.
  *
- * <p>Why: the CPU backend splits its loops with parallel streams, which run in the pool of the calling
- * fork-join worker, else in the common pool, and keeps its scratch buffers (im2col columns) in per-thread
- * workspaces held in {@code ThreadLocal}s and allocated in shared arenas. The JDK's common-pool workers erase
- * their thread locals after each top-level task, so every convolution there started a fresh workspace and
- * the previous one's arena was never closed: about 200 MB of native memory per mnist28 training step, until
- * the machine ran out. Workers of an ordinary pool keep their thread locals, and the workspaces are reused.
- * (Reported to the backend's owner; this stays harmless once the backend no longer depends on it.)
+ * <p>History: it was added while the CPU backend kept its im2col workspaces in thread-locals, which the JDK's
+ * common-pool workers erase between tasks (a fresh arena leaked per convolution). The backend now owns its
+ * workspaces per call and part, so this pool is no longer needed for memory; it only keeps a run's parallel
+ * loops on workers of its own. Candidate for removal.
  */
 final class ComputePool {
 
