@@ -343,7 +343,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingRun run = new TrainingRun(s, folder, null, o.quiet, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), args(parsed));
-        return ComputePool.run(run::execute);
+        return run.execute();
     }
 
     /** The arguments after the subcommand's name ({@code originalArgs} starts at the top-level command). */
@@ -536,7 +536,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingRun run = new TrainingRun(s, folder, latest.get(), outputOptions.quiet || merged.outputOptions.quiet,
                 spec.commandLine().getOut(), spec.commandLine().getErr(), given);
-        return ComputePool.run(run::execute);
+        return run.execute();
     }
 
     private static boolean overriddenByShared(String key, CommandLine.ParseResult parsed) {
