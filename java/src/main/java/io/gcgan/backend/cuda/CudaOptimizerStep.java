@@ -27,7 +27,8 @@ import java.util.Map;
 /**
  * {@link CudaBackend#optimizerStep}: fills the C structs {@code gcgan_optimizer_hyper} and a table of
  * {@code gcgan_optimizer_tensor} (gcgan_kernels.h) and makes ONE {@code gcgan_optimizer_step_*} call per dtype
- * present (one in practice), which updates every tensor in one kernel launch, centring each slice in the same kernel.
+ * present (one in practice), which updates up to 256 tensors per kernel launch (the table travels in the kernel's
+ * parameters), computing each row's centring mean in the same kernel. float32 is computed in float32 on the GPU.
  *
  * <p>The per-slot constants are computed here exactly as the CPU reference computes them (OptimizerMath.coefficients:
  * Adam's {@code lr / (1 - beta1^t)} and {@code sqrt(1 - beta2^t)} with Java's Math.pow and Math.sqrt), so both
