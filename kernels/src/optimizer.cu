@@ -232,9 +232,17 @@ __device__ __forceinline__ void update_scalar(const Coeffs& c, float mean, bool 
     if (state2) v[e] = vv;
 }
 
+// Asks the memory system to bring the 16 bytes at p into L2 (no register, no wait).
+__device__ __forceinline__ void prefetch_l2(const void* p) { asm volatile("prefetch.global.L2 [%0];" ::"l"(p)); }
+
 // This thread's part of a row sum of g + lambda w over float4s first, first + stride, ... < end, 4 loads in flight.
+// Pass 1 of a centred row reads only g (and w with coupled decay), so on its own it would keep a quarter of the
+// update's bytes in flight: it also prefetches the row's w, m and v into L2, so that pass 2 finds them there and the
+// row costs about one trip to HBM, as an uncentred update does.
+template <int Alg>
 __device__ __forceinline__ float row_sum_vec(const float4* __restrict__ g4, const float4* __restrict__ w4,
-                                             float lambda, int64_t first, int64_t end, int64_t stride) {
+                                             const float4* m4, const float4* v4, float lambda, int64_t first,
+                                             int64_t end, int64_t stride) {
     constexpr int kUnroll = 4;
     float sum = 0.0f;
     for (int64_t base = first; base < end; base += kUnroll * stride) {
@@ -245,7 +253,16 @@ __device__ __forceinline__ float row_sum_vec(const float4* __restrict__ g4, cons
             const int64_t i = base + u * stride;
             if (i < end) {
                 g[u] = __ldg(g4 + i);
-                w[u] = lambda != 0.0f ? w4[i] : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+                if (lambda != 0.0f) {
+                    w[u] = w4[i];
+                } else {
+                    w[u] = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+                    prefetch_l2(w4 + i);
+                }
+                if constexpr (kUsesState1<Alg>) prefetch_l2(m4 + i);
+                if constexpr (kMayUseState2<Alg>) {
+                    if (v4 != nullptr) prefetch_l2(v4 + i);
+                }
             }
         }
 #pragma unroll
@@ -301,8 +318,11 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
                 const int64_t base = row * len;
                 float part = 0.0f;
                 if (t.vec) {
-                    part = row_sum_vec(reinterpret_cast<const float4*>(g + base),
-                                       reinterpret_cast<const float4*>(w + base), c.coupled_decay, lane, len / 4, 32);
+                    part = row_sum_vec<Alg>(reinterpret_cast<const float4*>(g + base),
+                                            reinterpret_cast<const float4*>(w + base),
+                                            reinterpret_cast<const float4*>(m != nullptr ? m + base : nullptr),
+                                            reinterpret_cast<const float4*>(v != nullptr ? v + base : nullptr),
+                                            c.coupled_decay, lane, len / 4, 32);
                 } else {
                     for (int64_t j = lane; j < len; j += 32) {
                         part += decayed(__ldg(g + base + j), w[base + j], c.coupled_decay);
@@ -325,8 +345,11 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             const int64_t base = local * len;
             float part = 0.0f;
             if (t.vec) {
-                part = row_sum_vec(reinterpret_cast<const float4*>(g + base), reinterpret_cast<const float4*>(w + base),
-                                   c.coupled_decay, threadIdx.x, len / 4, kBlockThreads);
+                part = row_sum_vec<Alg>(reinterpret_cast<const float4*>(g + base),
+                                        reinterpret_cast<const float4*>(w + base),
+                                        reinterpret_cast<const float4*>(m != nullptr ? m + base : nullptr),
+                                        reinterpret_cast<const float4*>(v != nullptr ? v + base : nullptr),
+                                        c.coupled_decay, threadIdx.x, len / 4, kBlockThreads);
             } else {
                 for (int64_t j = threadIdx.x; j < len; j += kBlockThreads) {
                     part += decayed(__ldg(g + base + j), w[base + j], c.coupled_decay);
