@@ -165,36 +165,53 @@ def rows(ours, peer, peer_convs):
         name = key or "%s-%s (ours)" % (model, recipe)
         out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, approx), "; ".join(notes)))
 
-    # ---- conv layers: one row per layer, the three passes ------------------------------------------------------
+    # ---- conv layers: one row per layer and implementation, the three passes -------------------------------------
+    # cudnn = cuDNN through our backend; own = gcgan's kernels (issue 6: each pass within 2x of cuDNN autotuned, which
+    # the peer's timings are). A row of own also gives own / our cuDNN.
     passes = (("forward", "fwd"), ("backwardData", "bwd-data"), ("backwardWeight", "bwd-weight"))
     layers = ["dcgan64.g%d" % i for i in range(1, 6)] + ["dcgan64.d%d" % i for i in range(1, 6)] + \
              ["mnist28.g1", "mnist28.g2", "mnist28.d1", "mnist28.d2"]
-    logs = {p: [] for _, p in passes}
-    conv_rows = []
-    for layer in layers:
-        mine, theirs, ratios = [], [], []
-        for ours_pass, part in passes:
-            ms, _ = ours.find("Conv2dBenchmark", layer=layer, **{"pass": ours_pass}, backend="cuda",
-                              convImplementation="cudnn", math="fp32")
-            t = peer_ms(peer_convs, "conv-%s-%s-fp32" % (layer, part))
-            mine.append(ms)
-            theirs.append(t)
-            ratios.append(ms / t if ms is not None and t else None)
-            if ratios[-1]:
-                logs[part].append(math.log(ratios[-1]))
-        if all(v is None for v in mine + theirs):
-            continue
 
-        def triple(vals, fmt):
-            return "/".join("-" if v is None else fmt % v for v in vals)
-        conv_rows.append(("conv %s f/bd/bw" % layer, triple(mine, "%.3f") + " ms", triple(theirs, "%.3f") + " ms",
-                          triple(ratios, "x%.2f"), ""))
-    if conv_rows:
-        summary = ", ".join("%s x%.2f" % (p, math.exp(sum(v) / len(v))) for p, v in logs.items() if v)
-        if not peer_convs:
-            summary = "no peer conv timings (pytorch_peer.py --convs did not run)"
-        out.extend(conv_rows)
-        out.append(("conv geometric mean", "", "", "", summary or "no pairs"))
+    def triple(vals, fmt):
+        return "/".join("-" if v is None else fmt % v for v in vals)
+
+    for impl in ("cudnn", "own"):
+        logs = {p: [] for _, p in passes}
+        within, counted, worst = 0, 0, None
+        conv_rows = []
+        for layer in layers:
+            mine, theirs, ratios, vs_cudnn = [], [], [], []
+            for ours_pass, part in passes:
+                ms, _ = ours.find("Conv2dBenchmark", layer=layer, **{"pass": ours_pass}, backend="cuda",
+                                  convImplementation=impl, math="fp32")
+                t = peer_ms(peer_convs, "conv-%s-%s-fp32" % (layer, part))
+                mine.append(ms)
+                theirs.append(t)
+                ratios.append(ms / t if ms is not None and t else None)
+                if ratios[-1]:
+                    logs[part].append(math.log(ratios[-1]))
+                    counted += 1
+                    within += ratios[-1] <= 2.0
+                    if worst is None or ratios[-1] > worst[0]:
+                        worst = (ratios[-1], "%s %s" % (layer, part))
+                if impl == "own":
+                    ref, _ = ours.find("Conv2dBenchmark", layer=layer, **{"pass": ours_pass}, backend="cuda",
+                                       convImplementation="cudnn", math="fp32")
+                    vs_cudnn.append(ms / ref if ms is not None and ref else None)
+            if all(v is None for v in mine):
+                continue
+            note = "own/our cuDNN " + triple(vs_cudnn, "x%.2f") if impl == "own" else ""
+            conv_rows.append(("conv %s f/bd/bw (%s)" % (layer, impl), triple(mine, "%.3f") + " ms",
+                              triple(theirs, "%.3f") + " ms", triple(ratios, "x%.2f"), note))
+        if conv_rows:
+            summary = ", ".join("%s x%.2f" % (p, math.exp(sum(v) / len(v))) for p, v in logs.items() if v)
+            if not peer_convs:
+                summary = "no peer conv timings (pytorch_peer.py --convs did not run)"
+            elif counted:
+                summary += "; %d of %d passes within 2x of PyTorch's cuDNN, worst x%.2f (%s)" % (
+                    within, counted, worst[0], worst[1])
+            out.extend(conv_rows)
+            out.append(("conv geometric mean (%s)" % impl, "", "", "", summary or "no pairs"))
     return out
 
 
