@@ -324,6 +324,69 @@ GCGAN_API gcgan_status gcgan_optimizer_step_f64(const gcgan_optimizer_hyper* hyp
                                                 const gcgan_optimizer_tensor* tensors, int32_t count,
                                                 gcgan_stream stream);
 
+/* ------------------------------------------------------------------------------------------------------------
+ * 2-D convolution, gcgan's own kernels (kernels/src/conv.cu): forward, backward-data and backward-weight, the three
+ * passes of io.gcgan.backend.Backend's conv2d primitives (no groups, no dilation; cross-correlation, as cuDNN's
+ * CUDNN_CROSS_CORRELATION and PyTorch). Shapes, dense row-major, all the same dtype:
+ *     x  [n, c, h, w]     w  [k, c, r, s]     y  [n, k, p, q]
+ *     p = (h + 2 pad_h - r) / stride_h + 1,   q = (w + 2 pad_w - s) / stride_w + 1   (floor)
+ *     forward          y[n,k,p,q]  = sum_{c,r,s} x[n, c, p*stride_h - pad_h + r, q*stride_w - pad_w + s] * w[k,c,r,s]
+ *                      (x outside [0,h) x [0,w) counts as 0)
+ *     backward-data    dx[n,c,h,w] = sum_{k,r,s} dy[n,k,p,q] * w[k,c,r,s] over the (p, q) that read x[n,c,h,w]
+ *     backward-weight  dw[k,c,r,s] = sum_{n,p,q} dy[n,k,p,q] * x[n, c, p*stride_h - pad_h + r, ...]
+ * A transposed convolution (ConvTranspose2d) with weight [in = k, out = c, r, s] is the same three with roles
+ * swapped: its forward is backward-data (dy = its input, dx = its output), its backward-data is forward, and
+ * its weight gradient is backward-weight(x = its output gradient, dy = its input).
+ *
+ * The output (y, dx or dw) is fully overwritten (inputs that reach no output element give 0); it must not overlap
+ * the inputs. Sums are accumulated in the dtype (float32 FMA for f32), except that when the reduction dimension is
+ * split over several blocks (split-K) each block's partial sum is stored and the partials are added in a fixed
+ * order in double and rounded once: results are identical from run to run on the same device and arguments (the
+ * split depends on the device's multiprocessor count), and no atomics are used. Split-K partials live in
+ * stream-ordered scratch memory (cudaMallocAsync/cudaFreeAsync on `stream`, from the device's default pool).
+ *
+ * geometry is host memory, read during the call. All sizes >= 1 (strides >= 1, paddings >= 0), h + 2 pad_h >= r,
+ * w + 2 pad_w >= s; each field at most 2^29 - 1, and n*p*q, c*r*s, n*ceil(h/stride_h)*ceil(w/stride_w),
+ * k*ceil(r/stride_h)*ceil(s/stride_w) below 2^31 (else GCGAN_ERR_UNSUPPORTED). flags: 0 or GCGAN_CONV_ALLOW_TF32.
+ * Returns GCGAN_ERR_INVALID_ARGUMENT for a NULL pointer or geometry, a size out of range or unknown flags (nothing
+ * is launched), GCGAN_ERR_UNSUPPORTED for the limits above, GCGAN_ERR_CUDA if scratch or a launch fails.
+ * ------------------------------------------------------------------------------------------------------------ */
+
+/* flags bit: float32 products may be computed on TF32 tensor cores (inputs rounded to 10-bit mantissas, float32
+ * accumulation). NOT IMPLEMENTED YET: the f32 functions return GCGAN_ERR_UNSUPPORTED when it is set; the f64
+ * functions ignore it (TF32 concerns float32 only). */
+#define GCGAN_CONV_ALLOW_TF32 1
+
+/* The shapes of one convolution: io.gcgan.backend.ConvGeometry's fields, in its order (p, q are derived). */
+typedef struct gcgan_conv_geometry {
+    int64_t n, c, h, w;   /* x [n, c, h, w] */
+    int64_t k, r, s;      /* w [k, c, r, s] */
+    int64_t stride_h, stride_w;
+    int64_t pad_h, pad_w;
+} gcgan_conv_geometry;
+
+/* y = conv2d(x, w). */
+GCGAN_API gcgan_status gcgan_conv2d_forward_f32(const float* x, const float* w, float* y,
+                                                const gcgan_conv_geometry* geometry, int32_t flags,
+                                                gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_conv2d_forward_f64(const double* x, const double* w, double* y,
+                                                const gcgan_conv_geometry* geometry, int32_t flags,
+                                                gcgan_stream stream);
+/* dx = the gradient of conv2d with respect to x, given dy [n, k, p, q] and w; dx is [n, c, h, w]. */
+GCGAN_API gcgan_status gcgan_conv2d_backward_data_f32(const float* dy, const float* w, float* dx,
+                                                      const gcgan_conv_geometry* geometry, int32_t flags,
+                                                      gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_conv2d_backward_data_f64(const double* dy, const double* w, double* dx,
+                                                      const gcgan_conv_geometry* geometry, int32_t flags,
+                                                      gcgan_stream stream);
+/* dw = the gradient of conv2d with respect to w, summed over the batch, given x and dy; dw is [k, c, r, s]. */
+GCGAN_API gcgan_status gcgan_conv2d_backward_weight_f32(const float* x, const float* dy, float* dw,
+                                                        const gcgan_conv_geometry* geometry, int32_t flags,
+                                                        gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_conv2d_backward_weight_f64(const double* x, const double* dy, double* dw,
+                                                        const gcgan_conv_geometry* geometry, int32_t flags,
+                                                        gcgan_stream stream);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One pass of one conv layer of the reference workloads ({@link ReferenceShapes}: dcgan64 G and D, mnist28 G and D),
  * float32, batch 64: the layer's forward, backward-data or backward-weight pass, on the CPU backend (im2col + sgemm)
- * or the CUDA backend (cuDNN, the implementation named explicitly per call; gcgan's own kernels come with issue 6).
+ * or the CUDA backend (cuDNN or gcgan's own kernels, {@code convImplementation}, named explicitly per call).
  * A ConvTranspose2d layer's forward pass is the backend's conv2dBackwardData (see {@link ReferenceShapes}).
  *
  * <p>Results: the primary score is passes per second; {@code :gflop} is GFLOP/s counted as
@@ -37,6 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  *   java -jar bench/target/benchmarks.jar Conv2d -p backend=cpu -p pass=forward -p layer=dcgan64.d2
  *   java -jar bench/target/benchmarks.jar Conv2d -p backend=cuda -p math=fp32,tf32      # on a GPU machine
+ *   java -jar bench/target/benchmarks.jar Conv2d -p backend=cuda -p convImplementation=cudnn,own
  * </pre>
  */
 @State(Scope.Thread)
@@ -61,7 +62,10 @@ public class Conv2dBenchmark {
     @Param({"cpu", "cuda"})
     public String backend;
 
-    /** CUDA only: cudnn (own: gcgan's kernels, issue 6; until then it fails with UnsupportedOperationException). */
+    /**
+     * CUDA only: cudnn, or own (gcgan's own kernels, kernels/src/conv.cu). The default sweep is cuDNN's (the GPU check's
+     * conv part is sized for 42 runs); compare with {@code -p convImplementation=cudnn,own}.
+     */
     @Param({"cudnn"})
     public String convImplementation;
 

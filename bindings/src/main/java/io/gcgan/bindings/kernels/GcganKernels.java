@@ -27,8 +27,8 @@ import java.lang.invoke.MethodHandle;
  *
  * <p>The dense ops take their index spaces, optimizer hyper-parameters and tensor tables as structs in host memory
  * ({@code gcgan_strided_layout}, {@code gcgan_reduce_layout}, {@code gcgan_optimizer_hyper},
- * {@code gcgan_optimizer_tensor}; {@code NAME$layout()} here), read during the call and free to reuse after it; the
- * signature check asserts their sizes and member offsets against the header.
+ * {@code gcgan_optimizer_tensor}, {@code gcgan_conv_geometry}; {@code NAME$layout()} here), read during the call
+ * and free to reuse after it; the signature check asserts their sizes and member offsets against the header.
  */
 @SuppressWarnings("restricted") // binding native functions is this class's purpose
 public final class GcganKernels {
@@ -99,6 +99,9 @@ public final class GcganKernels {
     public static final int GCGAN_OPTIMIZER_ADAM = 2;
     public static final int GCGAN_OPTIMIZER_RMSPROP = 3;
 
+    /** conv2d flags bit: float32 products may use TF32 tensor cores (see gcgan_kernels.h). */
+    public static final int GCGAN_CONV_ALLOW_TF32 = 1;
+
     // ---- C types ------------------------------------------------------------------------------------------
 
     public static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
@@ -158,6 +161,20 @@ public final class GcganKernels {
             C_INT.withName("reserved"))
             .withName("gcgan_optimizer_tensor");
 
+    private static final StructLayout GCGAN_CONV_GEOMETRY = MemoryLayout.structLayout(
+            C_INT64_T.withName("n"),
+            C_INT64_T.withName("c"),
+            C_INT64_T.withName("h"),
+            C_INT64_T.withName("w"),
+            C_INT64_T.withName("k"),
+            C_INT64_T.withName("r"),
+            C_INT64_T.withName("s"),
+            C_INT64_T.withName("stride_h"),
+            C_INT64_T.withName("stride_w"),
+            C_INT64_T.withName("pad_h"),
+            C_INT64_T.withName("pad_w"))
+            .withName("gcgan_conv_geometry");
+
     /**
      * {@code gcgan_strided_layout}: {@code int32_t rank, reserved; int64_t shape[8]; int64_t strides[4][8];
      * int64_t offsets[4]} (360 bytes). Fill it in a zeroed host segment and pass its address; the signature check
@@ -190,6 +207,14 @@ public final class GcganKernels {
      */
     public static StructLayout gcgan_optimizer_tensor$layout() {
         return GCGAN_OPTIMIZER_TENSOR;
+    }
+
+    /**
+     * {@code gcgan_conv_geometry}: {@code int64_t n, c, h, w, k, r, s, stride_h, stride_w, pad_h, pad_w} (88 bytes),
+     * io.gcgan.backend.ConvGeometry's fields in its order.
+     */
+    public static StructLayout gcgan_conv_geometry$layout() {
+        return GCGAN_CONV_GEOMETRY;
     }
 
     // ---- linking ----------------------------------------------------------------------------------------------
@@ -1032,6 +1057,264 @@ public final class GcganKernels {
         var mh$ = gcgan_optimizer_step_f64$handle();
         try {
             return (int) mh$.invokeExact(hyper, tensors, count, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_conv2d_forward_f32(const float *x, const float *w, float *y,
+    //          const gcgan_conv_geometry *geometry, int32_t flags, gcgan_stream stream) ----------------------------
+
+    private static final class gcgan_conv2d_forward_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_conv2d_forward_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_conv2d_forward_f32$descriptor() {
+        return gcgan_conv2d_forward_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_conv2d_forward_f32$handle() {
+        requireLoaded();
+        return required(gcgan_conv2d_forward_f32.Linked.HANDLE, "gcgan_conv2d_forward_f32");
+    }
+
+    public static MemorySegment gcgan_conv2d_forward_f32$address() {
+        requireLoaded();
+        return required(gcgan_conv2d_forward_f32.Linked.ADDR, "gcgan_conv2d_forward_f32");
+    }
+
+    /**
+     * y = conv2d(x, w) (x [n,c,h,w], w [k,c,r,s], y [n,k,p,q]), float32; geometry is host memory
+     * ({@link #gcgan_conv_geometry$layout()}), flags 0 or GCGAN_CONV_ALLOW_TF32.
+     */
+    public static int gcgan_conv2d_forward_f32(MemorySegment x, MemorySegment w, MemorySegment y, MemorySegment geometry,
+            int flags, MemorySegment stream) {
+        var mh$ = gcgan_conv2d_forward_f32$handle();
+        try {
+            return (int) mh$.invokeExact(x, w, y, geometry, flags, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_conv2d_forward_f64(const double *x, const double *w, double *y,
+    //          const gcgan_conv_geometry *geometry, int32_t flags, gcgan_stream stream) ----------------------------
+
+    private static final class gcgan_conv2d_forward_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_conv2d_forward_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_conv2d_forward_f64$descriptor() {
+        return gcgan_conv2d_forward_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_conv2d_forward_f64$handle() {
+        requireLoaded();
+        return required(gcgan_conv2d_forward_f64.Linked.HANDLE, "gcgan_conv2d_forward_f64");
+    }
+
+    public static MemorySegment gcgan_conv2d_forward_f64$address() {
+        requireLoaded();
+        return required(gcgan_conv2d_forward_f64.Linked.ADDR, "gcgan_conv2d_forward_f64");
+    }
+
+    /**
+     * y = conv2d(x, w) (x [n,c,h,w], w [k,c,r,s], y [n,k,p,q]), float64; geometry is host memory
+     * ({@link #gcgan_conv_geometry$layout()}), flags 0 or GCGAN_CONV_ALLOW_TF32.
+     */
+    public static int gcgan_conv2d_forward_f64(MemorySegment x, MemorySegment w, MemorySegment y, MemorySegment geometry,
+            int flags, MemorySegment stream) {
+        var mh$ = gcgan_conv2d_forward_f64$handle();
+        try {
+            return (int) mh$.invokeExact(x, w, y, geometry, flags, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_conv2d_backward_data_f32(const float *dy, const float *w, float *dx,
+    //          const gcgan_conv_geometry *geometry, int32_t flags, gcgan_stream stream) ----------------------------
+
+    private static final class gcgan_conv2d_backward_data_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_conv2d_backward_data_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_conv2d_backward_data_f32$descriptor() {
+        return gcgan_conv2d_backward_data_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_conv2d_backward_data_f32$handle() {
+        requireLoaded();
+        return required(gcgan_conv2d_backward_data_f32.Linked.HANDLE, "gcgan_conv2d_backward_data_f32");
+    }
+
+    public static MemorySegment gcgan_conv2d_backward_data_f32$address() {
+        requireLoaded();
+        return required(gcgan_conv2d_backward_data_f32.Linked.ADDR, "gcgan_conv2d_backward_data_f32");
+    }
+
+    /**
+     * dx = conv2d backward-data of dy with w, float32; geometry is host memory
+     * ({@link #gcgan_conv_geometry$layout()}), flags 0 or GCGAN_CONV_ALLOW_TF32.
+     */
+    public static int gcgan_conv2d_backward_data_f32(MemorySegment dy, MemorySegment w, MemorySegment dx, MemorySegment geometry,
+            int flags, MemorySegment stream) {
+        var mh$ = gcgan_conv2d_backward_data_f32$handle();
+        try {
+            return (int) mh$.invokeExact(dy, w, dx, geometry, flags, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_conv2d_backward_data_f64(const double *dy, const double *w, double *dx,
+    //          const gcgan_conv_geometry *geometry, int32_t flags, gcgan_stream stream) ----------------------------
+
+    private static final class gcgan_conv2d_backward_data_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_conv2d_backward_data_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_conv2d_backward_data_f64$descriptor() {
+        return gcgan_conv2d_backward_data_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_conv2d_backward_data_f64$handle() {
+        requireLoaded();
+        return required(gcgan_conv2d_backward_data_f64.Linked.HANDLE, "gcgan_conv2d_backward_data_f64");
+    }
+
+    public static MemorySegment gcgan_conv2d_backward_data_f64$address() {
+        requireLoaded();
+        return required(gcgan_conv2d_backward_data_f64.Linked.ADDR, "gcgan_conv2d_backward_data_f64");
+    }
+
+    /**
+     * dx = conv2d backward-data of dy with w, float64; geometry is host memory
+     * ({@link #gcgan_conv_geometry$layout()}), flags 0 or GCGAN_CONV_ALLOW_TF32.
+     */
+    public static int gcgan_conv2d_backward_data_f64(MemorySegment dy, MemorySegment w, MemorySegment dx, MemorySegment geometry,
+            int flags, MemorySegment stream) {
+        var mh$ = gcgan_conv2d_backward_data_f64$handle();
+        try {
+            return (int) mh$.invokeExact(dy, w, dx, geometry, flags, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_conv2d_backward_weight_f32(const float *x, const float *dy, float *dw,
+    //          const gcgan_conv_geometry *geometry, int32_t flags, gcgan_stream stream) ----------------------------
+
+    private static final class gcgan_conv2d_backward_weight_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_conv2d_backward_weight_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_conv2d_backward_weight_f32$descriptor() {
+        return gcgan_conv2d_backward_weight_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_conv2d_backward_weight_f32$handle() {
+        requireLoaded();
+        return required(gcgan_conv2d_backward_weight_f32.Linked.HANDLE, "gcgan_conv2d_backward_weight_f32");
+    }
+
+    public static MemorySegment gcgan_conv2d_backward_weight_f32$address() {
+        requireLoaded();
+        return required(gcgan_conv2d_backward_weight_f32.Linked.ADDR, "gcgan_conv2d_backward_weight_f32");
+    }
+
+    /**
+     * dw = conv2d backward-weight of x and dy, summed over the batch, float32; geometry is host memory
+     * ({@link #gcgan_conv_geometry$layout()}), flags 0 or GCGAN_CONV_ALLOW_TF32.
+     */
+    public static int gcgan_conv2d_backward_weight_f32(MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment geometry,
+            int flags, MemorySegment stream) {
+        var mh$ = gcgan_conv2d_backward_weight_f32$handle();
+        try {
+            return (int) mh$.invokeExact(x, dy, dw, geometry, flags, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_conv2d_backward_weight_f64(const double *x, const double *dy, double *dw,
+    //          const gcgan_conv_geometry *geometry, int32_t flags, gcgan_stream stream) ----------------------------
+
+    private static final class gcgan_conv2d_backward_weight_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_conv2d_backward_weight_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_conv2d_backward_weight_f64$descriptor() {
+        return gcgan_conv2d_backward_weight_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_conv2d_backward_weight_f64$handle() {
+        requireLoaded();
+        return required(gcgan_conv2d_backward_weight_f64.Linked.HANDLE, "gcgan_conv2d_backward_weight_f64");
+    }
+
+    public static MemorySegment gcgan_conv2d_backward_weight_f64$address() {
+        requireLoaded();
+        return required(gcgan_conv2d_backward_weight_f64.Linked.ADDR, "gcgan_conv2d_backward_weight_f64");
+    }
+
+    /**
+     * dw = conv2d backward-weight of x and dy, summed over the batch, float64; geometry is host memory
+     * ({@link #gcgan_conv_geometry$layout()}), flags 0 or GCGAN_CONV_ALLOW_TF32.
+     */
+    public static int gcgan_conv2d_backward_weight_f64(MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment geometry,
+            int flags, MemorySegment stream) {
+        var mh$ = gcgan_conv2d_backward_weight_f64$handle();
+        try {
+            return (int) mh$.invokeExact(x, dy, dw, geometry, flags, stream);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {

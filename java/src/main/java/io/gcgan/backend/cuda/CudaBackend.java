@@ -27,7 +27,8 @@ import java.util.function.Consumer;
 
 /**
  * The {@link Backend} on one CUDA device: gcgan's own kernels (libgcgan_kernels) for fill, strided copy,
- * elementwise, reductions, random fills and the fused optimizer step; cuBLAS for matmul; cuDNN for convolutions.
+ * elementwise, reductions, random fills, the fused optimizer step and (on request) convolutions; cuBLAS for matmul;
+ * cuDNN for convolutions by default.
  * Obtain it with {@code Backends.of(Device.cuda(i))}, which creates one instance per device.
  *
  * <h2>Memory</h2>
@@ -58,8 +59,8 @@ import java.util.function.Consumer;
  * <h2>Convolutions</h2>
  * The implementation is chosen per call ({@link #conv2dForward(Storage, Storage, Storage, ConvGeometry,
  * ConvImplementation)} and the two backward passes) or by the default ({@link #setDefaultConvImplementation}):
- * {@link ConvImplementation#CUDNN} (the default) or {@link ConvImplementation#OWN}, gcgan's own kernels, which come
- * with issue 6 and throw {@link UnsupportedOperationException} until then. cuDNN plans (descriptors and the algorithm
+ * {@link ConvImplementation#CUDNN} (the default) or {@link ConvImplementation#OWN}, gcgan's own implicit-GEMM kernels
+ * ({@link OwnConvolution}; float32 always in FMA, TF32 not yet implemented for them). cuDNN plans (descriptors and the algorithm
  * per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and Winograd
  * algorithms are used only when {@link #allowConvTransformAlgorithms allowed} (off by default, for parity).
  *
@@ -80,6 +81,7 @@ public final class CudaBackend implements Backend {
     private final DevicePool pool;
     private final CublasHandle cublas;
     private final CudnnConvolution cudnn;
+    private final OwnConvolution own;
     private final String description;
 
     private volatile boolean tf32;
@@ -94,6 +96,7 @@ public final class CudaBackend implements Backend {
         this.pool = new DevicePool(cuda);
         this.cublas = new CublasHandle(cuda);
         this.cudnn = new CudnnConvolution(cuda, pool);
+        this.own = new OwnConvolution(cuda);
         this.description = device + " (" + cuda.name() + ", driver for CUDA " + cuda.driverVersion()
                 + ", CUDA runtime " + cuda.runtimeVersion() + ", cuDNN " + CudnnConvolution.version() + ", cuBLAS "
                 + CublasHandle.version() + ")";
@@ -539,8 +542,11 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
-        requireCudnn("conv2dForward", implementation);
-        runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
+        if (usesOwn("conv2dForward", implementation)) {
+            own.run(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32, x.segment(), w.segment(), y.segment());
+        } else {
+            runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
+        }
     }
 
     /** dx = conv2d_backward_data(dy, w) (the forward pass of a transposed conv) with the given implementation. */
@@ -549,8 +555,11 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
-        requireCudnn("conv2dBackwardData", implementation);
-        runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
+        if (usesOwn("conv2dBackwardData", implementation)) {
+            own.run(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32, dy.segment(), w.segment(), dx.segment());
+        } else {
+            runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
+        }
     }
 
     /** dw = conv2d_backward_weight(x, dy), summed over the batch, with the given implementation. */
@@ -559,8 +568,11 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
-        requireCudnn("conv2dBackwardWeight", implementation);
-        runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
+        if (usesOwn("conv2dBackwardWeight", implementation)) {
+            own.run(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32, x.segment(), dy.segment(), dw.segment());
+        } else {
+            runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
+        }
     }
 
     /** One cuDNN pass over x [n, c, h, w], w [k, c, r, s], y [n, k, p, q] (the gradients for a backward pass). */
@@ -569,12 +581,13 @@ public final class CudaBackend implements Backend {
                 y.segment());
     }
 
-    private static void requireCudnn(String op, ConvImplementation implementation) {
-        Objects.requireNonNull(implementation, "implementation");
-        if (implementation == ConvImplementation.OWN) {
-            throw new UnsupportedOperationException(op + " with ConvImplementation.OWN: gcgan's own CUDA conv kernels"
-                    + " are not yet implemented (issue 6); use ConvImplementation.CUDNN");
-        }
+    /** Whether the pass goes to gcgan's own kernels ({@link OwnConvolution}) rather than cuDNN. */
+    private static boolean usesOwn(String op, ConvImplementation implementation) {
+        Objects.requireNonNull(implementation, () -> op + ": implementation");
+        return switch (implementation) {
+            case OWN -> true;
+            case CUDNN -> false;
+        };
     }
 
     // ---- random ------------------------------------------------------------------------------------------

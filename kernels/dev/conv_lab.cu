@@ -1,0 +1,389 @@
+// conv_lab.cu - the conv kernel lab: gcgan's own conv2d kernels (kernels/src/conv_internal.cuh, the code that
+// libgcgan_kernels runs) on the 14 reference layers (dcgan64, mnist28; bench ReferenceShapes, batch 64) x 3 passes,
+// checked against a naive direct convolution on the GPU (one thread per output, double accumulation) and timed with
+// CUDA events. No Java, no cuDNN.
+//
+// Shapes: x [N, C, H, W], w [K, C, R, S], y [N, K, P, Q]. A transposed layer is listed as the conv it is the adjoint
+// of (its forward is this conv's backward-data, "bd").
+//
+// Build and run from the repository root (nvcc on the PATH; sm_90 = H100/H200):
+//   nvcc -std=c++17 -O3 -arch=sm_90 -I kernels/include -I kernels/src kernels/dev/conv_lab.cu kernels/src/status.cu \
+//        -o build/conv_lab
+//   build/conv_lab                      check + time the production plan and the variants, float32
+//   build/conv_lab --dtype f64          the same in float64
+//   build/conv_lab --check-only         check only, one run per (layer, pass), for compute-sanitizer:
+//   compute-sanitizer --tool memcheck build/conv_lab --check-only --batch 2
+//   compute-sanitizer --tool racecheck build/conv_lab --check-only --batch 1
+// or with CMake: cmake -S . -B build/cmake -DGCGAN_BUILD_LAB=ON && cmake --build build/cmake --target conv_lab
+//
+// Output: one line per (layer, pass): the plan (tile BMxBN, splits), median ms of 20 timed runs after 3 warm-ups,
+// GFLOP/s (2 N K P Q C R S per pass), the worst error relative to the sum of |terms| against the allowed
+// 8 sqrt(terms) u + u, and the median ms of the variants:
+//   v0  the production plan (what libgcgan_kernels runs)
+//   v1  Large tile (128x64) with automatic split-K      v2  Medium tile (64x64), automatic split-K
+//   v3  Narrow tile (128x16), automatic split-K         v4  the production tile without split-K
+// Each variant is checked too; a failed check prints FAIL on the line and the exit status is 1.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "conv_internal.cuh"
+
+using namespace gcgan::conv;
+
+#define LAB_CHECK(call)                                                                                       \
+    do {                                                                                                      \
+        cudaError_t e_ = (call);                                                                              \
+        if (e_ != cudaSuccess) {                                                                              \
+            std::fprintf(stderr, "conv_lab: %s failed with %s (%s) at line %d\n", #call, cudaGetErrorName(e_), \
+                         cudaGetErrorString(e_), __LINE__);                                                   \
+            std::exit(2);                                                                                     \
+        }                                                                                                     \
+    } while (0)
+
+namespace {
+
+struct Layer {
+    const char* name;
+    int c, h, w, k, r, s, stride, pad;  // the conv geometry (for a transposed layer: its adjoint conv)
+    bool transposed;
+};
+
+// bench ReferenceShapes, as conv geometries at batch N (the batch is set on the command line, default 64).
+const Layer kLayers[] = {
+    {"dcgan64.g1", 512, 4, 4, 100, 4, 4, 1, 0, true},   {"dcgan64.g2", 256, 8, 8, 512, 4, 4, 2, 1, true},
+    {"dcgan64.g3", 128, 16, 16, 256, 4, 4, 2, 1, true}, {"dcgan64.g4", 64, 32, 32, 128, 4, 4, 2, 1, true},
+    {"dcgan64.g5", 3, 64, 64, 64, 4, 4, 2, 1, true},    {"dcgan64.d1", 3, 64, 64, 64, 4, 4, 2, 1, false},
+    {"dcgan64.d2", 64, 32, 32, 128, 4, 4, 2, 1, false}, {"dcgan64.d3", 128, 16, 16, 256, 4, 4, 2, 1, false},
+    {"dcgan64.d4", 256, 8, 8, 512, 4, 4, 2, 1, false},  {"dcgan64.d5", 512, 4, 4, 1, 4, 4, 1, 0, false},
+    {"mnist28.g1", 64, 14, 14, 128, 4, 4, 2, 1, true},  {"mnist28.g2", 1, 28, 28, 64, 4, 4, 2, 1, true},
+    {"mnist28.d1", 1, 28, 28, 64, 4, 4, 2, 1, false},   {"mnist28.d2", 64, 14, 14, 128, 4, 4, 2, 1, false},
+};
+
+enum Pass { kForward = 0, kBackwardData = 1, kBackwardWeight = 2 };
+const char* kPassNames[] = {"f", "bd", "bw"};
+
+// ---- naive direct convolution, one thread per output element, double accumulation ----
+
+template <typename T>
+__global__ void naive_forward(ConvDims d, const T* x, const T* w, double* y, bool absolute) {
+    const int64_t total = static_cast<int64_t>(d.n) * d.k * d.p * d.q;
+    for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < total;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        const int q = static_cast<int>(i % d.q), p = static_cast<int>(i / d.q % d.p);
+        const int k = static_cast<int>(i / d.pq % d.k), n = static_cast<int>(i / d.pq / d.k);
+        double acc = 0;
+        for (int c = 0; c < d.c; ++c)
+            for (int r = 0; r < d.r; ++r)
+                for (int s = 0; s < d.s; ++s) {
+                    const int hi = p * d.sh - d.ph + r, wi = q * d.sw - d.pw + s;
+                    if (hi < 0 || hi >= d.h || wi < 0 || wi >= d.w) continue;
+                    const double a = x[((static_cast<int64_t>(n) * d.c + c) * d.h + hi) * d.w + wi];
+                    const double b = w[((static_cast<int64_t>(k) * d.c + c) * d.r + r) * d.s + s];
+                    acc += absolute ? fabs(a) * fabs(b) : a * b;
+                }
+        y[i] = acc;
+    }
+}
+
+template <typename T>
+__global__ void naive_backward_data(ConvDims d, const T* dy, const T* w, double* dx, bool absolute) {
+    const int64_t total = static_cast<int64_t>(d.n) * d.c * d.h * d.w;
+    for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < total;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        const int wi = static_cast<int>(i % d.w), hi = static_cast<int>(i / d.w % d.h);
+        const int c = static_cast<int>(i / d.hw % d.c), n = static_cast<int>(i / d.hw / d.c);
+        double acc = 0;
+        for (int k = 0; k < d.k; ++k)
+            for (int r = 0; r < d.r; ++r)
+                for (int s = 0; s < d.s; ++s) {
+                    const int ph = hi + d.ph - r, pw = wi + d.pw - s;
+                    if (ph < 0 || pw < 0 || ph % d.sh != 0 || pw % d.sw != 0) continue;
+                    const int p = ph / d.sh, q = pw / d.sw;
+                    if (p >= d.p || q >= d.q) continue;
+                    const double a = dy[((static_cast<int64_t>(n) * d.k + k) * d.p + p) * d.q + q];
+                    const double b = w[((static_cast<int64_t>(k) * d.c + c) * d.r + r) * d.s + s];
+                    acc += absolute ? fabs(a) * fabs(b) : a * b;
+                }
+        dx[i] = acc;
+    }
+}
+
+template <typename T>
+__global__ void naive_backward_weight(ConvDims d, const T* x, const T* dy, double* dw, bool absolute) {
+    const int64_t total = static_cast<int64_t>(d.k) * d.c * d.r * d.s;
+    for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < total;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        const int s = static_cast<int>(i % d.s), r = static_cast<int>(i / d.s % d.r);
+        const int c = static_cast<int>(i / (d.r * d.s) % d.c), k = static_cast<int>(i / (d.r * d.s) / d.c);
+        double acc = 0;
+        for (int n = 0; n < d.n; ++n)
+            for (int p = 0; p < d.p; ++p)
+                for (int q = 0; q < d.q; ++q) {
+                    const int hi = p * d.sh - d.ph + r, wi = q * d.sw - d.pw + s;
+                    if (hi < 0 || hi >= d.h || wi < 0 || wi >= d.w) continue;
+                    const double a = dy[((static_cast<int64_t>(n) * d.k + k) * d.p + p) * d.q + q];
+                    const double b = x[((static_cast<int64_t>(n) * d.c + c) * d.h + hi) * d.w + wi];
+                    acc += absolute ? fabs(a) * fabs(b) : a * b;
+                }
+        dw[i] = acc;
+    }
+}
+
+// Uniform in [-1, 1), from a hash of the index (reproducible, no host round trip).
+template <typename T>
+__global__ void fill_uniform(T* out, int64_t n, uint32_t seed) {
+    for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < n;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        uint32_t h = static_cast<uint32_t>(i) * 0x9E3779B9u ^ seed;
+        h ^= h >> 16; h *= 0x85EBCA6Bu; h ^= h >> 13; h *= 0xC2B2AE35u; h ^= h >> 16;
+        out[i] = static_cast<T>(static_cast<double>(h) * (2.0 / 4294967296.0) - 1.0);
+    }
+}
+
+template <typename T>
+__global__ void fill_nan(T* out, int64_t n) {
+    for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < n;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        out[i] = static_cast<T>(NAN);
+    }
+}
+
+constexpr unsigned kGrid = 1024, kBlock = 256;
+
+struct Buffers {
+    void* x; void* w; void* dy; void* out;
+    double* ref; double* absref;
+    int64_t nx, nw, ny;
+};
+
+template <typename T>
+gcgan_status run_pass(Pass pass, const ConvDims& d, const Buffers& b, int force_tile, int32_t force_splits,
+                      cudaStream_t stream) {
+    const T* x = static_cast<const T*>(b.x);
+    const T* w = static_cast<const T*>(b.w);
+    const T* dy = static_cast<const T*>(b.dy);
+    T* out = static_cast<T*>(b.out);
+    switch (pass) {
+        case kForward:
+            return run_conv<T>("lab forward", ForwardProblem<T>::make(d, x, w, out), stream, force_tile,
+                               force_splits);
+        case kBackwardData:
+            return run_conv<T>("lab backward-data", BackwardDataProblem<T>::make(d, dy, w, out), stream, force_tile,
+                               force_splits);
+        default:
+            return run_conv<T>("lab backward-weight", BackwardWeightProblem<T>::make(d, x, dy, out), stream,
+                               force_tile, force_splits);
+    }
+}
+
+template <typename T>
+ConvPlan plan_of(Pass pass, const ConvDims& d, int force_tile, int32_t force_splits) {
+    const int sms = multiprocessors();
+    switch (pass) {
+        case kForward: {
+            const auto pr = ForwardProblem<T>::make(d, nullptr, nullptr, nullptr);
+            return make_plan<T>(pr.M, pr.N, pr.K, 1, sms, force_tile, force_splits);
+        }
+        case kBackwardData: {
+            const auto pr = BackwardDataProblem<T>::make(d, nullptr, nullptr, nullptr);
+            return make_plan<T>(pr.M, pr.N, pr.K, BackwardDataProblem<T>::phases(d), sms, force_tile, force_splits);
+        }
+        default: {
+            const auto pr = BackwardWeightProblem<T>::make(d, nullptr, nullptr, nullptr);
+            return make_plan<T>(pr.M, pr.N, pr.K, 1, sms, force_tile, force_splits);
+        }
+    }
+}
+
+// Worst |got - ref| / absref over the output (NaN if any element is NaN: an unwritten output).
+template <typename T>
+double worst_error(const Buffers& b, int64_t n) {
+    std::vector<T> got(n);
+    std::vector<double> ref(n), absref(n);
+    LAB_CHECK(cudaMemcpy(got.data(), b.out, n * sizeof(T), cudaMemcpyDeviceToHost));
+    LAB_CHECK(cudaMemcpy(ref.data(), b.ref, n * sizeof(double), cudaMemcpyDeviceToHost));
+    LAB_CHECK(cudaMemcpy(absref.data(), b.absref, n * sizeof(double), cudaMemcpyDeviceToHost));
+    double worst = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        const double g = static_cast<double>(got[i]);
+        if (std::isnan(g)) return NAN;
+        const double e = std::fabs(g - ref[i]) / std::max(absref[i], 1e-300);
+        if (absref[i] == 0 && g != 0) return INFINITY;
+        if (absref[i] > 0) worst = std::max(worst, e);
+    }
+    return worst;
+}
+
+float median(std::vector<float> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// Runs a variant: NaN-fill, one checked run, then (unless check_only) 3 warm-ups and `reps` timed runs.
+// Returns the median ms (0 when check_only) and writes the worst error.
+template <typename T>
+float run_variant(Pass pass, const ConvDims& d, const Buffers& b, int64_t out_n, int force_tile, int32_t force_splits,
+                  bool check_only, int reps, cudaStream_t stream, double* error) {
+    fill_nan<T><<<kGrid, kBlock, 0, stream>>>(static_cast<T*>(b.out), out_n);
+    gcgan_status st = run_pass<T>(pass, d, b, force_tile, force_splits, stream);
+    if (st != GCGAN_OK) {
+        std::fprintf(stderr, "conv_lab: %s\n", gcgan_last_error_message());
+        std::exit(2);
+    }
+    LAB_CHECK(cudaStreamSynchronize(stream));
+    *error = worst_error<T>(b, out_n);
+    if (check_only) return 0.f;
+    cudaEvent_t start, stop;
+    LAB_CHECK(cudaEventCreate(&start));
+    LAB_CHECK(cudaEventCreate(&stop));
+    for (int i = 0; i < 3; ++i) run_pass<T>(pass, d, b, force_tile, force_splits, stream);
+    std::vector<float> ms;
+    for (int i = 0; i < reps; ++i) {
+        LAB_CHECK(cudaEventRecord(start, stream));
+        run_pass<T>(pass, d, b, force_tile, force_splits, stream);
+        LAB_CHECK(cudaEventRecord(stop, stream));
+        LAB_CHECK(cudaEventSynchronize(stop));
+        float t = 0;
+        LAB_CHECK(cudaEventElapsedTime(&t, start, stop));
+        ms.push_back(t);
+    }
+    LAB_CHECK(cudaEventDestroy(start));
+    LAB_CHECK(cudaEventDestroy(stop));
+    return median(ms);
+}
+
+const char* tile_name(TileKind t) {
+    return t == TileKind::Large ? "128x64" : t == TileKind::Medium ? "64x64" : "128x16";
+}
+
+template <typename T>
+int run_all(int batch, bool check_only, bool variants, const char* only) {
+    cudaStream_t stream;
+    LAB_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    const double u = sizeof(T) == 4 ? 0x1p-24 : 0x1p-53;
+    int failures = 0;
+    std::printf("%-11s %-2s %-13s %9s %8s %9s %6s", "layer", "", "plan", "ms", "GFLOP/s", "err/bound", "");
+    if (variants && !check_only) std::printf(" %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 nosplit");
+    std::printf("\n");
+    for (const Layer& l : kLayers) {
+        if (only != nullptr && std::strstr(l.name, only) == nullptr) continue;
+        const ConvDims d = make_dims(batch, l.c, l.h, l.w, l.k, l.r, l.s, l.stride, l.stride, l.pad, l.pad);
+        Buffers b{};
+        b.nx = static_cast<int64_t>(d.n) * d.c * d.hw;
+        b.nw = static_cast<int64_t>(d.k) * d.c * d.r * d.s;
+        b.ny = static_cast<int64_t>(d.n) * d.k * d.pq;
+        const int64_t most = std::max(b.nx, std::max(b.nw, b.ny));
+        LAB_CHECK(cudaMalloc(&b.x, b.nx * sizeof(T)));
+        LAB_CHECK(cudaMalloc(&b.w, b.nw * sizeof(T)));
+        LAB_CHECK(cudaMalloc(&b.dy, b.ny * sizeof(T)));
+        LAB_CHECK(cudaMalloc(&b.out, most * sizeof(T)));
+        LAB_CHECK(cudaMalloc(&b.ref, most * sizeof(double)));
+        LAB_CHECK(cudaMalloc(&b.absref, most * sizeof(double)));
+        fill_uniform<T><<<kGrid, kBlock, 0, stream>>>(static_cast<T*>(b.x), b.nx, 1u);
+        fill_uniform<T><<<kGrid, kBlock, 0, stream>>>(static_cast<T*>(b.w), b.nw, 2u);
+        fill_uniform<T><<<kGrid, kBlock, 0, stream>>>(static_cast<T*>(b.dy), b.ny, 3u);
+        const double flops = 2.0 * d.n * d.k * d.p * d.q * d.c * d.r * d.s;
+        for (int pi = 0; pi < 3; ++pi) {
+            const Pass pass = static_cast<Pass>(pi);
+            const T* x = static_cast<const T*>(b.x);
+            const T* w = static_cast<const T*>(b.w);
+            const T* dy = static_cast<const T*>(b.dy);
+            int64_t out_n;
+            int64_t terms;
+            if (pass == kForward) {
+                naive_forward<T><<<kGrid, kBlock, 0, stream>>>(d, x, w, b.ref, false);
+                naive_forward<T><<<kGrid, kBlock, 0, stream>>>(d, x, w, b.absref, true);
+                out_n = b.ny;
+                terms = static_cast<int64_t>(d.c) * d.r * d.s;
+            } else if (pass == kBackwardData) {
+                naive_backward_data<T><<<kGrid, kBlock, 0, stream>>>(d, dy, w, b.ref, false);
+                naive_backward_data<T><<<kGrid, kBlock, 0, stream>>>(d, dy, w, b.absref, true);
+                out_n = b.nx;
+                terms = static_cast<int64_t>(d.k) * d.tr * d.ts;
+            } else {
+                naive_backward_weight<T><<<kGrid, kBlock, 0, stream>>>(d, x, dy, b.ref, false);
+                naive_backward_weight<T><<<kGrid, kBlock, 0, stream>>>(d, x, dy, b.absref, true);
+                out_n = b.nw;
+                terms = static_cast<int64_t>(d.n) * d.pq;
+            }
+            LAB_CHECK(cudaGetLastError());
+            const double bound = 8.0 * std::sqrt(static_cast<double>(terms)) * u + u;
+            double err = 0;
+            const ConvPlan plan = plan_of<T>(pass, d, -1, 0);
+            const float ms = run_variant<T>(pass, d, b, out_n, -1, 0, check_only, 20, stream, &err);
+            bool ok = err <= bound;
+            char planbuf[32];
+            std::snprintf(planbuf, sizeof planbuf, "%s/%d", tile_name(plan.tile), plan.splits);
+            std::printf("%-11s %-2s %-13s %9.4f %8.0f %9.3f %6s", l.name, kPassNames[pi], planbuf, ms,
+                        ms > 0 ? flops / (ms * 1e6) : 0.0, err / bound, ok ? "ok" : "FAIL");
+            if (variants) {
+                const int tiles[4] = {0, 1, 2, -1};
+                for (int v = 0; v < 4; ++v) {
+                    double verr = 0;
+                    const int32_t splits = v == 3 ? 1 : 0;
+                    const float vms = run_variant<T>(pass, d, b, out_n, tiles[v], splits, check_only, 20, stream,
+                                                     &verr);
+                    const bool vok = verr <= bound;
+                    ok = ok && vok;
+                    if (!check_only) std::printf(" %8.4f%s", vms, vok ? "" : "!");
+                    else if (!vok) std::printf(" v%d FAIL", v + 1);
+                }
+            }
+            std::printf("\n");
+            if (!ok) ++failures;
+        }
+        LAB_CHECK(cudaFree(b.x));
+        LAB_CHECK(cudaFree(b.w));
+        LAB_CHECK(cudaFree(b.dy));
+        LAB_CHECK(cudaFree(b.out));
+        LAB_CHECK(cudaFree(b.ref));
+        LAB_CHECK(cudaFree(b.absref));
+    }
+    LAB_CHECK(cudaStreamDestroy(stream));
+    return failures;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int batch = 64;
+    bool check_only = false;
+    bool f64 = false;
+    bool variants = true;
+    const char* only = nullptr;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--check-only") == 0) {
+            check_only = true;
+        } else if (std::strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
+            batch = std::atoi(argv[++i]);
+        } else if (std::strcmp(argv[i], "--dtype") == 0 && i + 1 < argc) {
+            f64 = std::strcmp(argv[++i], "f64") == 0;
+        } else if (std::strcmp(argv[i], "--no-variants") == 0) {
+            variants = false;
+        } else if (std::strcmp(argv[i], "--layer") == 0 && i + 1 < argc) {
+            only = argv[++i];
+        } else {
+            std::fprintf(stderr,
+                         "usage: conv_lab [--check-only] [--batch N] [--dtype f32|f64] [--no-variants] "
+                         "[--layer NAME-PART]\n");
+            return 2;
+        }
+    }
+    if (batch < 1) {
+        std::fprintf(stderr, "conv_lab: --batch must be >= 1\n");
+        return 2;
+    }
+    cudaDeviceProp prop;
+    LAB_CHECK(cudaGetDeviceProperties(&prop, 0));
+    std::printf("conv_lab: %s (%d SMs), %s, batch %d%s\n", prop.name, prop.multiProcessorCount,
+                f64 ? "float64" : "float32", batch, check_only ? ", check only" : "");
+    const int failures = f64 ? run_all<double>(batch, check_only, variants, only)
+                             : run_all<float>(batch, check_only, variants, only);
+    std::printf("conv_lab: %s\n", failures == 0 ? "all checks passed" : "CHECKS FAILED");
+    return failures == 0 ? 0 : 1;
+}

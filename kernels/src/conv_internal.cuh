@@ -1,0 +1,689 @@
+// conv_internal.cuh - internal to libgcgan_kernels (not installed, not exported): the implicit-GEMM conv2d
+// kernels of conv.cu, written so that a host-only program (kernels/dev/conv_host_check.cu) can run the very same
+// index math, tiling, stride phases and split-K on the CPU and compare with a naive convolution.
+//
+// Shapes (gcgan_conv_geometry): x [N, C, H, W], w [K, C, R, S], y [N, K, P, Q], all dense NCHW / KCRS,
+//   P = (H + 2 padH - R) / strideH + 1, Q likewise;  y[n,k,p,q] = sum_{c,r,s} x[n,c,p*sh-ph+r, q*sw-pw+s] w[k,c,r,s]
+// (x outside [0,H) x [0,W) is zero).
+//
+// Every pass is one GEMM  C[m][nn] = sum_kk A(m, kk) * B(kk, nn)  whose operands are gathered on the fly:
+//   forward          m = (n, p, q)        nn = k   kk = (c, r, s)          A = x (im2col), B = w,  C -> y
+//   backward-data    m = (n, jh, jw)      nn = c   kk = (k, th, tw)        A = dy,         B = w,  C -> dx
+//                    one GEMM per stride phase (rh, rw) = ((h + padH) mod sh, (w + padW) mod sw): output pixel
+//                    h = h0 + jh*sh only receives taps r = rh + th*sh (th < ceil(R/sh)), from p = bu + jh - th;
+//                    rows with h >= H (the phases' row counts differ by at most one) are computed, not stored.
+//   backward-weight  m = (c, r, s)        nn = k   kk = (n, p, q)          A = x (im2col), B = dy, C -> dw
+//                    (the GEMM of dw^T, so that the thread-contiguous m dimension is dw's contiguous one)
+// GEMM dimensions and every index below 2^31 are int32 (checked by the entry points); element offsets into the
+// tensors are int64.
+//
+// Kernel (conv_gemm_kernel): a block computes a BM x BN tile of C for one (phase, split) = blockIdx.z; threads
+// are laid out THREADS_M x THREADS_N with THREADS_M along m (consecutive threads -> consecutive m, which is the
+// contiguous dimension of every output), each owning TM x TN elements: rows tm + i * THREADS_M, columns
+// tn * TN + j. The K loop walks BK-deep slices: global -> registers (the next slice) while the current slice in
+// shared memory is multiplied, then registers -> the other shared buffer, one __syncthreads per slice.
+// Split-K (few tiles, long K): split z covers kk in [z * chunk, min(K, (z + 1) * chunk)), chunk a multiple of BK,
+// and writes its tile to partial[(slot * N + nn) * M + m] (slot = phase * splits + split); conv_splitk_reduce
+// then sums the splits of each element in split order (double accumulation) and stores it: deterministic, no
+// atomics.
+#ifndef GCGAN_CONV_INTERNAL_CUH
+#define GCGAN_CONV_INTERNAL_CUH
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "device_common.cuh"
+#include "gcgan_kernels.h"
+
+namespace gcgan {
+namespace conv {
+
+// ---- fast division by a run-time constant (for 0 <= n < 2^31, 1 <= d < 2^31) ----
+//
+// Round-up reciprocal: with l = ceil(log2 d), mul = ceil(2^(31 + l) / d) (< 2^32), n / d = (n * mul) >> (31 + l).
+// The error of mul is e = mul * d - 2^(31+l) < d <= 2^l, so n * mul / 2^(31+l) = n/d + n*e/(d 2^(31+l)) and
+// n * e < 2^31 * 2^l: the excess stays below 1/d, which cannot reach the next integer. d == 1 is special-cased.
+struct FastDiv {
+    int32_t d;
+    uint32_t mul;
+    uint32_t shift;  // 31 + l - 32 = l - 1 applied after taking the high word
+
+    static FastDiv make(int32_t divisor) {
+        FastDiv f{divisor, 0u, 0u};
+        if (divisor > 1) {
+            uint32_t l = 0;
+            while ((1ull << l) < static_cast<uint64_t>(divisor)) ++l;
+            f.mul = static_cast<uint32_t>(((1ull << (31 + l)) + static_cast<uint64_t>(divisor) - 1) /
+                                          static_cast<uint64_t>(divisor));
+            f.shift = l - 1;
+        }
+        return f;
+    }
+
+    __host__ __device__ __forceinline__ int32_t div(int32_t n) const {
+        if (d == 1) return n;
+#ifdef __CUDA_ARCH__
+        return static_cast<int32_t>(__umulhi(static_cast<uint32_t>(n), mul) >> shift);
+#else
+        return static_cast<int32_t>(((static_cast<uint64_t>(static_cast<uint32_t>(n)) * mul) >> 32) >> shift);
+#endif
+    }
+
+    // q = n / d, r = n % d
+    __host__ __device__ __forceinline__ void divmod(int32_t n, int32_t& q, int32_t& r) const {
+        q = div(n);
+        r = n - q * d;
+    }
+};
+
+// The geometry as the kernels see it (built and range-checked by conv.cu's entry points).
+struct ConvDims {
+    int32_t n, c, h, w, k, r, s, p, q;
+    int32_t sh, sw, ph, pw;
+    int32_t tr, ts;  // taps per stride phase: ceil(r / sh), ceil(s / sw)
+    int32_t hm, wm;  // rows, cols per stride phase (the largest phase): ceil(h / sh), ceil(w / sw)
+    int64_t hw, pq;  // h * w, p * q
+    FastDiv div_pq, div_q, div_rs, div_s, div_hmwm, div_wm, div_taps, div_ts;
+};
+
+inline ConvDims make_dims(int32_t n, int32_t c, int32_t h, int32_t w, int32_t k, int32_t r, int32_t s, int32_t sh,
+                          int32_t sw, int32_t ph, int32_t pw) {
+    ConvDims d{};
+    d.n = n; d.c = c; d.h = h; d.w = w; d.k = k; d.r = r; d.s = s;
+    d.sh = sh; d.sw = sw; d.ph = ph; d.pw = pw;
+    d.p = (h + 2 * ph - r) / sh + 1;
+    d.q = (w + 2 * pw - s) / sw + 1;
+    d.tr = (r + sh - 1) / sh;
+    d.ts = (s + sw - 1) / sw;
+    d.hm = (h + sh - 1) / sh;
+    d.wm = (w + sw - 1) / sw;
+    d.hw = static_cast<int64_t>(h) * w;
+    d.pq = static_cast<int64_t>(d.p) * d.q;
+    d.div_pq = FastDiv::make(d.p * d.q);
+    d.div_q = FastDiv::make(d.q);
+    d.div_rs = FastDiv::make(r * s);
+    d.div_s = FastDiv::make(s);
+    d.div_hmwm = FastDiv::make(d.hm * d.wm);
+    d.div_wm = FastDiv::make(d.wm);
+    d.div_taps = FastDiv::make(d.tr * d.ts);
+    d.div_ts = FastDiv::make(d.ts);
+    return d;
+}
+
+// ---- the three problems: gathers of A and B, and where C goes ----
+//
+// Each problem splits an operand element's index math into the part that depends on the row (m for A, nn for B:
+// computed once per thread, hoisted out of the K loop) and the part that depends on kk (once per slice).
+// A load outside the GEMM (m >= M, kk >= k_end, a tap outside the filter or the image) reads nothing and gives 0.
+
+// Forward: A(m = (n,p,q), kk = (c,r,s)) = x[n, c, p*sh - ph + r, q*sw - pw + s], B(kk, nn = k) = w[k][kk].
+template <typename T>
+struct ForwardProblem {
+    ConvDims d;
+    const T* x;  // [n, c, h, w]
+    const T* wt; // [k, c*r*s]
+    T* y;        // [n, k, p, q]
+    int32_t M, N, K;
+
+    struct ARow { int64_t base; int32_t hb, wb; bool ok; };
+    struct ACol { int64_t coff; int32_t r, s; bool ok; };
+    struct BRow { int32_t kk; bool ok; };
+    struct BCol { int64_t base; bool ok; };
+
+    static ForwardProblem make(const ConvDims& d, const T* x, const T* w, T* y) {
+        ForwardProblem pr{d, x, w, y, 0, 0, 0};
+        pr.M = static_cast<int32_t>(static_cast<int64_t>(d.n) * d.p * d.q);
+        pr.N = d.k;
+        pr.K = d.c * d.r * d.s;
+        return pr;
+    }
+    static constexpr int phases(const ConvDims&) { return 1; }
+    __host__ __device__ void set_phase(int) {}
+
+    __host__ __device__ ARow arow(int32_t m) const {
+        int32_t ni, pqi, pi, qi;
+        d.div_pq.divmod(m, ni, pqi);
+        d.div_q.divmod(pqi, pi, qi);
+        return ARow{static_cast<int64_t>(ni) * d.c * d.hw, pi * d.sh - d.ph, qi * d.sw - d.pw, m < M};
+    }
+    __host__ __device__ ACol acol(int32_t kk, int32_t k_end) const {
+        int32_t ci, rs, ri, si;
+        d.div_rs.divmod(kk, ci, rs);
+        d.div_s.divmod(rs, ri, si);
+        return ACol{static_cast<int64_t>(ci) * d.hw, ri, si, kk < k_end};
+    }
+    __host__ __device__ T aload(const ARow& a, const ACol& b) const {
+        const int32_t hi = a.hb + b.r;
+        const int32_t wi = a.wb + b.s;
+        const bool inside = static_cast<uint32_t>(hi) < static_cast<uint32_t>(d.h) &&
+                            static_cast<uint32_t>(wi) < static_cast<uint32_t>(d.w);
+        return (a.ok && b.ok && inside) ? x[a.base + b.coff + static_cast<int64_t>(hi) * d.w + wi] : T(0);
+    }
+    __host__ __device__ BRow brow(int32_t kk, int32_t k_end) const { return BRow{kk, kk < k_end}; }
+    __host__ __device__ BCol bcol(int32_t nn) const { return BCol{static_cast<int64_t>(nn) * K, nn < N}; }
+    __host__ __device__ T bload(const BRow& a, const BCol& b) const {
+        return (a.ok && b.ok) ? wt[b.base + a.kk] : T(0);
+    }
+    // Offset in y of C[m][nn] (m < M, nn < N), or -1 when the element is not stored.
+    __host__ __device__ int64_t out_offset(int32_t m, int32_t nn) const {
+        int32_t ni, pqi;
+        d.div_pq.divmod(m, ni, pqi);
+        return (static_cast<int64_t>(ni) * d.k + nn) * d.pq + pqi;
+    }
+    __host__ __device__ T* out() const { return y; }
+};
+
+// Backward-data, stride phase (rh, rw): A(m = (n,jh,jw), kk = (k,th,tw)) = dy[n, k, bu + jh - th, bv + jw - tw],
+// B(kk, nn = c) = w[k, c, rh + th*sh, rw + tw*sw]; C[m][c] -> dx[n, c, h0 + jh*sh, w0 + jw*sw].
+template <typename T>
+struct BackwardDataProblem {
+    ConvDims d;
+    const T* dy;  // [n, k, p, q]
+    const T* wt;  // [k, c, r, s]
+    T* dx;        // [n, c, h, w]
+    int32_t M, N, K;
+    // the phase (set_phase)
+    int32_t rh, rw, h0, w0, bu, bv;
+
+    struct ARow { int64_t base; int32_t u, v; bool ok; };
+    struct ACol { int64_t koff; int32_t th, tw; bool ok; };
+    struct BRow { int64_t koff; int32_t r, s; bool ok; };
+    struct BCol { int64_t coff; bool ok; };
+
+    static BackwardDataProblem make(const ConvDims& d, const T* dy, const T* w, T* dx) {
+        BackwardDataProblem pr{};
+        pr.d = d; pr.dy = dy; pr.wt = w; pr.dx = dx;
+        pr.M = static_cast<int32_t>(static_cast<int64_t>(d.n) * d.hm * d.wm);
+        pr.N = d.c;
+        pr.K = d.k * d.tr * d.ts;
+        pr.set_phase(0);
+        return pr;
+    }
+    static int phases(const ConvDims& d) { return d.sh * d.sw; }
+
+    // Phase z = rh * sw + rw. h0 = the smallest h >= 0 with (h + ph) mod sh == rh; then h0 + ph - rh is a
+    // non-negative multiple of sh (both h0 + ph and rh are congruent, and h0 + ph < rh would force h0 + ph == rh).
+    __host__ __device__ void set_phase(int z) {
+        rh = z / d.sw;
+        rw = z - rh * d.sw;
+        h0 = ((rh - d.ph) % d.sh + d.sh) % d.sh;
+        w0 = ((rw - d.pw) % d.sw + d.sw) % d.sw;
+        bu = (h0 + d.ph - rh) / d.sh;
+        bv = (w0 + d.pw - rw) / d.sw;
+    }
+
+    __host__ __device__ ARow arow(int32_t m) const {
+        int32_t ni, j, jh, jw;
+        d.div_hmwm.divmod(m, ni, j);
+        d.div_wm.divmod(j, jh, jw);
+        return ARow{static_cast<int64_t>(ni) * d.k * d.pq, bu + jh, bv + jw, m < M};
+    }
+    __host__ __device__ ACol acol(int32_t kk, int32_t k_end) const {
+        int32_t ki, t, th, tw;
+        d.div_taps.divmod(kk, ki, t);
+        d.div_ts.divmod(t, th, tw);
+        const bool tap = rh + th * d.sh < d.r && rw + tw * d.sw < d.s;
+        return ACol{static_cast<int64_t>(ki) * d.pq, th, tw, kk < k_end && tap};
+    }
+    __host__ __device__ T aload(const ARow& a, const ACol& b) const {
+        const int32_t pi = a.u - b.th;
+        const int32_t qi = a.v - b.tw;
+        const bool inside = static_cast<uint32_t>(pi) < static_cast<uint32_t>(d.p) &&
+                            static_cast<uint32_t>(qi) < static_cast<uint32_t>(d.q);
+        return (a.ok && b.ok && inside) ? dy[a.base + b.koff + static_cast<int64_t>(pi) * d.q + qi] : T(0);
+    }
+    __host__ __device__ BRow brow(int32_t kk, int32_t k_end) const {
+        int32_t ki, t, th, tw;
+        d.div_taps.divmod(kk, ki, t);
+        d.div_ts.divmod(t, th, tw);
+        const int32_t ri = rh + th * d.sh;
+        const int32_t si = rw + tw * d.sw;
+        return BRow{static_cast<int64_t>(ki) * d.c * d.r * d.s, ri, si, kk < k_end && ri < d.r && si < d.s};
+    }
+    __host__ __device__ BCol bcol(int32_t nn) const {
+        return BCol{static_cast<int64_t>(nn) * d.r * d.s, nn < N};
+    }
+    __host__ __device__ T bload(const BRow& a, const BCol& b) const {
+        return (a.ok && b.ok) ? wt[a.koff + b.coff + static_cast<int64_t>(a.r) * d.s + a.s] : T(0);
+    }
+    __host__ __device__ int64_t out_offset(int32_t m, int32_t nn) const {
+        int32_t ni, j, jh, jw;
+        d.div_hmwm.divmod(m, ni, j);
+        d.div_wm.divmod(j, jh, jw);
+        const int32_t hi = h0 + jh * d.sh;
+        const int32_t wi = w0 + jw * d.sw;
+        if (hi >= d.h || wi >= d.w) return -1;
+        return (static_cast<int64_t>(ni) * d.c + nn) * d.hw + static_cast<int64_t>(hi) * d.w + wi;
+    }
+    __host__ __device__ T* out() const { return dx; }
+};
+
+// Backward-weight as dw^T: A(m = (c,r,s), kk = (n,p,q)) = x[n, c, p*sh - ph + r, q*sw - pw + s],
+// B(kk, nn = k) = dy[n, k, p, q]; C[m][k] -> dw[k][m].
+template <typename T>
+struct BackwardWeightProblem {
+    ConvDims d;
+    const T* x;   // [n, c, h, w]
+    const T* dy;  // [n, k, p, q]
+    T* dw;        // [k, c*r*s]
+    int32_t M, N, K;
+
+    struct ARow { int64_t coff; int32_t r, s; bool ok; };
+    struct ACol { int64_t base; int32_t hb, wb; bool ok; };
+    struct BRow { int64_t base; bool ok; };
+    struct BCol { int64_t koff; bool ok; };
+
+    static BackwardWeightProblem make(const ConvDims& d, const T* x, const T* dy, T* dw) {
+        BackwardWeightProblem pr{d, x, dy, dw, 0, 0, 0};
+        pr.M = d.c * d.r * d.s;
+        pr.N = d.k;
+        pr.K = static_cast<int32_t>(static_cast<int64_t>(d.n) * d.p * d.q);
+        return pr;
+    }
+    static constexpr int phases(const ConvDims&) { return 1; }
+    __host__ __device__ void set_phase(int) {}
+
+    __host__ __device__ ARow arow(int32_t m) const {
+        int32_t ci, rs, ri, si;
+        d.div_rs.divmod(m, ci, rs);
+        d.div_s.divmod(rs, ri, si);
+        return ARow{static_cast<int64_t>(ci) * d.hw, ri, si, m < M};
+    }
+    __host__ __device__ ACol acol(int32_t kk, int32_t k_end) const {
+        int32_t ni, pqi, pi, qi;
+        d.div_pq.divmod(kk, ni, pqi);
+        d.div_q.divmod(pqi, pi, qi);
+        return ACol{static_cast<int64_t>(ni) * d.c * d.hw, pi * d.sh - d.ph, qi * d.sw - d.pw, kk < k_end};
+    }
+    __host__ __device__ T aload(const ARow& a, const ACol& b) const {
+        const int32_t hi = b.hb + a.r;
+        const int32_t wi = b.wb + a.s;
+        const bool inside = static_cast<uint32_t>(hi) < static_cast<uint32_t>(d.h) &&
+                            static_cast<uint32_t>(wi) < static_cast<uint32_t>(d.w);
+        return (a.ok && b.ok && inside) ? x[b.base + a.coff + static_cast<int64_t>(hi) * d.w + wi] : T(0);
+    }
+    __host__ __device__ BRow brow(int32_t kk, int32_t k_end) const {
+        int32_t ni, pqi;
+        d.div_pq.divmod(kk, ni, pqi);
+        return BRow{static_cast<int64_t>(ni) * d.k * d.pq + pqi, kk < k_end};
+    }
+    __host__ __device__ BCol bcol(int32_t nn) const { return BCol{static_cast<int64_t>(nn) * d.pq, nn < N}; }
+    __host__ __device__ T bload(const BRow& a, const BCol& b) const {
+        return (a.ok && b.ok) ? dy[a.base + b.koff] : T(0);
+    }
+    __host__ __device__ int64_t out_offset(int32_t m, int32_t nn) const {
+        return static_cast<int64_t>(nn) * M + m;
+    }
+    __host__ __device__ T* out() const { return dw; }
+};
+
+// ---- tile configurations ----
+//
+// A_MFAST: whether consecutive threads load consecutive m of the A slice (else consecutive kk); B is always loaded
+// kk-fast. The choice follows the memory: forward/backward-data A rows are output pixels (consecutive m ->
+// consecutive q -> nearby x/dy addresses), backward-weight A's contiguous direction is kk (n, p, q).
+template <int BM_, int BN_, int BK_, int TM_, int TN_>
+struct TileConfig {
+    static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_;
+    static constexpr int THREADS_M = BM / TM;
+    static constexpr int THREADS_N = BN / TN;
+    static constexpr int THREADS = THREADS_M * THREADS_N;
+    static constexpr int A_SIZE = BM * BK;
+    static constexpr int B_SIZE = BN * BK;
+    static constexpr int A_LOADS = (A_SIZE + THREADS - 1) / THREADS;
+    static constexpr int B_LOADS = (B_SIZE + THREADS - 1) / THREADS;
+    static constexpr int A_STRIDE = BM + 1;  // shared-memory row pitch: +1 spreads kk-fast stores over the banks
+    static constexpr int B_STRIDE = BN + 1;
+    static_assert(BM % TM == 0 && BN % TN == 0, "tile not divisible by the thread tile");
+    static_assert(THREADS % 32 == 0 && THREADS <= 1024, "threads per block");
+};
+
+// The configurations conv.cu chooses from (per dtype: float slices are 16 deep, double 8, same shared memory).
+template <typename T> struct Tiles;
+template <> struct Tiles<float> {
+    using Large = TileConfig<128, 64, 16, 4, 8>;   // 256 threads, 4x8 per thread
+    using Medium = TileConfig<64, 64, 16, 2, 8>;   // 256 threads, 2x8
+    using Narrow = TileConfig<128, 16, 16, 4, 2>;  // 256 threads, 4x2: N <= 16 (few output channels)
+};
+template <> struct Tiles<double> {
+    using Large = TileConfig<128, 64, 8, 4, 8>;
+    using Medium = TileConfig<64, 64, 8, 2, 8>;
+    using Narrow = TileConfig<128, 16, 8, 4, 2>;
+};
+
+template <typename Problem> struct AMFast { static constexpr bool value = true; };
+template <typename T> struct AMFast<BackwardWeightProblem<T>> { static constexpr bool value = false; };
+
+// ---- the block's stages, shared by the kernel and the host emulation ----
+//
+// Shared memory per buffer: As[kk][m] (BK x A_STRIDE), Bs[kk][nn] (BK x B_STRIDE).
+template <typename T, typename Cfg, typename Problem>
+struct ConvGemm {
+    static constexpr bool kAMFast = AMFast<Problem>::value;
+    static constexpr int A_SMEM = Cfg::BK * Cfg::A_STRIDE;
+    static constexpr int B_SMEM = Cfg::BK * Cfg::B_STRIDE;
+
+    struct Regs {
+        T a[Cfg::A_LOADS];
+        T b[Cfg::B_LOADS];
+    };
+    struct Acc {
+        T v[Cfg::TM][Cfg::TN];
+    };
+
+    // Element e of the A slice (e < A_SIZE): its (m, kk) inside the tile.
+    __host__ __device__ static void a_coord(int e, int& ml, int& kl) {
+        if (kAMFast) { ml = e % Cfg::BM; kl = e / Cfg::BM; }
+        else         { kl = e % Cfg::BK; ml = e / Cfg::BK; }
+    }
+    // Element e of the B slice: (nn, kk), kk-fast.
+    __host__ __device__ static void b_coord(int e, int& nl, int& kl) {
+        kl = e % Cfg::BK;
+        nl = e / Cfg::BK;
+    }
+
+    // Global -> registers: the BK-deep slice starting at k0 (kk >= k_end reads as 0).
+    __host__ __device__ static void load(const Problem& pr, int tid, int32_t m0, int32_t n0, int32_t k0,
+                                         int32_t k_end, Regs& regs) {
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::A_LOADS; ++i) {
+            const int e = tid + i * Cfg::THREADS;
+            int ml, kl;
+            a_coord(e, ml, kl);
+            T v = T(0);
+            if (Cfg::A_SIZE % Cfg::THREADS == 0 || e < Cfg::A_SIZE) {
+                v = pr.aload(pr.arow(m0 + ml), pr.acol(k0 + kl, k_end));
+            }
+            regs.a[i] = v;
+        }
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::B_LOADS; ++i) {
+            const int e = tid + i * Cfg::THREADS;
+            int nl, kl;
+            b_coord(e, nl, kl);
+            T v = T(0);
+            if (Cfg::B_SIZE % Cfg::THREADS == 0 || e < Cfg::B_SIZE) {
+                v = pr.bload(pr.brow(k0 + kl, k_end), pr.bcol(n0 + nl));
+            }
+            regs.b[i] = v;
+        }
+    }
+
+    // Registers -> shared buffer (As, Bs of one buffer).
+    __host__ __device__ static void stash(int tid, const Regs& regs, T* As, T* Bs) {
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::A_LOADS; ++i) {
+            const int e = tid + i * Cfg::THREADS;
+            if (Cfg::A_SIZE % Cfg::THREADS == 0 || e < Cfg::A_SIZE) {
+                int ml, kl;
+                a_coord(e, ml, kl);
+                As[kl * Cfg::A_STRIDE + ml] = regs.a[i];
+            }
+        }
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::B_LOADS; ++i) {
+            const int e = tid + i * Cfg::THREADS;
+            if (Cfg::B_SIZE % Cfg::THREADS == 0 || e < Cfg::B_SIZE) {
+                int nl, kl;
+                b_coord(e, nl, kl);
+                Bs[kl * Cfg::B_STRIDE + nl] = regs.b[i];
+            }
+        }
+    }
+
+    __host__ __device__ static void zero(Acc& acc) {
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::TM; ++i) {
+GCGAN_UNROLL
+            for (int j = 0; j < Cfg::TN; ++j) acc.v[i][j] = T(0);
+        }
+    }
+
+    // acc += As^T Bs over one slice: thread (tm, tn) = (tid % THREADS_M, tid / THREADS_M) owns rows
+    // tm + i * THREADS_M and columns tn * TN + j.
+    __host__ __device__ static void compute(int tid, const T* As, const T* Bs, Acc& acc) {
+        const int tm = tid % Cfg::THREADS_M;
+        const int tn = tid / Cfg::THREADS_M;
+GCGAN_UNROLL
+        for (int kl = 0; kl < Cfg::BK; ++kl) {
+            T a[Cfg::TM];
+            T b[Cfg::TN];
+GCGAN_UNROLL
+            for (int i = 0; i < Cfg::TM; ++i) a[i] = As[kl * Cfg::A_STRIDE + tm + i * Cfg::THREADS_M];
+GCGAN_UNROLL
+            for (int j = 0; j < Cfg::TN; ++j) b[j] = Bs[kl * Cfg::B_STRIDE + tn * Cfg::TN + j];
+GCGAN_UNROLL
+            for (int i = 0; i < Cfg::TM; ++i) {
+GCGAN_UNROLL
+                for (int j = 0; j < Cfg::TN; ++j) acc.v[i][j] += a[i] * b[j];
+            }
+        }
+    }
+
+    // The tile's results: to the output (partial == nullptr) or to partial[(slot * N + nn) * M + m].
+    __host__ __device__ static void finish(const Problem& pr, int tid, int32_t m0, int32_t n0, int32_t slot,
+                                           const Acc& acc, T* partial) {
+        const int tm = tid % Cfg::THREADS_M;
+        const int tn = tid / Cfg::THREADS_M;
+        T* out = pr.out();
+GCGAN_UNROLL
+        for (int j = 0; j < Cfg::TN; ++j) {
+            const int32_t nn = n0 + tn * Cfg::TN + j;
+            if (nn >= pr.N) continue;
+GCGAN_UNROLL
+            for (int i = 0; i < Cfg::TM; ++i) {
+                const int32_t m = m0 + tm + i * Cfg::THREADS_M;
+                if (m >= pr.M) continue;
+                if (partial != nullptr) {
+                    partial[(static_cast<int64_t>(slot) * pr.N + nn) * pr.M + m] = acc.v[i][j];
+                } else {
+                    const int64_t o = pr.out_offset(m, nn);
+                    if (o >= 0) out[o] = acc.v[i][j];
+                }
+            }
+        }
+    }
+};
+
+// Split-K reduction, element e of phases * N * M (e = (phase * N + nn) * M + m): the sum over splits, in order,
+// of partial[((phase * splits + split) * N + nn) * M + m], in double, rounded once, stored at out_offset.
+template <typename T, typename Problem>
+__host__ __device__ inline void splitk_reduce_element(Problem pr, int64_t e, int32_t splits, const T* partial) {
+    const int64_t mn = static_cast<int64_t>(pr.M) * pr.N;
+    const int32_t phase = static_cast<int32_t>(e / mn);
+    const int64_t rest = e - phase * mn;
+    const int32_t nn = static_cast<int32_t>(rest / pr.M);
+    const int32_t m = static_cast<int32_t>(rest - static_cast<int64_t>(nn) * pr.M);
+    double sum = 0.0;
+    for (int32_t sp = 0; sp < splits; ++sp) {
+        sum += static_cast<double>(partial[(static_cast<int64_t>(phase * splits + sp) * pr.N + nn) * pr.M + m]);
+    }
+    pr.set_phase(phase);
+    const int64_t o = pr.out_offset(m, nn);
+    if (o >= 0) pr.out()[o] = static_cast<T>(sum);
+}
+
+// ---- launch plan (host) ----
+
+enum class TileKind { Large, Medium, Narrow };
+
+struct ConvPlan {
+    TileKind tile;
+    int32_t bm, bn, bk;
+    int32_t phases;
+    int32_t splits;  // >= 1; > 1: partials in scratch, then conv_splitk_reduce
+    int32_t chunk;   // kk per split, a multiple of bk
+    int64_t grid_x, grid_y, grid_z;
+};
+
+template <typename T>
+inline void tile_sizes(TileKind kind, int32_t& bm, int32_t& bn, int32_t& bk) {
+    using L = typename Tiles<T>::Large;
+    using Md = typename Tiles<T>::Medium;
+    using Nw = typename Tiles<T>::Narrow;
+    switch (kind) {
+        case TileKind::Large: bm = L::BM; bn = L::BN; bk = L::BK; break;
+        case TileKind::Medium: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
+        default: bm = Nw::BM; bn = Nw::BN; bk = Nw::BK; break;
+    }
+}
+
+constexpr int32_t kMaxSplits = 64;
+constexpr int64_t kMaxPartialBytes = int64_t(1) << 28;  // 256 MiB of split-K partials at most
+constexpr int32_t kMaxGridYZ = 65535;
+
+// Chooses the tile and split-K for a GEMM of M x N x K (per phase). `sms` = multiprocessors of the device;
+// force_tile >= 0 / force_splits > 0 override the choice (the lab and the host check use them).
+// Split-K when the tiles cannot fill the device: enough splits for about two blocks per SM, each split at least
+// four slices deep.
+template <typename T>
+inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int sms, int force_tile = -1,
+                          int32_t force_splits = 0) {
+    ConvPlan plan{};
+    plan.phases = phases;
+    if (force_tile >= 0) {
+        plan.tile = static_cast<TileKind>(force_tile);
+    } else if (N <= 16) {
+        plan.tile = TileKind::Narrow;
+    } else {
+        int32_t bm, bn, bk;
+        tile_sizes<T>(TileKind::Large, bm, bn, bk);
+        const int64_t large_tiles = ((M + bm - 1) / bm) * static_cast<int64_t>((N + bn - 1) / bn) * phases;
+        plan.tile = large_tiles >= 2 * static_cast<int64_t>(sms) ? TileKind::Large : TileKind::Medium;
+    }
+    tile_sizes<T>(plan.tile, plan.bm, plan.bn, plan.bk);
+    plan.grid_x = (M + plan.bm - 1) / plan.bm;
+    plan.grid_y = (N + plan.bn - 1) / plan.bn;
+    const int64_t tiles = plan.grid_x * plan.grid_y * phases;
+    const int64_t slices = (K + plan.bk - 1) / plan.bk;
+    int64_t splits = 1;
+    if (force_splits > 0) {
+        splits = force_splits;
+    } else if (tiles < 2 * static_cast<int64_t>(sms)) {
+        splits = (2 * static_cast<int64_t>(sms) + tiles - 1) / tiles;
+        const int64_t deep = slices / 4;  // each split at least 4 slices
+        if (splits > deep) splits = deep;
+        if (splits > kMaxSplits) splits = kMaxSplits;
+        const int64_t per_split = static_cast<int64_t>(M) * N * phases * static_cast<int64_t>(sizeof(T));
+        if (splits > 1 && splits * per_split > kMaxPartialBytes) splits = kMaxPartialBytes / per_split;
+        if (splits < 1) splits = 1;
+    }
+    if (splits > slices) splits = slices;
+    if (splits * phases > kMaxGridYZ) splits = kMaxGridYZ / phases;
+    if (splits < 1) splits = 1;
+    const int64_t slices_per_split = (slices + splits - 1) / splits;
+    plan.chunk = static_cast<int32_t>(slices_per_split * plan.bk);
+    plan.splits = static_cast<int32_t>((K + plan.chunk - 1) / plan.chunk);  // no empty split
+    plan.grid_z = static_cast<int64_t>(plan.splits) * phases;
+    return plan;
+}
+
+
+// ---- kernels and launch (device code; the host check runs the stages above instead) ----
+
+// One tile of C for blockIdx = (m tile, nn tile, phase * splits + split).
+template <typename T, typename Cfg, typename Problem>
+__global__ void __launch_bounds__(Cfg::THREADS)
+conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ partial) {
+    using G = ConvGemm<T, Cfg, Problem>;
+    __shared__ T As[2][G::A_SMEM];
+    __shared__ T Bs[2][G::B_SMEM];
+
+    const int tid = threadIdx.x;
+    const int32_t slot = blockIdx.z;
+    const int32_t phase = slot / splits;
+    const int32_t split = slot - phase * splits;
+    pr.set_phase(phase);
+    const int32_t m0 = blockIdx.x * Cfg::BM;
+    const int32_t n0 = blockIdx.y * Cfg::BN;
+    const int32_t k_begin = split * chunk;
+    const int32_t k_end = min(pr.K, k_begin + chunk);
+
+    typename G::Acc acc;
+    G::zero(acc);
+    typename G::Regs regs;
+    G::load(pr, tid, m0, n0, k_begin, k_end, regs);
+    G::stash(tid, regs, As[0], Bs[0]);
+    __syncthreads();
+    int buf = 0;
+    for (int32_t k0 = k_begin; k0 < k_end; k0 += Cfg::BK) {
+        const bool more = k0 + Cfg::BK < k_end;
+        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs);  // in flight during the multiply
+        G::compute(tid, As[buf], Bs[buf], acc);
+        // The other buffer was last read in the previous slice, before the barrier that ended it.
+        if (more) G::stash(tid, regs, As[buf ^ 1], Bs[buf ^ 1]);
+        __syncthreads();
+        buf ^= 1;
+    }
+    G::finish(pr, tid, m0, n0, slot, acc, splits > 1 ? partial : nullptr);
+}
+
+template <typename T, typename Problem>
+__global__ void conv_splitk_reduce(Problem pr, int64_t count, int32_t splits, const T* __restrict__ partial) {
+    const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+    for (int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; e < count; e += stride) {
+        splitk_reduce_element<T>(pr, e, splits, partial);
+    }
+}
+
+template <typename T, typename Cfg, typename Problem>
+inline void launch_tile(const Problem& pr, const ConvPlan& plan, T* partial, cudaStream_t stream) {
+    const dim3 grid(static_cast<unsigned>(plan.grid_x), static_cast<unsigned>(plan.grid_y),
+                    static_cast<unsigned>(plan.grid_z));
+    conv_gemm_kernel<T, Cfg, Problem><<<grid, Cfg::THREADS, 0, stream>>>(pr, plan.splits, plan.chunk, partial);
+}
+
+// Multiprocessors of the current device (132 if it cannot be read; only the split-K choice depends on it).
+inline int multiprocessors() {
+    int device = 0;
+    int sms = 0;
+    if (cudaGetDevice(&device) != cudaSuccess ||
+        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess || sms < 1) {
+        cudaGetLastError();  // leave no error pending for check_launch to misattribute
+        sms = 132;
+    }
+    return sms;
+}
+
+// Runs one pass: plan, optional scratch, tile kernel, optional reduction. force_tile / force_splits as make_plan.
+template <typename T, typename Problem>
+gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, int force_tile = -1,
+                      int32_t force_splits = 0) {
+    using namespace gcgan::detail;
+    const ConvPlan plan = make_plan<T>(pr.M, pr.N, pr.K, Problem::phases(pr.d), multiprocessors(), force_tile,
+                                       force_splits);
+    T* partial = nullptr;
+    if (plan.splits > 1) {
+        const size_t bytes = static_cast<size_t>(plan.grid_z) * pr.N * pr.M * sizeof(T);
+        cudaError_t error = cudaMallocAsync(reinterpret_cast<void**>(&partial), bytes, stream);
+        if (error != cudaSuccess) {
+            cudaGetLastError();
+            return fail_cuda(call, "cudaMallocAsync of the split-K partials", error);
+        }
+    }
+    switch (plan.tile) {
+        case TileKind::Large: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
+        case TileKind::Medium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
+        default: launch_tile<T, typename Tiles<T>::Narrow>(pr, plan, partial, stream); break;
+    }
+    gcgan_status status = check_launch(call);
+    if (plan.splits > 1) {
+        if (status == GCGAN_OK) {
+            const int64_t count = static_cast<int64_t>(plan.phases) * pr.N * pr.M;
+            conv_splitk_reduce<T, Problem><<<grid_for(count), kThreads, 0, stream>>>(pr, count, plan.splits, partial);
+            status = check_launch(call);
+        }
+        const cudaError_t error = cudaFreeAsync(partial, stream);
+        if (error != cudaSuccess && status == GCGAN_OK) {
+            cudaGetLastError();
+            return fail_cuda(call, "cudaFreeAsync of the split-K partials", error);
+        }
+    }
+    return status;
+}
+
+}  // namespace conv
+}  // namespace gcgan
+
+#endif  // GCGAN_CONV_INTERNAL_CUH
