@@ -3,6 +3,7 @@ package io.gcgan.bench.gpu;
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ProfilingBackend;
 import io.gcgan.backend.cuda.CudaBackend;
+import io.gcgan.bench.NullBackend;
 import io.gcgan.bench.TrainingWorkload;
 import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.Device;
@@ -22,7 +23,7 @@ import java.util.Map;
  *
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
- *       [--backend cuda|cpu] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
+ *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
  *       [--warmup 5] [--iterations 20] [--math fp32|tf32]
  * </pre>
  *
@@ -38,7 +39,9 @@ import java.util.Map;
  *   <li>device: each call bracketed by synchronizations (the call made synchronous, minus an idle synchronize),
  *       with the call sites of every synchronizing call.</li>
  * </ol>
- * Then a table of ops sorted by device time (calls, host and device microseconds per iteration), the costliest
+ * {@code --backend null} is {@link NullBackend}, which computes nothing: what remains is the Java layers' overhead.
+ *
+ * <p>Then a table of ops sorted by device time (calls, host and device microseconds per iteration), the costliest
  * shape signatures, and the synchronizations per iteration by call site. About 50 lines per model.
  */
 public final class TrainingProfile {
@@ -59,7 +62,7 @@ public final class TrainingProfile {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
-                System.out.println("usage: TrainingProfile [--backend cuda|cpu] [--model mnist28,dcgan64]"
+                System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
                         + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 5] [--iterations 20] [--math fp32|tf32]");
                 return;
             }
@@ -81,10 +84,14 @@ public final class TrainingProfile {
             throw new IllegalArgumentException("TrainingProfile: --iterations and --warmup must be >= 1");
         }
         Device device = switch (backendName) {
-            case "cpu" -> Device.CPU;
+            case "cpu", "null" -> Device.CPU;
             case "cuda" -> Device.cuda(0);
-            default -> throw new IllegalArgumentException("--backend must be cpu or cuda, got '" + backendName + "'");
+            default -> throw new IllegalArgumentException("--backend must be cuda, cpu or null, got '" + backendName
+                    + "'");
         };
+        if (backendName.equals("null")) {
+            Backends.install(new NullBackend()); // stays: the plain backend of the CPU device for this run
+        }
         Backend plain = Backends.of(device);
         if (plain instanceof CudaBackend cuda) {
             cuda.allowTf32(math.equals("tf32"));
@@ -120,7 +127,7 @@ public final class TrainingProfile {
             plainMs = run(pw, plain, iterations);
             // 2. and 3. decorated: a second build of the same workload, whose tensors belong to the decorator
             ProfilingBackend prof = new ProfilingBackend(plain);
-            Backends.install(prof);
+            Backend previous = Backends.install(prof);
             try (TensorScope trial = TensorScope.open()) {
                 TrainingWorkload w = TrainingWorkload.create(model, recipe, device);
                 prof.setMode(ProfilingBackend.Mode.COUNT);
@@ -150,7 +157,11 @@ public final class TrainingProfile {
                 dev = prof.entries();
                 sites = prof.syncSites();
             } finally {
-                Backends.uninstall(device);
+                if (previous == null) {
+                    Backends.uninstall(device);
+                } else {
+                    Backends.install(previous);
+                }
             }
             plainAfterMs = run(pw, plain, iterations);
         }
