@@ -3,6 +3,7 @@ package io.gcgan.bench.gpu;
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ProfilingBackend;
 import io.gcgan.backend.cuda.CudaBackend;
+import io.gcgan.bench.NullBackend;
 import io.gcgan.bench.TrainingWorkload;
 import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.Device;
@@ -22,14 +23,15 @@ import java.util.Map;
  *
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
- *       [--backend cuda|cpu] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
+ *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
  *       [--warmup 5] [--iterations 20] [--math fp32|tf32]
  * </pre>
  *
  * Per model, after {@code --warmup} iterations each time (the first plans cuDNN and runs the step-0 diagnostics):
  * <ol>
  *   <li>plain: {@code --iterations} iterations on the undecorated backend, each ending with {@code synchronize()} as
- *       in the benchmark: the wall time per iteration;</li>
+ *       in the benchmark: the wall time per iteration (measured again after the decorated passes, as a check on
+ *       warm-up drift);</li>
  *   <li>host: the same workload built again with the decorator installed, which times each backend call on the
  *       host without synchronizing: time inside backend calls that do not wait (launch overhead on a GPU), inside
  *       the calls that wait for the device (copyToHost, synchronize), and outside the backend (the Java tensor,
@@ -37,7 +39,9 @@ import java.util.Map;
  *   <li>device: each call bracketed by synchronizations (the call made synchronous, minus an idle synchronize),
  *       with the call sites of every synchronizing call.</li>
  * </ol>
- * Then a table of ops sorted by device time (calls, host and device microseconds per iteration), the costliest
+ * {@code --backend null} is {@link NullBackend}, which computes nothing: what remains is the Java layers' overhead.
+ *
+ * <p>Then a table of ops sorted by device time (calls, host and device microseconds per iteration), the costliest
  * shape signatures, and the synchronizations per iteration by call site. About 50 lines per model.
  */
 public final class TrainingProfile {
@@ -58,7 +62,7 @@ public final class TrainingProfile {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
-                System.out.println("usage: TrainingProfile [--backend cuda|cpu] [--model mnist28,dcgan64]"
+                System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
                         + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 5] [--iterations 20] [--math fp32|tf32]");
                 return;
             }
@@ -80,10 +84,14 @@ public final class TrainingProfile {
             throw new IllegalArgumentException("TrainingProfile: --iterations and --warmup must be >= 1");
         }
         Device device = switch (backendName) {
-            case "cpu" -> Device.CPU;
+            case "cpu", "null" -> Device.CPU;
             case "cuda" -> Device.cuda(0);
-            default -> throw new IllegalArgumentException("--backend must be cpu or cuda, got '" + backendName + "'");
+            default -> throw new IllegalArgumentException("--backend must be cuda, cpu or null, got '" + backendName
+                    + "'");
         };
+        if (backendName.equals("null")) {
+            Backends.install(new NullBackend()); // stays: the plain backend of the CPU device for this run
+        }
         Backend plain = Backends.of(device);
         if (plain instanceof CudaBackend cuda) {
             cuda.allowTf32(math.equals("tf32"));
@@ -101,18 +109,10 @@ public final class TrainingProfile {
     private static void profile(PrintStream out, Backend plain, Device device, String model, String recipe,
                                 int warmup, int iterations) {
         long t0 = System.nanoTime();
-        // 1. plain
+        // 1. plain; its workload stays alive to be measured again after the decorated passes (JIT warm-up drift)
         double[] plainMs;
+        double[] plainAfterMs;
         String description;
-        try (TensorScope trial = TensorScope.open()) {
-            TrainingWorkload w = TrainingWorkload.create(model, recipe, device);
-            description = w.describe();
-            run(w, plain, warmup);
-            plainMs = run(w, plain, iterations);
-        }
-        // 2. and 3. decorated
-        ProfilingBackend prof = new ProfilingBackend(plain);
-        Backends.install(prof);
         double[] hostMs;
         double[] deviceMs;
         List<ProfilingBackend.Entry> host;
@@ -120,38 +120,52 @@ public final class TrainingProfile {
         List<ProfilingBackend.SyncSite> sites;
         long idleSync;
         double endSyncMs;
-        try (TensorScope trial = TensorScope.open()) {
-            TrainingWorkload w = TrainingWorkload.create(model, recipe, device);
-            prof.setMode(ProfilingBackend.Mode.COUNT);
-            run(w, plain, warmup);
-            prof.setMode(ProfilingBackend.Mode.HOST);
-            run(w, plain, 1); // JIT the timed path
-            prof.reset();
-            long[] endSync = new long[1];
-            hostMs = new double[iterations];
-            for (int i = 0; i < iterations; i++) {
-                long s = System.nanoTime();
-                w.trainer().trainStep();
-                long e = System.nanoTime();
-                plain.synchronize();
-                long f = System.nanoTime();
-                endSync[0] += f - e;
-                hostMs[i] = (f - s) / 1e6;
+        try (TensorScope plainTrial = TensorScope.open()) {
+            TrainingWorkload pw = TrainingWorkload.create(model, recipe, device);
+            description = pw.describe();
+            run(pw, plain, warmup);
+            plainMs = run(pw, plain, iterations);
+            // 2. and 3. decorated: a second build of the same workload, whose tensors belong to the decorator
+            ProfilingBackend prof = new ProfilingBackend(plain);
+            Backend previous = Backends.install(prof);
+            try (TensorScope trial = TensorScope.open()) {
+                TrainingWorkload w = TrainingWorkload.create(model, recipe, device);
+                prof.setMode(ProfilingBackend.Mode.COUNT);
+                run(w, plain, warmup);
+                prof.setMode(ProfilingBackend.Mode.HOST);
+                run(w, plain, 1); // JIT the timed path
+                prof.reset();
+                long endSync = 0;
+                hostMs = new double[iterations];
+                for (int i = 0; i < iterations; i++) {
+                    long s = System.nanoTime();
+                    w.trainer().trainStep();
+                    long e = System.nanoTime();
+                    plain.synchronize();
+                    long f = System.nanoTime();
+                    endSync += f - e;
+                    hostMs[i] = (f - s) / 1e6;
+                }
+                endSyncMs = endSync / 1e6 / iterations;
+                host = prof.entries();
+                idleSync = prof.idleSynchronizeNanos(200);
+                prof.setMode(ProfilingBackend.Mode.DEVICE);
+                prof.traceSynchronizations(true);
+                run(w, plain, 1);
+                prof.reset();
+                deviceMs = run(w, plain, iterations);
+                dev = prof.entries();
+                sites = prof.syncSites();
+            } finally {
+                if (previous == null) {
+                    Backends.uninstall(device);
+                } else {
+                    Backends.install(previous);
+                }
             }
-            endSyncMs = endSync[0] / 1e6 / iterations;
-            host = prof.entries();
-            idleSync = prof.idleSynchronizeNanos(200);
-            prof.setMode(ProfilingBackend.Mode.DEVICE);
-            prof.traceSynchronizations(true);
-            run(w, plain, 1);
-            prof.reset();
-            deviceMs = run(w, plain, iterations);
-            dev = prof.entries();
-            sites = prof.syncSites();
-        } finally {
-            Backends.uninstall(device);
+            plainAfterMs = run(pw, plain, iterations);
         }
-        report(out, model + " " + description.substring(model.length()).trim(), iterations, plainMs, hostMs,
+        report(out, description, iterations, plainMs, plainAfterMs, hostMs,
                 deviceMs, endSyncMs, host, dev, sites, idleSync, (System.nanoTime() - t0) / 1e9);
     }
 
@@ -170,7 +184,8 @@ public final class TrainingProfile {
     private record Row(String name, double calls, double hostUs, double deviceUs) {
     }
 
-    private static void report(PrintStream out, String title, int n, double[] plainMs, double[] hostMs,
+    private static void report(PrintStream out, String title, int n, double[] plainMs, double[] plainAfterMs,
+                               double[] hostMs,
                                double[] deviceMs, double endSyncMs, List<ProfilingBackend.Entry> host,
                                List<ProfilingBackend.Entry> dev, List<ProfilingBackend.SyncSite> sites,
                                long idleSyncNanos, double seconds) {
@@ -197,12 +212,14 @@ public final class TrainingProfile {
 
         out.println();
         out.printf(Locale.ROOT, "== %s  (%d iterations, profiled in %.1f s)%n", title, n, seconds);
-        out.printf(Locale.ROOT, "wall ms/iter: plain %s | decorated, host timing %s | decorated, every call"
-                + " synchronized %s%n", stats(plainMs), stats(hostMs), stats(deviceMs));
-        out.printf(Locale.ROOT, "host us/iter (host-timing pass, %.0f backend calls/iter): in non-waiting backend calls"
-                + " %.0f | in copyToHost/synchronize (waiting) %.0f | end-of-iteration synchronize %.0f | outside the"
-                + " backend (Java: tensor, autograd, nn, optim, trainer) %.0f%n", calls, callUs, waitUs,
-                endSyncMs * 1e3, outsideUs);
+        out.printf(Locale.ROOT, "wall ms/iter, mean (min): plain %s, again after profiling %s%n", stats(plainMs),
+                stats(plainAfterMs));
+        out.printf(Locale.ROOT, "  decorated: host timing %s | every call synchronized %s%n", stats(hostMs),
+                stats(deviceMs));
+        out.printf(Locale.ROOT, "host us/iter in the host-timing pass (%.0f backend calls/iter): in backend calls"
+                + " %.0f, waiting in copyToHost/synchronize %.0f%n", calls, callUs, waitUs);
+        out.printf(Locale.ROOT, "  outside the backend (Java: tensor, autograd, nn, optim, trainer) %.0f, final"
+                + " synchronize %.0f%n", outsideUs, endSyncMs * 1e3);
         out.printf(Locale.ROOT, "device us = (synchronize; call; synchronize) minus an idle synchronize (%.1f us)%n",
                 idleUs);
         out.printf(Locale.ROOT, "%-24s %9s %10s %10s %9s%n", "op", "calls/it", "host us/it", "dev us/it",
@@ -269,9 +286,9 @@ public final class TrainingProfile {
         return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
-    /** "mean 19.7 (min 19.1)". */
+    /** "19.70 (19.10)": mean (min). */
     private static String stats(double[] ms) {
-        return String.format(Locale.ROOT, "%.2f (min %.2f)", mean(ms), Arrays.stream(ms).min().orElse(Double.NaN));
+        return String.format(Locale.ROOT, "%.2f (%.2f)", mean(ms), Arrays.stream(ms).min().orElse(Double.NaN));
     }
 
     private static String clip(String s, int max) {
