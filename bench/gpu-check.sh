@@ -316,9 +316,9 @@ else
   mkdir -p "$LAB_DIR"
   SO_DIR=$(dirname "$GCGAN_KERNELS_LIBRARY")
   SANITIZER=$(command -v compute-sanitizer 2>/dev/null || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
-  # Per lab: extra sources it compiles in (conv_lab uses the kernels' headers directly, not the library) and the
+  # Per lab: extra sources it compiles in (both labs compile the kernels' sources in, to call internal variants) and the
   # arguments of its memcheck run (a small batch keeps the instrumented conv reference quick).
-  declare -A LAB_EXTRA=([conv_lab]="kernels/src/status.cu")
+  declare -A LAB_EXTRA=([conv_lab]="kernels/src/status.cu" [optimizer_lab]="kernels/src/status.cu")
   declare -A LAB_CHECK_ARGS=([conv_lab]="--check-only --batch 2")
   for src in kernels/dev/*_lab.cu; do
     [ -f "$src" ] || continue

@@ -1,11 +1,13 @@
-// optimizer_lab.cu - the fused optimizer step of libgcgan_kernels (gcgan_optimizer_step_f32) on its own, without
-// Java: checks it against a host reference in double over 10 steps, then times the kernel alone with CUDA events on
-// issue 6's workloads and prints each time against the memory floor (32 bytes per parameter at the device-to-device
-// copy rate measured in the same run) and GC's cost over the same step without GC.
+// optimizer_lab.cu - the fused optimizer step (kernels/src/optimizer.cu, compiled into this program so that both
+// of its RowsVariants can be called) on its own, without Java: checks each variant against a host reference in
+// double over 10 steps, then times the step alone with CUDA events on issue 6's workloads and prints each time
+// against the memory floor (32 bytes per parameter at the device-to-device copy rate measured in the same run) and
+// GC's cost over the same step without GC. Variants of how a centred float32 row is done:
+//   two-pass     a warp or block sums the row, then updates it (g read twice, the second time from L2)
+//   single-pass  the row's w, g, m, v held in registers by 32..256 threads: read once, sum, update, write
 //
-//   cmake --build build/cmake                       (libgcgan_kernels.so; or the GPU check's build folder)
-//   nvcc -std=c++17 -O2 -arch=native -I kernels/include kernels/dev/optimizer_lab.cu -L build/cmake \
-//        -lgcgan_kernels -Xlinker -rpath -Xlinker "$PWD/build/cmake" -o build/optimizer_lab
+//   nvcc -std=c++17 -O3 -arch=native -I kernels/include -I kernels/src kernels/dev/optimizer_lab.cu \
+//        kernels/src/status.cu -o build/optimizer_lab
 //   build/optimizer_lab [--check-only]                 (from the repository root; --check-only for compute-sanitizer)
 //
 // Workloads (bench's Dcgan64Parameters): dcgan64 = the 24 parameter tensors of DCGAN-64's G and D (6,342,272
@@ -24,7 +26,10 @@
 
 #include "gcgan_kernels.h"
 
-namespace {
+#define GCGAN_OPTIMIZER_LAB
+#include "optimizer.cu"
+
+namespace lab {
 
 #define CUDA_OK(call)                                                                                   \
     do {                                                                                                \
@@ -117,7 +122,7 @@ void free_model(Model& model) {
     }
 }
 
-void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream) {
+void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, RowsVariant variant) {
     gcgan_optimizer_hyper hy{};
     hy.algorithm = h.algorithm;
     hy.momentum = h.momentum;
@@ -142,8 +147,9 @@ void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream) {
         e.bc2_sqrt = h.algorithm == GCGAN_OPTIMIZER_ADAM ? std::sqrt(1.0 - std::pow(h.beta2, t)) : 1.0;
         e.first_step = t == 1 ? 1 : 0;
     }
-    gcgan_ok(gcgan_optimizer_step_f32(&hy, table.data(), static_cast<int32_t>(table.size()), stream),
-             "gcgan_optimizer_step_f32");
+    gcgan_ok(optimizer_step<float>("optimizer_step<float>", &hy, table.data(), static_cast<int32_t>(table.size()),
+                                   stream, variant),
+             "optimizer_step<float>");
 }
 
 // The host reference of one step of one tensor, in double (gcgan_kernels.h's formulas, PyTorch's first-step rule).
@@ -177,6 +183,8 @@ void reference_step(const Shape& s, bool gc, const Hyper& h, int64_t t, std::vec
     }
 }
 
+const char* variant_name(RowsVariant v) { return v == RowsVariant::kTwoPass ? "two-pass" : "single-pass"; }
+
 std::vector<float> download(const float* p, int64_t n) {
     std::vector<float> host(static_cast<size_t>(n));
     CUDA_OK(cudaMemcpy(host.data(), p, n * sizeof(float), cudaMemcpyDeviceToHost));
@@ -184,7 +192,8 @@ std::vector<float> download(const float* p, int64_t n) {
 }
 
 // 10 steps of `shapes` against the reference; returns the number of tensors out of tolerance.
-int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyper& h, std::mt19937& rnd) {
+int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyper& h, RowsVariant variant,
+          std::mt19937& rnd) {
     std::vector<std::vector<float>> w0;
     Model model = make_model(shapes, gc, rnd, &w0);
     std::vector<std::vector<double>> w, m, v;
@@ -204,7 +213,7 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
             CUDA_OK(cudaMemcpy(model.g[i], gf.data(), gf.size() * sizeof(float), cudaMemcpyHostToDevice));
             g.emplace_back(gf.begin(), gf.end());
         }
-        step(model, h, t, nullptr);
+        step(model, h, t, nullptr, variant);
         for (size_t i = 0; i < shapes.size(); ++i) reference_step(shapes[i], gc, h, t, w[i], g[i], m[i], v[i]);
     }
     CUDA_OK(cudaDeviceSynchronize());
@@ -219,9 +228,9 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
         worst = std::max(worst, rel);
         if (!(rel <= 1e-5)) ++bad;
     }
-    std::printf("check %-8s %-4s gc=%d: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n", name,
-                h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", gc ? 1 : 0, shapes.size(), worst,
-                bad ? "FAIL" : "ok");
+    std::printf("check %-8s %-4s gc=%d %-11s: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n", name,
+                h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", gc ? 1 : 0, variant_name(variant),
+                shapes.size(), worst, bad ? "FAIL" : "ok");
     free_model(model);
     return bad;
 }
@@ -232,15 +241,15 @@ float median(std::vector<float> x) {
 }
 
 // Median milliseconds of the step alone (events around each launch), after warm-up.
-float time_step(const Model& model, const Hyper& h, int reps) {
+float time_step(const Model& model, const Hyper& h, int reps, RowsVariant variant) {
     cudaEvent_t a, b;
     CUDA_OK(cudaEventCreate(&a));
     CUDA_OK(cudaEventCreate(&b));
-    for (int i = 0; i < 5; ++i) step(model, h, 2 + i, nullptr);
+    for (int i = 0; i < 5; ++i) step(model, h, 2 + i, nullptr, variant);
     std::vector<float> ms;
     for (int i = 0; i < reps; ++i) {
         CUDA_OK(cudaEventRecord(a));
-        step(model, h, 10 + i, nullptr);
+        step(model, h, 10 + i, nullptr, variant);
         CUDA_OK(cudaEventRecord(b));
         CUDA_OK(cudaEventSynchronize(b));
         float t = 0;
@@ -277,18 +286,22 @@ double copy_rate() {
     return 2.0 * bytes / (median(ms) * 1e-3) / 1e9;
 }
 
-}  // namespace
+}  // namespace lab
 
 int main(int argc, char** argv) {
+    using namespace lab;
     const bool check_only = argc > 1 && std::strcmp(argv[1], "--check-only") == 0;
     std::mt19937 rnd(42);
     const Hyper adam{GCGAN_OPTIMIZER_ADAM, 1e-3, 0, 0.9, 0.999, 1e-4, 1e-2};
     const Hyper sgdm{GCGAN_OPTIMIZER_SGD_MOMENTUM, 1e-2, 0.9, 0, 0, 0, 1e-3};
+    const RowsVariant variants[] = {RowsVariant::kTwoPass, RowsVariant::kSinglePass};
     int bad = 0;
-    for (const Hyper& h : {adam, sgdm}) {
-        for (bool gc : {false, true}) {
-            bad += check("odd", odd(), gc, h, rnd);
-            bad += check("dcgan64", dcgan64(), gc, h, rnd);
+    for (RowsVariant variant : variants) {
+        for (const Hyper& h : {adam, sgdm}) {
+            for (bool gc : {false, true}) {
+                bad += check("odd", odd(), gc, h, variant, rnd);
+                bad += check("dcgan64", dcgan64(), gc, h, variant, rnd);
+            }
         }
     }
     if (check_only) {
@@ -296,24 +309,29 @@ int main(int argc, char** argv) {
         return bad ? 1 : 0;
     }
     const double copy = copy_rate();
-    std::printf("d2d copy %.0f GB/s (read + write)\n", copy);
-    std::printf("%-6s %-9s %-4s %10s %14s %10s\n", "alg", "workload", "gc", "kernel ms", "x of floor", "GC cost");
+    std::printf("d2d copy %.0f GB/s (read + write); the library runs %s\n", copy, variant_name(kDefaultRowsVariant));
+    std::printf("%-6s %-9s %-4s %-11s %10s %11s %9s\n", "alg", "workload", "gc", "rows", "kernel ms", "x of floor",
+                "GC cost");
     for (const Hyper& h : {adam, sgdm}) {
         for (const char* name : {"dcgan64", "50m"}) {
             const std::vector<Shape> shapes = std::strcmp(name, "50m") == 0 ? fifty_million() : dcgan64();
             int64_t params = 0;
             for (const Shape& s : shapes) params += s.numel();
             const double floor_ms = 32.0 * params / (copy * 1e9) * 1e3;
-            float plain = 0;
-            for (bool gc : {false, true}) {
-                Model model = make_model(shapes, gc, rnd, nullptr);
-                const float ms = time_step(model, h, 50);
+            Model plain_model = make_model(shapes, false, rnd, nullptr);
+            const float plain = time_step(plain_model, h, 50, kDefaultRowsVariant);
+            free_model(plain_model);
+            const char* alg = h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm";
+            std::printf("%-6s %-9s %-4s %-11s %10.4f %11.2f %9s\n", alg, name, "none", "-", plain, plain / floor_ms,
+                        "-");
+            for (RowsVariant variant : variants) {
+                Model model = make_model(shapes, true, rnd, nullptr);
+                const float ms = time_step(model, h, 50, variant);
                 free_model(model);
-                if (!gc) plain = ms;
-                char cost[32] = "-";
-                if (gc) std::snprintf(cost, sizeof cost, "%+.1f%%", 100.0 * (ms / plain - 1.0));
-                std::printf("%-6s %-9s %-4s %10.4f %14.2f %10s\n", h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm",
-                            name, gc ? "gc" : "none", ms, ms / floor_ms, cost);
+                char cost[32];
+                std::snprintf(cost, sizeof cost, "%+.1f%%", 100.0 * (ms / plain - 1.0));
+                std::printf("%-6s %-9s %-4s %-11s %10.4f %11.2f %9s\n", alg, name, "gc", variant_name(variant), ms,
+                            ms / floor_ms, cost);
             }
         }
     }

@@ -16,12 +16,16 @@
 // stores where every pointer of the tensor is 16-byte aligned (and the row length a multiple of 4):
 //   kDense       not centred: one work block per kDenseChunk elements; each thread loads all of its float4s of
 //                w, g, m, v before it computes, so each SM keeps ~100 KB of loads in flight;
-//   kRowsWarp    contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work block;
-//                the row sum is a warp shuffle reduction (no __syncthreads);
-//   kRowsBlock   contiguous rows longer than that: one thread block per row, block reduction;
+//   kRowsRegs    (RowsVariant::kSinglePass; kDefaultRowsVariant says which one the library runs, and
+//                kernels/dev/optimizer_lab.cu times both) contiguous aligned rows of <= kRegsRowMax elements (every
+//                conv and linear weight of the reference models but G's first layer): ONE pass. A group of 32..256 threads per row (a power of two,
+//                256 / group rows per work block) loads its row's w, g, m, v into registers (<= kRegs float4 of each
+//                per thread), sums g + lambda w (warp shuffles, then shared memory across the group's warps),
+//                updates and stores: every element is read and written once, as in the uncentred step;
+//   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
+//                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
+//   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
 //   kStrided     rows with outer > 1 (transposed conv centred per output filter): one block per row, scalar.
-//   A centred row is read twice: pass 1 sums g (+ lambda w), pass 2 updates; the second read of g (and w) hits the
-//   L2 cache (the row was read microseconds earlier), so HBM traffic equals the uncentred step's.
 // float64 - the exact path: every double operation an explicit round-to-nearest intrinsic in OptimizerMath's
 //   (Java's) evaluation order, so a float64 step equals the CPU reference bit for bit (up to the order of the
 //   centring sum); one block per centred slice, kChunk64 elements per block otherwise.
@@ -43,9 +47,16 @@ constexpr int kMaxBatch = 256;       // tensors per launch: 256 x 104-byte entri
 constexpr int kSmallBatch = 32;      // a launch for <= 32 tensors carries a 3 KiB parameter block instead
 constexpr int64_t kDenseChunk = kBlockThreads * 4 * 4;  // float32, not centred: 4 float4 per thread per block
 constexpr int64_t kWarpRowMax = 2048;                    // float32 rows up to this length: one warp per row
+constexpr int kRegs = 4;                                 // kRowsRegs: float4s of each operand per thread
+constexpr int64_t kRegsRowMax = kBlockThreads * kRegs * 4;  // 4096: the longest row one thread block holds
 constexpr int64_t kChunk64 = 2048;                       // float64, not centred: elements per block
 
-enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3 };
+enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4 };
+
+// How float32 centred rows are done (kernels/dev/optimizer_lab.cu times both): kTwoPass = kRowsWarp / kRowsBlock
+// only; kSinglePass = kRowsRegs where a row fits, else those.
+enum class RowsVariant { kTwoPass, kSinglePass };
+constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kTwoPass;
 
 // One table entry as the kernels see it (104 bytes).
 struct Entry {
@@ -63,7 +74,7 @@ struct Entry {
     int32_t first_step;   // SGD_MOMENTUM: 1 when this update initialises the buffer to d
     int32_t mode;         // Mode (float32 only)
     int32_t vec;          // float32: 1 when the float4 path applies
-    int32_t reserved;
+    int32_t group;        // kRowsRegs: threads per row (32, 64, 128 or 256)
 };
 static_assert(sizeof(Entry) == 104, "Entry is 104 bytes: the parameter-space budget below counts on it");
 
@@ -232,17 +243,9 @@ __device__ __forceinline__ void update_scalar(const Coeffs& c, float mean, bool 
     if (state2) v[e] = vv;
 }
 
-// Asks the memory system to bring the 16 bytes at p into L2 (no register, no wait).
-__device__ __forceinline__ void prefetch_l2(const void* p) { asm volatile("prefetch.global.L2 [%0];" ::"l"(p)); }
-
 // This thread's part of a row sum of g + lambda w over float4s first, first + stride, ... < end, 4 loads in flight.
-// Pass 1 of a centred row reads only g (and w with coupled decay), so on its own it would keep a quarter of the
-// update's bytes in flight: it also prefetches the row's w, m and v into L2, so that pass 2 finds them there and the
-// row costs about one trip to HBM, as an uncentred update does.
-template <int Alg>
 __device__ __forceinline__ float row_sum_vec(const float4* __restrict__ g4, const float4* __restrict__ w4,
-                                             const float4* m4, const float4* v4, float lambda, int64_t first,
-                                             int64_t end, int64_t stride) {
+                                             float lambda, int64_t first, int64_t end, int64_t stride) {
     constexpr int kUnroll = 4;
     float sum = 0.0f;
     for (int64_t base = first; base < end; base += kUnroll * stride) {
@@ -253,16 +256,7 @@ __device__ __forceinline__ float row_sum_vec(const float4* __restrict__ g4, cons
             const int64_t i = base + u * stride;
             if (i < end) {
                 g[u] = __ldg(g4 + i);
-                if (lambda != 0.0f) {
-                    w[u] = w4[i];
-                } else {
-                    w[u] = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
-                    prefetch_l2(w4 + i);
-                }
-                if constexpr (kUsesState1<Alg>) prefetch_l2(m4 + i);
-                if constexpr (kMayUseState2<Alg>) {
-                    if (v4 != nullptr) prefetch_l2(v4 + i);
-                }
+                w[u] = lambda != 0.0f ? w4[i] : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
             }
         }
 #pragma unroll
@@ -285,7 +279,9 @@ __device__ __forceinline__ double warp_allreduce(double v) {
     return v;
 }
 
-template <int Alg, int Cap>
+// kRegsRows: this instantiation has the kRowsRegs path. It holds 16 float4s per thread and needs ~205 registers
+// (one block per SM), so tables without such rows launch the lean instantiation (~127 registers, two blocks per SM).
+template <int Alg, int Cap, bool kRegsRows>
 __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __grid_constant__ Batch<Cap> batch) {
     __shared__ double scratch[32];
     for (int64_t b = blockIdx.x; b < batch.total_blocks; b += gridDim.x) {  // uniform over the block
@@ -310,6 +306,69 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             for (int64_t e = scalar_from + threadIdx.x; e < end; e += kBlockThreads) {
                 update_scalar<Alg>(c, 0.0f, state2, w, g, m, v, e);
             }
+        } else if (kRegsRows && t.mode == kRowsRegs) {
+            const int group = t.group;
+            const int gi = threadIdx.x / group;  // this thread's row within the work block
+            const int li = threadIdx.x - gi * group;
+            const int64_t row = local * (kBlockThreads / group) + gi;
+            const bool active = row < t.slices;
+            const int len4 = static_cast<int>(t.inner / 4);  // <= kRegsRowMax / 4
+            const int64_t base = active ? row * len4 : 0;
+            float4* const w4 = reinterpret_cast<float4*>(w) + base;
+            const float4* const g4 = reinterpret_cast<const float4*>(g) + base;
+            float4* const m4 = m != nullptr ? reinterpret_cast<float4*>(m) + base : nullptr;
+            float4* const v4 = v != nullptr ? reinterpret_cast<float4*>(v) + base : nullptr;
+            float4 wr[kRegs], gr[kRegs], mr[kRegs], vr[kRegs];
+            float part = 0.0f;
+#pragma unroll
+            for (int u = 0; u < kRegs; ++u) {  // every load of the row is issued before any is used
+                const int i = li + u * group;
+                if (active && i < len4) {
+                    wr[u] = w4[i];
+                    gr[u] = __ldg(g4 + i);
+                    if constexpr (kUsesState1<Alg>) mr[u] = m4[i];
+                    if constexpr (kMayUseState2<Alg>) {
+                        if (state2) vr[u] = v4[i];
+                    }
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < kRegs; ++u) {
+                if (active && li + u * group < len4) {
+                    const float lambda = c.coupled_decay;
+                    part += (decayed(gr[u].x, wr[u].x, lambda) + decayed(gr[u].y, wr[u].y, lambda)) +
+                            (decayed(gr[u].z, wr[u].z, lambda) + decayed(gr[u].w, wr[u].w, lambda));
+                }
+            }
+            double sum = warp_allreduce(part);  // a warp lies in one row's group (group >= 32)
+            if (group > 32) {                   // uniform over the block: the group is the tensor's
+                const int warps = group >> 5;
+                __syncthreads();  // scratch may still be read for the previous work block
+                if ((threadIdx.x & 31) == 0) {
+                    scratch[threadIdx.x >> 5] = sum;
+                }
+                __syncthreads();
+                sum = 0.0;
+                for (int k = 0; k < warps; ++k) {
+                    sum += scratch[gi * warps + k];
+                }
+            }
+            const float mean = static_cast<float>(sum / static_cast<double>(t.inner));
+#pragma unroll
+            for (int u = 0; u < kRegs; ++u) {
+                const int i = li + u * group;
+                if (active && i < len4) {
+                    update1<Alg>(c, mean, wr[u].x, gr[u].x, mr[u].x, vr[u].x);
+                    update1<Alg>(c, mean, wr[u].y, gr[u].y, mr[u].y, vr[u].y);
+                    update1<Alg>(c, mean, wr[u].z, gr[u].z, mr[u].z, vr[u].z);
+                    update1<Alg>(c, mean, wr[u].w, gr[u].w, mr[u].w, vr[u].w);
+                    w4[i] = wr[u];
+                    if constexpr (kUsesState1<Alg>) m4[i] = mr[u];
+                    if constexpr (kMayUseState2<Alg>) {
+                        if (state2) v4[i] = vr[u];
+                    }
+                }
+            }
         } else if (t.mode == kRowsWarp) {
             const int64_t row = local * kWarpsPerBlock + (threadIdx.x >> 5);
             const int lane = threadIdx.x & 31;
@@ -318,11 +377,8 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
                 const int64_t base = row * len;
                 float part = 0.0f;
                 if (t.vec) {
-                    part = row_sum_vec<Alg>(reinterpret_cast<const float4*>(g + base),
-                                            reinterpret_cast<const float4*>(w + base),
-                                            reinterpret_cast<const float4*>(m != nullptr ? m + base : nullptr),
-                                            reinterpret_cast<const float4*>(v != nullptr ? v + base : nullptr),
-                                            c.coupled_decay, lane, len / 4, 32);
+                    part = row_sum_vec(reinterpret_cast<const float4*>(g + base),
+                                       reinterpret_cast<const float4*>(w + base), c.coupled_decay, lane, len / 4, 32);
                 } else {
                     for (int64_t j = lane; j < len; j += 32) {
                         part += decayed(__ldg(g + base + j), w[base + j], c.coupled_decay);
@@ -345,11 +401,8 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             const int64_t base = local * len;
             float part = 0.0f;
             if (t.vec) {
-                part = row_sum_vec<Alg>(reinterpret_cast<const float4*>(g + base),
-                                        reinterpret_cast<const float4*>(w + base),
-                                        reinterpret_cast<const float4*>(m != nullptr ? m + base : nullptr),
-                                        reinterpret_cast<const float4*>(v != nullptr ? v + base : nullptr),
-                                        c.coupled_decay, threadIdx.x, len / 4, kBlockThreads);
+                part = row_sum_vec(reinterpret_cast<const float4*>(g + base), reinterpret_cast<const float4*>(w + base),
+                                   c.coupled_decay, threadIdx.x, len / 4, kBlockThreads);
             } else {
                 for (int64_t j = threadIdx.x; j < len; j += kBlockThreads) {
                     part += decayed(__ldg(g + base + j), w[base + j], c.coupled_decay);
@@ -463,23 +516,29 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f64_kernel(const __gr
 // ================================================= host side =================================================
 
 template <typename T, int Alg, int Cap>
-void launch_one(const Batch<Cap>& batch, unsigned grid, gcgan_stream stream) {
+void launch_one(const Batch<Cap>& batch, unsigned grid, bool regs_rows, gcgan_stream stream) {
     if constexpr (sizeof(T) == 4) {
-        optimizer_f32_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
+        if (regs_rows) {
+            optimizer_f32_kernel<Alg, Cap, true><<<grid, kBlockThreads, 0, stream>>>(batch);
+        } else {
+            optimizer_f32_kernel<Alg, Cap, false><<<grid, kBlockThreads, 0, stream>>>(batch);
+        }
     } else {
         optimizer_f64_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
     }
 }
 
 template <typename T, int Cap>
-void launch(const Batch<Cap>& batch, gcgan_stream stream) {
+void launch(const Batch<Cap>& batch, bool regs_rows, gcgan_stream stream) {
     constexpr int64_t kMaxBlocks = 0x7fffffff;
     const unsigned grid = static_cast<unsigned>(batch.total_blocks > kMaxBlocks ? kMaxBlocks : batch.total_blocks);
     switch (batch.hyper.algorithm) {
-        case GCGAN_OPTIMIZER_SGD: launch_one<T, GCGAN_OPTIMIZER_SGD, Cap>(batch, grid, stream); break;
-        case GCGAN_OPTIMIZER_SGD_MOMENTUM: launch_one<T, GCGAN_OPTIMIZER_SGD_MOMENTUM, Cap>(batch, grid, stream); break;
-        case GCGAN_OPTIMIZER_ADAM: launch_one<T, GCGAN_OPTIMIZER_ADAM, Cap>(batch, grid, stream); break;
-        default: launch_one<T, GCGAN_OPTIMIZER_RMSPROP, Cap>(batch, grid, stream); break;
+        case GCGAN_OPTIMIZER_SGD: launch_one<T, GCGAN_OPTIMIZER_SGD, Cap>(batch, grid, regs_rows, stream); break;
+        case GCGAN_OPTIMIZER_SGD_MOMENTUM:
+            launch_one<T, GCGAN_OPTIMIZER_SGD_MOMENTUM, Cap>(batch, grid, regs_rows, stream);
+            break;
+        case GCGAN_OPTIMIZER_ADAM: launch_one<T, GCGAN_OPTIMIZER_ADAM, Cap>(batch, grid, regs_rows, stream); break;
+        default: launch_one<T, GCGAN_OPTIMIZER_RMSPROP, Cap>(batch, grid, regs_rows, stream); break;
     }
 }
 
@@ -488,7 +547,7 @@ bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) ==
 // Checks tensor i and makes its entry (block_start left 0); *blocks = its work blocks, 0 when it has no element.
 template <typename T>
 gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const gcgan_optimizer_tensor& t, int32_t i,
-                        Entry* entry, int64_t* blocks) {
+                        RowsVariant variant, Entry* entry, int64_t* blocks) {
     *blocks = 0;
     if (t.numel < 0) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "tensor %d: numel = %lld must be >= 0", i,
@@ -536,7 +595,16 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
         *blocks = (t.numel + kDenseChunk - 1) / kDenseChunk;
     } else if (t.outer == 1) {
         entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
-        if (t.inner <= kWarpRowMax) {
+        if (variant == RowsVariant::kSinglePass && entry->vec && t.inner <= kRegsRowMax) {
+            int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
+            while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
+                group *= 2;
+            }
+            entry->mode = kRowsRegs;
+            entry->group = group;
+            const int64_t rows_per_block = kBlockThreads / group;
+            *blocks = (t.slices + rows_per_block - 1) / rows_per_block;
+        } else if (t.inner <= kWarpRowMax) {
             entry->mode = kRowsWarp;
             *blocks = (t.slices + kWarpsPerBlock - 1) / kWarpsPerBlock;
         } else {
@@ -566,13 +634,18 @@ gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, 
         total += blocks[i];
     }
     batch->total_blocks = total;
-    launch<T, Cap>(*batch, stream);
+    bool regs_rows = false;
+    for (int32_t i = 0; i < n; ++i) {
+        regs_rows = regs_rows || entries[i].mode == kRowsRegs;
+    }
+    launch<T, Cap>(*batch, regs_rows, stream);
     return check_launch(call);
 }
 
 template <typename T>
 gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper,
-                            const gcgan_optimizer_tensor* tensors, int32_t count, gcgan_stream stream) {
+                            const gcgan_optimizer_tensor* tensors, int32_t count, gcgan_stream stream,
+                            RowsVariant variant = kDefaultRowsVariant) {
     if (hyper == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "hyper is NULL");
     }
@@ -594,7 +667,7 @@ gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper
     for (int32_t i = 0; i < count; ++i) {
         Entry entry{};
         int64_t n = 0;
-        const gcgan_status status = make_entry<T>(call, *hyper, tensors[i], i, &entry, &n);
+        const gcgan_status status = make_entry<T>(call, *hyper, tensors[i], i, variant, &entry, &n);
         if (status != GCGAN_OK) {
             return status;
         }
@@ -619,6 +692,9 @@ gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper
 
 }  // namespace
 
+// kernels/dev/optimizer_lab.cu includes this file to call optimizer_step with each RowsVariant; it defines
+// GCGAN_OPTIMIZER_LAB so that the exported entry points stay the library's.
+#ifndef GCGAN_OPTIMIZER_LAB
 extern "C" GCGAN_API gcgan_status gcgan_optimizer_step_f32(const gcgan_optimizer_hyper* hyper,
                                                            const gcgan_optimizer_tensor* tensors, int32_t count,
                                                            gcgan_stream stream) {
@@ -630,3 +706,4 @@ extern "C" GCGAN_API gcgan_status gcgan_optimizer_step_f64(const gcgan_optimizer
                                                            gcgan_stream stream) {
     return optimizer_step<double>("gcgan_optimizer_step_f64", hyper, tensors, count, stream);
 }
+#endif  // GCGAN_OPTIMIZER_LAB
