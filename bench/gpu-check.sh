@@ -308,7 +308,9 @@ fi
 LAB_TXT="$OUT/lab.txt"
 : >"$LAB_TXT"
 if [ -z "${GCGAN_KERNELS_LIBRARY:-}" ] || [ "$DRY" = 1 ]; then
-  record lab SKIP "$([ "$DRY" = 1 ] && echo "dry run ($DRY_WHY)" || echo "no libgcgan_kernels.so from the kernels stage")"
+  why="no libgcgan_kernels.so from the kernels stage"
+  [ "$DRY" = 1 ] && why="dry run ($DRY_WHY)"
+  record lab SKIP "$why"
 else
   lab_parts=()
   lab_verdict=PASS
