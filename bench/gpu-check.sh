@@ -7,6 +7,8 @@
 #   bash bench/gpu-check.sh --dry-run    anywhere: the GPU-only stages report SKIP (also chosen when nvidia-smi
 #                                        is missing or sees no GPU); OUT defaults to build/gpu-check/out
 # Environment: GPU_CHECK_BUDGET_S (420), GPU_TESTS_TIMEOUT_S (240), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
+#   GPU_LAB_TIMING (unset: every lab runs in full; else the names of the labs that do, e.g. "optimizer_lab": the
+#   others are only checked under memcheck),
 #   GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests with the CPU
 #   backend standing in for CUDA: a check of the tests themselves on a machine without a GPU); for the benchmarks
 #   GPU_BENCH_{OPT,TRAIN,CONV}_REGEX, GPU_BENCH_PARAMS, GPU_BENCH_JMH, GPU_BENCH_CONV_JMH (defaults below).
@@ -334,15 +336,20 @@ else
     if [ "$RC" != 0 ]; then
       lab_verdict=FAIL; lab_parts+=("$name: build failed (lab-$name-build.log)"); continue
     fi
-    limit=$(stage_limit 90) || { lab_parts+=("$name built, not run: out of time"); continue; }
-    run_logged "lab-$name" "$limit" "$LAB_DIR/$name"
-    { echo "[$name]"; grep -v '^check .* ok$' "$OUT/lab-$name.log" | tail -n 60; } >>"$LAB_TXT"
-    if timed_out; then
-      lab_verdict=FAIL; lab_parts+=("$name timed out after ${limit} s")
-    elif [ "$RC" != 0 ]; then
-      lab_verdict=FAIL; lab_parts+=("$name rc $RC: $(short "$(grep -m 1 -i 'fail\|error' "$OUT/lab-$name.log")" 80)")
+    if [ -n "${GPU_LAB_TIMING+x}" ] && [[ " $GPU_LAB_TIMING " != *" $name "* ]]; then
+      lab_parts+=("$name timing skipped (GPU_LAB_TIMING)")
+    elif ! limit=$(stage_limit 90); then
+      lab_parts+=("$name built, not run: out of time"); continue
     else
-      lab_parts+=("$name ok (${TOOK} s)")
+      run_logged "lab-$name" "$limit" "$LAB_DIR/$name"
+      { echo "[$name]"; grep -v '^check .* ok$' "$OUT/lab-$name.log" | tail -n 60; } >>"$LAB_TXT"
+      if timed_out; then
+        lab_verdict=FAIL; lab_parts+=("$name timed out after ${limit} s")
+      elif [ "$RC" != 0 ]; then
+        lab_verdict=FAIL; lab_parts+=("$name rc $RC: $(short "$(grep -m 1 -i 'fail\|error' "$OUT/lab-$name.log")" 80)")
+      else
+        lab_parts+=("$name ok (${TOOK} s)")
+      fi
     fi
     if [ -z "$SANITIZER" ]; then
       lab_parts+=("no compute-sanitizer"); continue
