@@ -198,12 +198,66 @@ void emulate(const Problem& pr0, const ConvPlan& plan) {
     }
 }
 
+// conv_skinny_kernel for every block (barrier, stage B, barrier, multiply per slice), then conv_splitk_reduce.
+template <typename T, int NMAX, typename Problem>
+void emulate_skinny(const Problem& pr0, const ConvPlan& plan) {
+    using G = SkinnyGemm<T, NMAX, Problem>;
+    const T nan = std::numeric_limits<T>::quiet_NaN();
+    std::vector<T> partial(plan.splits > 1 ? static_cast<size_t>(plan.grid_z) * pr0.N * pr0.M : 0, nan);
+    std::vector<T> Bs(G::B_SMEM);
+    std::vector<typename G::Acc> acc(G::THREADS);
+    std::vector<std::vector<typename G::ARow>> rows(G::THREADS, std::vector<typename G::ARow>(G::TM));
+    for (int64_t z = 0; z < plan.grid_z; ++z) {
+        for (int64_t by = 0; by < plan.grid_y; ++by) {
+            for (int64_t bx = 0; bx < plan.grid_x; ++bx) {
+                Problem pr = pr0;
+                const int32_t slot = static_cast<int32_t>(z);
+                const int32_t phase = slot / plan.splits;
+                const int32_t split = slot - phase * plan.splits;
+                pr.set_phase(phase);
+                const int32_t m0 = static_cast<int32_t>(bx) * G::BM;
+                const int32_t n0 = static_cast<int32_t>(by) * NMAX;
+                const int32_t k_begin = split * plan.chunk;
+                const int32_t k_end = std::min(pr.K, k_begin + plan.chunk);
+                typename G::ARow a[G::TM];
+                for (int tid = 0; tid < G::THREADS; ++tid) {
+                    G::zero(acc[tid]);
+                    G::rows(pr, tid, m0, a);
+                    std::copy(a, a + G::TM, rows[tid].begin());
+                }
+                for (int32_t k0 = k_begin; k0 < k_end; k0 += G::BK) {
+                    std::fill(Bs.begin(), Bs.end(), nan);
+                    for (int tid = 0; tid < G::THREADS; ++tid) G::stage_b(pr, tid, n0, k0, k_end, Bs.data());
+                    for (int tid = 0; tid < G::THREADS; ++tid) {
+                        std::copy(rows[tid].begin(), rows[tid].end(), a);
+                        G::compute(pr, k0, k_end, a, Bs.data(), acc[tid]);
+                    }
+                }
+                for (int tid = 0; tid < G::THREADS; ++tid) {
+                    G::finish(pr, tid, m0, n0, slot, acc[tid], plan.splits > 1 ? partial.data() : nullptr);
+                }
+            }
+        }
+    }
+    if (plan.splits > 1) {
+        const int64_t count = static_cast<int64_t>(plan.phases) * pr0.N * pr0.M;
+        for (int64_t e = 0; e < count; ++e) splitk_reduce_element<T>(pr0, e, plan.splits, partial.data());
+    }
+}
+
 template <typename T, typename Problem>
 void emulate_plan(const Problem& pr, const ConvPlan& plan) {
     switch (plan.tile) {
         case TileKind::Large: emulate<T, typename Tiles<T>::Large>(pr, plan); break;
         case TileKind::Medium: emulate<T, typename Tiles<T>::Medium>(pr, plan); break;
-        default: emulate<T, typename Tiles<T>::Narrow>(pr, plan); break;
+        case TileKind::Narrow: emulate<T, typename Tiles<T>::Narrow>(pr, plan); break;
+        default:
+            switch (plan.bn) {
+                case 1: emulate_skinny<T, 1>(pr, plan); break;
+                case 2: emulate_skinny<T, 2>(pr, plan); break;
+                default: emulate_skinny<T, 4>(pr, plan); break;
+            }
+            break;
     }
 }
 
@@ -256,6 +310,15 @@ void check_geometry(const Geo& g, const std::vector<double>& x, const std::vecto
         ++launches;
         compare<T>("backward-data", g, plan, out, dx);
     }
+    if (use_one_pixel(d)) {  // what run_backward_data takes for p == q == 1 (the phase GEMM is checked above too)
+        Guarded<T> out(dx.size(), sentinel);
+        std::fill(out.data(), out.data() + out.n, std::numeric_limits<T>::quiet_NaN());
+        const auto pr = BackwardDataOnePixelProblem<T>::make(d, gdy.data(), gw.data(), out.data());
+        const ConvPlan plan = make_plan<T>(pr.M, pr.N, pr.K, 1, sms, force_tile, force_splits);
+        emulate_plan<T>(pr, plan);
+        ++launches;
+        compare<T>("backward-data one pixel", g, plan, out, dx);
+    }
     {
         Guarded<T> out(dw.size(), sentinel);
         std::fill(out.data(), out.data() + out.n, std::numeric_limits<T>::quiet_NaN());
@@ -285,7 +348,7 @@ void check_all(const Geo& g, std::mt19937_64& rng, bool thorough) {
     check_geometry<double>(g, x, w, dy, y, dx, dw, -1, 0, 132);
     check_geometry<float>(g, x, w, dy, y, dx, dw, -1, 0, 4);
     if (!thorough) return;
-    for (int tile = 0; tile < 3; ++tile) {
+    for (int tile = 0; tile < 4; ++tile) {
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 1, 132);
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 3, 132);
         check_geometry<double>(g, x, w, dy, y, dx, dw, tile, 2, 132);
@@ -338,7 +401,10 @@ int main(int argc, char** argv) {
     }
     // Some wider ones that cross tile edges in every dimension (M, N and K over several tiles).
     const Geo wide[] = {{3, 19, 11, 9, 70, 3, 3, 1, 1, 1, 1}, {2, 33, 10, 12, 17, 5, 2, 3, 2, 2, 0},
-                        {1, 7, 40, 6, 130, 2, 4, 2, 3, 0, 2}};
+                        {1, 7, 40, 6, 130, 2, 4, 2, 3, 0, 2},
+                        // one output pixel (p = q = 1): the one-pixel backward-data GEMM
+                        {3, 5, 3, 2, 7, 3, 2, 1, 1, 0, 0}, {2, 13, 3, 3, 5, 4, 5, 3, 2, 1, 2},
+                        {70, 9, 4, 4, 3, 4, 4, 1, 1, 0, 0}, {5, 3, 1, 1, 600, 1, 1, 1, 1, 0, 0}};
     for (const Geo& g : wide) check_all(g, rng, !quick);
     if (failures > 0) {
         std::printf("conv_host_check: %d failures (%d launches, %lld FastDiv checks)\n", failures, launches,

@@ -21,7 +21,8 @@
 // 8 sqrt(terms) u + u, and the median ms of the variants:
 //   v0  the production plan (what libgcgan_kernels runs)
 //   v1  Large tile (128x64) with automatic split-K      v2  Medium tile (64x64), automatic split-K
-//   v3  Narrow tile (128x16), automatic split-K         v4  the production tile without split-K
+//   v3  Narrow tile (128x16), automatic split-K         v4  Skinny (512 rows x up to 4 columns), automatic split-K
+//   v5  the production tile without split-K             ("-": not run, too many columns for that tile)
 // Each variant is checked too; a failed check prints FAIL on the line and the exit status is 1.
 #include <algorithm>
 #include <cmath>
@@ -173,8 +174,7 @@ gcgan_status run_pass(Pass pass, const ConvDims& d, const Buffers& b, int force_
             return run_conv<T>("lab forward", ForwardProblem<T>::make(d, x, w, out), stream, force_tile,
                                force_splits);
         case kBackwardData:
-            return run_conv<T>("lab backward-data", BackwardDataProblem<T>::make(d, dy, w, out), stream, force_tile,
-                               force_splits);
+            return run_backward_data<T>("lab backward-data", d, dy, w, out, stream, force_tile, force_splits);
         default:
             return run_conv<T>("lab backward-weight", BackwardWeightProblem<T>::make(d, x, dy, out), stream,
                                force_tile, force_splits);
@@ -190,6 +190,10 @@ ConvPlan plan_of(Pass pass, const ConvDims& d, int force_tile, int32_t force_spl
             return make_plan<T>(pr.M, pr.N, pr.K, 1, sms, force_tile, force_splits);
         }
         case kBackwardData: {
+            if (use_one_pixel(d)) {
+                const auto pr = BackwardDataOnePixelProblem<T>::make(d, nullptr, nullptr, nullptr);
+                return make_plan<T>(pr.M, pr.N, pr.K, 1, sms, force_tile, force_splits);
+            }
             const auto pr = BackwardDataProblem<T>::make(d, nullptr, nullptr, nullptr);
             return make_plan<T>(pr.M, pr.N, pr.K, BackwardDataProblem<T>::phases(d), sms, force_tile, force_splits);
         }
@@ -218,6 +222,9 @@ double worst_error(const Buffers& b, int64_t n) {
     }
     return worst;
 }
+
+// The GEMM's N (columns) behind a plan: grid_y tiles of bn.
+int64_t plan_n(const ConvPlan& p) { return p.grid_y * p.bn; }
 
 float median(std::vector<float> v) {
     std::sort(v.begin(), v.end());
@@ -258,7 +265,12 @@ float run_variant(Pass pass, const ConvDims& d, const Buffers& b, int64_t out_n,
 }
 
 const char* tile_name(TileKind t) {
-    return t == TileKind::Large ? "128x64" : t == TileKind::Medium ? "64x64" : "128x16";
+    switch (t) {
+        case TileKind::Large: return "128x64";
+        case TileKind::Medium: return "64x64";
+        case TileKind::Narrow: return "128x16";
+        default: return "skinny";
+    }
 }
 
 template <typename T>
@@ -268,7 +280,7 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
     const double u = sizeof(T) == 4 ? 0x1p-24 : 0x1p-53;
     int failures = 0;
     std::printf("%-11s %-2s %-13s %9s %8s %9s %6s", "layer", "", "plan", "ms", "GFLOP/s", "err/bound", "");
-    if (variants && !check_only) std::printf(" %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 nosplit");
+    if (variants && !check_only) std::printf(" %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit");
     std::printf("\n");
     for (const Layer& l : kLayers) {
         if (only != nullptr && std::strstr(l.name, only) == nullptr) continue;
@@ -322,10 +334,15 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
             std::printf("%-11s %-2s %-13s %9.4f %8.0f %9.3f %6s", l.name, kPassNames[pi], planbuf, ms,
                         ms > 0 ? flops / (ms * 1e6) : 0.0, err / bound, ok ? "ok" : "FAIL");
             if (variants) {
-                const int tiles[4] = {0, 1, 2, -1};
-                for (int v = 0; v < 4; ++v) {
+                const int tiles[5] = {0, 1, 2, 3, -1};
+                for (int v = 0; v < 5; ++v) {
+                    // the narrow and skinny tiles only where the pass has few columns (else they take long)
+                    if ((v == 2 && plan_n(plan) > 64) || (v == 3 && plan_n(plan) > 16)) {
+                        if (!check_only) std::printf(" %8s", "-");
+                        continue;
+                    }
                     double verr = 0;
-                    const int32_t splits = v == 3 ? 1 : 0;
+                    const int32_t splits = v == 4 ? 1 : 0;
                     const float vms = run_variant<T>(pass, d, b, out_n, tiles[v], splits, check_only, 20, stream,
                                                      &verr);
                     const bool vok = verr <= bound;

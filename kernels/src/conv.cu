@@ -108,7 +108,7 @@ gcgan_status backward_data_entry(const char* call, const T* dy, const T* w, T* d
     gcgan_status status = check_geometry(call, g, flags, sizeof(T) == 4, &d);
     if (status == GCGAN_OK) status = check_pointers(call, dy, "dy", w, "w", dx, "dx");
     if (status != GCGAN_OK) return status;
-    return run_conv<T>(call, BackwardDataProblem<T>::make(d, dy, w, dx), stream, force_tile, force_splits);
+    return run_backward_data<T>(call, d, dy, w, dx, stream, force_tile, force_splits);
 }
 
 template <typename T>
