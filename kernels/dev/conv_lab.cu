@@ -11,6 +11,8 @@
 //        -o build/conv_lab
 //   build/conv_lab                      check + time the production plan and the variants, float32
 //   build/conv_lab --dtype f64          the same in float64
+//   build/conv_lab --tf32               float32 with GCGAN_CONV_ALLOW_TF32 (tensor cores for N > 16; error bound
+//                                       widened by the inputs' rounding to TF32, 2^-10 + 2^-22 per product)
 //   build/conv_lab --check-only         check only, one run per (layer, pass), for compute-sanitizer:
 //   compute-sanitizer --tool memcheck build/conv_lab --check-only --batch 2
 //   compute-sanitizer --tool racecheck build/conv_lab --check-only --batch 1
@@ -21,7 +23,8 @@
 // 8 sqrt(terms) u + u, and the median ms of the variants:
 //   v0  the production plan (what libgcgan_kernels runs)
 //   v1  Large tile (128x64) with automatic split-K      v2  Medium tile (64x64), automatic split-K
-//   v3  Narrow tile (128x16), automatic split-K         v4  the production tile without split-K
+//   v3  Narrow tile (128x16), automatic split-K         v4  Skinny (512 rows x up to 4 columns), automatic split-K
+//   v5  the production tile without split-K             ("-": not run, too many columns for that tile)
 // Each variant is checked too; a failed check prints FAIL on the line and the exit status is 1.
 #include <algorithm>
 #include <cmath>
@@ -155,6 +158,8 @@ __global__ void fill_nan(T* out, int64_t n) {
 
 constexpr unsigned kGrid = 1024, kBlock = 256;
 
+bool g_tf32 = false;  // --tf32: float32 Large/Medium tiles on TF32 tensor cores (GCGAN_CONV_ALLOW_TF32)
+
 struct Buffers {
     void* x; void* w; void* dy; void* out;
     double* ref; double* absref;
@@ -171,13 +176,13 @@ gcgan_status run_pass(Pass pass, const ConvDims& d, const Buffers& b, int force_
     switch (pass) {
         case kForward:
             return run_conv<T>("lab forward", ForwardProblem<T>::make(d, x, w, out), stream, force_tile,
-                               force_splits);
+                               force_splits, g_tf32);
         case kBackwardData:
-            return run_conv<T>("lab backward-data", BackwardDataProblem<T>::make(d, dy, w, out), stream, force_tile,
-                               force_splits);
+            return run_backward_data<T>("lab backward-data", d, dy, w, out, stream, force_tile, force_splits,
+                                        g_tf32);
         default:
             return run_conv<T>("lab backward-weight", BackwardWeightProblem<T>::make(d, x, dy, out), stream,
-                               force_tile, force_splits);
+                               force_tile, force_splits, g_tf32);
     }
 }
 
@@ -190,6 +195,10 @@ ConvPlan plan_of(Pass pass, const ConvDims& d, int force_tile, int32_t force_spl
             return make_plan<T>(pr.M, pr.N, pr.K, 1, sms, force_tile, force_splits);
         }
         case kBackwardData: {
+            if (use_one_pixel(d)) {
+                const auto pr = BackwardDataOnePixelProblem<T>::make(d, nullptr, nullptr, nullptr);
+                return make_plan<T>(pr.M, pr.N, pr.K, 1, sms, force_tile, force_splits);
+            }
             const auto pr = BackwardDataProblem<T>::make(d, nullptr, nullptr, nullptr);
             return make_plan<T>(pr.M, pr.N, pr.K, BackwardDataProblem<T>::phases(d), sms, force_tile, force_splits);
         }
@@ -218,6 +227,9 @@ double worst_error(const Buffers& b, int64_t n) {
     }
     return worst;
 }
+
+// The GEMM's N (columns) behind a plan: grid_y tiles of bn.
+int64_t plan_n(const ConvPlan& p) { return p.grid_y * p.bn; }
 
 float median(std::vector<float> v) {
     std::sort(v.begin(), v.end());
@@ -258,7 +270,12 @@ float run_variant(Pass pass, const ConvDims& d, const Buffers& b, int64_t out_n,
 }
 
 const char* tile_name(TileKind t) {
-    return t == TileKind::Large ? "128x64" : t == TileKind::Medium ? "64x64" : "128x16";
+    switch (t) {
+        case TileKind::Large: return "128x64";
+        case TileKind::Medium: return "64x64";
+        case TileKind::Narrow: return "128x16";
+        default: return "skinny";
+    }
 }
 
 template <typename T>
@@ -268,7 +285,7 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
     const double u = sizeof(T) == 4 ? 0x1p-24 : 0x1p-53;
     int failures = 0;
     std::printf("%-11s %-2s %-13s %9s %8s %9s %6s", "layer", "", "plan", "ms", "GFLOP/s", "err/bound", "");
-    if (variants && !check_only) std::printf(" %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 nosplit");
+    if (variants && !check_only) std::printf(" %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit");
     std::printf("\n");
     for (const Layer& l : kLayers) {
         if (only != nullptr && std::strstr(l.name, only) == nullptr) continue;
@@ -312,7 +329,9 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
                 terms = static_cast<int64_t>(d.n) * d.pq;
             }
             LAB_CHECK(cudaGetLastError());
-            const double bound = 8.0 * std::sqrt(static_cast<double>(terms)) * u + u;
+            // TF32: each product carries both inputs' rounding to 10-bit mantissas (relative 2^-10 + 2^-22)
+            const double bound = 8.0 * std::sqrt(static_cast<double>(terms)) * u + u +
+                                 (g_tf32 ? 0x1p-10 + 0x1p-22 : 0.0);
             double err = 0;
             const ConvPlan plan = plan_of<T>(pass, d, -1, 0);
             const float ms = run_variant<T>(pass, d, b, out_n, -1, 0, check_only, 20, stream, &err);
@@ -322,10 +341,15 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
             std::printf("%-11s %-2s %-13s %9.4f %8.0f %9.3f %6s", l.name, kPassNames[pi], planbuf, ms,
                         ms > 0 ? flops / (ms * 1e6) : 0.0, err / bound, ok ? "ok" : "FAIL");
             if (variants) {
-                const int tiles[4] = {0, 1, 2, -1};
-                for (int v = 0; v < 4; ++v) {
+                const int tiles[5] = {0, 1, 2, 3, -1};
+                for (int v = 0; v < 5; ++v) {
+                    // the narrow and skinny tiles only where the pass has few columns (else they take long)
+                    if ((v == 2 && plan_n(plan) > 64) || (v == 3 && plan_n(plan) > 16)) {
+                        if (!check_only) std::printf(" %8s", "-");
+                        continue;
+                    }
                     double verr = 0;
-                    const int32_t splits = v == 3 ? 1 : 0;
+                    const int32_t splits = v == 4 ? 1 : 0;
                     const float vms = run_variant<T>(pass, d, b, out_n, tiles[v], splits, check_only, 20, stream,
                                                      &verr);
                     const bool vok = verr <= bound;
@@ -363,13 +387,15 @@ int main(int argc, char** argv) {
             batch = std::atoi(argv[++i]);
         } else if (std::strcmp(argv[i], "--dtype") == 0 && i + 1 < argc) {
             f64 = std::strcmp(argv[++i], "f64") == 0;
+        } else if (std::strcmp(argv[i], "--tf32") == 0) {
+            g_tf32 = true;
         } else if (std::strcmp(argv[i], "--no-variants") == 0) {
             variants = false;
         } else if (std::strcmp(argv[i], "--layer") == 0 && i + 1 < argc) {
             only = argv[++i];
         } else {
             std::fprintf(stderr,
-                         "usage: conv_lab [--check-only] [--batch N] [--dtype f32|f64] [--no-variants] "
+                         "usage: conv_lab [--check-only] [--batch N] [--dtype f32|f64] [--tf32] [--no-variants] "
                          "[--layer NAME-PART]\n");
             return 2;
         }
@@ -381,7 +407,8 @@ int main(int argc, char** argv) {
     cudaDeviceProp prop;
     LAB_CHECK(cudaGetDeviceProperties(&prop, 0));
     std::printf("conv_lab: %s (%d SMs), %s, batch %d%s\n", prop.name, prop.multiProcessorCount,
-                f64 ? "float64" : "float32", batch, check_only ? ", check only" : "");
+                f64 ? "float64" : (g_tf32 ? "float32 with TF32 allowed" : "float32"), batch,
+                check_only ? ", check only" : "");
     const int failures = f64 ? run_all<double>(batch, check_only, variants, only)
                              : run_all<float>(batch, check_only, variants, only);
     std::printf("conv_lab: %s\n", failures == 0 ? "all checks passed" : "CHECKS FAILED");

@@ -14,6 +14,8 @@
 //                    rows with h >= H (the phases' row counts differ by at most one) are computed, not stored.
 //   backward-weight  m = (c, r, s)        nn = k   kk = (n, p, q)          A = x (im2col), B = dy, C -> dw
 //                    (the GEMM of dw^T, so that the thread-contiguous m dimension is dw's contiguous one)
+//   backward-data, one output pixel (p = q = 1): m = (c, h, w), nn = n, kk = k, A = w, B = dy, C -> dx
+//                    (every input pixel meets exactly one tap, so the phase GEMM's K would be mostly empty)
 // GEMM dimensions and every index below 2^31 are int32 (checked by the entry points); element offsets into the
 // tensors are int64.
 //
@@ -22,6 +24,8 @@
 // contiguous dimension of every output), each owning TM x TN elements: rows tm + i * THREADS_M, columns
 // tn * TN + j. The K loop walks BK-deep slices: global -> registers (the next slice) while the current slice in
 // shared memory is multiplied, then registers -> the other shared buffer, one __syncthreads per slice.
+// Few columns (N <= 4): conv_skinny_kernel instead, 512 rows x N per block, A read straight from global memory
+// (no reuse to gain from shared memory), B in shared memory.
 // Split-K (few tiles, long K): split z covers kk in [z * chunk, min(K, (z + 1) * chunk)), chunk a multiple of BK,
 // and writes its tile to partial[(slot * N + nn) * M + m] (slot = phase * splits + split); conv_splitk_reduce
 // then sums the splits of each element in split order (double accumulation) and stores it: deterministic, no
@@ -31,7 +35,10 @@
 
 #include <cuda_runtime.h>
 
+#include <climits>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 #include "device_common.cuh"
 #include "gcgan_kernels.h"
@@ -85,6 +92,7 @@ struct ConvDims {
     int32_t hm, wm;  // rows, cols per stride phase (the largest phase): ceil(h / sh), ceil(w / sw)
     int64_t hw, pq;  // h * w, p * q
     FastDiv div_pq, div_q, div_rs, div_s, div_hmwm, div_wm, div_taps, div_ts;
+    FastDiv div_hw, div_w;  // h * w (only when it is below 2^31, else 1: see BackwardDataOnePixelProblem), w
 };
 
 inline ConvDims make_dims(int32_t n, int32_t c, int32_t h, int32_t w, int32_t k, int32_t r, int32_t s, int32_t sh,
@@ -108,6 +116,8 @@ inline ConvDims make_dims(int32_t n, int32_t c, int32_t h, int32_t w, int32_t k,
     d.div_wm = FastDiv::make(d.wm);
     d.div_taps = FastDiv::make(d.tr * d.ts);
     d.div_ts = FastDiv::make(d.ts);
+    d.div_hw = FastDiv::make(d.hw <= INT32_MAX ? static_cast<int32_t>(d.hw) : 1);
+    d.div_w = FastDiv::make(w);
     return d;
 }
 
@@ -259,6 +269,64 @@ struct BackwardDataProblem {
     __host__ __device__ T* out() const { return dx; }
 };
 
+// Backward-data when the output is a single pixel (p == q == 1, e.g. the 1x1 -> 4x4 first layer of a DCGAN
+// generator): every (h, w) is read by exactly one tap, r = h + ph, s = w + pw (when inside the filter), so the
+// stride-phase GEMM would spend almost all of its K on taps that do not exist. Instead, dx^T as a plain GEMM:
+// A(m = (c,h,w), kk = k) = w[k, c, h + ph, w + pw] (0 outside the filter), B(kk, nn = n) = dy[n, k];
+// C[m][n] -> dx[n][m]. M = c*h*w (checked below 2^31 by use_one_pixel), N = n, K = k.
+template <typename T>
+struct BackwardDataOnePixelProblem {
+    ConvDims d;
+    const T* dy;  // [n, k] (p = q = 1)
+    const T* wt;  // [k, c, r, s]
+    T* dx;        // [n, c*h*w]
+    int32_t M, N, K;
+
+    struct ARow { int64_t off; bool ok; };   // c*r*s-offset of (c, h + ph, w + pw) in a filter
+    struct ACol { int64_t koff; bool ok; };
+    struct BRow { int32_t kk; bool ok; };
+    struct BCol { int64_t base; bool ok; };
+
+    static BackwardDataOnePixelProblem make(const ConvDims& d, const T* dy, const T* w, T* dx) {
+        BackwardDataOnePixelProblem pr{d, dy, w, dx, 0, 0, 0};
+        pr.M = static_cast<int32_t>(static_cast<int64_t>(d.c) * d.hw);
+        pr.N = d.n;
+        pr.K = d.k;
+        return pr;
+    }
+    static constexpr int phases(const ConvDims&) { return 1; }
+    __host__ __device__ void set_phase(int) {}
+
+    __host__ __device__ ARow arow(int32_t m) const {
+        int32_t ci, hw, hi, wi;
+        d.div_hw.divmod(m, ci, hw);
+        d.div_w.divmod(hw, hi, wi);
+        const int32_t ri = hi + d.ph;
+        const int32_t si = wi + d.pw;
+        return ARow{(static_cast<int64_t>(ci) * d.r + ri) * d.s + si, m < M && ri < d.r && si < d.s};
+    }
+    __host__ __device__ ACol acol(int32_t kk, int32_t k_end) const {
+        return ACol{static_cast<int64_t>(kk) * d.c * d.r * d.s, kk < k_end};
+    }
+    __host__ __device__ T aload(const ARow& a, const ACol& b) const {
+        return (a.ok && b.ok) ? wt[b.koff + a.off] : T(0);
+    }
+    __host__ __device__ BRow brow(int32_t kk, int32_t k_end) const { return BRow{kk, kk < k_end}; }
+    __host__ __device__ BCol bcol(int32_t nn) const { return BCol{static_cast<int64_t>(nn) * K, nn < N}; }
+    __host__ __device__ T bload(const BRow& a, const BCol& b) const {
+        return (a.ok && b.ok) ? dy[b.base + a.kk] : T(0);
+    }
+    __host__ __device__ int64_t out_offset(int32_t m, int32_t nn) const {
+        return static_cast<int64_t>(nn) * M + m;
+    }
+    __host__ __device__ T* out() const { return dx; }
+};
+
+// Whether backward-data takes the one-pixel GEMM (see above).
+inline bool use_one_pixel(const ConvDims& d) {
+    return d.p == 1 && d.q == 1 && static_cast<int64_t>(d.c) * d.hw <= INT32_MAX;
+}
+
 // Backward-weight as dw^T: A(m = (c,r,s), kk = (n,p,q)) = x[n, c, p*sh - ph + r, q*sw - pw + s],
 // B(kk, nn = k) = dy[n, k, p, q]; C[m][k] -> dw[k][m].
 template <typename T>
@@ -333,8 +401,11 @@ struct TileConfig {
     static constexpr int B_SIZE = BN * BK;
     static constexpr int A_LOADS = (A_SIZE + THREADS - 1) / THREADS;
     static constexpr int B_LOADS = (B_SIZE + THREADS - 1) / THREADS;
-    static constexpr int A_STRIDE = BM + 1;  // shared-memory row pitch: +1 spreads kk-fast stores over the banks
-    static constexpr int B_STRIDE = BN + 1;
+    // Shared-memory row pitches. A: +1 spreads kk-fast stores over the banks (A is read one element per row).
+    // B: a multiple of 4 elements, so that a thread's TN consecutive columns are read with 8- or 16-byte loads
+    // (broadcast within the warp); kk-fast stores then meet 2-way bank conflicts, 1/BM as often as the reads.
+    static constexpr int A_STRIDE = BM + 1;
+    static constexpr int B_STRIDE = BN + 4;
     static_assert(BM % TM == 0 && BN % TN == 0, "tile not divisible by the thread tile");
     static_assert(THREADS % 32 == 0 && THREADS <= 1024, "threads per block");
 };
@@ -358,8 +429,11 @@ template <typename T> struct AMFast<BackwardWeightProblem<T>> { static constexpr
 // ---- the block's stages, shared by the kernel and the host emulation ----
 //
 // Shared memory per buffer: As[kk][m] (BK x A_STRIDE), Bs[kk][nn] (BK x B_STRIDE).
+// Global -> registers -> shared memory for one BK-deep slice of A (BM x BK) and B (BN x BK); shared by the SIMT
+// tiles (ConvGemm) and the TF32 tensor-core tiles (MmaGemm). Cfg needs BM, BN, BK, THREADS, A_SIZE, B_SIZE,
+// A_LOADS, B_LOADS, A_STRIDE, B_STRIDE.
 template <typename T, typename Cfg, typename Problem>
-struct ConvGemm {
+struct TileLoader {
     static constexpr bool kAMFast = AMFast<Problem>::value;
     static constexpr int A_SMEM = Cfg::BK * Cfg::A_STRIDE;
     static constexpr int B_SMEM = Cfg::BK * Cfg::B_STRIDE;
@@ -367,9 +441,6 @@ struct ConvGemm {
     struct Regs {
         T a[Cfg::A_LOADS];
         T b[Cfg::B_LOADS];
-    };
-    struct Acc {
-        T v[Cfg::TM][Cfg::TN];
     };
 
     // Element e of the A slice (e < A_SIZE): its (m, kk) inside the tile.
@@ -431,6 +502,13 @@ GCGAN_UNROLL
             }
         }
     }
+};
+
+template <typename T, typename Cfg, typename Problem>
+struct ConvGemm : TileLoader<T, Cfg, Problem> {
+    struct Acc {
+        T v[Cfg::TM][Cfg::TN];
+    };
 
     __host__ __device__ static void zero(Acc& acc) {
 GCGAN_UNROLL
@@ -438,6 +516,32 @@ GCGAN_UNROLL
 GCGAN_UNROLL
             for (int j = 0; j < Cfg::TN; ++j) acc.v[i][j] = T(0);
         }
+    }
+
+    // b[0 .. TN) = src[0 .. TN): on the device with the widest aligned vector loads (src is 8- or 16-byte aligned:
+    // the buffers are __align__(16), B_STRIDE and B_SMEM multiples of 4, tn * TN a multiple of TN).
+    __host__ __device__ static void load_b_row(const T* src, T (&b)[Cfg::TN]) {
+#ifdef __CUDA_ARCH__
+        constexpr int kBytes = Cfg::TN * static_cast<int>(sizeof(T));
+        if constexpr (kBytes % 16 == 0) {
+            union { float4 v[kBytes / 16]; T t[Cfg::TN]; } u;
+            GCGAN_UNROLL
+            for (int v = 0; v < kBytes / 16; ++v) u.v[v] = reinterpret_cast<const float4*>(src)[v];
+            GCGAN_UNROLL
+            for (int j = 0; j < Cfg::TN; ++j) b[j] = u.t[j];
+        } else if constexpr (kBytes % 8 == 0) {
+            union { float2 v[kBytes / 8]; T t[Cfg::TN]; } u;
+            GCGAN_UNROLL
+            for (int v = 0; v < kBytes / 8; ++v) u.v[v] = reinterpret_cast<const float2*>(src)[v];
+            GCGAN_UNROLL
+            for (int j = 0; j < Cfg::TN; ++j) b[j] = u.t[j];
+        } else {
+            GCGAN_UNROLL
+            for (int j = 0; j < Cfg::TN; ++j) b[j] = src[j];
+        }
+#else
+        for (int j = 0; j < Cfg::TN; ++j) b[j] = src[j];
+#endif
     }
 
     // acc += As^T Bs over one slice: thread (tm, tn) = (tid % THREADS_M, tid / THREADS_M) owns rows
@@ -451,8 +555,7 @@ GCGAN_UNROLL
             T b[Cfg::TN];
 GCGAN_UNROLL
             for (int i = 0; i < Cfg::TM; ++i) a[i] = As[kl * Cfg::A_STRIDE + tm + i * Cfg::THREADS_M];
-GCGAN_UNROLL
-            for (int j = 0; j < Cfg::TN; ++j) b[j] = Bs[kl * Cfg::B_STRIDE + tn * Cfg::TN + j];
+            load_b_row(Bs + kl * Cfg::B_STRIDE + tn * Cfg::TN, b);
 GCGAN_UNROLL
             for (int i = 0; i < Cfg::TM; ++i) {
 GCGAN_UNROLL
@@ -486,6 +589,240 @@ GCGAN_UNROLL
     }
 };
 
+// ---- TF32 tensor-core tiles (float32 with GCGAN_CONV_ALLOW_TF32) ----
+//
+// The same slices, loader and shared layout as the SIMT tiles (As[kk][m], Bs[kk][nn]), multiplied with
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32: warp w = (wm, wn) = (w % WARPS_M, w / WARPS_M) owns the
+// WM x WN = (BM / WARPS_M) x (BN / WARPS_N) sub-tile, MI x NI instructions of 16 x 8 per 8-deep k step. Fragment
+// layout (PTX ISA, "Matrix Fragments for mma.m16n8k8" .tf32), lane = 4 * g + t (g = group 0..7, t = 0..3):
+//   A 16x8 (row):  a0 = (g, t)   a1 = (g + 8, t)   a2 = (g, t + 4)   a3 = (g + 8, t + 4)      (row m, col kk)
+//   B 8x8 (col):   b0 = (t, g)   b1 = (t + 4, g)                                              (row kk, col nn)
+//   C 16x8:        c0 = (g, 2t)  c1 = (g, 2t + 1)  c2 = (g + 8, 2t)  c3 = (g + 8, 2t + 1)     (row m, col nn)
+// Inputs are rounded to TF32 (cvt.rna: nearest, ties away from zero) when the fragments are read; products are
+// exact and accumulation is float32. Row pitches = 8 (mod 32) words make the fragment reads conflict-free
+// (bank = 8 t + g).
+template <int BM_, int BN_, int WARPS_M_, int WARPS_N_>
+struct MmaConfig {
+    static constexpr int BM = BM_, BN = BN_, BK = 16;
+    static constexpr int WARPS_M = WARPS_M_, WARPS_N = WARPS_N_;
+    static constexpr int THREADS = 32 * WARPS_M * WARPS_N;
+    static constexpr int WM = BM / WARPS_M, WN = BN / WARPS_N;
+    static constexpr int MI = WM / 16, NI = WN / 8;
+    static constexpr int A_SIZE = BM * BK;
+    static constexpr int B_SIZE = BN * BK;
+    static constexpr int A_LOADS = (A_SIZE + THREADS - 1) / THREADS;
+    static constexpr int B_LOADS = (B_SIZE + THREADS - 1) / THREADS;
+    static constexpr int A_STRIDE = BM + 8;
+    static constexpr int B_STRIDE = BN + 8;
+    static_assert(WM % 16 == 0 && WN % 8 == 0, "warp tile not made of 16 x 8 instructions");
+    static_assert(A_STRIDE % 32 == 8 && B_STRIDE % 32 == 8, "fragment reads would meet bank conflicts");
+};
+
+// The TF32 tiles behind TileKind::Large and ::Medium (same BM, BN, BK as Tiles<float>: the plan is the same).
+struct MmaTiles {
+    using Large = MmaConfig<128, 64, 4, 2>;   // 8 warps of 32 x 32: 2 x 4 instructions per k step
+    using Medium = MmaConfig<64, 64, 2, 4>;   // 8 warps of 32 x 16: 2 x 2
+};
+
+// x rounded to TF32 (10 explicit mantissa bits, nearest, ties away from zero), as a float32 bit pattern.
+__host__ __device__ __forceinline__ uint32_t to_tf32(float x) {
+#ifdef __CUDA_ARCH__
+    uint32_t r;
+    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
+    return r;
+#else
+    uint32_t b;
+    std::memcpy(&b, &x, 4);
+    if ((b & 0x7f800000u) == 0x7f800000u) return b;  // Inf, NaN unchanged
+    return (b + 0x1000u) & 0xffffe000u;              // add half an ulp of the magnitude, truncate
+#endif
+}
+
+template <typename Cfg, typename Problem>
+struct MmaGemm : TileLoader<float, Cfg, Problem> {
+    struct Frags {
+        uint32_t a[Cfg::MI][4];
+        uint32_t b[Cfg::NI][2];
+    };
+    struct Acc {
+        float v[Cfg::MI][Cfg::NI][4];
+    };
+
+    __host__ __device__ static void zero(Acc& acc) {
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::MI; ++i) {
+GCGAN_UNROLL
+            for (int j = 0; j < Cfg::NI; ++j) {
+GCGAN_UNROLL
+                for (int r = 0; r < 4; ++r) acc.v[i][j][r] = 0.f;
+            }
+        }
+    }
+
+    // This thread's fragments of k step ks (kk = 8 ks .. 8 ks + 7 of the slice).
+    __host__ __device__ static void load_frags(int tid, const float* As, const float* Bs, int ks, Frags& f) {
+        const int warp = tid / 32, lane = tid % 32;
+        const int g = lane / 4, t = lane % 4;
+        const int m_base = (warp % Cfg::WARPS_M) * Cfg::WM;
+        const int n_base = (warp / Cfg::WARPS_M) * Cfg::WN;
+        const float* a_lo = As + (ks * 8 + t) * Cfg::A_STRIDE + m_base + g;
+        const float* a_hi = a_lo + 4 * Cfg::A_STRIDE;
+        const float* b_lo = Bs + (ks * 8 + t) * Cfg::B_STRIDE + n_base + g;
+        const float* b_hi = b_lo + 4 * Cfg::B_STRIDE;
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::MI; ++i) {
+            f.a[i][0] = to_tf32(a_lo[i * 16]);
+            f.a[i][1] = to_tf32(a_lo[i * 16 + 8]);
+            f.a[i][2] = to_tf32(a_hi[i * 16]);
+            f.a[i][3] = to_tf32(a_hi[i * 16 + 8]);
+        }
+GCGAN_UNROLL
+        for (int j = 0; j < Cfg::NI; ++j) {
+            f.b[j][0] = to_tf32(b_lo[j * 8]);
+            f.b[j][1] = to_tf32(b_hi[j * 8]);
+        }
+    }
+
+#ifdef __CUDA_ARCH__
+    // acc += A B for this thread's part of the warp's MI x NI instructions (warp-collective).
+    __device__ static void mma(const Frags& f, Acc& acc) {
+#pragma unroll
+        for (int i = 0; i < Cfg::MI; ++i) {
+#pragma unroll
+            for (int j = 0; j < Cfg::NI; ++j) {
+                float* c = acc.v[i][j];
+                asm volatile(
+                    "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, "
+                    "{%8, %9}, {%0, %1, %2, %3};\n"
+                    : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                    : "r"(f.a[i][0]), "r"(f.a[i][1]), "r"(f.a[i][2]), "r"(f.a[i][3]), "r"(f.b[j][0]),
+                      "r"(f.b[j][1]));
+            }
+        }
+    }
+#endif
+
+    // (row, col) inside the block tile of accumulator r of instruction (i, j) for thread tid.
+    __host__ __device__ static void acc_coord(int tid, int i, int j, int r, int& ml, int& nl) {
+        const int warp = tid / 32, lane = tid % 32;
+        const int g = lane / 4, t = lane % 4;
+        ml = (warp % Cfg::WARPS_M) * Cfg::WM + i * 16 + g + 8 * (r / 2);
+        nl = (warp / Cfg::WARPS_M) * Cfg::WN + j * 8 + 2 * t + r % 2;
+    }
+
+    // As ConvGemm::finish, for the fragment layout.
+    __host__ __device__ static void finish(const Problem& pr, int tid, int32_t m0, int32_t n0, int32_t slot,
+                                           const Acc& acc, float* partial) {
+        float* out = pr.out();
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::MI; ++i) {
+GCGAN_UNROLL
+            for (int j = 0; j < Cfg::NI; ++j) {
+GCGAN_UNROLL
+                for (int r = 0; r < 4; ++r) {
+                    int ml, nl;
+                    acc_coord(tid, i, j, r, ml, nl);
+                    const int32_t m = m0 + ml;
+                    const int32_t nn = n0 + nl;
+                    if (m >= pr.M || nn >= pr.N) continue;
+                    if (partial != nullptr) {
+                        partial[(static_cast<int64_t>(slot) * pr.N + nn) * pr.M + m] = acc.v[i][j][r];
+                    } else {
+                        const int64_t o = pr.out_offset(m, nn);
+                        if (o >= 0) out[o] = acc.v[i][j][r];
+                    }
+                }
+            }
+        }
+    }
+};
+
+// ---- the skinny GEMM: few columns (N <= 4) ----
+//
+// With N <= 4 an A element serves at most 4 products, so staging A in shared memory buys nothing: each thread owns
+// TM rows (m0 + tid + i * THREADS, consecutive threads on consecutive m) and reads its A elements straight from
+// global memory (the kk part of the gather is computed once per kk and shared by the TM rows); B, BK x NMAX, is
+// staged in shared memory and read as a broadcast. Block y covers columns [n0, n0 + NMAX).
+template <typename T, int NMAX, typename Problem>
+struct SkinnyGemm {
+    static constexpr int THREADS = 128;
+    static constexpr int TM = 4;
+    static constexpr int BM = THREADS * TM;
+    static constexpr int BK = 32;
+    static constexpr int B_SMEM = BK * NMAX;
+
+    struct Acc {
+        T v[TM][NMAX];
+    };
+    using ARow = typename Problem::ARow;
+
+    __host__ __device__ static void zero(Acc& acc) {
+GCGAN_UNROLL
+        for (int i = 0; i < TM; ++i) {
+GCGAN_UNROLL
+            for (int j = 0; j < NMAX; ++j) acc.v[i][j] = T(0);
+        }
+    }
+
+    __host__ __device__ static void rows(const Problem& pr, int tid, int32_t m0, ARow (&a)[TM]) {
+GCGAN_UNROLL
+        for (int i = 0; i < TM; ++i) a[i] = pr.arow(m0 + tid + i * THREADS);
+    }
+
+    // Bs[kl * NMAX + j] = B(k0 + kl, n0 + j), 0 beyond k_end or N. The whole block, then a barrier.
+    __host__ __device__ static void stage_b(const Problem& pr, int tid, int32_t n0, int32_t k0, int32_t k_end,
+                                            T* Bs) {
+        for (int e = tid; e < B_SMEM; e += THREADS) {
+            const int kl = e / NMAX;
+            const int j = e - kl * NMAX;
+            Bs[e] = pr.bload(pr.brow(k0 + kl, k_end), pr.bcol(n0 + j));
+        }
+    }
+
+    // acc += A(rows, k0 .. k0 + depth) * Bs, depth = min(BK, k_end - k0).
+    __host__ __device__ static void compute(const Problem& pr, int32_t k0, int32_t k_end, const ARow (&a)[TM],
+                                            const T* Bs, Acc& acc) {
+        const int depth = k_end - k0 < BK ? k_end - k0 : BK;
+#ifdef __CUDA_ARCH__
+#pragma unroll 4
+#endif
+        for (int kl = 0; kl < depth; ++kl) {
+            const auto col = pr.acol(k0 + kl, k_end);
+            T b[NMAX];
+GCGAN_UNROLL
+            for (int j = 0; j < NMAX; ++j) b[j] = Bs[kl * NMAX + j];
+GCGAN_UNROLL
+            for (int i = 0; i < TM; ++i) {
+                const T v = pr.aload(a[i], col);
+GCGAN_UNROLL
+                for (int j = 0; j < NMAX; ++j) acc.v[i][j] += v * b[j];
+            }
+        }
+    }
+
+    // As ConvGemm::finish, for this thread layout.
+    __host__ __device__ static void finish(const Problem& pr, int tid, int32_t m0, int32_t n0, int32_t slot,
+                                           const Acc& acc, T* partial) {
+        T* out = pr.out();
+GCGAN_UNROLL
+        for (int j = 0; j < NMAX; ++j) {
+            const int32_t nn = n0 + j;
+            if (nn >= pr.N) continue;
+GCGAN_UNROLL
+            for (int i = 0; i < TM; ++i) {
+                const int32_t m = m0 + tid + i * THREADS;
+                if (m >= pr.M) continue;
+                if (partial != nullptr) {
+                    partial[(static_cast<int64_t>(slot) * pr.N + nn) * pr.M + m] = acc.v[i][j];
+                } else {
+                    const int64_t o = pr.out_offset(m, nn);
+                    if (o >= 0) out[o] = acc.v[i][j];
+                }
+            }
+        }
+    }
+};
+
 // Split-K reduction, element e of phases * N * M (e = (phase * N + nn) * M + m): the sum over splits, in order,
 // of partial[((phase * splits + split) * N + nn) * M + m], in double, rounded once, stored at out_offset.
 template <typename T, typename Problem>
@@ -506,7 +843,10 @@ __host__ __device__ inline void splitk_reduce_element(Problem pr, int64_t e, int
 
 // ---- launch plan (host) ----
 
-enum class TileKind { Large, Medium, Narrow };
+enum class TileKind { Large, Medium, Narrow, Skinny };
+
+// The NMAX of the skinny kernel for N columns.
+inline int skinny_width(int32_t n) { return n <= 1 ? 1 : (n <= 2 ? 2 : 4); }
 
 struct ConvPlan {
     TileKind tile;
@@ -518,14 +858,16 @@ struct ConvPlan {
 };
 
 template <typename T>
-inline void tile_sizes(TileKind kind, int32_t& bm, int32_t& bn, int32_t& bk) {
+inline void tile_sizes(TileKind kind, int32_t n, int32_t& bm, int32_t& bn, int32_t& bk) {
     using L = typename Tiles<T>::Large;
     using Md = typename Tiles<T>::Medium;
     using Nw = typename Tiles<T>::Narrow;
+    using Sk = SkinnyGemm<T, 1, ForwardProblem<T>>;
     switch (kind) {
         case TileKind::Large: bm = L::BM; bn = L::BN; bk = L::BK; break;
         case TileKind::Medium: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
-        default: bm = Nw::BM; bn = Nw::BN; bk = Nw::BK; break;
+        case TileKind::Narrow: bm = Nw::BM; bn = Nw::BN; bk = Nw::BK; break;
+        default: bm = Sk::BM; bn = skinny_width(n); bk = Sk::BK; break;
     }
 }
 
@@ -544,15 +886,17 @@ inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int s
     plan.phases = phases;
     if (force_tile >= 0) {
         plan.tile = static_cast<TileKind>(force_tile);
+    } else if (N <= 4) {
+        plan.tile = TileKind::Skinny;
     } else if (N <= 16) {
         plan.tile = TileKind::Narrow;
     } else {
         int32_t bm, bn, bk;
-        tile_sizes<T>(TileKind::Large, bm, bn, bk);
+        tile_sizes<T>(TileKind::Large, N, bm, bn, bk);
         const int64_t large_tiles = ((M + bm - 1) / bm) * static_cast<int64_t>((N + bn - 1) / bn) * phases;
         plan.tile = large_tiles >= 2 * static_cast<int64_t>(sms) ? TileKind::Large : TileKind::Medium;
     }
-    tile_sizes<T>(plan.tile, plan.bm, plan.bn, plan.bk);
+    tile_sizes<T>(plan.tile, N, plan.bm, plan.bn, plan.bk);
     plan.grid_x = (M + plan.bm - 1) / plan.bm;
     plan.grid_y = (N + plan.bn - 1) / plan.bn;
     const int64_t tiles = plan.grid_x * plan.grid_y * phases;
@@ -584,11 +928,11 @@ inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int s
 
 // One tile of C for blockIdx = (m tile, nn tile, phase * splits + split).
 template <typename T, typename Cfg, typename Problem>
-__global__ void __launch_bounds__(Cfg::THREADS)
+__global__ void __launch_bounds__(Cfg::THREADS, 2)  // two blocks per SM: at most 128 registers per thread
 conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ partial) {
     using G = ConvGemm<T, Cfg, Problem>;
-    __shared__ T As[2][G::A_SMEM];
-    __shared__ T Bs[2][G::B_SMEM];
+    __shared__ __align__(16) T As[2][G::A_SMEM];
+    __shared__ __align__(16) T Bs[2][G::B_SMEM];
 
     const int tid = threadIdx.x;
     const int32_t slot = blockIdx.z;
@@ -619,6 +963,92 @@ conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ part
     G::finish(pr, tid, m0, n0, slot, acc, splits > 1 ? partial : nullptr);
 }
 
+// The TF32 version of conv_gemm_kernel (float only): same slices, tensor-core multiply.
+template <typename Cfg, typename Problem>
+__global__ void __launch_bounds__(Cfg::THREADS, 2)
+conv_mma_kernel(Problem pr, int32_t splits, int32_t chunk, float* __restrict__ partial) {
+    using G = MmaGemm<Cfg, Problem>;
+    __shared__ __align__(16) float As[2][G::A_SMEM];
+    __shared__ __align__(16) float Bs[2][G::B_SMEM];
+
+    const int tid = threadIdx.x;
+    const int32_t slot = blockIdx.z;
+    const int32_t phase = slot / splits;
+    const int32_t split = slot - phase * splits;
+    pr.set_phase(phase);
+    const int32_t m0 = blockIdx.x * Cfg::BM;
+    const int32_t n0 = blockIdx.y * Cfg::BN;
+    const int32_t k_begin = split * chunk;
+    const int32_t k_end = min(pr.K, k_begin + chunk);
+
+    typename G::Acc acc;
+    G::zero(acc);
+    typename G::Regs regs;
+    G::load(pr, tid, m0, n0, k_begin, k_end, regs);
+    G::stash(tid, regs, As[0], Bs[0]);
+    __syncthreads();
+    int buf = 0;
+    for (int32_t k0 = k_begin; k0 < k_end; k0 += Cfg::BK) {
+        const bool more = k0 + Cfg::BK < k_end;
+        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs);
+#pragma unroll
+        for (int ks = 0; ks < Cfg::BK / 8; ++ks) {
+            typename G::Frags f;
+            G::load_frags(tid, As[buf], Bs[buf], ks, f);
+            G::mma(f, acc);
+        }
+        if (more) G::stash(tid, regs, As[buf ^ 1], Bs[buf ^ 1]);
+        __syncthreads();
+        buf ^= 1;
+    }
+    G::finish(pr, tid, m0, n0, slot, acc, splits > 1 ? partial : nullptr);
+}
+
+template <typename Cfg, typename Problem>
+inline void launch_mma(const Problem& pr, const ConvPlan& plan, float* partial, cudaStream_t stream) {
+    const dim3 grid(static_cast<unsigned>(plan.grid_x), static_cast<unsigned>(plan.grid_y),
+                    static_cast<unsigned>(plan.grid_z));
+    conv_mma_kernel<Cfg, Problem><<<grid, Cfg::THREADS, 0, stream>>>(pr, plan.splits, plan.chunk, partial);
+}
+
+// Up to NMAX columns of one BM-row tile of C for blockIdx = (m tile, column group, phase * splits + split).
+template <typename T, int NMAX, typename Problem>
+__global__ void __launch_bounds__(SkinnyGemm<T, NMAX, Problem>::THREADS)
+conv_skinny_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ partial) {
+    using G = SkinnyGemm<T, NMAX, Problem>;
+    __shared__ T Bs[G::B_SMEM];
+
+    const int tid = threadIdx.x;
+    const int32_t slot = blockIdx.z;
+    const int32_t phase = slot / splits;
+    const int32_t split = slot - phase * splits;
+    pr.set_phase(phase);
+    const int32_t m0 = blockIdx.x * G::BM;
+    const int32_t n0 = blockIdx.y * NMAX;
+    const int32_t k_begin = split * chunk;
+    const int32_t k_end = min(pr.K, k_begin + chunk);
+
+    typename G::Acc acc;
+    G::zero(acc);
+    typename G::ARow a[G::TM];
+    G::rows(pr, tid, m0, a);
+    for (int32_t k0 = k_begin; k0 < k_end; k0 += G::BK) {
+        __syncthreads();  // the previous slice's reads of Bs are done
+        G::stage_b(pr, tid, n0, k0, k_end, Bs);
+        __syncthreads();
+        G::compute(pr, k0, k_end, a, Bs, acc);
+    }
+    G::finish(pr, tid, m0, n0, slot, acc, splits > 1 ? partial : nullptr);
+}
+
+template <typename T, int NMAX, typename Problem>
+inline void launch_skinny(const Problem& pr, const ConvPlan& plan, T* partial, cudaStream_t stream) {
+    const dim3 grid(static_cast<unsigned>(plan.grid_x), static_cast<unsigned>(plan.grid_y),
+                    static_cast<unsigned>(plan.grid_z));
+    conv_skinny_kernel<T, NMAX, Problem><<<grid, SkinnyGemm<T, NMAX, Problem>::THREADS, 0, stream>>>(
+        pr, plan.splits, plan.chunk, partial);
+}
+
 template <typename T, typename Problem>
 __global__ void conv_splitk_reduce(Problem pr, int64_t count, int32_t splits, const T* __restrict__ partial) {
     const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
@@ -647,9 +1077,11 @@ inline int multiprocessors() {
 }
 
 // Runs one pass: plan, optional scratch, tile kernel, optional reduction. force_tile / force_splits as make_plan.
+// tf32: float32 only; the Large and Medium tiles then run on tensor cores (conv_mma_kernel), the narrow and
+// skinny ones (N <= 16, little to gain) stay float32 FMA.
 template <typename T, typename Problem>
 gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, int force_tile = -1,
-                      int32_t force_splits = 0) {
+                      int32_t force_splits = 0, bool tf32 = false) {
     using namespace gcgan::detail;
     const ConvPlan plan = make_plan<T>(pr.M, pr.N, pr.K, Problem::phases(pr.d), multiprocessors(), force_tile,
                                        force_splits);
@@ -662,10 +1094,23 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
             return fail_cuda(call, "cudaMallocAsync of the split-K partials", error);
         }
     }
-    switch (plan.tile) {
+    const bool mma = std::is_same<T, float>::value && tf32 &&
+                     (plan.tile == TileKind::Large || plan.tile == TileKind::Medium);
+    if constexpr (std::is_same<T, float>::value) {
+        if (mma && plan.tile == TileKind::Large) launch_mma<MmaTiles::Large>(pr, plan, partial, stream);
+        if (mma && plan.tile == TileKind::Medium) launch_mma<MmaTiles::Medium>(pr, plan, partial, stream);
+    }
+    if (!mma) switch (plan.tile) {
         case TileKind::Large: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
         case TileKind::Medium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
-        default: launch_tile<T, typename Tiles<T>::Narrow>(pr, plan, partial, stream); break;
+        case TileKind::Narrow: launch_tile<T, typename Tiles<T>::Narrow>(pr, plan, partial, stream); break;
+        default:
+            switch (plan.bn) {
+                case 1: launch_skinny<T, 1>(pr, plan, partial, stream); break;
+                case 2: launch_skinny<T, 2>(pr, plan, partial, stream); break;
+                default: launch_skinny<T, 4>(pr, plan, partial, stream); break;
+            }
+            break;
     }
     gcgan_status status = check_launch(call);
     if (plan.splits > 1) {
@@ -681,6 +1126,18 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
         }
     }
     return status;
+}
+
+// Backward-data: the one-pixel GEMM where it applies, else the stride-phase GEMM.
+template <typename T>
+gcgan_status run_backward_data(const char* call, const ConvDims& d, const T* dy, const T* w, T* dx,
+                               cudaStream_t stream, int force_tile = -1, int32_t force_splits = 0,
+                               bool tf32 = false) {
+    if (use_one_pixel(d)) {
+        return run_conv<T>(call, BackwardDataOnePixelProblem<T>::make(d, dy, w, dx), stream, force_tile,
+                           force_splits, tf32);
+    }
+    return run_conv<T>(call, BackwardDataProblem<T>::make(d, dy, w, dx), stream, force_tile, force_splits, tf32);
 }
 
 }  // namespace conv
