@@ -6,10 +6,12 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Backend} decorator that counts and times every call it forwards to the backend it wraps, for profiling a
@@ -435,11 +437,15 @@ public final class ProfilingBackend implements Backend {
 
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
+        // One translation per storage object, so that the wrapped backend's check for slots sharing a storage sees
+        // what the caller passed.
+        Map<Storage, Storage> seen = new IdentityHashMap<>();
+        UnaryOperator<Storage> tr = st -> st == null ? null : seen.computeIfAbsent(st, this::in);
         List<ParamSlot> translated = new ArrayList<>(slots.size());
         long elements = 0;
         for (ParamSlot s : slots) {
-            translated.add(new ParamSlot(in(s.weight()), in(s.grad()), in(s.state1()), in(s.state2()), s.step(),
-                    s.centring()));
+            translated.add(new ParamSlot(tr.apply(s.weight()), tr.apply(s.grad()), tr.apply(s.state1()),
+                    tr.apply(s.state2()), s.step(), s.centring()));
             elements += s.weight().numel();
         }
         long total = elements;

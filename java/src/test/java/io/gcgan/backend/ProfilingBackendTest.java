@@ -149,6 +149,10 @@ class ProfilingBackendTest {
                 new ParamSlot(s[4], s[5], s[6], s[7], 3, CentringView.NONE))));
         check.run("synchronize", (b, s) -> b.synchronize());
 
+        // The wrapped backend still sees slots that share a storage (one translation per storage object).
+        assertThrows(IllegalArgumentException.class, () -> p.optimizerStep(adam, List.of(
+                new ParamSlot(pa[0], pa[1], pa[2], pa[3], 1, CentringView.NONE),
+                new ParamSlot(pa[0], pa[5], pa[6], pa[7], 1, CentringView.NONE))));
         // A storage of another backend is refused with a message, not passed through.
         assertThrows(IllegalArgumentException.class, () -> p.fill(ca[0], 1.0));
         p.reset();
