@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
  * installed (or after it was removed) cannot be mixed with tensors made while it was installed.
  *
  * <p>Every call is counted under a name ({@code "unary RELU"}, {@code "binary MUL"}, {@code "reduce SUM"}, {@code
- * "conv2d forward"}, {@code "copyToHost"}, ...). What else is measured depends on the {@link Mode}:
+ * "conv2d forward"}, {@code "copyToHost"}, ..., and {@code "free"} for what the wrapped backend releases when a
+ * scope closes). What else is measured depends on the {@link Mode}:
  * <ul>
  *   <li>{@link Mode#COUNT}: nothing more;</li>
  *   <li>{@link Mode#HOST}: the host time inside the wrapped backend's method, without synchronizing (for an
@@ -255,10 +256,6 @@ public final class ProfilingBackend implements Backend {
         return new Storage(inner, s.dtype(), s.numel(), s.segment(), s.lifetime());
     }
 
-    private Storage out(Storage s) {
-        return new Storage(this, s.dtype(), s.numel(), s.segment(), s.lifetime());
-    }
-
     // ---- Backend -------------------------------------------------------------------------------------------
 
     @Override
@@ -276,13 +273,47 @@ public final class ProfilingBackend implements Backend {
         return "ProfilingBackend(" + inner + ")";
     }
 
+    /**
+     * Allocates through the wrapped backend with {@code lifetime} seen through {@link CountedFrees}, so that what the
+     * wrapped backend releases when a scope closes is counted and timed as "free" (on CUDA a cudaFreeAsync per
+     * allocation; the CPU backend frees its host memory with the scope's arena, which is not counted).
+     */
     @Override
     public Storage allocate(DType dtype, long numel, Lifetime lifetime) {
         Mode m = mode;
         long t0 = begin(m);
-        Storage s = inner.allocate(dtype, numel, lifetime);
+        Storage s = inner.allocate(dtype, numel, lifetime.scoped() ? new CountedFrees(lifetime) : lifetime);
         end(m, t0, "allocate", null);
-        return out(s);
+        return new Storage(this, s.dtype(), s.numel(), s.segment(), lifetime);
+    }
+
+    /** A scoped lifetime whose release actions are counted as "free" calls of this decorator. */
+    private final class CountedFrees implements Lifetime {
+        private final Lifetime lifetime;
+
+        CountedFrees(Lifetime lifetime) {
+            this.lifetime = lifetime;
+        }
+
+        @Override
+        public java.lang.foreign.Arena arena() {
+            return lifetime.arena();
+        }
+
+        @Override
+        public void onClose(Runnable release) {
+            lifetime.onClose(() -> {
+                Mode m = mode;
+                long t0 = begin(m);
+                release.run();
+                end(m, t0, "free", null);
+            });
+        }
+
+        @Override
+        public boolean scoped() {
+            return true;
+        }
     }
 
     @Override

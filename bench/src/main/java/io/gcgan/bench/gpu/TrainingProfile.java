@@ -32,10 +32,10 @@ import java.util.Map;
  *   <li>plain: {@code --iterations} iterations on the undecorated backend, each ending with {@code synchronize()} as
  *       in the benchmark: the wall time per iteration (measured again after the decorated passes, as a check on
  *       warm-up drift);</li>
- *   <li>host: the same workload built again with the decorator installed, which times each backend call on the
- *       host without synchronizing: time inside backend calls that do not wait (launch overhead on a GPU), inside
- *       the calls that wait for the device (copyToHost, synchronize), and outside the backend (the Java tensor,
- *       autograd, module and trainer code);</li>
+ *   <li>host: the same workload built again with the decorator installed, which times each backend call (and the
+ *       releases a backend registers with a closing scope, "free") on the host without synchronizing: time inside
+ *       backend calls that do not wait (launch overhead on a GPU), inside the calls that wait for the device
+ *       (copyToHost, synchronize), and outside the backend (the Java tensor, autograd, module and trainer code);</li>
  *   <li>device: each call bracketed by synchronizations (the call made synchronous, minus an idle synchronize),
  *       with the call sites of every synchronizing call.</li>
  * </ol>
@@ -218,8 +218,8 @@ public final class TrainingProfile {
                 stats(deviceMs));
         out.printf(Locale.ROOT, "host us/iter in the host-timing pass (%.0f backend calls/iter): in backend calls"
                 + " %.0f, waiting in copyToHost/synchronize %.0f%n", calls, callUs, waitUs);
-        out.printf(Locale.ROOT, "  outside the backend (Java: tensor, autograd, nn, optim, trainer) %.0f, final"
-                + " synchronize %.0f%n", outsideUs, endSyncMs * 1e3);
+        out.printf(Locale.ROOT, "  outside the backend (Java: tensor, autograd, nn, optim, trainer; on the CPU also"
+                + " freeing scope arenas) %.0f, final synchronize %.0f%n", outsideUs, endSyncMs * 1e3);
         out.printf(Locale.ROOT, "device us = (synchronize; call; synchronize) minus an idle synchronize (%.1f us)%n",
                 idleUs);
         out.printf(Locale.ROOT, "%-24s %9s %10s %10s %9s%n", "op", "calls/it", "host us/it", "dev us/it",
