@@ -30,7 +30,8 @@ import java.util.function.UnaryOperator;
  *       asynchronous GPU backend that is the launch overhead; a reading call also waits for the device);</li>
  *   <li>{@link Mode#DEVICE}: the wrapped backend is synchronized before and after each call and the time between is
  *       recorded (the call made synchronous: host launch cost plus device execution plus one synchronize's latency;
- *       see {@link #idleSynchronizeNanos}), also per shape signature ({@link Entry#details}).</li>
+ *       see {@link #idleSynchronizeNanos}), and separately the part after the call returned (the device work the
+ *       launch did not overlap), also per shape signature ({@link Entry#details}).</li>
  * </ul>
  * With {@link #traceSynchronizations(boolean)} on, each {@code copyToHost} and {@code synchronize} call (the calls
  * that make the host wait for the device) records its call site: the public tensor method that made it and the
@@ -45,8 +46,13 @@ public final class ProfilingBackend implements Backend {
     /** What is measured besides the call counts. */
     public enum Mode { COUNT, HOST, DEVICE }
 
-    /** Totals for one op name since the last {@link #reset()}; {@code details} is by shape signature (DEVICE mode). */
-    public record Entry(String name, long calls, long hostNanos, long deviceCalls, long deviceNanos,
+    /**
+     * Totals for one op name since the last {@link #reset()}. DEVICE mode: {@code deviceNanos} from before the call
+     * (after synchronizing) to after the synchronize that follows it; {@code tailNanos} from the call's return to the
+     * end of that synchronize (the device work the launch did not overlap, plus one synchronize's latency);
+     * {@code details} by shape signature: {calls, deviceNanos, tailNanos}.
+     */
+    public record Entry(String name, long calls, long hostNanos, long deviceCalls, long deviceNanos, long tailNanos,
                         Map<String, long[]> details) {
     }
 
@@ -70,7 +76,8 @@ public final class ProfilingBackend implements Backend {
         long hostNanos;
         long deviceCalls;
         long deviceNanos;
-        final Map<String, long[]> details = new HashMap<>(); // signature -> {calls, deviceNanos}
+        long tailNanos;
+        final Map<String, long[]> details = new HashMap<>(); // signature -> {calls, deviceNanos, tailNanos}
     }
 
     /** A decorator of {@code inner}, in {@link Mode#HOST}. */
@@ -112,7 +119,8 @@ public final class ProfilingBackend implements Backend {
             Stat s = e.getValue();
             Map<String, long[]> details = new HashMap<>();
             s.details.forEach((k, v) -> details.put(k, v.clone()));
-            out.add(new Entry(e.getKey(), s.calls, s.hostNanos, s.deviceCalls, s.deviceNanos, Map.copyOf(details)));
+            out.add(new Entry(e.getKey(), s.calls, s.hostNanos, s.deviceCalls, s.deviceNanos, s.tailNanos,
+                    Map.copyOf(details)));
         }
         return out;
     }
@@ -167,11 +175,17 @@ public final class ProfilingBackend implements Backend {
     /** Ends timing a call started with {@link #begin} and records it; {@code signature} may be null. */
     private void end(Mode m, long t0, String name, Signature signature) {
         long elapsed = 0;
+        long tail = 0;
         if (m != Mode.COUNT) {
             if (m == Mode.DEVICE) {
+                long returned = System.nanoTime();
                 inner.synchronize();
+                long done = System.nanoTime();
+                tail = done - returned;
+                elapsed = done - t0;
+            } else {
+                elapsed = System.nanoTime() - t0;
             }
-            elapsed = System.nanoTime() - t0;
         }
         String detail = m == Mode.DEVICE && signature != null ? signature.describe() : null;
         synchronized (this) {
@@ -182,10 +196,12 @@ public final class ProfilingBackend implements Backend {
             } else if (m == Mode.DEVICE) {
                 s.deviceCalls++;
                 s.deviceNanos += elapsed;
+                s.tailNanos += tail;
                 if (detail != null) {
-                    long[] d = s.details.computeIfAbsent(detail, k -> new long[2]);
+                    long[] d = s.details.computeIfAbsent(detail, k -> new long[3]);
                     d[0]++;
                     d[1] += elapsed;
+                    d[2] += tail;
                 }
             }
         }

@@ -289,6 +289,7 @@ class ProfilingBackendTest {
             }
             for (ProfilingBackend.Entry e : dev) {
                 assertEquals(e.calls(), e.deviceCalls(), e.name());
+                assertTrue(e.tailNanos() >= 0 && e.tailNanos() <= e.deviceNanos(), e.toString());
                 assertEquals(e.calls(), hostCalls.get(e.name()), "the same step makes the same calls: " + e.name());
                 long detailCalls = e.details().values().stream().mapToLong(c -> c[0]).sum();
                 assertEquals(e.name().equals("allocate") || e.name().equals("free") ? 0 : e.calls(), detailCalls,
