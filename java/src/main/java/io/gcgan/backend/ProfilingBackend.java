@@ -6,10 +6,12 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Backend} decorator that counts and times every call it forwards to the backend it wraps, for profiling a
@@ -20,14 +22,16 @@ import java.util.Objects;
  * installed (or after it was removed) cannot be mixed with tensors made while it was installed.
  *
  * <p>Every call is counted under a name ({@code "unary RELU"}, {@code "binary MUL"}, {@code "reduce SUM"}, {@code
- * "conv2d forward"}, {@code "copyToHost"}, ...). What else is measured depends on the {@link Mode}:
+ * "conv2d forward"}, {@code "copyToHost"}, ..., and {@code "free"} for what the wrapped backend releases when a
+ * scope closes). What else is measured depends on the {@link Mode}:
  * <ul>
  *   <li>{@link Mode#COUNT}: nothing more;</li>
  *   <li>{@link Mode#HOST}: the host time inside the wrapped backend's method, without synchronizing (for an
  *       asynchronous GPU backend that is the launch overhead; a reading call also waits for the device);</li>
  *   <li>{@link Mode#DEVICE}: the wrapped backend is synchronized before and after each call and the time between is
  *       recorded (the call made synchronous: host launch cost plus device execution plus one synchronize's latency;
- *       see {@link #idleSynchronizeNanos}), also per shape signature ({@link Entry#details}).</li>
+ *       see {@link #idleSynchronizeNanos}), and separately the part after the call returned (the device work the
+ *       launch did not overlap), also per shape signature ({@link Entry#details}).</li>
  * </ul>
  * With {@link #traceSynchronizations(boolean)} on, each {@code copyToHost} and {@code synchronize} call (the calls
  * that make the host wait for the device) records its call site: the public tensor method that made it and the
@@ -42,8 +46,13 @@ public final class ProfilingBackend implements Backend {
     /** What is measured besides the call counts. */
     public enum Mode { COUNT, HOST, DEVICE }
 
-    /** Totals for one op name since the last {@link #reset()}; {@code details} is by shape signature (DEVICE mode). */
-    public record Entry(String name, long calls, long hostNanos, long deviceCalls, long deviceNanos,
+    /**
+     * Totals for one op name since the last {@link #reset()}. DEVICE mode: {@code deviceNanos} from before the call
+     * (after synchronizing) to after the synchronize that follows it; {@code tailNanos} from the call's return to the
+     * end of that synchronize (the device work the launch did not overlap, plus one synchronize's latency);
+     * {@code details} by shape signature: {calls, deviceNanos, tailNanos}.
+     */
+    public record Entry(String name, long calls, long hostNanos, long deviceCalls, long deviceNanos, long tailNanos,
                         Map<String, long[]> details) {
     }
 
@@ -67,7 +76,8 @@ public final class ProfilingBackend implements Backend {
         long hostNanos;
         long deviceCalls;
         long deviceNanos;
-        final Map<String, long[]> details = new HashMap<>(); // signature -> {calls, deviceNanos}
+        long tailNanos;
+        final Map<String, long[]> details = new HashMap<>(); // signature -> {calls, deviceNanos, tailNanos}
     }
 
     /** A decorator of {@code inner}, in {@link Mode#HOST}. */
@@ -109,7 +119,8 @@ public final class ProfilingBackend implements Backend {
             Stat s = e.getValue();
             Map<String, long[]> details = new HashMap<>();
             s.details.forEach((k, v) -> details.put(k, v.clone()));
-            out.add(new Entry(e.getKey(), s.calls, s.hostNanos, s.deviceCalls, s.deviceNanos, Map.copyOf(details)));
+            out.add(new Entry(e.getKey(), s.calls, s.hostNanos, s.deviceCalls, s.deviceNanos, s.tailNanos,
+                    Map.copyOf(details)));
         }
         return out;
     }
@@ -164,11 +175,17 @@ public final class ProfilingBackend implements Backend {
     /** Ends timing a call started with {@link #begin} and records it; {@code signature} may be null. */
     private void end(Mode m, long t0, String name, Signature signature) {
         long elapsed = 0;
+        long tail = 0;
         if (m != Mode.COUNT) {
             if (m == Mode.DEVICE) {
+                long returned = System.nanoTime();
                 inner.synchronize();
+                long done = System.nanoTime();
+                tail = done - returned;
+                elapsed = done - t0;
+            } else {
+                elapsed = System.nanoTime() - t0;
             }
-            elapsed = System.nanoTime() - t0;
         }
         String detail = m == Mode.DEVICE && signature != null ? signature.describe() : null;
         synchronized (this) {
@@ -179,10 +196,12 @@ public final class ProfilingBackend implements Backend {
             } else if (m == Mode.DEVICE) {
                 s.deviceCalls++;
                 s.deviceNanos += elapsed;
+                s.tailNanos += tail;
                 if (detail != null) {
-                    long[] d = s.details.computeIfAbsent(detail, k -> new long[2]);
+                    long[] d = s.details.computeIfAbsent(detail, k -> new long[3]);
                     d[0]++;
                     d[1] += elapsed;
+                    d[2] += tail;
                 }
             }
         }
@@ -253,10 +272,6 @@ public final class ProfilingBackend implements Backend {
         return new Storage(inner, s.dtype(), s.numel(), s.segment(), s.lifetime());
     }
 
-    private Storage out(Storage s) {
-        return new Storage(this, s.dtype(), s.numel(), s.segment(), s.lifetime());
-    }
-
     // ---- Backend -------------------------------------------------------------------------------------------
 
     @Override
@@ -274,13 +289,47 @@ public final class ProfilingBackend implements Backend {
         return "ProfilingBackend(" + inner + ")";
     }
 
+    /**
+     * Allocates through the wrapped backend with {@code lifetime} seen through {@link CountedFrees}, so that what the
+     * wrapped backend releases when a scope closes is counted and timed as "free" (on CUDA a cudaFreeAsync per
+     * allocation; the CPU backend frees its host memory with the scope's arena, which is not counted).
+     */
     @Override
     public Storage allocate(DType dtype, long numel, Lifetime lifetime) {
         Mode m = mode;
         long t0 = begin(m);
-        Storage s = inner.allocate(dtype, numel, lifetime);
+        Storage s = inner.allocate(dtype, numel, lifetime.scoped() ? new CountedFrees(lifetime) : lifetime);
         end(m, t0, "allocate", null);
-        return out(s);
+        return new Storage(this, s.dtype(), s.numel(), s.segment(), lifetime);
+    }
+
+    /** A scoped lifetime whose release actions are counted as "free" calls of this decorator. */
+    private final class CountedFrees implements Lifetime {
+        private final Lifetime lifetime;
+
+        CountedFrees(Lifetime lifetime) {
+            this.lifetime = lifetime;
+        }
+
+        @Override
+        public java.lang.foreign.Arena arena() {
+            return lifetime.arena();
+        }
+
+        @Override
+        public void onClose(Runnable release) {
+            lifetime.onClose(() -> {
+                Mode m = mode;
+                long t0 = begin(m);
+                release.run();
+                end(m, t0, "free", null);
+            });
+        }
+
+        @Override
+        public boolean scoped() {
+            return true;
+        }
     }
 
     @Override
@@ -435,11 +484,15 @@ public final class ProfilingBackend implements Backend {
 
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
+        // One translation per storage object, so that the wrapped backend's check for slots sharing a storage sees
+        // what the caller passed.
+        Map<Storage, Storage> seen = new IdentityHashMap<>();
+        UnaryOperator<Storage> tr = st -> st == null ? null : seen.computeIfAbsent(st, this::in);
         List<ParamSlot> translated = new ArrayList<>(slots.size());
         long elements = 0;
         for (ParamSlot s : slots) {
-            translated.add(new ParamSlot(in(s.weight()), in(s.grad()), in(s.state1()), in(s.state2()), s.step(),
-                    s.centring()));
+            translated.add(new ParamSlot(tr.apply(s.weight()), tr.apply(s.grad()), tr.apply(s.state1()),
+                    tr.apply(s.state2()), s.step(), s.centring()));
             elements += s.weight().numel();
         }
         long total = elements;

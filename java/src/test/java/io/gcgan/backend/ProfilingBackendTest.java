@@ -31,6 +31,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -149,10 +150,45 @@ class ProfilingBackendTest {
                 new ParamSlot(s[4], s[5], s[6], s[7], 3, CentringView.NONE))));
         check.run("synchronize", (b, s) -> b.synchronize());
 
+        // The wrapped backend still sees slots that share a storage (one translation per storage object).
+        assertThrows(IllegalArgumentException.class, () -> p.optimizerStep(adam, List.of(
+                new ParamSlot(pa[0], pa[1], pa[2], pa[3], 1, CentringView.NONE),
+                new ParamSlot(pa[0], pa[5], pa[6], pa[7], 1, CentringView.NONE))));
         // A storage of another backend is refused with a message, not passed through.
         assertThrows(IllegalArgumentException.class, () -> p.fill(ca[0], 1.0));
         p.reset();
         assertTrue(p.entries().isEmpty());
+    }
+
+    /** What a backend releases when a scope closes (CUDA: cudaFreeAsync per allocation) is counted as "free". */
+    @Test
+    void releasesAtScopeCloseAreCountedAsFrees() {
+        int[] released = {0};
+        Backend[] self = new Backend[1];
+        self[0] = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "device" -> Device.CPU;
+                    case "allocate" -> {
+                        Lifetime lifetime = (Lifetime) args[2];
+                        if (lifetime.scoped()) {
+                            lifetime.onClose(() -> released[0]++);
+                        }
+                        yield new Storage(self[0], (DType) args[0], (Long) args[1], MemorySegment.NULL, lifetime);
+                    }
+                    case "toString" -> "stub";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> null;
+                });
+        ProfilingBackend p = new ProfilingBackend(self[0]);
+        try (TensorScope scope = TensorScope.open()) {
+            Storage s = p.allocate(DType.FLOAT32, 10, scope);
+            assertSame(scope, s.lifetime(), "the caller's lifetime is kept on the storage it gets");
+            p.allocate(DType.FLOAT32, 5, scope);
+            p.allocate(DType.FLOAT32, 5, Lifetime.AUTOMATIC);
+        }
+        assertEquals(2, released[0]);
+        assertEquals(Map.of("allocate", 3L, "free", 2L), counts(p));
     }
 
     @FunctionalInterface
@@ -253,9 +289,11 @@ class ProfilingBackendTest {
             }
             for (ProfilingBackend.Entry e : dev) {
                 assertEquals(e.calls(), e.deviceCalls(), e.name());
+                assertTrue(e.tailNanos() >= 0 && e.tailNanos() <= e.deviceNanos(), e.toString());
                 assertEquals(e.calls(), hostCalls.get(e.name()), "the same step makes the same calls: " + e.name());
                 long detailCalls = e.details().values().stream().mapToLong(c -> c[0]).sum();
-                assertEquals(e.name().equals("allocate") ? 0 : e.calls(), detailCalls, e.name());
+                assertEquals(e.name().equals("allocate") || e.name().equals("free") ? 0 : e.calls(), detailCalls,
+                        e.name());
             }
             assertEquals(2, sites.stream().mapToLong(ProfilingBackend.SyncSite::calls).sum(), sites.toString());
             assertTrue(sites.stream().allMatch(s -> s.kind().equals("copyToHost")

@@ -32,17 +32,18 @@ import java.util.Map;
  *   <li>plain: {@code --iterations} iterations on the undecorated backend, each ending with {@code synchronize()} as
  *       in the benchmark: the wall time per iteration (measured again after the decorated passes, as a check on
  *       warm-up drift);</li>
- *   <li>host: the same workload built again with the decorator installed, which times each backend call on the
- *       host without synchronizing: time inside backend calls that do not wait (launch overhead on a GPU), inside
- *       the calls that wait for the device (copyToHost, synchronize), and outside the backend (the Java tensor,
- *       autograd, module and trainer code);</li>
+ *   <li>host: the same workload built again with the decorator installed, which times each backend call (and the
+ *       releases a backend registers with a closing scope, "free") on the host without synchronizing: time inside
+ *       backend calls that do not wait (launch overhead on a GPU), inside the calls that wait for the device
+ *       (copyToHost, synchronize), and outside the backend (the Java tensor, autograd, module and trainer code);</li>
  *   <li>device: each call bracketed by synchronizations (the call made synchronous, minus an idle synchronize),
  *       with the call sites of every synchronizing call.</li>
  * </ol>
  * {@code --backend null} is {@link NullBackend}, which computes nothing: what remains is the Java layers' overhead.
  *
- * <p>Then a table of ops sorted by device time (calls, host and device microseconds per iteration), the costliest
- * shape signatures, and the synchronizations per iteration by call site. About 50 lines per model.
+ * <p>Then a table of ops sorted by synchronized time (calls; host, synchronized and tail microseconds per iteration,
+ * where tail is the device work left after the call returned: about 0 for a launch-bound op), the costliest shape
+ * signatures, and the synchronizations per iteration by call site. About 50 lines per model.
  */
 public final class TrainingProfile {
 
@@ -181,12 +182,16 @@ public final class TrainingProfile {
         return ms;
     }
 
-    private record Row(String name, double calls, double hostUs, double deviceUs) {
+    private record Row(String name, double calls, double hostUs, double syncUs, double tailUs) {
+    }
+
+    /** Microseconds per iteration of a DEVICE-pass total, less one idle synchronize per call (at least 0). */
+    private static double lessFloor(long nanos, long calls, double idleUs, int n) {
+        return calls == 0 ? 0 : Math.max(0, nanos / 1e3 - calls * idleUs) / n;
     }
 
     private static void report(PrintStream out, String title, int n, double[] plainMs, double[] plainAfterMs,
-                               double[] hostMs,
-                               double[] deviceMs, double endSyncMs, List<ProfilingBackend.Entry> host,
+                               double[] hostMs, double[] deviceMs, double endSyncMs, List<ProfilingBackend.Entry> host,
                                List<ProfilingBackend.Entry> dev, List<ProfilingBackend.SyncSite> sites,
                                long idleSyncNanos, double seconds) {
         double idleUs = idleSyncNanos / 1e3;
@@ -196,9 +201,9 @@ public final class TrainingProfile {
         double calls = 0;
         for (ProfilingBackend.Entry h : host) {
             ProfilingBackend.Entry d = dev.stream().filter(e -> e.name().equals(h.name())).findFirst().orElse(null);
-            double deviceUs = d == null || d.deviceCalls() == 0 ? 0
-                    : Math.max(0, d.deviceNanos() / 1e3 - d.deviceCalls() * idleUs) / n;
-            rows.add(new Row(h.name(), (double) h.calls() / n, h.hostNanos() / 1e3 / n, deviceUs));
+            double syncUs = d == null ? 0 : lessFloor(d.deviceNanos(), d.deviceCalls(), idleUs, n);
+            double tailUs = d == null ? 0 : lessFloor(d.tailNanos(), d.deviceCalls(), idleUs, n);
+            rows.add(new Row(h.name(), (double) h.calls() / n, h.hostNanos() / 1e3 / n, syncUs, tailUs));
             if (waits(h.name())) {
                 waitUs += h.hostNanos() / 1e3 / n;
             } else {
@@ -206,7 +211,7 @@ public final class TrainingProfile {
             }
             calls += (double) h.calls() / n;
         }
-        rows.sort(Comparator.comparingDouble((Row r) -> r.deviceUs).thenComparingDouble(r -> r.hostUs).reversed());
+        rows.sort(Comparator.comparingDouble((Row r) -> r.syncUs).thenComparingDouble(r -> r.hostUs).reversed());
         double hostMean = mean(hostMs) * 1e3;
         double outsideUs = hostMean - callUs - waitUs - endSyncMs * 1e3;
 
@@ -218,52 +223,59 @@ public final class TrainingProfile {
                 stats(deviceMs));
         out.printf(Locale.ROOT, "host us/iter in the host-timing pass (%.0f backend calls/iter): in backend calls"
                 + " %.0f, waiting in copyToHost/synchronize %.0f%n", calls, callUs, waitUs);
-        out.printf(Locale.ROOT, "  outside the backend (Java: tensor, autograd, nn, optim, trainer) %.0f, final"
-                + " synchronize %.0f%n", outsideUs, endSyncMs * 1e3);
-        out.printf(Locale.ROOT, "device us = (synchronize; call; synchronize) minus an idle synchronize (%.1f us)%n",
-                idleUs);
-        out.printf(Locale.ROOT, "%-24s %9s %10s %10s %9s%n", "op", "calls/it", "host us/it", "dev us/it",
-                "host us/c");
+        out.printf(Locale.ROOT, "  outside the backend (Java: tensor, autograd, nn, optim, trainer; on the CPU also"
+                + " freeing scope arenas) %.0f, final synchronize %.0f%n", outsideUs, endSyncMs * 1e3);
+        out.printf(Locale.ROOT, "sync'd us = (synchronize; call; synchronize), tail us = from the call's return to the"
+                + " end of its work; both less an idle synchronize (%.1f us) per call%n", idleUs);
+        out.printf(Locale.ROOT, "%-24s %9s %10s %10s %10s %9s%n", "op", "calls/it", "host us/it", "sync'd/it",
+                "tail us/it", "host us/c");
         double tc = 0;
         double th = 0;
-        double td = 0;
+        double ts = 0;
+        double tt = 0;
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             tc += r.calls;
             th += r.hostUs;
-            td += r.deviceUs;
+            ts += r.syncUs;
+            tt += r.tailUs;
             if (i < TABLE_ROWS || rows.size() == TABLE_ROWS + 1) {
-                out.printf(Locale.ROOT, "%-24s %9.1f %10.1f %10.1f %9.2f%n", r.name, r.calls, r.hostUs, r.deviceUs,
-                        r.calls == 0 ? 0 : r.hostUs / r.calls);
+                out.printf(Locale.ROOT, "%-24s %9.1f %10.1f %10.1f %10.1f %9.2f%n", r.name, r.calls, r.hostUs,
+                        r.syncUs, r.tailUs, r.calls == 0 ? 0 : r.hostUs / r.calls);
             } else if (i == TABLE_ROWS) {
                 double c = 0;
                 double h = 0;
-                double d = 0;
+                double sy = 0;
+                double ta = 0;
                 for (Row o : rows.subList(i, rows.size())) {
                     c += o.calls;
                     h += o.hostUs;
-                    d += o.deviceUs;
+                    sy += o.syncUs;
+                    ta += o.tailUs;
                 }
-                out.printf(Locale.ROOT, "%-24s %9.1f %10.1f %10.1f%n", "(" + (rows.size() - i) + " more)", c, h, d);
+                out.printf(Locale.ROOT, "%-24s %9.1f %10.1f %10.1f %10.1f%n", "(" + (rows.size() - i) + " more)", c,
+                        h, sy, ta);
             }
         }
-        out.printf(Locale.ROOT, "%-24s %9.1f %10.1f %10.1f%n", "total", tc, th, td);
+        out.printf(Locale.ROOT, "%-24s %9.1f %10.1f %10.1f %10.1f%n", "total", tc, th, ts, tt);
 
         // The costliest shape signatures (device pass).
-        record Sig(String name, long calls, double us) {
+        record Sig(String name, long calls, double syncUs, double tailUs) {
         }
         List<Sig> sigs = new ArrayList<>();
         for (ProfilingBackend.Entry d : dev) {
             for (Map.Entry<String, long[]> e : d.details().entrySet()) {
-                sigs.add(new Sig(d.name() + " " + e.getKey(), e.getValue()[0],
-                        Math.max(0, e.getValue()[1] / 1e3 - e.getValue()[0] * idleUs) / n));
+                long[] v = e.getValue();
+                sigs.add(new Sig(d.name() + " " + e.getKey(), v[0], lessFloor(v[1], v[0], idleUs, n),
+                        lessFloor(v[2], v[0], idleUs, n)));
             }
         }
-        sigs.sort(Comparator.comparingDouble(Sig::us).reversed());
-        out.println("costliest calls by shape (device us/iter, calls/iter, us/call):");
+        sigs.sort(Comparator.comparingDouble(Sig::syncUs).reversed());
+        out.println("costliest calls by shape (sync'd us/iter, tail us/iter, calls/iter, sync'd us/call):");
         for (Sig s : sigs.subList(0, Math.min(SIGNATURE_ROWS, sigs.size()))) {
             double c = (double) s.calls / n;
-            out.printf(Locale.ROOT, "  %8.1f %5.1f %8.1f  %s%n", s.us, c, s.us / c, clip(s.name, 100));
+            out.printf(Locale.ROOT, "  %8.1f %8.1f %5.1f %7.1f  %s%n", s.syncUs, s.tailUs, c, s.syncUs / c,
+                    clip(s.name, 90));
         }
 
         double syncs = 0;
