@@ -311,6 +311,10 @@ public final class Tensor {
     }
 
     private void checkWritable(String op) {
+        if (ScalarConstants.isConstant(storage)) {
+            throw new IllegalStateException(op + ": this rank-0 tensor is a constant shared by tensor operations"
+                    + " (an operand of x.add(value) and the like); copy() it to get a writable tensor");
+        }
         if (GradMode.isEnabled() && requiresGrad()) {
             throw new IllegalStateException(op + ": in-place write to a tensor that requires grad (shape "
                     + Shapes.toString(shape) + "); do it inside GradMode.noGrad()");
