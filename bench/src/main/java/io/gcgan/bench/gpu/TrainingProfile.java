@@ -24,7 +24,7 @@ import java.util.Map;
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
  *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
- *       [--warmup 5] [--iterations 20] [--math fp32|tf32]
+ *       [--warmup 20] [--iterations 20] [--math fp32|tf32]
  * </pre>
  *
  * Per model, after {@code --warmup} iterations each time (the first plans cuDNN and runs the step-0 diagnostics):
@@ -58,13 +58,13 @@ public final class TrainingProfile {
         String models = String.join(",", TrainingWorkload.MODELS);
         String recipe = "nsgan-adam";
         String math = "fp32";
-        int warmup = 5;
+        int warmup = 20;
         int iterations = 20;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
-                        + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 5] [--iterations 20] [--math fp32|tf32]");
+                        + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 20] [--iterations 20] [--math fp32|tf32]");
                 return;
             }
             if (i + 1 >= args.length) {
