@@ -125,8 +125,9 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
         try (GradMode.Guard g = GradMode.noGrad()) {
             Tensor m = mean.reshape(numFeatures);
             Tensor unbiased = biasedVar.reshape(numFeatures).mul((double) n / (n - 1));
-            runningMean.assign(runningMean.mul(1 - f).add(m.mul(f)));
-            runningVar.assign(runningVar.mul(1 - f).add(unbiased.mul(f)));
+            // In place, the same values as assign(r.mul(1 - f).add(m.mul(f))) with two temporaries and a copy fewer.
+            runningMean.mulInPlace(1 - f).addInPlace(m.mul(f));
+            runningVar.mulInPlace(1 - f).addInPlace(unbiased.mul(f));
         }
     }
 

@@ -65,10 +65,32 @@ final class Pointwise {
 
     static Tensor leakyRelu(Tensor x, double slope) {
         return raw(UnaryOp.LEAKY_RELU, slope, 0, x).record("leakyRelu", g -> {
-            // d/dx = 1 where x > 0, slope elsewhere: mask * (1 - slope) + slope.
-            Tensor factor = x.gt(0.0).mul(1.0 - slope).add(slope);
+            // d/dx = 1 where x > 0, slope elsewhere: mask * (1 - slope) + slope, whose two possible values are
+            // selected by the mask rather than computed per element (two operations and temporaries fewer).
+            double[] f = leakyReluFactors(slope, x.dtype());
+            Tensor factor = where(x.gt(0.0), ScalarConstants.of(f[1], x.dtype(), x.backend()),
+                    ScalarConstants.of(f[0], x.dtype(), x.backend()));
             return new Tensor[] {g.mul(factor)};
         }, x);
+    }
+
+    /**
+     * {mask 0, mask 1} values of {@code mask * (1 - slope) + slope} exactly as the backends compute them in
+     * {@code dtype} (constants rounded to dtype, each operation evaluated in double and rounded once to dtype), so
+     * that selecting them gives the bits that computing them per element gave.
+     */
+    static double[] leakyReluFactors(double slope, DType dtype) {
+        boolean f32 = dtype == DType.FLOAT32;
+        double a = f32 ? (float) (1.0 - slope) : 1.0 - slope;
+        double b = f32 ? (float) slope : slope;
+        double[] out = new double[2];
+        for (int mask = 0; mask <= 1; mask++) {
+            double product = mask * a;
+            product = f32 ? (float) product : product;
+            double sum = product + b;
+            out[mask] = f32 ? (float) sum : sum;
+        }
+        return out;
     }
 
     static Tensor softplus(Tensor x) {

@@ -2,6 +2,10 @@ package io.gcgan.tensor;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.Lifetime;
+import io.gcgan.backend.Storage;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code cudaFreeAsync}), about a fifth of the backend calls of a dcgan64 training step.
  *
  * <p>A constant lives in the automatic lifetime (never freed while cached) and is never written: it is only ever an
- * operand of operations that write fresh outputs, it requires no grad, and no public method hands it out except as
- * a recorded input of a {@link GradFn}. The values are exactly those of {@code Tensor.scalar(value, dtype, device)}.
- * At most {@link #MAX_ENTRIES} constants are cached; beyond that a fresh scalar is made in the current scope.
+ * operand of operations that write fresh outputs, it requires no grad, no public method hands it out except as a
+ * recorded input of a {@link GradFn}, and {@code assign} refuses it (and any view of it). The values are exactly
+ * those of {@code Tensor.scalar(value, dtype, device)}. At most {@link #MAX_ENTRIES} constants are cached; beyond
+ * that a fresh scalar is made in the current scope.
  */
 final class ScalarConstants {
 
@@ -23,6 +28,8 @@ final class ScalarConstants {
     }
 
     private static final ConcurrentHashMap<Key, Tensor> CACHE = new ConcurrentHashMap<>();
+    private static final Set<Storage> STORAGES = Collections.newSetFromMap(
+            Collections.synchronizedMap(new IdentityHashMap<>()));
 
     private ScalarConstants() {
     }
@@ -39,7 +46,16 @@ final class ScalarConstants {
         }
         Tensor made = make(value, dtype, backend, Lifetime.AUTOMATIC);
         Tensor raced = CACHE.putIfAbsent(key, made);
-        return raced != null ? raced : made;
+        if (raced != null) {
+            return raced;
+        }
+        STORAGES.add(made.storage);
+        return made;
+    }
+
+    /** True for the storage of a cached constant (and so of every view of one): it must not be written. */
+    static boolean isConstant(Storage storage) {
+        return STORAGES.contains(storage);
     }
 
     private static Tensor make(double value, DType dtype, Backend backend, Lifetime lifetime) {

@@ -311,6 +311,10 @@ public final class Tensor {
     }
 
     private void checkWritable(String op) {
+        if (ScalarConstants.isConstant(storage)) {
+            throw new IllegalStateException(op + ": this rank-0 tensor is a constant shared by tensor operations"
+                    + " (an operand of x.add(value) and the like); copy() it to get a writable tensor");
+        }
         if (GradMode.isEnabled() && requiresGrad()) {
             throw new IllegalStateException(op + ": in-place write to a tensor that requires grad (shape "
                     + Shapes.toString(shape) + "); do it inside GradMode.noGrad()");
@@ -338,6 +342,35 @@ public final class Tensor {
         }
         checkSameDevice("assign", this, src);
         copyDense(src, this);
+        return this;
+    }
+
+    /**
+     * {@code this = this * value}, in place: the same values as {@code assign(mul(value))} without a temporary and a
+     * copy. Not recorded; refused where {@link #assign} is. Returns this tensor.
+     */
+    public Tensor mulInPlace(double value) {
+        checkWritable("mulInPlace");
+        long[] strides = Shapes.denseStrides(shape);
+        backend().binary(BinaryOp.MUL, storage, strides, scalarLike(value).storage, new long[shape.length], storage,
+                shape);
+        return this;
+    }
+
+    /**
+     * {@code this = this + other}, in place, {@code other} broadcast to this tensor's shape (which must not grow): the
+     * same values as {@code assign(add(other))} without a temporary and a copy. Not recorded; refused where
+     * {@link #assign} is. Returns this tensor.
+     */
+    public Tensor addInPlace(Tensor other) {
+        checkWritable("addInPlace");
+        checkCompatible("addInPlace", this, other);
+        if (!Arrays.equals(Shapes.broadcast("addInPlace", shape, other.shape), shape)) {
+            throw new IllegalArgumentException("addInPlace: " + Shapes.toString(other.shape) + " does not broadcast"
+                    + " to " + Shapes.toString(shape) + " without growing it");
+        }
+        backend().binary(BinaryOp.ADD, storage, Shapes.denseStrides(shape), other.storage,
+                Shapes.broadcastStrides(other.shape, shape), storage, shape);
         return this;
     }
 

@@ -45,6 +45,50 @@ class BatchNormTest {
         return bn;
     }
 
+    /**
+     * The running statistics are updated in place (mulInPlace, addInPlace); in float32 they must be bit for bit those
+     * of the composed update assign(r.mul(1 - f).add(stat.mul(f))), with the unbiased variance stat.mul(n / (n - 1)).
+     */
+    @Test
+    void inPlaceRunningStatisticsEqualTheComposedUpdateBitForBit() {
+        ModuleOptions f32 = ModuleOptions.of(new Generator(9));
+        var bn = new BatchNorm2d(3, f32);
+        float[] mean = bn.runningMean().toFloatArray();
+        float[] var = bn.runningVar().toFloatArray();
+        Generator gen = new Generator(10);
+        for (int step = 0; step < 4; step++) {
+            Tensor x = Tensor.randn(gen, 5, 3, 4, 2).mul(1.7).add(0.3 * step);
+            long n = 5 * 4 * 2;
+            Tensor expectedMean;
+            Tensor expectedVar;
+            try (GradMode.Guard g = GradMode.noGrad()) {
+                Tensor m = x.mean(new int[] {0, 2, 3}, false);
+                Tensor v = x.sub(x.mean(new int[] {0, 2, 3}, true)).square().mean(new int[] {0, 2, 3}, false);
+                Tensor r = Tensor.of(mean, 3);
+                Tensor q = Tensor.of(var, 3);
+                expectedMean = r.mul(1 - 0.1).add(m.mul(0.1));
+                expectedVar = q.mul(1 - 0.1).add(v.mul((double) n / (n - 1)).mul(0.1));
+            }
+            bn.forward(x);
+            mean = bn.runningMean().toFloatArray();
+            var = bn.runningVar().toFloatArray();
+            assertArrayEquals(expectedMean.toFloatArray(), mean, "running_mean after step " + step);
+            assertArrayEquals(expectedVar.toFloatArray(), var, "running_var after step " + step);
+        }
+    }
+
+    @Test
+    void inPlaceOpsAreRefusedOnTensorsThatRequireGradAndMustNotGrowTheTensor() {
+        Tensor w = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);
+        assertThrows(IllegalStateException.class, () -> w.mulInPlace(2));
+        assertThrows(IllegalStateException.class, () -> w.addInPlace(Tensor.of(new float[] {1}, 1)));
+        Tensor t = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        assertThrows(IllegalArgumentException.class, () -> t.addInPlace(Tensor.of(new float[] {1, 2, 3, 4, 5, 6},
+                3, 2)));
+        t.mulInPlace(0.5).addInPlace(Tensor.of(new float[] {10, 20}, 2));
+        assertArrayEquals(new float[] {10.5f, 21f, 11.5f, 22f}, t.toFloatArray());
+    }
+
     @Test
     void trainingNormalisesWithBiasedVarianceAndTracksUnbiased() {
         var bn = handExample();

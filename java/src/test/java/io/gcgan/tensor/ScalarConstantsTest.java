@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gcgan.autograd.Autograd;
 import io.gcgan.backend.ProfilingBackend;
@@ -22,6 +23,10 @@ class ScalarConstantsTest {
         assertNotSame(a, ScalarConstants.of(-0.1, DType.FLOAT32, cpu));
         assertNotSame(ScalarConstants.of(0.0, DType.FLOAT32, cpu), ScalarConstants.of(-0.0, DType.FLOAT32, cpu));
         assertNotSame(a, ScalarConstants.of(0.1, DType.FLOAT32, new ProfilingBackend(cpu)));
+        assertThrows(IllegalStateException.class, () -> a.assign(Tensor.scalar(2.0)));
+        assertThrows(IllegalStateException.class, () -> a.detach().assign(Tensor.scalar(2.0)));
+        assertThrows(IllegalStateException.class, () -> a.reshape(1, 1).assign(Tensor.of(new float[] {2f}, 1, 1)));
+        assertArrayEquals(new float[] {2f}, a.copy().assign(Tensor.scalar(2.0)).toFloatArray());
         assertEquals(0, a.rank());
         assertFalse(a.requiresGrad());
         assertArrayEquals(Tensor.scalar(0.1, DType.FLOAT32, Device.CPU).toFloatArray(), a.toFloatArray());

@@ -38,8 +38,9 @@ import java.util.Map;
  * ({@link CudaBackend#allowConvTransformAlgorithms}); the remaining ones (implicit/explicit GEMM, direct) sum the
  * same products as the CPU oracle in another order.
  *
- * <p><b>Workspace.</b> Taken from the pool for each call and freed right after it is queued: stream-ordered, so no
- * synchronization, and the pool keeps the memory for the next call.
+ * <p><b>Workspace.</b> One device buffer from the pool, kept for the life of the backend and grown to the largest
+ * workspace a call has needed (every call is queued on the one stream, so calls reuse it in order without any
+ * synchronization); the algorithm search takes its own scratch from the pool and frees it at once.
  *
  * <p>Calls are serialized on this object (the cuDNN handle and the plan cache are shared).
  */
@@ -96,6 +97,8 @@ final class CudnnConvolution {
     private final DevicePool pool;
     private final Map<Key, Plan> plans = new HashMap<>();
     private MemorySegment handle; // created on first use: cuDNN is optional for the rest of the backend
+    private long workspaceAddress; // the per-call workspace (see workspace(long)); 0 bytes: none yet
+    private long workspaceBytes;
 
     CudnnConvolution(CudaDevice device, DevicePool pool) {
         this.device = device;
@@ -130,20 +133,41 @@ final class CudnnConvolution {
         MemorySegment alpha = HostScalars.one(dtype);
         MemorySegment beta = HostScalars.zero(dtype);
         int algo = plan.algorithm[p];
-        try (DevicePool.Scratch ws = pool.scratch(plan.workspace[p])) {
-            int status = switch (pass) {
-                case FORWARD -> Cudnn.cudnnConvolutionForward(h, alpha, plan.x, x, plan.w, w, plan.conv[p], algo,
-                        ws.segment(), ws.bytes(), beta, plan.y, y);
-                case BACKWARD_DATA -> Cudnn.cudnnConvolutionBackwardData(h, alpha, plan.w, w, plan.y, y, plan.conv[p],
-                        algo, ws.segment(), ws.bytes(), beta, plan.x, x);
-                case BACKWARD_FILTER -> Cudnn.cudnnConvolutionBackwardFilter(h, alpha, plan.x, x, plan.y, y,
-                        plan.conv[p], algo, ws.segment(), ws.bytes(), beta, plan.w, w);
-            };
-            if (status != Cudnn.CUDNN_STATUS_SUCCESS) {
-                CudnnException.check(status, "cudnnConvolution " + pass.label + " (" + describe(key) + ", algorithm "
-                        + algo + ", workspace " + ws.bytes() + " bytes)");
-            }
+        long wsBytes = plan.workspace[p];
+        MemorySegment ws = workspace(wsBytes);
+        int status = switch (pass) {
+            case FORWARD -> Cudnn.cudnnConvolutionForward(h, alpha, plan.x, x, plan.w, w, plan.conv[p], algo, ws,
+                    wsBytes, beta, plan.y, y);
+            case BACKWARD_DATA -> Cudnn.cudnnConvolutionBackwardData(h, alpha, plan.w, w, plan.y, y, plan.conv[p],
+                    algo, ws, wsBytes, beta, plan.x, x);
+            case BACKWARD_FILTER -> Cudnn.cudnnConvolutionBackwardFilter(h, alpha, plan.x, x, plan.y, y,
+                    plan.conv[p], algo, ws, wsBytes, beta, plan.w, w);
+        };
+        if (status != Cudnn.CUDNN_STATUS_SUCCESS) {
+            CudnnException.check(status, "cudnnConvolution " + pass.label + " (" + describe(key) + ", algorithm "
+                    + algo + ", workspace " + wsBytes + " bytes)");
         }
+    }
+
+    /**
+     * The device workspace for a call needing {@code bytes}: one buffer kept for the life of the backend and grown
+     * when a larger one is needed, instead of a cudaMallocAsync and a cudaFreeAsync around every call (two CUDA calls
+     * per convolution). Reuse is safe because every call is queued on the one stream, in order; a replaced buffer is
+     * freed stream-ordered, after the work already queued that uses it. NULL for a zero-byte workspace.
+     */
+    private MemorySegment workspace(long bytes) {
+        if (bytes <= 0) {
+            return MemorySegment.NULL;
+        }
+        if (bytes > workspaceBytes) {
+            long address = pool.allocate(bytes);
+            if (workspaceBytes > 0) {
+                pool.free(workspaceAddress, workspaceBytes);
+            }
+            workspaceAddress = address;
+            workspaceBytes = bytes;
+        }
+        return MemorySegment.ofAddress(workspaceAddress);
     }
 
     private MemorySegment handle() {

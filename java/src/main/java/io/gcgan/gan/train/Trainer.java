@@ -28,8 +28,10 @@ import java.util.function.Function;
  * fixed noise come from separate Philox streams derived from the seed, and the data source has its own
  * position: {@link #state()} captures all of it for an exact resume.
  *
- * <p>The host waits for the device once per update (to check the loss is finite); a NaN or infinite loss or
- * gradient norm throws {@link TrainingDivergedException} before that update is applied.
+ * <p>The host waits for the device once per update: one copy brings back the loss, the penalty, the squared gradient
+ * norm and the Wasserstein estimate together, and a NaN or infinite loss, penalty or gradient norm throws
+ * {@link TrainingDivergedException} (naming the step and the quantity, checked in that order) before that update is
+ * applied, so nothing non-finite reaches the weights, the optimizer state or a checkpoint.
  */
 public final class Trainer {
 
