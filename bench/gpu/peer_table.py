@@ -152,18 +152,22 @@ def rows(ours, peer, peer_convs):
         (None, "mnist28", "wgan-0gp-adam-gc", False,
          "no peer workload (torch's mnist28-wgan-adam-fused-gc has no penalty)", []),
     ]
+    # One row per conv implementation of ours (the benchmark's conv parameter; results without it are cuDNN).
     for key, model, recipe, approx, note, extra in training:
-        ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math="fp32")
         theirs = peer_ms(peer, key) if key else None
-        notes = [note] if note else []
-        for label, k in extra:
-            t = peer_ms(peer, k)
-            if t is not None:
-                notes.append("torch %s %s" % (label, fmt_ms(t)))
-        if ms is None and theirs is None:
-            continue
-        name = key or "%s-%s (ours)" % (model, recipe)
-        out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, approx), "; ".join(notes)))
+        for conv in ("own", "cudnn"):
+            ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math="fp32", conv=conv)
+            if ms is None and conv == "cudnn":
+                ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math="fp32", conv=None)
+            if ms is None:
+                continue
+            notes = [note] if note else []
+            for label, k in extra:
+                t = peer_ms(peer, k)
+                if t is not None:
+                    notes.append("torch %s %s" % (label, fmt_ms(t)))
+            name = (key or "%s-%s" % (model, recipe)) + " (%s conv%s)" % (conv, "" if key else ", ours")
+            out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, approx), "; ".join(notes)))
 
     # ---- conv layers: one row per layer and implementation, the three passes -------------------------------------
     # cudnn = cuDNN through our backend; own = gcgan's kernels (issue 6: each pass within 2x of cuDNN autotuned, which

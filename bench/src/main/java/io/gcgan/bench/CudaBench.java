@@ -2,6 +2,7 @@ package io.gcgan.bench;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.cpu.CpuBackend;
+import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bindings.CudaAvailability;
 import io.gcgan.tensor.Backends;
@@ -59,6 +60,21 @@ final class CudaBench {
             cuda.allowTf32(tf32);
         } else if (tf32) {
             throw new IllegalArgumentException("math=tf32 needs backend=cuda (the CPU backend has no TF32)");
+        }
+    }
+
+    /**
+     * Sets the CUDA backend's default conv implementation from a benchmark parameter: "own" or "cudnn". The CPU
+     * backend has one implementation and ignores it.
+     */
+    static void setConv(Backend backend, String conv) {
+        ConvImplementation implementation = switch (conv) {
+            case "own" -> ConvImplementation.OWN;
+            case "cudnn" -> ConvImplementation.CUDNN;
+            default -> throw new IllegalArgumentException("conv must be own or cudnn, got '" + conv + "'");
+        };
+        if (backend instanceof CudaBackend cuda) {
+            cuda.setDefaultConvImplementation(implementation);
         }
     }
 }

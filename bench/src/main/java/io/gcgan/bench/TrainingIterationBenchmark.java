@@ -64,8 +64,9 @@ public class TrainingIterationBenchmark {
     @Param({"fp32"})
     public String math;
 
-    private static final int BATCH = 64;
-    private static final long SEED = 20261126L;
+    /** CUDA only: the backend's default conv implementation for the step, own (gcgan's kernels) or cudnn. */
+    @Param({"own"})
+    public String conv;
 
     private Backend b;
     private TensorScope trial;
@@ -75,6 +76,7 @@ public class TrainingIterationBenchmark {
     public void setUp() {
         b = CudaBench.backend(backend);
         CudaBench.setMath(b, math);
+        CudaBench.setConv(b, conv);
         Device device = CudaBench.device(backend);
         // Everything that lives for the trial (weights, optimizer state, the batch) in one scope, closed in tearDown.
         trial = TensorScope.open();
@@ -95,7 +97,7 @@ public class TrainingIterationBenchmark {
         trainer.trainStep();
         b.synchronize();
         System.out.println("# " + b.description() + "; " + w.describe()
-                + (b.device().kind() == Device.Kind.CUDA ? ", math " + math : ""));
+                + (b.device().kind() == Device.Kind.CUDA ? ", math " + math + ", conv " + conv : ""));
     }
 
     @TearDown(Level.Trial)

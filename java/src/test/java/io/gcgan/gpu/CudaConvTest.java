@@ -3,6 +3,8 @@ package io.gcgan.gpu;
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.cuda.ConvImplementation;
+import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.gpu.ConvShapes.Layer;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.TensorScope;
@@ -16,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * conv2dForward, conv2dBackwardData and conv2dBackwardWeight on CUDA against the CPU backend in float64 on the same
+ * conv2dForward, conv2dBackwardData and conv2dBackwardWeight on CUDA with cuDNN against the CPU backend in float64 on the same
  * values, for every conv and transposed-conv layer of mnist28 (batch 64 and 1) and dcgan64 (batch 8; d2 and g2 also
  * at batch 64), and odd geometries (float32 and float64). Outputs are NaN-filled first; both backward passes
  * overwrite, so the rows and columns of dx that no window covers must come back as 0, not NaN.
@@ -92,10 +94,18 @@ class CudaConvTest {
             case BACKWARD_WEIGHT -> g.wShape();
         });
         Storage out = Gpu.poisoned(be, dtype, outNumel, scope);
-        switch (pass) {
-            case FORWARD -> be.conv2dForward(sa, sb, out, g);
-            case BACKWARD_DATA -> be.conv2dBackwardData(sa, sb, out, g);
-            case BACKWARD_WEIGHT -> be.conv2dBackwardWeight(sa, sb, out, g);
+        if (be instanceof CudaBackend cuda) { // cuDNN named per call (CudaOwnConvTest covers the default, OWN)
+            switch (pass) {
+                case FORWARD -> cuda.conv2dForward(sa, sb, out, g, ConvImplementation.CUDNN);
+                case BACKWARD_DATA -> cuda.conv2dBackwardData(sa, sb, out, g, ConvImplementation.CUDNN);
+                case BACKWARD_WEIGHT -> cuda.conv2dBackwardWeight(sa, sb, out, g, ConvImplementation.CUDNN);
+            }
+        } else {
+            switch (pass) {
+                case FORWARD -> be.conv2dForward(sa, sb, out, g);
+                case BACKWARD_DATA -> be.conv2dBackwardData(sa, sb, out, g);
+                case BACKWARD_WEIGHT -> be.conv2dBackwardWeight(sa, sb, out, g);
+            }
         }
         return Gpu.read(out);
     }

@@ -27,8 +27,8 @@ import java.util.function.Consumer;
 
 /**
  * The {@link Backend} on one CUDA device: gcgan's own kernels (libgcgan_kernels) for fill, strided copy,
- * elementwise, reductions, random fills, the fused optimizer step and (on request) convolutions; cuBLAS for matmul;
- * cuDNN for convolutions by default.
+ * elementwise, reductions, random fills, the fused optimizer step and convolutions (by default); cuBLAS for
+ * matmul; cuDNN for convolutions on request.
  * Obtain it with {@code Backends.of(Device.cuda(i))}, which creates one instance per device.
  *
  * <h2>Memory</h2>
@@ -59,9 +59,9 @@ import java.util.function.Consumer;
  * <h2>Convolutions</h2>
  * The implementation is chosen per call ({@link #conv2dForward(Storage, Storage, Storage, ConvGeometry,
  * ConvImplementation)} and the two backward passes) or by the default ({@link #setDefaultConvImplementation}):
- * {@link ConvImplementation#CUDNN} (the default) or {@link ConvImplementation#OWN}, gcgan's own implicit-GEMM kernels
- * ({@link OwnConvolution}; TF32 where {@link #allowTf32} allows it, as for cuDNN). cuDNN plans (descriptors and the
- * algorithm per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and
+ * {@link ConvImplementation#OWN} (the default), gcgan's own implicit-GEMM kernels ({@link OwnConvolution}; TF32
+ * where {@link #allowTf32} allows it, as for cuDNN), or {@link ConvImplementation#CUDNN}. cuDNN plans (descriptors
+ * and the algorithm per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and
  * Winograd algorithms are used only when {@link #allowConvTransformAlgorithms allowed} (off by default, for parity).
  *
  * <p>Any thread may call the backend; calls are queued in the order they are made. Settings ({@link #allowTf32},
@@ -90,7 +90,9 @@ public final class CudaBackend implements Backend {
     private final String description;
 
     private volatile boolean tf32;
-    private volatile ConvImplementation defaultConv = ConvImplementation.CUDNN;
+    // OWN by default: a launch of our kernel costs the host ~10 us where a cuDNN legacy-API call costs 70-100 us
+    // (H200, bench/results/), and a training step is host-bound.
+    private volatile ConvImplementation defaultConv = ConvImplementation.OWN;
     private volatile ConvAlgorithmSearch convSearch = ConvAlgorithmSearch.MEASURE;
     private volatile long convSearchWorkspace = DEFAULT_CONV_SEARCH_WORKSPACE;
     private volatile boolean convTransforms;
