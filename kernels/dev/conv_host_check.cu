@@ -25,6 +25,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "conv_internal.cuh"
@@ -245,8 +246,111 @@ void emulate_skinny(const Problem& pr0, const ConvPlan& plan) {
     }
 }
 
+// One warp's mma.sync.m16n8k8 (TF32) from the 32 lanes' fragments, by the PTX ISA's fragment layout (see MmaGemm):
+// builds the 16x8 A and 8x8 B from the lanes' registers, then adds A B to each lane's four accumulators.
+void mma_warp(const uint32_t (&a)[32][4], const uint32_t (&b)[32][2], float* (&c)[32]) {
+    float A[16][8], B[8][8];
+    auto f = [](uint32_t bits) { float v; std::memcpy(&v, &bits, 4); return v; };
+    for (int lane = 0; lane < 32; ++lane) {
+        const int g = lane / 4, t = lane % 4;
+        A[g][t] = f(a[lane][0]);
+        A[g + 8][t] = f(a[lane][1]);
+        A[g][t + 4] = f(a[lane][2]);
+        A[g + 8][t + 4] = f(a[lane][3]);
+        B[t][g] = f(b[lane][0]);
+        B[t + 4][g] = f(b[lane][1]);
+    }
+    for (int lane = 0; lane < 32; ++lane) {
+        const int g = lane / 4, t = lane % 4;
+        for (int r = 0; r < 4; ++r) {
+            const int row = g + 8 * (r / 2), col = 2 * t + r % 2;
+            float sum = 0;
+            for (int k = 0; k < 8; ++k) sum += A[row][k] * B[k][col];
+            c[lane][r] += sum;
+        }
+    }
+}
+
+// conv_mma_kernel for every block: the loader stages as emulate(), the multiply warp by warp through mma_warp.
+template <typename Cfg, typename Problem>
+void emulate_mma(const Problem& pr0, const ConvPlan& plan) {
+    using G = MmaGemm<Cfg, Problem>;
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    std::vector<float> partial(plan.splits > 1 ? static_cast<size_t>(plan.grid_z) * pr0.N * pr0.M : 0, nan);
+    std::vector<float> As(2 * G::A_SMEM), Bs(2 * G::B_SMEM);
+    std::vector<typename G::Regs> regs(Cfg::THREADS);
+    std::vector<typename G::Acc> acc(Cfg::THREADS);
+    std::vector<typename G::Frags> frags(Cfg::THREADS);
+    for (int64_t z = 0; z < plan.grid_z; ++z) {
+        for (int64_t by = 0; by < plan.grid_y; ++by) {
+            for (int64_t bx = 0; bx < plan.grid_x; ++bx) {
+                Problem pr = pr0;
+                const int32_t slot = static_cast<int32_t>(z);
+                const int32_t phase = slot / plan.splits;
+                const int32_t split = slot - phase * plan.splits;
+                pr.set_phase(phase);
+                const int32_t m0 = static_cast<int32_t>(bx) * Cfg::BM;
+                const int32_t n0 = static_cast<int32_t>(by) * Cfg::BN;
+                const int32_t k_begin = split * plan.chunk;
+                const int32_t k_end = std::min(pr.K, k_begin + plan.chunk);
+                std::fill(As.begin(), As.end(), nan);
+                std::fill(Bs.begin(), Bs.end(), nan);
+                for (int tid = 0; tid < Cfg::THREADS; ++tid) {
+                    G::zero(acc[tid]);
+                    G::load(pr, tid, m0, n0, k_begin, k_end, regs[tid]);
+                    G::stash(tid, regs[tid], &As[0], &Bs[0]);
+                }
+                int buf = 0;
+                for (int32_t k0 = k_begin; k0 < k_end; k0 += Cfg::BK) {
+                    const bool more = k0 + Cfg::BK < k_end;
+                    for (int tid = 0; tid < Cfg::THREADS; ++tid) {
+                        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs[tid]);
+                    }
+                    for (int ks = 0; ks < Cfg::BK / 8; ++ks) {
+                        for (int tid = 0; tid < Cfg::THREADS; ++tid) {
+                            G::load_frags(tid, &As[buf * G::A_SMEM], &Bs[buf * G::B_SMEM], ks, frags[tid]);
+                        }
+                        for (int warp = 0; warp < Cfg::THREADS / 32; ++warp) {
+                            for (int i = 0; i < Cfg::MI; ++i) {
+                                for (int j = 0; j < Cfg::NI; ++j) {
+                                    uint32_t a[32][4], b[32][2];
+                                    float* c[32];
+                                    for (int lane = 0; lane < 32; ++lane) {
+                                        const int tid = warp * 32 + lane;
+                                        std::memcpy(a[lane], frags[tid].a[i], sizeof a[lane]);
+                                        std::memcpy(b[lane], frags[tid].b[j], sizeof b[lane]);
+                                        c[lane] = acc[tid].v[i][j];
+                                    }
+                                    mma_warp(a, b, c);
+                                }
+                            }
+                        }
+                    }
+                    for (int tid = 0; tid < Cfg::THREADS; ++tid) {
+                        if (more) G::stash(tid, regs[tid], &As[(buf ^ 1) * G::A_SMEM], &Bs[(buf ^ 1) * G::B_SMEM]);
+                    }
+                    buf ^= 1;
+                }
+                for (int tid = 0; tid < Cfg::THREADS; ++tid) {
+                    G::finish(pr, tid, m0, n0, slot, acc[tid], plan.splits > 1 ? partial.data() : nullptr);
+                }
+            }
+        }
+    }
+    if (plan.splits > 1) {
+        const int64_t count = static_cast<int64_t>(plan.phases) * pr0.N * pr0.M;
+        for (int64_t e = 0; e < count; ++e) splitk_reduce_element<float>(pr0, e, plan.splits, partial.data());
+    }
+}
+
+bool g_tf32 = false;  // emulate_plan: float32 Large/Medium tiles on the TF32 path (as run_conv with tf32)
+
 template <typename T, typename Problem>
 void emulate_plan(const Problem& pr, const ConvPlan& plan) {
+    if constexpr (std::is_same<T, float>::value) {
+        if (g_tf32 && plan.tile == TileKind::Large) return emulate_mma<MmaTiles::Large>(pr, plan);
+        if (g_tf32 && plan.tile == TileKind::Medium) return emulate_mma<MmaTiles::Medium>(pr, plan);
+    }
     switch (plan.tile) {
         case TileKind::Large: emulate<T, typename Tiles<T>::Large>(pr, plan); break;
         case TileKind::Medium: emulate<T, typename Tiles<T>::Medium>(pr, plan); break;
@@ -273,7 +377,8 @@ bool compare(const char* pass, const Geo& g, const ConvPlan& plan, Guarded<T>& o
         if (!(got == want[i])) {
             char b[300];
             std::snprintf(b, sizeof b, "%s %s %s tile %d splits %d chunk %d: element %zu = %g, want %g", pass,
-                          sizeof(T) == 4 ? "f32" : "f64", g.str().c_str(), static_cast<int>(plan.tile), plan.splits,
+                          sizeof(T) == 4 ? (g_tf32 ? "tf32" : "f32") : "f64", g.str().c_str(),
+                          static_cast<int>(plan.tile), plan.splits,
                           plan.chunk, i, got, want[i]);
             failf(b);
             return false;
@@ -347,6 +452,13 @@ void check_all(const Geo& g, std::mt19937_64& rng, bool thorough) {
     check_geometry<float>(g, x, w, dy, y, dx, dw, -1, 0, 132);
     check_geometry<double>(g, x, w, dy, y, dx, dw, -1, 0, 132);
     check_geometry<float>(g, x, w, dy, y, dx, dw, -1, 0, 4);
+    g_tf32 = true;  // small integers are exact in TF32: the comparison stays exact
+    check_geometry<float>(g, x, w, dy, y, dx, dw, -1, 0, 132);
+    if (thorough) {
+        check_geometry<float>(g, x, w, dy, y, dx, dw, 0, 2, 132);
+        check_geometry<float>(g, x, w, dy, y, dx, dw, 1, 1, 132);
+    }
+    g_tf32 = false;
     if (!thorough) return;
     for (int tile = 0; tile < 4; ++tile) {
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 1, 132);
@@ -357,9 +469,34 @@ void check_all(const Geo& g, std::mt19937_64& rng, bool thorough) {
 
 }  // namespace
 
+// to_tf32's host emulation of cvt.rna.tf32.f32 on values around the rounding boundary.
+void check_tf32_rounding() {
+    const struct { float in, want; } cases[] = {
+        {1.0f + 0x1p-20f, 1.0f},                   // below half an ulp (2^-11 at 1): down
+        {1.0f + 0x1p-11f, 1.0f + 0x1p-10f},        // exactly half: away from zero
+        {-(1.0f + 0x1p-11f), -(1.0f + 0x1p-10f)},
+        {1.0f + 0x1p-11f - 0x1p-23f, 1.0f},        // just below half
+        {1.0f + 0x1p-10f + 0x1p-11f, 1.0f + 0x1p-9f},  // half, odd neighbour: still away from zero
+        {3.0f, 3.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f},
+        {3.4028235e38f, std::numeric_limits<float>::infinity()},  // rounds past the largest TF32: overflow
+    };
+    for (const auto& c : cases) {
+        const uint32_t bits = to_tf32(c.in);
+        float got;
+        std::memcpy(&got, &bits, 4);
+        ++fastdiv_checks;
+        if (std::memcmp(&got, &c.want, 4) != 0) {
+            char b[160];
+            std::snprintf(b, sizeof b, "to_tf32(%a) = %a, want %a", c.in, got, c.want);
+            failf(b);
+        }
+    }
+}
+
 int main(int argc, char** argv) {
     const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
     check_fastdiv();
+    check_tf32_rounding();
     std::mt19937_64 rng(2024);
     // The reference layers (bench ReferenceShapes; batch 1 here, the GPU tests use 64): as conv geometries.
     const Geo reference[] = {

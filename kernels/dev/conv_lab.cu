@@ -11,6 +11,8 @@
 //        -o build/conv_lab
 //   build/conv_lab                      check + time the production plan and the variants, float32
 //   build/conv_lab --dtype f64          the same in float64
+//   build/conv_lab --tf32               float32 with GCGAN_CONV_ALLOW_TF32 (tensor cores for N > 16; error bound
+//                                       widened by the inputs' rounding to TF32, 2^-10 + 2^-22 per product)
 //   build/conv_lab --check-only         check only, one run per (layer, pass), for compute-sanitizer:
 //   compute-sanitizer --tool memcheck build/conv_lab --check-only --batch 2
 //   compute-sanitizer --tool racecheck build/conv_lab --check-only --batch 1
@@ -156,6 +158,8 @@ __global__ void fill_nan(T* out, int64_t n) {
 
 constexpr unsigned kGrid = 1024, kBlock = 256;
 
+bool g_tf32 = false;  // --tf32: float32 Large/Medium tiles on TF32 tensor cores (GCGAN_CONV_ALLOW_TF32)
+
 struct Buffers {
     void* x; void* w; void* dy; void* out;
     double* ref; double* absref;
@@ -172,12 +176,13 @@ gcgan_status run_pass(Pass pass, const ConvDims& d, const Buffers& b, int force_
     switch (pass) {
         case kForward:
             return run_conv<T>("lab forward", ForwardProblem<T>::make(d, x, w, out), stream, force_tile,
-                               force_splits);
+                               force_splits, g_tf32);
         case kBackwardData:
-            return run_backward_data<T>("lab backward-data", d, dy, w, out, stream, force_tile, force_splits);
+            return run_backward_data<T>("lab backward-data", d, dy, w, out, stream, force_tile, force_splits,
+                                        g_tf32);
         default:
             return run_conv<T>("lab backward-weight", BackwardWeightProblem<T>::make(d, x, dy, out), stream,
-                               force_tile, force_splits);
+                               force_tile, force_splits, g_tf32);
     }
 }
 
@@ -324,7 +329,9 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
                 terms = static_cast<int64_t>(d.n) * d.pq;
             }
             LAB_CHECK(cudaGetLastError());
-            const double bound = 8.0 * std::sqrt(static_cast<double>(terms)) * u + u;
+            // TF32: each product carries both inputs' rounding to 10-bit mantissas (relative 2^-10 + 2^-22)
+            const double bound = 8.0 * std::sqrt(static_cast<double>(terms)) * u + u +
+                                 (g_tf32 ? 0x1p-10 + 0x1p-22 : 0.0);
             double err = 0;
             const ConvPlan plan = plan_of<T>(pass, d, -1, 0);
             const float ms = run_variant<T>(pass, d, b, out_n, -1, 0, check_only, 20, stream, &err);
@@ -380,13 +387,15 @@ int main(int argc, char** argv) {
             batch = std::atoi(argv[++i]);
         } else if (std::strcmp(argv[i], "--dtype") == 0 && i + 1 < argc) {
             f64 = std::strcmp(argv[++i], "f64") == 0;
+        } else if (std::strcmp(argv[i], "--tf32") == 0) {
+            g_tf32 = true;
         } else if (std::strcmp(argv[i], "--no-variants") == 0) {
             variants = false;
         } else if (std::strcmp(argv[i], "--layer") == 0 && i + 1 < argc) {
             only = argv[++i];
         } else {
             std::fprintf(stderr,
-                         "usage: conv_lab [--check-only] [--batch N] [--dtype f32|f64] [--no-variants] "
+                         "usage: conv_lab [--check-only] [--batch N] [--dtype f32|f64] [--tf32] [--no-variants] "
                          "[--layer NAME-PART]\n");
             return 2;
         }
@@ -398,7 +407,8 @@ int main(int argc, char** argv) {
     cudaDeviceProp prop;
     LAB_CHECK(cudaGetDeviceProperties(&prop, 0));
     std::printf("conv_lab: %s (%d SMs), %s, batch %d%s\n", prop.name, prop.multiProcessorCount,
-                f64 ? "float64" : "float32", batch, check_only ? ", check only" : "");
+                f64 ? "float64" : (g_tf32 ? "float32 with TF32 allowed" : "float32"), batch,
+                check_only ? ", check only" : "");
     const int failures = f64 ? run_all<double>(batch, check_only, variants, only)
                              : run_all<float>(batch, check_only, variants, only);
     std::printf("conv_lab: %s\n", failures == 0 ? "all checks passed" : "CHECKS FAILED");

@@ -333,11 +333,12 @@ GCGAN_API gcgan_status gcgan_optimizer_step_f64(const gcgan_optimizer_hyper* hyp
  * its weight gradient is backward-weight(x = its output gradient, dy = its input).
  *
  * The output (y, dx or dw) is fully overwritten (inputs that reach no output element give 0); it must not overlap
- * the inputs. Sums are accumulated in the dtype (float32 FMA for f32), except that when the reduction dimension is
- * split over several blocks (split-K) each block's partial sum is stored and the partials are added in a fixed
- * order in double and rounded once: results are identical from run to run on the same device and arguments (the
- * split depends on the device's multiprocessor count), and no atomics are used. Split-K partials live in
- * stream-ordered scratch memory (cudaMallocAsync/cudaFreeAsync on `stream`, from the device's default pool).
+ * the inputs. Sums are accumulated in the dtype (float32 FMA for f32, unless TF32 is allowed), except that when the
+ * reduction dimension is split over several blocks (split-K) each block's partial sum is stored and the partials
+ * are added in a fixed order in double and rounded once: results are identical from run to run on the same device
+ * and arguments (the split depends on the device's multiprocessor count), and no atomics are used. Split-K
+ * partials live in stream-ordered scratch memory (cudaMallocAsync/cudaFreeAsync on `stream`, from the device's
+ * default pool).
  *
  * geometry is host memory, read during the call. All sizes >= 1 (strides >= 1, paddings >= 0), h + 2 pad_h >= r,
  * w + 2 pad_w >= s; each field at most 2^29 - 1, and n*p*q, c*r*s, n*ceil(h/stride_h)*ceil(w/stride_w),
@@ -346,9 +347,11 @@ GCGAN_API gcgan_status gcgan_optimizer_step_f64(const gcgan_optimizer_hyper* hyp
  * is launched), GCGAN_ERR_UNSUPPORTED for the limits above, GCGAN_ERR_CUDA if scratch or a launch fails.
  * ------------------------------------------------------------------------------------------------------------ */
 
-/* flags bit: float32 products may be computed on TF32 tensor cores (inputs rounded to 10-bit mantissas, float32
- * accumulation). NOT IMPLEMENTED YET: the f32 functions return GCGAN_ERR_UNSUPPORTED when it is set; the f64
- * functions ignore it (TF32 concerns float32 only). */
+/* flags bit: float32 products may be computed on TF32 tensor cores (mma.sync m16n8k8: inputs rounded to 10-bit
+ * mantissas, nearest with ties away from zero; exact products, float32 accumulation), as cuDNN and cuBLAS do when
+ * TF32 is allowed. Allowed, not required: a pass whose GEMM has at most 16 columns stays float32 FMA (the columns
+ * are k for forward and backward-weight, c for backward-data, n for backward-data when p = q = 1). The f64
+ * functions ignore the flag. */
 #define GCGAN_CONV_ALLOW_TF32 1
 
 /* The shapes of one convolution: io.gcgan.backend.ConvGeometry's fields, in its order (p, q are derived). */

@@ -19,17 +19,13 @@ namespace conv {
 using namespace gcgan::detail;
 
 // Checks the geometry and flags for `call` and fills dims. Returns GCGAN_OK or the failure (recorded).
-gcgan_status check_geometry(const char* call, const gcgan_conv_geometry* g, int32_t flags, bool f32,
-                            ConvDims* dims) {
+gcgan_status check_geometry(const char* call, const gcgan_conv_geometry* g, int32_t flags, ConvDims* dims) {
     if (g == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "geometry is NULL");
     }
     if ((flags & ~GCGAN_CONV_ALLOW_TF32) != 0) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "unknown flags 0x%x (known: GCGAN_CONV_ALLOW_TF32 = 0x%x)",
                     static_cast<unsigned>(flags), static_cast<unsigned>(GCGAN_CONV_ALLOW_TF32));
-    }
-    if (f32 && (flags & GCGAN_CONV_ALLOW_TF32) != 0) {
-        return fail(GCGAN_ERR_UNSUPPORTED, call, "GCGAN_CONV_ALLOW_TF32 is not implemented yet (pass flags 0)");
     }
     const struct { const char* name; int64_t value; int64_t least; } fields[] = {
         {"n", g->n, 1}, {"c", g->c, 1}, {"h", g->h, 1}, {"w", g->w, 1}, {"k", g->k, 1}, {"r", g->r, 1},
@@ -95,20 +91,22 @@ template <typename T>
 gcgan_status forward_entry(const char* call, const T* x, const T* w, T* y, const gcgan_conv_geometry* g,
                            int32_t flags, gcgan_stream stream, int force_tile = -1, int32_t force_splits = 0) {
     ConvDims d;
-    gcgan_status status = check_geometry(call, g, flags, sizeof(T) == 4, &d);
+    gcgan_status status = check_geometry(call, g, flags, &d);
     if (status == GCGAN_OK) status = check_pointers(call, x, "x", w, "w", y, "y");
     if (status != GCGAN_OK) return status;
-    return run_conv<T>(call, ForwardProblem<T>::make(d, x, w, y), stream, force_tile, force_splits);
+    const bool tf32 = (flags & GCGAN_CONV_ALLOW_TF32) != 0;
+    return run_conv<T>(call, ForwardProblem<T>::make(d, x, w, y), stream, force_tile, force_splits, tf32);
 }
 
 template <typename T>
 gcgan_status backward_data_entry(const char* call, const T* dy, const T* w, T* dx, const gcgan_conv_geometry* g,
                                  int32_t flags, gcgan_stream stream, int force_tile = -1, int32_t force_splits = 0) {
     ConvDims d;
-    gcgan_status status = check_geometry(call, g, flags, sizeof(T) == 4, &d);
+    gcgan_status status = check_geometry(call, g, flags, &d);
     if (status == GCGAN_OK) status = check_pointers(call, dy, "dy", w, "w", dx, "dx");
     if (status != GCGAN_OK) return status;
-    return run_backward_data<T>(call, d, dy, w, dx, stream, force_tile, force_splits);
+    const bool tf32 = (flags & GCGAN_CONV_ALLOW_TF32) != 0;
+    return run_backward_data<T>(call, d, dy, w, dx, stream, force_tile, force_splits, tf32);
 }
 
 template <typename T>
@@ -116,10 +114,11 @@ gcgan_status backward_weight_entry(const char* call, const T* x, const T* dy, T*
                                    int32_t flags, gcgan_stream stream, int force_tile = -1,
                                    int32_t force_splits = 0) {
     ConvDims d;
-    gcgan_status status = check_geometry(call, g, flags, sizeof(T) == 4, &d);
+    gcgan_status status = check_geometry(call, g, flags, &d);
     if (status == GCGAN_OK) status = check_pointers(call, x, "x", dy, "dy", dw, "dw");
     if (status != GCGAN_OK) return status;
-    return run_conv<T>(call, BackwardWeightProblem<T>::make(d, x, dy, dw), stream, force_tile, force_splits);
+    const bool tf32 = (flags & GCGAN_CONV_ALLOW_TF32) != 0;
+    return run_conv<T>(call, BackwardWeightProblem<T>::make(d, x, dy, dw), stream, force_tile, force_splits, tf32);
 }
 
 }  // namespace conv

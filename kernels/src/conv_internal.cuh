@@ -37,6 +37,8 @@
 
 #include <climits>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 #include "device_common.cuh"
 #include "gcgan_kernels.h"
@@ -427,8 +429,11 @@ template <typename T> struct AMFast<BackwardWeightProblem<T>> { static constexpr
 // ---- the block's stages, shared by the kernel and the host emulation ----
 //
 // Shared memory per buffer: As[kk][m] (BK x A_STRIDE), Bs[kk][nn] (BK x B_STRIDE).
+// Global -> registers -> shared memory for one BK-deep slice of A (BM x BK) and B (BN x BK); shared by the SIMT
+// tiles (ConvGemm) and the TF32 tensor-core tiles (MmaGemm). Cfg needs BM, BN, BK, THREADS, A_SIZE, B_SIZE,
+// A_LOADS, B_LOADS, A_STRIDE, B_STRIDE.
 template <typename T, typename Cfg, typename Problem>
-struct ConvGemm {
+struct TileLoader {
     static constexpr bool kAMFast = AMFast<Problem>::value;
     static constexpr int A_SMEM = Cfg::BK * Cfg::A_STRIDE;
     static constexpr int B_SMEM = Cfg::BK * Cfg::B_STRIDE;
@@ -436,9 +441,6 @@ struct ConvGemm {
     struct Regs {
         T a[Cfg::A_LOADS];
         T b[Cfg::B_LOADS];
-    };
-    struct Acc {
-        T v[Cfg::TM][Cfg::TN];
     };
 
     // Element e of the A slice (e < A_SIZE): its (m, kk) inside the tile.
@@ -500,6 +502,13 @@ GCGAN_UNROLL
             }
         }
     }
+};
+
+template <typename T, typename Cfg, typename Problem>
+struct ConvGemm : TileLoader<T, Cfg, Problem> {
+    struct Acc {
+        T v[Cfg::TM][Cfg::TN];
+    };
 
     __host__ __device__ static void zero(Acc& acc) {
 GCGAN_UNROLL
@@ -574,6 +583,154 @@ GCGAN_UNROLL
                 } else {
                     const int64_t o = pr.out_offset(m, nn);
                     if (o >= 0) out[o] = acc.v[i][j];
+                }
+            }
+        }
+    }
+};
+
+// ---- TF32 tensor-core tiles (float32 with GCGAN_CONV_ALLOW_TF32) ----
+//
+// The same slices, loader and shared layout as the SIMT tiles (As[kk][m], Bs[kk][nn]), multiplied with
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32: warp w = (wm, wn) = (w % WARPS_M, w / WARPS_M) owns the
+// WM x WN = (BM / WARPS_M) x (BN / WARPS_N) sub-tile, MI x NI instructions of 16 x 8 per 8-deep k step. Fragment
+// layout (PTX ISA, "Matrix Fragments for mma.m16n8k8" .tf32), lane = 4 * g + t (g = group 0..7, t = 0..3):
+//   A 16x8 (row):  a0 = (g, t)   a1 = (g + 8, t)   a2 = (g, t + 4)   a3 = (g + 8, t + 4)      (row m, col kk)
+//   B 8x8 (col):   b0 = (t, g)   b1 = (t + 4, g)                                              (row kk, col nn)
+//   C 16x8:        c0 = (g, 2t)  c1 = (g, 2t + 1)  c2 = (g + 8, 2t)  c3 = (g + 8, 2t + 1)     (row m, col nn)
+// Inputs are rounded to TF32 (cvt.rna: nearest, ties away from zero) when the fragments are read; products are
+// exact and accumulation is float32. Row pitches = 8 (mod 32) words make the fragment reads conflict-free
+// (bank = 8 t + g).
+template <int BM_, int BN_, int WARPS_M_, int WARPS_N_>
+struct MmaConfig {
+    static constexpr int BM = BM_, BN = BN_, BK = 16;
+    static constexpr int WARPS_M = WARPS_M_, WARPS_N = WARPS_N_;
+    static constexpr int THREADS = 32 * WARPS_M * WARPS_N;
+    static constexpr int WM = BM / WARPS_M, WN = BN / WARPS_N;
+    static constexpr int MI = WM / 16, NI = WN / 8;
+    static constexpr int A_SIZE = BM * BK;
+    static constexpr int B_SIZE = BN * BK;
+    static constexpr int A_LOADS = (A_SIZE + THREADS - 1) / THREADS;
+    static constexpr int B_LOADS = (B_SIZE + THREADS - 1) / THREADS;
+    static constexpr int A_STRIDE = BM + 8;
+    static constexpr int B_STRIDE = BN + 8;
+    static_assert(WM % 16 == 0 && WN % 8 == 0, "warp tile not made of 16 x 8 instructions");
+    static_assert(A_STRIDE % 32 == 8 && B_STRIDE % 32 == 8, "fragment reads would meet bank conflicts");
+};
+
+// The TF32 tiles behind TileKind::Large and ::Medium (same BM, BN, BK as Tiles<float>: the plan is the same).
+struct MmaTiles {
+    using Large = MmaConfig<128, 64, 4, 2>;   // 8 warps of 32 x 32: 2 x 4 instructions per k step
+    using Medium = MmaConfig<64, 64, 2, 4>;   // 8 warps of 32 x 16: 2 x 2
+};
+
+// x rounded to TF32 (10 explicit mantissa bits, nearest, ties away from zero), as a float32 bit pattern.
+__host__ __device__ __forceinline__ uint32_t to_tf32(float x) {
+#ifdef __CUDA_ARCH__
+    uint32_t r;
+    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
+    return r;
+#else
+    uint32_t b;
+    std::memcpy(&b, &x, 4);
+    if ((b & 0x7f800000u) == 0x7f800000u) return b;  // Inf, NaN unchanged
+    return (b + 0x1000u) & 0xffffe000u;              // add half an ulp of the magnitude, truncate
+#endif
+}
+
+template <typename Cfg, typename Problem>
+struct MmaGemm : TileLoader<float, Cfg, Problem> {
+    struct Frags {
+        uint32_t a[Cfg::MI][4];
+        uint32_t b[Cfg::NI][2];
+    };
+    struct Acc {
+        float v[Cfg::MI][Cfg::NI][4];
+    };
+
+    __host__ __device__ static void zero(Acc& acc) {
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::MI; ++i) {
+GCGAN_UNROLL
+            for (int j = 0; j < Cfg::NI; ++j) {
+GCGAN_UNROLL
+                for (int r = 0; r < 4; ++r) acc.v[i][j][r] = 0.f;
+            }
+        }
+    }
+
+    // This thread's fragments of k step ks (kk = 8 ks .. 8 ks + 7 of the slice).
+    __host__ __device__ static void load_frags(int tid, const float* As, const float* Bs, int ks, Frags& f) {
+        const int warp = tid / 32, lane = tid % 32;
+        const int g = lane / 4, t = lane % 4;
+        const int m_base = (warp % Cfg::WARPS_M) * Cfg::WM;
+        const int n_base = (warp / Cfg::WARPS_M) * Cfg::WN;
+        const float* a_lo = As + (ks * 8 + t) * Cfg::A_STRIDE + m_base + g;
+        const float* a_hi = a_lo + 4 * Cfg::A_STRIDE;
+        const float* b_lo = Bs + (ks * 8 + t) * Cfg::B_STRIDE + n_base + g;
+        const float* b_hi = b_lo + 4 * Cfg::B_STRIDE;
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::MI; ++i) {
+            f.a[i][0] = to_tf32(a_lo[i * 16]);
+            f.a[i][1] = to_tf32(a_lo[i * 16 + 8]);
+            f.a[i][2] = to_tf32(a_hi[i * 16]);
+            f.a[i][3] = to_tf32(a_hi[i * 16 + 8]);
+        }
+GCGAN_UNROLL
+        for (int j = 0; j < Cfg::NI; ++j) {
+            f.b[j][0] = to_tf32(b_lo[j * 8]);
+            f.b[j][1] = to_tf32(b_hi[j * 8]);
+        }
+    }
+
+#ifdef __CUDA_ARCH__
+    // acc += A B for this thread's part of the warp's MI x NI instructions (warp-collective).
+    __device__ static void mma(const Frags& f, Acc& acc) {
+#pragma unroll
+        for (int i = 0; i < Cfg::MI; ++i) {
+#pragma unroll
+            for (int j = 0; j < Cfg::NI; ++j) {
+                float* c = acc.v[i][j];
+                asm volatile(
+                    "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, "
+                    "{%8, %9}, {%0, %1, %2, %3};\n"
+                    : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                    : "r"(f.a[i][0]), "r"(f.a[i][1]), "r"(f.a[i][2]), "r"(f.a[i][3]), "r"(f.b[j][0]),
+                      "r"(f.b[j][1]));
+            }
+        }
+    }
+#endif
+
+    // (row, col) inside the block tile of accumulator r of instruction (i, j) for thread tid.
+    __host__ __device__ static void acc_coord(int tid, int i, int j, int r, int& ml, int& nl) {
+        const int warp = tid / 32, lane = tid % 32;
+        const int g = lane / 4, t = lane % 4;
+        ml = (warp % Cfg::WARPS_M) * Cfg::WM + i * 16 + g + 8 * (r / 2);
+        nl = (warp / Cfg::WARPS_M) * Cfg::WN + j * 8 + 2 * t + r % 2;
+    }
+
+    // As ConvGemm::finish, for the fragment layout.
+    __host__ __device__ static void finish(const Problem& pr, int tid, int32_t m0, int32_t n0, int32_t slot,
+                                           const Acc& acc, float* partial) {
+        float* out = pr.out();
+GCGAN_UNROLL
+        for (int i = 0; i < Cfg::MI; ++i) {
+GCGAN_UNROLL
+            for (int j = 0; j < Cfg::NI; ++j) {
+GCGAN_UNROLL
+                for (int r = 0; r < 4; ++r) {
+                    int ml, nl;
+                    acc_coord(tid, i, j, r, ml, nl);
+                    const int32_t m = m0 + ml;
+                    const int32_t nn = n0 + nl;
+                    if (m >= pr.M || nn >= pr.N) continue;
+                    if (partial != nullptr) {
+                        partial[(static_cast<int64_t>(slot) * pr.N + nn) * pr.M + m] = acc.v[i][j][r];
+                    } else {
+                        const int64_t o = pr.out_offset(m, nn);
+                        if (o >= 0) out[o] = acc.v[i][j][r];
+                    }
                 }
             }
         }
@@ -806,6 +963,54 @@ conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ part
     G::finish(pr, tid, m0, n0, slot, acc, splits > 1 ? partial : nullptr);
 }
 
+// The TF32 version of conv_gemm_kernel (float only): same slices, tensor-core multiply.
+template <typename Cfg, typename Problem>
+__global__ void __launch_bounds__(Cfg::THREADS, 2)
+conv_mma_kernel(Problem pr, int32_t splits, int32_t chunk, float* __restrict__ partial) {
+    using G = MmaGemm<Cfg, Problem>;
+    __shared__ __align__(16) float As[2][G::A_SMEM];
+    __shared__ __align__(16) float Bs[2][G::B_SMEM];
+
+    const int tid = threadIdx.x;
+    const int32_t slot = blockIdx.z;
+    const int32_t phase = slot / splits;
+    const int32_t split = slot - phase * splits;
+    pr.set_phase(phase);
+    const int32_t m0 = blockIdx.x * Cfg::BM;
+    const int32_t n0 = blockIdx.y * Cfg::BN;
+    const int32_t k_begin = split * chunk;
+    const int32_t k_end = min(pr.K, k_begin + chunk);
+
+    typename G::Acc acc;
+    G::zero(acc);
+    typename G::Regs regs;
+    G::load(pr, tid, m0, n0, k_begin, k_end, regs);
+    G::stash(tid, regs, As[0], Bs[0]);
+    __syncthreads();
+    int buf = 0;
+    for (int32_t k0 = k_begin; k0 < k_end; k0 += Cfg::BK) {
+        const bool more = k0 + Cfg::BK < k_end;
+        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs);
+#pragma unroll
+        for (int ks = 0; ks < Cfg::BK / 8; ++ks) {
+            typename G::Frags f;
+            G::load_frags(tid, As[buf], Bs[buf], ks, f);
+            G::mma(f, acc);
+        }
+        if (more) G::stash(tid, regs, As[buf ^ 1], Bs[buf ^ 1]);
+        __syncthreads();
+        buf ^= 1;
+    }
+    G::finish(pr, tid, m0, n0, slot, acc, splits > 1 ? partial : nullptr);
+}
+
+template <typename Cfg, typename Problem>
+inline void launch_mma(const Problem& pr, const ConvPlan& plan, float* partial, cudaStream_t stream) {
+    const dim3 grid(static_cast<unsigned>(plan.grid_x), static_cast<unsigned>(plan.grid_y),
+                    static_cast<unsigned>(plan.grid_z));
+    conv_mma_kernel<Cfg, Problem><<<grid, Cfg::THREADS, 0, stream>>>(pr, plan.splits, plan.chunk, partial);
+}
+
 // Up to NMAX columns of one BM-row tile of C for blockIdx = (m tile, column group, phase * splits + split).
 template <typename T, int NMAX, typename Problem>
 __global__ void __launch_bounds__(SkinnyGemm<T, NMAX, Problem>::THREADS)
@@ -872,9 +1077,11 @@ inline int multiprocessors() {
 }
 
 // Runs one pass: plan, optional scratch, tile kernel, optional reduction. force_tile / force_splits as make_plan.
+// tf32: float32 only; the Large and Medium tiles then run on tensor cores (conv_mma_kernel), the narrow and
+// skinny ones (N <= 16, little to gain) stay float32 FMA.
 template <typename T, typename Problem>
 gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, int force_tile = -1,
-                      int32_t force_splits = 0) {
+                      int32_t force_splits = 0, bool tf32 = false) {
     using namespace gcgan::detail;
     const ConvPlan plan = make_plan<T>(pr.M, pr.N, pr.K, Problem::phases(pr.d), multiprocessors(), force_tile,
                                        force_splits);
@@ -887,7 +1094,13 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
             return fail_cuda(call, "cudaMallocAsync of the split-K partials", error);
         }
     }
-    switch (plan.tile) {
+    const bool mma = std::is_same<T, float>::value && tf32 &&
+                     (plan.tile == TileKind::Large || plan.tile == TileKind::Medium);
+    if constexpr (std::is_same<T, float>::value) {
+        if (mma && plan.tile == TileKind::Large) launch_mma<MmaTiles::Large>(pr, plan, partial, stream);
+        if (mma && plan.tile == TileKind::Medium) launch_mma<MmaTiles::Medium>(pr, plan, partial, stream);
+    }
+    if (!mma) switch (plan.tile) {
         case TileKind::Large: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
         case TileKind::Medium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
         case TileKind::Narrow: launch_tile<T, typename Tiles<T>::Narrow>(pr, plan, partial, stream); break;
@@ -918,12 +1131,13 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
 // Backward-data: the one-pixel GEMM where it applies, else the stride-phase GEMM.
 template <typename T>
 gcgan_status run_backward_data(const char* call, const ConvDims& d, const T* dy, const T* w, T* dx,
-                               cudaStream_t stream, int force_tile = -1, int32_t force_splits = 0) {
+                               cudaStream_t stream, int force_tile = -1, int32_t force_splits = 0,
+                               bool tf32 = false) {
     if (use_one_pixel(d)) {
         return run_conv<T>(call, BackwardDataOnePixelProblem<T>::make(d, dy, w, dx), stream, force_tile,
-                           force_splits);
+                           force_splits, tf32);
     }
-    return run_conv<T>(call, BackwardDataProblem<T>::make(d, dy, w, dx), stream, force_tile, force_splits);
+    return run_conv<T>(call, BackwardDataProblem<T>::make(d, dy, w, dx), stream, force_tile, force_splits, tf32);
 }
 
 }  // namespace conv

@@ -1,5 +1,6 @@
 package io.gcgan.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       strides 1..3, paddings 0..2, non-square, stride larger than the kernel, rows no window covers);</li>
  *   <li>against cuDNN on the reference layers at batch 64 (float32);</li>
  *   <li>run-to-run identical bits (backward-weight's split-K reduction is ordered, no atomics);</li>
- *   <li>float32 stays float32 FMA when the backend allows TF32 (OWN does not implement TF32 yet);</li>
+ *   <li>float32 is float32 FMA by default; with TF32 allowed the tensor-core tiles round to TF32 and stay within
+ *       the TF32 error bound on the reference layers;</li>
  *   <li>argument errors (the C functions' own checks are covered without a GPU by OwnConvolutionTest).</li>
  * </ul>
  * Outputs are NaN-filled before every call, so an element the kernels never write fails. Tolerance per element as
@@ -150,41 +152,92 @@ class CudaOwnConvTest {
         }
     }
 
-    /**
-     * OWN computes float32 in float32 FMA even where the backend allows TF32 (the TF32 path is not implemented yet):
-     * CudaConvTest's probe, 16 products of 1 + 2^-20 per output, exact in float32 and exactly 16 in TF32.
-     */
-    @Test
-    void ownFloat32IsNotRoundedToTf32() {
+    /** Probes of 16 products of 1 + 2^-20 per output: exact in float32 (16 (1 + 2^-19)), exactly 16 in TF32. */
+    private static final ConvGeometry[] TF32_PROBES = {
+        new ConvGeometry(1, 1, 4, 4, 8, 4, 4, 1, 1, 0, 0),   // forward: C R S = 16 (8 columns: float32 FMA always)
+        new ConvGeometry(2, 3, 1, 1, 16, 1, 1, 1, 1, 0, 0),  // backward-data: K = 16
+        new ConvGeometry(16, 2, 1, 1, 3, 1, 1, 1, 1, 0, 0),  // backward-weight: N P Q = 16
+        new ConvGeometry(1, 1, 4, 4, 32, 4, 4, 1, 1, 0, 0),  // forward with 32 columns: the tensor-core tile
+    };
+    private static final Pass[] TF32_PROBE_PASSES = {Pass.FORWARD, Pass.BACKWARD_DATA, Pass.BACKWARD_WEIGHT,
+        Pass.FORWARD};
+
+    /** The TF32 probes with {@code allowTf32}; returns each probe's first output value. */
+    private static double[] tf32Probes(Backend be, boolean allowTf32) {
+        CudaBackend cuda = (CudaBackend) be;
+        boolean before = cuda.tf32Allowed();
+        cuda.allowTf32(allowTf32);
         double v = 1 + 0x1p-20;
-        ConvGeometry[] probes = {
-            new ConvGeometry(1, 1, 4, 4, 8, 4, 4, 1, 1, 0, 0),  // forward: C R S = 16
-            new ConvGeometry(2, 3, 1, 1, 16, 1, 1, 1, 1, 0, 0), // backward-data: K = 16
-            new ConvGeometry(16, 2, 1, 1, 3, 1, 1, 1, 1, 0, 0), // backward-weight: N P Q = 16
-        };
-        Backend be = Gpu.cuda();
-        CudaBackend cuda = be instanceof CudaBackend cb ? cb : null;
-        if (cuda != null) {
-            cuda.allowTf32(true);
-        }
+        double[] first = new double[TF32_PROBES.length];
         try (TensorScope scope = TensorScope.open()) {
-            Pass[] passes = Pass.values();
-            for (int i = 0; i < 3; i++) {
-                ConvGeometry g = probes[i];
-                long[][] shapes = inShapes(passes[i], g);
+            for (int i = 0; i < TF32_PROBES.length; i++) {
+                ConvGeometry g = TF32_PROBES[i];
+                long[][] shapes = inShapes(TF32_PROBE_PASSES[i], g);
                 double[] a = new double[Math.toIntExact(Data.numel(shapes[0]))];
                 double[] b = new double[Math.toIntExact(Data.numel(shapes[1]))];
                 Arrays.fill(a, v);
                 Arrays.fill(b, v);
-                double[] got = run(be, ConvImplementation.OWN, DType.FLOAT32, passes[i], g, a, b, scope);
-                double[] ref = run(Gpu.cpu(), null, DType.FLOAT64, passes[i], g, a, b, scope);
-                Check.close(passes[i] + " of 1 + 2^-20 with TF32 allowed (TF32 would give exactly 16)", ref, got, 0,
-                        0x1p-21);
+                double[] got = run(be, ConvImplementation.OWN, DType.FLOAT32, TF32_PROBE_PASSES[i], g, a, b, scope);
+                double[] ref = run(Gpu.cpu(), null, DType.FLOAT64, TF32_PROBE_PASSES[i], g, a, b, scope);
+                if (!allowTf32) {
+                    Check.close(TF32_PROBE_PASSES[i] + " of 1 + 2^-20, TF32 not allowed (TF32 would give exactly 16)",
+                            ref, got, 0, 0x1p-21);
+                }
+                first[i] = got[0];
             }
         } finally {
-            if (cuda != null) {
-                cuda.allowTf32(false);
-            }
+            cuda.allowTf32(before);
+        }
+        return first;
+    }
+
+    /** With TF32 off (the default) OWN's float32 products are float32 FMAs, on every tile. */
+    @Test
+    void ownFloat32IsNotRoundedToTf32ByDefault() {
+        Backend be = Gpu.cuda();
+        if (!(be instanceof CudaBackend)) {
+            return; // the CPU stand-in of -Dgcgan.gpu.selfTest=cpu has no TF32 setting
+        }
+        tf32Probes(be, false);
+    }
+
+    /** With TF32 allowed, the tensor-core tile rounds to TF32 (exactly 16), the narrow tiles stay float32 FMA. */
+    @Test
+    void ownUsesTf32WhereAllowed() {
+        Backend be = Gpu.cuda();
+        if (!(be instanceof CudaBackend)) {
+            return;
+        }
+        double[] first = tf32Probes(be, true);
+        double exact = 16 * (1 + 0x1p-19);
+        assertEquals(exact, first[0], 0x1p-21, "forward with 8 columns stays float32");
+        assertEquals(16.0, first[3], 0.0, "forward with 32 columns runs on TF32 tensor cores");
+    }
+
+    /**
+     * OWN with TF32 allowed against the CPU on the reference layers (batch 64, float32): each product carries the
+     * rounding of both inputs to TF32 (relative error at most 2^-10 + 2^-22), plus the float32 sum's error.
+     */
+    @ParameterizedTest(name = "{1} {0}")
+    @MethodSource("referenceCases")
+    void ownTf32MatchesCpu(Layer layer, Pass pass) {
+        Backend be = Gpu.cuda();
+        if (!(be instanceof CudaBackend cuda)) {
+            return;
+        }
+        ConvGeometry g = layer.g();
+        String what = "OWN TF32 " + pass + " " + layer;
+        double[][] in = inputs(what, pass, g);
+        boolean before = cuda.tf32Allowed();
+        cuda.allowTf32(true);
+        try (TensorScope scope = TensorScope.open()) {
+            double[] got = run(cuda, ConvImplementation.OWN, DType.FLOAT32, pass, g, in[0], in[1], scope);
+            double[] ref = run(Gpu.cpu(), null, DType.FLOAT64, pass, g, in[0], in[1], scope);
+            double[] absRef = run(Gpu.cpu(), null, DType.FLOAT64, pass, g, Data.abs(in[0]), Data.abs(in[1]), scope);
+            double factor = 0x1p-10 + 0x1p-22 + Check.sumFactor(DType.FLOAT32, terms(pass, g));
+            Check.scaled(what + " (K = " + terms(pass, g) + ")", ref, got, absRef, factor, Double.MIN_NORMAL);
+        } finally {
+            cuda.allowTf32(before);
         }
     }
 

@@ -12,8 +12,9 @@ public enum ConvImplementation {
     /**
      * gcgan's own CUDA conv kernels (libgcgan_kernels, kernels/src/conv.cu; {@link OwnConvolution}): implicit GEMMs
      * with on-the-fly gathers, backward-data split by stride phase, split-K with a deterministic reduction where the
-     * output is small. float32 and float64; float32 is computed in float32 FMA (TF32 is not implemented for them yet,
-     * so {@link CudaBackend#allowTf32} does not affect them). backward-weight gives identical bits from run to run.
+     * output is small. float32 and float64; float32 is computed in float32 FMA, or, where {@link CudaBackend#allowTf32}
+     * allows it, on TF32 tensor cores for passes with more than 16 GEMM columns. Every pass gives identical bits from
+     * run to run.
      */
     OWN
 }

@@ -60,9 +60,9 @@ import java.util.function.Consumer;
  * The implementation is chosen per call ({@link #conv2dForward(Storage, Storage, Storage, ConvGeometry,
  * ConvImplementation)} and the two backward passes) or by the default ({@link #setDefaultConvImplementation}):
  * {@link ConvImplementation#CUDNN} (the default) or {@link ConvImplementation#OWN}, gcgan's own implicit-GEMM kernels
- * ({@link OwnConvolution}; float32 always in FMA, TF32 not yet implemented for them). cuDNN plans (descriptors and the algorithm
- * per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and Winograd
- * algorithms are used only when {@link #allowConvTransformAlgorithms allowed} (off by default, for parity).
+ * ({@link OwnConvolution}; TF32 where {@link #allowTf32} allows it, as for cuDNN). cuDNN plans (descriptors and the
+ * algorithm per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and
+ * Winograd algorithms are used only when {@link #allowConvTransformAlgorithms allowed} (off by default, for parity).
  *
  * <p>Any thread may call the backend; calls are queued in the order they are made. Settings ({@link #allowTf32},
  * the conv defaults) are per backend, i.e. per device.
@@ -146,7 +146,7 @@ public final class CudaBackend implements Backend {
 
     // ---- settings ----------------------------------------------------------------------------------------
 
-    /** Lets float32 matmul (cuBLAS) and convolutions (cuDNN) use TF32 tensor cores. Off by default. */
+    /** Lets float32 matmul (cuBLAS) and convolutions (cuDNN and OWN) use TF32 tensor cores. Off by default. */
     public void allowTf32(boolean allow) {
         this.tf32 = allow;
     }

@@ -21,9 +21,9 @@ import java.lang.foreign.StructLayout;
  * (tile shape, split-K) is recomputed per call in C, which costs far less than a launch. backward-weight is
  * deterministic (split-K partials are added in a fixed order, no atomics).
  *
- * <p><b>TF32.</b> The C functions accept {@code GCGAN_CONV_ALLOW_TF32} but do not implement it yet, so this class
- * always passes flags 0: OWN computes float32 convolutions in float32 FMA whatever {@link CudaBackend#allowTf32}
- * says.
+ * <p><b>TF32.</b> With {@link CudaBackend#allowTf32} on, float32 calls pass {@code GCGAN_CONV_ALLOW_TF32}: passes
+ * whose GEMM has more than 16 columns then run on TF32 tensor cores (inputs rounded to 10-bit mantissas, float32
+ * accumulation); the others stay float32 FMA. Off (the default), every float32 product is a float32 FMA.
  */
 final class OwnConvolution {
 
@@ -70,9 +70,9 @@ final class OwnConvolution {
         }
     }
 
-    /** The flags for a call: 0 (TF32 is not implemented by the C functions yet, see the class comment). */
+    /** The flags for a call: GCGAN_CONV_ALLOW_TF32 for float32 when the backend allows TF32, else 0. */
     static int flags(DType dtype, boolean tf32) {
-        return 0;
+        return tf32 && dtype == DType.FLOAT32 ? GcganKernels.GCGAN_CONV_ALLOW_TF32 : 0;
     }
 
     /**
