@@ -841,6 +841,38 @@ __host__ __device__ inline void splitk_reduce_element(Problem pr, int64_t e, int
     if (o >= 0) pr.out()[o] = static_cast<T>(sum);
 }
 
+// For splits > kReduceLanes: lane `lane`'s share of element e's sum, the splits lane, lane + kReduceLanes, ...
+// in order, in double.
+constexpr int kReduceLanes = 8;
+
+template <typename T, typename Problem>
+__host__ __device__ inline double splitk_lane_sum(const Problem& pr, int64_t e, int32_t splits, int lane,
+                                                  const T* partial) {
+    const int64_t mn = static_cast<int64_t>(pr.M) * pr.N;
+    const int32_t phase = static_cast<int32_t>(e / mn);
+    const int64_t rest = e - phase * mn;  // nn * M + m
+    double sum = 0.0;
+    for (int32_t sp = lane; sp < splits; sp += kReduceLanes) {
+        sum += static_cast<double>(partial[static_cast<int64_t>(phase * splits + sp) * mn + rest]);
+    }
+    return sum;
+}
+
+// Element e = the lanes' sums part[0][o] + part[1][o] + ... in lane order, rounded once, stored at out_offset.
+template <typename T, typename Problem>
+__host__ __device__ inline void splitk_store_lanes(Problem pr, int64_t e, const double (*part)[32], int o) {
+    double sum = part[0][o];
+    for (int l = 1; l < kReduceLanes; ++l) sum += part[l][o];
+    const int64_t mn = static_cast<int64_t>(pr.M) * pr.N;
+    const int32_t phase = static_cast<int32_t>(e / mn);
+    const int64_t rest = e - phase * mn;
+    const int32_t nn = static_cast<int32_t>(rest / pr.M);
+    const int32_t m = static_cast<int32_t>(rest - static_cast<int64_t>(nn) * pr.M);
+    pr.set_phase(phase);
+    const int64_t off = pr.out_offset(m, nn);
+    if (off >= 0) pr.out()[off] = static_cast<T>(sum);
+}
+
 // ---- launch plan (host) ----
 
 enum class TileKind { Large, Medium, Narrow, Skinny };
@@ -871,30 +903,42 @@ inline void tile_sizes(TileKind kind, int32_t n, int32_t& bm, int32_t& bn, int32
     }
 }
 
-constexpr int32_t kMaxSplits = 64;
+constexpr int32_t kMaxSplits = 256;
 constexpr int64_t kMaxPartialBytes = int64_t(1) << 28;  // 256 MiB of split-K partials at most
 constexpr int32_t kMaxGridYZ = 65535;
 
 // Chooses the tile and split-K for a GEMM of M x N x K (per phase). `sms` = multiprocessors of the device;
 // force_tile >= 0 / force_splits > 0 override the choice (the lab and the host check use them).
-// Split-K when the tiles cannot fill the device: enough splits for about two blocks per SM, each split at least
-// four slices deep.
+//
+// Tuned on an H200 (132 SMs) with the reference layers (kernels/dev/conv_lab.cu, float32):
+//  - N <= 4: skinny; N <= 16: narrow; else the 64x64 tile, or 128x64 where that still gives two blocks per SM.
+//  - Few tiles (under half an SM count: dcgan64.g1 forward, every backward-weight of a layer with few input
+//    channels or a small batch) make the pass latency-bound: split K finely (slices of 8 x BK at least, up to
+//    256 splits) for about two blocks per SM, on 128x64 tiles when M >= 512 (more work per loaded slice).
+//  - Less than one tile per SM: split only where each split keeps >= 64 slices (dcgan64.g2 forward gained 10%;
+//    mnist28.g1 forward, 64 slices deep, lost 30% to split-K's partials and reduction).
+//  - Otherwise no split.
 template <typename T>
 inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int sms, int force_tile = -1,
                           int32_t force_splits = 0) {
     ConvPlan plan{};
     plan.phases = phases;
+    const int64_t sm = sms;
+    auto tiles_of = [&](TileKind kind) {
+        int32_t bm, bn, bk;
+        tile_sizes<T>(kind, N, bm, bn, bk);
+        return ((M + bm - 1) / bm) * static_cast<int64_t>((N + bn - 1) / bn) * phases;
+    };
     if (force_tile >= 0) {
         plan.tile = static_cast<TileKind>(force_tile);
     } else if (N <= 4) {
         plan.tile = TileKind::Skinny;
     } else if (N <= 16) {
         plan.tile = TileKind::Narrow;
+    } else if (tiles_of(TileKind::Medium) < sm / 2) {
+        plan.tile = M >= 512 ? TileKind::Large : TileKind::Medium;
     } else {
-        int32_t bm, bn, bk;
-        tile_sizes<T>(TileKind::Large, N, bm, bn, bk);
-        const int64_t large_tiles = ((M + bm - 1) / bm) * static_cast<int64_t>((N + bn - 1) / bn) * phases;
-        plan.tile = large_tiles >= 2 * static_cast<int64_t>(sms) ? TileKind::Large : TileKind::Medium;
+        plan.tile = tiles_of(TileKind::Large) >= 2 * sm ? TileKind::Large : TileKind::Medium;
     }
     tile_sizes<T>(plan.tile, N, plan.bm, plan.bn, plan.bk);
     plan.grid_x = (M + plan.bm - 1) / plan.bm;
@@ -904,9 +948,9 @@ inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int s
     int64_t splits = 1;
     if (force_splits > 0) {
         splits = force_splits;
-    } else if (tiles < 2 * static_cast<int64_t>(sms)) {
-        splits = (2 * static_cast<int64_t>(sms) + tiles - 1) / tiles;
-        const int64_t deep = slices / 4;  // each split at least 4 slices
+    } else if (tiles < sm) {
+        splits = (2 * sm + tiles - 1) / tiles;
+        const int64_t deep = slices / (tiles < sm / 2 ? 8 : 64);
         if (splits > deep) splits = deep;
         if (splits > kMaxSplits) splits = kMaxSplits;
         const int64_t per_split = static_cast<int64_t>(M) * N * phases * static_cast<int64_t>(sizeof(T));
@@ -1057,6 +1101,27 @@ __global__ void conv_splitk_reduce(Problem pr, int64_t count, int32_t splits, co
     }
 }
 
+// The same sums for many splits (> kReduceLanes): 32 outputs per block, kReduceLanes threads per output. Lane l
+// (warp l) adds the splits l, l + kReduceLanes, ... of 32 consecutive outputs (coalesced reads), then lane 0 adds
+// the lanes' sums in lane order: a fixed order, so deterministic.
+template <typename T, typename Problem>
+__global__ void __launch_bounds__(32 * kReduceLanes)
+conv_splitk_reduce_lanes(Problem pr, int64_t count, int32_t splits, const T* __restrict__ partial) {
+    __shared__ double part[kReduceLanes][32];
+    const int lane = threadIdx.x / 32;
+    const int o = threadIdx.x % 32;
+    for (int64_t base = static_cast<int64_t>(blockIdx.x) * 32; base < count;
+         base += static_cast<int64_t>(gridDim.x) * 32) {  // uniform over the block
+        const int64_t e = base + o;
+        part[lane][o] = e < count ? splitk_lane_sum<T>(pr, e, splits, lane, partial) : 0.0;
+        __syncthreads();
+        if (lane == 0 && e < count) {
+            splitk_store_lanes<T>(pr, e, part, o);
+        }
+        __syncthreads();
+    }
+}
+
 template <typename T, typename Cfg, typename Problem>
 inline void launch_tile(const Problem& pr, const ConvPlan& plan, T* partial, cudaStream_t stream) {
     const dim3 grid(static_cast<unsigned>(plan.grid_x), static_cast<unsigned>(plan.grid_y),
@@ -1116,7 +1181,15 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
     if (plan.splits > 1) {
         if (status == GCGAN_OK) {
             const int64_t count = static_cast<int64_t>(plan.phases) * pr.N * pr.M;
-            conv_splitk_reduce<T, Problem><<<grid_for(count), kThreads, 0, stream>>>(pr, count, plan.splits, partial);
+            if (plan.splits > kReduceLanes) {
+                const int64_t blocks = (count + 31) / 32;
+                const unsigned grid = static_cast<unsigned>(blocks < kMaxGrid ? blocks : kMaxGrid);
+                conv_splitk_reduce_lanes<T, Problem><<<grid, 32 * kReduceLanes, 0, stream>>>(pr, count, plan.splits,
+                                                                                           partial);
+            } else {
+                conv_splitk_reduce<T, Problem><<<grid_for(count), kThreads, 0, stream>>>(pr, count, plan.splits,
+                                                                                        partial);
+            }
             status = check_launch(call);
         }
         const cudaError_t error = cudaFreeAsync(partial, stream);
