@@ -784,7 +784,7 @@ GCGAN_UNROLL
                                             const T* Bs, Acc& acc) {
         const int depth = k_end - k0 < BK ? k_end - k0 : BK;
 #ifdef __CUDA_ARCH__
-#pragma unroll 4
+#pragma unroll 8  // 8 kk x TM rows of independent loads in flight per thread
 #endif
         for (int kl = 0; kl < depth; ++kl) {
             const auto col = pr.acol(k0 + kl, k_end);
@@ -917,6 +917,8 @@ constexpr int32_t kMaxGridYZ = 65535;
 //    256 splits) for about two blocks per SM, on 128x64 tiles when M >= 512 (more work per loaded slice).
 //  - Less than one tile per SM: split only where each split keeps >= 64 slices (dcgan64.g2 forward gained 10%;
 //    mnist28.g1 forward, 64 slices deep, lost 30% to split-K's partials and reduction).
+//  - Skinny passes with fewer than two tiles per SM (mnist28.g2/d1 backward-data: 100 tiles of 4 warps left most
+//    SMs idle) split for about four blocks per SM: their partials are tiny.
 //  - Otherwise no split.
 template <typename T>
 inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int sms, int force_tile = -1,
@@ -948,6 +950,11 @@ inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int s
     int64_t splits = 1;
     if (force_splits > 0) {
         splits = force_splits;
+    } else if (plan.tile == TileKind::Skinny && tiles < 2 * sm) {
+        // skinny partials are only N <= 4 columns: split freely for about four blocks per SM (latency hiding)
+        splits = (4 * sm + tiles - 1) / tiles;
+        if (splits > slices) splits = slices;
+        if (splits > kMaxSplits) splits = kMaxSplits;
     } else if (tiles < sm) {
         splits = (2 * sm + tiles - 1) / tiles;
         const int64_t deep = slices / (tiles < sm / 2 ? 8 : 64);
