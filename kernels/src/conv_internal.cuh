@@ -322,9 +322,10 @@ struct BackwardDataOnePixelProblem {
     __host__ __device__ T* out() const { return dx; }
 };
 
-// Whether backward-data takes the one-pixel GEMM (see above).
+// Whether backward-data takes the one-pixel GEMM (see above): M = c*h*w must fit in int32, and the batch (its N)
+// must fit the grid's y dimension (65535 tiles of at least 16 columns).
 inline bool use_one_pixel(const ConvDims& d) {
-    return d.p == 1 && d.q == 1 && static_cast<int64_t>(d.c) * d.hw <= INT32_MAX;
+    return d.p == 1 && d.q == 1 && static_cast<int64_t>(d.c) * d.hw <= INT32_MAX && d.n <= 65535 * 16;
 }
 
 // Backward-weight as dw^T: A(m = (c,r,s), kk = (n,p,q)) = x[n, c, p*sh - ph + r, q*sw - pw + s],
