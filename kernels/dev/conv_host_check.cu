@@ -188,7 +188,7 @@ void emulate(const Problem& pr0, const ConvPlan& plan) {
                 const int32_t m0 = static_cast<int32_t>(bx) * Cfg::BM;
                 const int32_t n0 = static_cast<int32_t>(by) * Cfg::BN;
                 const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = std::min(pr.K, k_begin + plan.chunk);
+                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
                 std::fill(As.begin(), As.end(), nan);
                 std::fill(Bs.begin(), Bs.end(), nan);
                 for (int tid = 0; tid < Cfg::THREADS; ++tid) {
@@ -235,7 +235,7 @@ void emulate_skinny(const Problem& pr0, const ConvPlan& plan) {
                 const int32_t m0 = static_cast<int32_t>(bx) * G::BM;
                 const int32_t n0 = static_cast<int32_t>(by) * NMAX;
                 const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = std::min(pr.K, k_begin + plan.chunk);
+                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
                 typename G::ARow a[G::TM];
                 for (int tid = 0; tid < G::THREADS; ++tid) {
                     G::zero(acc[tid]);
@@ -305,7 +305,7 @@ void emulate_mma(const Problem& pr0, const ConvPlan& plan) {
                 const int32_t m0 = static_cast<int32_t>(bx) * Cfg::BM;
                 const int32_t n0 = static_cast<int32_t>(by) * Cfg::BN;
                 const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = std::min(pr.K, k_begin + plan.chunk);
+                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
                 std::fill(As.begin(), As.end(), nan);
                 std::fill(Bs.begin(), Bs.end(), nan);
                 for (int tid = 0; tid < Cfg::THREADS; ++tid) {

@@ -52,15 +52,16 @@ gcgan_status check_geometry(const char* call, const gcgan_conv_geometry* g, int3
     const int64_t wm = (g->w + g->stride_w - 1) / g->stride_w;
     const int64_t tr = (g->r + g->stride_h - 1) / g->stride_h;
     const int64_t ts = (g->s + g->stride_w - 1) / g->stride_w;
-    // Every GEMM dimension of the three passes (and so every index the kernels form) must fit in int32.
+    // Every GEMM dimension of the three passes (and so every index the kernels form) must fit in int32, with room
+    // for one tile beyond the end (kMaxGemmDim).
     const struct { const char* name; double value; } products[] = {
         {"n * p * q", static_cast<double>(g->n) * p * q},
         {"c * r * s", static_cast<double>(g->c) * g->r * g->s},
         {"n * ceil(h / stride_h) * ceil(w / stride_w)", static_cast<double>(g->n) * hm * wm},
         {"k * ceil(r / stride_h) * ceil(s / stride_w)", static_cast<double>(g->k) * tr * ts}};
     for (const auto& pr : products) {
-        if (pr.value > static_cast<double>(INT32_MAX)) {
-            return fail(GCGAN_ERR_UNSUPPORTED, call, "%s = %.0f exceeds 2^31 - 1", pr.name, pr.value);
+        if (pr.value > static_cast<double>(kMaxGemmDim)) {
+            return fail(GCGAN_ERR_UNSUPPORTED, call, "%s = %.0f exceeds 2^31 - 4097", pr.name, pr.value);
         }
     }
     if (g->stride_h * g->stride_w > kMaxGridYZ) {

@@ -46,6 +46,15 @@
 namespace gcgan {
 namespace conv {
 
+// The largest GEMM dimension (M, N, K of any pass) the kernels take: int32 indices with room for a tile or slice
+// beyond the end (m0 + BM, k0 + BK never overflow).
+constexpr int64_t kMaxGemmDim = INT32_MAX - 4096;
+
+// The end of the split starting at k_begin: min(K, k_begin + chunk), without forming k_begin + chunk.
+__host__ __device__ __forceinline__ int32_t split_end(int32_t K, int32_t k_begin, int32_t chunk) {
+    return chunk >= K - k_begin ? K : k_begin + chunk;
+}
+
 // ---- fast division by a run-time constant (for 0 <= n < 2^31, 1 <= d < 2^31) ----
 //
 // Round-up reciprocal: with l = ceil(log2 d), mul = ceil(2^(31 + l) / d) (< 2^32), n / d = (n * mul) >> (31 + l).
@@ -273,7 +282,7 @@ struct BackwardDataProblem {
 // generator): every (h, w) is read by exactly one tap, r = h + ph, s = w + pw (when inside the filter), so the
 // stride-phase GEMM would spend almost all of its K on taps that do not exist. Instead, dx^T as a plain GEMM:
 // A(m = (c,h,w), kk = k) = w[k, c, h + ph, w + pw] (0 outside the filter), B(kk, nn = n) = dy[n, k];
-// C[m][n] -> dx[n][m]. M = c*h*w (checked below 2^31 by use_one_pixel), N = n, K = k.
+// C[m][n] -> dx[n][m]. M = c*h*w (at most kMaxGemmDim: use_one_pixel), N = n, K = k.
 template <typename T>
 struct BackwardDataOnePixelProblem {
     ConvDims d;
@@ -325,7 +334,7 @@ struct BackwardDataOnePixelProblem {
 // Whether backward-data takes the one-pixel GEMM (see above): M = c*h*w must fit in int32, and the batch (its N)
 // must fit the grid's y dimension (65535 tiles of at least 16 columns).
 inline bool use_one_pixel(const ConvDims& d) {
-    return d.p == 1 && d.q == 1 && static_cast<int64_t>(d.c) * d.hw <= INT32_MAX && d.n <= 65535 * 16;
+    return d.p == 1 && d.q == 1 && static_cast<int64_t>(d.c) * d.hw <= kMaxGemmDim && d.n <= 65535 * 16;
 }
 
 // Backward-weight as dw^T: A(m = (c,r,s), kk = (n,p,q)) = x[n, c, p*sh - ph + r, q*sw - pw + s],
@@ -994,7 +1003,7 @@ conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ part
     const int32_t m0 = blockIdx.x * Cfg::BM;
     const int32_t n0 = blockIdx.y * Cfg::BN;
     const int32_t k_begin = split * chunk;
-    const int32_t k_end = min(pr.K, k_begin + chunk);
+    const int32_t k_end = split_end(pr.K, k_begin, chunk);
 
     typename G::Acc acc;
     G::zero(acc);
@@ -1031,7 +1040,7 @@ conv_mma_kernel(Problem pr, int32_t splits, int32_t chunk, float* __restrict__ p
     const int32_t m0 = blockIdx.x * Cfg::BM;
     const int32_t n0 = blockIdx.y * Cfg::BN;
     const int32_t k_begin = split * chunk;
-    const int32_t k_end = min(pr.K, k_begin + chunk);
+    const int32_t k_end = split_end(pr.K, k_begin, chunk);
 
     typename G::Acc acc;
     G::zero(acc);
@@ -1078,7 +1087,7 @@ conv_skinny_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ pa
     const int32_t m0 = blockIdx.x * G::BM;
     const int32_t n0 = blockIdx.y * NMAX;
     const int32_t k_begin = split * chunk;
-    const int32_t k_end = min(pr.K, k_begin + chunk);
+    const int32_t k_end = split_end(pr.K, k_begin, chunk);
 
     typename G::Acc acc;
     G::zero(acc);
