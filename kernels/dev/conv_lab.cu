@@ -26,6 +26,8 @@
 //   v1  Large tile (128x64) with automatic split-K      v2  Medium tile (64x64), automatic split-K
 //   v3  Narrow tile (128x16), automatic split-K         v4  Skinny (512 rows x up to 4 columns), automatic split-K
 //   v5  the production tile without split-K             ("-": not run, too many columns for that tile)
+//   v6  the production plan with the strided thread layout (consecutive threads on consecutive rows) instead of
+//       the warp-tiled one, Large/Medium only
 // Each variant is checked too; a failed check prints FAIL on the line and the exit status is 1.
 #include <algorithm>
 #include <cmath>
@@ -301,6 +303,8 @@ const char* tile_name(TileKind t) {
         case TileKind::Large: return "128x64";
         case TileKind::Medium: return "64x64";
         case TileKind::Narrow: return "128x16";
+        case TileKind::LegacyLarge: return "128x64s";
+        case TileKind::LegacyMedium: return "64x64s";
         default: return "skinny";
     }
 }
@@ -314,7 +318,9 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
     const bool versus = batch == 64 && sizeof(T) == 4 && !g_tf32 && !check_only;  // cuDNN's table is for these
     std::printf("%-11s %-2s %-13s %9s %8s %9s %6s%s", "layer", "", "plan", "ms", "GFLOP/s", "err/bound", "",
                 versus ? " xcuDNN" : "");
-    if (variants && !check_only) std::printf(" %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit");
+    if (variants && !check_only) {
+        std::printf(" %8s %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit", "v6 strided");
+    }
     std::printf("\n");
     for (const Layer& l : kLayers) {
         if (only != nullptr && std::strstr(l.name, only) == nullptr) continue;
@@ -374,15 +380,22 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
                 std::printf(" %5.2f%s", ref > 0 ? ms / ref : 0.0, ref > 0 && ms > 2 * ref ? "!" : " ");
             }
             if (variants) {
-                const int tiles[5] = {0, 1, 2, 3, -1};
-                for (int v = 0; v < 5; ++v) {
+                // v6: the production plan's tile with the strided thread layout (LegacyLarge / LegacyMedium)
+                const int legacy = plan.tile == TileKind::Large ? static_cast<int>(TileKind::LegacyLarge)
+                                   : plan.tile == TileKind::Medium ? static_cast<int>(TileKind::LegacyMedium) : -2;
+                const int tiles[6] = {0, 1, 2, 3, -1, legacy};
+                for (int v = 0; v < 6; ++v) {
+                    if (tiles[v] == -2) {
+                        if (!check_only) std::printf(" %8s", "-");
+                        continue;
+                    }
                     // the narrow and skinny tiles only where the pass has few columns (else they take long)
                     if ((v == 2 && plan_n(plan) > 64) || (v == 3 && plan_n(plan) > 16)) {
                         if (!check_only) std::printf(" %8s", "-");
                         continue;
                     }
                     double verr = 0;
-                    const int32_t splits = v == 4 ? 1 : 0;
+                    const int32_t splits = v == 4 ? 1 : (v == 5 ? plan.splits : 0);
                     const float vms = run_variant<T>(pass, d, b, out_n, tiles[v], splits, check_only, 20, stream,
                                                      &verr);
                     const bool vok = verr <= bound;

@@ -401,9 +401,17 @@ struct BackwardWeightProblem {
 // A_MFAST: whether consecutive threads load consecutive m of the A slice (else consecutive kk); B is always loaded
 // kk-fast. The choice follows the memory: forward/backward-data A rows are output pixels (consecutive m ->
 // consecutive q -> nearby x/dy addresses), backward-weight A's contiguous direction is kk (n, p, q).
-template <int BM_, int BN_, int BK_, int TM_, int TN_>
+template <int BM_, int BN_, int BK_, int TM_, int TN_, int LM_ = 0, int LN_ = 0>
 struct TileConfig {
     static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_;
+    // Thread layout. LM = 0 ("strided"): THREADS_M threads along m, thread (tm, tn) owns rows tm + i * THREADS_M
+    // (consecutive threads on consecutive rows) and columns tn * TN + j. LM > 0 ("warp-tiled", as CUTLASS's SIMT
+    // GEMMs): a warp is LM x LN lanes over a (LM TM) x (LN TN) sub-tile, lane (lm, ln) owning the TM consecutive rows
+    // from lm * TM and the TN consecutive columns from ln * TN, so that a warp reads only LM * TM values of A and
+    // LN * TN of B per kk (few shared-memory wavefronts per FMA), with 8- or 16-byte loads.
+    static constexpr int LM = LM_, LN = LN_;
+    static constexpr int WARPS_M = LM > 0 ? BM / (LM * TM) : 0;
+    static constexpr int WARPS_N = LM > 0 ? BN / (LN * TN) : 0;
     static constexpr int THREADS_M = BM / TM;
     static constexpr int THREADS_N = BN / TN;
     static constexpr int THREADS = THREADS_M * THREADS_N;
@@ -411,26 +419,33 @@ struct TileConfig {
     static constexpr int B_SIZE = BN * BK;
     static constexpr int A_LOADS = (A_SIZE + THREADS - 1) / THREADS;
     static constexpr int B_LOADS = (B_SIZE + THREADS - 1) / THREADS;
-    // Shared-memory row pitches. A: +1 spreads kk-fast stores over the banks (A is read one element per row).
-    // B: a multiple of 4 elements, so that a thread's TN consecutive columns are read with 8- or 16-byte loads
-    // (broadcast within the warp); kk-fast stores then meet 2-way bank conflicts, 1/BM as often as the reads.
-    static constexpr int A_STRIDE = BM + 1;
+    // Shared-memory row pitches. A strided: +1 spreads kk-fast stores over the banks (one element per row read);
+    // A warp-tiled and B: a multiple of 4 elements, so that consecutive rows / columns are read with 8- or 16-byte
+    // loads; kk-fast stores then meet 2-way bank conflicts, 1/BM as often as the reads.
+    static constexpr int A_STRIDE = LM > 0 ? BM + 4 : BM + 1;
     static constexpr int B_STRIDE = BN + 4;
     static_assert(BM % TM == 0 && BN % TN == 0, "tile not divisible by the thread tile");
     static_assert(THREADS % 32 == 0 && THREADS <= 1024, "threads per block");
+    static_assert(LM == 0 || (LM * LN == 32 && WARPS_M * LM * TM == BM && WARPS_N * LN * TN == BN &&
+                              32 * WARPS_M * WARPS_N == THREADS), "warp tiling does not cover the tile");
 };
 
 // The configurations conv.cu chooses from (per dtype: float slices are 16 deep, double 8, same shared memory).
 template <typename T> struct Tiles;
+// All 256 threads, warp-tiled 8 x 4 lanes; the strided Legacy* layouts are kept for the lab's comparison (v6).
 template <> struct Tiles<float> {
-    using Large = TileConfig<128, 64, 16, 4, 8>;   // 256 threads, 4x8 per thread
-    using Medium = TileConfig<64, 64, 16, 2, 8>;   // 256 threads, 2x8
-    using Narrow = TileConfig<128, 16, 16, 4, 2>;  // 256 threads, 4x2: N <= 16 (few output channels)
+    using Large = TileConfig<128, 64, 16, 4, 8, 8, 4>;   // 4x8 per thread, warps of 32 x 32
+    using Medium = TileConfig<64, 64, 16, 2, 8, 8, 4>;   // 2x8, warps of 16 x 32
+    using Narrow = TileConfig<128, 16, 16, 4, 2, 8, 4>;  // 4x2, warps of 32 x 8: N <= 16 (few output channels)
+    using LegacyLarge = TileConfig<128, 64, 16, 4, 8>;
+    using LegacyMedium = TileConfig<64, 64, 16, 2, 8>;
 };
 template <> struct Tiles<double> {
-    using Large = TileConfig<128, 64, 8, 4, 8>;
-    using Medium = TileConfig<64, 64, 8, 2, 8>;
-    using Narrow = TileConfig<128, 16, 8, 4, 2>;
+    using Large = TileConfig<128, 64, 8, 4, 8, 8, 4>;
+    using Medium = TileConfig<64, 64, 8, 2, 8, 8, 4>;
+    using Narrow = TileConfig<128, 16, 8, 4, 2, 8, 4>;
+    using LegacyLarge = TileConfig<128, 64, 8, 4, 8>;
+    using LegacyMedium = TileConfig<64, 64, 8, 2, 8>;
 };
 
 template <typename Problem> struct AMFast { static constexpr bool value = true; };
@@ -528,44 +543,63 @@ GCGAN_UNROLL
         }
     }
 
-    // b[0 .. TN) = src[0 .. TN): on the device with the widest aligned vector loads (src is 8- or 16-byte aligned:
-    // the buffers are __align__(16), B_STRIDE and B_SMEM multiples of 4, tn * TN a multiple of TN).
-    __host__ __device__ static void load_b_row(const T* src, T (&b)[Cfg::TN]) {
+    // dst[0 .. L) = src[0 .. L): on the device with the widest aligned vector loads. src is 16-byte aligned for
+    // 16-byte rows and 8-byte aligned for 8-byte rows: the buffers are __align__(16), the pitches and buffer sizes
+    // multiples of 4 elements, and a row starts at a multiple of L.
+    template <int L>
+    __host__ __device__ static void load_row(const T* src, T (&dst)[L]) {
 #ifdef __CUDA_ARCH__
-        constexpr int kBytes = Cfg::TN * static_cast<int>(sizeof(T));
+        constexpr int kBytes = L * static_cast<int>(sizeof(T));
         if constexpr (kBytes % 16 == 0) {
-            union { float4 v[kBytes / 16]; T t[Cfg::TN]; } u;
+            union { float4 v[kBytes / 16]; T t[L]; } u;
             GCGAN_UNROLL
             for (int v = 0; v < kBytes / 16; ++v) u.v[v] = reinterpret_cast<const float4*>(src)[v];
             GCGAN_UNROLL
-            for (int j = 0; j < Cfg::TN; ++j) b[j] = u.t[j];
+            for (int j = 0; j < L; ++j) dst[j] = u.t[j];
         } else if constexpr (kBytes % 8 == 0) {
-            union { float2 v[kBytes / 8]; T t[Cfg::TN]; } u;
+            union { float2 v[kBytes / 8]; T t[L]; } u;
             GCGAN_UNROLL
             for (int v = 0; v < kBytes / 8; ++v) u.v[v] = reinterpret_cast<const float2*>(src)[v];
             GCGAN_UNROLL
-            for (int j = 0; j < Cfg::TN; ++j) b[j] = u.t[j];
+            for (int j = 0; j < L; ++j) dst[j] = u.t[j];
         } else {
             GCGAN_UNROLL
-            for (int j = 0; j < Cfg::TN; ++j) b[j] = src[j];
+            for (int j = 0; j < L; ++j) dst[j] = src[j];
         }
 #else
-        for (int j = 0; j < Cfg::TN; ++j) b[j] = src[j];
+        for (int j = 0; j < L; ++j) dst[j] = src[j];
 #endif
     }
 
-    // acc += As^T Bs over one slice: thread (tm, tn) = (tid % THREADS_M, tid / THREADS_M) owns rows
-    // tm + i * THREADS_M and columns tn * TN + j.
+    // Thread tid's rows row0 + i * row_step (i < TM) and columns col0 + j (j < TN) inside the tile.
+    __host__ __device__ static void origin(int tid, int& row0, int& row_step, int& col0) {
+        if constexpr (Cfg::LM > 0) {
+            const int warp = tid / 32, lane = tid % 32;
+            row0 = (warp % Cfg::WARPS_M) * (Cfg::LM * Cfg::TM) + (lane % Cfg::LM) * Cfg::TM;
+            col0 = (warp / Cfg::WARPS_M) * (Cfg::LN * Cfg::TN) + (lane / Cfg::LM) * Cfg::TN;
+            row_step = 1;
+        } else {
+            row0 = tid % Cfg::THREADS_M;
+            col0 = (tid / Cfg::THREADS_M) * Cfg::TN;
+            row_step = Cfg::THREADS_M;
+        }
+    }
+
+    // acc += As^T Bs over one slice, for the thread's rows and columns (origin()).
     __host__ __device__ static void compute(int tid, const T* As, const T* Bs, Acc& acc) {
-        const int tm = tid % Cfg::THREADS_M;
-        const int tn = tid / Cfg::THREADS_M;
+        int row0, row_step, col0;
+        origin(tid, row0, row_step, col0);
 GCGAN_UNROLL
         for (int kl = 0; kl < Cfg::BK; ++kl) {
             T a[Cfg::TM];
             T b[Cfg::TN];
+            if constexpr (Cfg::LM > 0) {
+                load_row(As + kl * Cfg::A_STRIDE + row0, a);
+            } else {
 GCGAN_UNROLL
-            for (int i = 0; i < Cfg::TM; ++i) a[i] = As[kl * Cfg::A_STRIDE + tm + i * Cfg::THREADS_M];
-            load_b_row(Bs + kl * Cfg::B_STRIDE + tn * Cfg::TN, b);
+                for (int i = 0; i < Cfg::TM; ++i) a[i] = As[kl * Cfg::A_STRIDE + row0 + i * row_step];
+            }
+            load_row(Bs + kl * Cfg::B_STRIDE + col0, b);
 GCGAN_UNROLL
             for (int i = 0; i < Cfg::TM; ++i) {
 GCGAN_UNROLL
@@ -577,16 +611,16 @@ GCGAN_UNROLL
     // The tile's results: to the output (partial == nullptr) or to partial[(slot * N + nn) * M + m].
     __host__ __device__ static void finish(const Problem& pr, int tid, int32_t m0, int32_t n0, int32_t slot,
                                            const Acc& acc, T* partial) {
-        const int tm = tid % Cfg::THREADS_M;
-        const int tn = tid / Cfg::THREADS_M;
+        int row0, row_step, col0;
+        origin(tid, row0, row_step, col0);
         T* out = pr.out();
 GCGAN_UNROLL
         for (int j = 0; j < Cfg::TN; ++j) {
-            const int32_t nn = n0 + tn * Cfg::TN + j;
+            const int32_t nn = n0 + col0 + j;
             if (nn >= pr.N) continue;
 GCGAN_UNROLL
             for (int i = 0; i < Cfg::TM; ++i) {
-                const int32_t m = m0 + tm + i * Cfg::THREADS_M;
+                const int32_t m = m0 + row0 + i * row_step;
                 if (m >= pr.M) continue;
                 if (partial != nullptr) {
                     partial[(static_cast<int64_t>(slot) * pr.N + nn) * pr.M + m] = acc.v[i][j];
@@ -885,7 +919,8 @@ __host__ __device__ inline void splitk_store_lanes(Problem pr, int64_t e, const 
 
 // ---- launch plan (host) ----
 
-enum class TileKind { Large, Medium, Narrow, Skinny };
+// Large .. Skinny are the planner's; LegacyLarge/LegacyMedium (the strided thread layout) only when forced (lab v6).
+enum class TileKind { Large, Medium, Narrow, Skinny, LegacyLarge, LegacyMedium };
 
 // The NMAX of the skinny kernel for N columns.
 inline int skinny_width(int32_t n) { return n <= 1 ? 1 : (n <= 2 ? 2 : 4); }
@@ -909,6 +944,8 @@ inline void tile_sizes(TileKind kind, int32_t n, int32_t& bm, int32_t& bn, int32
         case TileKind::Large: bm = L::BM; bn = L::BN; bk = L::BK; break;
         case TileKind::Medium: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
         case TileKind::Narrow: bm = Nw::BM; bn = Nw::BN; bk = Nw::BK; break;
+        case TileKind::LegacyLarge: bm = L::BM; bn = L::BN; bk = L::BK; break;
+        case TileKind::LegacyMedium: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
         default: bm = Sk::BM; bn = skinny_width(n); bk = Sk::BK; break;
     }
 }
@@ -1186,6 +1223,10 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
         case TileKind::Large: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
         case TileKind::Medium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
         case TileKind::Narrow: launch_tile<T, typename Tiles<T>::Narrow>(pr, plan, partial, stream); break;
+        case TileKind::LegacyLarge: launch_tile<T, typename Tiles<T>::LegacyLarge>(pr, plan, partial, stream); break;
+        case TileKind::LegacyMedium:
+            launch_tile<T, typename Tiles<T>::LegacyMedium>(pr, plan, partial, stream);
+            break;
         default:
             switch (plan.bn) {
                 case 1: launch_skinny<T, 1>(pr, plan, partial, stream); break;
