@@ -7,6 +7,8 @@
 #   bash bench/gpu-check.sh --dry-run    anywhere: the GPU-only stages report SKIP (also chosen when nvidia-smi
 #                                        is missing or sees no GPU); OUT defaults to build/gpu-check/out
 # Environment: GPU_CHECK_BUDGET_S (420), GPU_TESTS_TIMEOUT_S (240), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
+#   GPU_LAB_TIMING (unset: every lab runs in full; else the names of the labs that do, e.g. "optimizer_lab": the
+#   others are only checked under memcheck),
 #   GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests with the CPU
 #   backend standing in for CUDA: a check of the tests themselves on a machine without a GPU); for the benchmarks
 #   GPU_BENCH_{OPT,TRAIN,CONV}_REGEX, GPU_BENCH_PARAMS, GPU_BENCH_JMH, GPU_BENCH_CONV_JMH (defaults below).
@@ -18,6 +20,8 @@
 #   signatures  the FFM bindings against gcgan_kernels.h, cuda_runtime_api.h, cublas_v2.h, cudnn.h
 #               (io.gcgan.bindings.SignatureCheckTest's four header tests, with the C++ compiler on the PATH)
 #   gpu-tests   the JUnit tag "gpu" (package io.gcgan.gpu) through the JUnit console launcher
+#   lab         kernels/dev/*_lab.cu built against this libgcgan_kernels.so: check + kernel-only timings, then
+#               --check-only under compute-sanitizer memcheck
 #   benchmarks  the CUDA benchmarks (optimizer step and cudaMemcpy, training iteration: forked; the conv sweep in
 #               one JVM), JMH JSON to $OUT/jmh*.json, and the peer's conv timings (--convs)
 #   peer        python3 .device/pytorch_peer.py --quick --json $OUT/peer.json; the table ends with ours vs PyTorch
@@ -297,6 +301,80 @@ else
   record gpu-tests "$RESULT" "$(short "${TOOK} s, $DETAIL" 150)"
 fi
 
+# ---- lab --------------------------------------------------------------------------------------------------------
+
+# The kernel lab (kernels/dev/*_lab.cu): standalone CUDA programs linked against this run's libgcgan_kernels.so that
+# check our kernels against a plain reference and time the kernels alone with CUDA events (no Java). Each is built
+# here, run in full (its lines starting "lab:" or a table join the summary through $OUT/lab.txt), then run again with
+# --check-only under compute-sanitizer's memcheck (issue 6: no out-of-bounds or misaligned access, no API error).
+LAB_TXT="$OUT/lab.txt"
+: >"$LAB_TXT"
+if [ -z "${GCGAN_KERNELS_LIBRARY:-}" ] || [ "$DRY" = 1 ]; then
+  why="no libgcgan_kernels.so from the kernels stage"
+  [ "$DRY" = 1 ] && why="dry run ($DRY_WHY)"
+  record lab SKIP "$why"
+else
+  lab_parts=()
+  lab_verdict=PASS
+  LAB_DIR=$WORK/lab
+  mkdir -p "$LAB_DIR"
+  SO_DIR=$(dirname "$GCGAN_KERNELS_LIBRARY")
+  SANITIZER=$(command -v compute-sanitizer 2>/dev/null || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+  # Per lab: extra sources it compiles in (both labs compile the kernels' sources in, to call internal variants) and the
+  # arguments of its memcheck run (a small batch keeps the instrumented conv reference quick).
+  declare -A LAB_EXTRA=([conv_lab]="kernels/src/status.cu" [optimizer_lab]="kernels/src/status.cu")
+  declare -A LAB_CHECK_ARGS=([conv_lab]="--check-only --batch 2")
+  for src in kernels/dev/*_lab.cu; do
+    [ -f "$src" ] || continue
+    name=$(basename "$src" .cu)
+    if ! limit=$(stage_limit 60); then
+      lab_parts+=("$name skipped: out of time"); continue
+    fi
+    # shellcheck disable=SC2086  # LAB_EXTRA values are lists of files
+    run_logged "lab-$name-build" "$limit" "$NVCC" -std=c++17 -O3 -arch="sm_$ARCH" -I kernels/include -I kernels/src \
+      "$src" ${LAB_EXTRA[$name]:-} -L "$SO_DIR" -lgcgan_kernels -Xlinker -rpath -Xlinker "$SO_DIR" -o "$LAB_DIR/$name"
+    if [ "$RC" != 0 ]; then
+      lab_verdict=FAIL; lab_parts+=("$name: build failed (lab-$name-build.log)"); continue
+    fi
+    if [ -n "${GPU_LAB_TIMING+x}" ] && [[ " $GPU_LAB_TIMING " != *" $name "* ]]; then
+      lab_parts+=("$name timing skipped (GPU_LAB_TIMING)")
+    elif ! limit=$(stage_limit 90); then
+      lab_parts+=("$name built, not run: out of time"); continue
+    else
+      run_logged "lab-$name" "$limit" "$LAB_DIR/$name"
+      { echo "[$name]"; grep -v '^check .* ok$' "$OUT/lab-$name.log" | tail -n 60; } >>"$LAB_TXT"
+      if timed_out; then
+        lab_verdict=FAIL; lab_parts+=("$name timed out after ${limit} s")
+      elif [ "$RC" != 0 ]; then
+        lab_verdict=FAIL; lab_parts+=("$name rc $RC: $(short "$(grep -m 1 -i 'fail\|error' "$OUT/lab-$name.log")" 80)")
+      else
+        lab_parts+=("$name ok (${TOOK} s)")
+      fi
+    fi
+    if [ -z "$SANITIZER" ]; then
+      lab_parts+=("no compute-sanitizer"); continue
+    fi
+    limit=$(stage_limit 120) || { lab_parts+=("$name memcheck skipped: out of time"); continue; }
+    # shellcheck disable=SC2086  # LAB_CHECK_ARGS values are lists of words
+    run_logged "lab-$name-memcheck" "$limit" "$SANITIZER" --tool memcheck --error-exitcode 9 "$LAB_DIR/$name" \
+      ${LAB_CHECK_ARGS[$name]:---check-only}
+    errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) error.*/\1/p' "$OUT/lab-$name-memcheck.log" | tail -n 1)
+    if timed_out; then
+      lab_verdict=FAIL; lab_parts+=("$name memcheck timed out after ${limit} s")
+    elif [ "$RC" != 0 ]; then
+      lab_verdict=FAIL; lab_parts+=("$name memcheck rc $RC, ${errors:-?} errors (lab-$name-memcheck.log)")
+    else
+      lab_parts+=("$name memcheck ${errors:-0} errors (${TOOK} s)")
+    fi
+  done
+  if [ "${#lab_parts[@]}" = 0 ]; then
+    record lab SKIP "no kernels/dev/*_lab.cu"
+  else
+    detail=$(printf '%s; ' "${lab_parts[@]}")
+    record lab "$lab_verdict" "$(short "${detail%; }" 220)"
+  fi
+fi
+
 # ---- benchmarks -------------------------------------------------------------------------------------------------
 
 # The CUDA benchmarks (bench/README.md, "GPU benchmarks and peer ratios"), short JMH settings, in three JMH runs so
@@ -310,7 +388,7 @@ fi
 # The classes take a backend/implementation @Param; GPU_BENCH_PARAMS picks the CUDA values (JMH ignores a -p that a
 # benchmark does not declare). The final table joins these with peer.json (bench/gpu/peer_table.py).
 # shellcheck disable=SC2206  # word lists
-BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam -p gc=none,gc -p workload=dcgan64,50m})
+BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam,sgdm -p gc=none,gc -p workload=dcgan64,50m -p convImplementation=cudnn,own})
 # shellcheck disable=SC2206
 BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 1 -i 3 -w 200ms -r 400ms})
 # shellcheck disable=SC2206
@@ -318,7 +396,7 @@ BENCH_CONV_JMH=(${GPU_BENCH_CONV_JMH:--f 0 -wi 1 -i 3 -w 100ms -r 200ms})
 # name | benchmark regex | JSON file | cap (s): the parts, in order
 BENCH_PARTS=("optimizer|${GPU_BENCH_OPT_REGEX:-OptimizerStepBenchmark|CudaMemcpyBenchmark}|jmh.json|75"
              "training|${GPU_BENCH_TRAIN_REGEX:-TrainingIterationBenchmark}|jmh-train.json|60"
-             "conv|${GPU_BENCH_CONV_REGEX:-Conv2dBenchmark}|jmh-conv.json|60")
+             "conv|${GPU_BENCH_CONV_REGEX:-Conv2dBenchmark}|jmh-conv.json|90")
 JMH_MAIN=("$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main)
 
 # jmh_failures LOG: how many benchmarks failed (JMH goes on after a failure and still exits 0), and the first reason.
@@ -470,6 +548,7 @@ overall=PASS
   for l in "${TABLE_LINES[@]}"; do
     printf '  %s\n' "$l"
   done
+  [ -s "$LAB_TXT" ] && sed 's/^/  /' "$LAB_TXT"
   printf '%-11s %-6s %d PASS, %d FAIL, %d SKIP; logs in %s\n' overall "$overall" "$pass" "$fail" "$skip" "$OUT"
 } | tee "$OUT/summary.txt"
 [ "$overall" = PASS ]

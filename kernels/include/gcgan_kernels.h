@@ -251,8 +251,8 @@ GCGAN_API gcgan_status gcgan_reduce_f64(int32_t op, const double* x, double* out
  * One optimizer step over a list of parameter tensors (kernels/src/optimizer.cu): the multi-tensor form of
  * io.gcgan.backend.Backend#optimizerStep, matching io.gcgan.backend.cpu.CpuOptimizerStep / OptimizerMath.
  *
- * Per element, in double (float32 tensors are widened on load and rounded on store), with g the gradient, w the
- * weight before this step, and mean the centring mean of the element's group (0 when not centred):
+ * Per element, with g the gradient, w the weight before this step, and mean the centring mean of the element's
+ * group (0 when not centred):
  *   d = (g + coupled_decay * w) - mean
  *   SGD           w = w * weight_scale - step_size * d
  *   SGD_MOMENTUM  buf = first_step ? d : momentum * buf + (1 - dampening) * d          (state1 = buf)
@@ -262,19 +262,25 @@ GCGAN_API gcgan_status gcgan_reduce_f64(int32_t op, const double* x, double* out
  *   RMSPROP       v = alpha * v + (1 - alpha) * d * d;  a = sqrt(v) + eps                   (state1 = v)
  *                 momentum > 0: buf = momentum * buf + d / a; w = w * weight_scale - step_size * buf (state2 = buf)
  *                 else          w = w * weight_scale - step_size * d / a
- * Every product and sum is an IEEE round-to-nearest double operation in exactly this order (no FMA contraction),
- * so for float64 a step of a tensor that is not centred equals the Java reference bit for bit.
+ * float64: every product and sum is an IEEE round-to-nearest double operation in exactly this order (no FMA
+ * contraction), so a step of a tensor that is not centred equals the Java reference bit for bit.
+ * float32: computed in float32 (like PyTorch's fused Adam; contraction into FMAs allowed), with 128-bit memory
+ * accesses where a tensor's buffers are 16-byte aligned; it agrees with the reference (double, rounded once per
+ * step) to a few float32 ulps per step.
  *
  * Centring (gradient centralization) follows io.gcgan.backend.CentringView: a tensor of numel = outer * slices *
  * inner elements is centred when slices > 0; element (o, s, i) sits at (o * slices + s) * inner + i and the
- * outer * inner elements of one slice s form one group, whose mean is that of g + coupled_decay * w (summed in
- * double). One thread block handles one slice: it sums the group, then updates it, in one kernel. Tensors that are
- * not centred (slices == 0) are cut into blocks of a fixed size.
+ * outer * inner elements of one slice s form one group, whose mean is that of g + coupled_decay * w (per-thread
+ * partial sums, combined in double). The mean is computed in the same kernel as the update: a warp (float32 rows of
+ * at most 2048 contiguous elements) or a thread block (longer or strided rows; every float64 row) sums its row, then
+ * updates it while the row is still in L2. Tensors that are not centred (slices == 0) are cut into blocks of a
+ * fixed size.
  *
- * hyper and the table `tensors` (count entries) are host memory, read during the call; the table is copied to
- * stream-ordered device scratch (cudaMallocAsync; the copy is from pageable memory, so this call cannot be captured
- * into a CUDA graph yet) and all tensors are updated by ONE kernel launch. Entries with numel == 0 are skipped.
- * weight, state1 and state2 of one entry must not overlap any other entry's.
+ * hyper and the table `tensors` (count entries) are host memory, read during the call. The table travels in the
+ * kernel's parameter space (no device scratch, no host-to-device copy, so the call can be captured into a CUDA
+ * graph): ONE kernel launch updates up to 256 tensors, a longer table takes one launch per 256 tensors. Entries with
+ * numel == 0 are skipped; the whole table is checked before anything is launched, so a bad entry changes nothing.
+ * No buffer of an entry may overlap another buffer of the call (the kernels read through restrict pointers).
  * ------------------------------------------------------------------------------------------------------------ */
 enum {
     GCGAN_OPTIMIZER_SGD = 0,

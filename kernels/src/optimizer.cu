@@ -1,21 +1,38 @@
 // optimizer.cu - gcgan_optimizer_step_{f32,f64}: one optimizer step (SGD, SGD-momentum, Adam, RMSprop, with
-// coupled or decoupled weight decay and gradient centralization) over a list of tensors, in ONE kernel launch.
+// coupled or decoupled weight decay and gradient centralization) over a list of tensors, in ONE kernel launch per
+// kMaxBatch tensors (gcgan_kernels.h states the contract).
 //
 // Shapes: entry e of the table is one parameter tensor of numel elements (weight, grad, state1, state2 all dense,
 // same dtype). A centred tensor (slices > 0) is viewed as [outer, slices, inner]; the outer * inner elements
-// (o, s, i) at (o * slices + s) * inner + i, for one s, are one centring group.
+// (o, s, i) at (o * slices + s) * inner + i, for one s, are one centring group ("row"; contiguous when outer == 1,
+// which is every conv, transposed-conv (default centring) and linear weight).
 //
-// Work split (a "multi-tensor apply"): every tensor is cut into work blocks, numbered consecutively over the
-// table; table[e].block_start is the first block of entry e, and a thread block finds its entry by binary search.
-//   centred tensor       one work block per slice: pass 1 sums g + lambda w over the slice (block reduction in
-//                        double), pass 2 updates the slice with the mean subtracted (the slice is still in L2);
-//   tensor not centred   one work block per kChunk consecutive elements, mean 0.
-// The per-element math (update_element) is OptimizerMath's, every double operation an explicit round-to-nearest
-// intrinsic in the Java evaluation order (Java never contracts a * b + c into an FMA; nvcc would).
+// Multi-tensor apply: the table travels in the kernel's parameter space (a __grid_constant__ struct of up to
+// kMaxBatch entries, < 32 KiB; CUDA 12.1+ on sm_70+), so a step needs no device scratch and no host-to-device
+// copy, and can be captured into a CUDA graph. Every tensor is cut into work blocks numbered consecutively over the
+// table (entry.block_start is the first of entry e); a thread block finds its entry by binary search.
 //
-// The table is built on the host (block_start added), copied to stream-ordered scratch (cudaMallocAsync on
-// `stream`, from the device's default pool) and freed with cudaFreeAsync after the launch.
+// float32 - the fast path, float32 math as PyTorch's fused Adam (FMA contraction allowed), 128-bit loads and
+// stores where every pointer of the tensor is 16-byte aligned (and the row length a multiple of 4):
+//   kDense       not centred: one work block per kDenseChunk elements; each thread loads all of its float4s of
+//                w, g, m, v before it computes, so each SM keeps ~100 KB of loads in flight;
+//   kRowsRegs    (RowsVariant::kSinglePass; kDefaultRowsVariant says which one the library runs, and
+//                kernels/dev/optimizer_lab.cu times both) contiguous aligned rows of <= kRegsRowMax elements (every
+//                conv and linear weight of the reference models but G's first layer): ONE pass. A group of
+//                32..256 threads per row (a power of two, 256 / group rows per work block) loads its row's w, g, m, v into registers (<= kRegs float4 of each
+//                per thread), sums g + lambda w (warp shuffles, then shared memory across the group's warps),
+//                updates and stores: every element is read and written once, as in the uncentred step;
+//   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
+//                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
+//   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
+//   kStrided     rows with outer > 1 (transposed conv centred per output filter): one block per row, scalar.
+// float64 - the exact path: every double operation an explicit round-to-nearest intrinsic in OptimizerMath's
+//   (Java's) evaluation order, so a float64 step equals the CPU reference bit for bit (up to the order of the
+//   centring sum); one block per centred slice, kChunk64 elements per block otherwise.
 
+#include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "device_common.cuh"
@@ -24,138 +41,513 @@ namespace {
 
 using namespace gcgan::detail;
 
-constexpr int kOptimizerThreads = 256;
-constexpr int64_t kChunk = 2048;  // elements per work block of a tensor that is not centred
+constexpr int kBlockThreads = 256;
+constexpr int kWarpsPerBlock = kBlockThreads / 32;
+constexpr int kMaxBatch = 256;       // tensors per launch: 256 x 104-byte entries + header < 32 KiB of parameters
+constexpr int kSmallBatch = 32;      // a launch for <= 32 tensors carries a 3 KiB parameter block instead
+constexpr int64_t kDenseChunk = kBlockThreads * 4 * 4;  // float32, not centred: 4 float4 per thread per block
+constexpr int64_t kWarpRowMax = 2048;                    // float32 rows up to this length: one warp per row
+constexpr int kRegs = 4;                                 // kRowsRegs: float4s of each operand per thread
+constexpr int64_t kRegsRowMax = kBlockThreads * kRegs * 4;  // 4096: the longest row one thread block holds
+constexpr int64_t kChunk64 = 2048;                       // float64, not centred: elements per block
 
+enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4 };
+
+// How float32 centred rows are done (kernels/dev/optimizer_lab.cu times both): kTwoPass = kRowsWarp / kRowsBlock
+// only; kSinglePass = kRowsRegs where a row fits, else those.
+enum class RowsVariant { kTwoPass, kSinglePass };
+constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kTwoPass;
+
+// One table entry as the kernels see it (104 bytes).
 struct Entry {
-    gcgan_optimizer_tensor t;
-    int64_t block_start;
+    void* weight;
+    const void* grad;
+    void* state1;
+    void* state2;
+    int64_t numel;
+    int64_t outer;        // centring view [outer, slices, inner]; slices == 0: not centred
+    int64_t slices;
+    int64_t inner;
+    int64_t block_start;  // first work block of this entry
+    double step_size;     // lr; Adam: lr / (1 - beta1^t)
+    double bc2_sqrt;      // Adam: sqrt(1 - beta2^t); else 1
+    int32_t first_step;   // SGD_MOMENTUM: 1 when this update initialises the buffer to d
+    int32_t mode;         // Mode (float32 only)
+    int32_t vec;          // float32: 1 when the float4 path applies
+    int32_t group;        // kRowsRegs: threads per row (32, 64, 128 or 256)
+};
+static_assert(sizeof(Entry) == 104, "Entry is 104 bytes: the parameter-space budget below counts on it");
+
+template <int Cap>
+struct Batch {
+    gcgan_optimizer_hyper hyper;
+    int32_t count;
+    int32_t reserved;
+    int64_t total_blocks;
+    Entry entries[Cap];
+};
+static_assert(sizeof(Batch<kMaxBatch>) <= 32764, "the kernel parameter space holds 32764 bytes");
+
+// The entry whose work blocks include block b: the last one with block_start <= b (uniform over the thread block).
+template <int Cap>
+__device__ __forceinline__ int32_t find_entry(const Batch<Cap>& batch, int64_t b) {
+    int32_t lo = 0;
+    int32_t hi = batch.count - 1;
+    while (lo < hi) {
+        const int32_t mid = lo + (hi - lo + 1) / 2;
+        if (batch.entries[mid].block_start <= b) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return lo;
+}
+
+// Element j (0 <= j < outer * inner) of slice s of a centred tensor.
+__host__ __device__ __forceinline__ int64_t slice_element(int64_t outer, int64_t slices, int64_t inner, int64_t s,
+                                                          int64_t j) {
+    if (outer == 1) {
+        return s * inner + j;
+    }
+    const int64_t o = j / inner;
+    return (o * slices + s) * inner + (j - o * inner);
+}
+
+// ================================================= float32 ===================================================
+
+// The hyper-parameters in float, with the per-entry step constants.
+struct Coeffs {
+    float momentum, dampening1, beta1, beta1c, beta2, beta2c, alpha, alphac, eps, coupled_decay, weight_scale;
+    float step_size, inv_bc2;
+    bool nesterov, first_step, rms_momentum;
 };
 
-// One element: OptimizerMath.update for the element at index e, with its group's mean.
-template <typename T, int Alg>
-__device__ __forceinline__ void update_element(const gcgan_optimizer_tensor& t, const gcgan_optimizer_hyper& h,
-                                               int64_t e, double mean) {
-    T* wp = static_cast<T*>(t.weight);
-    const T* gp = static_cast<const T*>(t.grad);
-    T* s1 = static_cast<T*>(t.state1);
-    T* s2 = static_cast<T*>(t.state2);
-    const double w = static_cast<double>(wp[e]);
-    const double g = static_cast<double>(gp[e]);
+__device__ __forceinline__ Coeffs coeffs_for(const gcgan_optimizer_hyper& h, const Entry& t) {
+    Coeffs c;
+    c.momentum = static_cast<float>(h.momentum);
+    c.dampening1 = static_cast<float>(1.0 - h.dampening);
+    c.beta1 = static_cast<float>(h.beta1);
+    c.beta1c = static_cast<float>(1.0 - h.beta1);
+    c.beta2 = static_cast<float>(h.beta2);
+    c.beta2c = static_cast<float>(1.0 - h.beta2);
+    c.alpha = static_cast<float>(h.alpha);
+    c.alphac = static_cast<float>(1.0 - h.alpha);
+    c.eps = static_cast<float>(h.eps);
+    c.coupled_decay = static_cast<float>(h.coupled_decay);
+    c.weight_scale = static_cast<float>(h.weight_scale);
+    c.step_size = static_cast<float>(t.step_size);
+    c.inv_bc2 = static_cast<float>(1.0 / t.bc2_sqrt);
+    c.nesterov = h.nesterov != 0;
+    c.first_step = t.first_step != 0;
+    c.rms_momentum = h.momentum > 0;
+    return c;
+}
+
+// g + lambda w, the quantity whose row mean is subtracted (one expression, so a one-element row centres to 0).
+__device__ __forceinline__ float decayed(float g, float w, float lambda) { return __fmaf_rn(lambda, w, g); }
+
+// One element in float: the same formulas as OptimizerMath (gcgan_kernels.h), in float32.
+template <int Alg>
+__device__ __forceinline__ void update1(const Coeffs& c, float mean, float& w, float g, float& s1, float& s2) {
+    const float d = decayed(g, w, c.coupled_decay) - mean;
+    const float scaled = w * c.weight_scale;
+    if constexpr (Alg == GCGAN_OPTIMIZER_SGD) {
+        w = scaled - c.step_size * d;
+    } else if constexpr (Alg == GCGAN_OPTIMIZER_SGD_MOMENTUM) {
+        const float buf = c.first_step ? d : c.momentum * s1 + c.dampening1 * d;
+        s1 = buf;
+        const float u = c.nesterov ? d + c.momentum * buf : buf;
+        w = scaled - c.step_size * u;
+    } else if constexpr (Alg == GCGAN_OPTIMIZER_ADAM) {
+        const float m = c.beta1 * s1 + c.beta1c * d;
+        const float v = c.beta2 * s2 + c.beta2c * d * d;
+        s1 = m;
+        s2 = v;
+        w = scaled - c.step_size * m / (sqrtf(v) * c.inv_bc2 + c.eps);
+    } else {
+        static_assert(Alg == GCGAN_OPTIMIZER_RMSPROP, "unknown optimizer");
+        const float v = c.alpha * s1 + c.alphac * d * d;
+        s1 = v;
+        const float a = sqrtf(v) + c.eps;
+        if (c.rms_momentum) {
+            const float u = c.momentum * s2 + d / a;
+            s2 = u;
+            w = scaled - c.step_size * u;
+        } else {
+            w = scaled - c.step_size * d / a;
+        }
+    }
+}
+
+// Which state buffers an algorithm may read and write (RMSprop's second only with momentum, a runtime choice).
+template <int Alg>
+constexpr bool kUsesState1 = Alg != GCGAN_OPTIMIZER_SGD;
+template <int Alg>
+constexpr bool kMayUseState2 = Alg == GCGAN_OPTIMIZER_ADAM || Alg == GCGAN_OPTIMIZER_RMSPROP;
+
+// Updates the float4s i = first, first + stride, ... < end of a tensor (indices in float4 units), kUnroll at a time:
+// all loads of a batch are issued before any store, which the compiler could not do across possibly aliasing stores.
+template <int Alg>
+__device__ __forceinline__ void update_vec(const Coeffs& c, float mean, bool state2, float4* __restrict__ w4,
+                                           const float4* __restrict__ g4, float4* __restrict__ m4,
+                                           float4* __restrict__ v4, int64_t first, int64_t end, int64_t stride) {
+    constexpr int kUnroll = 4;
+    for (int64_t base = first; base < end; base += kUnroll * stride) {
+        float4 w[kUnroll], g[kUnroll], m[kUnroll], v[kUnroll];
+#pragma unroll
+        for (int u = 0; u < kUnroll; ++u) {
+            const int64_t i = base + u * stride;
+            if (i < end) {
+                w[u] = w4[i];
+                g[u] = __ldg(g4 + i);
+                if constexpr (kUsesState1<Alg>) m[u] = m4[i];
+                if constexpr (kMayUseState2<Alg>) {
+                    if (state2) v[u] = v4[i];
+                }
+            }
+        }
+#pragma unroll
+        for (int u = 0; u < kUnroll; ++u) {
+            const int64_t i = base + u * stride;
+            if (i < end) {
+                // Component-wise; m and v are unread registers for the algorithms that keep no such state.
+                update1<Alg>(c, mean, w[u].x, g[u].x, m[u].x, v[u].x);
+                update1<Alg>(c, mean, w[u].y, g[u].y, m[u].y, v[u].y);
+                update1<Alg>(c, mean, w[u].z, g[u].z, m[u].z, v[u].z);
+                update1<Alg>(c, mean, w[u].w, g[u].w, m[u].w, v[u].w);
+                w4[i] = w[u];
+                if constexpr (kUsesState1<Alg>) m4[i] = m[u];
+                if constexpr (kMayUseState2<Alg>) {
+                    if (state2) v4[i] = v[u];
+                }
+            }
+        }
+    }
+}
+
+// The same update for element e, with scalar loads (tensors that are not 16-byte aligned, and tails).
+template <int Alg>
+__device__ __forceinline__ void update_scalar(const Coeffs& c, float mean, bool state2, float* __restrict__ w,
+                                              const float* __restrict__ g, float* __restrict__ m,
+                                              float* __restrict__ v, int64_t e) {
+    float wv = w[e];
+    const float gv = __ldg(g + e);
+    float mv = 0.0f;
+    float vv = 0.0f;
+    if constexpr (kUsesState1<Alg>) mv = m[e];
+    if (state2) vv = v[e];
+    update1<Alg>(c, mean, wv, gv, mv, vv);
+    w[e] = wv;
+    if constexpr (kUsesState1<Alg>) m[e] = mv;
+    if (state2) v[e] = vv;
+}
+
+// This thread's part of a row sum of g + lambda w over float4s first, first + stride, ... < end, 4 loads in flight.
+__device__ __forceinline__ float row_sum_vec(const float4* __restrict__ g4, const float4* __restrict__ w4,
+                                             float lambda, int64_t first, int64_t end, int64_t stride) {
+    constexpr int kUnroll = 4;
+    float sum = 0.0f;
+    for (int64_t base = first; base < end; base += kUnroll * stride) {
+        float4 g[kUnroll];
+        float4 w[kUnroll];
+#pragma unroll
+        for (int u = 0; u < kUnroll; ++u) {
+            const int64_t i = base + u * stride;
+            if (i < end) {
+                g[u] = __ldg(g4 + i);
+                w[u] = lambda != 0.0f ? w4[i] : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+            }
+        }
+#pragma unroll
+        for (int u = 0; u < kUnroll; ++u) {
+            if (base + u * stride < end) {
+                sum += (decayed(g[u].x, w[u].x, lambda) + decayed(g[u].y, w[u].y, lambda)) +
+                       (decayed(g[u].z, w[u].z, lambda) + decayed(g[u].w, w[u].w, lambda));
+            }
+        }
+    }
+    return sum;
+}
+
+// Sum over the warp, returned to every lane (double: the per-lane partials of a long row differ in magnitude).
+__device__ __forceinline__ double warp_allreduce(double v) {
+#pragma unroll
+    for (int delta = 16; delta > 0; delta >>= 1) {
+        v += __shfl_xor_sync(0xffffffffu, v, delta);
+    }
+    return v;
+}
+
+// kRegsRows: this instantiation has the kRowsRegs path. It holds 16 float4s per thread and needs ~205 registers
+// (one block per SM), so tables without such rows launch the lean instantiation (~127 registers, two blocks per SM).
+template <int Alg, int Cap, bool kRegsRows>
+__global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __grid_constant__ Batch<Cap> batch) {
+    __shared__ double scratch[32];
+    for (int64_t b = blockIdx.x; b < batch.total_blocks; b += gridDim.x) {  // uniform over the block
+        const Entry& t = batch.entries[find_entry(batch, b)];
+        const int64_t local = b - t.block_start;
+        const Coeffs c = coeffs_for(batch.hyper, t);
+        const bool state2 = Alg == GCGAN_OPTIMIZER_ADAM || (Alg == GCGAN_OPTIMIZER_RMSPROP && c.rms_momentum);
+        float* const w = static_cast<float*>(t.weight);
+        const float* const g = static_cast<const float*>(t.grad);
+        float* const m = static_cast<float*>(t.state1);
+        float* const v = static_cast<float*>(t.state2);
+        if (t.mode == kDense) {
+            const int64_t begin = local * kDenseChunk;  // a multiple of 4
+            const int64_t end = begin + kDenseChunk < t.numel ? begin + kDenseChunk : t.numel;
+            int64_t scalar_from = begin;
+            if (t.vec) {
+                update_vec<Alg>(c, 0.0f, state2, reinterpret_cast<float4*>(w), reinterpret_cast<const float4*>(g),
+                                reinterpret_cast<float4*>(m), reinterpret_cast<float4*>(v),
+                                begin / 4 + threadIdx.x, end / 4, kBlockThreads);
+                scalar_from = end / 4 * 4;  // the last chunk's 0..3 trailing elements
+            }
+            for (int64_t e = scalar_from + threadIdx.x; e < end; e += kBlockThreads) {
+                update_scalar<Alg>(c, 0.0f, state2, w, g, m, v, e);
+            }
+        } else if (kRegsRows && t.mode == kRowsRegs) {
+            const int group = t.group;
+            const int gi = threadIdx.x / group;  // this thread's row within the work block
+            const int li = threadIdx.x - gi * group;
+            const int64_t row = local * (kBlockThreads / group) + gi;
+            const bool active = row < t.slices;
+            const int len4 = static_cast<int>(t.inner / 4);  // <= kRegsRowMax / 4
+            const int64_t base = active ? row * len4 : 0;
+            float4* const w4 = reinterpret_cast<float4*>(w) + base;
+            const float4* const g4 = reinterpret_cast<const float4*>(g) + base;
+            float4* const m4 = m != nullptr ? reinterpret_cast<float4*>(m) + base : nullptr;
+            float4* const v4 = v != nullptr ? reinterpret_cast<float4*>(v) + base : nullptr;
+            float4 wr[kRegs], gr[kRegs], mr[kRegs], vr[kRegs];
+            float part = 0.0f;
+#pragma unroll
+            for (int u = 0; u < kRegs; ++u) {  // every load of the row is issued before any is used
+                const int i = li + u * group;
+                if (active && i < len4) {
+                    wr[u] = w4[i];
+                    gr[u] = __ldg(g4 + i);
+                    if constexpr (kUsesState1<Alg>) mr[u] = m4[i];
+                    if constexpr (kMayUseState2<Alg>) {
+                        if (state2) vr[u] = v4[i];
+                    }
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < kRegs; ++u) {
+                if (active && li + u * group < len4) {
+                    const float lambda = c.coupled_decay;
+                    part += (decayed(gr[u].x, wr[u].x, lambda) + decayed(gr[u].y, wr[u].y, lambda)) +
+                            (decayed(gr[u].z, wr[u].z, lambda) + decayed(gr[u].w, wr[u].w, lambda));
+                }
+            }
+            double sum = warp_allreduce(part);  // a warp lies in one row's group (group >= 32)
+            if (group > 32) {                   // uniform over the block: the group is the tensor's
+                const int warps = group >> 5;
+                __syncthreads();  // scratch may still be read for the previous work block
+                if ((threadIdx.x & 31) == 0) {
+                    scratch[threadIdx.x >> 5] = sum;
+                }
+                __syncthreads();
+                sum = 0.0;
+                for (int k = 0; k < warps; ++k) {
+                    sum += scratch[gi * warps + k];
+                }
+            }
+            const float mean = static_cast<float>(sum / static_cast<double>(t.inner));
+#pragma unroll
+            for (int u = 0; u < kRegs; ++u) {
+                const int i = li + u * group;
+                if (active && i < len4) {
+                    update1<Alg>(c, mean, wr[u].x, gr[u].x, mr[u].x, vr[u].x);
+                    update1<Alg>(c, mean, wr[u].y, gr[u].y, mr[u].y, vr[u].y);
+                    update1<Alg>(c, mean, wr[u].z, gr[u].z, mr[u].z, vr[u].z);
+                    update1<Alg>(c, mean, wr[u].w, gr[u].w, mr[u].w, vr[u].w);
+                    w4[i] = wr[u];
+                    if constexpr (kUsesState1<Alg>) m4[i] = mr[u];
+                    if constexpr (kMayUseState2<Alg>) {
+                        if (state2) v4[i] = vr[u];
+                    }
+                }
+            }
+        } else if (t.mode == kRowsWarp) {
+            const int64_t row = local * kWarpsPerBlock + (threadIdx.x >> 5);
+            const int lane = threadIdx.x & 31;
+            if (row < t.slices) {  // uniform over the warp
+                const int64_t len = t.inner;
+                const int64_t base = row * len;
+                float part = 0.0f;
+                if (t.vec) {
+                    part = row_sum_vec(reinterpret_cast<const float4*>(g + base),
+                                       reinterpret_cast<const float4*>(w + base), c.coupled_decay, lane, len / 4, 32);
+                } else {
+                    for (int64_t j = lane; j < len; j += 32) {
+                        part += decayed(__ldg(g + base + j), w[base + j], c.coupled_decay);
+                    }
+                }
+                const float mean = static_cast<float>(warp_allreduce(part) / static_cast<double>(len));
+                if (t.vec) {
+                    update_vec<Alg>(c, mean, state2, reinterpret_cast<float4*>(w + base),
+                                    reinterpret_cast<const float4*>(g + base),
+                                    reinterpret_cast<float4*>(m + (m != nullptr ? base : 0)),
+                                    reinterpret_cast<float4*>(v + (v != nullptr ? base : 0)), lane, len / 4, 32);
+                } else {
+                    for (int64_t j = lane; j < len; j += 32) {
+                        update_scalar<Alg>(c, mean, state2, w, g, m, v, base + j);
+                    }
+                }
+            }
+        } else if (t.mode == kRowsBlock) {
+            const int64_t len = t.inner;
+            const int64_t base = local * len;
+            float part = 0.0f;
+            if (t.vec) {
+                part = row_sum_vec(reinterpret_cast<const float4*>(g + base), reinterpret_cast<const float4*>(w + base),
+                                   c.coupled_decay, threadIdx.x, len / 4, kBlockThreads);
+            } else {
+                for (int64_t j = threadIdx.x; j < len; j += kBlockThreads) {
+                    part += decayed(__ldg(g + base + j), w[base + j], c.coupled_decay);
+                }
+            }
+            const float mean = static_cast<float>(block_reduce<false>(part, scratch) / static_cast<double>(len));
+            if (t.vec) {
+                update_vec<Alg>(c, mean, state2, reinterpret_cast<float4*>(w + base),
+                                reinterpret_cast<const float4*>(g + base),
+                                reinterpret_cast<float4*>(m + (m != nullptr ? base : 0)),
+                                reinterpret_cast<float4*>(v + (v != nullptr ? base : 0)), threadIdx.x, len / 4,
+                                kBlockThreads);
+            } else {
+                for (int64_t j = threadIdx.x; j < len; j += kBlockThreads) {
+                    update_scalar<Alg>(c, mean, state2, w, g, m, v, base + j);
+                }
+            }
+        } else {  // kStrided: slice `local` of [outer, slices, inner], outer > 1
+            const int64_t group = t.outer * t.inner;
+            float part = 0.0f;
+            for (int64_t j = threadIdx.x; j < group; j += kBlockThreads) {
+                const int64_t e = slice_element(t.outer, t.slices, t.inner, local, j);
+                part += decayed(__ldg(g + e), w[e], c.coupled_decay);
+            }
+            const float mean = static_cast<float>(block_reduce<false>(part, scratch) / static_cast<double>(group));
+            for (int64_t j = threadIdx.x; j < group; j += kBlockThreads) {
+                update_scalar<Alg>(c, mean, state2, w, g, m, v, slice_element(t.outer, t.slices, t.inner, local, j));
+            }
+        }
+    }
+}
+
+// ================================================= float64 ===================================================
+
+// One element: OptimizerMath.update for the element at index e, with its group's mean, exactly as Java rounds.
+template <int Alg>
+__device__ __forceinline__ void update_element_f64(const Entry& t, const gcgan_optimizer_hyper& h, int64_t e,
+                                                   double mean) {
+    double* wp = static_cast<double*>(t.weight);
+    const double* gp = static_cast<const double*>(t.grad);
+    double* s1 = static_cast<double*>(t.state1);
+    double* s2 = static_cast<double*>(t.state2);
+    const double w = wp[e];
+    const double g = gp[e];
     const double d = sub_rn(add_rn(g, mul_rn(h.coupled_decay, w)), mean);
     const double scaled = mul_rn(w, h.weight_scale);
     double next;
     if constexpr (Alg == GCGAN_OPTIMIZER_SGD) {
         next = sub_rn(scaled, mul_rn(t.step_size, d));
     } else if constexpr (Alg == GCGAN_OPTIMIZER_SGD_MOMENTUM) {
-        const double buf = t.first_step ? d
-                                        : add_rn(mul_rn(h.momentum, static_cast<double>(s1[e])),
-                                                 mul_rn(sub_rn(1.0, h.dampening), d));
-        s1[e] = static_cast<T>(buf);
+        const double buf = t.first_step ? d : add_rn(mul_rn(h.momentum, s1[e]), mul_rn(sub_rn(1.0, h.dampening), d));
+        s1[e] = buf;
         const double u = h.nesterov ? add_rn(d, mul_rn(h.momentum, buf)) : buf;
         next = sub_rn(scaled, mul_rn(t.step_size, u));
     } else if constexpr (Alg == GCGAN_OPTIMIZER_ADAM) {
-        const double m = add_rn(mul_rn(h.beta1, static_cast<double>(s1[e])), mul_rn(sub_rn(1.0, h.beta1), d));
-        const double v = add_rn(mul_rn(h.beta2, static_cast<double>(s2[e])), mul_rn(mul_rn(sub_rn(1.0, h.beta2), d), d));
-        s1[e] = static_cast<T>(m);
-        s2[e] = static_cast<T>(v);
+        const double m = add_rn(mul_rn(h.beta1, s1[e]), mul_rn(sub_rn(1.0, h.beta1), d));
+        const double v = add_rn(mul_rn(h.beta2, s2[e]), mul_rn(mul_rn(sub_rn(1.0, h.beta2), d), d));
+        s1[e] = m;
+        s2[e] = v;
         const double denom = add_rn(div_rn(sqrt_rn(v), t.bc2_sqrt), h.eps);
         next = sub_rn(scaled, div_rn(mul_rn(t.step_size, m), denom));
     } else {
         static_assert(Alg == GCGAN_OPTIMIZER_RMSPROP, "unknown optimizer");
-        const double v = add_rn(mul_rn(h.alpha, static_cast<double>(s1[e])), mul_rn(mul_rn(sub_rn(1.0, h.alpha), d), d));
-        s1[e] = static_cast<T>(v);
+        const double v = add_rn(mul_rn(h.alpha, s1[e]), mul_rn(mul_rn(sub_rn(1.0, h.alpha), d), d));
+        s1[e] = v;
         const double a = add_rn(sqrt_rn(v), h.eps);
         double u;
         if (h.momentum > 0) {
-            u = add_rn(mul_rn(h.momentum, static_cast<double>(s2[e])), div_rn(d, a));
-            s2[e] = static_cast<T>(u);
+            u = add_rn(mul_rn(h.momentum, s2[e]), div_rn(d, a));
+            s2[e] = u;
         } else {
             u = div_rn(d, a);
         }
         next = sub_rn(scaled, mul_rn(t.step_size, u));
     }
-    wp[e] = static_cast<T>(next);
+    wp[e] = next;
 }
 
-// Element j (0 <= j < outer * inner) of slice s of a centred tensor.
-__device__ __forceinline__ int64_t slice_element(const gcgan_optimizer_tensor& t, int64_t s, int64_t j) {
-    if (t.outer == 1) {
-        return s * t.inner + j;
-    }
-    const int64_t o = j / t.inner;
-    return (o * t.slices + s) * t.inner + (j - o * t.inner);
-}
-
-template <typename T, int Alg>
-__global__ void __launch_bounds__(kOptimizerThreads)
-    optimizer_kernel(const Entry* __restrict__ table, int32_t count, int64_t total_blocks,
-                     const __grid_constant__ gcgan_optimizer_hyper hyper) {
+template <int Alg, int Cap>
+__global__ void __launch_bounds__(kBlockThreads) optimizer_f64_kernel(const __grid_constant__ Batch<Cap> batch) {
     __shared__ double scratch[32];
-    for (int64_t b = blockIdx.x; b < total_blocks; b += gridDim.x) {  // uniform over the block
-        int32_t lo = 0;
-        int32_t hi = count - 1;
-        while (lo < hi) {  // the last entry whose first block is <= b
-            const int32_t mid = lo + (hi - lo + 1) / 2;
-            if (table[mid].block_start <= b) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        const gcgan_optimizer_tensor t = table[lo].t;
-        const int64_t local = b - table[lo].block_start;
+    const gcgan_optimizer_hyper& hyper = batch.hyper;
+    for (int64_t b = blockIdx.x; b < batch.total_blocks; b += gridDim.x) {  // uniform over the block
+        const Entry& t = batch.entries[find_entry(batch, b)];
+        const int64_t local = b - t.block_start;
         if (t.slices > 0) {
             const int64_t group = t.outer * t.inner;
             double sum = 0.0;
             for (int64_t j = threadIdx.x; j < group; j += blockDim.x) {
-                const int64_t e = slice_element(t, local, j);
-                const double g = static_cast<double>(static_cast<const T*>(t.grad)[e]);
+                const int64_t e = slice_element(t.outer, t.slices, t.inner, local, j);
+                const double g = static_cast<const double*>(t.grad)[e];
                 // As CpuOptimizerStep.decayedSum: g + lambda w when decay is coupled, else g alone.
                 sum += hyper.coupled_decay != 0.0
-                           ? add_rn(g, mul_rn(hyper.coupled_decay, static_cast<double>(static_cast<T*>(t.weight)[e])))
+                           ? add_rn(g, mul_rn(hyper.coupled_decay, static_cast<const double*>(t.weight)[e]))
                            : g;
             }
             const double mean = div_rn(block_reduce<false>(sum, scratch), static_cast<double>(group));
             for (int64_t j = threadIdx.x; j < group; j += blockDim.x) {
-                update_element<T, Alg>(t, hyper, slice_element(t, local, j), mean);
+                update_element_f64<Alg>(t, hyper, slice_element(t.outer, t.slices, t.inner, local, j), mean);
             }
         } else {
-            const int64_t begin = local * kChunk;
-            const int64_t end = begin + kChunk < t.numel ? begin + kChunk : t.numel;
+            const int64_t begin = local * kChunk64;
+            const int64_t end = begin + kChunk64 < t.numel ? begin + kChunk64 : t.numel;
             for (int64_t e = begin + threadIdx.x; e < end; e += blockDim.x) {
-                update_element<T, Alg>(t, hyper, e, 0.0);
+                update_element_f64<Alg>(t, hyper, e, 0.0);
             }
         }
     }
 }
 
-template <typename T>
-void launch_kernel(int32_t algorithm, unsigned grid, const Entry* table, int32_t count, int64_t total_blocks,
-                   const gcgan_optimizer_hyper& hyper, gcgan_stream stream) {
-    switch (algorithm) {
-        case GCGAN_OPTIMIZER_SGD:
-            optimizer_kernel<T, GCGAN_OPTIMIZER_SGD><<<grid, kOptimizerThreads, 0, stream>>>(table, count, total_blocks,
-                                                                                            hyper);
-            break;
-        case GCGAN_OPTIMIZER_SGD_MOMENTUM:
-            optimizer_kernel<T, GCGAN_OPTIMIZER_SGD_MOMENTUM><<<grid, kOptimizerThreads, 0, stream>>>(
-                table, count, total_blocks, hyper);
-            break;
-        case GCGAN_OPTIMIZER_ADAM:
-            optimizer_kernel<T, GCGAN_OPTIMIZER_ADAM><<<grid, kOptimizerThreads, 0, stream>>>(table, count,
-                                                                                             total_blocks, hyper);
-            break;
-        default:
-            optimizer_kernel<T, GCGAN_OPTIMIZER_RMSPROP><<<grid, kOptimizerThreads, 0, stream>>>(table, count,
-                                                                                                total_blocks, hyper);
-            break;
+// ================================================= host side =================================================
+
+template <typename T, int Alg, int Cap>
+void launch_one(const Batch<Cap>& batch, unsigned grid, bool regs_rows, gcgan_stream stream) {
+    if constexpr (sizeof(T) == 4) {
+        if (regs_rows) {
+            optimizer_f32_kernel<Alg, Cap, true><<<grid, kBlockThreads, 0, stream>>>(batch);
+        } else {
+            optimizer_f32_kernel<Alg, Cap, false><<<grid, kBlockThreads, 0, stream>>>(batch);
+        }
+    } else {
+        optimizer_f64_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
     }
 }
 
-// Checks entry i; returns its number of work blocks in *blocks.
-gcgan_status check_entry(const char* call, const gcgan_optimizer_hyper& h, const gcgan_optimizer_tensor& t,
-                         int32_t i, int64_t* blocks) {
+template <typename T, int Cap>
+void launch(const Batch<Cap>& batch, bool regs_rows, gcgan_stream stream) {
+    constexpr int64_t kMaxBlocks = 0x7fffffff;
+    const unsigned grid = static_cast<unsigned>(batch.total_blocks > kMaxBlocks ? kMaxBlocks : batch.total_blocks);
+    switch (batch.hyper.algorithm) {
+        case GCGAN_OPTIMIZER_SGD: launch_one<T, GCGAN_OPTIMIZER_SGD, Cap>(batch, grid, regs_rows, stream); break;
+        case GCGAN_OPTIMIZER_SGD_MOMENTUM:
+            launch_one<T, GCGAN_OPTIMIZER_SGD_MOMENTUM, Cap>(batch, grid, regs_rows, stream);
+            break;
+        case GCGAN_OPTIMIZER_ADAM: launch_one<T, GCGAN_OPTIMIZER_ADAM, Cap>(batch, grid, regs_rows, stream); break;
+        default: launch_one<T, GCGAN_OPTIMIZER_RMSPROP, Cap>(batch, grid, regs_rows, stream); break;
+    }
+}
+
+bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
+
+// Checks tensor i and makes its entry (block_start left 0); *blocks = its work blocks, 0 when it has no element.
+template <typename T>
+gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const gcgan_optimizer_tensor& t, int32_t i,
+                        RowsVariant variant, Entry* entry, int64_t* blocks) {
     *blocks = 0;
     if (t.numel < 0) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "tensor %d: numel = %lld must be >= 0", i,
@@ -165,7 +557,8 @@ gcgan_status check_entry(const char* call, const gcgan_optimizer_hyper& h, const
         return GCGAN_OK;
     }
     const bool needs1 = h.algorithm != GCGAN_OPTIMIZER_SGD;
-    const bool needs2 = h.algorithm == GCGAN_OPTIMIZER_ADAM || (h.algorithm == GCGAN_OPTIMIZER_RMSPROP && h.momentum > 0);
+    const bool needs2 =
+        h.algorithm == GCGAN_OPTIMIZER_ADAM || (h.algorithm == GCGAN_OPTIMIZER_RMSPROP && h.momentum > 0);
     if (t.weight == nullptr || t.grad == nullptr || (needs1 && t.state1 == nullptr) ||
         (needs2 && t.state2 == nullptr)) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call,
@@ -186,16 +579,73 @@ gcgan_status check_entry(const char* call, const gcgan_optimizer_hyper& h, const
                         static_cast<long long>(t.outer), static_cast<long long>(t.slices),
                         static_cast<long long>(t.inner), static_cast<long long>(t.numel));
         }
-        *blocks = t.slices;
+    }
+    *entry = Entry{t.weight, t.grad, needs1 ? t.state1 : nullptr, needs2 ? t.state2 : nullptr, t.numel,
+                   t.slices > 0 ? t.outer : 0, t.slices, t.slices > 0 ? t.inner : 0, 0, t.step_size, t.bc2_sqrt,
+                   t.first_step, kDense, 0, 0};
+    if (sizeof(T) == 8) {  // the exact path: one block per slice, else kChunk64 elements per block
+        *blocks = t.slices > 0 ? t.slices : (t.numel + kChunk64 - 1) / kChunk64;
+        return GCGAN_OK;
+    }
+    const bool aligned = aligned16(t.weight) && aligned16(t.grad) && (!needs1 || aligned16(t.state1)) &&
+                         (!needs2 || aligned16(t.state2));
+    if (t.slices == 0) {
+        entry->mode = kDense;
+        entry->vec = aligned ? 1 : 0;
+        *blocks = (t.numel + kDenseChunk - 1) / kDenseChunk;
+    } else if (t.outer == 1) {
+        entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
+        if (variant == RowsVariant::kSinglePass && entry->vec && t.inner <= kRegsRowMax) {
+            int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
+            while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
+                group *= 2;
+            }
+            entry->mode = kRowsRegs;
+            entry->group = group;
+            const int64_t rows_per_block = kBlockThreads / group;
+            *blocks = (t.slices + rows_per_block - 1) / rows_per_block;
+        } else if (t.inner <= kWarpRowMax) {
+            entry->mode = kRowsWarp;
+            *blocks = (t.slices + kWarpsPerBlock - 1) / kWarpsPerBlock;
+        } else {
+            entry->mode = kRowsBlock;
+            *blocks = t.slices;
+        }
     } else {
-        *blocks = (t.numel + kChunk - 1) / kChunk;
+        entry->mode = kStrided;
+        *blocks = t.slices;
     }
     return GCGAN_OK;
 }
 
+// Launches entries [0, n) of `entries` (with their block counts) as one Batch<Cap>.
+template <typename T, int Cap>
+gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, const Entry* entries,
+                          const int64_t* blocks, int32_t n, gcgan_stream stream) {
+    // 26 KiB for Cap = 256: on the heap, not the stack; the launch copies it into the parameter space.
+    std::unique_ptr<Batch<Cap>> batch(new Batch<Cap>());
+    batch->hyper = hyper;
+    batch->count = n;
+    batch->reserved = 0;
+    int64_t total = 0;
+    for (int32_t i = 0; i < n; ++i) {
+        batch->entries[i] = entries[i];
+        batch->entries[i].block_start = total;
+        total += blocks[i];
+    }
+    batch->total_blocks = total;
+    bool regs_rows = false;
+    for (int32_t i = 0; i < n; ++i) {
+        regs_rows = regs_rows || entries[i].mode == kRowsRegs;
+    }
+    launch<T, Cap>(*batch, regs_rows, stream);
+    return check_launch(call);
+}
+
 template <typename T>
 gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper,
-                            const gcgan_optimizer_tensor* tensors, int32_t count, gcgan_stream stream) {
+                            const gcgan_optimizer_tensor* tensors, int32_t count, gcgan_stream stream,
+                            RowsVariant variant = kDefaultRowsVariant) {
     if (hyper == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "hyper is NULL");
     }
@@ -209,52 +659,42 @@ gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper
     if (count > 0 && tensors == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "tensors is NULL with count = %d", count);
     }
-    std::vector<Entry> table;
-    table.reserve(static_cast<size_t>(count));
-    int64_t total_blocks = 0;
+    // Check every tensor before launching anything: a bad entry leaves every tensor unchanged.
+    std::vector<Entry> entries;
+    std::vector<int64_t> blocks;
+    entries.reserve(static_cast<size_t>(count));
+    blocks.reserve(static_cast<size_t>(count));
     for (int32_t i = 0; i < count; ++i) {
-        int64_t blocks = 0;
-        const gcgan_status status = check_entry(call, *hyper, tensors[i], i, &blocks);
+        Entry entry{};
+        int64_t n = 0;
+        const gcgan_status status = make_entry<T>(call, *hyper, tensors[i], i, variant, &entry, &n);
         if (status != GCGAN_OK) {
             return status;
         }
-        if (blocks > 0) {
-            table.push_back(Entry{tensors[i], total_blocks});
-            total_blocks += blocks;
+        if (n > 0) {
+            entries.push_back(entry);
+            blocks.push_back(n);
         }
     }
-    if (total_blocks == 0) {
-        return GCGAN_OK;
+    const int32_t total = static_cast<int32_t>(entries.size());
+    for (int32_t start = 0; start < total; start += kMaxBatch) {
+        const int32_t n = std::min(kMaxBatch, total - start);
+        const gcgan_status status =
+            n <= kSmallBatch
+                ? launch_batch<T, kSmallBatch>(call, *hyper, entries.data() + start, blocks.data() + start, n, stream)
+                : launch_batch<T, kMaxBatch>(call, *hyper, entries.data() + start, blocks.data() + start, n, stream);
+        if (status != GCGAN_OK) {
+            return status;
+        }
     }
-    const size_t bytes = table.size() * sizeof(Entry);
-    void* device_table = nullptr;
-    cudaError_t error = cudaMallocAsync(&device_table, bytes, stream);
-    if (error != cudaSuccess) {
-        cudaGetLastError();
-        return fail_cuda(call, "cudaMallocAsync of the tensor table", error);
-    }
-    // From pageable memory: the runtime stages the bytes before returning, so `table` may go out of scope.
-    error = cudaMemcpyAsync(device_table, table.data(), bytes, cudaMemcpyHostToDevice, stream);
-    gcgan_status status = GCGAN_OK;
-    if (error != cudaSuccess) {
-        cudaGetLastError();
-        status = fail_cuda(call, "cudaMemcpyAsync of the tensor table", error);
-    } else {
-        const unsigned grid = static_cast<unsigned>(total_blocks > kMaxGrid ? kMaxGrid : total_blocks);
-        launch_kernel<T>(hyper->algorithm, grid, static_cast<const Entry*>(device_table),
-                         static_cast<int32_t>(table.size()), total_blocks, *hyper, stream);
-        status = check_launch(call);
-    }
-    error = cudaFreeAsync(device_table, stream);
-    if (error != cudaSuccess && status == GCGAN_OK) {
-        cudaGetLastError();
-        return fail_cuda(call, "cudaFreeAsync of the tensor table", error);
-    }
-    return status;
+    return GCGAN_OK;
 }
 
 }  // namespace
 
+// kernels/dev/optimizer_lab.cu includes this file to call optimizer_step with each RowsVariant; it defines
+// GCGAN_OPTIMIZER_LAB so that the exported entry points stay the library's.
+#ifndef GCGAN_OPTIMIZER_LAB
 extern "C" GCGAN_API gcgan_status gcgan_optimizer_step_f32(const gcgan_optimizer_hyper* hyper,
                                                            const gcgan_optimizer_tensor* tensors, int32_t count,
                                                            gcgan_stream stream) {
@@ -266,3 +706,4 @@ extern "C" GCGAN_API gcgan_status gcgan_optimizer_step_f64(const gcgan_optimizer
                                                            gcgan_stream stream) {
     return optimizer_step<double>("gcgan_optimizer_step_f64", hyper, tensors, count, stream);
 }
+#endif  // GCGAN_OPTIMIZER_LAB

@@ -1,5 +1,7 @@
 package io.gcgan.bindings;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -243,15 +245,55 @@ public final class NativeLibrary {
     /**
      * Why {@code nameOrPath} did not open. The JDK's message says only "Cannot open library"; the dynamic linker's
      * own reason (no such file in the search path, a missing dependency, a wrong ELF class) comes from dlerror
-     * after trying dlopen once more ourselves.
+     * after trying dlopen once more ourselves; for a file, what is wrong with its ELF header is added (glibc
+     * reports a library built for another machine as "No such file or directory").
      */
-    static String dlopenReason(String nameOrPath, IllegalArgumentException e) {
+    public static String dlopenReason(String nameOrPath, IllegalArgumentException e) {
         String dlerror = Dl.error(nameOrPath);
+        String why;
         if (dlerror == null) {
-            return String.valueOf(e.getMessage());
+            why = String.valueOf(e.getMessage());
+        } else {
+            // glibc starts with the name, which the caller's message already shows
+            why = dlerror.startsWith(nameOrPath + ": ") ? dlerror.substring(nameOrPath.length() + 2) : dlerror;
         }
-        // glibc starts with the name, which the attempt line already shows
-        return dlerror.startsWith(nameOrPath + ": ") ? dlerror.substring(nameOrPath.length() + 2) : dlerror;
+        String elf = isPath(nameOrPath) && Files.isRegularFile(Path.of(nameOrPath))
+                ? elfProblem(Path.of(nameOrPath)) : null;
+        return elf != null ? why + " (" + elf + ")" : why;
+    }
+
+    /** What is wrong with a file's ELF header for this JVM, or null when nothing obvious is. */
+    public static String elfProblem(Path file) {
+        byte[] head = new byte[20];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, head.length) < head.length) {
+                return "too short to be an ELF shared library";
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        if (head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
+            return "not an ELF file";
+        }
+        if (head[4] != 2) {
+            return "a 32-bit ELF file; this JVM is 64-bit";
+        }
+        if (head[5] != 1) {
+            return "a big-endian ELF file";
+        }
+        int machine = (head[18] & 0xff) | (head[19] & 0xff) << 8;
+        int expected = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> 62;
+            case "aarch64" -> 183;
+            case "ppc64le" -> 21;
+            case "riscv64" -> 243;
+            default -> -1;
+        };
+        if (expected >= 0 && machine != expected) {
+            return "an ELF file for machine type " + machine + "; this JVM runs on " + System.getProperty("os.arch")
+                    + " (machine type " + expected + ")";
+        }
+        return null;
     }
 
     /** dlopen/dlerror from the C library, only for diagnosing a failed load. */

@@ -91,8 +91,8 @@ final class Pointwise {
             throw new IllegalArgumentException("clamp: min " + min + " > max " + max);
         }
         return raw(UnaryOp.CLAMP, min, max, x).record("clamp", g -> {
-            Tensor inside = x.ge(Tensor.scalar(min, x.dtype(), x.device()))
-                    .mul(x.le(Tensor.scalar(max, x.dtype(), x.device())));
+            Tensor inside = x.ge(ScalarConstants.of(min, x.dtype(), x.backend()))
+                    .mul(x.le(ScalarConstants.of(max, x.dtype(), x.backend())));
             return new Tensor[] {g.mul(inside)};
         }, x);
     }
@@ -142,7 +142,7 @@ final class Pointwise {
 
     /** d(a^b)/db = a^b log a, taken as 0 where a = 0 and b >= 0 (the limit; log 0 would give 0 * -inf). */
     private static Tensor exponentDerivative(Tensor a, Tensor b, Tensor out) {
-        Tensor zero = Tensor.scalar(0.0, a.dtype(), a.device());
+        Tensor zero = ScalarConstants.of(0.0, a.dtype(), a.backend());
         Tensor limitIsZero = a.eq(zero).mul(b.ge(zero));
         return where(limitIsZero, zero, out.mul(a.log()));
     }
@@ -181,7 +181,7 @@ final class Pointwise {
                 a.storage, Shapes.broadcastStrides(a.shape, outShape),
                 b.storage, Shapes.broadcastStrides(b.shape, outShape), out.storage, outShape);
         return out.record("where", g -> {
-            Tensor zero = Tensor.scalar(0.0, g.dtype(), g.device());
+            Tensor zero = ScalarConstants.of(0.0, g.dtype(), g.backend());
             return new Tensor[] {
                     null,
                     a.requiresGrad() ? ShapeOps.sumTo(where(cond, g, zero), a.shape) : null,

@@ -554,8 +554,9 @@ public final class Tensor {
         return Pointwise.clamp(this, min, max);
     }
 
+    /** A read-only rank-0 constant of this tensor's backend and dtype (cached: see ScalarConstants). */
     private Tensor scalarLike(double value) {
-        return scalar(value, dtype(), device());
+        return ScalarConstants.of(value, dtype(), backend());
     }
 
     public Tensor add(Tensor other) {

@@ -1,16 +1,12 @@
 package io.gcgan.bindings.openblas;
 
+import io.gcgan.bindings.NativeLibrary;
 import io.gcgan.bindings.NativeLibraryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.FileVisitResult;
@@ -384,85 +380,11 @@ public final class OpenBlasLoader {
         }
     }
 
-    /**
-     * Why {@code nameOrPath} did not load. The JDK's message says only "Cannot open library"; the dynamic
-     * linker's own reason (a missing dependency, a wrong ELF class, a noexec mount) comes from dlerror after
-     * trying dlopen once more ourselves.
-     */
+    /** Why {@code nameOrPath} did not load ({@link NativeLibrary#dlopenReason}: the dynamic linker's reason). */
     private static String reason(String nameOrPath, IllegalArgumentException e) {
         if (nameOrPath.indexOf('/') >= 0 && !Files.isRegularFile(Path.of(nameOrPath))) {
             return e.getMessage();
         }
-        String dlerror = Dl.error(nameOrPath);
-        String why = dlerror != null ? dlerror : e.getMessage();
-        String elf = nameOrPath.indexOf('/') >= 0 ? elfProblem(Path.of(nameOrPath)) : null;
-        return elf != null ? why + " (" + elf + ")" : why;
-    }
-
-    /**
-     * What is wrong with a file's ELF header for this JVM, or null when nothing obvious is. glibc reports a
-     * library built for another machine as "No such file or directory"; this says what it really is.
-     */
-    static String elfProblem(Path file) {
-        byte[] head = new byte[20];
-        try (InputStream in = Files.newInputStream(file)) {
-            if (in.readNBytes(head, 0, head.length) < head.length) {
-                return "too short to be an ELF shared library";
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        if (head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
-            return "not an ELF file";
-        }
-        if (head[4] != 2) {
-            return "a 32-bit ELF file; this JVM is 64-bit";
-        }
-        if (head[5] != 1) {
-            return "a big-endian ELF file";
-        }
-        int machine = (head[18] & 0xff) | (head[19] & 0xff) << 8;
-        int expected = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> 62;
-            case "aarch64" -> 183;
-            case "ppc64le" -> 21;
-            case "riscv64" -> 243;
-            default -> -1;
-        };
-        if (expected >= 0 && machine != expected) {
-            return "an ELF file for machine type " + machine + "; this JVM runs on " + System.getProperty("os.arch")
-                    + " (machine type " + expected + ")";
-        }
-        return null;
-    }
-
-    /** dlopen/dlerror from the C library, only for diagnosing a failed load. */
-    private static final class Dl {
-        private static final int RTLD_LAZY = 1;
-
-        static String error(String nameOrPath) {
-            try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                MethodHandle dlopen = linker.downcallHandle(libc.find("dlopen").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-                MethodHandle dlerror = linker.downcallHandle(libc.find("dlerror").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.ADDRESS));
-                MethodHandle dlclose = linker.downcallHandle(libc.find("dlclose").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(nameOrPath), RTLD_LAZY);
-                    if (!handle.equals(MemorySegment.NULL)) {
-                        int ignored = (int) dlclose.invokeExact(handle);
-                        return null;
-                    }
-                    MemorySegment message = (MemorySegment) dlerror.invokeExact();
-                    return message.equals(MemorySegment.NULL) ? null
-                            : message.reinterpret(Long.MAX_VALUE).getString(0);
-                }
-            } catch (Throwable t) {
-                return null;
-            }
-        }
+        return NativeLibrary.dlopenReason(nameOrPath, e);
     }
 }

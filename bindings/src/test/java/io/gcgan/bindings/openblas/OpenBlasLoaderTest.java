@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gcgan.bindings.NativeLibrary;
 import io.gcgan.bindings.NativeLibraryException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -79,9 +80,9 @@ class OpenBlasLoaderTest {
     @Test
     void elfHeaderProblemsAreNamed() throws IOException {
         Path text = Files.writeString(temp.resolve("libtext.so"), "not an ELF file, just text\n");
-        assertEquals("not an ELF file", OpenBlasLoader.elfProblem(text));
+        assertEquals("not an ELF file", NativeLibrary.elfProblem(text));
         Path dir = OpenBlasLoader.extract(temp.resolve("openblas-test"));
-        assertEquals(null, OpenBlasLoader.elfProblem(dir.resolve(OpenBlasLoader.LIBRARY_FILE)));
+        assertEquals(null, NativeLibrary.elfProblem(dir.resolve(OpenBlasLoader.LIBRARY_FILE)));
     }
 
     @Test

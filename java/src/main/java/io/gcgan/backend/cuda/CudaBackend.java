@@ -76,6 +76,11 @@ public final class CudaBackend implements Backend {
     private static final ThreadLocal<MemorySegment> STRUCTS = ThreadLocal.withInitial(
             () -> Arena.ofAuto().allocate(Math.max(KernelLayouts.stridedBytes(), KernelLayouts.reduceBytes()), 16));
 
+    /** "unary NEG", ...: the op names of argument-check messages, made once rather than per call. */
+    private static final String[] UNARY_NAMES = opNames("unary ", UnaryOp.values());
+    private static final String[] BINARY_NAMES = opNames("binary ", BinaryOp.values());
+    private static final String[] REDUCE_NAMES = opNames("reduce ", ReduceOp.values());
+
     private final Device device;
     private final CudaDevice cuda;
     private final DevicePool pool;
@@ -279,7 +284,9 @@ public final class CudaBackend implements Backend {
         int status = dst.dtype() == DType.FLOAT32
                 ? GcganKernels.gcgan_fill_f32(dst.segment(), n, (float) value, cuda.stream())
                 : GcganKernels.gcgan_fill_f64(dst.segment(), n, value, cuda.stream());
-        GcganKernelException.check(status, "gcgan_fill_" + suffix(dst.dtype()) + "(n=" + n + ")");
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_fill_" + suffix(dst.dtype()) + "(n=" + n + ")");
+        }
     }
 
     @Override
@@ -359,18 +366,23 @@ public final class CudaBackend implements Backend {
         int srcType = dtypeCode(src.dtype());
         int dstType = dtypeCode(dst.dtype());
         cuda.makeCurrent();
-        KernelLayouts.forEachLaunch(space, new long[] {srcOffset, dstOffset}, STRUCTS.get(), layout ->
-                GcganKernelException.check(GcganKernels.gcgan_copy_strided(srcType, src.segment(), dstType,
-                        dst.segment(), layout, cuda.stream()), "gcgan_copy_strided(shape " + Arrays.toString(shape)
-                        + ", " + src.dtype().displayName() + " -> " + dst.dtype().displayName() + ")"));
+        KernelLayouts.forEachLaunch(space, new long[] {srcOffset, dstOffset}, STRUCTS.get(), layout -> {
+            int status = GcganKernels.gcgan_copy_strided(srcType, src.segment(), dstType, dst.segment(), layout,
+                    cuda.stream());
+            if (status != GcganKernels.GCGAN_OK) {
+                throw GcganKernelException.of(status, "gcgan_copy_strided(shape " + Arrays.toString(shape) + ", "
+                        + src.dtype().displayName() + " -> " + dst.dtype().displayName() + ")");
+            }
+        });
     }
 
     // ---- elementwise -------------------------------------------------------------------------------------
 
     @Override
     public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
-        StorageChecks.owned(this, "unary " + op, x, out);
-        StorageChecks.sameDtype("unary " + op, x, out);
+        String name = UNARY_NAMES[op.ordinal()];
+        StorageChecks.owned(this, name, x, out);
+        StorageChecks.sameDtype(name, x, out);
         if (x.numel() != out.numel()) {
             throw new IllegalArgumentException("unary " + op + ": input has " + x.numel() + " elements, output "
                     + out.numel());
@@ -384,13 +396,15 @@ public final class CudaBackend implements Backend {
         int status = x.dtype() == DType.FLOAT32
                 ? GcganKernels.gcgan_unary_f32(code, p0, p1, x.segment(), out.segment(), n, cuda.stream())
                 : GcganKernels.gcgan_unary_f64(code, p0, p1, x.segment(), out.segment(), n, cuda.stream());
-        GcganKernelException.check(status, "gcgan_unary_" + suffix(x.dtype()) + "(" + op + ", n=" + n + ")");
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_unary_" + suffix(x.dtype()) + "(" + op + ", n=" + n + ")");
+        }
     }
 
     @Override
     public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides, Storage out,
                        long[] outShape) {
-        String name = "binary " + op;
+        String name = BINARY_NAMES[op.ordinal()];
         StorageChecks.owned(this, name, a, b, out);
         StorageChecks.sameDtype(name, a, b, out);
         long[] outStrides = denseStrides(outShape);
@@ -410,8 +424,10 @@ public final class CudaBackend implements Backend {
                             cuda.stream())
                     : GcganKernels.gcgan_binary_f64(code, a.segment(), b.segment(), out.segment(), layout,
                             cuda.stream());
-            GcganKernelException.check(status, "gcgan_binary_" + suffix(a.dtype()) + "(" + op + ", shape "
-                    + Arrays.toString(outShape) + ")");
+            if (status != GcganKernels.GCGAN_OK) {
+                throw GcganKernelException.of(status, "gcgan_binary_" + suffix(a.dtype()) + "(" + op + ", shape "
+                        + Arrays.toString(outShape) + ")");
+            }
         });
     }
 
@@ -437,8 +453,10 @@ public final class CudaBackend implements Backend {
                             cuda.stream())
                     : GcganKernels.gcgan_where_f64(cond.segment(), a.segment(), b.segment(), out.segment(), layout,
                             cuda.stream());
-            GcganKernelException.check(status, "gcgan_where_" + suffix(a.dtype()) + "(shape "
-                    + Arrays.toString(outShape) + ")");
+            if (status != GcganKernels.GCGAN_OK) {
+                throw GcganKernelException.of(status, "gcgan_where_" + suffix(a.dtype()) + "(shape "
+                        + Arrays.toString(outShape) + ")");
+            }
         });
     }
 
@@ -446,7 +464,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
-        String name = "reduce " + op;
+        String name = REDUCE_NAMES[op.ordinal()];
         StorageChecks.owned(this, name, x, out);
         StorageChecks.sameDtype(name, x, out);
         int rank = shape.length;
@@ -478,8 +496,10 @@ public final class CudaBackend implements Backend {
         int status = x.dtype() == DType.FLOAT32
                 ? GcganKernels.gcgan_reduce_f32(code, x.segment(), out.segment(), layout, cuda.stream())
                 : GcganKernels.gcgan_reduce_f64(code, x.segment(), out.segment(), layout, cuda.stream());
-        GcganKernelException.check(status, "gcgan_reduce_" + suffix(x.dtype()) + "(" + op + ", shape "
-                + Arrays.toString(shape) + ", axes " + Arrays.toString(axes) + ")");
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_reduce_" + suffix(x.dtype()) + "(" + op + ", shape "
+                    + Arrays.toString(shape) + ", axes " + Arrays.toString(axes) + ")");
+        }
     }
 
     // ---- linear algebra ----------------------------------------------------------------------------------
@@ -517,7 +537,9 @@ public final class CudaBackend implements Backend {
         int status = dst.dtype() == DType.FLOAT32
                 ? GcganKernels.gcgan_fill_f32(dst.segment(), n, (float) value, cuda.stream())
                 : GcganKernels.gcgan_fill_f64(dst.segment(), n, value, cuda.stream());
-        GcganKernelException.check(status, "gcgan_fill_" + suffix(dst.dtype()) + "(n=" + n + ")");
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_fill_" + suffix(dst.dtype()) + "(n=" + n + ")");
+        }
     }
 
     // ---- convolution -------------------------------------------------------------------------------------
@@ -605,7 +627,9 @@ public final class CudaBackend implements Backend {
         int status = out.dtype() == DType.FLOAT32
                 ? GcganKernels.gcgan_random_uniform_f32(out.segment(), n, seed, offset, cuda.stream())
                 : GcganKernels.gcgan_random_uniform_f64(out.segment(), n, seed, offset, cuda.stream());
-        GcganKernelException.check(status, "gcgan_random_uniform_" + suffix(out.dtype()) + "(n=" + n + ")");
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_random_uniform_" + suffix(out.dtype()) + "(n=" + n + ")");
+        }
     }
 
     @Override
@@ -619,7 +643,9 @@ public final class CudaBackend implements Backend {
         int status = out.dtype() == DType.FLOAT32
                 ? GcganKernels.gcgan_random_normal_f32(out.segment(), n, seed, offset, cuda.stream())
                 : GcganKernels.gcgan_random_normal_f64(out.segment(), n, seed, offset, cuda.stream());
-        GcganKernelException.check(status, "gcgan_random_normal_" + suffix(out.dtype()) + "(n=" + n + ")");
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_random_normal_" + suffix(out.dtype()) + "(n=" + n + ")");
+        }
     }
 
     // ---- optimizer ---------------------------------------------------------------------------------------
@@ -648,6 +674,14 @@ public final class CudaBackend implements Backend {
                     + s.backend().device() + " was used after its scope closed");
         }
         return MemorySegment.ofAddress(segment.address());
+    }
+
+    private static String[] opNames(String prefix, Enum<?>[] ops) {
+        String[] names = new String[ops.length];
+        for (Enum<?> op : ops) {
+            names[op.ordinal()] = prefix + op;
+        }
+        return names;
     }
 
     private static String suffix(DType dtype) {

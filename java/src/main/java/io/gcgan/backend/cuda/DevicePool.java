@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DevicePool {
 
+    /** Per-thread host memory for cudaMallocAsync's out-pointer (read right after the call, on the same thread). */
+    private static final ThreadLocal<MemorySegment> OUT = ThreadLocal.withInitial(
+            () -> Arena.ofAuto().allocate(ADDRESS));
+
     private final CudaDevice device;
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong liveCount = new AtomicLong();
@@ -49,17 +53,15 @@ final class DevicePool {
             throw new IllegalArgumentException("DevicePool.allocate: bytes must be > 0, got " + bytes);
         }
         device.makeCurrent();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            int status = CudaRuntime.cudaMallocAsync(out, bytes, device.stream());
-            if (status != CudaRuntime.cudaSuccess) {
-                CudaException.check(status, "cudaMallocAsync(" + bytes + " bytes) on cuda:" + device.index() + " ("
-                        + liveCount.get() + " allocations of " + liveBytes.get() + " bytes are live)");
-            }
-            liveBytes.addAndGet(bytes);
-            liveCount.incrementAndGet();
-            return out.get(ADDRESS, 0).address();
+        MemorySegment out = OUT.get();
+        int status = CudaRuntime.cudaMallocAsync(out, bytes, device.stream());
+        if (status != CudaRuntime.cudaSuccess) {
+            CudaException.check(status, "cudaMallocAsync(" + bytes + " bytes) on cuda:" + device.index() + " ("
+                    + liveCount.get() + " allocations of " + liveBytes.get() + " bytes are live)");
         }
+        liveBytes.addAndGet(bytes);
+        liveCount.incrementAndGet();
+        return out.get(ADDRESS, 0).address();
     }
 
     /** Returns an allocation of {@code bytes} to the pool, after the work queued so far. */

@@ -11,6 +11,8 @@ import io.gcgan.random.Generator;
 import io.gcgan.tensor.GradMode;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
+import io.gcgan.tensor.DType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -145,15 +147,17 @@ public final class Trainer {
         }
         dOptimizer.zeroGrad();
         Autograd.backward(total);
-        double dl = finite("D loss", dLoss.item());
-        double pen = penaltyValue == null ? Double.NaN : finite("gradient penalty", penaltyValue.item());
-        double norm = finite("D gradient norm", gradientNorm(discriminator.parameters()));
-        double w = Double.NaN;
-        if (loss instanceof WassersteinLoss) {
-            try (GradMode.Guard ignored = GradMode.noGrad()) {
-                w = dReal.mean().sub(dFake.mean()).item();
-            }
+        // One host read (one synchronization) for everything checked or reported before the update is applied.
+        boolean wasserstein = loss instanceof WassersteinLoss;
+        double[] read;
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
+            read = readOnHost(dLoss, penaltyValue, squaredGradientNorm(discriminator.parameters()),
+                    wasserstein ? dReal.mean().sub(dFake.mean()) : null);
         }
+        double dl = finite("D loss", read[0]);
+        double pen = penaltyValue == null ? Double.NaN : finite("gradient penalty", read[1]);
+        double norm = finite("D gradient norm", Math.sqrt(read[2]));
+        double w = wasserstein ? read[3] : Double.NaN;
         dOptimizer.step();
         loss.weightClip().ifPresent(c -> WeightClipping.apply(discriminator, c));
         return new CriticUpdate(new CriticResult(dl, pen, w, norm), real, fake);
@@ -172,8 +176,12 @@ public final class Trainer {
             Tensor gLoss = loss.generatorLoss(GanLoss.Batch.forGenerator(critic.apply(fake)));
             gOptimizer.zeroGrad();
             Autograd.backward(gLoss);
-            double gl = finite("G loss", gLoss.item());
-            double norm = finite("G gradient norm", gradientNorm(generator.parameters()));
+            double[] read;
+            try (GradMode.Guard ignored = GradMode.noGrad()) {
+                read = readOnHost(gLoss, null, squaredGradientNorm(generator.parameters()), null);
+            }
+            double gl = finite("G loss", read[0]);
+            double norm = finite("G gradient norm", Math.sqrt(read[2]));
             gOptimizer.step();
             return new double[] {gl, norm};
         } finally {
@@ -238,19 +246,46 @@ public final class Trainer {
         return s;
     }
 
-    /** sqrt(sum over parameters of sum(grad^2)), one host read. Parameters without a gradient count 0. */
-    private static double gradientNorm(List<Tensor> params) {
-        try (GradMode.Guard ignored = GradMode.noGrad()) {
-            Tensor total = null;
-            for (Tensor p : params) {
-                Tensor g = p.grad();
-                if (g != null) {
-                    Tensor s = g.square().sum();
-                    total = total == null ? s : total.add(s);
-                }
+    /** sum over parameters of sum(grad^2), as a rank-0 tensor, or null when no parameter has a gradient. */
+    private static Tensor squaredGradientNorm(List<Tensor> params) {
+        Tensor total = null;
+        for (Tensor p : params) {
+            Tensor g = p.grad();
+            if (g != null) {
+                Tensor s = g.square().sum();
+                total = total == null ? s : total.add(s);
             }
-            return total == null ? 0.0 : Math.sqrt(total.item());
         }
+        return total;
+    }
+
+    /**
+     * The values of up to four rank-0 tensors {a, b, c, d} in one copy to the host (one synchronization instead of
+     * one per value): null tensors read as NaN, except {@code c} (a squared gradient norm), which reads as 0. Each
+     * value is exactly what {@code item()} of its tensor returns (float32 values are copied, never rounded).
+     */
+    private static double[] readOnHost(Tensor a, Tensor b, Tensor c, Tensor d) {
+        Tensor[] parts = {a, b, c, d};
+        DType dtype = DType.FLOAT32;
+        for (Tensor t : parts) {
+            if (t != null && t.dtype() == DType.FLOAT64) {
+                dtype = DType.FLOAT64; // float32 -> float64 is exact; never the other way
+            }
+        }
+        int[] index = new int[parts.length];
+        List<Tensor> present = new ArrayList<>(parts.length);
+        for (int i = 0; i < parts.length; i++) {
+            index[i] = parts[i] == null ? -1 : present.size();
+            if (parts[i] != null) {
+                present.add(parts[i].to(dtype).reshape(1));
+            }
+        }
+        double[] values = Tensor.cat(0, present.toArray(new Tensor[0])).toDoubleArray();
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = index[i] >= 0 ? values[index[i]] : i == 2 ? 0.0 : Double.NaN;
+        }
+        return out;
     }
 
     private double finite(String quantity, double value) {

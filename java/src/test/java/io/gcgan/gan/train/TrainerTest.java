@@ -2,6 +2,7 @@ package io.gcgan.gan.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,6 +147,90 @@ class TrainerTest {
         assertEquals("D loss", e.quantity());
         assertTrue(e.getMessage().contains("step 0") && e.getMessage().contains("D loss"), e.getMessage());
         assertArrayEquals(before, s.d().parameters().get(0).toFloatArray(), "D must not be updated with a NaN step");
+    }
+
+    /**
+     * The loss, penalty and gradient norm of an update are read on the host together (one synchronization per
+     * update); the checks still run in order, name the quantity and the step, and come before the update: a
+     * non-finite G gradient at step 3 (with a finite G loss) stops training after step 3's D update was applied and
+     * before anything is written to G.
+     */
+    @Test
+    void nonFiniteGeneratorGradientStopsBeforeTheGeneratorUpdateOfThatStep() {
+        GanLoss nsgan = GanLosses.byName("nsgan");
+        int[] generatorLosses = {0};
+        GanLoss poisonedAtStep3 = new GanLoss() {
+            @Override
+            public String name() {
+                return "nsgan, NaN G gradient at step 3";
+            }
+
+            @Override
+            public Tensor discriminatorLoss(Batch b) {
+                return nsgan.discriminatorLoss(b);
+            }
+
+            @Override
+            public Tensor generatorLoss(Batch b) {
+                Tensor l = nsgan.generatorLoss(b);
+                if (generatorLosses[0]++ == 3) {
+                    // Value 0, derivative sign(0) * 1/(2 sqrt(0)) = 0 * inf = NaN: a finite loss, a NaN gradient.
+                    l = l.add(b.dFake().sub(b.dFake()).abs().sqrt().sum());
+                }
+                return l;
+            }
+        };
+        GaussianMixture mix = GaussianMixture.eightOnRing();
+        TrainerConfig config = TrainerConfig.defaults(4).withBatchSize(16);
+        ModuleOptions o = ModuleOptions.of(new Generator(1));
+        Module g = Mlp2d.generator(8, o);
+        Module d = Mlp2d.discriminator(8, o);
+        Optimizer gOpt = new Adam(List.of(ParamGroup.builder(1e-3).addAll(g.namedParameters()).build()), 0.5, 0.9, 1e-8);
+        Optimizer dOpt = new Adam(List.of(ParamGroup.builder(1e-3).addAll(d.namedParameters()).build()), 0.5, 0.9, 1e-8);
+        Trainer trainer = new Trainer(g, d, new long[] {2}, RealData.of(mix, 16, 3), poisonedAtStep3,
+                CentredGradientPenalty.r1(0.1), gOpt, dOpt, config);
+        for (int i = 0; i < 3; i++) {
+            StepMetrics m = trainer.trainStep();
+            assertTrue(Double.isFinite(m.gLoss()) && Double.isFinite(m.gGradNorm()) && Double.isFinite(m.penalty())
+                    && Double.isFinite(m.dGradNorm()), m.toString());
+        }
+        List<float[]> gBefore = new ArrayList<>();
+        for (Tensor p : g.parameters()) {
+            gBefore.add(p.toFloatArray());
+        }
+        float[] dBefore = d.parameters().get(0).toFloatArray();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, trainer::trainStep);
+        assertEquals(3, e.step());
+        assertEquals("G gradient norm", e.quantity(), e.getMessage());
+        assertTrue(Double.isNaN(e.value()), e.getMessage());
+        for (int i = 0; i < gBefore.size(); i++) {
+            assertArrayEquals(gBefore.get(i), g.parameters().get(i).toFloatArray(), "G must not be updated");
+            for (float v : g.parameters().get(i).toFloatArray()) {
+                assertTrue(Float.isFinite(v), "G weights stay finite");
+            }
+        }
+        assertFalse(java.util.Arrays.equals(dBefore, d.parameters().get(0).toFloatArray()),
+                "step 3's D update (finite) was applied before the G update failed");
+        assertEquals(3, trainer.step(), "the failed step is not counted");
+    }
+
+    /** The penalty, the Wasserstein estimate and the G gradient norm come back from the one read per update. */
+    @Test
+    void penaltyWassersteinEstimateAndGradientNormComeFromTheSharedRead() {
+        GaussianMixture mix = GaussianMixture.eightOnRing();
+        TrainerConfig config = TrainerConfig.defaults(6).withBatchSize(16);
+        Setup s = setup(8, "wgan", CentredGradientPenalty.wganGp(1.0), config, RealData.of(mix, 16, 5));
+        StepMetrics m = s.trainer().trainStep();
+        assertTrue(Double.isFinite(m.penalty()) && m.penalty() >= 0, m.toString());
+        assertTrue(Double.isFinite(m.wasserstein()), m.toString());
+        // The G gradient norm equals the norm of G's gradients as left by the update.
+        double sq = 0;
+        for (Tensor p : s.g().parameters()) {
+            for (float v : p.grad().toFloatArray()) {
+                sq += (double) v * v;
+            }
+        }
+        assertEquals(m.gGradNorm(), Math.sqrt(sq), 1e-5 * Math.max(1, m.gGradNorm()));
     }
 
     @Test

@@ -1,0 +1,108 @@
+package io.gcgan.bench;
+
+import io.gcgan.backend.Backend;
+import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.ConvGeometry;
+import io.gcgan.backend.Lifetime;
+import io.gcgan.backend.OptimizerHyper;
+import io.gcgan.backend.ParamSlot;
+import io.gcgan.backend.ReduceOp;
+import io.gcgan.backend.Storage;
+import io.gcgan.backend.UnaryOp;
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.Device;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A backend on the CPU device that computes nothing: every storage is the NULL segment, every op returns at once and
+ * {@link #copyToHost} writes zeros. Installed in front of the CPU device ({@code Backends.install}), it leaves only the
+ * cost of the Java layers above the Backend (tensor, autograd, nn, optim, trainer) in a training step, which is what
+ * every backend pays on the host before its own costs. Values are meaningless; losses read as 0 (finite).
+ */
+public final class NullBackend implements Backend {
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public String description() {
+        return "null (computes nothing; the Java layers' overhead only)";
+    }
+
+    @Override
+    public Storage allocate(DType dtype, long numel, Lifetime lifetime) {
+        return new Storage(this, dtype, numel, MemorySegment.NULL, lifetime);
+    }
+
+    @Override
+    public void fill(Storage dst, double value) {
+    }
+
+    @Override
+    public void copyFromHost(MemorySegment src, Storage dst) {
+    }
+
+    @Override
+    public void copyToHost(Storage src, MemorySegment dst) {
+        dst.asSlice(0, src.byteSize()).fill((byte) 0);
+    }
+
+    @Override
+    public void copyStrided(Storage src, long srcOffset, long[] srcStrides, Storage dst, long dstOffset,
+                            long[] dstStrides, long[] shape) {
+    }
+
+    @Override
+    public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides, Storage out,
+                       long[] outShape) {
+    }
+
+    @Override
+    public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
+                      Storage out, long[] outShape) {
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
+    }
+
+    @Override
+    public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
+                       Storage out, int batch, int m, int n, int k) {
+    }
+
+    @Override
+    public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g) {
+    }
+
+    @Override
+    public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
+    }
+
+    @Override
+    public void randomUniform(Storage out, long seed, long offset) {
+    }
+
+    @Override
+    public void randomNormal(Storage out, long seed, long offset) {
+    }
+
+    @Override
+    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
+    }
+
+    @Override
+    public void synchronize() {
+    }
+}

@@ -1,0 +1,340 @@
+// optimizer_lab.cu - the fused optimizer step (kernels/src/optimizer.cu, compiled into this program so that both
+// of its RowsVariants can be called) on its own, without Java: checks each variant against a host reference in
+// double over 10 steps, then times the step alone with CUDA events on issue 6's workloads and prints each time
+// against the memory floor (32 bytes per parameter at the device-to-device copy rate measured in the same run) and
+// GC's cost over the same step without GC. Variants of how a centred float32 row is done:
+//   two-pass     a warp or block sums the row, then updates it (g read twice, the second time from L2)
+//   single-pass  the row's w, g, m, v held in registers by 32..256 threads: read once, sum, update, write
+//
+//   nvcc -std=c++17 -O3 -arch=native -I kernels/include -I kernels/src kernels/dev/optimizer_lab.cu \
+//        kernels/src/status.cu -o build/optimizer_lab
+//   build/optimizer_lab [--check-only]                 (from the repository root; --check-only for compute-sanitizer)
+//
+// Workloads (bench's Dcgan64Parameters): dcgan64 = the 24 parameter tensors of DCGAN-64's G and D (6,342,272
+// floats), conv weights centred along dimension 0 when GC is on; 50m = 200 tensors [250, 1000], centred along
+// dimension 0. Exit status 1 if a check fails.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gcgan_kernels.h"
+
+#define GCGAN_OPTIMIZER_LAB
+#include "optimizer.cu"
+
+namespace lab {
+
+#define CUDA_OK(call)                                                                                   \
+    do {                                                                                                \
+        cudaError_t e_ = (call);                                                                        \
+        if (e_ != cudaSuccess) {                                                                        \
+            std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #call, cudaGetErrorString(e_)); \
+            std::exit(2);                                                                               \
+        }                                                                                               \
+    } while (0)
+
+void gcgan_ok(gcgan_status status, const char* what) {
+    if (status != GCGAN_OK) {
+        std::fprintf(stderr, "%s: status %d: %s\n", what, status, gcgan_last_error_message());
+        std::exit(2);
+    }
+}
+
+// One parameter tensor: its shape and the dimension GC centres (-1: never centred).
+struct Shape {
+    std::vector<int64_t> dims;
+    int centre_dim;
+    int64_t numel() const {
+        int64_t n = 1;
+        for (int64_t d : dims) n *= d;
+        return n;
+    }
+};
+
+std::vector<Shape> dcgan64() {
+    std::vector<Shape> s;
+    auto conv = [&](int64_t a, int64_t b) { s.push_back({{a, b, 4, 4}, 0}); };
+    auto bn = [&](int64_t c) { s.push_back({{c}, -1}); s.push_back({{c}, -1}); };
+    conv(100, 512); bn(512); conv(512, 256); bn(256); conv(256, 128); bn(128); conv(128, 64); bn(64); conv(64, 3);
+    conv(64, 3); conv(128, 64); bn(128); conv(256, 128); bn(256); conv(512, 256); bn(512); conv(1, 512);
+    return s;
+}
+
+std::vector<Shape> fifty_million() { return std::vector<Shape>(200, Shape{{250, 1000}, 0}); }
+
+// Odd cases for the check: strided rows (dim 1), rows longer than a warp's share, rows not a multiple of 4, tails.
+std::vector<Shape> odd() {
+    return {{{100, 64, 4, 4}, 1}, {{7, 45}, 0}, {{5, 8192}, 0}, {{3, 20001}, 0}, {{1, 1}, 0},
+            {{10003}, -1},        {{1}, -1},    {{64, 3, 4, 4}, 0}, {{6272, 100}, 0}};
+}
+
+// The centring view [outer, slices, inner] of a shape along dim.
+void view(const Shape& s, int dim, int64_t* outer, int64_t* slices, int64_t* inner) {
+    *outer = 1;
+    *inner = 1;
+    for (int d = 0; d < dim; ++d) *outer *= s.dims[d];
+    for (size_t d = dim + 1; d < s.dims.size(); ++d) *inner *= s.dims[d];
+    *slices = s.dims[dim];
+}
+
+struct Hyper {
+    int algorithm;
+    double lr, momentum, beta1, beta2, eps, decay;
+};
+
+struct Model {
+    std::vector<Shape> shapes;
+    bool gc;
+    std::vector<float*> w, g, m, v;  // device
+};
+
+Model make_model(const std::vector<Shape>& shapes, bool gc, std::mt19937& rnd, std::vector<std::vector<float>>* hw) {
+    Model model{shapes, gc, {}, {}, {}, {}};
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (const Shape& s : shapes) {
+        const size_t n = static_cast<size_t>(s.numel());
+        float* p[4];
+        for (float*& q : p) CUDA_OK(cudaMalloc(&q, n * sizeof(float)));
+        std::vector<float> host(n);
+        for (float& x : host) x = u(rnd);
+        CUDA_OK(cudaMemcpy(p[0], host.data(), n * sizeof(float), cudaMemcpyHostToDevice));
+        if (hw) hw->push_back(host);
+        CUDA_OK(cudaMemset(p[2], 0, n * sizeof(float)));
+        CUDA_OK(cudaMemset(p[3], 0, n * sizeof(float)));
+        model.w.push_back(p[0]);
+        model.g.push_back(p[1]);
+        model.m.push_back(p[2]);
+        model.v.push_back(p[3]);
+    }
+    return model;
+}
+
+void free_model(Model& model) {
+    for (auto* list : {&model.w, &model.g, &model.m, &model.v}) {
+        for (float* p : *list) CUDA_OK(cudaFree(p));
+    }
+}
+
+void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, RowsVariant variant) {
+    gcgan_optimizer_hyper hy{};
+    hy.algorithm = h.algorithm;
+    hy.momentum = h.momentum;
+    hy.beta1 = h.beta1;
+    hy.beta2 = h.beta2;
+    hy.eps = h.eps;
+    hy.coupled_decay = h.decay;
+    hy.weight_scale = 1.0;
+    std::vector<gcgan_optimizer_tensor> table(model.shapes.size());
+    for (size_t i = 0; i < table.size(); ++i) {
+        gcgan_optimizer_tensor& e = table[i];
+        e = gcgan_optimizer_tensor{};
+        e.weight = model.w[i];
+        e.grad = model.g[i];
+        e.state1 = model.m[i];
+        e.state2 = h.algorithm == GCGAN_OPTIMIZER_ADAM ? model.v[i] : nullptr;
+        e.numel = model.shapes[i].numel();
+        if (model.gc && model.shapes[i].centre_dim >= 0) {
+            view(model.shapes[i], model.shapes[i].centre_dim, &e.outer, &e.slices, &e.inner);
+        }
+        e.step_size = h.algorithm == GCGAN_OPTIMIZER_ADAM ? h.lr / (1.0 - std::pow(h.beta1, t)) : h.lr;
+        e.bc2_sqrt = h.algorithm == GCGAN_OPTIMIZER_ADAM ? std::sqrt(1.0 - std::pow(h.beta2, t)) : 1.0;
+        e.first_step = t == 1 ? 1 : 0;
+    }
+    gcgan_ok(optimizer_step<float>("optimizer_step<float>", &hy, table.data(), static_cast<int32_t>(table.size()),
+                                   stream, variant),
+             "optimizer_step<float>");
+}
+
+// The host reference of one step of one tensor, in double (gcgan_kernels.h's formulas, PyTorch's first-step rule).
+void reference_step(const Shape& s, bool gc, const Hyper& h, int64_t t, std::vector<double>& w,
+                    const std::vector<double>& g, std::vector<double>& m, std::vector<double>& v) {
+    const int64_t n = s.numel();
+    std::vector<double> d(n);
+    for (int64_t e = 0; e < n; ++e) d[e] = g[e] + h.decay * w[e];
+    if (gc && s.centre_dim >= 0) {
+        int64_t outer, slices, inner;
+        view(s, s.centre_dim, &outer, &slices, &inner);
+        for (int64_t sl = 0; sl < slices; ++sl) {
+            double sum = 0;
+            for (int64_t o = 0; o < outer; ++o)
+                for (int64_t i = 0; i < inner; ++i) sum += d[(o * slices + sl) * inner + i];
+            const double mean = sum / static_cast<double>(outer * inner);
+            for (int64_t o = 0; o < outer; ++o)
+                for (int64_t i = 0; i < inner; ++i) d[(o * slices + sl) * inner + i] -= mean;
+        }
+    }
+    for (int64_t e = 0; e < n; ++e) {
+        if (h.algorithm == GCGAN_OPTIMIZER_ADAM) {
+            m[e] = h.beta1 * m[e] + (1 - h.beta1) * d[e];
+            v[e] = h.beta2 * v[e] + (1 - h.beta2) * d[e] * d[e];
+            const double step = h.lr / (1.0 - std::pow(h.beta1, t));
+            w[e] -= step * m[e] / (std::sqrt(v[e]) / std::sqrt(1.0 - std::pow(h.beta2, t)) + h.eps);
+        } else {
+            m[e] = t == 1 ? d[e] : h.momentum * m[e] + d[e];
+            w[e] -= h.lr * m[e];
+        }
+    }
+}
+
+const char* variant_name(RowsVariant v) { return v == RowsVariant::kTwoPass ? "two-pass" : "single-pass"; }
+
+std::vector<float> download(const float* p, int64_t n) {
+    std::vector<float> host(static_cast<size_t>(n));
+    CUDA_OK(cudaMemcpy(host.data(), p, n * sizeof(float), cudaMemcpyDeviceToHost));
+    return host;
+}
+
+// 10 steps of `shapes` against the reference; returns the number of tensors out of tolerance.
+int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyper& h, RowsVariant variant,
+          std::mt19937& rnd) {
+    std::vector<std::vector<float>> w0;
+    Model model = make_model(shapes, gc, rnd, &w0);
+    std::vector<std::vector<double>> w, m, v;
+    for (size_t i = 0; i < shapes.size(); ++i) {
+        w.emplace_back(w0[i].begin(), w0[i].end());
+        m.emplace_back(w0[i].size(), 0.0);
+        v.emplace_back(w0[i].size(), 0.0);
+    }
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    double worst = 0;
+    int bad = 0;
+    for (int64_t t = 1; t <= 10; ++t) {
+        std::vector<std::vector<double>> g;
+        for (size_t i = 0; i < shapes.size(); ++i) {
+            std::vector<float> gf(w0[i].size());
+            for (float& x : gf) x = u(rnd);
+            CUDA_OK(cudaMemcpy(model.g[i], gf.data(), gf.size() * sizeof(float), cudaMemcpyHostToDevice));
+            g.emplace_back(gf.begin(), gf.end());
+        }
+        step(model, h, t, nullptr, variant);
+        for (size_t i = 0; i < shapes.size(); ++i) reference_step(shapes[i], gc, h, t, w[i], g[i], m[i], v[i]);
+    }
+    CUDA_OK(cudaDeviceSynchronize());
+    for (size_t i = 0; i < shapes.size(); ++i) {
+        const std::vector<float> got = download(model.w[i], shapes[i].numel());
+        double max_ref = 0, max_err = 0;
+        for (size_t e = 0; e < got.size(); ++e) {
+            max_ref = std::max(max_ref, std::fabs(w[i][e]));
+            max_err = std::max(max_err, std::fabs(got[e] - w[i][e]));
+        }
+        const double rel = max_err / std::max(max_ref, 1e-30);
+        worst = std::max(worst, rel);
+        if (!(rel <= 1e-5)) ++bad;
+    }
+    std::printf("check %-8s %-4s gc=%d %-11s: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n", name,
+                h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", gc ? 1 : 0, variant_name(variant),
+                shapes.size(), worst, bad ? "FAIL" : "ok");
+    free_model(model);
+    return bad;
+}
+
+float median(std::vector<float> x) {
+    std::sort(x.begin(), x.end());
+    return x[x.size() / 2];
+}
+
+// Median milliseconds of the step alone (events around each launch), after warm-up.
+float time_step(const Model& model, const Hyper& h, int reps, RowsVariant variant) {
+    cudaEvent_t a, b;
+    CUDA_OK(cudaEventCreate(&a));
+    CUDA_OK(cudaEventCreate(&b));
+    for (int i = 0; i < 5; ++i) step(model, h, 2 + i, nullptr, variant);
+    std::vector<float> ms;
+    for (int i = 0; i < reps; ++i) {
+        CUDA_OK(cudaEventRecord(a));
+        step(model, h, 10 + i, nullptr, variant);
+        CUDA_OK(cudaEventRecord(b));
+        CUDA_OK(cudaEventSynchronize(b));
+        float t = 0;
+        CUDA_OK(cudaEventElapsedTime(&t, a, b));
+        ms.push_back(t);
+    }
+    CUDA_OK(cudaEventDestroy(a));
+    CUDA_OK(cudaEventDestroy(b));
+    return median(ms);
+}
+
+// Device-to-device copy rate in GB/s counting bytes read and written (1 GiB, median of 10).
+double copy_rate() {
+    const size_t bytes = size_t{1} << 30;
+    void *src, *dst;
+    CUDA_OK(cudaMalloc(&src, bytes));
+    CUDA_OK(cudaMalloc(&dst, bytes));
+    CUDA_OK(cudaMemset(src, 1, bytes));
+    cudaEvent_t a, b;
+    CUDA_OK(cudaEventCreate(&a));
+    CUDA_OK(cudaEventCreate(&b));
+    std::vector<float> ms;
+    for (int i = 0; i < 12; ++i) {
+        CUDA_OK(cudaEventRecord(a));
+        CUDA_OK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice));
+        CUDA_OK(cudaEventRecord(b));
+        CUDA_OK(cudaEventSynchronize(b));
+        float t = 0;
+        CUDA_OK(cudaEventElapsedTime(&t, a, b));
+        if (i >= 2) ms.push_back(t);
+    }
+    CUDA_OK(cudaFree(src));
+    CUDA_OK(cudaFree(dst));
+    return 2.0 * bytes / (median(ms) * 1e-3) / 1e9;
+}
+
+}  // namespace lab
+
+int main(int argc, char** argv) {
+    using namespace lab;
+    const bool check_only = argc > 1 && std::strcmp(argv[1], "--check-only") == 0;
+    std::mt19937 rnd(42);
+    const Hyper adam{GCGAN_OPTIMIZER_ADAM, 1e-3, 0, 0.9, 0.999, 1e-4, 1e-2};
+    const Hyper sgdm{GCGAN_OPTIMIZER_SGD_MOMENTUM, 1e-2, 0.9, 0, 0, 0, 1e-3};
+    const RowsVariant variants[] = {RowsVariant::kTwoPass, RowsVariant::kSinglePass};
+    int bad = 0;
+    for (RowsVariant variant : variants) {
+        for (const Hyper& h : {adam, sgdm}) {
+            for (bool gc : {false, true}) {
+                bad += check("odd", odd(), gc, h, variant, rnd);
+                bad += check("dcgan64", dcgan64(), gc, h, variant, rnd);
+            }
+        }
+    }
+    if (check_only) {
+        std::printf("optimizer_lab: %s\n", bad ? "CHECK FAILED" : "checks passed");
+        return bad ? 1 : 0;
+    }
+    const double copy = copy_rate();
+    std::printf("d2d copy %.0f GB/s (read + write); the library runs %s\n", copy, variant_name(kDefaultRowsVariant));
+    std::printf("%-6s %-9s %-4s %-11s %10s %11s %9s\n", "alg", "workload", "gc", "rows", "kernel ms", "x of floor",
+                "GC cost");
+    for (const Hyper& h : {adam, sgdm}) {
+        for (const char* name : {"dcgan64", "50m"}) {
+            const std::vector<Shape> shapes = std::strcmp(name, "50m") == 0 ? fifty_million() : dcgan64();
+            int64_t params = 0;
+            for (const Shape& s : shapes) params += s.numel();
+            const double floor_ms = 32.0 * params / (copy * 1e9) * 1e3;
+            Model plain_model = make_model(shapes, false, rnd, nullptr);
+            const float plain = time_step(plain_model, h, 50, kDefaultRowsVariant);
+            free_model(plain_model);
+            const char* alg = h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm";
+            std::printf("%-6s %-9s %-4s %-11s %10.4f %11.2f %9s\n", alg, name, "none", "-", plain, plain / floor_ms,
+                        "-");
+            for (RowsVariant variant : variants) {
+                Model model = make_model(shapes, true, rnd, nullptr);
+                const float ms = time_step(model, h, 50, variant);
+                free_model(model);
+                char cost[32];
+                std::snprintf(cost, sizeof cost, "%+.1f%%", 100.0 * (ms / plain - 1.0));
+                std::printf("%-6s %-9s %-4s %-11s %10.4f %11.2f %9s\n", alg, name, "gc", variant_name(variant), ms,
+                            ms / floor_ms, cost);
+            }
+        }
+    }
+    std::printf("optimizer_lab: %s\n", bad ? "CHECK FAILED" : "checks passed");
+    return bad ? 1 : 0;
+}
