@@ -28,6 +28,7 @@
 #include <type_traits>
 #include <vector>
 
+#define GCGAN_CONV_LEGACY_TILES 1  // the strided tiles too (lab v6)
 #include "conv_internal.cuh"
 
 using namespace gcgan::conv;
