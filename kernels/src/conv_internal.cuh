@@ -19,11 +19,12 @@
 // GEMM dimensions and every index below 2^31 are int32 (checked by the entry points); element offsets into the
 // tensors are int64.
 //
-// Kernel (conv_gemm_kernel): a block computes a BM x BN tile of C for one (phase, split) = blockIdx.z; threads
-// are laid out THREADS_M x THREADS_N with THREADS_M along m (consecutive threads -> consecutive m, which is the
-// contiguous dimension of every output), each owning TM x TN elements: rows tm + i * THREADS_M, columns
-// tn * TN + j. The K loop walks BK-deep slices: global -> registers (the next slice) while the current slice in
-// shared memory is multiplied, then registers -> the other shared buffer, one __syncthreads per slice.
+// Kernel (conv_gemm_kernel): a block computes a BM x BN tile of C for one (phase, split) = blockIdx.z; each thread
+// owns TM x TN elements, warp-tiled (TileConfig: a warp of 8 x 4 lanes covers a (8 TM) x (4 TN) sub-tile, each lane
+// TM consecutive rows by TN consecutive columns, read from shared memory with vector loads). The K loop walks
+// BK-deep slices: global -> registers (the next slice) while the current slice in shared memory is multiplied, then
+// registers -> the other shared buffer, one __syncthreads per slice. With TF32 allowed (float32), conv_mma_kernel
+// does the same with mma.sync tensor-core instructions (MmaGemm).
 // Few columns (N <= 4): conv_skinny_kernel instead, 512 rows x N per block, A read straight from global memory
 // (no reuse to gain from shared memory), B in shared memory.
 // Split-K (few tiles, long K): split z covers kk in [z * chunk, min(K, (z + 1) * chunk)), chunk a multiple of BK,
