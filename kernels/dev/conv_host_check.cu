@@ -28,6 +28,7 @@
 #include <type_traits>
 #include <vector>
 
+#define GCGAN_CONV_LEGACY_TILES 1  // the strided tiles too (lab v6)
 #include "conv_internal.cuh"
 
 using namespace gcgan::conv;
@@ -149,6 +150,25 @@ Guarded<T> input(const std::vector<double>& v) {
 
 // ---- the emulated launch: conv_gemm_kernel for every block, then conv_splitk_reduce ----
 
+// The split-K reduction as run_conv launches it: per element, or (many splits) by lanes, 32 outputs per block.
+template <typename T, typename Problem>
+void emulate_reduce(const Problem& pr, const ConvPlan& plan, const T* partial) {
+    const int64_t count = static_cast<int64_t>(plan.phases) * pr.N * pr.M;
+    if (plan.splits <= kReduceLanes) {
+        for (int64_t e = 0; e < count; ++e) splitk_reduce_element<T>(pr, e, plan.splits, partial);
+        return;
+    }
+    double part[kReduceLanes][32];
+    for (int64_t base = 0; base < count; base += 32) {
+        for (int lane = 0; lane < kReduceLanes; ++lane) {
+            for (int o = 0; o < 32; ++o) {
+                part[lane][o] = base + o < count ? splitk_lane_sum<T>(pr, base + o, plan.splits, lane, partial) : 0.0;
+            }
+        }
+        for (int o = 0; o < 32 && base + o < count; ++o) splitk_store_lanes<T>(pr, base + o, part, o);
+    }
+}
+
 template <typename T, typename Cfg, typename Problem>
 void emulate(const Problem& pr0, const ConvPlan& plan) {
     using G = ConvGemm<T, Cfg, Problem>;
@@ -169,7 +189,7 @@ void emulate(const Problem& pr0, const ConvPlan& plan) {
                 const int32_t m0 = static_cast<int32_t>(bx) * Cfg::BM;
                 const int32_t n0 = static_cast<int32_t>(by) * Cfg::BN;
                 const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = std::min(pr.K, k_begin + plan.chunk);
+                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
                 std::fill(As.begin(), As.end(), nan);
                 std::fill(Bs.begin(), Bs.end(), nan);
                 for (int tid = 0; tid < Cfg::THREADS; ++tid) {
@@ -193,10 +213,7 @@ void emulate(const Problem& pr0, const ConvPlan& plan) {
             }
         }
     }
-    if (plan.splits > 1) {
-        const int64_t count = static_cast<int64_t>(plan.phases) * pr0.N * pr0.M;
-        for (int64_t e = 0; e < count; ++e) splitk_reduce_element<T>(pr0, e, plan.splits, partial.data());
-    }
+    if (plan.splits > 1) emulate_reduce<T>(pr0, plan, partial.data());
 }
 
 // conv_skinny_kernel for every block (barrier, stage B, barrier, multiply per slice), then conv_splitk_reduce.
@@ -219,7 +236,7 @@ void emulate_skinny(const Problem& pr0, const ConvPlan& plan) {
                 const int32_t m0 = static_cast<int32_t>(bx) * G::BM;
                 const int32_t n0 = static_cast<int32_t>(by) * NMAX;
                 const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = std::min(pr.K, k_begin + plan.chunk);
+                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
                 typename G::ARow a[G::TM];
                 for (int tid = 0; tid < G::THREADS; ++tid) {
                     G::zero(acc[tid]);
@@ -240,10 +257,7 @@ void emulate_skinny(const Problem& pr0, const ConvPlan& plan) {
             }
         }
     }
-    if (plan.splits > 1) {
-        const int64_t count = static_cast<int64_t>(plan.phases) * pr0.N * pr0.M;
-        for (int64_t e = 0; e < count; ++e) splitk_reduce_element<T>(pr0, e, plan.splits, partial.data());
-    }
+    if (plan.splits > 1) emulate_reduce<T>(pr0, plan, partial.data());
 }
 
 // One warp's mma.sync.m16n8k8 (TF32) from the 32 lanes' fragments, by the PTX ISA's fragment layout (see MmaGemm):
@@ -292,7 +306,7 @@ void emulate_mma(const Problem& pr0, const ConvPlan& plan) {
                 const int32_t m0 = static_cast<int32_t>(bx) * Cfg::BM;
                 const int32_t n0 = static_cast<int32_t>(by) * Cfg::BN;
                 const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = std::min(pr.K, k_begin + plan.chunk);
+                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
                 std::fill(As.begin(), As.end(), nan);
                 std::fill(Bs.begin(), Bs.end(), nan);
                 for (int tid = 0; tid < Cfg::THREADS; ++tid) {
@@ -337,10 +351,7 @@ void emulate_mma(const Problem& pr0, const ConvPlan& plan) {
             }
         }
     }
-    if (plan.splits > 1) {
-        const int64_t count = static_cast<int64_t>(plan.phases) * pr0.N * pr0.M;
-        for (int64_t e = 0; e < count; ++e) splitk_reduce_element<float>(pr0, e, plan.splits, partial.data());
-    }
+    if (plan.splits > 1) emulate_reduce<float>(pr0, plan, partial.data());
 }
 
 bool g_tf32 = false;  // emulate_plan: float32 Large/Medium tiles on the TF32 path (as run_conv with tf32)
@@ -355,6 +366,8 @@ void emulate_plan(const Problem& pr, const ConvPlan& plan) {
         case TileKind::Large: emulate<T, typename Tiles<T>::Large>(pr, plan); break;
         case TileKind::Medium: emulate<T, typename Tiles<T>::Medium>(pr, plan); break;
         case TileKind::Narrow: emulate<T, typename Tiles<T>::Narrow>(pr, plan); break;
+        case TileKind::LegacyLarge: emulate<T, typename Tiles<T>::LegacyLarge>(pr, plan); break;
+        case TileKind::LegacyMedium: emulate<T, typename Tiles<T>::LegacyMedium>(pr, plan); break;
         default:
             switch (plan.bn) {
                 case 1: emulate_skinny<T, 1>(pr, plan); break;
@@ -460,9 +473,10 @@ void check_all(const Geo& g, std::mt19937_64& rng, bool thorough) {
     }
     g_tf32 = false;
     if (!thorough) return;
-    for (int tile = 0; tile < 4; ++tile) {
+    for (int tile = 0; tile < 6; ++tile) {
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 1, 132);
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 3, 132);
+        check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 11, 132);  // the lanes reduction (> 8 splits)
         check_geometry<double>(g, x, w, dy, y, dx, dw, tile, 2, 132);
     }
 }

@@ -348,7 +348,8 @@ GCGAN_API gcgan_status gcgan_optimizer_step_f64(const gcgan_optimizer_hyper* hyp
  *
  * geometry is host memory, read during the call. All sizes >= 1 (strides >= 1, paddings >= 0), h + 2 pad_h >= r,
  * w + 2 pad_w >= s; each field at most 2^29 - 1, and n*p*q, c*r*s, n*ceil(h/stride_h)*ceil(w/stride_w),
- * k*ceil(r/stride_h)*ceil(s/stride_w) below 2^31 (else GCGAN_ERR_UNSUPPORTED). flags: 0 or GCGAN_CONV_ALLOW_TF32.
+ * k*ceil(r/stride_h)*ceil(s/stride_w) at most 2^31 - 4097 (else GCGAN_ERR_UNSUPPORTED).
+ * flags: 0 or GCGAN_CONV_ALLOW_TF32.
  * Returns GCGAN_ERR_INVALID_ARGUMENT for a NULL pointer or geometry, a size out of range or unknown flags (nothing
  * is launched), GCGAN_ERR_UNSUPPORTED for the limits above, GCGAN_ERR_CUDA if scratch or a launch fails.
  * ------------------------------------------------------------------------------------------------------------ */

@@ -5,7 +5,10 @@
 // plan, and the kernels themselves are in conv_internal.cuh (shared with kernels/dev/conv_host_check.cu and the lab
 // kernels/dev/conv_lab.cu); this file holds the argument checks and the C entry points. The kernels:
 //   conv_gemm_kernel     one BM x BN tile of one (stride phase, K split) per block, register double-buffered
-//   conv_splitk_reduce   sums the split-K partials of each output in split order (deterministic)
+//   conv_mma_kernel      the same on TF32 tensor cores (float32 with GCGAN_CONV_ALLOW_TF32, more than 16 columns)
+//   conv_skinny_kernel   GEMMs of at most 4 columns: 512 rows per block, A straight from global memory
+//   conv_splitk_reduce   sums the split-K partials of each output in split order (deterministic); with more
+//   (_lanes)             than 8 splits, 8 threads per output and a fixed combination order
 // Scratch for split-K partials is stream-ordered (cudaMallocAsync / cudaFreeAsync on `stream`), as in reduce.cu.
 
 #include <climits>
@@ -52,15 +55,16 @@ gcgan_status check_geometry(const char* call, const gcgan_conv_geometry* g, int3
     const int64_t wm = (g->w + g->stride_w - 1) / g->stride_w;
     const int64_t tr = (g->r + g->stride_h - 1) / g->stride_h;
     const int64_t ts = (g->s + g->stride_w - 1) / g->stride_w;
-    // Every GEMM dimension of the three passes (and so every index the kernels form) must fit in int32.
+    // Every GEMM dimension of the three passes (and so every index the kernels form) must fit in int32, with room
+    // for one tile beyond the end (kMaxGemmDim).
     const struct { const char* name; double value; } products[] = {
         {"n * p * q", static_cast<double>(g->n) * p * q},
         {"c * r * s", static_cast<double>(g->c) * g->r * g->s},
         {"n * ceil(h / stride_h) * ceil(w / stride_w)", static_cast<double>(g->n) * hm * wm},
         {"k * ceil(r / stride_h) * ceil(s / stride_w)", static_cast<double>(g->k) * tr * ts}};
     for (const auto& pr : products) {
-        if (pr.value > static_cast<double>(INT32_MAX)) {
-            return fail(GCGAN_ERR_UNSUPPORTED, call, "%s = %.0f exceeds 2^31 - 1", pr.name, pr.value);
+        if (pr.value > static_cast<double>(kMaxGemmDim)) {
+            return fail(GCGAN_ERR_UNSUPPORTED, call, "%s = %.0f exceeds 2^31 - 4097", pr.name, pr.value);
         }
     }
     if (g->stride_h * g->stride_w > kMaxGridYZ) {

@@ -19,11 +19,12 @@
 // GEMM dimensions and every index below 2^31 are int32 (checked by the entry points); element offsets into the
 // tensors are int64.
 //
-// Kernel (conv_gemm_kernel): a block computes a BM x BN tile of C for one (phase, split) = blockIdx.z; threads
-// are laid out THREADS_M x THREADS_N with THREADS_M along m (consecutive threads -> consecutive m, which is the
-// contiguous dimension of every output), each owning TM x TN elements: rows tm + i * THREADS_M, columns
-// tn * TN + j. The K loop walks BK-deep slices: global -> registers (the next slice) while the current slice in
-// shared memory is multiplied, then registers -> the other shared buffer, one __syncthreads per slice.
+// Kernel (conv_gemm_kernel): a block computes a BM x BN tile of C for one (phase, split) = blockIdx.z; each thread
+// owns TM x TN elements, warp-tiled (TileConfig: a warp of 8 x 4 lanes covers a (8 TM) x (4 TN) sub-tile, each lane
+// TM consecutive rows by TN consecutive columns, read from shared memory with vector loads). The K loop walks
+// BK-deep slices: global -> registers (the next slice) while the current slice in shared memory is multiplied, then
+// registers -> the other shared buffer, one __syncthreads per slice. With TF32 allowed (float32), conv_mma_kernel
+// does the same with mma.sync tensor-core instructions (MmaGemm).
 // Few columns (N <= 4): conv_skinny_kernel instead, 512 rows x N per block, A read straight from global memory
 // (no reuse to gain from shared memory), B in shared memory.
 // Split-K (few tiles, long K): split z covers kk in [z * chunk, min(K, (z + 1) * chunk)), chunk a multiple of BK,
@@ -45,6 +46,15 @@
 
 namespace gcgan {
 namespace conv {
+
+// The largest GEMM dimension (M, N, K of any pass) the kernels take: int32 indices with room for a tile or slice
+// beyond the end (m0 + BM, k0 + BK never overflow).
+constexpr int64_t kMaxGemmDim = INT32_MAX - 4096;
+
+// The end of the split starting at k_begin: min(K, k_begin + chunk), without forming k_begin + chunk.
+__host__ __device__ __forceinline__ int32_t split_end(int32_t K, int32_t k_begin, int32_t chunk) {
+    return chunk >= K - k_begin ? K : k_begin + chunk;
+}
 
 // ---- fast division by a run-time constant (for 0 <= n < 2^31, 1 <= d < 2^31) ----
 //
@@ -273,7 +283,7 @@ struct BackwardDataProblem {
 // generator): every (h, w) is read by exactly one tap, r = h + ph, s = w + pw (when inside the filter), so the
 // stride-phase GEMM would spend almost all of its K on taps that do not exist. Instead, dx^T as a plain GEMM:
 // A(m = (c,h,w), kk = k) = w[k, c, h + ph, w + pw] (0 outside the filter), B(kk, nn = n) = dy[n, k];
-// C[m][n] -> dx[n][m]. M = c*h*w (checked below 2^31 by use_one_pixel), N = n, K = k.
+// C[m][n] -> dx[n][m]. M = c*h*w (at most kMaxGemmDim: use_one_pixel), N = n, K = k.
 template <typename T>
 struct BackwardDataOnePixelProblem {
     ConvDims d;
@@ -322,9 +332,10 @@ struct BackwardDataOnePixelProblem {
     __host__ __device__ T* out() const { return dx; }
 };
 
-// Whether backward-data takes the one-pixel GEMM (see above).
+// Whether backward-data takes the one-pixel GEMM (see above): M = c*h*w must fit in int32, and the batch (its N)
+// must fit the grid's y dimension (65535 tiles of at least 16 columns).
 inline bool use_one_pixel(const ConvDims& d) {
-    return d.p == 1 && d.q == 1 && static_cast<int64_t>(d.c) * d.hw <= INT32_MAX;
+    return d.p == 1 && d.q == 1 && static_cast<int64_t>(d.c) * d.hw <= kMaxGemmDim && d.n <= 65535 * 16;
 }
 
 // Backward-weight as dw^T: A(m = (c,r,s), kk = (n,p,q)) = x[n, c, p*sh - ph + r, q*sw - pw + s],
@@ -391,9 +402,17 @@ struct BackwardWeightProblem {
 // A_MFAST: whether consecutive threads load consecutive m of the A slice (else consecutive kk); B is always loaded
 // kk-fast. The choice follows the memory: forward/backward-data A rows are output pixels (consecutive m ->
 // consecutive q -> nearby x/dy addresses), backward-weight A's contiguous direction is kk (n, p, q).
-template <int BM_, int BN_, int BK_, int TM_, int TN_>
+template <int BM_, int BN_, int BK_, int TM_, int TN_, int LM_ = 0, int LN_ = 0>
 struct TileConfig {
     static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_;
+    // Thread layout. LM = 0 ("strided"): THREADS_M threads along m, thread (tm, tn) owns rows tm + i * THREADS_M
+    // (consecutive threads on consecutive rows) and columns tn * TN + j. LM > 0 ("warp-tiled", as CUTLASS's SIMT
+    // GEMMs): a warp is LM x LN lanes over a (LM TM) x (LN TN) sub-tile, lane (lm, ln) owning the TM consecutive rows
+    // from lm * TM and the TN consecutive columns from ln * TN, so that a warp reads only LM * TM values of A and
+    // LN * TN of B per kk (few shared-memory wavefronts per FMA), with 8- or 16-byte loads.
+    static constexpr int LM = LM_, LN = LN_;
+    static constexpr int WARPS_M = LM > 0 ? BM / (LM * TM) : 0;
+    static constexpr int WARPS_N = LM > 0 ? BN / (LN * TN) : 0;
     static constexpr int THREADS_M = BM / TM;
     static constexpr int THREADS_N = BN / TN;
     static constexpr int THREADS = THREADS_M * THREADS_N;
@@ -401,26 +420,33 @@ struct TileConfig {
     static constexpr int B_SIZE = BN * BK;
     static constexpr int A_LOADS = (A_SIZE + THREADS - 1) / THREADS;
     static constexpr int B_LOADS = (B_SIZE + THREADS - 1) / THREADS;
-    // Shared-memory row pitches. A: +1 spreads kk-fast stores over the banks (A is read one element per row).
-    // B: a multiple of 4 elements, so that a thread's TN consecutive columns are read with 8- or 16-byte loads
-    // (broadcast within the warp); kk-fast stores then meet 2-way bank conflicts, 1/BM as often as the reads.
-    static constexpr int A_STRIDE = BM + 1;
+    // Shared-memory row pitches. A strided: +1 spreads kk-fast stores over the banks (one element per row read);
+    // A warp-tiled and B: a multiple of 4 elements, so that consecutive rows / columns are read with 8- or 16-byte
+    // loads; kk-fast stores then meet 2-way bank conflicts, 1/BM as often as the reads.
+    static constexpr int A_STRIDE = LM > 0 ? BM + 4 : BM + 1;
     static constexpr int B_STRIDE = BN + 4;
     static_assert(BM % TM == 0 && BN % TN == 0, "tile not divisible by the thread tile");
     static_assert(THREADS % 32 == 0 && THREADS <= 1024, "threads per block");
+    static_assert(LM == 0 || (LM * LN == 32 && WARPS_M * LM * TM == BM && WARPS_N * LN * TN == BN &&
+                              32 * WARPS_M * WARPS_N == THREADS), "warp tiling does not cover the tile");
 };
 
 // The configurations conv.cu chooses from (per dtype: float slices are 16 deep, double 8, same shared memory).
 template <typename T> struct Tiles;
+// All 256 threads, warp-tiled 8 x 4 lanes; the strided Legacy* layouts are kept for the lab's comparison (v6).
 template <> struct Tiles<float> {
-    using Large = TileConfig<128, 64, 16, 4, 8>;   // 256 threads, 4x8 per thread
-    using Medium = TileConfig<64, 64, 16, 2, 8>;   // 256 threads, 2x8
-    using Narrow = TileConfig<128, 16, 16, 4, 2>;  // 256 threads, 4x2: N <= 16 (few output channels)
+    using Large = TileConfig<128, 64, 16, 4, 8, 8, 4>;   // 4x8 per thread, warps of 32 x 32
+    using Medium = TileConfig<64, 64, 16, 2, 8, 8, 4>;   // 2x8, warps of 16 x 32
+    using Narrow = TileConfig<128, 16, 16, 4, 2, 8, 4>;  // 4x2, warps of 32 x 8: N <= 16 (few output channels)
+    using LegacyLarge = TileConfig<128, 64, 16, 4, 8>;
+    using LegacyMedium = TileConfig<64, 64, 16, 2, 8>;
 };
 template <> struct Tiles<double> {
-    using Large = TileConfig<128, 64, 8, 4, 8>;
-    using Medium = TileConfig<64, 64, 8, 2, 8>;
-    using Narrow = TileConfig<128, 16, 8, 4, 2>;
+    using Large = TileConfig<128, 64, 8, 4, 8, 8, 4>;
+    using Medium = TileConfig<64, 64, 8, 2, 8, 8, 4>;
+    using Narrow = TileConfig<128, 16, 8, 4, 2, 8, 4>;
+    using LegacyLarge = TileConfig<128, 64, 8, 4, 8>;
+    using LegacyMedium = TileConfig<64, 64, 8, 2, 8>;
 };
 
 template <typename Problem> struct AMFast { static constexpr bool value = true; };
@@ -518,44 +544,63 @@ GCGAN_UNROLL
         }
     }
 
-    // b[0 .. TN) = src[0 .. TN): on the device with the widest aligned vector loads (src is 8- or 16-byte aligned:
-    // the buffers are __align__(16), B_STRIDE and B_SMEM multiples of 4, tn * TN a multiple of TN).
-    __host__ __device__ static void load_b_row(const T* src, T (&b)[Cfg::TN]) {
+    // dst[0 .. L) = src[0 .. L): on the device with the widest aligned vector loads. src is 16-byte aligned for
+    // 16-byte rows and 8-byte aligned for 8-byte rows: the buffers are __align__(16), the pitches and buffer sizes
+    // multiples of 4 elements, and a row starts at a multiple of L.
+    template <int L>
+    __host__ __device__ static void load_row(const T* src, T (&dst)[L]) {
 #ifdef __CUDA_ARCH__
-        constexpr int kBytes = Cfg::TN * static_cast<int>(sizeof(T));
+        constexpr int kBytes = L * static_cast<int>(sizeof(T));
         if constexpr (kBytes % 16 == 0) {
-            union { float4 v[kBytes / 16]; T t[Cfg::TN]; } u;
+            union { float4 v[kBytes / 16]; T t[L]; } u;
             GCGAN_UNROLL
             for (int v = 0; v < kBytes / 16; ++v) u.v[v] = reinterpret_cast<const float4*>(src)[v];
             GCGAN_UNROLL
-            for (int j = 0; j < Cfg::TN; ++j) b[j] = u.t[j];
+            for (int j = 0; j < L; ++j) dst[j] = u.t[j];
         } else if constexpr (kBytes % 8 == 0) {
-            union { float2 v[kBytes / 8]; T t[Cfg::TN]; } u;
+            union { float2 v[kBytes / 8]; T t[L]; } u;
             GCGAN_UNROLL
             for (int v = 0; v < kBytes / 8; ++v) u.v[v] = reinterpret_cast<const float2*>(src)[v];
             GCGAN_UNROLL
-            for (int j = 0; j < Cfg::TN; ++j) b[j] = u.t[j];
+            for (int j = 0; j < L; ++j) dst[j] = u.t[j];
         } else {
             GCGAN_UNROLL
-            for (int j = 0; j < Cfg::TN; ++j) b[j] = src[j];
+            for (int j = 0; j < L; ++j) dst[j] = src[j];
         }
 #else
-        for (int j = 0; j < Cfg::TN; ++j) b[j] = src[j];
+        for (int j = 0; j < L; ++j) dst[j] = src[j];
 #endif
     }
 
-    // acc += As^T Bs over one slice: thread (tm, tn) = (tid % THREADS_M, tid / THREADS_M) owns rows
-    // tm + i * THREADS_M and columns tn * TN + j.
+    // Thread tid's rows row0 + i * row_step (i < TM) and columns col0 + j (j < TN) inside the tile.
+    __host__ __device__ static void origin(int tid, int& row0, int& row_step, int& col0) {
+        if constexpr (Cfg::LM > 0) {
+            const int warp = tid / 32, lane = tid % 32;
+            row0 = (warp % Cfg::WARPS_M) * (Cfg::LM * Cfg::TM) + (lane % Cfg::LM) * Cfg::TM;
+            col0 = (warp / Cfg::WARPS_M) * (Cfg::LN * Cfg::TN) + (lane / Cfg::LM) * Cfg::TN;
+            row_step = 1;
+        } else {
+            row0 = tid % Cfg::THREADS_M;
+            col0 = (tid / Cfg::THREADS_M) * Cfg::TN;
+            row_step = Cfg::THREADS_M;
+        }
+    }
+
+    // acc += As^T Bs over one slice, for the thread's rows and columns (origin()).
     __host__ __device__ static void compute(int tid, const T* As, const T* Bs, Acc& acc) {
-        const int tm = tid % Cfg::THREADS_M;
-        const int tn = tid / Cfg::THREADS_M;
+        int row0, row_step, col0;
+        origin(tid, row0, row_step, col0);
 GCGAN_UNROLL
         for (int kl = 0; kl < Cfg::BK; ++kl) {
             T a[Cfg::TM];
             T b[Cfg::TN];
+            if constexpr (Cfg::LM > 0) {
+                load_row(As + kl * Cfg::A_STRIDE + row0, a);
+            } else {
 GCGAN_UNROLL
-            for (int i = 0; i < Cfg::TM; ++i) a[i] = As[kl * Cfg::A_STRIDE + tm + i * Cfg::THREADS_M];
-            load_b_row(Bs + kl * Cfg::B_STRIDE + tn * Cfg::TN, b);
+                for (int i = 0; i < Cfg::TM; ++i) a[i] = As[kl * Cfg::A_STRIDE + row0 + i * row_step];
+            }
+            load_row(Bs + kl * Cfg::B_STRIDE + col0, b);
 GCGAN_UNROLL
             for (int i = 0; i < Cfg::TM; ++i) {
 GCGAN_UNROLL
@@ -567,16 +612,16 @@ GCGAN_UNROLL
     // The tile's results: to the output (partial == nullptr) or to partial[(slot * N + nn) * M + m].
     __host__ __device__ static void finish(const Problem& pr, int tid, int32_t m0, int32_t n0, int32_t slot,
                                            const Acc& acc, T* partial) {
-        const int tm = tid % Cfg::THREADS_M;
-        const int tn = tid / Cfg::THREADS_M;
+        int row0, row_step, col0;
+        origin(tid, row0, row_step, col0);
         T* out = pr.out();
 GCGAN_UNROLL
         for (int j = 0; j < Cfg::TN; ++j) {
-            const int32_t nn = n0 + tn * Cfg::TN + j;
+            const int32_t nn = n0 + col0 + j;
             if (nn >= pr.N) continue;
 GCGAN_UNROLL
             for (int i = 0; i < Cfg::TM; ++i) {
-                const int32_t m = m0 + tm + i * Cfg::THREADS_M;
+                const int32_t m = m0 + row0 + i * row_step;
                 if (m >= pr.M) continue;
                 if (partial != nullptr) {
                     partial[(static_cast<int64_t>(slot) * pr.N + nn) * pr.M + m] = acc.v[i][j];
@@ -784,7 +829,7 @@ GCGAN_UNROLL
                                             const T* Bs, Acc& acc) {
         const int depth = k_end - k0 < BK ? k_end - k0 : BK;
 #ifdef __CUDA_ARCH__
-#pragma unroll 4
+#pragma unroll 8  // 8 kk x TM rows of independent loads in flight per thread
 #endif
         for (int kl = 0; kl < depth; ++kl) {
             const auto col = pr.acol(k0 + kl, k_end);
@@ -841,9 +886,42 @@ __host__ __device__ inline void splitk_reduce_element(Problem pr, int64_t e, int
     if (o >= 0) pr.out()[o] = static_cast<T>(sum);
 }
 
+// For splits > kReduceLanes: lane `lane`'s share of element e's sum, the splits lane, lane + kReduceLanes, ...
+// in order, in double.
+constexpr int kReduceLanes = 8;
+
+template <typename T, typename Problem>
+__host__ __device__ inline double splitk_lane_sum(const Problem& pr, int64_t e, int32_t splits, int lane,
+                                                  const T* partial) {
+    const int64_t mn = static_cast<int64_t>(pr.M) * pr.N;
+    const int32_t phase = static_cast<int32_t>(e / mn);
+    const int64_t rest = e - phase * mn;  // nn * M + m
+    double sum = 0.0;
+    for (int32_t sp = lane; sp < splits; sp += kReduceLanes) {
+        sum += static_cast<double>(partial[static_cast<int64_t>(phase * splits + sp) * mn + rest]);
+    }
+    return sum;
+}
+
+// Element e = the lanes' sums part[0][o] + part[1][o] + ... in lane order, rounded once, stored at out_offset.
+template <typename T, typename Problem>
+__host__ __device__ inline void splitk_store_lanes(Problem pr, int64_t e, const double (*part)[32], int o) {
+    double sum = part[0][o];
+    for (int l = 1; l < kReduceLanes; ++l) sum += part[l][o];
+    const int64_t mn = static_cast<int64_t>(pr.M) * pr.N;
+    const int32_t phase = static_cast<int32_t>(e / mn);
+    const int64_t rest = e - phase * mn;
+    const int32_t nn = static_cast<int32_t>(rest / pr.M);
+    const int32_t m = static_cast<int32_t>(rest - static_cast<int64_t>(nn) * pr.M);
+    pr.set_phase(phase);
+    const int64_t off = pr.out_offset(m, nn);
+    if (off >= 0) pr.out()[off] = static_cast<T>(sum);
+}
+
 // ---- launch plan (host) ----
 
-enum class TileKind { Large, Medium, Narrow, Skinny };
+// Large .. Skinny are the planner's; LegacyLarge/LegacyMedium (the strided thread layout) only when forced (lab v6).
+enum class TileKind { Large, Medium, Narrow, Skinny, LegacyLarge, LegacyMedium };
 
 // The NMAX of the skinny kernel for N columns.
 inline int skinny_width(int32_t n) { return n <= 1 ? 1 : (n <= 2 ? 2 : 4); }
@@ -867,34 +945,50 @@ inline void tile_sizes(TileKind kind, int32_t n, int32_t& bm, int32_t& bn, int32
         case TileKind::Large: bm = L::BM; bn = L::BN; bk = L::BK; break;
         case TileKind::Medium: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
         case TileKind::Narrow: bm = Nw::BM; bn = Nw::BN; bk = Nw::BK; break;
+        case TileKind::LegacyLarge: bm = L::BM; bn = L::BN; bk = L::BK; break;
+        case TileKind::LegacyMedium: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
         default: bm = Sk::BM; bn = skinny_width(n); bk = Sk::BK; break;
     }
 }
 
-constexpr int32_t kMaxSplits = 64;
+constexpr int32_t kMaxSplits = 256;
 constexpr int64_t kMaxPartialBytes = int64_t(1) << 28;  // 256 MiB of split-K partials at most
 constexpr int32_t kMaxGridYZ = 65535;
 
 // Chooses the tile and split-K for a GEMM of M x N x K (per phase). `sms` = multiprocessors of the device;
 // force_tile >= 0 / force_splits > 0 override the choice (the lab and the host check use them).
-// Split-K when the tiles cannot fill the device: enough splits for about two blocks per SM, each split at least
-// four slices deep.
+//
+// Tuned on an H200 (132 SMs) with the reference layers (kernels/dev/conv_lab.cu, float32):
+//  - N <= 4: skinny; N <= 16: narrow; else the 64x64 tile, or 128x64 where that still gives two blocks per SM.
+//  - Few tiles (under half an SM count: dcgan64.g1 forward, every backward-weight of a layer with few input
+//    channels or a small batch) make the pass latency-bound: split K finely (slices of 8 x BK at least, up to
+//    256 splits) for about two blocks per SM, on 128x64 tiles when M >= 512 (more work per loaded slice).
+//  - Less than one tile per SM: split only where each split keeps >= 64 slices (dcgan64.g2 forward gained 10%;
+//    mnist28.g1 forward, 64 slices deep, lost 30% to split-K's partials and reduction).
+//  - Skinny passes with fewer than two tiles per SM (mnist28.g2/d1 backward-data: 100 tiles of 4 warps left most
+//    SMs idle) split for about four blocks per SM: their partials are tiny.
+//  - Otherwise no split.
 template <typename T>
 inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int sms, int force_tile = -1,
                           int32_t force_splits = 0) {
     ConvPlan plan{};
     plan.phases = phases;
+    const int64_t sm = sms;
+    auto tiles_of = [&](TileKind kind) {
+        int32_t bm, bn, bk;
+        tile_sizes<T>(kind, N, bm, bn, bk);
+        return ((M + bm - 1) / bm) * static_cast<int64_t>((N + bn - 1) / bn) * phases;
+    };
     if (force_tile >= 0) {
         plan.tile = static_cast<TileKind>(force_tile);
     } else if (N <= 4) {
         plan.tile = TileKind::Skinny;
     } else if (N <= 16) {
         plan.tile = TileKind::Narrow;
+    } else if (tiles_of(TileKind::Medium) < sm / 2) {
+        plan.tile = M >= 512 ? TileKind::Large : TileKind::Medium;
     } else {
-        int32_t bm, bn, bk;
-        tile_sizes<T>(TileKind::Large, N, bm, bn, bk);
-        const int64_t large_tiles = ((M + bm - 1) / bm) * static_cast<int64_t>((N + bn - 1) / bn) * phases;
-        plan.tile = large_tiles >= 2 * static_cast<int64_t>(sms) ? TileKind::Large : TileKind::Medium;
+        plan.tile = tiles_of(TileKind::Large) >= 2 * sm ? TileKind::Large : TileKind::Medium;
     }
     tile_sizes<T>(plan.tile, N, plan.bm, plan.bn, plan.bk);
     plan.grid_x = (M + plan.bm - 1) / plan.bm;
@@ -904,9 +998,14 @@ inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int s
     int64_t splits = 1;
     if (force_splits > 0) {
         splits = force_splits;
-    } else if (tiles < 2 * static_cast<int64_t>(sms)) {
-        splits = (2 * static_cast<int64_t>(sms) + tiles - 1) / tiles;
-        const int64_t deep = slices / 4;  // each split at least 4 slices
+    } else if (plan.tile == TileKind::Skinny && tiles < 2 * sm) {
+        // skinny partials are only N <= 4 columns: split freely for about four blocks per SM (latency hiding)
+        splits = (4 * sm + tiles - 1) / tiles;
+        if (splits > slices) splits = slices;
+        if (splits > kMaxSplits) splits = kMaxSplits;
+    } else if (tiles < sm) {
+        splits = (2 * sm + tiles - 1) / tiles;
+        const int64_t deep = slices / (tiles < sm / 2 ? 8 : 64);
         if (splits > deep) splits = deep;
         if (splits > kMaxSplits) splits = kMaxSplits;
         const int64_t per_split = static_cast<int64_t>(M) * N * phases * static_cast<int64_t>(sizeof(T));
@@ -942,7 +1041,7 @@ conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ part
     const int32_t m0 = blockIdx.x * Cfg::BM;
     const int32_t n0 = blockIdx.y * Cfg::BN;
     const int32_t k_begin = split * chunk;
-    const int32_t k_end = min(pr.K, k_begin + chunk);
+    const int32_t k_end = split_end(pr.K, k_begin, chunk);
 
     typename G::Acc acc;
     G::zero(acc);
@@ -979,7 +1078,7 @@ conv_mma_kernel(Problem pr, int32_t splits, int32_t chunk, float* __restrict__ p
     const int32_t m0 = blockIdx.x * Cfg::BM;
     const int32_t n0 = blockIdx.y * Cfg::BN;
     const int32_t k_begin = split * chunk;
-    const int32_t k_end = min(pr.K, k_begin + chunk);
+    const int32_t k_end = split_end(pr.K, k_begin, chunk);
 
     typename G::Acc acc;
     G::zero(acc);
@@ -1026,7 +1125,7 @@ conv_skinny_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ pa
     const int32_t m0 = blockIdx.x * G::BM;
     const int32_t n0 = blockIdx.y * NMAX;
     const int32_t k_begin = split * chunk;
-    const int32_t k_end = min(pr.K, k_begin + chunk);
+    const int32_t k_end = split_end(pr.K, k_begin, chunk);
 
     typename G::Acc acc;
     G::zero(acc);
@@ -1054,6 +1153,27 @@ __global__ void conv_splitk_reduce(Problem pr, int64_t count, int32_t splits, co
     const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
     for (int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; e < count; e += stride) {
         splitk_reduce_element<T>(pr, e, splits, partial);
+    }
+}
+
+// The same sums for many splits (> kReduceLanes): 32 outputs per block, kReduceLanes threads per output. Lane l
+// (warp l) adds the splits l, l + kReduceLanes, ... of 32 consecutive outputs (coalesced reads), then lane 0 adds
+// the lanes' sums in lane order: a fixed order, so deterministic.
+template <typename T, typename Problem>
+__global__ void __launch_bounds__(32 * kReduceLanes)
+conv_splitk_reduce_lanes(Problem pr, int64_t count, int32_t splits, const T* __restrict__ partial) {
+    __shared__ double part[kReduceLanes][32];
+    const int lane = threadIdx.x / 32;
+    const int o = threadIdx.x % 32;
+    for (int64_t base = static_cast<int64_t>(blockIdx.x) * 32; base < count;
+         base += static_cast<int64_t>(gridDim.x) * 32) {  // uniform over the block
+        const int64_t e = base + o;
+        part[lane][o] = e < count ? splitk_lane_sum<T>(pr, e, splits, lane, partial) : 0.0;
+        __syncthreads();
+        if (lane == 0 && e < count) {
+            splitk_store_lanes<T>(pr, e, part, o);
+        }
+        __syncthreads();
     }
 }
 
@@ -1104,6 +1224,15 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
         case TileKind::Large: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
         case TileKind::Medium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
         case TileKind::Narrow: launch_tile<T, typename Tiles<T>::Narrow>(pr, plan, partial, stream); break;
+#ifdef GCGAN_CONV_LEGACY_TILES  // the lab and the host check (the library never builds the strided tiles)
+        case TileKind::LegacyLarge: launch_tile<T, typename Tiles<T>::LegacyLarge>(pr, plan, partial, stream); break;
+        case TileKind::LegacyMedium:
+            launch_tile<T, typename Tiles<T>::LegacyMedium>(pr, plan, partial, stream);
+            break;
+#else  // only forced, never planned: run the warp-tiled equivalents
+        case TileKind::LegacyLarge: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
+        case TileKind::LegacyMedium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
+#endif
         default:
             switch (plan.bn) {
                 case 1: launch_skinny<T, 1>(pr, plan, partial, stream); break;
@@ -1116,7 +1245,15 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
     if (plan.splits > 1) {
         if (status == GCGAN_OK) {
             const int64_t count = static_cast<int64_t>(plan.phases) * pr.N * pr.M;
-            conv_splitk_reduce<T, Problem><<<grid_for(count), kThreads, 0, stream>>>(pr, count, plan.splits, partial);
+            if (plan.splits > kReduceLanes) {
+                const int64_t blocks = (count + 31) / 32;
+                const unsigned grid = static_cast<unsigned>(blocks < kMaxGrid ? blocks : kMaxGrid);
+                conv_splitk_reduce_lanes<T, Problem><<<grid, 32 * kReduceLanes, 0, stream>>>(pr, count, plan.splits,
+                                                                                           partial);
+            } else {
+                conv_splitk_reduce<T, Problem><<<grid_for(count), kThreads, 0, stream>>>(pr, count, plan.splits,
+                                                                                        partial);
+            }
             status = check_launch(call);
         }
         const cudaError_t error = cudaFreeAsync(partial, stream);

@@ -259,9 +259,10 @@ class CudaOwnConvTest {
             e = assertThrows(IllegalArgumentException.class,
                     () -> cuda.conv2dBackwardWeight(x, y, w64, g, ConvImplementation.OWN));
             assertTrue(e.getMessage().contains("conv2dBackwardWeight"), e.getMessage());
+            Storage dy = cuda.allocate(DType.FLOAT32, 2 * 4 * 5 * 5, scope); // the right size: only null is wrong
             NullPointerException npe = assertThrows(NullPointerException.class,
-                    () -> cuda.conv2dBackwardData(y, w, x, g, null));
-            assertTrue(npe.getMessage().contains("implementation"), npe.getMessage());
+                    () -> cuda.conv2dBackwardData(dy, w, x, g, null));
+            assertTrue(npe.getMessage().contains("conv2dBackwardData: implementation"), npe.getMessage());
         }
     }
 

@@ -563,10 +563,11 @@ public final class CudaBackend implements Backend {
 
     /** y = conv2d(x, w) with the given implementation. */
     public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g, ConvImplementation implementation) {
+        Objects.requireNonNull(implementation, "conv2dForward: implementation");
         StorageChecks.owned(this, "conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
-        if (usesOwn("conv2dForward", implementation)) {
+        if (usesOwn(implementation)) {
             own.run(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32, x.segment(), w.segment(), y.segment());
         } else {
             runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
@@ -576,10 +577,11 @@ public final class CudaBackend implements Backend {
     /** dx = conv2d_backward_data(dy, w) (the forward pass of a transposed conv) with the given implementation. */
     public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g,
                                    ConvImplementation implementation) {
+        Objects.requireNonNull(implementation, "conv2dBackwardData: implementation");
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
-        if (usesOwn("conv2dBackwardData", implementation)) {
+        if (usesOwn(implementation)) {
             own.run(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32, dy.segment(), w.segment(), dx.segment());
         } else {
             runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
@@ -589,10 +591,11 @@ public final class CudaBackend implements Backend {
     /** dw = conv2d_backward_weight(x, dy), summed over the batch, with the given implementation. */
     public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g,
                                      ConvImplementation implementation) {
+        Objects.requireNonNull(implementation, "conv2dBackwardWeight: implementation");
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
-        if (usesOwn("conv2dBackwardWeight", implementation)) {
+        if (usesOwn(implementation)) {
             own.run(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32, x.segment(), dy.segment(), dw.segment());
         } else {
             runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
@@ -606,8 +609,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Whether the pass goes to gcgan's own kernels ({@link OwnConvolution}) rather than cuDNN. */
-    private static boolean usesOwn(String op, ConvImplementation implementation) {
-        Objects.requireNonNull(implementation, () -> op + ": implementation");
+    private static boolean usesOwn(ConvImplementation implementation) {
         return switch (implementation) {
             case OWN -> true;
             case CUDNN -> false;
