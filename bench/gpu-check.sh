@@ -20,11 +20,11 @@
 #   signatures  the FFM bindings against gcgan_kernels.h, cuda_runtime_api.h, cublas_v2.h, cudnn.h
 #               (io.gcgan.bindings.SignatureCheckTest's four header tests, with the C++ compiler on the PATH)
 #   gpu-tests   the JUnit tag "gpu" (package io.gcgan.gpu) through the JUnit console launcher
-#   lab         kernels/dev/*_lab.cu built against this libgcgan_kernels.so: check + kernel-only timings, then
-#               --check-only under compute-sanitizer memcheck
 #   benchmarks  the CUDA benchmarks (optimizer step and cudaMemcpy, training iteration: forked; the conv sweep in
 #               one JVM), JMH JSON to $OUT/jmh*.json, and the peer's conv timings (--convs)
 #   peer        python3 .device/pytorch_peer.py --quick --json $OUT/peer.json; the table ends with ours vs PyTorch
+#   lab         kernels/dev/*_lab.cu built against this libgcgan_kernels.so: check + kernel-only timings, then
+#               --check-only under compute-sanitizer memcheck (last: the tuning tools get what time is left)
 # Exit status: 1 if any stage FAILs, else 0.
 set -uo pipefail
 
@@ -301,80 +301,6 @@ else
   record gpu-tests "$RESULT" "$(short "${TOOK} s, $DETAIL" 150)"
 fi
 
-# ---- lab --------------------------------------------------------------------------------------------------------
-
-# The kernel lab (kernels/dev/*_lab.cu): standalone CUDA programs linked against this run's libgcgan_kernels.so that
-# check our kernels against a plain reference and time the kernels alone with CUDA events (no Java). Each is built
-# here, run in full (its lines starting "lab:" or a table join the summary through $OUT/lab.txt), then run again with
-# --check-only under compute-sanitizer's memcheck (issue 6: no out-of-bounds or misaligned access, no API error).
-LAB_TXT="$OUT/lab.txt"
-: >"$LAB_TXT"
-if [ -z "${GCGAN_KERNELS_LIBRARY:-}" ] || [ "$DRY" = 1 ]; then
-  why="no libgcgan_kernels.so from the kernels stage"
-  [ "$DRY" = 1 ] && why="dry run ($DRY_WHY)"
-  record lab SKIP "$why"
-else
-  lab_parts=()
-  lab_verdict=PASS
-  LAB_DIR=$WORK/lab
-  mkdir -p "$LAB_DIR"
-  SO_DIR=$(dirname "$GCGAN_KERNELS_LIBRARY")
-  SANITIZER=$(command -v compute-sanitizer 2>/dev/null || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
-  # Per lab: extra sources it compiles in (both labs compile the kernels' sources in, to call internal variants) and the
-  # arguments of its memcheck run (a small batch keeps the instrumented conv reference quick).
-  declare -A LAB_EXTRA=([conv_lab]="kernels/src/status.cu" [optimizer_lab]="kernels/src/status.cu")
-  declare -A LAB_CHECK_ARGS=([conv_lab]="--check-only --batch 2")
-  for src in kernels/dev/*_lab.cu; do
-    [ -f "$src" ] || continue
-    name=$(basename "$src" .cu)
-    if ! limit=$(stage_limit 60); then
-      lab_parts+=("$name skipped: out of time"); continue
-    fi
-    # shellcheck disable=SC2086  # LAB_EXTRA values are lists of files
-    run_logged "lab-$name-build" "$limit" "$NVCC" -std=c++17 -O3 -arch="sm_$ARCH" -I kernels/include -I kernels/src \
-      "$src" ${LAB_EXTRA[$name]:-} -L "$SO_DIR" -lgcgan_kernels -Xlinker -rpath -Xlinker "$SO_DIR" -o "$LAB_DIR/$name"
-    if [ "$RC" != 0 ]; then
-      lab_verdict=FAIL; lab_parts+=("$name: build failed (lab-$name-build.log)"); continue
-    fi
-    if [ -n "${GPU_LAB_TIMING+x}" ] && [[ " $GPU_LAB_TIMING " != *" $name "* ]]; then
-      lab_parts+=("$name timing skipped (GPU_LAB_TIMING)")
-    elif ! limit=$(stage_limit 90); then
-      lab_parts+=("$name built, not run: out of time"); continue
-    else
-      run_logged "lab-$name" "$limit" "$LAB_DIR/$name"
-      { echo "[$name]"; grep -v '^check .* ok$' "$OUT/lab-$name.log" | tail -n 60; } >>"$LAB_TXT"
-      if timed_out; then
-        lab_verdict=FAIL; lab_parts+=("$name timed out after ${limit} s")
-      elif [ "$RC" != 0 ]; then
-        lab_verdict=FAIL; lab_parts+=("$name rc $RC: $(short "$(grep -m 1 -i 'fail\|error' "$OUT/lab-$name.log")" 80)")
-      else
-        lab_parts+=("$name ok (${TOOK} s)")
-      fi
-    fi
-    if [ -z "$SANITIZER" ]; then
-      lab_parts+=("no compute-sanitizer"); continue
-    fi
-    limit=$(stage_limit 120) || { lab_parts+=("$name memcheck skipped: out of time"); continue; }
-    # shellcheck disable=SC2086  # LAB_CHECK_ARGS values are lists of words
-    run_logged "lab-$name-memcheck" "$limit" "$SANITIZER" --tool memcheck --error-exitcode 9 "$LAB_DIR/$name" \
-      ${LAB_CHECK_ARGS[$name]:---check-only}
-    errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) error.*/\1/p' "$OUT/lab-$name-memcheck.log" | tail -n 1)
-    if timed_out; then
-      lab_verdict=FAIL; lab_parts+=("$name memcheck timed out after ${limit} s")
-    elif [ "$RC" != 0 ]; then
-      lab_verdict=FAIL; lab_parts+=("$name memcheck rc $RC, ${errors:-?} errors (lab-$name-memcheck.log)")
-    else
-      lab_parts+=("$name memcheck ${errors:-0} errors (${TOOK} s)")
-    fi
-  done
-  if [ "${#lab_parts[@]}" = 0 ]; then
-    record lab SKIP "no kernels/dev/*_lab.cu"
-  else
-    detail=$(printf '%s; ' "${lab_parts[@]}")
-    record lab "$lab_verdict" "$(short "${detail%; }" 220)"
-  fi
-fi
-
 # ---- benchmarks -------------------------------------------------------------------------------------------------
 
 # The CUDA benchmarks (bench/README.md, "GPU benchmarks and peer ratios"), short JMH settings, in three JMH runs so
@@ -509,6 +435,80 @@ rows = {k: v for k, v in r.items() if isinstance(v, dict)}
 print(len(rows), sum(1 for v in rows.values() if "error" in v))' "$OUT/peer.json")
     read -r n errors <<<"$counts"
     record peer PASS "$n workloads, $errors errors ($head, ${TOOK} s)"
+  fi
+fi
+
+# ---- lab --------------------------------------------------------------------------------------------------------
+
+# The kernel lab (kernels/dev/*_lab.cu): standalone CUDA programs linked against this run's libgcgan_kernels.so that
+# check our kernels against a plain reference and time the kernels alone with CUDA events (no Java). Each is built
+# here, run in full (its lines starting "lab:" or a table join the summary through $OUT/lab.txt), then run again with
+# --check-only under compute-sanitizer's memcheck (issue 6: no out-of-bounds or misaligned access, no API error).
+LAB_TXT="$OUT/lab.txt"
+: >"$LAB_TXT"
+if [ -z "${GCGAN_KERNELS_LIBRARY:-}" ] || [ "$DRY" = 1 ]; then
+  why="no libgcgan_kernels.so from the kernels stage"
+  [ "$DRY" = 1 ] && why="dry run ($DRY_WHY)"
+  record lab SKIP "$why"
+else
+  lab_parts=()
+  lab_verdict=PASS
+  LAB_DIR=$WORK/lab
+  mkdir -p "$LAB_DIR"
+  SO_DIR=$(dirname "$GCGAN_KERNELS_LIBRARY")
+  SANITIZER=$(command -v compute-sanitizer 2>/dev/null || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+  # Per lab: extra sources it compiles in (both labs compile the kernels' sources in, to call internal variants) and the
+  # arguments of its memcheck run (a small batch keeps the instrumented conv reference quick).
+  declare -A LAB_EXTRA=([conv_lab]="kernels/src/status.cu" [optimizer_lab]="kernels/src/status.cu")
+  declare -A LAB_CHECK_ARGS=([conv_lab]="--check-only --batch 2")
+  for src in kernels/dev/*_lab.cu; do
+    [ -f "$src" ] || continue
+    name=$(basename "$src" .cu)
+    if ! limit=$(stage_limit 60); then
+      lab_parts+=("$name skipped: out of time"); continue
+    fi
+    # shellcheck disable=SC2086  # LAB_EXTRA values are lists of files
+    run_logged "lab-$name-build" "$limit" "$NVCC" -std=c++17 -O3 -arch="sm_$ARCH" -I kernels/include -I kernels/src \
+      "$src" ${LAB_EXTRA[$name]:-} -L "$SO_DIR" -lgcgan_kernels -Xlinker -rpath -Xlinker "$SO_DIR" -o "$LAB_DIR/$name"
+    if [ "$RC" != 0 ]; then
+      lab_verdict=FAIL; lab_parts+=("$name: build failed (lab-$name-build.log)"); continue
+    fi
+    if [ -n "${GPU_LAB_TIMING+x}" ] && [[ " $GPU_LAB_TIMING " != *" $name "* ]]; then
+      lab_parts+=("$name timing skipped (GPU_LAB_TIMING)")
+    elif ! limit=$(stage_limit 90); then
+      lab_parts+=("$name built, not run: out of time"); continue
+    else
+      run_logged "lab-$name" "$limit" "$LAB_DIR/$name"
+      { echo "[$name]"; grep -v '^check .* ok$' "$OUT/lab-$name.log" | tail -n 60; } >>"$LAB_TXT"
+      if timed_out; then
+        lab_verdict=FAIL; lab_parts+=("$name timed out after ${limit} s")
+      elif [ "$RC" != 0 ]; then
+        lab_verdict=FAIL; lab_parts+=("$name rc $RC: $(short "$(grep -m 1 -i 'fail\|error' "$OUT/lab-$name.log")" 80)")
+      else
+        lab_parts+=("$name ok (${TOOK} s)")
+      fi
+    fi
+    if [ -z "$SANITIZER" ]; then
+      lab_parts+=("no compute-sanitizer"); continue
+    fi
+    limit=$(stage_limit 120) || { lab_parts+=("$name memcheck skipped: out of time"); continue; }
+    # shellcheck disable=SC2086  # LAB_CHECK_ARGS values are lists of words
+    run_logged "lab-$name-memcheck" "$limit" "$SANITIZER" --tool memcheck --error-exitcode 9 "$LAB_DIR/$name" \
+      ${LAB_CHECK_ARGS[$name]:---check-only}
+    errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) error.*/\1/p' "$OUT/lab-$name-memcheck.log" | tail -n 1)
+    if timed_out; then
+      lab_verdict=FAIL; lab_parts+=("$name memcheck timed out after ${limit} s")
+    elif [ "$RC" != 0 ]; then
+      lab_verdict=FAIL; lab_parts+=("$name memcheck rc $RC, ${errors:-?} errors (lab-$name-memcheck.log)")
+    else
+      lab_parts+=("$name memcheck ${errors:-0} errors (${TOOK} s)")
+    fi
+  done
+  if [ "${#lab_parts[@]}" = 0 ]; then
+    record lab SKIP "no kernels/dev/*_lab.cu"
+  else
+    detail=$(printf '%s; ' "${lab_parts[@]}")
+    record lab "$lab_verdict" "$(short "${detail%; }" 220)"
   fi
 fi
 
