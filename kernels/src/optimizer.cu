@@ -19,9 +19,10 @@
 //   kRowsRegs    (RowsVariant::kSinglePass; kDefaultRowsVariant says which one the library runs, and
 //                kernels/dev/optimizer_lab.cu times both) contiguous aligned rows of <= kRegsRowMax elements (every
 //                conv and linear weight of the reference models but G's first layer): ONE pass. A group of
-//                32..256 threads per row (a power of two, 256 / group rows per work block) loads its row's w, g, m, v into registers (<= kRegs float4 of each
-//                per thread), sums g + lambda w (warp shuffles, then shared memory across the group's warps),
-//                updates and stores: every element is read and written once, as in the uncentred step;
+//                32..256 threads per row (a power of two, 256 / group rows per work block) loads its row's w, g,
+//                m, v into registers (<= kRegs float4 of each per thread), sums g + lambda w (warp shuffles, then
+//                shared memory across the group's warps), updates and stores: every element is read and written
+//                once, as in the uncentred step;
 //   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
