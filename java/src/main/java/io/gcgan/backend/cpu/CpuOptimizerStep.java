@@ -50,7 +50,7 @@ final class CpuOptimizerStep {
         if (!v.centred()) {
             long blocks = (numel + BLOCK - 1) / BLOCK;
             Parallel.forRange(blocks, BLOCK, (from, to) -> {
-                Buffers b = new Buffers(BLOCK);
+                Buffers b = new Buffers(BLOCK, h.stateCount());
                 for (long blk = from; blk < to; blk++) {
                     long start = blk * BLOCK;
                     walk.update(b, start, (int) Math.min(BLOCK, numel - start), 0.0);
@@ -65,7 +65,7 @@ final class CpuOptimizerStep {
         if (v.sliceSize() <= WHOLE_SLICE) {
             int size = (int) v.sliceSize();
             Parallel.forRange(slices, size, (from, to) -> {
-                Buffers b = new Buffers(size);
+                Buffers b = new Buffers(size, h.stateCount());
                 for (long s = from; s < to; s++) {
                     // Slice s = the runs (o * slices + s) * inner + [0, inner) for o < outer.
                     walk.load(b, s * inner, slices * inner, (int) outer, (int) inner);
@@ -77,7 +77,7 @@ final class CpuOptimizerStep {
             return;
         }
         Parallel.forRange(slices, v.sliceSize(), (from, to) -> {
-            Buffers b = new Buffers(BLOCK);
+            Buffers b = new Buffers(BLOCK, h.stateCount());
             for (long s = from; s < to; s++) {
                 // Slice s = the runs (o * slices + s) * inner + [0, inner) for o < outer.
                 double sum = 0.0;
@@ -98,18 +98,22 @@ final class CpuOptimizerStep {
         });
     }
 
-    /** One worker's scratch: a block (or a whole slice) of each operand in double. */
+    /**
+     * One worker's scratch: a block (or a whole slice) of each operand in double; the state buffers only for the
+     * states the algorithm keeps (a fresh array is zeroed by the JVM: a whole-slice chunk of an unused one cost as
+     * much as the work).
+     */
     private static final class Buffers {
         final double[] w;
         final double[] g;
         final double[] s1;
         final double[] s2;
 
-        Buffers(int size) {
+        Buffers(int size, int states) {
             w = new double[size];
             g = new double[size];
-            s1 = new double[size];
-            s2 = new double[size];
+            s1 = states > 0 ? new double[size] : null;
+            s2 = states > 1 ? new double[size] : null;
         }
     }
 
