@@ -1,5 +1,7 @@
 package io.gcgan.cli;
 
+import io.gcgan.backend.cuda.ConvImplementation;
+import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bindings.CudaAvailability;
 import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.Device;
@@ -67,6 +69,21 @@ record DeviceChoice(String requested, Device device, String backend, String reas
             throw new UsageException("--device " + requested + ": the CUDA backend did not start: " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * Applies the CUDA settings of a command ({@code --conv}, {@code --tf32}) to the chosen device's backend and says
+     * what was set, or that they do not apply (the CPU backend has one conv and no TF32).
+     */
+    String applyCudaSettings(String conv, boolean tf32) {
+        if (device.kind() != Device.Kind.CUDA) {
+            boolean asked = !conv.equals(TrainSettings.DEFAULT_CONV) || tf32;
+            return asked ? "--conv and --tf32 apply to CUDA devices only" : "";
+        }
+        CudaBackend cuda = (CudaBackend) Backends.of(device);
+        cuda.setDefaultConvImplementation(conv.equals("cudnn") ? ConvImplementation.CUDNN : ConvImplementation.OWN);
+        cuda.allowTf32(tf32);
+        return "conv " + conv + ", TF32 " + (tf32 ? "on" : "off");
     }
 
     private static DeviceChoice cpu(String requested, String reason) {

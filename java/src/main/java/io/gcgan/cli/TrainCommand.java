@@ -259,6 +259,15 @@ final class TrainCommand implements Callable<Integer> {
                 description = "auto (the GPU if CUDA can run, else the CPU), cpu, cuda or cuda:N. Default: "
                         + "${DEFAULT-VALUE}.")
         String device;
+
+        @Option(names = "--conv", paramLabel = "IMPL", defaultValue = TrainSettings.DEFAULT_CONV,
+                description = "On a CUDA device: own (gcgan's conv kernels) or cudnn. Default: ${DEFAULT-VALUE}.")
+        String conv;
+
+        @Option(names = "--tf32", arity = "0..1", defaultValue = "false", paramLabel = "BOOL",
+                description = "On a CUDA device: let float32 convolutions and matmuls use TF32 tensor cores (10-bit "
+                        + "mantissa products). Default: ${DEFAULT-VALUE}.")
+        boolean tf32;
     }
 
     static final class OutputOptions {
@@ -271,8 +280,8 @@ final class TrainCommand implements Callable<Integer> {
 
         @Option(names = "--resume", paramLabel = "DIR",
                 description = "Continue the run in DIR from its latest checkpoint; only --steps (to extend the "
-                        + "run), --device, --keep, --checkpoint-every, --sample-every, --log-every, --quiet may "
-                        + "change.")
+                        + "run), --device, --conv, --tf32, --keep, --checkpoint-every, --sample-every, --log-every, "
+                        + "--quiet may change.")
         Path resume;
 
         @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "250",
@@ -422,6 +431,7 @@ final class TrainCommand implements Callable<Integer> {
         String dtype = Check.oneOf("--dtype", sc.dtype, List.of("float32", "float64"));
         Check.range("--diagnostics-every", sc.diagnosticsEvery, 1, 1_000_000_000);
         String device = DeviceChoice.canonical(sc.device);
+        String conv = Check.oneOf("--conv", sc.conv, List.of("own", "cudnn"));
         int fixed = out.fixedSamples != null ? out.fixedSamples : points ? 1000 : 64;
         Check.range("--fixed-samples", fixed, 1, 4096);
         Check.range("--keep", out.keep, 1, 1000);
@@ -432,7 +442,8 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainSettings(model, data, dat.heldOut, dat.mlpWidth, dat.dBatchNorm, loss, clip, nu, l.lsGamma,
                 l.lsLambda, l.lsTau, lsDistance, lsOutput, targets, penalty, weight, l.oneSided, g, d, sgdForm,
                 decayMode, gcTconv, sc.nCritic, sc.wganSchedule, sc.batchSize, sc.steps, sc.seed, dtype,
-                sc.diagnosticsEvery, fixed, device, out.keep, out.checkpointEvery, out.sampleEvery, out.logEvery);
+                sc.diagnosticsEvery, fixed, device, conv, sc.tf32, out.keep, out.checkpointEvery, out.sampleEvery,
+                out.logEvery);
     }
 
     private TrainSettings.NetOptimizer net(String who, String algorithm, String gc, Double lr, String betas,
@@ -526,8 +537,8 @@ final class TrainCommand implements Callable<Integer> {
                         + TrainSettings.text(s.identity().get(k)) + ")");
             }
             throw new UsageException("--resume " + folder + ": this command changes options that define the run: "
-                    + String.join(", ", parts) + ". Only --steps, --device, --keep, --checkpoint-every, --sample-every,"
-                    + " --log-every and --quiet may change; start a new run for other options.");
+                    + String.join(", ", parts) + ". Only --steps, --device, --conv, --tf32, --keep, --checkpoint-every,"
+                    + " --sample-every, --log-every and --quiet may change; start a new run for other options.");
         }
         if (!s.configHash().equals(info.configHash())) {
             throw new IOException(latest.get() + ": the checkpoint's config_hash " + info.configHash()

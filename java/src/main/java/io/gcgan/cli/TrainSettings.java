@@ -31,11 +31,14 @@ public record TrainSettings(
         NetOptimizer g, NetOptimizer d, String sgdForm, String weightDecayMode, String gcTconv,
         int nCritic, boolean wganSchedule, int batchSize, long steps, long seed, String dtype, int diagnosticsEvery,
         int fixedSamples,
-        String device, int keep, int checkpointEvery, int sampleEvery, int logEvery) {
+        String device, String conv, boolean tf32, int keep, int checkpointEvery, int sampleEvery, int logEvery) {
+
+    /** The CUDA conv implementation when --conv is not given: gcgan's own kernels (the CUDA backend's default). */
+    public static final String DEFAULT_CONV = "own";
 
     /** Options that may change when a run is resumed (they do not change what is computed). */
-    public static final Set<String> RUN_CONTROL = Set.of("steps", "device", "keep", "checkpoint-every", "sample-every",
-            "log-every");
+    public static final Set<String> RUN_CONTROL = Set.of("steps", "device", "conv", "tf32", "keep", "checkpoint-every",
+            "sample-every", "log-every");
 
     /**
      * One network's optimizer.
@@ -93,6 +96,8 @@ public record TrainSettings(
         m.put("diagnostics-every", diagnosticsEvery);
         m.put("fixed-samples", fixedSamples);
         m.put("device", device);
+        m.put("conv", conv);
+        m.put("tf32", tf32);
         m.put("keep", keep);
         m.put("checkpoint-every", checkpointEvery);
         m.put("sample-every", sampleEvery);
@@ -119,7 +124,8 @@ public record TrainSettings(
                 r.str("penalty"), r.dbl("penalty-weight"), r.bool("one-sided"), r.optimizer("g-"), r.optimizer("d-"),
                 r.str("sgd-form"), r.str("weight-decay-mode"), r.str("gc-tconv"), r.integer("n-critic"),
                 r.bool("wgan-schedule"), r.integer("batch-size"), r.lng("steps"), r.lng("seed"), r.str("dtype"),
-                r.integer("diagnostics-every"), r.integer("fixed-samples"), r.str("device"), r.integer("keep"),
+                r.integer("diagnostics-every"), r.integer("fixed-samples"), r.str("device"),
+                r.strOr("conv", DEFAULT_CONV), r.boolOr("tf32", false), r.integer("keep"),
                 r.integer("checkpoint-every"), r.integer("sample-every"), r.integer("log-every"));
     }
 
@@ -230,6 +236,15 @@ public record TrainSettings(
         boolean bool(String k) {
             Object v = get(k);
             return v instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(v));
+        }
+
+        /** A run-control option that runs made before it existed do not record. */
+        String strOr(String k, String absent) {
+            return m.containsKey(k) && m.get(k) != null ? str(k) : absent;
+        }
+
+        boolean boolOr(String k, boolean absent) {
+            return m.containsKey(k) && m.get(k) != null ? bool(k) : absent;
         }
 
         NetOptimizer optimizer(String p) {

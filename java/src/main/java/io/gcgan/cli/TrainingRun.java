@@ -75,7 +75,9 @@ final class TrainingRun {
         boolean hookInstalled = false;
         try {
             DeviceChoice device = DeviceChoice.select(settings.device());
-            out.println("device: " + device.summary()); // also when quiet: a log should say where it ran
+            String cudaSettings = device.applyCudaSettings(settings.conv(), settings.tf32());
+            // also when quiet: a log should say where it ran
+            out.println("device: " + device.summary() + (cudaSettings.isEmpty() ? "" : "; " + cudaSettings));
             out.flush();
             Experiment e = Experiment.build(settings, device.device());
             Trainer trainer = e.trainer;

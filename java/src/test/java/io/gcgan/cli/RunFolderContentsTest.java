@@ -45,6 +45,8 @@ class RunFolderContentsTest {
         assertEquals("gc", options.get("d-gc"));
         assertEquals("0.5,0.999", options.get("g-betas"));
         assertEquals(12L, ((Number) options.get("steps")).longValue());
+        assertEquals("own", options.get("conv"));
+        assertEquals(false, options.get("tf32"));
         assertEquals(TrainSettings.fromOptions(options).toOptions().keySet(), options.keySet());
         assertEquals(4L, ((Number) config.get("seed")).longValue());
         assertTrue(config.get("versions") instanceof Map<?, ?> v && v.containsKey("gcgan") && v.containsKey("java"),
