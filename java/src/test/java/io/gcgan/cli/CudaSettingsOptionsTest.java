@@ -31,6 +31,12 @@ class CudaSettingsOptionsTest {
         return all;
     }
 
+    /** The "options" object of a run folder's config.json. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> savedOptions(Path run) throws Exception {
+        return (Map<String, Object>) Json.read(run.resolve("config.json")).get("options");
+    }
+
     @Test
     void convAndTf32AreRecordedAndSaidNotToApplyOnTheCpu() throws Exception {
         Path run = tmp.resolve("run");
@@ -38,8 +44,7 @@ class CudaSettingsOptionsTest {
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("device: cpu") && r.out().contains("--conv and --tf32 apply to CUDA devices only"),
                 r.out());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> options = (Map<String, Object>) Json.read(run.resolve("config.json")).get("options");
+        Map<String, Object> options = savedOptions(run);
         assertEquals("cudnn", options.get("conv"));
         assertEquals(true, options.get("tf32"));
     }
@@ -58,8 +63,7 @@ class CudaSettingsOptionsTest {
         CliRunner.Result r = CliRunner.run("train", "--resume", run.toString(), "--steps", "4", "--conv", "cudnn",
                 "--tf32=true");
         assertEquals(0, r.status(), r.toString());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> options = (Map<String, Object>) Json.read(run.resolve("config.json")).get("options");
+        Map<String, Object> options = savedOptions(run);
         assertEquals("cudnn", options.get("conv"));
         assertEquals(true, options.get("tf32"));
     }
@@ -68,9 +72,7 @@ class CudaSettingsOptionsTest {
     void configurationsWithoutTheOptionsReadAsTheDefaults() throws Exception {
         Path run = tmp.resolve("old");
         assertEquals(0, CliRunner.run(with(SHORT_RUN, "--out", run.toString())).status());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> options = new LinkedHashMap<>(
-                (Map<String, Object>) Json.read(run.resolve("config.json")).get("options"));
+        Map<String, Object> options = new LinkedHashMap<>(savedOptions(run));
         options.remove("conv");
         options.remove("tf32");
         TrainSettings s = TrainSettings.fromOptions(options);
