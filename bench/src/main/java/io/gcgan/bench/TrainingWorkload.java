@@ -39,7 +39,7 @@ import java.util.Set;
  *       centralization ({@link GcMode#CONV_AND_FC}) for both.</li>
  * </ul>
  *
- * The real batch is made once ({@link FixedBatch}), so a step allocates only what the step itself allocates.
+ * The real batch is made once ({@link RealData#fixed}), so a step allocates only what the step itself allocates.
  * {@link #create} allocates the weights, the batch and the fixed noise in the current tensor scope.
  */
 public record TrainingWorkload(String model, String recipe, Trainer trainer, int gParameters, int dParameters) {
@@ -86,7 +86,7 @@ public record TrainingWorkload(String model, String recipe, Trainer trainer, int
         GcMode gc = wgan ? GcMode.CONV_AND_FC : GcMode.NONE;
         Tensor real = Tensor.randn(new Generator(SEED + 1), DType.FLOAT32, device, imageShape).clamp(-1, 1);
         TrainerConfig config = new TrainerConfig(BATCH, 1, false, Integer.MAX_VALUE, 1, SEED, DType.FLOAT32, device);
-        Trainer trainer = new Trainer(g, d, noiseShape, new FixedBatch(real), loss, penalty, adam(g, gc), adam(d, gc),
+        Trainer trainer = new Trainer(g, d, noiseShape, RealData.fixed(real), loss, penalty, adam(g, gc), adam(d, gc),
                 config);
         return new TrainingWorkload(model, recipe, trainer, g.parameters().size(), d.parameters().size());
     }
@@ -111,34 +111,5 @@ public record TrainingWorkload(String model, String recipe, Trainer trainer, int
                 .gc(gc)
                 .build();
         return new Adam(List.of(group), 0.5, 0.999, 1e-8);
-    }
-
-    /** Real data that is always the same pre-made batch (the benchmark measures training, not data loading). */
-    static final class FixedBatch implements RealData {
-        private final Tensor batch;
-
-        FixedBatch(Tensor batch) {
-            this.batch = batch;
-        }
-
-        @Override
-        public Tensor next(DType dtype, Device device) {
-            return batch;
-        }
-
-        @Override
-        public Tensor nextHeldOut(DType dtype, Device device) {
-            return batch;
-        }
-
-        @Override
-        public long[] position() {
-            return new long[] {0, 0};
-        }
-
-        @Override
-        public void setPosition(long[] position) {
-            // always the same batch
-        }
     }
 }

@@ -204,26 +204,7 @@ class ProfilingBackendTest {
         Module g = Init.dcgan(Mnist28.generator(o), o.generator());
         Module d = Init.dcgan(Mnist28.discriminator(o), o.generator());
         Tensor real = Tensor.randn(new Generator(8), DType.FLOAT32, device, 8, 1, 28, 28).clamp(-1, 1);
-        RealData data = new RealData() {
-            @Override
-            public Tensor next(DType dtype, Device dev) {
-                return real;
-            }
-
-            @Override
-            public Tensor nextHeldOut(DType dtype, Device dev) {
-                return real;
-            }
-
-            @Override
-            public long[] position() {
-                return new long[] {0, 0};
-            }
-
-            @Override
-            public void setPosition(long[] position) {
-            }
-        };
+        RealData data = RealData.fixed(real);
         TrainerConfig config = new TrainerConfig(8, 1, false, 1000, 1, 9, DType.FLOAT32, device);
         return new Trainer(g, d, new long[] {Mnist28.NZ}, data, GanLosses.byName(GanLosses.NSGAN),
                 CentredGradientPenalty.zeroCentred(10), adam(g), adam(d), config);

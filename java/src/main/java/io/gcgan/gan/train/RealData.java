@@ -85,4 +85,32 @@ public interface RealData {
             }
         };
     }
+
+    /**
+     * The same pre-made batch for training and held-out draws, at a position that never moves: for benchmarks and
+     * tests that measure or check training, not data loading.
+     */
+    static RealData fixed(Tensor batch) {
+        return new RealData() {
+            @Override
+            public Tensor next(DType dtype, Device device) {
+                return batch;
+            }
+
+            @Override
+            public Tensor nextHeldOut(DType dtype, Device device) {
+                return batch;
+            }
+
+            @Override
+            public long[] position() {
+                return new long[] {0, 0};
+            }
+
+            @Override
+            public void setPosition(long[] position) {
+                // always the same batch
+            }
+        };
+    }
 }
