@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Seven-step trajectories of every optimizer x GC mode x weight-decay mode x transposed-conv centring x dtype,
  * against {@link ReferenceOptimizer}, an independent double[] implementation. The parameter set covers the
- * ranks and layouts GC treats differently, slices that the CPU loop loads whole and slices long enough
- * (> 16384) that it streams them in blocks of 2048, parameters without a gradient at some steps (so
+ * ranks and layouts GC treats differently, slices that the CPU loop loads whole (and updates in blocks of 1024,
+ * gathering short runs a few at a time), slices long enough (> 16384) that it streams them in blocks of 2048,
+ * parameters without a gradient at some steps (so
  * per-parameter step counts differ, which Adam's bias correction sees), and a learning rate that follows a
  * linear-decay schedule and is then set by hand.
  */
@@ -42,6 +43,7 @@ class OptimizerTrajectoryTest {
             new Spec("long", new long[] {4100}, false),              // rank 1 over several blocks
             new Spec("single", new long[] {1, 2, 3, 3}, false),      // one slice
             new Spec("convTwide", new long[] {2, 3, 50, 50}, true),  // output-filter slices: 2 runs of 2500
+            new Spec("convTmany", new long[] {200, 2, 3, 3}, true),  // output filter: 200 runs of 9, 113 a block
             new Spec("huge", new long[] {2, 17000}, false),          // slices > 16384: streamed in two passes
             new Spec("convThuge", new long[] {2, 1, 100, 100}, true)); // streamed, output filter: 2 runs of 10^4
 

@@ -17,20 +17,29 @@ import java.util.Map;
  * The memory walk of {@link CpuBackend#optimizerStep}: the readable per-tensor loop that fused GPU kernels are
  * checked against. The math per element is {@link OptimizerMath}'s.
  *
- * <p>A tensor that is not centred is cut into blocks of {@link #BLOCK} elements. A centred tensor is walked one
- * centring group (slice) at a time. A slice of up to {@link #WHOLE_SLICE} elements (every conv filter of the
- * reference models) is loaded once into the worker's buffers (its runs gathered), its mean of the decayed
- * gradient {@code g + lambda w} taken, updated, and stored back. A longer slice is streamed twice: pass 1 sums
- * the decayed gradient block by block, pass 2 updates block by block with the mean subtracted. Blocks, and
- * slices, are independent, so they are spread over the cores; tensors are done one after another.
+ * <p>A tensor that is not centred is cut into blocks of {@link #BLOCK} elements: each block's weights, gradient
+ * and state are loaded into the worker's double buffers, updated, and stored back. A centred tensor is walked one
+ * centring group (slice) at a time. The gradient of a slice of up to {@link #WHOLE_SLICE} elements (every conv
+ * filter of the reference models) is loaded once, whole, and summed; then the slice is updated in blocks of
+ * {@link #SLICE_BLOCK} like an uncentred tensor, each block's gradient copied from the loaded slice. A longer
+ * slice is streamed twice: pass 1 sums the decayed gradient block by block, pass 2 updates block by block with the
+ * mean subtracted. Blocks, and slices, are independent, so they are spread over the cores; tensors are done one
+ * after another.
  */
 final class CpuOptimizerStep {
 
     /** Elements per block: four double buffers of 16 KiB, resident in L1/L2. */
     static final int BLOCK = 2048;
 
-    /** The longest slice loaded whole (four double buffers of 128 KiB, resident in L2); longer ones stream. */
+    /** The longest slice whose gradient is loaded whole (a double buffer of 128 KiB, in L2); longer ones stream. */
     static final int WHOLE_SLICE = 16384;
+
+    /**
+     * Elements per block of a whole-loaded slice: smaller than {@link #BLOCK} so that the slice's gradient and the
+     * block buffers share the L1 cache (measured: GC's cost over an uncentred SGD-momentum step fell from +23% to
+     * +16% against 2048, bench/results/2026-11-27-cpu-optimizer.md).
+     */
+    static final int SLICE_BLOCK = 1024;
 
     private CpuOptimizerStep() {
     }
@@ -65,13 +74,12 @@ final class CpuOptimizerStep {
         if (v.sliceSize() <= WHOLE_SLICE) {
             int size = (int) v.sliceSize();
             Parallel.forRange(slices, size, (from, to) -> {
-                Buffers b = new Buffers(size, h.stateCount());
+                SliceBuffers b = new SliceBuffers(size, walk.coupled, h.stateCount());
                 for (long s = from; s < to; s++) {
                     // Slice s = the runs (o * slices + s) * inner + [0, inner) for o < outer.
-                    walk.load(b, s * inner, slices * inner, (int) outer, (int) inner);
-                    double mean = walk.decayedSum(b, size) / count;
-                    walk.updateLoaded(b, size, mean);
-                    walk.store(b, s * inner, slices * inner, (int) outer, (int) inner);
+                    Runs runs = new Runs(s * inner, slices * inner, (int) outer, (int) inner);
+                    double mean = walk.loadSliceGradient(b, runs) / count;
+                    walk.updateSlice(b, runs, mean);
                 }
             });
             return;
@@ -99,11 +107,18 @@ final class CpuOptimizerStep {
     }
 
     /**
-     * One worker's scratch: a block (or a whole slice) of each operand in double; the state buffers only for the
-     * states the algorithm keeps (a fresh array is zeroed by the JVM: a whole-slice chunk of an unused one cost as
-     * much as the work).
+     * The storage elements of one slice: {@code count} runs of {@code length} elements, the first at {@code start},
+     * each {@code stride} after the previous. In the slice's loaded buffer run {@code r} starts at
+     * {@code r * length}.
      */
-    private static final class Buffers {
+    private record Runs(long start, long stride, int count, int length) {
+    }
+
+    /**
+     * One worker's scratch: a block of each operand in double; the state buffers only for the states the
+     * algorithm keeps (a fresh array is zeroed by the JVM: a chunk of an unused one costs as much as the work).
+     */
+    private static class Buffers {
         final double[] w;
         final double[] g;
         final double[] s1;
@@ -114,6 +129,21 @@ final class CpuOptimizerStep {
             g = new double[size];
             s1 = states > 0 ? new double[size] : null;
             s2 = states > 1 ? new double[size] : null;
+        }
+    }
+
+    /**
+     * {@link Buffers} for a block, plus a whole slice's gradient and, with coupled decay (whose centring mean is
+     * over {@code g + lambda w}), its weights.
+     */
+    private static final class SliceBuffers extends Buffers {
+        final double[] sliceG;
+        final double[] sliceW;
+
+        SliceBuffers(int size, boolean coupled, int states) {
+            super(Math.min(size, SLICE_BLOCK), states);
+            sliceG = new double[size];
+            sliceW = coupled ? new double[size] : null;
         }
     }
 
@@ -141,45 +171,97 @@ final class CpuOptimizerStep {
         }
 
         /**
-         * Loads {@code runs} runs of {@code runLength} elements, the first at {@code start}, each {@code stride}
-         * after the previous, one after another into the buffers.
+         * Loads a slice's gradient (and, with coupled decay, its weights) whole into {@code b}; returns the sum of
+         * the decayed gradient {@code g + lambda w}, the numerator of the slice's centring mean.
          */
-        void load(Buffers b, long start, long stride, int runs, int runLength) {
-            for (int r = 0, at = 0; r < runs; r++, at += runLength) {
-                long off = start + r * stride;
-                loadRange(w, off, b.w, at, runLength);
-                loadRange(g, off, b.g, at, runLength);
-                if (s1 != null) {
-                    loadRange(s1, off, b.s1, at, runLength);
+        double loadSliceGradient(SliceBuffers b, Runs runs) {
+            for (int r = 0, at = 0; r < runs.count(); r++, at += runs.length()) {
+                long off = runs.start() + r * runs.stride();
+                loadRange(g, off, b.sliceG, at, runs.length());
+                if (coupled) {
+                    loadRange(w, off, b.sliceW, at, runs.length());
                 }
-                if (s2 != null) {
-                    loadRange(s2, off, b.s2, at, runLength);
+            }
+            return OptimizerMath.decayedSum(c, b.sliceW, b.sliceG, runs.count() * runs.length());
+        }
+
+        /**
+         * Updates a slice whose gradient {@link #loadSliceGradient} loaded, in blocks of at most
+         * {@link #SLICE_BLOCK}: runs shorter than a block are gathered a few at a time, longer ones split.
+         */
+        void updateSlice(SliceBuffers b, Runs runs, double mean) {
+            int length = runs.length();
+            if (length >= SLICE_BLOCK) {
+                for (int r = 0; r < runs.count(); r++) {
+                    long run = runs.start() + r * runs.stride();
+                    for (int k = 0; k < length; k += SLICE_BLOCK) {
+                        updateBlock(b, run + k, 0, 1, Math.min(SLICE_BLOCK, length - k), r * length + k, mean);
+                    }
                 }
+                return;
+            }
+            int perBlock = Math.min(runs.count(), SLICE_BLOCK / length);
+            for (int r = 0; r < runs.count(); r += perBlock) {
+                int n = Math.min(perBlock, runs.count() - r);
+                updateBlock(b, runs.start() + r * runs.stride(), runs.stride(), n, length, r * length, mean);
             }
         }
 
-        /** The inverse of {@link #load} for the weights and state (the gradient is read only). */
-        void store(Buffers b, long start, long stride, int runs, int runLength) {
-            for (int r = 0, at = 0; r < runs; r++, at += runLength) {
-                long off = start + r * stride;
-                storeRange(w, off, b.w, at, runLength);
-                if (s1 != null) {
-                    storeRange(s1, off, b.s1, at, runLength);
-                }
-                if (s2 != null) {
-                    storeRange(s2, off, b.s2, at, runLength);
-                }
+        /**
+         * Loads, updates and stores the weights and state of {@code runCount} runs, their gradient copied from the
+         * loaded slice at {@code sliceAt} (a copy into the block buffer, rather than reading the slice at an offset,
+         * keeps the update loop the one the uncentred walk runs, which the JIT compiles better).
+         */
+        private void updateBlock(SliceBuffers b, long start, long stride, int runCount, int runLength, int sliceAt,
+                                 double mean) {
+            int n = runCount * runLength;
+            for (int r = 0, at = 0; r < runCount; r++, at += runLength) {
+                loadState(b, start + r * stride, at, runLength);
             }
-        }
-
-        /** Sum of {@code g + lambda w} over the first {@code n} loaded elements. */
-        double decayedSum(Buffers b, int n) {
-            return OptimizerMath.decayedSum(c, b.w, b.g, n);
-        }
-
-        /** Updates the first {@code n} loaded elements with centring mean {@code mean}. */
-        void updateLoaded(Buffers b, int n, double mean) {
+            System.arraycopy(b.sliceG, sliceAt, b.g, 0, n);
             OptimizerMath.update(h, c, b.w, b.g, b.s1, b.s2, n, mean);
+            for (int r = 0, at = 0; r < runCount; r++, at += runLength) {
+                storeState(b, start + r * stride, at, runLength);
+            }
+        }
+
+        /** Sum of {@code g + lambda w} over elements [start, start + n), streamed. */
+        double decayedSum(Buffers b, long start, int n) {
+            loadRange(g, start, b.g, 0, n);
+            if (coupled) {
+                loadRange(w, start, b.w, 0, n);
+            }
+            return OptimizerMath.decayedSum(c, b.w, b.g, n); // without coupled decay w is not read
+        }
+
+        /** Updates elements [start, start + n) in place, with the centring mean of their slice. */
+        void update(Buffers b, long start, int n, double mean) {
+            loadRange(g, start, b.g, 0, n);
+            loadState(b, start, 0, n);
+            OptimizerMath.update(h, c, b.w, b.g, b.s1, b.s2, n, mean);
+            storeState(b, start, 0, n);
+        }
+
+        /** Loads weights and state [off, off + n) into the buffers at {@code at}. */
+        private void loadState(Buffers b, long off, int at, int n) {
+            loadRange(w, off, b.w, at, n);
+            if (s1 != null) {
+                loadRange(s1, off, b.s1, at, n);
+            }
+            if (s2 != null) {
+                loadRange(s2, off, b.s2, at, n);
+            }
+        }
+
+        /** The inverse of {@link #loadState} (the gradient is read only). */
+        private void storeState(Buffers b, long off, int at, int n) {
+            storeRange(w, off, b.w, at, n);
+            if (s1 != null) {
+                storeRange(s1, off, b.s1, at, n);
+            }
+            if (s2 != null) {
+                storeRange(s2, off, b.s2, at, n);
+            }
         }
 
         private void loadRange(MemorySegment s, long off, double[] dst, int at, int n) {
@@ -204,22 +286,6 @@ final class CpuOptimizerStep {
                     s.setAtIndex(JAVA_DOUBLE, off + i, src[at + i]);
                 }
             }
-        }
-
-        /** Sum of {@code g + lambda w} over elements [start, start + n), streamed. */
-        double decayedSum(Buffers b, long start, int n) {
-            loadRange(g, start, b.g, 0, n);
-            if (coupled) {
-                loadRange(w, start, b.w, 0, n);
-            }
-            return OptimizerMath.decayedSum(c, b.w, b.g, n); // without coupled decay w is not read
-        }
-
-        /** Updates elements [start, start + n) in place, with the centring mean of their slice. */
-        void update(Buffers b, long start, int n, double mean) {
-            load(b, start, 0, 1, n);
-            updateLoaded(b, n, mean);
-            store(b, start, 0, 1, n);
         }
     }
 

@@ -54,10 +54,12 @@ final class OptimizerMath {
 
     /**
      * The sum of {@link #decayed} over {@code w[0 .. n)}, {@code g[0 .. n)}: the numerator of a slice's centring
-     * mean. Four interleaved partial sums break the chain of dependent additions (the JIT keeps a floating-point
-     * reduction in order, so one accumulator costs an add latency per element).
+     * mean; without coupled decay just {@link #sum} of {@code g} ({@code w} is not read).
      */
     static double decayedSum(Coefficients c, double[] w, double[] g, int n) {
+        if (c.coupledDecay() == 0.0) {
+            return sum(g, n);
+        }
         double s0 = 0.0;
         double s1 = 0.0;
         double s2 = 0.0;
@@ -71,6 +73,28 @@ final class OptimizerMath {
         }
         for (; i < n; i++) {
             s0 += decayed(c, w[i], g[i]);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * The sum of {@code x[0 .. n)}. Four interleaved partial sums break the chain of dependent additions (the JIT
+     * keeps a floating-point reduction in its written order, so one accumulator costs an add latency per element).
+     */
+    static double sum(double[] x, int n) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += x[i];
         }
         return (s0 + s1) + (s2 + s3);
     }
