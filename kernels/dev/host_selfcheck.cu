@@ -1,5 +1,8 @@
 // host_selfcheck.cu - a host-only check (no GPU needed) of the __host__ __device__ helpers that the dense-op kernels
-// share (kernels/src/device_common.cuh): the strided index math and Java's NaN / signed-zero / pow rules.
+// share (kernels/src/device_common.cuh): the strided index math and Java's NaN / signed-zero / pow rules; and of the
+// fused batch normalization kernels (kernels/src/batchnorm_internal.cuh): their launch plans, index walk and
+// per-element stages, run block by block and thread by thread with block_reduce's exact shuffle tree, against a
+// naive loop over (i, k, j).
 //
 //   nvcc -std=c++17 -I kernels/include -I kernels/src kernels/dev/host_selfcheck.cu -o build/host_selfcheck
 //   build/host_selfcheck                   (from the repository root)
@@ -9,8 +12,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <vector>
 
+#include "batchnorm_internal.cuh"
 #include "device_common.cuh"
 
 using namespace gcgan::detail;
@@ -54,6 +59,361 @@ void check_layout(const gcgan_strided_layout& l, const char* what) {
         for (int d = l.rank - 1; d >= 0; --d) {  // odometer
             if (++index[d] < l.shape[d]) break;
             index[d] = 0;
+        }
+    }
+}
+
+// ---- fused batch normalization (batchnorm.cu) emulated on the host ----
+
+namespace bn = gcgan::batchnorm;
+
+// block_reduce<false> of device_common.cuh, in its exact order: a shuffle-down tree within each warp (lane l adds
+// lane l + delta, or itself past lane 31, for delta = 16, 8, 4, 2, 1), then the same tree over the warps' sums,
+// zero-padded to 32.
+double warp_tree(double (&v)[32]) {
+    for (int delta = 16; delta > 0; delta >>= 1) {
+        double u[32];
+        for (int l = 0; l < 32; ++l) u[l] = v[l] + (l + delta < 32 ? v[l + delta] : v[l]);
+        std::memcpy(v, u, sizeof(u));
+    }
+    return v[0];
+}
+
+double emulated_block_reduce(const std::vector<double>& per_thread) {
+    const int warps = static_cast<int>(per_thread.size()) / 32;
+    double scratch[32];
+    for (int w = 0; w < 32; ++w) {
+        double lanes[32];
+        if (w < warps) {
+            for (int l = 0; l < 32; ++l) lanes[l] = per_thread[w * 32 + l];
+            scratch[w] = warp_tree(lanes);
+        } else {
+            scratch[w] = 0.0;
+        }
+    }
+    return warp_tree(scratch);
+}
+
+// Inputs with NaN guard zones around them (an out-of-range read shows as NaN) and outputs that start as NaN with
+// guard zones of a sentinel (an unwritten element stays NaN, an out-of-range write changes a guard).
+constexpr int64_t kGuard = 64;
+constexpr double kSentinel = 12345.0;
+
+template <typename T>
+struct Guarded {
+    std::vector<T> data;
+    explicit Guarded(int64_t n, T fill) : data(static_cast<size_t>(n + 2 * kGuard), fill) {}
+    T* get() { return data.data() + kGuard; }
+    const T* get() const { return data.data() + kGuard; }
+    int64_t size() const { return static_cast<int64_t>(data.size()) - 2 * kGuard; }
+    bool guards_intact() const {
+        for (int64_t g = 0; g < kGuard; ++g) {
+            if (!same_bits(data[g], kSentinel) || !same_bits(data[data.size() - 1 - g], kSentinel)) return false;
+        }
+        return true;
+    }
+};
+
+template <typename T>
+Guarded<T> input(const std::vector<double>& v) {
+    Guarded<T> g(static_cast<int64_t>(v.size()), static_cast<T>(NAN));
+    for (size_t i = 0; i < v.size(); ++i) g.get()[i] = static_cast<T>(v[i]);
+    return g;
+}
+
+template <typename T>
+Guarded<T> output(int64_t n) {
+    Guarded<T> g(n, static_cast<T>(kSentinel));
+    for (int64_t i = 0; i < n; ++i) g.get()[i] = static_cast<T>(NAN);
+    return g;
+}
+
+// The forward launches of batchnorm.cu for plan p: parts == 1 the fused kernel (a block per channel), else the
+// sum, squares and normalize kernels over items b = k * parts + part with float64 partials.
+template <typename T>
+void emulate_forward(const bn::Plan& p, const T* x, const T* w, const T* b, double eps, T* y, T* mean, T* var) {
+    std::vector<double> t_vals(static_cast<size_t>(p.threads));
+    if (p.parts == 1) {
+        for (int64_t k = 0; k < p.c; ++k) {
+            for (int t = 0; t < p.threads; ++t) t_vals[t] = bn::thread_sum(x, p, k, 0, p.count, t);
+            const double mu = bn::channel_mean(emulated_block_reduce(t_vals), p.count);
+            for (int t = 0; t < p.threads; ++t) t_vals[t] = bn::thread_squared_deviations(x, p, k, 0, p.count, t, mu);
+            const double v = bn::channel_mean(emulated_block_reduce(t_vals), p.count);
+            const bn::Affine a = bn::forward_affine(mu, v, eps, w, b, k);
+            for (int t = 0; t < p.threads; ++t) bn::thread_normalize(x, y, p, k, 0, p.count, t, a);
+            mean[k] = static_cast<T>(mu);
+            var[k] = static_cast<T>(v);
+        }
+        return;
+    }
+    const int64_t items = p.c * p.parts;
+    std::vector<double> sums(static_cast<size_t>(items), NAN), squares(static_cast<size_t>(items), NAN);
+    for (int64_t item = 0; item < items; ++item) {
+        const int64_t k = item / p.parts;
+        int64_t begin, end;
+        bn::chunk_range(p, item - k * p.parts, begin, end);
+        for (int t = 0; t < p.threads; ++t) t_vals[t] = bn::thread_sum(x, p, k, begin, end, t);
+        sums[item] = emulated_block_reduce(t_vals);
+    }
+    for (int64_t item = 0; item < items; ++item) {
+        const int64_t k = item / p.parts;
+        int64_t begin, end;
+        bn::chunk_range(p, item - k * p.parts, begin, end);
+        const double mu = bn::channel_mean(bn::combine_partials(sums.data(), k, p.parts), p.count);
+        for (int t = 0; t < p.threads; ++t) t_vals[t] = bn::thread_squared_deviations(x, p, k, begin, end, t, mu);
+        squares[item] = emulated_block_reduce(t_vals);
+    }
+    for (int64_t item = 0; item < items; ++item) {
+        const int64_t k = item / p.parts;
+        const int64_t part = item - k * p.parts;
+        int64_t begin, end;
+        bn::chunk_range(p, part, begin, end);
+        const double mu = bn::channel_mean(bn::combine_partials(sums.data(), k, p.parts), p.count);
+        const double v = bn::channel_mean(bn::combine_partials(squares.data(), k, p.parts), p.count);
+        const bn::Affine a = bn::forward_affine(mu, v, eps, w, b, k);
+        for (int t = 0; t < p.threads; ++t) bn::thread_normalize(x, y, p, k, begin, end, t, a);
+        if (part == 0) {
+            mean[k] = static_cast<T>(mu);
+            var[k] = static_cast<T>(v);
+        }
+    }
+}
+
+// The backward launches: the fused kernel, or the sums and dx kernels with float64 partials.
+template <typename T>
+void emulate_backward(const bn::Plan& p, const T* dy, const T* x, const T* mean, const T* var, const T* w,
+                      double eps, T* dx, T* dw, T* db) {
+    std::vector<double> t_a(static_cast<size_t>(p.threads)), t_b(static_cast<size_t>(p.threads));
+    const int64_t items = p.c * p.parts;
+    std::vector<double> part_dy(static_cast<size_t>(items), NAN), part_dy_xhat(static_cast<size_t>(items), NAN);
+    for (int64_t item = 0; item < items; ++item) {  // the fused kernel is this with parts == 1
+        const int64_t k = item / p.parts;
+        int64_t begin, end;
+        bn::chunk_range(p, item - k * p.parts, begin, end);
+        const double mu = static_cast<double>(mean[k]);
+        const double invstd = bn::inv_std(static_cast<double>(var[k]), eps);
+        for (int t = 0; t < p.threads; ++t) bn::thread_backward_sums(dy, x, p, k, begin, end, t, mu, invstd, t_a[t], t_b[t]);
+        part_dy[item] = emulated_block_reduce(t_a);
+        part_dy_xhat[item] = emulated_block_reduce(t_b);
+    }
+    for (int64_t item = 0; item < items; ++item) {
+        const int64_t k = item / p.parts;
+        const int64_t part = item - k * p.parts;
+        const double sum_dy = bn::combine_partials(part_dy.data(), k, p.parts);
+        const double sum_dy_xhat = bn::combine_partials(part_dy_xhat.data(), k, p.parts);
+        if (part == 0) {
+            if (db != nullptr) db[k] = static_cast<T>(sum_dy);
+            if (dw != nullptr) dw[k] = static_cast<T>(sum_dy_xhat);
+        }
+        if (dx != nullptr) {
+            int64_t begin, end;
+            bn::chunk_range(p, part, begin, end);
+            const double mu = static_cast<double>(mean[k]);
+            const double invstd = bn::inv_std(static_cast<double>(var[k]), eps);
+            const bn::BackwardCoefficients co =
+                bn::backward_coefficients(mu, invstd, w, k, sum_dy, sum_dy_xhat, p.count);
+            for (int t = 0; t < p.threads; ++t) bn::thread_dx(dy, x, dx, p, k, begin, end, t, co);
+        }
+    }
+}
+
+// |got - ref| <= rel_out * |ref| + 1e-12 * scale: the output's own rounding (float32: 2^-24 relative, given as
+// rel_out = 2^-23) plus float64 summation differences relative to the sum of the terms' magnitudes.
+void expect_close(double got, double ref, double scale, double rel_out, const char* what, const char* quantity) {
+    const double tol = rel_out * std::fabs(ref) + 1e-12 * scale + 1e-300;
+    if (std::fabs(got - ref) <= tol) {
+        ++checks;
+        return;
+    }
+    char label[240];
+    std::snprintf(label, sizeof(label), "%s: %s (allowed %.3g)", what, quantity, tol);
+    expect(false, label, got, ref);
+}
+
+// Every element of every channel is visited exactly once by the (part, thread) walks of plan p. Returns false when
+// not, so that the caller skips the emulation, which would then read and write out of bounds.
+bool check_walk(const bn::Plan& p, const char* what) {
+    const int failures_before = failures;
+    std::vector<int> visits(static_cast<size_t>(p.n * p.c * p.s), 0);
+    for (int64_t k = 0; k < p.c; ++k) {
+        for (int64_t part = 0; part < p.parts; ++part) {
+            int64_t begin, end;
+            bn::chunk_range(p, part, begin, end);
+            expect(begin < end, what, static_cast<double>(begin), static_cast<double>(end));
+            for (int t = 0; t < p.threads; ++t) {
+                for (bn::Walk w(p, k, begin, end, t); w.valid(); w.next(p)) {
+                    const int64_t off = w.off;
+                    const bool in_range = off >= 0 && off < p.n * p.c * p.s;
+                    expect(in_range, what, static_cast<double>(off), 0);
+                    if (in_range) {
+                        expect(off / p.s % p.c == k, what, static_cast<double>(off / p.s % p.c),
+                               static_cast<double>(k));
+                        ++visits[static_cast<size_t>(off)];
+                    }
+                }
+            }
+        }
+    }
+    for (int v : visits) expect(v == 1, what, v, 1);
+    return failures == failures_before;
+}
+
+// One (n, c, s, parts) case in dtype T: forward (affine or not) and backward (every subset of outputs but the empty
+// one) against naive double loops; the in-place forward (y = x) equal bit for bit.
+template <typename T>
+void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool affine, uint64_t seed) {
+    const bn::Plan p = parts > 0 ? bn::plan_with_parts(n, c, s, parts) : bn::make_plan(n, c, s);
+    const double rel = sizeof(T) == 4 ? 0x1p-23 : 0.0;
+    const double eps = 1e-5;
+    const int64_t numel = n * c * s;
+    char what[160];
+    std::snprintf(what, sizeof(what), "batchnorm %s n=%lld c=%lld s=%lld parts=%lld threads=%d%s",
+                  sizeof(T) == 4 ? "f32" : "f64", static_cast<long long>(n), static_cast<long long>(c),
+                  static_cast<long long>(s), static_cast<long long>(p.parts), p.threads, affine ? " affine" : "");
+    if (!check_walk(p, what)) return;
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> uni(-1.0, 1.0);
+    std::vector<double> xv(static_cast<size_t>(numel)), dyv(static_cast<size_t>(numel));
+    std::vector<double> wv(static_cast<size_t>(c)), bv(static_cast<size_t>(c));
+    for (int64_t k = 0; k < c; ++k) {
+        wv[k] = static_cast<T>(0.5 + uni(rng));
+        bv[k] = static_cast<T>(uni(rng));
+    }
+    for (int64_t e = 0; e < numel; ++e) {
+        const int64_t k = e / s % c;
+        xv[e] = static_cast<T>(0.25 * static_cast<double>(k) + (1.0 + 0.1 * static_cast<double>(k)) * uni(rng));
+        dyv[e] = static_cast<T>(uni(rng));
+    }
+    const Guarded<T> x = input<T>(xv), dy = input<T>(dyv), w = input<T>(wv), b = input<T>(bv);
+    const T* wp = affine ? w.get() : nullptr;
+    const T* bp = affine ? b.get() : nullptr;
+    Guarded<T> y = output<T>(numel), mean = output<T>(c), var = output<T>(c);
+    emulate_forward(p, x.get(), wp, bp, eps, y.get(), mean.get(), var.get());
+    expect(y.guards_intact() && mean.guards_intact() && var.guards_intact(), what, 0, 0);
+
+    // naive forward in double, and the scale of each value's terms
+    for (int64_t k = 0; k < c; ++k) {
+        double sum = 0, abs_sum = 0;
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = 0; j < s; ++j) {
+                const double v = xv[(i * c + k) * s + j];
+                sum += v;
+                abs_sum += std::fabs(v);
+            }
+        const double mu = sum / static_cast<double>(n * s);
+        double sq = 0;
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = 0; j < s; ++j) {
+                const double d = xv[(i * c + k) * s + j] - mu;
+                sq += d * d;
+            }
+        const double v = sq / static_cast<double>(n * s);
+        expect_close(mean.get()[k], mu, abs_sum / static_cast<double>(n * s), rel, what, "mean");
+        expect_close(var.get()[k], v, v, rel, what, "var");
+        const double inv = 1.0 / std::sqrt(v + eps);
+        const double wk = affine ? wv[k] : 1.0, bk = affine ? bv[k] : 0.0;
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = 0; j < s; ++j) {
+                const int64_t o = (i * c + k) * s + j;
+                const double xhat = (xv[o] - mu) * inv;
+                // the terms of (x - mean) * inv * w + b: |x|, and the mean's own error, bounded by mean |x|
+                const double terms = (std::fabs(xv[o]) + abs_sum / static_cast<double>(n * s)) * std::fabs(inv * wk);
+                expect_close(y.get()[o], xhat * wk + bk, terms + std::fabs(bk), rel, what, "y");
+            }
+    }
+    // in place: y = x gives the same bits
+    Guarded<T> inplace = input<T>(xv);
+    Guarded<T> mean2 = output<T>(c), var2 = output<T>(c);
+    emulate_forward(p, inplace.get(), wp, bp, eps, inplace.get(), mean2.get(), var2.get());
+    for (int64_t e = 0; e < numel; ++e) expect_bits(inplace.get()[e], y.get()[e], "batchnorm forward in place");
+
+    // backward from the stored (rounded) mean and var, every non-empty subset of {dx, dweight, dbias}
+    std::vector<double> ref_db(static_cast<size_t>(c)), ref_dw(static_cast<size_t>(c));
+    std::vector<double> scale_db(static_cast<size_t>(c)), scale_dw(static_cast<size_t>(c));
+    std::vector<double> ref_dx(static_cast<size_t>(numel)), scale_dx(static_cast<size_t>(numel));
+    for (int64_t k = 0; k < c; ++k) {
+        const double mu = mean.get()[k];
+        const double inv = 1.0 / std::sqrt(static_cast<double>(var.get()[k]) + eps);
+        double sdy = 0, sdyx = 0, adb = 0, adw = 0;
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = 0; j < s; ++j) {
+                const int64_t o = (i * c + k) * s + j;
+                const double xhat = (xv[o] - mu) * inv;
+                sdy += dyv[o];
+                sdyx += dyv[o] * xhat;
+                adb += std::fabs(dyv[o]);
+                adw += std::fabs(dyv[o] * xhat);
+            }
+        ref_db[k] = sdy;
+        ref_dw[k] = sdyx;
+        scale_db[k] = adb;
+        scale_dw[k] = adw;
+        const double g = (affine ? wv[k] : 1.0) * inv;
+        const double cnt = static_cast<double>(n * s);
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = 0; j < s; ++j) {
+                const int64_t o = (i * c + k) * s + j;
+                const double xhat = (xv[o] - mu) * inv;
+                ref_dx[o] = g * (dyv[o] - sdy / cnt - xhat * (sdyx / cnt));
+                scale_dx[o] = std::fabs(g) * (std::fabs(dyv[o]) + adb / cnt + std::fabs(xhat) * adw / cnt);
+            }
+    }
+    for (int mask = 1; mask < 8; ++mask) {
+        Guarded<T> dx = output<T>(numel), dw = output<T>(c), db = output<T>(c);
+        emulate_backward(p, dy.get(), x.get(), mean.get(), var.get(), wp, eps, (mask & 1) ? dx.get() : nullptr,
+                         (mask & 2) ? dw.get() : nullptr, (mask & 4) ? db.get() : nullptr);
+        expect(dx.guards_intact() && dw.guards_intact() && db.guards_intact(), what, mask, 0);
+        for (int64_t k = 0; k < c; ++k) {
+            if (mask & 2) expect_close(dw.get()[k], ref_dw[k], scale_dw[k], rel, what, "dweight");
+            else expect(std::isnan(static_cast<double>(dw.get()[k])), what, dw.get()[k], NAN);  // not written
+            if (mask & 4) expect_close(db.get()[k], ref_db[k], scale_db[k], rel, what, "dbias");
+            else expect(std::isnan(static_cast<double>(db.get()[k])), what, db.get()[k], NAN);
+        }
+        for (int64_t e = 0; e < numel; ++e) {
+            if (mask & 1) expect_close(dx.get()[e], ref_dx[e], scale_dx[e], rel, what, "dx");
+            else expect(std::isnan(static_cast<double>(dx.get()[e])), what, dx.get()[e], NAN);
+        }
+    }
+}
+
+// The launch plans of shapes that matter: a block per channel for the reference models' layers, splits only for
+// few large channels, and every plan's invariants.
+void check_batchnorm_plans() {
+    const int64_t shapes[][3] = {{64, 128, 16 * 16}, {64, 512, 4 * 4}, {64, 6272, 1}, {64, 64, 1024}, {1, 1, 2},
+                                 {2, 3, 5}, {1, 1, 1 << 20}, {4096, 1, 1}, {3, 70000, 1}, {7, 2, 5000}};
+    for (const auto& sh : shapes) {
+        const bn::Plan p = bn::make_plan(sh[0], sh[1], sh[2]);
+        const bool ok = p.threads >= 32 && p.threads <= bn::kMaxThreads && p.threads % 32 == 0 && p.parts >= 1 &&
+                        p.chunk * p.parts >= p.count && p.chunk * (p.parts - 1) < p.count &&
+                        (p.parts == 1 || p.chunk >= bn::kMinChunk) &&
+                        (p.parts == 1 || p.c * p.parts <= 2 * bn::kTargetBlocks) &&
+                        p.step_offset == p.threads / p.s * p.c * p.s + p.threads % p.s;
+        expect(ok, "batchnorm plan invariants", static_cast<double>(p.parts), static_cast<double>(p.threads));
+    }
+    expect(bn::make_plan(64, 512, 16).parts == 1, "dcgan64 BN2d (64, 512, 4x4): one block per channel",
+           static_cast<double>(bn::make_plan(64, 512, 16).parts), 1);
+    expect(bn::make_plan(64, 128, 256).parts == 4, "dcgan64 BN2d (64, 128, 16x16): 4 parts per channel",
+           static_cast<double>(bn::make_plan(64, 128, 256).parts), 4);
+    expect(bn::make_plan(64, 6272, 1).threads == 64, "mnist28 BN1d (64, 6272): 64 threads per channel",
+           static_cast<double>(bn::make_plan(64, 6272, 1).threads), 64);
+    expect(bn::make_plan(64, 64, 1024).parts == 16, "(64, 64, 1024): 16 parts per channel",
+           static_cast<double>(bn::make_plan(64, 64, 1024).parts), 16);
+    expect(bn::make_plan(1, 1, 1 << 20).parts == 256, "(1, 1, 2^20): 256 parts",
+           static_cast<double>(bn::make_plan(1, 1, 1 << 20).parts), 256);
+}
+
+void check_batchnorm() {
+    check_batchnorm_plans();
+    // n, c, s, parts (0: make_plan's choice)
+    const int64_t cases[][4] = {{2, 3, 5, 0},   {1, 4, 7, 0},     {64, 5, 1, 0},   {3, 1, 11, 0},  {7, 3, 33, 0},
+                                {1, 1, 2, 0},   {2, 2, 300, 0},   {5, 3, 1, 0},    {4, 2, 5000, 0}, {1, 1, 9000, 0},
+                                {2, 3, 5, 2},   {7, 3, 33, 3},    {3, 2, 300, 4},  {64, 2, 1, 5},  {9, 1, 1000, 7},
+                                {2, 2, 700, 3}, {1, 3, 1000, 64}, {4, 2, 5000, 3}};
+    uint64_t seed = 1;
+    for (const auto& cs : cases) {
+        for (int affine = 0; affine < 2; ++affine) {
+            check_batchnorm_case<float>(cs[0], cs[1], cs[2], cs[3], affine == 1, seed++);
+            check_batchnorm_case<double>(cs[0], cs[1], cs[2], cs[3], affine == 1, seed++);
         }
     }
 }
@@ -120,6 +480,9 @@ int main() {
     expect_bits(element_sigmoid(-1000.0), 0.0, "sigmoid(-1000)");
     expect_bits(element_sigmoid(1000.0), 1.0, "sigmoid(1000)");
     expect_bits(element_sigmoid(nan), nan, "sigmoid(NaN)");
+
+    // ---- fused batch normalization: plans, index walk, stages and block reductions vs naive loops ----
+    check_batchnorm();
 
     if (failures > 0) {
         std::printf("host_selfcheck: %d of %d checks failed\n", failures, checks);

@@ -391,6 +391,58 @@ GCGAN_API gcgan_status gcgan_conv2d_backward_weight_f64(const double* x, const d
                                                         const gcgan_conv_geometry* geometry, int32_t flags,
                                                         gcgan_stream stream);
 
+/* ------------------------------------------------------------------------------------------------------------
+ * Fused batch normalization with batch statistics (kernels/src/batchnorm.cu): io.gcgan.backend.Backend's
+ * batchNormForward / batchNormBackward, matching the Java CPU backend.
+ *
+ * Layout: the input is dense and viewed as [n, c, s] (n = batch, c = channels, s = product of the remaining
+ * dimensions: 1 for BatchNorm1d's [N, C], H*W for BatchNorm2d's [N, C, H, W]); element (i, k, j) is at
+ * (i * c + k) * s + j. Channel k has count = n * s elements: n runs of s contiguous elements, c * s apart.
+ * Per-channel arrays (weight, bias, mean, var, dweight, dbias) are [c]. All of one call have the function's dtype.
+ *
+ * forward, per channel k, with every sum accumulated in double (two passes over x):
+ *     mean[k] = sum(x) / count
+ *     var[k]  = sum((x - mean)^2) / count                       (biased; not E[x^2] - mean^2)
+ *     y       = (x - mean) * (weight[k] / sqrt(var + eps)) + bias[k]
+ * computed from the double mean and var; mean and var are stored rounded to the dtype. weight NULL means 1 and
+ * bias NULL means 0 (independently). y may be x itself (in place); no other output may overlap an input.
+ *
+ * backward, per channel k, from the saved mean and var (widened to double), xhat = (x - mean) / sqrt(var + eps):
+ *     dbias[k]   = sum(dy)
+ *     dweight[k] = sum(dy * xhat)
+ *     dx         = (weight[k] / sqrt(var + eps)) * ((dy - dbias / count) - xhat * (dweight / count))
+ * with the sums in double and dbias, dweight used unrounded in dx. weight NULL means 1. Each of dx, dweight,
+ * dbias may be NULL (not computed); all three NULL launches nothing. dx may be dy or x itself; no other output
+ * may overlap an input.
+ *
+ * Determinism: the partition of the work and the order of every addition depend only on (n, c, s), never on the
+ * device or on timing, and no atomics are used: a call repeated with the same arguments gives the same bits.
+ * Strategy: one thread block per channel (grid-stride over channels), the block's threads striding over the
+ * channel's elements and combining their float64 partial sums with a fixed shuffle tree. A channel with many
+ * elements when there are few channels is split over several blocks (parts); each block reduces its chunk to a
+ * float64 partial in stream-ordered scratch memory (cudaMallocAsync/cudaFreeAsync on `stream`, the device's
+ * default pool), and the next kernel of the pass adds a channel's partials in part order: forward is then three
+ * launches (sums, squared deviations, normalize), backward two (sums, dx).
+ *
+ * n, c, s >= 1 and n * c * s <= 2^54; eps finite and >= 0. Returns GCGAN_ERR_INVALID_ARGUMENT for a size out of
+ * range, a NaN, infinite or negative eps, or a required pointer that is NULL (x, y, mean, var; dy, x, mean, var),
+ * with nothing launched; GCGAN_ERR_CUDA if scratch or a launch fails.
+ * ------------------------------------------------------------------------------------------------------------ */
+GCGAN_API gcgan_status gcgan_batchnorm_forward_f32(const float* x, const float* weight, const float* bias,
+                                                   int64_t n, int64_t c, int64_t s, double eps, float* y,
+                                                   float* mean, float* var, gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_batchnorm_forward_f64(const double* x, const double* weight, const double* bias,
+                                                   int64_t n, int64_t c, int64_t s, double eps, double* y,
+                                                   double* mean, double* var, gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_batchnorm_backward_f32(const float* dy, const float* x, const float* mean,
+                                                    const float* var, const float* weight, int64_t n, int64_t c,
+                                                    int64_t s, double eps, float* dx, float* dweight, float* dbias,
+                                                    gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_batchnorm_backward_f64(const double* dy, const double* x, const double* mean,
+                                                    const double* var, const double* weight, int64_t n, int64_t c,
+                                                    int64_t s, double eps, double* dx, double* dweight,
+                                                    double* dbias, gcgan_stream stream);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1,6 +1,7 @@
 package io.gcgan.bench;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
@@ -88,6 +89,16 @@ public final class NullBackend implements Backend {
 
     @Override
     public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
+    }
+
+    @Override
+    public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
+                                 Storage y, Storage mean, Storage var) {
+    }
+
+    @Override
+    public void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight,
+                                  BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
     }
 
     @Override

@@ -68,6 +68,10 @@ public class TrainingIterationBenchmark {
     @Param({"own"})
     public String conv;
 
+    /** BatchNorm's batch statistics: fused (one backend call each way) or composed (the tensor-op reference). */
+    @Param({"fused"})
+    public String batchNorm;
+
     private Backend b;
     private TensorScope trial;
     private Trainer trainer;
@@ -89,7 +93,7 @@ public class TrainingIterationBenchmark {
     }
 
     private void build(Device device) {
-        TrainingWorkload w = TrainingWorkload.create(model, recipe, device);
+        TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm);
         trainer = w.trainer();
         // Step 0 runs the diagnostics (step % diagnosticsEvery == 0), allocates the optimizer state and, on CUDA,
         // plans every cuDNN convolution; from step 1 on the steps are all alike.
@@ -97,6 +101,7 @@ public class TrainingIterationBenchmark {
         trainer.trainStep();
         b.synchronize();
         System.out.println("# " + b.description() + "; " + w.describe()
+                + ", batchNorm " + batchNorm
                 + (b.device().kind() == Device.Kind.CUDA ? ", math " + math + ", conv " + conv : ""));
     }
 

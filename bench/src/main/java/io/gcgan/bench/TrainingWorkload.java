@@ -8,6 +8,7 @@ import io.gcgan.gan.penalty.CentredGradientPenalty;
 import io.gcgan.gan.train.RealData;
 import io.gcgan.gan.train.Trainer;
 import io.gcgan.gan.train.TrainerConfig;
+import io.gcgan.nn.BatchNorm;
 import io.gcgan.nn.ConvTranspose2d;
 import io.gcgan.nn.Init;
 import io.gcgan.nn.Module;
@@ -53,6 +54,20 @@ public record TrainingWorkload(String model, String recipe, Trainer trainer, int
 
     /** Builds the workload on {@code device}, same seed every time (so two builds train identically). */
     public static TrainingWorkload create(String model, String recipe, Device device) {
+        return create(model, recipe, device, "fused");
+    }
+
+    /**
+     * {@link #create(String, String, Device)} with BatchNorm's batch statistics {@code fused} (one backend call
+     * each way, the default) or {@code composed} (the reference made of tensor operations).
+     */
+    public static TrainingWorkload create(String model, String recipe, Device device, String batchNorm) {
+        boolean fusedBatchNorm = switch (batchNorm) {
+            case "fused" -> true;
+            case "composed" -> false;
+            default -> throw new IllegalArgumentException("batchNorm must be fused or composed, got '" + batchNorm
+                    + "'");
+        };
         boolean wgan = switch (recipe) {
             case "nsgan-adam" -> false;
             case "wgan-0gp-adam-gc" -> true;
@@ -78,6 +93,13 @@ public record TrainingWorkload(String model, String recipe, Trainer trainer, int
                 imageShape = new long[] {BATCH, 3, Dcgan64.IMAGE_SIZE, Dcgan64.IMAGE_SIZE};
             }
             default -> throw new IllegalArgumentException("model must be mnist28 or dcgan64, got '" + model + "'");
+        }
+        for (Module m : List.of(g, d)) {
+            for (Module sub : m.namedModules().values()) {
+                if (sub instanceof BatchNorm bn) {
+                    bn.useFusedKernel(fusedBatchNorm);
+                }
+            }
         }
         GanLoss loss = wgan
                 ? GanLosses.byName(GanLosses.WGAN, GanLosses.Options.defaults().withClip(0))

@@ -89,6 +89,34 @@ public interface Backend {
     /** dw = conv2d_backward_weight(x, dy), summed over the batch. Overwrites dw. */
     void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g);
 
+    // ---- fused batch normalization (DESIGN.md: a fused primitive beside the composed reference) -------------
+
+    /**
+     * Batch normalization with batch statistics over dense {@code x} of layout {@code shape}: for each channel
+     * {@code k}, {@code mean[k]} and the biased variance {@code var[k]} over its {@code n * s} elements, both
+     * accumulated in float64 (two passes: the variance is the mean of {@code (x - mean)^2}, not
+     * {@code E[x^2] - mean^2}), then {@code y = (x - mean[k]) / sqrt(var[k] + eps) * weight[k] + bias[k]}.
+     * {@code weight} and {@code bias} are [c], both null when not affine; {@code mean} and {@code var} are [c];
+     * {@code y} is laid out like x and must not be x. nn.BatchNorm's composed form is the reference.
+     */
+    void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
+                          Storage y, Storage mean, Storage var);
+
+    /**
+     * The derivative of {@link #batchNormForward} for an output gradient {@code dy} (laid out like x), from the
+     * saved {@code mean} and {@code var}: with {@code xhat = (x - mean[k]) / sqrt(var[k] + eps)} and per-channel
+     * sums over the {@code n * s} elements accumulated in float64,
+     * <pre>
+     *   dBias[k]   = sum(dy)
+     *   dWeight[k] = sum(dy * xhat)
+     *   dx         = weight[k] / sqrt(var[k] + eps) * (dy - dBias[k] / (n s) - xhat * dWeight[k] / (n s))
+     * </pre>
+     * (weight null: 1). Any of {@code dx}, {@code dWeight}, {@code dBias} may be null when not wanted. Not
+     * differentiable itself: second derivatives go through the composed form.
+     */
+    void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight, BatchNormShape shape,
+                           double eps, Storage dx, Storage dWeight, Storage dBias);
+
     // ---- random (Philox 4x32-10, see io.gcgan.random.Philox for the exact streams) -----------------------
 
     /** out[i] = uniform in (0, 1) from Philox block {@code offset + i} under key {@code seed}. */

@@ -214,6 +214,10 @@ public final class ProfilingBackend implements Backend {
     }
 
     /** "x[64,64,14,14] w[128,64,4,4] y 7x7 stride 2 pad 1". */
+    private static String batchNorm(BatchNormShape b) {
+        return "n=" + b.n() + " c=" + b.c() + " s=" + b.s();
+    }
+
     private static String conv(ConvGeometry g) {
         return "x[" + g.n() + "," + g.c() + "," + g.h() + "," + g.w() + "] w[" + g.k() + "," + g.c() + "," + g.r()
                 + "," + g.s() + "] y " + g.p() + "x" + g.q() + " stride " + g.strideH()
@@ -462,6 +466,38 @@ public final class ProfilingBackend implements Backend {
         long t0 = begin(m);
         inner.conv2dBackwardWeight(ix, idy, idw, g);
         end(m, t0, "conv2d backwardWeight", () -> conv(g));
+    }
+
+    @Override
+    public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
+                                 Storage y, Storage mean, Storage var) {
+        Storage ix = in(x);
+        Storage iw = in(weight);
+        Storage ib = in(bias);
+        Storage iy = in(y);
+        Storage im = in(mean);
+        Storage iv = in(var);
+        Mode m = mode;
+        long t0 = begin(m);
+        inner.batchNormForward(ix, iw, ib, shape, eps, iy, im, iv);
+        end(m, t0, "batchNorm forward", () -> batchNorm(shape));
+    }
+
+    @Override
+    public void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight,
+                                  BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
+        Storage idy = in(dy);
+        Storage ix = in(x);
+        Storage im = in(mean);
+        Storage iv = in(var);
+        Storage iw = in(weight);
+        Storage idx = in(dx);
+        Storage idw = in(dWeight);
+        Storage idb = in(dBias);
+        Mode m = mode;
+        long t0 = begin(m);
+        inner.batchNormBackward(idy, ix, im, iv, iw, shape, eps, idx, idw, idb);
+        end(m, t0, "batchNorm backward", () -> batchNorm(shape));
     }
 
     @Override

@@ -40,4 +40,76 @@ public final class StorageChecks {
                     + xn + "?, w " + w.numel() + " < " + wn + "?, y " + y.numel() + " < " + yn + "?)");
         }
     }
+
+    /**
+     * The arguments of {@link Backend#batchNormForward}: every storage (weight and bias may be null, together)
+     * owned by {@code backend}, one dtype, x and y of {@code shape.numel()} elements and distinct, the per-channel
+     * ones of {@code shape.c()}, eps positive and finite.
+     */
+    public static void batchNormForward(Backend backend, BatchNormShape shape, double eps, Storage x, Storage weight,
+                                        Storage bias, Storage y, Storage mean, Storage var) {
+        String op = "batchNormForward";
+        if ((weight == null) != (bias == null)) {
+            throw new IllegalArgumentException(op + ": weight and bias are both given (affine) or both null, got "
+                    + (weight == null ? "bias only" : "weight only"));
+        }
+        if (y == x) {
+            throw new IllegalArgumentException(op + ": y must not be x (the statistics are read from x while y is"
+                    + " written)");
+        }
+        batchNormArguments(backend, op, shape, eps, new Storage[] {x, y}, new Storage[] {weight, bias, mean, var},
+                new String[] {"x", "y"}, new String[] {"weight", "bias", "mean", "var"});
+    }
+
+    /** The arguments of {@link Backend#batchNormBackward}, as {@link #batchNormForward}'s; outputs may be null. */
+    public static void batchNormBackward(Backend backend, BatchNormShape shape, double eps, Storage dy, Storage x,
+                                         Storage mean, Storage var, Storage weight, Storage dx, Storage dWeight,
+                                         Storage dBias) {
+        batchNormArguments(backend, "batchNormBackward", shape, eps, new Storage[] {dy, x, dx},
+                new Storage[] {mean, var, weight, dWeight, dBias}, new String[] {"dy", "x", "dx"},
+                new String[] {"mean", "var", "weight", "dWeight", "dBias"});
+        if (dx == null && dWeight == null && dBias == null) {
+            throw new IllegalArgumentException("batchNormBackward: dx, dWeight and dBias are all null: nothing to"
+                    + " compute");
+        }
+    }
+
+    /**
+     * Shared checks: the named storages of {@code full} hold the input's layout, those of {@code perChannel} one
+     * value per channel; null entries are the optional ones the caller allowed (x, dy, mean, var are required).
+     */
+    private static void batchNormArguments(Backend backend, String op, BatchNormShape shape, double eps,
+                                           Storage[] full, Storage[] perChannel, String[] fullNames,
+                                           String[] channelNames) {
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException(op + ": eps must be positive and finite, got " + eps);
+        }
+        DType dtype = null;
+        for (int group = 0; group < 2; group++) {
+            Storage[] storages = group == 0 ? full : perChannel;
+            String[] names = group == 0 ? fullNames : channelNames;
+            long need = group == 0 ? shape.numel() : shape.c();
+            for (int i = 0; i < storages.length; i++) {
+                Storage s = storages[i];
+                String name = names[i];
+                if (s == null) {
+                    if (name.equals("x") || name.equals("dy") || name.equals("mean") || name.equals("var")) {
+                        throw new IllegalArgumentException(op + ": " + name + " is null");
+                    }
+                    continue;
+                }
+                owned(backend, op + " " + name, s);
+                if (dtype == null) {
+                    dtype = s.dtype();
+                } else if (s.dtype() != dtype) {
+                    throw new IllegalArgumentException(op + ": " + name + " is " + s.dtype().displayName()
+                            + ", the other operands " + dtype.displayName());
+                }
+                if (s.numel() < need) {
+                    throw new IllegalArgumentException(op + ": " + name + " has " + s.numel() + " elements, "
+                            + shape + " needs " + need);
+                }
+            }
+        }
+    }
 }

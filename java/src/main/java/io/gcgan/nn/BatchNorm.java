@@ -1,5 +1,6 @@
 package io.gcgan.nn;
 
+import io.gcgan.tensor.BatchNormResult;
 import io.gcgan.tensor.GradMode;
 import io.gcgan.tensor.Shapes;
 import io.gcgan.tensor.Tensor;
@@ -19,9 +20,12 @@ import io.gcgan.tensor.Tensor;
  *   <li>evaluation: the running statistics instead of the batch's (the batch's again when not tracking).</li>
  * </ul>
  *
- * The forward is composed from tensor operations (mean, subtraction, square, power, multiply), so it has
- * first and second derivatives for x, weight and bias, as gradient penalties through BatchNorm need. The
- * running statistics are updated in place without recording, in the module's dtype.
+ * With batch statistics the forward is by default one fused backend call ({@link Tensor#batchNorm}, one call
+ * backward too); {@link #useFusedKernel(boolean) useFusedKernel(false)} selects the form composed from tensor
+ * operations (mean, subtraction, square, power, multiply), the reference the fused one is tested against.
+ * Both have first and second derivatives for x, weight and bias, as gradient penalties through BatchNorm need.
+ * Evaluation with running statistics is always composed. The running statistics are updated in place without
+ * recording, in the module's dtype.
  */
 public abstract sealed class BatchNorm extends Module permits BatchNorm1d, BatchNorm2d {
 
@@ -33,6 +37,7 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
     private final Tensor runningMean;
     private final Tensor runningVar;
     private final Counter numBatchesTracked;
+    private boolean fused = true;
 
     /**
      * @param momentum the running statistics' update factor, or null for a cumulative moving average
@@ -102,6 +107,13 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
                 throw new IllegalArgumentException(name() + ": expected more than 1 value per channel when using"
                         + " batch statistics, got input of shape " + Shapes.toString(x.shape()));
             }
+            if (fused) {
+                BatchNormResult r = x.batchNorm(weight, bias, eps);
+                if (isTraining() && runningMean != null) {
+                    updateRunningStats(r.mean(), r.biasedVar(), n);
+                }
+                return r.output();
+            }
             Tensor mean = x.mean(axes, true);
             centred = x.sub(mean);
             Tensor var = centred.square().mean(axes, true); // biased: normalises this batch
@@ -129,6 +141,20 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
             runningMean.mulInPlace(1 - f).addInPlace(m.mul(f));
             runningVar.mulInPlace(1 - f).addInPlace(unbiased.mul(f));
         }
+    }
+
+    /**
+     * Chooses the fused batch-statistics path (true, the default: one backend call each way) or the composed
+     * reference (false). Returns this module.
+     */
+    public BatchNorm useFusedKernel(boolean on) {
+        this.fused = on;
+        return this;
+    }
+
+    /** True when batch statistics go through the fused backend call. */
+    public boolean usesFusedKernel() {
+        return fused;
     }
 
     public int numFeatures() {

@@ -735,6 +735,16 @@ public final class Tensor {
         return LinearAlgebra.matmul(this, other, transposeThis, transposeOther);
     }
 
+    /**
+     * Batch normalization of this [N, C, ...] tensor with its own batch statistics, fused into one backend call
+     * each way: per channel (dimension 1), {@code (x - mean) / sqrt(var + eps) * weight + bias} with the mean and
+     * biased variance over every other dimension. {@code weight} and {@code bias} are [C], or both null. Has
+     * first and second derivatives (see {@code Normalization}); the result also carries the statistics.
+     */
+    public BatchNormResult batchNorm(Tensor weight, Tensor bias, double eps) {
+        return Normalization.batchNorm(this, weight, bias, eps);
+    }
+
     /** x [N, C, H, W] conv weight [K, C, R, S] -> [N, K, P, Q], P = (H + 2 padH - R) / strideH + 1. */
     public Tensor conv2d(Tensor weight, int strideH, int strideW, int padH, int padW) {
         return LinearAlgebra.conv2d(this, weight, new LinearAlgebra.Conv(strideH, strideW, padH, padW));

@@ -511,4 +511,19 @@ class GradCheckOpsTest {
                     randn(seed++, c[0]), randn(seed++, c[1]));
         }
     }
+
+    /** The fused batch normalization (one backend call each way) over every layout BatchNormShape covers. */
+    @Test
+    void fusedBatchNorm() {
+        long seed = 400;
+        long[][] shapes = {{4, 3}, {3, 2, 5}, {2, 3, 2, 3}, {1, 2, 3, 2}, {5, 1, 2}};
+        for (long[] shape : shapes) {
+            long c = shape[1];
+            gradcheck("batchNorm " + str(shape) + " affine",
+                    in -> in.get(0).batchNorm(in.get(1), in.get(2), 1e-5).output(),
+                    randn(seed++, shape), awayFromZero(seed++, 0.5, c), randn(seed++, c));
+            gradcheck("batchNorm " + str(shape), in -> in.get(0).batchNorm(null, null, 1e-3).output(),
+                    randn(seed++, shape));
+        }
+    }
 }

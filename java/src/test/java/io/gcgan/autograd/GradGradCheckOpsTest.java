@@ -257,6 +257,11 @@ class GradGradCheckOpsTest {
             Tensor normalized = x.sub(x.mean(dims, true)).div(x.variance(dims, 0, true).add(1e-5).sqrt());
             return normalized.mul(in.get(1)).add(in.get(2));
         }, randn(220, 3, 2, 2, 2), awayFromZero(221, 0.5, 1, 2, 1, 1), randn(222, 1, 2, 1, 1));
+        // The fused op: its derivative rule, run while recording, switches to the composed gradients.
+        gradgradcheck("fused batchNorm", in -> in.get(0).batchNorm(in.get(1), in.get(2), 1e-5).output(),
+                randn(224, 3, 2, 2, 2), awayFromZero(225, 0.5, 2), randn(226, 2));
+        gradgradcheck("fused batchNorm, rank 2, not affine", in -> in.get(0).batchNorm(null, null, 1e-5).output(),
+                randn(227, 4, 3));
         gradgradcheck("batchnorm then leakyRelu", in -> {
             Tensor x = in.get(0);
             Tensor normalized = x.sub(x.mean(dims, true)).div(x.variance(dims, 0, true).add(1e-5).sqrt());

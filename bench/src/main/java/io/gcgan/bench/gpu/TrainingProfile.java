@@ -24,7 +24,7 @@ import java.util.Map;
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
  *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
- *       [--warmup 20] [--iterations 20] [--math fp32|tf32]
+ *       [--warmup 20] [--iterations 20] [--math fp32|tf32] [--batch-norm fused|composed]
  * </pre>
  *
  * Per model, after {@code --warmup} iterations each time (the first plans cuDNN and runs the step-0 diagnostics):
@@ -58,13 +58,15 @@ public final class TrainingProfile {
         String models = String.join(",", TrainingWorkload.MODELS);
         String recipe = "nsgan-adam";
         String math = "fp32";
+        String batchNorm = "fused";
         int warmup = 20;
         int iterations = 20;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
-                        + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 20] [--iterations 20] [--math fp32|tf32]");
+                        + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 20] [--iterations 20] [--math fp32|tf32]"
+                        + " [--batch-norm fused|composed]");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -76,6 +78,7 @@ public final class TrainingProfile {
                 case "--model" -> models = v;
                 case "--recipe" -> recipe = v;
                 case "--math" -> math = v;
+                case "--batch-norm" -> batchNorm = v;
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--iterations" -> iterations = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("TrainingProfile: unknown option " + a + " (try --help)");
@@ -101,14 +104,14 @@ public final class TrainingProfile {
         }
         PrintStream out = System.out;
         out.println("# TrainingProfile: " + plain.description() + "; java " + Runtime.version() + "; math " + math
-                + "; warmup " + warmup + ", iterations " + iterations);
+                + "; batchNorm " + batchNorm + "; warmup " + warmup + ", iterations " + iterations);
         for (String model : models.split(",")) {
-            profile(out, plain, device, model.trim(), recipe, warmup, iterations);
+            profile(out, plain, device, model.trim(), recipe, batchNorm, warmup, iterations);
         }
     }
 
     private static void profile(PrintStream out, Backend plain, Device device, String model, String recipe,
-                                int warmup, int iterations) {
+                                String batchNorm, int warmup, int iterations) {
         long t0 = System.nanoTime();
         // 1. plain; its workload stays alive to be measured again after the decorated passes (JIT warm-up drift)
         double[] plainMs;
@@ -122,7 +125,7 @@ public final class TrainingProfile {
         long idleSync;
         double endSyncMs;
         try (TensorScope plainTrial = TensorScope.open()) {
-            TrainingWorkload pw = TrainingWorkload.create(model, recipe, device);
+            TrainingWorkload pw = TrainingWorkload.create(model, recipe, device, batchNorm);
             description = pw.describe();
             run(pw, plain, warmup);
             plainMs = run(pw, plain, iterations);
@@ -130,7 +133,7 @@ public final class TrainingProfile {
             ProfilingBackend prof = new ProfilingBackend(plain);
             Backend previous = Backends.install(prof);
             try (TensorScope trial = TensorScope.open()) {
-                TrainingWorkload w = TrainingWorkload.create(model, recipe, device);
+                TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm);
                 prof.setMode(ProfilingBackend.Mode.COUNT);
                 run(w, plain, warmup);
                 prof.setMode(ProfilingBackend.Mode.HOST);

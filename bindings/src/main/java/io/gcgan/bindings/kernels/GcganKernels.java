@@ -1321,4 +1321,190 @@ public final class GcganKernels {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    // ---- gcgan_status gcgan_batchnorm_forward_f32(const float *x, const float *weight, const float *bias,
+    //          int64_t n, int64_t c, int64_t s, double eps, float *y, float *mean, float *var,
+    //          gcgan_stream stream) -----------------------------------------------------------------------------------
+
+    private static final class gcgan_batchnorm_forward_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT64_T, C_INT64_T, C_INT64_T, C_DOUBLE, C_POINTER, C_POINTER,
+                C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_batchnorm_forward_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_batchnorm_forward_f32$descriptor() {
+        return gcgan_batchnorm_forward_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_batchnorm_forward_f32$handle() {
+        requireLoaded();
+        return required(gcgan_batchnorm_forward_f32.Linked.HANDLE, "gcgan_batchnorm_forward_f32");
+    }
+
+    public static MemorySegment gcgan_batchnorm_forward_f32$address() {
+        requireLoaded();
+        return required(gcgan_batchnorm_forward_f32.Linked.ADDR, "gcgan_batchnorm_forward_f32");
+    }
+
+    /**
+     * Batch normalization with batch statistics, float32: x and y [n, c, s] (element (i, k, j) at (i * c + k) * s + j),
+     * weight, bias, mean, var [c]; weight and bias may each be NULL (1, 0). y may be x. See gcgan_kernels.h.
+     */
+    public static int gcgan_batchnorm_forward_f32(MemorySegment x, MemorySegment weight, MemorySegment bias,
+            long n, long c, long s, double eps, MemorySegment y, MemorySegment mean, MemorySegment var,
+            MemorySegment stream) {
+        var mh$ = gcgan_batchnorm_forward_f32$handle();
+        try {
+            return (int) mh$.invokeExact(x, weight, bias, n, c, s, eps, y, mean, var, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_batchnorm_forward_f64(const double *x, const double *weight, const double *bias,
+    //          int64_t n, int64_t c, int64_t s, double eps, double *y, double *mean, double *var,
+    //          gcgan_stream stream) -----------------------------------------------------------------------------------
+
+    private static final class gcgan_batchnorm_forward_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT64_T, C_INT64_T, C_INT64_T, C_DOUBLE, C_POINTER, C_POINTER,
+                C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_batchnorm_forward_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_batchnorm_forward_f64$descriptor() {
+        return gcgan_batchnorm_forward_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_batchnorm_forward_f64$handle() {
+        requireLoaded();
+        return required(gcgan_batchnorm_forward_f64.Linked.HANDLE, "gcgan_batchnorm_forward_f64");
+    }
+
+    public static MemorySegment gcgan_batchnorm_forward_f64$address() {
+        requireLoaded();
+        return required(gcgan_batchnorm_forward_f64.Linked.ADDR, "gcgan_batchnorm_forward_f64");
+    }
+
+    /**
+     * Batch normalization with batch statistics, float64: x and y [n, c, s] (element (i, k, j) at (i * c + k) * s + j),
+     * weight, bias, mean, var [c]; weight and bias may each be NULL (1, 0). y may be x. See gcgan_kernels.h.
+     */
+    public static int gcgan_batchnorm_forward_f64(MemorySegment x, MemorySegment weight, MemorySegment bias,
+            long n, long c, long s, double eps, MemorySegment y, MemorySegment mean, MemorySegment var,
+            MemorySegment stream) {
+        var mh$ = gcgan_batchnorm_forward_f64$handle();
+        try {
+            return (int) mh$.invokeExact(x, weight, bias, n, c, s, eps, y, mean, var, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_batchnorm_backward_f32(const float *dy, const float *x, const float *mean,
+    //          const float *var, const float *weight, int64_t n, int64_t c, int64_t s, double eps, float *dx,
+    //          float *dweight, float *dbias, gcgan_stream stream) -----------------------------------------------------
+
+    private static final class gcgan_batchnorm_backward_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT64_T, C_INT64_T, C_INT64_T,
+                C_DOUBLE, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_batchnorm_backward_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_batchnorm_backward_f32$descriptor() {
+        return gcgan_batchnorm_backward_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_batchnorm_backward_f32$handle() {
+        requireLoaded();
+        return required(gcgan_batchnorm_backward_f32.Linked.HANDLE, "gcgan_batchnorm_backward_f32");
+    }
+
+    public static MemorySegment gcgan_batchnorm_backward_f32$address() {
+        requireLoaded();
+        return required(gcgan_batchnorm_backward_f32.Linked.ADDR, "gcgan_batchnorm_backward_f32");
+    }
+
+    /**
+     * The derivative of gcgan_batchnorm_forward_f32 from the saved mean and var, float32: dy, x, dx [n, c, s];
+     * mean, var, weight, dweight, dbias [c]. weight NULL means 1; each of dx, dweight, dbias may be NULL (not
+     * computed). dx may be dy or x. See gcgan_kernels.h.
+     */
+    public static int gcgan_batchnorm_backward_f32(MemorySegment dy, MemorySegment x, MemorySegment mean,
+            MemorySegment var, MemorySegment weight, long n, long c, long s, double eps, MemorySegment dx,
+            MemorySegment dweight, MemorySegment dbias, MemorySegment stream) {
+        var mh$ = gcgan_batchnorm_backward_f32$handle();
+        try {
+            return (int) mh$.invokeExact(dy, x, mean, var, weight, n, c, s, eps, dx, dweight, dbias, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_batchnorm_backward_f64(const double *dy, const double *x, const double *mean,
+    //          const double *var, const double *weight, int64_t n, int64_t c, int64_t s, double eps, double *dx,
+    //          double *dweight, double *dbias, gcgan_stream stream) ---------------------------------------------------
+
+    private static final class gcgan_batchnorm_backward_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT64_T, C_INT64_T, C_INT64_T,
+                C_DOUBLE, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_batchnorm_backward_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_batchnorm_backward_f64$descriptor() {
+        return gcgan_batchnorm_backward_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_batchnorm_backward_f64$handle() {
+        requireLoaded();
+        return required(gcgan_batchnorm_backward_f64.Linked.HANDLE, "gcgan_batchnorm_backward_f64");
+    }
+
+    public static MemorySegment gcgan_batchnorm_backward_f64$address() {
+        requireLoaded();
+        return required(gcgan_batchnorm_backward_f64.Linked.ADDR, "gcgan_batchnorm_backward_f64");
+    }
+
+    /**
+     * The derivative of gcgan_batchnorm_forward_f64 from the saved mean and var, float64: dy, x, dx [n, c, s];
+     * mean, var, weight, dweight, dbias [c]. weight NULL means 1; each of dx, dweight, dbias may be NULL (not
+     * computed). dx may be dy or x. See gcgan_kernels.h.
+     */
+    public static int gcgan_batchnorm_backward_f64(MemorySegment dy, MemorySegment x, MemorySegment mean,
+            MemorySegment var, MemorySegment weight, long n, long c, long s, double eps, MemorySegment dx,
+            MemorySegment dweight, MemorySegment dbias, MemorySegment stream) {
+        var mh$ = gcgan_batchnorm_backward_f64$handle();
+        try {
+            return (int) mh$.invokeExact(dy, x, mean, var, weight, n, c, s, eps, dx, dweight, dbias, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

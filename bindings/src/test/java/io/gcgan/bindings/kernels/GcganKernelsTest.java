@@ -146,6 +146,34 @@ class GcganKernelsTest {
     }
 
     @Test
+    void batchNormRejectsBadSizesAndEpsBeforeAnyCudaCall() {
+        libraryFile();
+        // Checked before anything is launched or allocated, so no GPU is needed; the pointers are never read.
+        MemorySegment p = MemorySegment.ofAddress(4096);
+        MemorySegment none = MemorySegment.NULL;
+        int status = GcganKernels.gcgan_batchnorm_forward_f32(p, none, none, 0, 3, 5, 1e-5, p, p, p, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_forward_f32: n = 0, c = 3, s = 5 must all be >= 1",
+                GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_batchnorm_forward_f64(p, none, none, 2, 3, 5, Double.NaN, p, p, p, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_forward_f64: eps = nan must be finite and >= 0",
+                GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_batchnorm_backward_f32(p, p, none, p, none, 2, 3, 5, 1e-5, p, none, none, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_backward_f32: mean is NULL",
+                GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_batchnorm_backward_f64(p, p, p, p, none, 1L << 20, 1L << 20, 1L << 20, 1e-5, p,
+                none, none, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertTrue(GcganKernels.gcgan_last_error_message().contains("exceeds 2^54"),
+                GcganKernels.gcgan_last_error_message());
+        // Nothing wanted: nothing launched, no error (the Java backend rejects this case before the call).
+        assertEquals(GcganKernels.GCGAN_OK,
+                GcganKernels.gcgan_batchnorm_backward_f64(p, p, p, p, none, 2, 3, 5, 1e-5, none, none, none, none));
+    }
+
+    @Test
     void withoutAGpuALaunchFailsWithCudasMessage() {
         libraryFile();
         CudaAvailability.Report report = CudaAvailability.probe();

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
@@ -339,6 +340,20 @@ public final class CpuBackend implements Backend {
     // ---- optimizer ---------------------------------------------------------------------------------------
 
     /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
+    @Override
+    public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
+                                 Storage y, Storage mean, Storage var) {
+        StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var);
+        CpuBatchNorm.forward(x, weight, bias, shape, eps, y, mean, var);
+    }
+
+    @Override
+    public void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight,
+                                  BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
+        StorageChecks.batchNormBackward(this, shape, eps, dy, x, mean, var, weight, dx, dWeight, dBias);
+        CpuBatchNorm.backward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias);
+    }
+
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
         CpuOptimizerStep.run(this, hyper, slots);

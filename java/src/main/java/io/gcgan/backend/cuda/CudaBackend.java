@@ -1,6 +1,7 @@
 package io.gcgan.backend.cuda;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
@@ -27,8 +28,8 @@ import java.util.function.Consumer;
 
 /**
  * The {@link Backend} on one CUDA device: gcgan's own kernels (libgcgan_kernels) for fill, strided copy,
- * elementwise, reductions, random fills, the fused optimizer step and convolutions (by default); cuBLAS for
- * matmul; cuDNN for convolutions on request.
+ * elementwise, reductions, random fills, the fused optimizer step, fused batch normalization and convolutions (by
+ * default); cuBLAS for matmul; cuDNN for convolutions on request.
  * Obtain it with {@code Backends.of(Device.cuda(i))}, which creates one instance per device.
  *
  * <h2>Memory</h2>
@@ -614,6 +615,58 @@ public final class CudaBackend implements Backend {
             case OWN -> true;
             case CUDNN -> false;
         };
+    }
+
+    // ---- fused batch normalization -----------------------------------------------------------------------
+
+    /**
+     * One kernel launch, a thread block per channel (three launches and float64 scratch when few large channels
+     * are split over several blocks; see gcgan_kernels.h): statistics and sums in float64, deterministic (no
+     * atomics).
+     */
+    @Override
+    public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
+                                 Storage y, Storage mean, Storage var) {
+        Objects.requireNonNull(shape, "batchNormForward: shape");
+        StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var);
+        cuda.makeCurrent();
+        int status = x.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_batchnorm_forward_f32(x.segment(), segmentOrNull(weight), segmentOrNull(bias),
+                        shape.n(), shape.c(), shape.s(), eps, y.segment(), mean.segment(), var.segment(),
+                        cuda.stream())
+                : GcganKernels.gcgan_batchnorm_forward_f64(x.segment(), segmentOrNull(weight), segmentOrNull(bias),
+                        shape.n(), shape.c(), shape.s(), eps, y.segment(), mean.segment(), var.segment(),
+                        cuda.stream());
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_batchnorm_forward_" + suffix(x.dtype()) + "(" + shape
+                    + ", eps=" + eps + (weight == null ? "" : ", affine") + ")");
+        }
+    }
+
+    /** Two kernel launches at most (sums, then dx); dx, dWeight and dBias each optional. */
+    @Override
+    public void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight,
+                                  BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
+        Objects.requireNonNull(shape, "batchNormBackward: shape");
+        StorageChecks.batchNormBackward(this, shape, eps, dy, x, mean, var, weight, dx, dWeight, dBias);
+        cuda.makeCurrent();
+        int status = x.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_batchnorm_backward_f32(dy.segment(), x.segment(), mean.segment(),
+                        var.segment(), segmentOrNull(weight), shape.n(), shape.c(), shape.s(), eps,
+                        segmentOrNull(dx), segmentOrNull(dWeight), segmentOrNull(dBias), cuda.stream())
+                : GcganKernels.gcgan_batchnorm_backward_f64(dy.segment(), x.segment(), mean.segment(),
+                        var.segment(), segmentOrNull(weight), shape.n(), shape.c(), shape.s(), eps,
+                        segmentOrNull(dx), segmentOrNull(dWeight), segmentOrNull(dBias), cuda.stream());
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_batchnorm_backward_" + suffix(x.dtype()) + "(" + shape
+                    + ", eps=" + eps + ", dx " + (dx != null) + ", dWeight " + (dWeight != null) + ", dBias "
+                    + (dBias != null) + ")");
+        }
+    }
+
+    /** The device address of an optional storage: NULL for null (the C functions' "not given"). */
+    private static MemorySegment segmentOrNull(Storage s) {
+        return s == null ? MemorySegment.NULL : s.segment();
     }
 
     // ---- random ------------------------------------------------------------------------------------------

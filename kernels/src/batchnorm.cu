@@ -1,0 +1,356 @@
+// batchnorm.cu - gcgan_batchnorm_{forward,backward}_{f32,f64}: fused batch normalization with batch statistics.
+//
+// Shapes: x, y, dy, dx are dense [n, c, s], element (i, k, j) at (i * c + k) * s + j; weight, bias, mean, var,
+// dweight, dbias are [c]. Per channel k, over its count = n * s elements, every sum in double:
+//   forward   mean = sum(x) / count;  var = sum((x - mean)^2) / count;  y = (x - mean) * w / sqrt(var + eps) + b
+//   backward  dbias = sum(dy);  dweight = sum(dy * xhat);  dx = w / sqrt(var + eps) * (dy - dbias/count
+//             - xhat * dweight/count),  xhat = (x - mean) / sqrt(var + eps) from the saved mean and var
+// The work partition, index walk and element math are in batchnorm_internal.cuh (shared with the host check).
+//
+// Two launch shapes, chosen by make_plan from (n, c, s) alone:
+//   fused  (plan.parts == 1): one block per channel (grid-stride over channels when c > kMaxGrid); the block
+//          makes every pass over its channel itself, combining the threads' float64 partial sums with
+//          block_reduce (a fixed shuffle tree) between passes. Forward reads x three times (sum, squared
+//          deviations, normalize), backward reads dy and x twice; one launch each, no scratch.
+//   split  (plan.parts > 1, few channels with >= 2 * kMinChunk elements): block item b = k * parts + part reduces
+//          one chunk of channel k to a float64 partial in scratch (cudaMallocAsync on the stream); the next kernel
+//          adds channel k's partials in part order (every block of the channel computes the same value) before
+//          using them. Forward: sums -> squared deviations -> normalize (3 launches); backward: sums -> dx (2).
+// Both are deterministic: no atomics, and the order of every addition depends only on (n, c, s).
+//
+// Small channels (s = 1 with a large batch-norm'd Linear, say): a channel's elements are c apart, so a block's
+// reads are not coalesced; the block shrinks to ceil(count / 32) warps so that no thread idles. That is acceptable
+// for the sizes of the reference models (at most a few MB per call); a layout with a warp per channel and threads
+// across channels would be the next step if it shows in a profile.
+
+#include "batchnorm_internal.cuh"
+
+namespace {
+
+using namespace gcgan::batchnorm;
+using gcgan::detail::block_reduce;
+using gcgan::detail::check_launch;
+using gcgan::detail::fail;
+using gcgan::detail::fail_cuda;
+using gcgan::detail::kMaxGrid;
+
+// ---- fused: one block per channel ----
+
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_fused_kernel(
+        const T* x, const T* __restrict__ weight, const T* __restrict__ bias, T* y, T* __restrict__ mean_out,
+        T* __restrict__ var_out, const Plan p, double eps) {
+    __shared__ double scratch[32];
+    const int t = threadIdx.x;
+    for (int64_t k = blockIdx.x; k < p.c; k += gridDim.x) {  // uniform over the block
+        const double sum = block_reduce<false>(thread_sum(x, p, k, 0, p.count, t), scratch);
+        const double mean = channel_mean(sum, p.count);
+        const double sq = block_reduce<false>(thread_squared_deviations(x, p, k, 0, p.count, t, mean), scratch);
+        const double var = channel_mean(sq, p.count);
+        // every read of x for the statistics is done (block_reduce ends with a barrier): y may be x
+        thread_normalize(x, y, p, k, 0, p.count, t, forward_affine(mean, var, eps, weight, bias, k));
+        if (t == 0) {
+            mean_out[k] = static_cast<T>(mean);
+            var_out[k] = static_cast<T>(var);
+        }
+    }
+}
+
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_backward_fused_kernel(
+        const T* dy, const T* x, const T* __restrict__ mean_in, const T* __restrict__ var_in,
+        const T* __restrict__ weight, T* dx, T* __restrict__ dweight, T* __restrict__ dbias, const Plan p,
+        double eps) {
+    __shared__ double scratch[32];
+    const int t = threadIdx.x;
+    for (int64_t k = blockIdx.x; k < p.c; k += gridDim.x) {
+        const double mean = static_cast<double>(mean_in[k]);
+        const double invstd = inv_std(static_cast<double>(var_in[k]), eps);
+        double sum_dy;
+        double sum_dy_xhat;
+        thread_backward_sums(dy, x, p, k, 0, p.count, t, mean, invstd, sum_dy, sum_dy_xhat);
+        sum_dy = block_reduce<false>(sum_dy, scratch);
+        sum_dy_xhat = block_reduce<false>(sum_dy_xhat, scratch);
+        if (t == 0) {
+            if (dbias != nullptr) dbias[k] = static_cast<T>(sum_dy);
+            if (dweight != nullptr) dweight[k] = static_cast<T>(sum_dy_xhat);
+        }
+        if (dx != nullptr) {  // after the barriers of block_reduce: dx may be dy or x
+            thread_dx(dy, x, dx, p, k, 0, p.count, t,
+                      backward_coefficients(mean, invstd, weight, k, sum_dy, sum_dy_xhat, p.count));
+        }
+    }
+}
+
+// ---- split: parts blocks per channel, float64 partials in scratch ----
+
+// partial_sum[b] = sum of x over chunk b % parts of channel b / parts.
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_sum_kernel(const T* __restrict__ x,
+                                                                            double* __restrict__ partial_sum,
+                                                                            const Plan p) {
+    __shared__ double scratch[32];
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        int64_t begin, end;
+        chunk_range(p, b - k * p.parts, begin, end);
+        const double v = block_reduce<false>(thread_sum(x, p, k, begin, end, threadIdx.x), scratch);
+        if (threadIdx.x == 0) partial_sum[b] = v;
+    }
+}
+
+// partial_sq[b] = sum of (x - mean)^2 over chunk b, mean from channel k's partial sums.
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_squares_kernel(
+        const T* __restrict__ x, const double* __restrict__ partial_sum, double* __restrict__ partial_sq,
+        const Plan p) {
+    __shared__ double scratch[32];
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        int64_t begin, end;
+        chunk_range(p, b - k * p.parts, begin, end);
+        const double mean = channel_mean(combine_partials(partial_sum, k, p.parts), p.count);
+        const double v = block_reduce<false>(thread_squared_deviations(x, p, k, begin, end, threadIdx.x, mean),
+                                             scratch);
+        if (threadIdx.x == 0) partial_sq[b] = v;
+    }
+}
+
+// y over chunk b from channel k's statistics; the block of part 0 stores mean[k] and var[k].
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_normalize_kernel(
+        const T* x, const T* __restrict__ weight, const T* __restrict__ bias, const double* __restrict__ partial_sum,
+        const double* __restrict__ partial_sq, T* y, T* __restrict__ mean_out, T* __restrict__ var_out, const Plan p,
+        double eps) {
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        const int64_t part = b - k * p.parts;
+        int64_t begin, end;
+        chunk_range(p, part, begin, end);
+        const double mean = channel_mean(combine_partials(partial_sum, k, p.parts), p.count);
+        const double var = channel_mean(combine_partials(partial_sq, k, p.parts), p.count);
+        thread_normalize(x, y, p, k, begin, end, threadIdx.x, forward_affine(mean, var, eps, weight, bias, k));
+        if (part == 0 && threadIdx.x == 0) {
+            mean_out[k] = static_cast<T>(mean);
+            var_out[k] = static_cast<T>(var);
+        }
+    }
+}
+
+// partial_dy[b] = sum(dy), partial_dy_xhat[b] = sum(dy * xhat) over chunk b.
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_backward_sums_kernel(
+        const T* __restrict__ dy, const T* __restrict__ x, const T* __restrict__ mean_in,
+        const T* __restrict__ var_in, double* __restrict__ partial_dy, double* __restrict__ partial_dy_xhat,
+        const Plan p, double eps) {
+    __shared__ double scratch[32];
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        int64_t begin, end;
+        chunk_range(p, b - k * p.parts, begin, end);
+        double sum_dy;
+        double sum_dy_xhat;
+        thread_backward_sums(dy, x, p, k, begin, end, threadIdx.x, static_cast<double>(mean_in[k]),
+                             inv_std(static_cast<double>(var_in[k]), eps), sum_dy, sum_dy_xhat);
+        sum_dy = block_reduce<false>(sum_dy, scratch);
+        sum_dy_xhat = block_reduce<false>(sum_dy_xhat, scratch);
+        if (threadIdx.x == 0) {
+            partial_dy[b] = sum_dy;
+            partial_dy_xhat[b] = sum_dy_xhat;
+        }
+    }
+}
+
+// dx over chunk b (when dx is wanted); the block of part 0 stores dweight[k] and dbias[k] (when wanted).
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_backward_dx_kernel(
+        const T* dy, const T* x, const T* __restrict__ mean_in, const T* __restrict__ var_in,
+        const T* __restrict__ weight, const double* __restrict__ partial_dy,
+        const double* __restrict__ partial_dy_xhat, T* dx, T* __restrict__ dweight, T* __restrict__ dbias,
+        const Plan p, double eps) {
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        const int64_t part = b - k * p.parts;
+        const double sum_dy = combine_partials(partial_dy, k, p.parts);
+        const double sum_dy_xhat = combine_partials(partial_dy_xhat, k, p.parts);
+        if (part == 0 && threadIdx.x == 0) {
+            if (dbias != nullptr) dbias[k] = static_cast<T>(sum_dy);
+            if (dweight != nullptr) dweight[k] = static_cast<T>(sum_dy_xhat);
+        }
+        if (dx != nullptr) {
+            int64_t begin, end;
+            chunk_range(p, part, begin, end);
+            const double mean = static_cast<double>(mean_in[k]);
+            const double invstd = inv_std(static_cast<double>(var_in[k]), eps);
+            thread_dx(dy, x, dx, p, k, begin, end, threadIdx.x,
+                      backward_coefficients(mean, invstd, weight, k, sum_dy, sum_dy_xhat, p.count));
+        }
+    }
+}
+
+// ---- launchers ----
+
+unsigned grid_for_items(int64_t items) {
+    return static_cast<unsigned>(items > kMaxGrid ? kMaxGrid : items);
+}
+
+// Scratch for `arrays` arrays of plan.c * plan.parts doubles, from the stream-ordered pool.
+gcgan_status allocate_partials(const char* call, const Plan& p, int arrays, gcgan_stream stream, double** out) {
+    void* scratch = nullptr;
+    const size_t bytes = static_cast<size_t>(p.c * p.parts) * arrays * sizeof(double);
+    const cudaError_t error = cudaMallocAsync(&scratch, bytes, stream);
+    if (error != cudaSuccess) {
+        cudaGetLastError();
+        return fail_cuda(call, "cudaMallocAsync of the partial sums", error);
+    }
+    *out = static_cast<double*>(scratch);
+    return GCGAN_OK;
+}
+
+// Frees the scratch (queued behind the kernels); a failure is reported only when nothing failed before.
+gcgan_status free_partials(const char* call, double* partials, gcgan_stream stream, gcgan_status status) {
+    const cudaError_t error = cudaFreeAsync(partials, stream);
+    if (error != cudaSuccess && status == GCGAN_OK) {
+        cudaGetLastError();
+        return fail_cuda(call, "cudaFreeAsync of the partial sums", error);
+    }
+    return status;
+}
+
+template <typename T>
+gcgan_status launch_forward(const char* call, const T* x, const T* weight, const T* bias, const Plan& p, double eps,
+                            T* y, T* mean, T* var, gcgan_stream stream) {
+    const unsigned grid = grid_for_items(p.c * p.parts);
+    if (p.parts == 1) {
+        batchnorm_forward_fused_kernel<T><<<grid, p.threads, 0, stream>>>(x, weight, bias, y, mean, var, p, eps);
+        return check_launch(call);
+    }
+    double* partials = nullptr;
+    gcgan_status status = allocate_partials(call, p, 2, stream, &partials);
+    if (status != GCGAN_OK) return status;
+    double* partial_sum = partials;
+    double* partial_sq = partials + p.c * p.parts;
+    batchnorm_forward_sum_kernel<T><<<grid, p.threads, 0, stream>>>(x, partial_sum, p);
+    status = check_launch(call);
+    if (status == GCGAN_OK) {
+        batchnorm_forward_squares_kernel<T><<<grid, p.threads, 0, stream>>>(x, partial_sum, partial_sq, p);
+        status = check_launch(call);
+    }
+    if (status == GCGAN_OK) {
+        batchnorm_forward_normalize_kernel<T><<<grid, p.threads, 0, stream>>>(x, weight, bias, partial_sum,
+                                                                              partial_sq, y, mean, var, p, eps);
+        status = check_launch(call);
+    }
+    return free_partials(call, partials, stream, status);
+}
+
+template <typename T>
+gcgan_status launch_backward(const char* call, const T* dy, const T* x, const T* mean, const T* var, const T* weight,
+                             const Plan& p, double eps, T* dx, T* dweight, T* dbias, gcgan_stream stream) {
+    const unsigned grid = grid_for_items(p.c * p.parts);
+    if (p.parts == 1) {
+        batchnorm_backward_fused_kernel<T><<<grid, p.threads, 0, stream>>>(dy, x, mean, var, weight, dx, dweight,
+                                                                           dbias, p, eps);
+        return check_launch(call);
+    }
+    double* partials = nullptr;
+    gcgan_status status = allocate_partials(call, p, 2, stream, &partials);
+    if (status != GCGAN_OK) return status;
+    double* partial_dy = partials;
+    double* partial_dy_xhat = partials + p.c * p.parts;
+    batchnorm_backward_sums_kernel<T><<<grid, p.threads, 0, stream>>>(dy, x, mean, var, partial_dy,
+                                                                      partial_dy_xhat, p, eps);
+    status = check_launch(call);
+    if (status == GCGAN_OK) {
+        batchnorm_backward_dx_kernel<T><<<grid, p.threads, 0, stream>>>(dy, x, mean, var, weight, partial_dy,
+                                                                        partial_dy_xhat, dx, dweight, dbias, p, eps);
+        status = check_launch(call);
+    }
+    return free_partials(call, partials, stream, status);
+}
+
+// ---- argument checks ----
+
+gcgan_status check_sizes(const char* call, int64_t n, int64_t c, int64_t s, double eps) {
+    if (n < 1 || c < 1 || s < 1) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "n = %lld, c = %lld, s = %lld must all be >= 1",
+                    static_cast<long long>(n), static_cast<long long>(c), static_cast<long long>(s));
+    }
+    if (n > kMaxNumel / c || n * c > kMaxNumel / s) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "n * c * s (n = %lld, c = %lld, s = %lld) exceeds 2^54",
+                    static_cast<long long>(n), static_cast<long long>(c), static_cast<long long>(s));
+    }
+    if (!(eps >= 0.0) || eps == static_cast<double>(INFINITY)) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "eps = %g must be finite and >= 0", eps);
+    }
+    return GCGAN_OK;
+}
+
+gcgan_status check_required(const char* call, const void* p, const char* name) {
+    if (p == nullptr) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "%s is NULL", name);
+    }
+    return GCGAN_OK;
+}
+
+template <typename T>
+gcgan_status forward_entry(const char* call, const T* x, const T* weight, const T* bias, int64_t n, int64_t c,
+                           int64_t s, double eps, T* y, T* mean, T* var, gcgan_stream stream) {
+    gcgan_status status = check_sizes(call, n, c, s, eps);
+    if (status == GCGAN_OK) status = check_required(call, x, "x");
+    if (status == GCGAN_OK) status = check_required(call, y, "y");
+    if (status == GCGAN_OK) status = check_required(call, mean, "mean");
+    if (status == GCGAN_OK) status = check_required(call, var, "var");
+    if (status != GCGAN_OK) return status;
+    return launch_forward<T>(call, x, weight, bias, make_plan(n, c, s), eps, y, mean, var, stream);
+}
+
+template <typename T>
+gcgan_status backward_entry(const char* call, const T* dy, const T* x, const T* mean, const T* var, const T* weight,
+                            int64_t n, int64_t c, int64_t s, double eps, T* dx, T* dweight, T* dbias,
+                            gcgan_stream stream) {
+    gcgan_status status = check_sizes(call, n, c, s, eps);
+    if (status == GCGAN_OK) status = check_required(call, dy, "dy");
+    if (status == GCGAN_OK) status = check_required(call, x, "x");
+    if (status == GCGAN_OK) status = check_required(call, mean, "mean");
+    if (status == GCGAN_OK) status = check_required(call, var, "var");
+    if (status != GCGAN_OK) return status;
+    if (dx == nullptr && dweight == nullptr && dbias == nullptr) return GCGAN_OK;  // nothing wanted
+    return launch_backward<T>(call, dy, x, mean, var, weight, make_plan(n, c, s), eps, dx, dweight, dbias, stream);
+}
+
+}  // namespace
+
+extern "C" GCGAN_API gcgan_status gcgan_batchnorm_forward_f32(const float* x, const float* weight, const float* bias,
+                                                              int64_t n, int64_t c, int64_t s, double eps, float* y,
+                                                              float* mean, float* var, gcgan_stream stream) {
+    return forward_entry<float>("gcgan_batchnorm_forward_f32", x, weight, bias, n, c, s, eps, y, mean, var, stream);
+}
+
+extern "C" GCGAN_API gcgan_status gcgan_batchnorm_forward_f64(const double* x, const double* weight,
+                                                              const double* bias, int64_t n, int64_t c, int64_t s,
+                                                              double eps, double* y, double* mean, double* var,
+                                                              gcgan_stream stream) {
+    return forward_entry<double>("gcgan_batchnorm_forward_f64", x, weight, bias, n, c, s, eps, y, mean, var, stream);
+}
+
+extern "C" GCGAN_API gcgan_status gcgan_batchnorm_backward_f32(const float* dy, const float* x, const float* mean,
+                                                               const float* var, const float* weight, int64_t n,
+                                                               int64_t c, int64_t s, double eps, float* dx,
+                                                               float* dweight, float* dbias, gcgan_stream stream) {
+    return backward_entry<float>("gcgan_batchnorm_backward_f32", dy, x, mean, var, weight, n, c, s, eps, dx, dweight,
+                                 dbias, stream);
+}
+
+extern "C" GCGAN_API gcgan_status gcgan_batchnorm_backward_f64(const double* dy, const double* x, const double* mean,
+                                                               const double* var, const double* weight, int64_t n,
+                                                               int64_t c, int64_t s, double eps, double* dx,
+                                                               double* dweight, double* dbias, gcgan_stream stream) {
+    return backward_entry<double>("gcgan_batchnorm_backward_f64", dy, x, mean, var, weight, n, c, s, eps, dx,
+                                  dweight, dbias, stream);
+}

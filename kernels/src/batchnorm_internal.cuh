@@ -1,0 +1,259 @@
+// batchnorm_internal.cuh - internal to libgcgan_kernels (not installed, not exported): the work partition, index
+// walk and per-element math of the fused batch normalization kernels (batchnorm.cu), written __host__ __device__ so
+// that kernels/dev/host_selfcheck.cu runs the very same stages on the CPU, block by block and thread by thread.
+//
+// Shapes: x, y, dy, dx are dense [n, c, s] (n = batch, c = channels, s = the product of the remaining dimensions);
+// element (i, k, j) is at (i * c + k) * s + j. Channel k is the count = n * s elements e = i * s + j, numbered in
+// memory order: n runs of s contiguous elements, row_stride = c * s apart. Per-channel arrays are [c].
+//
+// Work partition (Plan): channel k is cut into `parts` chunks of `chunk` consecutive e (the last may be shorter);
+// block item b = k * parts + part handles chunk `part` of channel k, and its thread t the elements
+// e = begin + t, begin + t + threads, ... < end. parts == 1 (the usual case: many channels, or small ones) lets
+// one block do a whole pass over its channel; parts > 1 is for few channels with many elements each. The partition
+// depends only on (n, c, s), so results are the same on every device and every run.
+//
+// Every float64 operation goes through device_common.cuh's *_rn helpers (no FMA contraction), so the host
+// emulation gives the same bits as the device and the sums round the way the Java CPU backend's do.
+#ifndef GCGAN_BATCHNORM_INTERNAL_CUH
+#define GCGAN_BATCHNORM_INTERNAL_CUH
+
+#include <cstdint>
+
+#include "device_common.cuh"
+
+namespace gcgan {
+namespace batchnorm {
+
+using gcgan::detail::add_rn;
+using gcgan::detail::div_rn;
+using gcgan::detail::mul_rn;
+using gcgan::detail::sqrt_rn;
+using gcgan::detail::sub_rn;
+
+constexpr int kMaxThreads = 256;         // threads per block, at most (a multiple of 32, for block_reduce)
+constexpr int64_t kTargetBlocks = 1024;  // split channels until about this many blocks (H100: 132 SMs x 8 blocks)
+constexpr int64_t kMinChunk = 4096;      // elements of a split channel per block, at least
+constexpr int64_t kChunkAlign = 256;     // split chunks start at multiples of this many elements
+// Largest n * c * s accepted: Plan::step_offset (at most kMaxThreads * c * s + s) must fit in int64_t.
+constexpr int64_t kMaxNumel = int64_t{1} << 54;
+
+struct Plan {
+    int64_t n, c, s;
+    int64_t count;        // n * s: elements per channel, the divisor of mean and var
+    int64_t row_stride;   // c * s: from element (i, k, j) to (i + 1, k, j)
+    int64_t parts;        // blocks per channel (1: a block does a whole channel)
+    int64_t chunk;        // elements of a channel per block; parts = ceil(count / chunk)
+    int threads;          // per block: a multiple of 32 in [32, kMaxThreads]
+    int64_t step_rows;    // threads / s: whole runs a thread's walk advances per step ...
+    int64_t step_cols;    // threads % s: ... plus this many elements within a run
+    int64_t step_offset;  // step_rows * row_stride + step_cols: the memory step before a run wraps
+};
+
+__host__ __device__ __forceinline__ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// The plan with a given number of parts (clamped to [1, count]); host code and the host check call this directly.
+inline Plan plan_with_parts(int64_t n, int64_t c, int64_t s, int64_t parts) {
+    Plan p{};
+    p.n = n;
+    p.c = c;
+    p.s = s;
+    p.count = n * s;
+    p.row_stride = c * s;
+    if (parts < 1) parts = 1;
+    if (parts > p.count) parts = p.count;
+    p.chunk = ceil_div(p.count, parts);
+    if (parts > 1 && p.chunk > kChunkAlign) {
+        p.chunk = ceil_div(p.chunk, kChunkAlign) * kChunkAlign;  // aligned chunk starts: whole 128-byte lines
+    }
+    p.parts = ceil_div(p.count, p.chunk);  // no empty part
+    const int64_t want = p.chunk >= kMaxThreads ? kMaxThreads : ceil_div(p.chunk, 32) * 32;
+    p.threads = static_cast<int>(want);
+    p.step_rows = p.threads / s;
+    p.step_cols = p.threads - p.step_rows * s;
+    p.step_offset = p.step_rows * p.row_stride + p.step_cols;
+    return p;
+}
+
+// The launch plan: one block per channel unless there are fewer than kTargetBlocks channels and a channel has at
+// least 2 kMinChunk elements; then each channel is split into min(ceil(kTargetBlocks / c), count / kMinChunk) parts.
+inline Plan make_plan(int64_t n, int64_t c, int64_t s) {
+    const int64_t count = n * s;
+    int64_t parts = 1;
+    if (c < kTargetBlocks && count >= 2 * kMinChunk) {
+        const int64_t wanted = ceil_div(kTargetBlocks, c);
+        const int64_t most = count / kMinChunk;
+        parts = wanted < most ? wanted : most;
+    }
+    return plan_with_parts(n, c, s, parts);
+}
+
+// The elements [begin, end) of block item b's chunk.
+__host__ __device__ __forceinline__ void chunk_range(const Plan& p, int64_t part, int64_t& begin, int64_t& end) {
+    begin = part * p.chunk;
+    end = p.count - begin < p.chunk ? p.count : begin + p.chunk;
+}
+
+// Thread t's walk over channel k's elements in [begin, end): e = begin + t, e + threads, ... The offset
+// (i * c + k) * s + j of e = i * s + j is found with one division at the start, then advanced without dividing:
+//     for (Walk w(p, k, begin, end, t); w.valid(); w.next(p)) { ... x[w.off] ... }
+struct Walk {
+    int64_t e;    // the element's index within the channel
+    int64_t end;
+    int64_t j;    // e % s
+    int64_t off;  // its offset in x; never advanced past the last element, so it cannot overflow
+
+    __host__ __device__ __forceinline__ Walk(const Plan& p, int64_t k, int64_t begin, int64_t end_, int t)
+        : e(begin + t), end(end_), j(0), off(0) {
+        if (e < end) {
+            const int64_t i = e / p.s;
+            j = e - i * p.s;
+            off = (i * p.c + k) * p.s + j;
+        }
+    }
+
+    __host__ __device__ __forceinline__ bool valid() const { return e < end; }
+
+    __host__ __device__ __forceinline__ void next(const Plan& p) {
+        e += p.threads;
+        if (e >= end) return;
+        j += p.step_cols;
+        off += p.step_offset;
+        if (j >= p.s) {  // into the next run: one more row_stride, back by s
+            j -= p.s;
+            off += p.row_stride - p.s;
+        }
+    }
+};
+
+// ---- per-channel scalars ----
+
+// sum / count, the mean of a sum over one channel (also the biased variance from the sum of squared deviations).
+__host__ __device__ __forceinline__ double channel_mean(double sum, int64_t count) {
+    return div_rn(sum, static_cast<double>(count));
+}
+
+// 1 / sqrt(var + eps).
+__host__ __device__ __forceinline__ double inv_std(double var, double eps) {
+    return div_rn(1.0, sqrt_rn(add_rn(var, eps)));
+}
+
+// The partials of channel k (parts of them, from partials[k * parts]) added in part order.
+__host__ __device__ __forceinline__ double combine_partials(const double* partials, int64_t k, int64_t parts) {
+    const double* q = partials + k * parts;
+    double acc = q[0];
+    for (int64_t i = 1; i < parts; ++i) {
+        acc = add_rn(acc, q[i]);
+    }
+    return acc;
+}
+
+// forward's y = (x - mean) * scale + shift with scale = weight / sqrt(var + eps), shift = bias.
+struct Affine {
+    double mean;
+    double scale;
+    double shift;
+};
+
+template <typename T>
+__host__ __device__ __forceinline__ Affine forward_affine(double mean, double var, double eps, const T* weight,
+                                                          const T* bias, int64_t k) {
+    const double invstd = inv_std(var, eps);
+    Affine a;
+    a.mean = mean;
+    a.scale = weight != nullptr ? mul_rn(static_cast<double>(weight[k]), invstd) : invstd;
+    a.shift = bias != nullptr ? static_cast<double>(bias[k]) : 0.0;
+    return a;
+}
+
+// backward's dx = gain * ((dy - dy_mean) - xhat * dxhat_mean), xhat = (x - mean) * invstd.
+struct BackwardCoefficients {
+    double mean;
+    double invstd;
+    double gain;        // weight / sqrt(var + eps)
+    double dy_mean;     // dbias / count
+    double dxhat_mean;  // dweight / count
+};
+
+template <typename T>
+__host__ __device__ __forceinline__ BackwardCoefficients backward_coefficients(double mean, double invstd,
+                                                                               const T* weight, int64_t k,
+                                                                               double sum_dy, double sum_dy_xhat,
+                                                                               int64_t count) {
+    BackwardCoefficients b;
+    b.mean = mean;
+    b.invstd = invstd;
+    b.gain = weight != nullptr ? mul_rn(static_cast<double>(weight[k]), invstd) : invstd;
+    b.dy_mean = channel_mean(sum_dy, count);
+    b.dxhat_mean = channel_mean(sum_dy_xhat, count);
+    return b;
+}
+
+// ---- per-thread stages (thread t of a block over elements [begin, end) of channel k) ----
+
+// sum(x).
+template <typename T>
+__host__ __device__ __forceinline__ double thread_sum(const T* x, const Plan& p, int64_t k, int64_t begin,
+                                                      int64_t end, int t) {
+    double acc = 0.0;
+    for (Walk w(p, k, begin, end, t); w.valid(); w.next(p)) {
+        acc = add_rn(acc, static_cast<double>(x[w.off]));
+    }
+    return acc;
+}
+
+// sum((x - mean)^2).
+template <typename T>
+__host__ __device__ __forceinline__ double thread_squared_deviations(const T* x, const Plan& p, int64_t k,
+                                                                     int64_t begin, int64_t end, int t, double mean) {
+    double acc = 0.0;
+    for (Walk w(p, k, begin, end, t); w.valid(); w.next(p)) {
+        const double d = sub_rn(static_cast<double>(x[w.off]), mean);
+        acc = add_rn(acc, mul_rn(d, d));
+    }
+    return acc;
+}
+
+// y = (x - mean) * scale + shift, rounded once to T. y may be x (each element is read, then written, by one thread).
+template <typename T>
+__host__ __device__ __forceinline__ void thread_normalize(const T* x, T* y, const Plan& p, int64_t k, int64_t begin,
+                                                          int64_t end, int t, const Affine& a) {
+    for (Walk w(p, k, begin, end, t); w.valid(); w.next(p)) {
+        const double v = add_rn(mul_rn(sub_rn(static_cast<double>(x[w.off]), a.mean), a.scale), a.shift);
+        y[w.off] = static_cast<T>(v);
+    }
+}
+
+// sum(dy) and sum(dy * xhat).
+template <typename T>
+__host__ __device__ __forceinline__ void thread_backward_sums(const T* dy, const T* x, const Plan& p, int64_t k,
+                                                              int64_t begin, int64_t end, int t, double mean,
+                                                              double invstd, double& sum_dy, double& sum_dy_xhat) {
+    double a = 0.0;
+    double b = 0.0;
+    for (Walk w(p, k, begin, end, t); w.valid(); w.next(p)) {
+        const double g = static_cast<double>(dy[w.off]);
+        const double xhat = mul_rn(sub_rn(static_cast<double>(x[w.off]), mean), invstd);
+        a = add_rn(a, g);
+        b = add_rn(b, mul_rn(g, xhat));
+    }
+    sum_dy = a;
+    sum_dy_xhat = b;
+}
+
+// dx = gain * ((dy - dy_mean) - xhat * dxhat_mean), rounded once to T. dx may be dy or x.
+template <typename T>
+__host__ __device__ __forceinline__ void thread_dx(const T* dy, const T* x, T* dx, const Plan& p, int64_t k,
+                                                   int64_t begin, int64_t end, int t,
+                                                   const BackwardCoefficients& b) {
+    for (Walk w(p, k, begin, end, t); w.valid(); w.next(p)) {
+        const double g = static_cast<double>(dy[w.off]);
+        const double xhat = mul_rn(sub_rn(static_cast<double>(x[w.off]), b.mean), b.invstd);
+        const double v = mul_rn(b.gain, sub_rn(sub_rn(g, b.dy_mean), mul_rn(xhat, b.dxhat_mean)));
+        dx[w.off] = static_cast<T>(v);
+    }
+}
+
+}  // namespace batchnorm
+}  // namespace gcgan
+
+#endif  // GCGAN_BATCHNORM_INTERNAL_CUH
