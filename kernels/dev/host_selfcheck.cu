@@ -1,8 +1,8 @@
 // host_selfcheck.cu - a host-only check (no GPU needed) of the __host__ __device__ helpers that the dense-op kernels
 // share (kernels/src/device_common.cuh): the strided index math and Java's NaN / signed-zero / pow rules; and of the
 // fused batch normalization kernels (kernels/src/batchnorm_internal.cuh): their launch plans, index walk and
-// per-element stages, run block by block and thread by thread with block_reduce's exact shuffle tree, against a
-// naive loop over (i, k, j).
+// per-element stages and the running statistics' update, run block by block and thread by thread with
+// block_reduce's exact shuffle tree, against a naive loop over (i, k, j).
 //
 //   nvcc -std=c++17 -I kernels/include -I kernels/src kernels/dev/host_selfcheck.cu -o build/host_selfcheck
 //   build/host_selfcheck                   (from the repository root)
@@ -128,10 +128,20 @@ Guarded<T> output(int64_t n) {
     return g;
 }
 
-// The forward launches of batchnorm.cu for plan p: parts == 1 the fused kernel (a block per channel), else the
-// sum, squares and normalize kernels over items b = k * parts + part with float64 partials.
+// An in-out array: starts as v, guard zones of the sentinel.
 template <typename T>
-void emulate_forward(const bn::Plan& p, const T* x, const T* w, const T* b, double eps, T* y, T* mean, T* var) {
+Guarded<T> in_out(const std::vector<double>& v) {
+    Guarded<T> g = output<T>(static_cast<int64_t>(v.size()));
+    for (size_t i = 0; i < v.size(); ++i) g.get()[i] = static_cast<T>(v[i]);
+    return g;
+}
+
+// The forward launches of batchnorm.cu for plan p: parts == 1 the fused kernel (a block per channel), else the
+// sum, squares and normalize kernels over items b = k * parts + part with float64 partials. running_mean and
+// running_var both NULL or both given, as the entry point allows.
+template <typename T>
+void emulate_forward(const bn::Plan& p, const T* x, const T* w, const T* b, double eps, T* y, T* mean, T* var,
+                     T* running_mean, T* running_var, double momentum) {
     std::vector<double> t_vals(static_cast<size_t>(p.threads));
     if (p.parts == 1) {
         for (int64_t k = 0; k < p.c; ++k) {
@@ -143,6 +153,7 @@ void emulate_forward(const bn::Plan& p, const T* x, const T* w, const T* b, doub
             for (int t = 0; t < p.threads; ++t) bn::thread_normalize(x, y, p, k, 0, p.count, t, a);
             mean[k] = static_cast<T>(mu);
             var[k] = static_cast<T>(v);
+            bn::update_running_stats(running_mean, running_var, k, mu, v, p.count, momentum);
         }
         return;
     }
@@ -175,6 +186,7 @@ void emulate_forward(const bn::Plan& p, const T* x, const T* w, const T* b, doub
         if (part == 0) {
             mean[k] = static_cast<T>(mu);
             var[k] = static_cast<T>(v);
+            bn::update_running_stats(running_mean, running_var, k, mu, v, p.count, momentum);
         }
     }
 }
@@ -259,17 +271,21 @@ bool check_walk(const bn::Plan& p, const char* what) {
 }
 
 // One (n, c, s, parts) case in dtype T: forward (affine or not) and backward (every subset of outputs but the empty
-// one) against naive double loops; the in-place forward (y = x) equal bit for bit.
+// one) against naive double loops; the in-place forward (y = x) equal bit for bit; the forward with running
+// statistics (momentum) gives the same y, mean, var bits and the naive double update of the running values, and
+// momentum 0 leaves them bit for bit (the forwards without pass NULL, which the shared helper must not touch).
 template <typename T>
-void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool affine, uint64_t seed) {
+void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool affine, double momentum,
+                          uint64_t seed) {
     const bn::Plan p = parts > 0 ? bn::plan_with_parts(n, c, s, parts) : bn::make_plan(n, c, s);
     const double rel = sizeof(T) == 4 ? 0x1p-23 : 0.0;
     const double eps = 1e-5;
     const int64_t numel = n * c * s;
     char what[160];
-    std::snprintf(what, sizeof(what), "batchnorm %s n=%lld c=%lld s=%lld parts=%lld threads=%d%s",
+    std::snprintf(what, sizeof(what), "batchnorm %s n=%lld c=%lld s=%lld parts=%lld threads=%d%s momentum=%g",
                   sizeof(T) == 4 ? "f32" : "f64", static_cast<long long>(n), static_cast<long long>(c),
-                  static_cast<long long>(s), static_cast<long long>(p.parts), p.threads, affine ? " affine" : "");
+                  static_cast<long long>(s), static_cast<long long>(p.parts), p.threads, affine ? " affine" : "",
+                  momentum);
     if (!check_walk(p, what)) return;
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> uni(-1.0, 1.0);
@@ -288,10 +304,12 @@ void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool a
     const T* wp = affine ? w.get() : nullptr;
     const T* bp = affine ? b.get() : nullptr;
     Guarded<T> y = output<T>(numel), mean = output<T>(c), var = output<T>(c);
-    emulate_forward(p, x.get(), wp, bp, eps, y.get(), mean.get(), var.get());
+    emulate_forward<T>(p, x.get(), wp, bp, eps, y.get(), mean.get(), var.get(), nullptr, nullptr, momentum);
     expect(y.guards_intact() && mean.guards_intact() && var.guards_intact(), what, 0, 0);
 
     // naive forward in double, and the scale of each value's terms
+    std::vector<double> ref_mean(static_cast<size_t>(c)), ref_var(static_cast<size_t>(c));
+    std::vector<double> mean_abs(static_cast<size_t>(c));
     for (int64_t k = 0; k < c; ++k) {
         double sum = 0, abs_sum = 0;
         for (int64_t i = 0; i < n; ++i)
@@ -308,6 +326,9 @@ void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool a
                 sq += d * d;
             }
         const double v = sq / static_cast<double>(n * s);
+        ref_mean[k] = mu;
+        ref_var[k] = v;
+        mean_abs[k] = abs_sum / static_cast<double>(n * s);
         expect_close(mean.get()[k], mu, abs_sum / static_cast<double>(n * s), rel, what, "mean");
         expect_close(var.get()[k], v, v, rel, what, "var");
         const double inv = 1.0 / std::sqrt(v + eps);
@@ -324,8 +345,39 @@ void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool a
     // in place: y = x gives the same bits
     Guarded<T> inplace = input<T>(xv);
     Guarded<T> mean2 = output<T>(c), var2 = output<T>(c);
-    emulate_forward(p, inplace.get(), wp, bp, eps, inplace.get(), mean2.get(), var2.get());
+    emulate_forward<T>(p, inplace.get(), wp, bp, eps, inplace.get(), mean2.get(), var2.get(), nullptr, nullptr,
+                       momentum);
     for (int64_t e = 0; e < numel; ++e) expect_bits(inplace.get()[e], y.get()[e], "batchnorm forward in place");
+
+    // with running statistics: the same y, mean, var bits; the update against the naive double formula, to the
+    // output's rounding plus the batch statistics' float64 summation differences (scale: the update's terms)
+    std::vector<double> rmv(static_cast<size_t>(c)), rvv(static_cast<size_t>(c));
+    for (int64_t k = 0; k < c; ++k) {
+        rmv[k] = static_cast<T>(uni(rng));
+        rvv[k] = static_cast<T>(1.0 + 0.5 * uni(rng));
+    }
+    for (const double m : {momentum, 0.0}) {
+        Guarded<T> y3 = output<T>(numel), mean3 = output<T>(c), var3 = output<T>(c);
+        Guarded<T> rm = in_out<T>(rmv), rv = in_out<T>(rvv);
+        emulate_forward<T>(p, x.get(), wp, bp, eps, y3.get(), mean3.get(), var3.get(), rm.get(), rv.get(), m);
+        expect(rm.guards_intact() && rv.guards_intact(), what, m, 0);
+        for (int64_t e = 0; e < numel; ++e) expect_bits(y3.get()[e], y.get()[e], "batchnorm forward y with running");
+        const double cnt = static_cast<double>(n * s);
+        for (int64_t k = 0; k < c; ++k) {
+            expect_bits(mean3.get()[k], mean.get()[k], "batchnorm forward mean with running");
+            expect_bits(var3.get()[k], var.get()[k], "batchnorm forward var with running");
+            if (m == 0.0) {
+                expect_bits(rm.get()[k], rmv[k], "batchnorm running mean with momentum 0");
+                expect_bits(rv.get()[k], rvv[k], "batchnorm running var with momentum 0");
+                continue;
+            }
+            const double unbiased = ref_var[k] * cnt / (cnt - 1);
+            expect_close(rm.get()[k], (1 - m) * rmv[k] + m * ref_mean[k],
+                         (1 - m) * std::fabs(rmv[k]) + m * mean_abs[k], rel, what, "running mean");
+            expect_close(rv.get()[k], (1 - m) * rvv[k] + m * unbiased, (1 - m) * rvv[k] + m * unbiased, rel, what,
+                         "running var");
+        }
+    }
 
     // backward from the stored (rounded) mean and var, every non-empty subset of {dx, dweight, dbias}
     std::vector<double> ref_db(static_cast<size_t>(c)), ref_dw(static_cast<size_t>(c));
@@ -409,11 +461,15 @@ void check_batchnorm() {
                                 {1, 1, 2, 0},   {2, 2, 300, 0},   {5, 3, 1, 0},    {4, 2, 5000, 0}, {1, 1, 9000, 0},
                                 {2, 3, 5, 2},   {7, 3, 33, 3},    {3, 2, 300, 4},  {64, 2, 1, 5},  {9, 1, 1000, 7},
                                 {2, 2, 700, 3}, {1, 3, 1000, 64}, {4, 2, 5000, 3}};
+    // the running statistics' factor: a module's momentum, all (1), a cumulative average's 1 / batches
+    const double momenta[] = {0.1, 1.0, 1.0 / 3, 0.01};
     uint64_t seed = 1;
     for (const auto& cs : cases) {
         for (int affine = 0; affine < 2; ++affine) {
-            check_batchnorm_case<float>(cs[0], cs[1], cs[2], cs[3], affine == 1, seed++);
-            check_batchnorm_case<double>(cs[0], cs[1], cs[2], cs[3], affine == 1, seed++);
+            check_batchnorm_case<float>(cs[0], cs[1], cs[2], cs[3], affine == 1, momenta[seed % 4], seed);
+            ++seed;
+            check_batchnorm_case<double>(cs[0], cs[1], cs[2], cs[3], affine == 1, momenta[seed % 4], seed);
+            ++seed;
         }
     }
 }

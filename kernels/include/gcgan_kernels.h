@@ -406,6 +406,12 @@ GCGAN_API gcgan_status gcgan_conv2d_backward_weight_f64(const double* x, const d
  *     y       = (x - mean) * (weight[k] / sqrt(var + eps)) + bias[k]
  * computed from the double mean and var; mean and var are stored rounded to the dtype. weight NULL means 1 and
  * bias NULL means 0 (independently). y may be x itself (in place); no other output may overlap an input.
+ * With running_mean and running_var (both [c], updated in place; both NULL: not touched, momentum ignored), the
+ * same call also updates the running statistics, PyTorch's rule, in double from the unrounded mean and var:
+ *     running_mean[k] = (1 - momentum) * running_mean[k] + momentum * mean
+ *     running_var[k]  = (1 - momentum) * running_var[k]  + momentum * (var * count / (count - 1))
+ * each stored rounded once to the dtype (the unbiased batch variance; count >= 2). momentum is the module's
+ * momentum, or 1 / batches seen for a cumulative average. They must not overlap each other or another argument.
  *
  * backward, per channel k, from the saved mean and var (widened to double), xhat = (x - mean) / sqrt(var + eps):
  *     dbias[k]   = sum(dy)
@@ -425,15 +431,18 @@ GCGAN_API gcgan_status gcgan_conv2d_backward_weight_f64(const double* x, const d
  * launches (sums, squared deviations, normalize), backward two (sums, dx).
  *
  * n, c, s >= 1 and n * c * s <= 2^54; eps finite and >= 0. Returns GCGAN_ERR_INVALID_ARGUMENT for a size out of
- * range, a NaN, infinite or negative eps, or a required pointer that is NULL (x, y, mean, var; dy, x, mean, var),
- * with nothing launched; GCGAN_ERR_CUDA if scratch or a launch fails.
+ * range, a NaN, infinite or negative eps, a required pointer that is NULL (x, y, mean, var; dy, x, mean, var), or
+ * with running statistics: only one of running_mean, running_var given, a momentum that is NaN or outside [0, 1],
+ * or count = n * s < 2; nothing is launched then. GCGAN_ERR_CUDA if scratch or a launch fails.
  * ------------------------------------------------------------------------------------------------------------ */
 GCGAN_API gcgan_status gcgan_batchnorm_forward_f32(const float* x, const float* weight, const float* bias,
                                                    int64_t n, int64_t c, int64_t s, double eps, float* y,
-                                                   float* mean, float* var, gcgan_stream stream);
+                                                   float* mean, float* var, float* running_mean, float* running_var,
+                                                   double momentum, gcgan_stream stream);
 GCGAN_API gcgan_status gcgan_batchnorm_forward_f64(const double* x, const double* weight, const double* bias,
                                                    int64_t n, int64_t c, int64_t s, double eps, double* y,
-                                                   double* mean, double* var, gcgan_stream stream);
+                                                   double* mean, double* var, double* running_mean,
+                                                   double* running_var, double momentum, gcgan_stream stream);
 GCGAN_API gcgan_status gcgan_batchnorm_backward_f32(const float* dy, const float* x, const float* mean,
                                                     const float* var, const float* weight, int64_t n, int64_t c,
                                                     int64_t s, double eps, float* dx, float* dweight, float* dbias,

@@ -2,7 +2,9 @@
 //
 // Shapes: x, y, dy, dx are dense [n, c, s], element (i, k, j) at (i * c + k) * s + j; weight, bias, mean, var,
 // dweight, dbias are [c]. Per channel k, over its count = n * s elements, every sum in double:
-//   forward   mean = sum(x) / count;  var = sum((x - mean)^2) / count;  y = (x - mean) * w / sqrt(var + eps) + b
+//   forward   mean = sum(x) / count;  var = sum((x - mean)^2) / count;  y = (x - mean) * w / sqrt(var + eps) + b;
+//             optionally running_mean, running_var (in place) = (1 - momentum) * running + momentum * (mean,
+//             var * count / (count - 1)), by the thread that stores mean[k] and var[k] (update_running_stats)
 //   backward  dbias = sum(dy);  dweight = sum(dy * xhat);  dx = w / sqrt(var + eps) * (dy - dbias/count
 //             - xhat * dweight/count),  xhat = (x - mean) / sqrt(var + eps) from the saved mean and var
 // The work partition, index walk and element math are in batchnorm_internal.cuh (shared with the host check).
@@ -39,7 +41,8 @@ using gcgan::detail::kMaxGrid;
 template <typename T>
 __global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_fused_kernel(
         const T* x, const T* __restrict__ weight, const T* __restrict__ bias, T* y, T* __restrict__ mean_out,
-        T* __restrict__ var_out, const Plan p, double eps) {
+        T* __restrict__ var_out, T* __restrict__ running_mean, T* __restrict__ running_var, double momentum,
+        const Plan p, double eps) {
     __shared__ double scratch[32];
     const int t = threadIdx.x;
     for (int64_t k = blockIdx.x; k < p.c; k += gridDim.x) {  // uniform over the block
@@ -52,6 +55,7 @@ __global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_fused_kernel(
         if (t == 0) {
             mean_out[k] = static_cast<T>(mean);
             var_out[k] = static_cast<T>(var);
+            update_running_stats(running_mean, running_var, k, mean, var, p.count, momentum);  // NULL: nothing
         }
     }
 }
@@ -118,12 +122,13 @@ __global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_squares_kernel(
     }
 }
 
-// y over chunk b from channel k's statistics; the block of part 0 stores mean[k] and var[k].
+// y over chunk b from channel k's statistics; the block of part 0 stores mean[k] and var[k] and updates the running
+// statistics (when given).
 template <typename T>
 __global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_normalize_kernel(
         const T* x, const T* __restrict__ weight, const T* __restrict__ bias, const double* __restrict__ partial_sum,
-        const double* __restrict__ partial_sq, T* y, T* __restrict__ mean_out, T* __restrict__ var_out, const Plan p,
-        double eps) {
+        const double* __restrict__ partial_sq, T* y, T* __restrict__ mean_out, T* __restrict__ var_out,
+        T* __restrict__ running_mean, T* __restrict__ running_var, double momentum, const Plan p, double eps) {
     const int64_t items = p.c * p.parts;
     for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
         const int64_t k = b / p.parts;
@@ -136,6 +141,7 @@ __global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_normalize_kerne
         if (part == 0 && threadIdx.x == 0) {
             mean_out[k] = static_cast<T>(mean);
             var_out[k] = static_cast<T>(var);
+            update_running_stats(running_mean, running_var, k, mean, var, p.count, momentum);  // NULL: nothing
         }
     }
 }
@@ -224,10 +230,12 @@ gcgan_status free_partials(const char* call, double* partials, gcgan_stream stre
 
 template <typename T>
 gcgan_status launch_forward(const char* call, const T* x, const T* weight, const T* bias, const Plan& p, double eps,
-                            T* y, T* mean, T* var, gcgan_stream stream) {
+                            T* y, T* mean, T* var, T* running_mean, T* running_var, double momentum,
+                            gcgan_stream stream) {
     const unsigned grid = grid_for_items(p.c * p.parts);
     if (p.parts == 1) {
-        batchnorm_forward_fused_kernel<T><<<grid, p.threads, 0, stream>>>(x, weight, bias, y, mean, var, p, eps);
+        batchnorm_forward_fused_kernel<T><<<grid, p.threads, 0, stream>>>(x, weight, bias, y, mean, var, running_mean,
+                                                                          running_var, momentum, p, eps);
         return check_launch(call);
     }
     double* partials = nullptr;
@@ -242,8 +250,8 @@ gcgan_status launch_forward(const char* call, const T* x, const T* weight, const
         status = check_launch(call);
     }
     if (status == GCGAN_OK) {
-        batchnorm_forward_normalize_kernel<T><<<grid, p.threads, 0, stream>>>(x, weight, bias, partial_sum,
-                                                                              partial_sq, y, mean, var, p, eps);
+        batchnorm_forward_normalize_kernel<T><<<grid, p.threads, 0, stream>>>(
+                x, weight, bias, partial_sum, partial_sq, y, mean, var, running_mean, running_var, momentum, p, eps);
         status = check_launch(call);
     }
     return free_partials(call, partials, stream, status);
@@ -298,16 +306,41 @@ gcgan_status check_required(const char* call, const void* p, const char* name) {
     return GCGAN_OK;
 }
 
+// The running statistics: both NULL (momentum ignored), or both given with momentum in [0, 1] and n * s >= 2
+// (the unbiased variance divides by n * s - 1). Sizes are checked before.
+gcgan_status check_running(const char* call, const void* running_mean, const void* running_var, double momentum,
+                           int64_t n, int64_t s) {
+    if (running_mean == nullptr && running_var == nullptr) return GCGAN_OK;
+    if (running_mean == nullptr || running_var == nullptr) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call,
+                    "running_mean and running_var must both be given or both be NULL, got running_mean %s, "
+                    "running_var %s", running_mean == nullptr ? "NULL" : "given",
+                    running_var == nullptr ? "NULL" : "given");
+    }
+    if (!(momentum >= 0.0 && momentum <= 1.0)) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "momentum = %g must be in [0, 1]", momentum);
+    }
+    if (n * s < 2) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call,
+                    "n * s = %lld (n = %lld, s = %lld) must be >= 2 to update the running statistics",
+                    static_cast<long long>(n * s), static_cast<long long>(n), static_cast<long long>(s));
+    }
+    return GCGAN_OK;
+}
+
 template <typename T>
 gcgan_status forward_entry(const char* call, const T* x, const T* weight, const T* bias, int64_t n, int64_t c,
-                           int64_t s, double eps, T* y, T* mean, T* var, gcgan_stream stream) {
+                           int64_t s, double eps, T* y, T* mean, T* var, T* running_mean, T* running_var,
+                           double momentum, gcgan_stream stream) {
     gcgan_status status = check_sizes(call, n, c, s, eps);
     if (status == GCGAN_OK) status = check_required(call, x, "x");
     if (status == GCGAN_OK) status = check_required(call, y, "y");
     if (status == GCGAN_OK) status = check_required(call, mean, "mean");
     if (status == GCGAN_OK) status = check_required(call, var, "var");
+    if (status == GCGAN_OK) status = check_running(call, running_mean, running_var, momentum, n, s);
     if (status != GCGAN_OK) return status;
-    return launch_forward<T>(call, x, weight, bias, make_plan(n, c, s), eps, y, mean, var, stream);
+    return launch_forward<T>(call, x, weight, bias, make_plan(n, c, s), eps, y, mean, var, running_mean, running_var,
+                             momentum, stream);
 }
 
 template <typename T>
@@ -328,15 +361,20 @@ gcgan_status backward_entry(const char* call, const T* dy, const T* x, const T* 
 
 extern "C" GCGAN_API gcgan_status gcgan_batchnorm_forward_f32(const float* x, const float* weight, const float* bias,
                                                               int64_t n, int64_t c, int64_t s, double eps, float* y,
-                                                              float* mean, float* var, gcgan_stream stream) {
-    return forward_entry<float>("gcgan_batchnorm_forward_f32", x, weight, bias, n, c, s, eps, y, mean, var, stream);
+                                                              float* mean, float* var, float* running_mean,
+                                                              float* running_var, double momentum,
+                                                              gcgan_stream stream) {
+    return forward_entry<float>("gcgan_batchnorm_forward_f32", x, weight, bias, n, c, s, eps, y, mean, var,
+                                running_mean, running_var, momentum, stream);
 }
 
 extern "C" GCGAN_API gcgan_status gcgan_batchnorm_forward_f64(const double* x, const double* weight,
                                                               const double* bias, int64_t n, int64_t c, int64_t s,
                                                               double eps, double* y, double* mean, double* var,
-                                                              gcgan_stream stream) {
-    return forward_entry<double>("gcgan_batchnorm_forward_f64", x, weight, bias, n, c, s, eps, y, mean, var, stream);
+                                                              double* running_mean, double* running_var,
+                                                              double momentum, gcgan_stream stream) {
+    return forward_entry<double>("gcgan_batchnorm_forward_f64", x, weight, bias, n, c, s, eps, y, mean, var,
+                                 running_mean, running_var, momentum, stream);
 }
 
 extern "C" GCGAN_API gcgan_status gcgan_batchnorm_backward_f32(const float* dy, const float* x, const float* mean,

@@ -147,6 +147,26 @@ __host__ __device__ __forceinline__ double combine_partials(const double* partia
     return acc;
 }
 
+// The running statistics' update (PyTorch's rule) from channel k's unrounded batch mean and biased var, in double,
+// each result rounded once to T; the order of operations is the Java CPU backend's (CpuBatchNorm.forward):
+//     unbiased        = var * count / (count - 1)                         (count >= 2)
+//     running_mean[k] = (1 - momentum) * running_mean[k] + momentum * mean
+//     running_var[k]  = (1 - momentum) * running_var[k]  + momentum * unbiased
+// running_mean NULL (then running_var is NULL too, the entry point checks that): nothing is read or written.
+template <typename T>
+__host__ __device__ __forceinline__ void update_running_stats(T* running_mean, T* running_var, int64_t k,
+                                                              double mean, double var, int64_t count,
+                                                              double momentum) {
+    if (running_mean == nullptr) return;
+    const double m = static_cast<double>(count);
+    const double unbiased = div_rn(mul_rn(var, m), sub_rn(m, 1.0));
+    const double keep = sub_rn(1.0, momentum);
+    const double rm = add_rn(mul_rn(keep, static_cast<double>(running_mean[k])), mul_rn(momentum, mean));
+    const double rv = add_rn(mul_rn(keep, static_cast<double>(running_var[k])), mul_rn(momentum, unbiased));
+    running_mean[k] = static_cast<T>(rm);
+    running_var[k] = static_cast<T>(rv);
+}
+
 // forward's y = (x - mean) * scale + shift with scale = weight / sqrt(var + eps), shift = bias.
 struct Affine {
     double mean;

@@ -1,6 +1,7 @@
 package io.gcgan.bench;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.ConvGeometry;
@@ -93,7 +94,7 @@ public final class NullBackend implements Backend {
 
     @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
-                                 Storage y, Storage mean, Storage var) {
+                                 Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
     }
 
     @Override

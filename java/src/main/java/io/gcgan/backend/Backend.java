@@ -97,10 +97,12 @@ public interface Backend {
      * accumulated in float64 (two passes: the variance is the mean of {@code (x - mean)^2}, not
      * {@code E[x^2] - mean^2}), then {@code y = (x - mean[k]) / sqrt(var[k] + eps) * weight[k] + bias[k]}.
      * {@code weight} and {@code bias} are [c], both null when not affine; {@code mean} and {@code var} are [c];
-     * {@code y} is laid out like x and must not be x. nn.BatchNorm's composed form is the reference.
+     * {@code y} is laid out like x and must not be x. With {@code running} (null: none), the running statistics are
+     * updated from the batch's in the same call (see {@link BatchNormRunningStats}). nn.BatchNorm's composed form
+     * is the reference.
      */
     void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
-                          Storage y, Storage mean, Storage var);
+                          Storage y, Storage mean, Storage var, BatchNormRunningStats running);
 
     /**
      * The derivative of {@link #batchNormForward} for an output gradient {@code dy} (laid out like x), from the

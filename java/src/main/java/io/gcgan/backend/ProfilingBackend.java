@@ -470,16 +470,18 @@ public final class ProfilingBackend implements Backend {
 
     @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
-                                 Storage y, Storage mean, Storage var) {
+                                 Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
         Storage ix = in(x);
         Storage iw = in(weight);
         Storage ib = in(bias);
         Storage iy = in(y);
         Storage im = in(mean);
         Storage iv = in(var);
+        BatchNormRunningStats ir = running == null ? null
+                : new BatchNormRunningStats(in(running.mean()), in(running.var()), running.factor());
         Mode m = mode;
         long t0 = begin(m);
-        inner.batchNormForward(ix, iw, ib, shape, eps, iy, im, iv);
+        inner.batchNormForward(ix, iw, ib, shape, eps, iy, im, iv, ir);
         end(m, t0, "batchNorm forward", () -> batchNorm(shape));
     }
 

@@ -42,12 +42,14 @@ public final class StorageChecks {
     }
 
     /**
-     * The arguments of {@link Backend#batchNormForward}: every storage (weight and bias may be null, together)
-     * owned by {@code backend}, one dtype, x and y of {@code shape.numel()} elements and distinct, the per-channel
-     * ones of {@code shape.c()}, eps positive and finite.
+     * The arguments of {@link Backend#batchNormForward}: every storage (weight and bias may be null, together;
+     * running may be null) owned by {@code backend}, one dtype, x and y of {@code shape.numel()} elements and
+     * distinct, the per-channel ones of {@code shape.c()} and the running ones distinct from the rest, eps
+     * positive and finite.
      */
     public static void batchNormForward(Backend backend, BatchNormShape shape, double eps, Storage x, Storage weight,
-                                        Storage bias, Storage y, Storage mean, Storage var) {
+                                        Storage bias, Storage y, Storage mean, Storage var,
+                                        BatchNormRunningStats running) {
         String op = "batchNormForward";
         if ((weight == null) != (bias == null)) {
             throw new IllegalArgumentException(op + ": weight and bias are both given (affine) or both null, got "
@@ -59,6 +61,15 @@ public final class StorageChecks {
         }
         batchNormArguments(backend, op, shape, eps, new Storage[] {x, y}, new Storage[] {weight, bias, mean, var},
                 new String[] {"x", "y"}, new String[] {"weight", "bias", "mean", "var"});
+        if (running != null) {
+            batchNormArguments(backend, op, shape, eps, new Storage[] {x}, new Storage[] {running.mean(),
+                    running.var()}, new String[] {"x"}, new String[] {"running mean", "running var"});
+            for (Storage s : new Storage[] {x, weight, bias, y, mean, var}) {
+                if (s == running.mean() || s == running.var()) {
+                    throw new IllegalArgumentException(op + ": a running statistic is also another operand");
+                }
+            }
+        }
     }
 
     /** The arguments of {@link Backend#batchNormBackward}, as {@link #batchNormForward}'s; outputs may be null. */

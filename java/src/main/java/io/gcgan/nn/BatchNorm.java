@@ -1,6 +1,5 @@
 package io.gcgan.nn;
 
-import io.gcgan.tensor.BatchNormResult;
 import io.gcgan.tensor.GradMode;
 import io.gcgan.tensor.Shapes;
 import io.gcgan.tensor.Tensor;
@@ -25,7 +24,8 @@ import io.gcgan.tensor.Tensor;
  * operations (mean, subtraction, square, power, multiply), the reference the fused one is tested against.
  * Both have first and second derivatives for x, weight and bias, as gradient penalties through BatchNorm need.
  * Evaluation with running statistics is always composed. The running statistics are updated in place without
- * recording, in the module's dtype.
+ * recording: by the fused call itself (in float64, rounded once), or by in-place tensor operations in the
+ * module's dtype.
  */
 public abstract sealed class BatchNorm extends Module permits BatchNorm1d, BatchNorm2d {
 
@@ -108,11 +108,10 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
                         + " batch statistics, got input of shape " + Shapes.toString(x.shape()));
             }
             if (fused) {
-                BatchNormResult r = x.batchNorm(weight, bias, eps);
                 if (isTraining() && runningMean != null) {
-                    updateRunningStats(r.mean(), r.biasedVar(), n);
+                    return x.batchNorm(weight, bias, eps, runningMean, runningVar, nextRunningFactor()).output();
                 }
-                return r.output();
+                return x.batchNorm(weight, bias, eps).output();
             }
             Tensor mean = x.mean(axes, true);
             centred = x.sub(mean);
@@ -131,9 +130,14 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
         return centred.mul(invStd.mul(weight.reshape(statShape))).add(bias.reshape(statShape));
     }
 
-    private void updateRunningStats(Tensor mean, Tensor biasedVar, long n) {
+    /** Counts this batch and returns the running statistics' update factor: momentum, or 1 / batches seen. */
+    private double nextRunningFactor() {
         long count = numBatchesTracked.increment();
-        double f = momentum == null ? 1.0 / count : momentum;
+        return momentum == null ? 1.0 / count : momentum;
+    }
+
+    private void updateRunningStats(Tensor mean, Tensor biasedVar, long n) {
+        double f = nextRunningFactor();
         try (GradMode.Guard g = GradMode.noGrad()) {
             Tensor m = mean.reshape(numFeatures);
             Tensor unbiased = biasedVar.reshape(numFeatures).mul((double) n / (n - 1));

@@ -1,5 +1,6 @@
 package io.gcgan.tensor;
 
+import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 
 /**
@@ -23,8 +24,13 @@ final class Normalization {
     private Normalization() {
     }
 
-    /** x [N, C, ...] normalized per channel with its batch statistics, times weight [C] plus bias [C]. */
-    static BatchNormResult batchNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+    /**
+     * x [N, C, ...] normalized per channel with its batch statistics, times weight [C] plus bias [C]; with
+     * {@code runningMean} and {@code runningVar} [C] (else both null), those are updated in place in the same
+     * backend call with factor {@code factor} (see {@link BatchNormRunningStats}).
+     */
+    static BatchNormResult batchNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor runningMean,
+                                     Tensor runningVar, double factor) {
         BatchNormShape shape = BatchNormShape.of(x.shape);
         if ((weight == null) != (bias == null)) {
             throw new IllegalArgumentException("batchNorm: give weight and bias together (affine) or neither, got "
@@ -41,11 +47,30 @@ final class Normalization {
                 }
             }
         }
+        BatchNormRunningStats running = null;
+        if (runningMean != null || runningVar != null) {
+            for (Tensor r : new Tensor[] {runningMean, runningVar}) {
+                if (r == null) {
+                    throw new IllegalArgumentException("batchNorm: give runningMean and runningVar together");
+                }
+                Tensor.checkCompatible("batchNorm", x, r);
+                if (r.rank() != 1 || r.shape[0] != shape.c()) {
+                    throw new IllegalArgumentException("batchNorm: running statistics must have shape ["
+                            + shape.c() + "] for an input of shape " + Shapes.toString(x.shape) + ", got "
+                            + Shapes.toString(r.shape));
+                }
+                if (r.requiresGrad()) {
+                    throw new IllegalArgumentException("batchNorm: running statistics are updated in place and must"
+                            + " not require grad");
+                }
+            }
+            running = new BatchNormRunningStats(runningMean.storage, runningVar.storage, factor);
+        }
         Tensor y = Tensor.empty(x.dtype(), x.device(), x.shape);
         Tensor mean = Tensor.empty(x.dtype(), x.device(), shape.c());
         Tensor var = Tensor.empty(x.dtype(), x.device(), shape.c());
         x.backend().batchNormForward(x.storage, storage(weight), storage(bias), shape, eps, y.storage, mean.storage,
-                var.storage);
+                var.storage, running);
         y.record("batchNorm", g -> GradMode.isEnabled()
                 ? composedBackward(g, x, weight, bias, eps)
                 : fusedBackward(g, x, weight, bias, mean, var, shape, eps), x, weight, bias);

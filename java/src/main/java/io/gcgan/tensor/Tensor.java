@@ -742,7 +742,17 @@ public final class Tensor {
      * first and second derivatives (see {@code Normalization}); the result also carries the statistics.
      */
     public BatchNormResult batchNorm(Tensor weight, Tensor bias, double eps) {
-        return Normalization.batchNorm(this, weight, bias, eps);
+        return Normalization.batchNorm(this, weight, bias, eps, null, null, 0.0);
+    }
+
+    /**
+     * {@link #batchNorm(Tensor, Tensor, double)} that also updates running statistics [C] in place, in the same
+     * backend call: {@code running = (1 - factor) running + factor stat}, the variance stat unbiased (PyTorch's
+     * training-mode BatchNorm). The running tensors must not require grad.
+     */
+    public BatchNormResult batchNorm(Tensor weight, Tensor bias, double eps, Tensor runningMean, Tensor runningVar,
+                                     double factor) {
+        return Normalization.batchNorm(this, weight, bias, eps, runningMean, runningVar, factor);
     }
 
     /** x [N, C, H, W] conv weight [K, C, R, S] -> [N, K, P, Q], P = (H + 2 padH - R) / strideH + 1. */

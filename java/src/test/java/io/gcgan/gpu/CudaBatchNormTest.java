@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.Storage;
 import io.gcgan.tensor.DType;
@@ -25,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * few large channels (which the kernels split over several blocks with float64 partials); both dtypes, affine and
  * not; the backward with every non-empty subset of its outputs (the others null), from the CPU forward's saved
  * mean and var. Outputs are NaN-filled first, so an unwritten element fails; outputs not asked for must stay NaN.
+ * The forward's running statistics (BatchNormRunningStats) are compared with the CPU's over two steps from the same
+ * initial values, on fused and split shapes and several factors; every other case passes none.
  *
  * <p>Tolerance: {@code rtol * scale} per element, rtol 1e-5 (float32) or 1e-12 (float64), where scale is the size
  * of the terms that the value is computed from (so that a result near 0 by cancellation is not held to a relative
@@ -159,6 +162,91 @@ class CudaBatchNormTest {
         return out.stream();
     }
 
+    /** [n, c, s] for the running statistics: the smallest count (2), fused, BatchNorm1d, split launches. */
+    static final long[][] RUNNING_SHAPES = {
+        {1, 1, 2},
+        {2, 3, 5},
+        {64, 5, 1},
+        {64, 128, 256},  // split over 4 blocks per channel: part 0's block updates
+        {5, 2, 8193},
+    };
+
+    /** The module's momentum, none (0: unchanged), all (1: the batch's), a cumulative average's 1 / batches. */
+    static final double[] FACTORS = {0.1, 0.0, 1.0, 1.0 / 3};
+
+    static Stream<Arguments> runningCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (long[] shape : RUNNING_SHAPES) {
+                for (double factor : FACTORS) {
+                    out.add(Arguments.of(dtype, shape[0], shape[1], shape[2], factor));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * With running statistics, two forward steps on each backend from the same initial running values: the
+     * running mean and var match the CPU's within {@code rtol * scale}, scale the size of the update's terms
+     * ({@code (1 - f) |running| + f |batch value|}, the batch mean's taken as mean |x|, var's unbiased); factor 0
+     * leaves them bit-identical. y, mean and var are bit-identical to a CUDA forward without running statistics.
+     */
+    @ParameterizedTest(name = "{0} n={1} c={2} s={3} factor={4}")
+    @MethodSource("runningCases")
+    void runningStatisticsMatchTheCpu(DType dtype, long n, long c, long s, double factor) {
+        BatchNormShape shape = new BatchNormShape(n, c, s);
+        String what = "batchNorm running " + dtype + " " + shape + " factor=" + factor;
+        Inputs in = Inputs.of(what, shape, dtype, true);
+        Random rnd = Data.random(what + " running");
+        int channels = Math.toIntExact(c);
+        double[] runningMean0 = Data.uniform(rnd, channels, -1, 1, dtype);
+        double[] runningVar0 = Data.uniform(rnd, channels, 0.5, 2, dtype);
+        double rtol = dtype == DType.FLOAT32 ? 1e-5 : 1e-12;
+        Backend cuda = Gpu.cuda();
+        try (TensorScope scope = TensorScope.open()) {
+            Gpu.Twin runningMean = Gpu.Twin.of(dtype, runningMean0, scope);
+            Gpu.Twin runningVar = Gpu.Twin.of(dtype, runningVar0, scope);
+            BatchNormRunningStats onCpu = new BatchNormRunningStats(runningMean.cpu(), runningVar.cpu(), factor);
+            BatchNormRunningStats onCuda = new BatchNormRunningStats(runningMean.cuda(), runningVar.cuda(), factor);
+            Forward plain = forward(cuda, in, scope);
+            Forward batch = forward(Gpu.cpu(), in, scope);
+            double[] batchMean = Gpu.read(batch.mean);
+            double[] batchVar = Gpu.read(batch.var);
+            double[] meanAbs = Scales.of(in, batchMean, batchVar).mean;
+            double count = shape.perChannel();
+            double[] scaleMean = Data.abs(runningMean0);
+            double[] scaleVar = Data.abs(runningVar0);
+            for (int step = 1; step <= 2; step++) {
+                String sub = what + ", step " + step;
+                forward(Gpu.cpu(), in, onCpu, scope);
+                Forward f = forward(cuda, in, onCuda, scope);
+                Check.bitwise(sub + ": y vs without running statistics", dtype, Gpu.readBits(plain.y),
+                        Gpu.readBits(f.y));
+                Check.bitwise(sub + ": mean vs without running statistics", dtype, Gpu.readBits(plain.mean),
+                        Gpu.readBits(f.mean));
+                Check.bitwise(sub + ": var vs without running statistics", dtype, Gpu.readBits(plain.var),
+                        Gpu.readBits(f.var));
+                for (int k = 0; k < channels; k++) {
+                    scaleMean[k] = (1 - factor) * scaleMean[k] + factor * meanAbs[k];
+                    scaleVar[k] = (1 - factor) * scaleVar[k] + factor * batchVar[k] * count / (count - 1);
+                }
+                Check.scaled(sub + ": running mean", Gpu.read(runningMean.cpu()), Gpu.read(runningMean.cuda()),
+                        scaleMean, rtol, 0);
+                Check.scaled(sub + ": running var", Gpu.read(runningVar.cpu()), Gpu.read(runningVar.cuda()),
+                        scaleVar, rtol, Double.MIN_NORMAL);
+            }
+            if (factor == 0) {
+                Check.bitwise(what + ": running mean with factor 0", dtype, Gpu.readBits(runningMean.cpu()),
+                        Gpu.readBits(runningMean.cuda()));
+                Check.exact(what + ": running mean with factor 0 vs its initial values", runningMean0,
+                        Gpu.read(runningMean.cuda()));
+                Check.exact(what + ": running var with factor 0 vs its initial values", runningVar0,
+                        Gpu.read(runningVar.cuda()));
+            }
+        }
+    }
+
     @Test
     void storagesOfAnotherBackendAreRejected() {
         assumeFalse(Gpu.SELF_TEST, "the CPU stands in for CUDA: there is no other backend to mix in");
@@ -171,7 +259,7 @@ class CudaBatchNormTest {
             Storage var = cuda.allocate(DType.FLOAT32, 3, scope);
             Storage cpuX = Gpu.cpu().allocate(DType.FLOAT32, shape.numel(), scope);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.batchNormForward(cpuX, null, null, shape, EPS, y, mean, var));
+                    () -> cuda.batchNormForward(cpuX, null, null, shape, EPS, y, mean, var, null));
             assertTrue(e.getMessage().startsWith("batchNormForward x: storage belongs to cpu"), e.getMessage());
             Storage cpuDx = Gpu.cpu().allocate(DType.FLOAT32, shape.numel(), scope);
             e = assertThrows(IllegalArgumentException.class,
@@ -192,12 +280,12 @@ class CudaBatchNormTest {
             Storage w64 = cuda.allocate(DType.FLOAT64, 3, scope);
             Storage b64 = cuda.allocate(DType.FLOAT64, 3, scope);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.batchNormForward(x, w64, b64, shape, EPS, y, mean, var));
+                    () -> cuda.batchNormForward(x, w64, b64, shape, EPS, y, mean, var, null));
             assertTrue(e.getMessage().contains("batchNormForward") && e.getMessage().contains("weight")
                     && e.getMessage().contains("float64"), e.getMessage());
             Storage shortVar = cuda.allocate(DType.FLOAT32, 2, scope);
             e = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.batchNormForward(x, null, null, shape, EPS, y, mean, shortVar));
+                    () -> cuda.batchNormForward(x, null, null, shape, EPS, y, mean, shortVar, null));
             assertTrue(e.getMessage().contains("var") && e.getMessage().contains("2 elements"), e.getMessage());
             Storage dx64 = cuda.allocate(DType.FLOAT64, shape.numel(), scope);
             e = assertThrows(IllegalArgumentException.class,
@@ -208,8 +296,25 @@ class CudaBatchNormTest {
                     () -> cuda.batchNormBackward(y, x, mean, var, null, shape, EPS, null, null, null));
             assertTrue(e.getMessage().contains("batchNormBackward"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.batchNormForward(x, null, null, shape, Double.NaN, y, mean, var));
+                    () -> cuda.batchNormForward(x, null, null, shape, Double.NaN, y, mean, var, null));
             assertTrue(e.getMessage().contains("eps"), e.getMessage());
+            Storage runningMean = cuda.allocate(DType.FLOAT32, 3, scope);
+            Storage runningVar = cuda.allocate(DType.FLOAT32, 3, scope);
+            Storage runningVar64 = cuda.allocate(DType.FLOAT64, 3, scope);
+            BatchNormRunningStats running64 = new BatchNormRunningStats(runningMean, runningVar64, 0.1);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> cuda.batchNormForward(x, null, null, shape, EPS, y, mean, var, running64));
+            assertTrue(e.getMessage().contains("running var") && e.getMessage().contains("float64"),
+                    e.getMessage());
+            BatchNormRunningStats runningShort = new BatchNormRunningStats(runningMean, shortVar, 0.1);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> cuda.batchNormForward(x, null, null, shape, EPS, y, mean, var, runningShort));
+            assertTrue(e.getMessage().contains("running var") && e.getMessage().contains("2 elements"),
+                    e.getMessage());
+            BatchNormRunningStats runningIsMean = new BatchNormRunningStats(mean, runningVar, 0.1);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> cuda.batchNormForward(x, null, null, shape, EPS, y, mean, var, runningIsMean));
+            assertTrue(e.getMessage().contains("running"), e.getMessage());
         }
     }
 
@@ -239,15 +344,20 @@ class CudaBatchNormTest {
     record Forward(Storage y, Storage mean, Storage var) {
     }
 
-    /** The forward on {@code backend} from the host inputs, into NaN-filled outputs. */
+    /** The forward on {@code backend} from the host inputs, into NaN-filled outputs, without running statistics. */
     private static Forward forward(Backend backend, Inputs in, TensorScope scope) {
+        return forward(backend, in, null, scope);
+    }
+
+    /** As {@link #forward(Backend, Inputs, TensorScope)}, updating {@code running} (of backend, or null). */
+    private static Forward forward(Backend backend, Inputs in, BatchNormRunningStats running, TensorScope scope) {
         Storage x = Gpu.upload(backend, in.dtype, in.x, scope);
         Storage w = in.weight == null ? null : Gpu.upload(backend, in.dtype, in.weight, scope);
         Storage b = in.bias == null ? null : Gpu.upload(backend, in.dtype, in.bias, scope);
         Storage y = Gpu.poisoned(backend, in.dtype, in.shape.numel(), scope);
         Storage mean = Gpu.poisoned(backend, in.dtype, in.shape.c(), scope);
         Storage var = Gpu.poisoned(backend, in.dtype, in.shape.c(), scope);
-        backend.batchNormForward(x, w, b, in.shape, EPS, y, mean, var);
+        backend.batchNormForward(x, w, b, in.shape, EPS, y, mean, var, running);
         return new Forward(y, mean, var);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.autograd.Autograd;
+import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.ProfilingBackend;
@@ -152,8 +153,8 @@ class FusedBatchNormTest {
         ProfilingBackend p = new ProfilingBackend(CpuBackend.instance());
         Backends.install(p);
         try (TensorScope ignored = TensorScope.open()) {
-            // Without running statistics, whose in-place update adds a few element-wise calls.
-            BatchNorm bn = new BatchNorm2d(3, 1e-5, 0.1, true, false, ModuleOptions.defaults());
+            // The running statistics are updated by the same call.
+            BatchNorm bn = new BatchNorm2d(3);
             Tensor x = Tensor.randn(new Generator(1), DType.FLOAT32, Device.CPU, 4, 3, 5, 5).requiresGrad(true);
             Tensor dy = Tensor.randn(new Generator(2), DType.FLOAT32, Device.CPU, 4, 3, 5, 5);
             p.reset();
@@ -192,20 +193,34 @@ class FusedBatchNormTest {
         Storage c2 = cpu.allocate(DType.FLOAT32, 2, Lifetime.AUTOMATIC);
         Storage d3 = cpu.allocate(DType.FLOAT64, 3, Lifetime.AUTOMATIC);
         String m = assertThrows(IllegalArgumentException.class,
-                () -> cpu.batchNormForward(x, c3, null, shape, 1e-5, y, c3, c3b)).getMessage();
+                () -> cpu.batchNormForward(x, c3, null, shape, 1e-5, y, c3, c3b, null)).getMessage();
         assertTrue(m.contains("weight only"), m);
         m = assertThrows(IllegalArgumentException.class,
-                () -> cpu.batchNormForward(x, null, null, shape, 0.0, y, c3, c3b)).getMessage();
+                () -> cpu.batchNormForward(x, null, null, shape, 0.0, y, c3, c3b, null)).getMessage();
         assertTrue(m.contains("eps") && m.contains("0.0"), m);
         m = assertThrows(IllegalArgumentException.class,
-                () -> cpu.batchNormForward(x, null, null, shape, 1e-5, y, c2, c3b)).getMessage();
+                () -> cpu.batchNormForward(x, null, null, shape, 1e-5, y, c2, c3b, null)).getMessage();
         assertTrue(m.contains("mean has 2 elements"), m);
         m = assertThrows(IllegalArgumentException.class,
-                () -> cpu.batchNormForward(x, null, null, shape, 1e-5, y, d3, c3b)).getMessage();
+                () -> cpu.batchNormForward(x, null, null, shape, 1e-5, y, d3, c3b, null)).getMessage();
         assertTrue(m.contains("mean is float64"), m);
         m = assertThrows(IllegalArgumentException.class,
-                () -> cpu.batchNormForward(x, null, null, shape, 1e-5, x, c3, c3b)).getMessage();
+                () -> cpu.batchNormForward(x, null, null, shape, 1e-5, x, c3, c3b, null)).getMessage();
         assertTrue(m.contains("y must not be x"), m);
+        Storage r3 = cpu.allocate(DType.FLOAT32, 3, Lifetime.AUTOMATIC);
+        m = assertThrows(IllegalArgumentException.class, () -> cpu.batchNormForward(x, null, null, shape, 1e-5, y, c3,
+                c3b, new BatchNormRunningStats(c3, r3, 0.1))).getMessage();
+        assertTrue(m.contains("running statistic is also another operand"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> cpu.batchNormForward(x, null, null, shape, 1e-5, y, c3,
+                c3b, new BatchNormRunningStats(c2, r3, 0.1))).getMessage();
+        assertTrue(m.contains("running mean has 2 elements"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> new BatchNormRunningStats(c3, r3, 1.5)).getMessage();
+        assertTrue(m.contains("factor must be in [0, 1], got 1.5"), m);
+        Tensor rm = Tensor.zeros(DType.FLOAT32, Device.CPU, 3).requiresGrad(true);
+        Tensor rv = Tensor.ones(DType.FLOAT32, Device.CPU, 3);
+        m = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(DType.FLOAT32, Device.CPU, 4, 3)
+                .batchNorm(null, null, 1e-5, rm, rv, 0.1)).getMessage();
+        assertTrue(m.contains("must not require grad"), m);
         m = assertThrows(IllegalArgumentException.class,
                 () -> cpu.batchNormBackward(y, x, c3, c3b, null, shape, 1e-5, null, null, null)).getMessage();
         assertTrue(m.contains("nothing to compute"), m);

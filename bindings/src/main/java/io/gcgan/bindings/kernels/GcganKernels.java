@@ -1324,12 +1324,12 @@ public final class GcganKernels {
 
     // ---- gcgan_status gcgan_batchnorm_forward_f32(const float *x, const float *weight, const float *bias,
     //          int64_t n, int64_t c, int64_t s, double eps, float *y, float *mean, float *var,
-    //          gcgan_stream stream) -----------------------------------------------------------------------------------
+    //          float *running_mean, float *running_var, double momentum, gcgan_stream stream) ------------------------
 
     private static final class gcgan_batchnorm_forward_f32 {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(
                 C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT64_T, C_INT64_T, C_INT64_T, C_DOUBLE, C_POINTER, C_POINTER,
-                C_POINTER, C_POINTER);
+                C_POINTER, C_POINTER, C_POINTER, C_DOUBLE, C_POINTER);
 
         static final class Linked {
             static final MemorySegment ADDR = findOrNull("gcgan_batchnorm_forward_f32");
@@ -1353,14 +1353,17 @@ public final class GcganKernels {
 
     /**
      * Batch normalization with batch statistics, float32: x and y [n, c, s] (element (i, k, j) at (i * c + k) * s + j),
-     * weight, bias, mean, var [c]; weight and bias may each be NULL (1, 0). y may be x. See gcgan_kernels.h.
+     * weight, bias, mean, var [c]; weight and bias may each be NULL (1, 0). y may be x. runningMean and runningVar
+     * [c], both NULL or both given, are updated in place with factor momentum in [0, 1] (n * s >= 2). See
+     * gcgan_kernels.h.
      */
     public static int gcgan_batchnorm_forward_f32(MemorySegment x, MemorySegment weight, MemorySegment bias,
             long n, long c, long s, double eps, MemorySegment y, MemorySegment mean, MemorySegment var,
-            MemorySegment stream) {
+            MemorySegment runningMean, MemorySegment runningVar, double momentum, MemorySegment stream) {
         var mh$ = gcgan_batchnorm_forward_f32$handle();
         try {
-            return (int) mh$.invokeExact(x, weight, bias, n, c, s, eps, y, mean, var, stream);
+            return (int) mh$.invokeExact(x, weight, bias, n, c, s, eps, y, mean, var, runningMean, runningVar,
+                    momentum, stream);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {
@@ -1370,12 +1373,12 @@ public final class GcganKernels {
 
     // ---- gcgan_status gcgan_batchnorm_forward_f64(const double *x, const double *weight, const double *bias,
     //          int64_t n, int64_t c, int64_t s, double eps, double *y, double *mean, double *var,
-    //          gcgan_stream stream) -----------------------------------------------------------------------------------
+    //          double *running_mean, double *running_var, double momentum, gcgan_stream stream) ----------------------
 
     private static final class gcgan_batchnorm_forward_f64 {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(
                 C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT64_T, C_INT64_T, C_INT64_T, C_DOUBLE, C_POINTER, C_POINTER,
-                C_POINTER, C_POINTER);
+                C_POINTER, C_POINTER, C_POINTER, C_DOUBLE, C_POINTER);
 
         static final class Linked {
             static final MemorySegment ADDR = findOrNull("gcgan_batchnorm_forward_f64");
@@ -1399,14 +1402,17 @@ public final class GcganKernels {
 
     /**
      * Batch normalization with batch statistics, float64: x and y [n, c, s] (element (i, k, j) at (i * c + k) * s + j),
-     * weight, bias, mean, var [c]; weight and bias may each be NULL (1, 0). y may be x. See gcgan_kernels.h.
+     * weight, bias, mean, var [c]; weight and bias may each be NULL (1, 0). y may be x. runningMean and runningVar
+     * [c], both NULL or both given, are updated in place with factor momentum in [0, 1] (n * s >= 2). See
+     * gcgan_kernels.h.
      */
     public static int gcgan_batchnorm_forward_f64(MemorySegment x, MemorySegment weight, MemorySegment bias,
             long n, long c, long s, double eps, MemorySegment y, MemorySegment mean, MemorySegment var,
-            MemorySegment stream) {
+            MemorySegment runningMean, MemorySegment runningVar, double momentum, MemorySegment stream) {
         var mh$ = gcgan_batchnorm_forward_f64$handle();
         try {
-            return (int) mh$.invokeExact(x, weight, bias, n, c, s, eps, y, mean, var, stream);
+            return (int) mh$.invokeExact(x, weight, bias, n, c, s, eps, y, mean, var, runningMean, runningVar,
+                    momentum, stream);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {

@@ -151,11 +151,13 @@ class GcganKernelsTest {
         // Checked before anything is launched or allocated, so no GPU is needed; the pointers are never read.
         MemorySegment p = MemorySegment.ofAddress(4096);
         MemorySegment none = MemorySegment.NULL;
-        int status = GcganKernels.gcgan_batchnorm_forward_f32(p, none, none, 0, 3, 5, 1e-5, p, p, p, none);
+        int status = GcganKernels.gcgan_batchnorm_forward_f32(p, none, none, 0, 3, 5, 1e-5, p, p, p, none, none, 0.1,
+                none);
         assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
         assertEquals("gcgan_batchnorm_forward_f32: n = 0, c = 3, s = 5 must all be >= 1",
                 GcganKernels.gcgan_last_error_message());
-        status = GcganKernels.gcgan_batchnorm_forward_f64(p, none, none, 2, 3, 5, Double.NaN, p, p, p, none);
+        status = GcganKernels.gcgan_batchnorm_forward_f64(p, none, none, 2, 3, 5, Double.NaN, p, p, p, none, none, 0,
+                none);
         assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
         assertEquals("gcgan_batchnorm_forward_f64: eps = nan must be finite and >= 0",
                 GcganKernels.gcgan_last_error_message());
@@ -171,6 +173,42 @@ class GcganKernelsTest {
         // Nothing wanted: nothing launched, no error (the Java backend rejects this case before the call).
         assertEquals(GcganKernels.GCGAN_OK,
                 GcganKernels.gcgan_batchnorm_backward_f64(p, p, p, p, none, 2, 3, 5, 1e-5, none, none, none, none));
+    }
+
+    @Test
+    void batchNormRejectsBadRunningStatisticsBeforeAnyCudaCall() {
+        libraryFile();
+        // As above: checked before anything is launched, the pointers are never read.
+        MemorySegment p = MemorySegment.ofAddress(4096);
+        MemorySegment r = MemorySegment.ofAddress(8192);
+        MemorySegment none = MemorySegment.NULL;
+        int status = GcganKernels.gcgan_batchnorm_forward_f32(p, none, none, 2, 3, 5, 1e-5, p, p, p, r, none, 0.1,
+                none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_forward_f32: running_mean and running_var must both be given or both be NULL,"
+                + " got running_mean given, running_var NULL", GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_batchnorm_forward_f64(p, none, none, 2, 3, 5, 1e-5, p, p, p, none, r, 0.1, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_forward_f64: running_mean and running_var must both be given or both be NULL,"
+                + " got running_mean NULL, running_var given", GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_batchnorm_forward_f32(p, none, none, 2, 3, 5, 1e-5, p, p, p, r, r, Double.NaN,
+                none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_forward_f32: momentum = nan must be in [0, 1]",
+                GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_batchnorm_forward_f64(p, none, none, 2, 3, 5, 1e-5, p, p, p, r, r, 1.5, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_forward_f64: momentum = 1.5 must be in [0, 1]",
+                GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_batchnorm_forward_f64(p, none, none, 2, 3, 5, 1e-5, p, p, p, r, r, -0.25, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_forward_f64: momentum = -0.25 must be in [0, 1]",
+                GcganKernels.gcgan_last_error_message());
+        // One element per channel: no unbiased variance (the count - 1 divisor is 0).
+        status = GcganKernels.gcgan_batchnorm_forward_f32(p, none, none, 1, 3, 1, 1e-5, p, p, p, r, r, 0.1, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_batchnorm_forward_f32: n * s = 1 (n = 1, s = 1) must be >= 2 to update the running"
+                + " statistics", GcganKernels.gcgan_last_error_message());
     }
 
     @Test

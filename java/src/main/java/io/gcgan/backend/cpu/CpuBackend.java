@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.ConvGeometry;
@@ -342,9 +343,9 @@ public final class CpuBackend implements Backend {
     /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
     @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
-                                 Storage y, Storage mean, Storage var) {
-        StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var);
-        CpuBatchNorm.forward(x, weight, bias, shape, eps, y, mean, var);
+                                 Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
+        StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);
+        CpuBatchNorm.forward(x, weight, bias, shape, eps, y, mean, var, running);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gcgan.backend.cpu;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
+import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.Storage;
 import io.gcgan.tensor.DType;
@@ -23,13 +24,16 @@ final class CpuBatchNorm {
     }
 
     static void forward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps, Storage y,
-                        Storage mean, Storage var) {
+                        Storage mean, Storage var, BatchNormRunningStats running) {
         Access xa = new Access(x);
         Access ya = new Access(y);
         Access wa = weight == null ? null : new Access(weight);
         Access ba = bias == null ? null : new Access(bias);
         Access ma = new Access(mean);
         Access va = new Access(var);
+        Access rma = running == null ? null : new Access(running.mean());
+        Access rva = running == null ? null : new Access(running.var());
+        double f = running == null ? 0.0 : running.factor();
         long n = shape.n();
         long c = shape.c();
         long s = shape.s();
@@ -61,6 +65,11 @@ final class CpuBatchNorm {
                 shift[k] = ba == null ? 0.0 : ba.get(from + k);
                 ma.set(from + k, mu[k]);
                 va.set(from + k, v);
+                if (rma != null) {
+                    double unbiased = v * count / (count - 1);
+                    rma.set(from + k, (1 - f) * rma.get(from + k) + f * mu[k]);
+                    rva.set(from + k, (1 - f) * rva.get(from + k) + f * unbiased);
+                }
             }
             for (long i = 0; i < n; i++) {
                 for (int k = 0; k < width; k++) {

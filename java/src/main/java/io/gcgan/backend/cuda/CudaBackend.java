@@ -1,6 +1,7 @@
 package io.gcgan.backend.cuda;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.ConvGeometry;
@@ -622,24 +623,28 @@ public final class CudaBackend implements Backend {
     /**
      * One kernel launch, a thread block per channel (three launches and float64 scratch when few large channels
      * are split over several blocks; see gcgan_kernels.h): statistics and sums in float64, deterministic (no
-     * atomics).
+     * atomics). The running statistics, when given, are updated by the block that stores mean and var.
      */
     @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
-                                 Storage y, Storage mean, Storage var) {
+                                 Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
         Objects.requireNonNull(shape, "batchNormForward: shape");
-        StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var);
+        StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);
         cuda.makeCurrent();
+        MemorySegment runningMean = running == null ? MemorySegment.NULL : running.mean().segment();
+        MemorySegment runningVar = running == null ? MemorySegment.NULL : running.var().segment();
+        double factor = running == null ? 0.0 : running.factor();
         int status = x.dtype() == DType.FLOAT32
                 ? GcganKernels.gcgan_batchnorm_forward_f32(x.segment(), segmentOrNull(weight), segmentOrNull(bias),
                         shape.n(), shape.c(), shape.s(), eps, y.segment(), mean.segment(), var.segment(),
-                        cuda.stream())
+                        runningMean, runningVar, factor, cuda.stream())
                 : GcganKernels.gcgan_batchnorm_forward_f64(x.segment(), segmentOrNull(weight), segmentOrNull(bias),
                         shape.n(), shape.c(), shape.s(), eps, y.segment(), mean.segment(), var.segment(),
-                        cuda.stream());
+                        runningMean, runningVar, factor, cuda.stream());
         if (status != GcganKernels.GCGAN_OK) {
             throw GcganKernelException.of(status, "gcgan_batchnorm_forward_" + suffix(x.dtype()) + "(" + shape
-                    + ", eps=" + eps + (weight == null ? "" : ", affine") + ")");
+                    + ", eps=" + eps + (weight == null ? "" : ", affine")
+                    + (running == null ? "" : ", running factor=" + factor) + ")");
         }
     }
 
