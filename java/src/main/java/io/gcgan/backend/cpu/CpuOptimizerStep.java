@@ -36,8 +36,9 @@ final class CpuOptimizerStep {
 
     /**
      * Elements per block of a whole-loaded slice: smaller than {@link #BLOCK} so that the slice's gradient and the
-     * block buffers share the L1 cache (measured: GC's cost over an uncentred SGD-momentum step fell from +23% to
-     * +16% against 2048, bench/results/2026-11-27-cpu-optimizer.md).
+     * block buffers share the L1 cache. Measured on one core over three [512, 4096] tensors (GC's extra time over
+     * the uncentred SGD-momentum step, three JVM runs each): 2048 +20..24%, 1024 +10..15%, 512 +25..28%, 256
+     * +8..13%; the JMH figures are in bench/results/2026-11-27-cpu.md.
      */
     static final int SLICE_BLOCK = 1024;
 
