@@ -2,21 +2,27 @@
 // share (kernels/src/device_common.cuh): the strided index math and Java's NaN / signed-zero / pow rules; and of the
 // fused batch normalization kernels (kernels/src/batchnorm_internal.cuh): their launch plans, index walk and
 // per-element stages and the running statistics' update, run block by block and thread by thread with
-// block_reduce's exact shuffle tree, against a naive loop over (i, k, j).
+// block_reduce's exact shuffle tree, against a naive loop over (i, k, j); and of the squared norm of a list
+// (kernels/src/norm_internal.cuh): its chunk plan (every element read once, no chunk across two tensors, any launch
+// split), and the emulated kernels against a long double sum and, bit for bit, against the documented order written
+// out with plain loops, for aligned (128-bit loads) and misaligned tensors.
 //
 //   nvcc -std=c++17 -I kernels/include -I kernels/src kernels/dev/host_selfcheck.cu -o build/host_selfcheck
 //   build/host_selfcheck                   (from the repository root)
 //
 // Prints "host_selfcheck: N checks passed" and exits 0, or prints the first ten failures and exits 1. The device
 // pass uses the same source; only the math library underneath (libdevice vs the host libm) differs.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <vector>
 
 #include "batchnorm_internal.cuh"
 #include "device_common.cuh"
+#include "norm_internal.cuh"
 
 using namespace gcgan::detail;
 
@@ -474,6 +480,298 @@ void check_batchnorm() {
     }
 }
 
+// ---- squared norm (norm.cu) emulated on the host ----
+
+namespace nm = gcgan::norm;
+
+// The launches of norm.cu for a list: entries, then one chunk-kernel launch per `cap` entries (the library's
+// kMaxBatch; fewer shows that the split changes nothing), every block of every launch thread by thread with
+// block_reduce's tree, then the final block. *chunks_out = the chunk count; the partials must all be written.
+template <typename T>
+double emulate_squared_norm(const std::vector<const T*>& xs, const std::vector<int64_t>& counts, int cap,
+                            int64_t* chunks_out = nullptr) {
+    const int32_t count = static_cast<int32_t>(counts.size());
+    std::vector<const void*> list(xs.begin(), xs.end());
+    std::vector<nm::Entry> entries(static_cast<size_t>(count > 0 ? count : 1));
+    int32_t used = 0;
+    const int64_t chunks = nm::make_entries(list.data(), counts.data(), count, entries.data(), &used);
+    if (chunks_out != nullptr) *chunks_out = chunks;
+    std::vector<double> partials(static_cast<size_t>(chunks), NAN);
+    std::vector<double> t_vals(nm::kThreads);
+    std::unique_ptr<nm::Batch<nm::kMaxBatch>> batch(new nm::Batch<nm::kMaxBatch>());
+    for (int32_t start = 0; start < used; start += cap) {
+        const int32_t n = used - start < cap ? used - start : cap;
+        nm::fill_batch<nm::kMaxBatch>(entries.data(), start, n, batch.get());
+        for (int64_t b = 0; b < batch->chunks; ++b) {
+            const int64_t g = batch->first_chunk + b;
+            const nm::Entry& t = batch->entries[nm::find_entry(*batch, g)];
+            int64_t begin, end;
+            nm::chunk_range(t, g, begin, end);
+            for (int th = 0; th < nm::kThreads; ++th) {
+                t_vals[th] = nm::thread_chunk_sum(static_cast<const T*>(t.x), begin, end, th, nm::kThreads, t.vec != 0);
+            }
+            partials[static_cast<size_t>(g)] = emulated_block_reduce(t_vals);
+        }
+    }
+    std::vector<double> f_vals(nm::kFinalThreads);
+    for (int th = 0; th < nm::kFinalThreads; ++th) {
+        f_vals[th] = nm::thread_final_sum(partials.data(), chunks, th, nm::kFinalThreads);
+    }
+    return static_cast<T>(emulated_block_reduce(f_vals));
+}
+
+// The order gcgan_kernels.h and norm_internal.cuh document, written out with plain loops and none of the helpers:
+// per tensor, per chunk of 16384, thread t adds the squares of groups t, t + 256, ... of 4 elements; the shuffle
+// trees; the final block's threads add partials t, t + 256, ... It must give the emulation's bits.
+template <typename T>
+double documented_order(const std::vector<const T*>& xs, const std::vector<int64_t>& counts) {
+    std::vector<double> partials;
+    for (size_t i = 0; i < xs.size(); ++i) {
+        for (int64_t begin = 0; begin < counts[i]; begin += 16384) {
+            const int64_t end = std::min<int64_t>(begin + 16384, counts[i]);
+            std::vector<double> per_thread(256, 0.0);
+            for (int t = 0; t < 256; ++t) {
+                for (int64_t e = begin + 4 * t; e < end; e += 4 * 256) {
+                    for (int64_t k = e; k < e + 4 && k < end; ++k) {
+                        const double v = static_cast<double>(xs[i][k]);
+                        per_thread[t] += v * v;
+                    }
+                }
+            }
+            partials.push_back(emulated_block_reduce(per_thread));
+        }
+    }
+    std::vector<double> per_thread(256, 0.0);
+    for (size_t g = 0; g < partials.size(); ++g) per_thread[g % 256] += partials[g];
+    return static_cast<T>(emulated_block_reduce(per_thread));
+}
+
+// A 16-byte-aligned host buffer of n elements of T, starting `shift` elements past the alignment (shift 1: the
+// tensor is misaligned, so the scalar path runs).
+template <typename T>
+struct HostTensor {
+    std::vector<T> storage;
+    T* data;
+    HostTensor(int64_t n, int shift) : storage(static_cast<size_t>(n + 8)) {
+        T* p = storage.data();
+        while ((reinterpret_cast<uintptr_t>(p) & 15u) != 0) ++p;
+        data = p + shift;
+    }
+};
+
+struct NormList {
+    std::vector<int64_t> counts;
+    std::vector<double> values;  // all tensors' elements, concatenated
+};
+
+NormList norm_list(const std::vector<int64_t>& counts, std::mt19937_64& rng, double scale) {
+    NormList l;
+    l.counts = counts;
+    std::uniform_real_distribution<double> uni(-1.0, 1.0);
+    int64_t total = 0;
+    for (int64_t n : counts) total += n;
+    l.values.resize(static_cast<size_t>(total));
+    for (double& v : l.values) v = scale * uni(rng);
+    return l;
+}
+
+// The list in T, each tensor in its own buffer shifted by `shift` elements; NULL for tensors without elements when
+// null_empty.
+template <typename T>
+struct NormBuffers {
+    std::vector<HostTensor<T>> tensors;
+    std::vector<const T*> xs;
+    NormBuffers(const NormList& l, int shift, bool null_empty) {
+        tensors.reserve(l.counts.size());
+        int64_t at = 0;
+        for (int64_t n : l.counts) {
+            tensors.emplace_back(n, shift);
+            T* data = tensors.back().data;
+            for (int64_t e = 0; e < n; ++e) data[e] = static_cast<T>(l.values[static_cast<size_t>(at + e)]);
+            at += n;
+            xs.push_back(n == 0 && null_empty ? nullptr : tensors.back().data);
+        }
+    }
+};
+
+// Every element of every tensor is read exactly once by the chunk blocks' thread walks, and every chunk lies
+// inside one tensor: thread_chunk_sum over an element type whose widening to double counts the read.
+struct Probe {
+    static std::vector<int>* visits;
+    static const Probe* base;
+    static int64_t vector_groups;
+    unsigned char pad;
+    // __host__ __device__ only because thread_chunk_sum is: never called on the device.
+    __host__ __device__ explicit operator double() const {
+#ifndef __CUDA_ARCH__
+        ++(*visits)[static_cast<size_t>(this - base)];
+#endif
+        return 1.0;
+    }
+};
+std::vector<int>* Probe::visits = nullptr;
+const Probe* Probe::base = nullptr;
+int64_t Probe::vector_groups = 0;
+
+// norm_internal.cuh's 128-bit group load, for a Probe tensor (found by argument-dependent lookup).
+__host__ __device__ double add_group_vec(double acc, const Probe* x, int64_t e) {
+#ifndef __CUDA_ARCH__
+    ++Probe::vector_groups;
+#endif
+    for (int k = 0; k < nm::kGroup; ++k) acc = nm::add_square(acc, static_cast<double>(x[e + k]));
+    return acc;
+}
+
+void check_norm_coverage(const std::vector<int64_t>& counts, int cap, bool vec) {
+    int64_t total = 0;
+    for (int64_t n : counts) total += n;
+    std::vector<Probe> all(static_cast<size_t>(total > 0 ? total : 1));
+    std::vector<int> visits(all.size(), 0);
+    Probe::visits = &visits;
+    Probe::base = all.data();
+    Probe::vector_groups = 0;
+    const int32_t count = static_cast<int32_t>(counts.size());
+    std::vector<const void*> list;
+    std::vector<int64_t> starts;
+    int64_t at = 0;
+    for (int64_t n : counts) {
+        list.push_back(all.data() + at);
+        starts.push_back(at);
+        at += n;
+    }
+    std::vector<nm::Entry> entries(static_cast<size_t>(count > 0 ? count : 1));
+    int32_t used = 0;
+    const int64_t chunks = nm::make_entries(list.data(), counts.data(), count, entries.data(), &used);
+    int64_t want_chunks = 0;
+    int32_t want_used = 0;
+    for (int64_t n : counts) {
+        want_chunks += (n + 16383) / 16384;
+        want_used += n > 0 ? 1 : 0;
+    }
+    expect(chunks == want_chunks, "squared norm: chunk count", static_cast<double>(chunks),
+           static_cast<double>(want_chunks));
+    expect(used == want_used, "squared norm: entries (tensors with elements)", used, want_used);
+    std::vector<int64_t> chunk_seen(static_cast<size_t>(chunks), 0);
+    std::unique_ptr<nm::Batch<nm::kMaxBatch>> batch(new nm::Batch<nm::kMaxBatch>());
+    for (int32_t start = 0; start < used; start += cap) {
+        const int32_t n = used - start < cap ? used - start : cap;
+        nm::fill_batch<nm::kMaxBatch>(entries.data(), start, n, batch.get());
+        for (int64_t b = 0; b < batch->chunks; ++b) {
+            const int64_t g = batch->first_chunk + b;
+            const int32_t which = nm::find_entry(*batch, g);
+            const nm::Entry& t = batch->entries[which];
+            int64_t begin, end;
+            nm::chunk_range(t, g, begin, end);
+            const bool inside = begin >= 0 && begin < end && end <= t.numel && end - begin <= nm::kChunk &&
+                                begin % nm::kChunk == 0 && (end - begin == nm::kChunk || end == t.numel);
+            expect(inside, "squared norm: a chunk inside one tensor", static_cast<double>(begin),
+                   static_cast<double>(end));
+            if (g >= 0 && g < chunks) ++chunk_seen[static_cast<size_t>(g)];
+            if (!inside) continue;
+            for (int th = 0; th < nm::kThreads; ++th) {
+                nm::thread_chunk_sum(static_cast<const Probe*>(t.x), begin, end, th, nm::kThreads, vec);
+            }
+        }
+    }
+    for (int64_t c : chunk_seen) expect(c == 1, "squared norm: each chunk launched once", static_cast<double>(c), 1);
+    for (size_t i = 0; i < counts.size(); ++i) {
+        for (int64_t e = 0; e < counts[i]; ++e) {
+            const int v = visits[static_cast<size_t>(starts[i] + e)];
+            if (v != 1) {
+                char what[120];
+                std::snprintf(what, sizeof(what), "squared norm: tensor %zu element %lld read once (cap %d, vec %d)",
+                              i, static_cast<long long>(e), cap, vec ? 1 : 0);
+                expect(false, what, v, 1);
+                return;
+            }
+        }
+    }
+    ++checks;
+    if (vec && total >= 4) expect(Probe::vector_groups > 0, "squared norm: the 128-bit path ran", 0, 1);
+}
+
+// One list in dtype T: the emulation against a naive long double sum (bound: the additions' depth times the unit
+// roundoff of double, plus the output's rounding); the same bits for the documented order written out, for every
+// launch split, for misaligned tensors (scalar path), with NULL pointers for the empty tensors, and run twice.
+template <typename T>
+void check_norm_case(const std::vector<int64_t>& counts, uint64_t seed, double scale) {
+    std::mt19937_64 rng(seed);
+    const NormList l = norm_list(counts, rng, scale);
+    const NormBuffers<T> aligned(l, 0, false);
+    int64_t chunks = 0;
+    const double got = emulate_squared_norm(aligned.xs, l.counts, nm::kMaxBatch, &chunks);
+    long double ref = 0;
+    for (double v : l.values) {
+        const long double t = static_cast<T>(v);
+        ref += t * t;
+    }
+    char what[160];
+    std::snprintf(what, sizeof(what), "squared norm %s: %zu tensors, %zu elements, %lld chunks",
+                  sizeof(T) == 4 ? "f32" : "f64", counts.size(), l.values.size(), static_cast<long long>(chunks));
+    // additions on the longest path: a thread's kChunk / kThreads, a tree's 10, the final thread's chunks / 256, 10
+    const double depth = static_cast<double>(nm::kChunk / nm::kThreads) + 10 + static_cast<double>(chunks) / 256 + 10;
+    const double out_rel = sizeof(T) == 4 ? 0x1p-24 : 0.0;
+    const double tol = (depth * 0x1p-53 + out_rel) * static_cast<double>(ref) + 1e-300;
+    expect(std::fabs(got - static_cast<double>(ref)) <= tol, what, got, static_cast<double>(ref));
+    expect_bits(documented_order(aligned.xs, l.counts), got, what);
+    for (int cap : {1, 3, nm::kSmallBatch, nm::kMaxBatch}) {
+        expect_bits(emulate_squared_norm(aligned.xs, l.counts, cap), got, "squared norm: another launch split");
+    }
+    const NormBuffers<T> shifted(l, 1, true);
+    expect_bits(emulate_squared_norm(shifted.xs, l.counts, nm::kMaxBatch), got,
+                "squared norm: misaligned tensors (scalar loads), NULL empty tensors");
+    expect_bits(emulate_squared_norm(aligned.xs, l.counts, nm::kMaxBatch), got, "squared norm: run twice");
+}
+
+void check_squared_norm() {
+    using Counts = std::vector<int64_t>;
+    const int64_t c = nm::kChunk;
+    // the chunk plan: coverage, chunks inside tensors, for edge sizes and launch splits
+    const Counts edges = {0, 1, 3, 4, 5, c - 1, c, c + 1, 0, 2 * c + 3, 7, 0};
+    for (int cap : {1, 2, nm::kMaxBatch}) {
+        check_norm_coverage(edges, cap, true);
+        check_norm_coverage(edges, cap, false);
+    }
+    Counts many;
+    std::mt19937_64 rng(99);
+    for (int i = 0; i < 700; ++i) many.push_back(static_cast<int64_t>(rng() % 40));  // some 0s, several launches
+    many.push_back(3 * c + 1);
+    check_norm_coverage(many, nm::kMaxBatch, true);
+    check_norm_coverage({}, nm::kMaxBatch, true);
+
+    // values: edge sizes, one big tensor, a model-like list, many small tensors, empty ones
+    const std::vector<Counts> cases = {
+        {1}, {3}, {0, 5, 0}, {c - 1, c, c + 1}, edges, {300001}, {4 * 5 * 5 * 64, 64, 64, 128 * 64 * 16, 128, 128,
+        1 * 128 * 16, 1}, many};
+    uint64_t seed = 7;
+    for (const Counts& cs : cases) {
+        check_norm_case<float>(cs, seed++, 1.0);
+        check_norm_case<double>(cs, seed++, 1.0);
+    }
+    check_norm_case<float>({5000, 17}, seed++, 1e-20);  // squares below float32's normal range: exact in double
+    check_norm_case<double>({5000, 17}, seed++, 1e-150);
+
+    // nothing to add: out = 0 (+0)
+    const std::vector<const float*> none;
+    expect_bits(emulate_squared_norm(none, Counts{}, nm::kMaxBatch), 0.0, "squared norm: empty list");
+    const std::vector<const double*> nulls = {nullptr, nullptr};
+    expect_bits(emulate_squared_norm(nulls, Counts{0, 0}, nm::kMaxBatch), 0.0, "squared norm: only empty tensors");
+
+    // NaN and infinity propagate; a float32 result beyond FLT_MAX is +inf
+    HostTensor<float> special(6, 0);
+    const float vals[6] = {1.0f, 2.0f, NAN, 3.0f, 0.0f, 0.0f};
+    std::memcpy(special.data, vals, sizeof(vals));
+    expect_bits(emulate_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), NAN,
+                "squared norm: NaN propagates");
+    special.data[2] = INFINITY;
+    expect_bits(emulate_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), INFINITY,
+                "squared norm: inf");
+    special.data[2] = 3e38f;
+    special.data[3] = 3e38f;
+    expect_bits(emulate_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), INFINITY,
+                "squared norm: float32 overflow of the rounded sum");
+}
+
 }  // namespace
 
 int main() {
@@ -539,6 +837,9 @@ int main() {
 
     // ---- fused batch normalization: plans, index walk, stages and block reductions vs naive loops ----
     check_batchnorm();
+
+    // ---- squared norm: chunk plan, thread walks and combine order vs naive sums and the documented order ----
+    check_squared_norm();
 
     if (failures > 0) {
         std::printf("host_selfcheck: %d of %d checks failed\n", failures, checks);

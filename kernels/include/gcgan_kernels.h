@@ -452,6 +452,35 @@ GCGAN_API gcgan_status gcgan_batchnorm_backward_f64(const double* dy, const doub
                                                     int64_t s, double eps, double* dx, double* dweight,
                                                     double* dbias, gcgan_stream stream);
 
+/* ------------------------------------------------------------------------------------------------------------
+ * Squared L2 norm of a list of tensors (kernels/src/norm.cu): io.gcgan.backend.Backend's squaredNorm.
+ *
+ *     out[0] = sum over 0 <= i < count, 0 <= e < counts[i] of xs[i][e]^2
+ *
+ * xs and counts are host arrays of count entries, read during the call: xs[i] is the device address of tensor i's
+ * counts[i] dense elements (NULL allowed when counts[i] == 0). out is one element on the device; it may be one of
+ * the tensors' elements (it is written after every tensor has been read). Each square and every sum is an IEEE
+ * round-to-nearest double operation (float32 elements are widened first, so their squares are exact); the sum is
+ * rounded once to the dtype. count == 0, or only tensors without elements: out[0] = 0.
+ *
+ * Determinism: tensor i is cut into chunks of 16384 consecutive elements (the last may be shorter; a chunk never
+ * spans two tensors), numbered over the list in order; each chunk's float64 sum is a partial, and the partials are
+ * added in a fixed order. The order of every addition depends only on counts[] - not on the device, the pointers'
+ * alignment, or timing - and no atomics are used: a call repeated with the same sizes and values gives the same bits.
+ * Strategy: one thread block per chunk (the tensor table travels in the kernel's parameters, one launch per 256
+ * tensors with elements), the partials in stream-ordered scratch memory (cudaMallocAsync/cudaFreeAsync on `stream`,
+ * the device's default pool), then one single-block kernel adds them and writes out[0]: two launches for up to 256
+ * tensors.
+ *
+ * Returns GCGAN_ERR_INVALID_ARGUMENT, before anything is allocated or launched, for count < 0, xs or counts NULL
+ * with count > 0, out NULL, a negative counts[i], a NULL xs[i] with counts[i] > 0, or more than 2^53 elements in
+ * all; GCGAN_ERR_CUDA if the scratch allocation or a launch fails.
+ * ------------------------------------------------------------------------------------------------------------ */
+GCGAN_API gcgan_status gcgan_squared_norm_f32(const float* const* xs, const int64_t* counts, int32_t count,
+                                              float* out, gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_squared_norm_f64(const double* const* xs, const int64_t* counts, int32_t count,
+                                              double* out, gcgan_stream stream);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -93,6 +93,10 @@ public final class NullBackend implements Backend {
     }
 
     @Override
+    public void squaredNorm(List<Storage> xs, Storage out) {
+    }
+
+    @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
                                  Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
     }

@@ -67,6 +67,15 @@ public interface Backend {
      */
     void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out);
 
+    /**
+     * The squared L2 norm of a list of tensors, {@code out[0] = sum over every element x of every storage in
+     * {@code xs} of x * x}, accumulated in float64 in an order that depends only on the storages' sizes (so the
+     * result is deterministic), rounded once to out's dtype. All storages share one dtype; an empty list gives 0.
+     * One call where a loop of square, sum and add would make three per tensor: the gradient norm a trainer checks
+     * before every update.
+     */
+    void squaredNorm(List<Storage> xs, Storage out);
+
     // ---- linear algebra ----------------------------------------------------------------------------------
 
     /**

@@ -469,6 +469,22 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void squaredNorm(List<Storage> xs, Storage out) {
+        List<Storage> ixs = new ArrayList<>(xs.size());
+        long elements = 0;
+        for (Storage x : xs) {
+            ixs.add(in(x));
+            elements += x == null ? 0 : x.numel();
+        }
+        Storage io = in(out);
+        long total = elements;
+        Mode m = mode;
+        long t0 = begin(m);
+        inner.squaredNorm(ixs, io);
+        end(m, t0, "squaredNorm", () -> xs.size() + " tensors, " + total + " elements");
+    }
+
+    @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
                                  Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
         Storage ix = in(x);

@@ -1,6 +1,8 @@
 package io.gcgan.backend;
 
 import io.gcgan.tensor.DType;
+import java.util.List;
+import java.util.Objects;
 
 /** The argument checks every backend makes before touching memory; messages name the op and the values. */
 public final class StorageChecks {
@@ -38,6 +40,30 @@ public final class StorageChecks {
         if (x.numel() < xn || w.numel() < wn || y.numel() < yn) {
             throw new IllegalArgumentException(op + ": storages too small for " + g + " (x " + x.numel() + " < "
                     + xn + "?, w " + w.numel() + " < " + wn + "?, y " + y.numel() + " < " + yn + "?)");
+        }
+    }
+
+    /**
+     * The arguments of {@link Backend#squaredNorm}: every storage owned by {@code backend} and of out's dtype, out
+     * holding at least one element.
+     */
+    public static void squaredNorm(Backend backend, List<Storage> xs, Storage out) {
+        Objects.requireNonNull(xs, "squaredNorm: the list of storages is null");
+        Objects.requireNonNull(out, "squaredNorm: out is null");
+        owned(backend, "squaredNorm out", out);
+        if (out.numel() < 1) {
+            throw new IllegalArgumentException("squaredNorm: out has no element");
+        }
+        for (int i = 0; i < xs.size(); i++) {
+            Storage x = xs.get(i);
+            if (x == null) {
+                throw new IllegalArgumentException("squaredNorm: storage " + i + " is null");
+            }
+            owned(backend, "squaredNorm storage " + i, x);
+            if (x.dtype() != out.dtype()) {
+                throw new IllegalArgumentException("squaredNorm: storage " + i + " is " + x.dtype().displayName()
+                        + ", out is " + out.dtype().displayName());
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 package io.gcgan.tensor;
 
 import io.gcgan.backend.ReduceOp;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** Reductions over chosen dimensions and their derivatives (the gradient is broadcast back). */
@@ -16,6 +18,34 @@ final class Reductions {
         Tensor out = Tensor.empty(x.dtype(), x.device(), kept);
         x.backend().reduce(op, x.storage, x.shape, axes, out.storage);
         return out;
+    }
+
+    /**
+     * The squared L2 norm of all the tensors' elements together, rank 0, in one backend call (float64 accumulation,
+     * deterministic). Backward: each tensor's gradient is {@code 2 x g}.
+     */
+    static Tensor squaredNorm(List<Tensor> xs) {
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException("squaredNorm: no tensor given (the dtype and device of the result"
+                    + " come from them)");
+        }
+        Tensor first = xs.get(0);
+        List<io.gcgan.backend.Storage> storages = new ArrayList<>(xs.size());
+        for (Tensor x : xs) {
+            Tensor.checkCompatible("squaredNorm", first, x);
+            storages.add(x.storage);
+        }
+        Tensor out = Tensor.empty(first.dtype(), first.device());
+        first.backend().squaredNorm(storages, out.storage);
+        Tensor[] inputs = xs.toArray(new Tensor[0]);
+        return out.record("squaredNorm", g -> {
+            Tensor twice = g.mul(2.0);
+            Tensor[] grads = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                grads[i] = inputs[i].requiresGrad() ? inputs[i].mul(twice) : null;
+            }
+            return grads;
+        }, inputs);
     }
 
     static Tensor sum(Tensor x, int[] dims, boolean keepDim) {

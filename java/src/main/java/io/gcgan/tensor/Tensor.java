@@ -6,6 +6,7 @@ import io.gcgan.backend.Storage;
 import io.gcgan.random.Generator;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -685,6 +686,15 @@ public final class Tensor {
     }
 
     // ==== reductions (Reductions) ==========================================================================
+
+    /**
+     * The squared L2 norm of every element of {@code tensors} together (e.g. a model's gradients), a rank-0 tensor
+     * from one backend call, accumulated in float64 in an order fixed by the sizes. The tensors share dtype and
+     * device. Differentiable.
+     */
+    public static Tensor squaredNorm(List<Tensor> tensors) {
+        return Reductions.squaredNorm(tensors);
+    }
 
     /** Sum of all elements, as a rank-0 tensor. */
     public Tensor sum() {

@@ -526,4 +526,11 @@ class GradCheckOpsTest {
                     randn(seed++, shape));
         }
     }
+
+    /** The squared norm of a list of tensors (one backend call): d/dx_i = 2 x_i. */
+    @Test
+    void squaredNormOfAList() {
+        gradcheck("squaredNorm", in -> Tensor.squaredNorm(in), randn(410, 3, 2), randn(411, 5), randn(412, 1));
+        gradcheck("squaredNorm of one", in -> Tensor.squaredNorm(in), randn(413, 2, 2, 2));
+    }
 }

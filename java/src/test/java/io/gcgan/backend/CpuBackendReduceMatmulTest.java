@@ -50,6 +50,43 @@ class CpuBackendReduceMatmulTest {
                 + Arrays.toString(axes), kept, ref, Host.read(out), tol, tol);
     }
 
+    /**
+     * squaredNorm over lists of storages (empty ones, one element, sizes across the 16384-element chunks, a list
+     * long enough for the parallel path) against a plain float64 loop; the same bits on one core as on all.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void squaredNormOfAListAgainstAPlainLoop(DType dt) {
+        Random rnd = new Random(97);
+        int[][] lists = {{}, {1}, {0, 5, 0}, {16384, 16385, 3}, {40000}, {7, 100000, 1, 33000, 16383, 2}};
+        for (int[] sizes : lists) {
+            List<Storage> xs = new ArrayList<>();
+            double ref = 0.0;
+            for (int n : sizes) {
+                double[] x = Data.uniform(rnd, n, -3, 3, dt);
+                for (double v : x) {
+                    ref += v * v;
+                }
+                xs.add(Host.of(dt, x));
+            }
+            Storage out = Host.poisoned(dt, 1);
+            B.squaredNorm(xs, out);
+            double got = Host.read(out)[0];
+            double tol = dt == DType.FLOAT32 ? 1e-6 : 1e-12;
+            assertTrue(Math.abs(got - Ref.round(dt, new double[] {ref})[0]) <= tol * Math.max(1.0, ref),
+                    dt + " " + Arrays.toString(sizes) + ": " + got + " vs " + ref);
+            Storage again = Host.poisoned(dt, 1);
+            B.squaredNorm(xs, again);
+            assertEquals(Double.doubleToRawLongBits(got), Double.doubleToRawLongBits(Host.read(again)[0]),
+                    "deterministic");
+        }
+        Storage wrong = Host.of(dt == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32, new double[] {1, 2});
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> B.squaredNorm(List.of(Host.of(dt, new double[] {1}), wrong), Host.poisoned(dt, 1)))
+                .getMessage();
+        assertTrue(m.contains("storage 1 is"), m);
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("reduceCases")
     void reduceEverySubsetOfAxes(ReduceOp op, DType dt) {

@@ -1513,4 +1513,92 @@ public final class GcganKernels {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    // ---- gcgan_status gcgan_squared_norm_f32(const float *const *xs, const int64_t *counts, int32_t count,
+    //          float *out, gcgan_stream stream) ------------------------------------------------------------------
+
+    private static final class gcgan_squared_norm_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_squared_norm_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_squared_norm_f32$descriptor() {
+        return gcgan_squared_norm_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_squared_norm_f32$handle() {
+        requireLoaded();
+        return required(gcgan_squared_norm_f32.Linked.HANDLE, "gcgan_squared_norm_f32");
+    }
+
+    public static MemorySegment gcgan_squared_norm_f32$address() {
+        requireLoaded();
+        return required(gcgan_squared_norm_f32.Linked.ADDR, "gcgan_squared_norm_f32");
+    }
+
+    /**
+     * The squared L2 norm of count float tensors, out[0] = sum of x^2 over all their elements, accumulated in double
+     * in an order fixed by the counts alone and rounded once: xs (device addresses) and counts are host arrays of
+     * count entries, read during the call; out is one element on the device. See gcgan_kernels.h.
+     */
+    public static int gcgan_squared_norm_f32(MemorySegment xs, MemorySegment counts, int count, MemorySegment out,
+            MemorySegment stream) {
+        var mh$ = gcgan_squared_norm_f32$handle();
+        try {
+            return (int) mh$.invokeExact(xs, counts, count, out, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_squared_norm_f64(const double *const *xs, const int64_t *counts, int32_t count,
+    //          double *out, gcgan_stream stream) ----------------------------------------------------------------
+
+    private static final class gcgan_squared_norm_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_squared_norm_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_squared_norm_f64$descriptor() {
+        return gcgan_squared_norm_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_squared_norm_f64$handle() {
+        requireLoaded();
+        return required(gcgan_squared_norm_f64.Linked.HANDLE, "gcgan_squared_norm_f64");
+    }
+
+    public static MemorySegment gcgan_squared_norm_f64$address() {
+        requireLoaded();
+        return required(gcgan_squared_norm_f64.Linked.ADDR, "gcgan_squared_norm_f64");
+    }
+
+    /**
+     * The squared L2 norm of count double tensors, out[0] = sum of x^2 over all their elements, accumulated in double
+     * in an order fixed by the counts alone and rounded once: xs (device addresses) and counts are host arrays of
+     * count entries, read during the call; out is one element on the device. See gcgan_kernels.h.
+     */
+    public static int gcgan_squared_norm_f64(MemorySegment xs, MemorySegment counts, int count, MemorySegment out,
+            MemorySegment stream) {
+        var mh$ = gcgan_squared_norm_f64$handle();
+        try {
+            return (int) mh$.invokeExact(xs, counts, count, out, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

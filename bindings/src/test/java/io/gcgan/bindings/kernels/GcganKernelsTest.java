@@ -13,8 +13,10 @@ import io.gcgan.bindings.NativeLibraryException;
 import io.gcgan.bindings.SymbolList;
 import io.gcgan.bindings.Toolchain;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,6 +211,59 @@ class GcganKernelsTest {
         assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
         assertEquals("gcgan_batchnorm_forward_f32: n * s = 1 (n = 1, s = 1) must be >= 2 to update the running"
                 + " statistics", GcganKernels.gcgan_last_error_message());
+    }
+
+    @Test
+    void squaredNormRejectsBadListsBeforeAnyCudaCall() {
+        libraryFile();
+        // Checked before anything is allocated or launched, so no GPU is needed; no device pointer is read.
+        MemorySegment p = MemorySegment.ofAddress(4096);
+        MemorySegment none = MemorySegment.NULL;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment xs = arena.allocate(ValueLayout.ADDRESS, 3);
+            MemorySegment counts = arena.allocate(ValueLayout.JAVA_LONG, 3);
+            xs.setAtIndex(ValueLayout.ADDRESS, 0, p);
+            xs.setAtIndex(ValueLayout.ADDRESS, 1, none);
+            xs.setAtIndex(ValueLayout.ADDRESS, 2, p);
+            counts.setAtIndex(ValueLayout.JAVA_LONG, 0, 10);
+            counts.setAtIndex(ValueLayout.JAVA_LONG, 1, 0);  // NULL with no element: allowed
+            counts.setAtIndex(ValueLayout.JAVA_LONG, 2, -1);
+            int status = GcganKernels.gcgan_squared_norm_f32(xs, counts, 3, p, none);
+            assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+            assertEquals("gcgan_squared_norm_f32: counts[2] = -1 must be >= 0", GcganKernels.gcgan_last_error_message());
+
+            counts.setAtIndex(ValueLayout.JAVA_LONG, 1, 5);
+            status = GcganKernels.gcgan_squared_norm_f64(xs, counts, 3, p, none);
+            assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+            assertEquals("gcgan_squared_norm_f64: xs[1] is NULL with 5 elements",
+                    GcganKernels.gcgan_last_error_message());
+
+            status = GcganKernels.gcgan_squared_norm_f32(xs, counts, 1, none, none);
+            assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+            assertEquals("gcgan_squared_norm_f32: out is NULL", GcganKernels.gcgan_last_error_message());
+
+            status = GcganKernels.gcgan_squared_norm_f64(xs, counts, -2, p, none);
+            assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+            assertEquals("gcgan_squared_norm_f64: count = -2 must be >= 0", GcganKernels.gcgan_last_error_message());
+
+            status = GcganKernels.gcgan_squared_norm_f32(none, counts, 2, p, none);
+            assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+            assertEquals("gcgan_squared_norm_f32: xs is NULL with count = 2", GcganKernels.gcgan_last_error_message());
+            status = GcganKernels.gcgan_squared_norm_f32(xs, none, 2, p, none);
+            assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+            assertEquals("gcgan_squared_norm_f32: counts is NULL with count = 2",
+                    GcganKernels.gcgan_last_error_message());
+
+            // More than 2^53 elements in all (each count alone is fine): rejected, nothing allocated.
+            xs.setAtIndex(ValueLayout.ADDRESS, 1, p);
+            counts.setAtIndex(ValueLayout.JAVA_LONG, 0, 1L << 52);
+            counts.setAtIndex(ValueLayout.JAVA_LONG, 1, 1L << 52);
+            counts.setAtIndex(ValueLayout.JAVA_LONG, 2, 1);
+            status = GcganKernels.gcgan_squared_norm_f64(xs, counts, 3, p, none);
+            assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+            assertEquals("gcgan_squared_norm_f64: tensors 0 .. 2 hold more than 2^53 elements in all"
+                    + " (counts[2] = 1)", GcganKernels.gcgan_last_error_message());
+        }
     }
 
     @Test

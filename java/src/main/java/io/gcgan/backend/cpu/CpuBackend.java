@@ -342,6 +342,17 @@ public final class CpuBackend implements Backend {
 
     /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
     @Override
+    public void squaredNorm(List<Storage> xs, Storage out) {
+        StorageChecks.squaredNorm(this, xs, out);
+        double sum = CpuSquaredNorm.sum(xs);
+        if (out.dtype() == DType.FLOAT32) {
+            out.segment().setAtIndex(JAVA_FLOAT, 0, (float) sum);
+        } else {
+            out.segment().setAtIndex(JAVA_DOUBLE, 0, sum);
+        }
+    }
+
+    @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
                                  Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
         StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 
 /**
  * The {@link Backend} on one CUDA device: gcgan's own kernels (libgcgan_kernels) for fill, strided copy,
- * elementwise, reductions, random fills, the fused optimizer step, fused batch normalization and convolutions (by
- * default); cuBLAS for matmul; cuDNN for convolutions on request.
+ * elementwise, reductions, the squared norm of a list, random fills, the fused optimizer step, fused batch
+ * normalization and convolutions (by default); cuBLAS for matmul; cuDNN for convolutions on request.
  * Obtain it with {@code Backends.of(Device.cuda(i))}, which creates one instance per device.
  *
  * <h2>Memory</h2>
@@ -504,6 +504,14 @@ public final class CudaBackend implements Backend {
             throw GcganKernelException.of(status, "gcgan_reduce_" + suffix(x.dtype()) + "(" + op + ", shape "
                     + Arrays.toString(shape) + ", axes " + Arrays.toString(axes) + ")");
         }
+    }
+
+    // ---- squared norm ------------------------------------------------------------------------------------
+
+    /** Two kernel launches for up to 256 storages (see {@link CudaSquaredNorm}); deterministic, no atomics. */
+    @Override
+    public void squaredNorm(List<Storage> xs, Storage out) {
+        CudaSquaredNorm.run(this, xs, out);
     }
 
     // ---- linear algebra ----------------------------------------------------------------------------------

@@ -248,17 +248,18 @@ public final class Trainer {
         return s;
     }
 
-    /** sum over parameters of sum(grad^2), as a rank-0 tensor, or null when no parameter has a gradient. */
+    /**
+     * sum over parameters of sum(grad^2), as a rank-0 tensor (one backend call), or null when no parameter has a
+     * gradient.
+     */
     private static Tensor squaredGradientNorm(List<Tensor> params) {
-        Tensor total = null;
+        List<Tensor> grads = new ArrayList<>(params.size());
         for (Tensor p : params) {
-            Tensor g = p.grad();
-            if (g != null) {
-                Tensor s = g.square().sum();
-                total = total == null ? s : total.add(s);
+            if (p.grad() != null) {
+                grads.add(p.grad());
             }
         }
-        return total;
+        return grads.isEmpty() ? null : Tensor.squaredNorm(grads);
     }
 
     /**
