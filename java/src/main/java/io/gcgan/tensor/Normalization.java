@@ -37,15 +37,8 @@ final class Normalization {
                     + (weight == null ? "bias only" : "weight only"));
         }
         if (weight != null) {
-            Tensor.checkCompatible("batchNorm", x, weight);
-            Tensor.checkCompatible("batchNorm", x, bias);
-            for (Tensor p : new Tensor[] {weight, bias}) {
-                if (p.rank() != 1 || p.shape[0] != shape.c()) {
-                    throw new IllegalArgumentException("batchNorm: weight and bias must have shape [" + shape.c()
-                            + "] for an input of shape " + Shapes.toString(x.shape) + ", got "
-                            + Shapes.toString(p.shape));
-                }
-            }
+            checkPerChannel("weight", weight, x, shape);
+            checkPerChannel("bias", bias, x, shape);
         }
         BatchNormRunningStats running = null;
         if (runningMean != null || runningVar != null) {
@@ -53,12 +46,7 @@ final class Normalization {
                 if (r == null) {
                     throw new IllegalArgumentException("batchNorm: give runningMean and runningVar together");
                 }
-                Tensor.checkCompatible("batchNorm", x, r);
-                if (r.rank() != 1 || r.shape[0] != shape.c()) {
-                    throw new IllegalArgumentException("batchNorm: running statistics must have shape ["
-                            + shape.c() + "] for an input of shape " + Shapes.toString(x.shape) + ", got "
-                            + Shapes.toString(r.shape));
-                }
+                checkPerChannel(r == runningMean ? "runningMean" : "runningVar", r, x, shape);
                 if (r.requiresGrad()) {
                     throw new IllegalArgumentException("batchNorm: running statistics are updated in place and must"
                             + " not require grad");
@@ -111,6 +99,15 @@ final class Normalization {
         Tensor dw = weight != null && weight.requiresGrad() ? g.mul(xhat).sum(axes, false) : null;
         Tensor db = bias != null && bias.requiresGrad() ? g.sum(axes, false) : null;
         return new Tensor[] {dx, dw, db};
+    }
+
+    /** {@code t} is a [C] tensor of x's dtype and device. */
+    private static void checkPerChannel(String name, Tensor t, Tensor x, BatchNormShape shape) {
+        Tensor.checkCompatible("batchNorm", x, t);
+        if (t.rank() != 1 || t.shape[0] != shape.c()) {
+            throw new IllegalArgumentException("batchNorm: " + name + " must have shape [" + shape.c()
+                    + "] for an input of shape " + Shapes.toString(x.shape) + ", got " + Shapes.toString(t.shape));
+        }
     }
 
     private static io.gcgan.backend.Storage storage(Tensor t) {
