@@ -1,6 +1,7 @@
 package io.gcgan.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,42 @@ class CpuBackendMemoryTest {
             assertEquals(0, s.segment().address() % CpuBackend.ALIGNMENT, "alignment of " + n + " " + dt);
         }
         assertThrows(IllegalArgumentException.class, () -> B.allocate(dt, -1, Lifetime.AUTOMATIC));
+    }
+
+    /**
+     * Storages come from the C library (uninitialized, unlike Arena.allocate) but still belong to their lifetime:
+     * writable over their whole extent while it is open, gone (access refused) once it closes.
+     */
+    @Test
+    void allocationsLiveExactlyAsLongAsTheirScopedLifetime() {
+        java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
+        Lifetime scoped = new Lifetime() {
+            @Override
+            public java.lang.foreign.Arena arena() {
+                return arena;
+            }
+
+            @Override
+            public void onClose(Runnable release) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean scoped() {
+                return true;
+            }
+        };
+        Storage big = B.allocate(DType.FLOAT32, 3_000_001, scoped);
+        Storage none = B.allocate(DType.FLOAT64, 0, scoped);
+        assertEquals(0, big.segment().address() % CpuBackend.ALIGNMENT);
+        assertEquals(3_000_001L * 4, big.segment().byteSize());
+        assertEquals(0, none.segment().byteSize());
+        B.fill(big, 2.5);
+        assertEquals(2.5f, big.segment().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 3_000_000));
+        arena.close();
+        assertFalse(big.segment().scope().isAlive(), "the storage must be released with its lifetime");
+        assertThrows(IllegalStateException.class,
+                () -> big.segment().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0));
     }
 
     @ParameterizedTest

@@ -61,7 +61,7 @@ public final class CpuBackend implements Backend {
         if (numel < 0) {
             throw new IllegalArgumentException("allocate: numel must be >= 0, got " + numel);
         }
-        MemorySegment segment = lifetime.arena().allocate(numel * dtype.byteSize(), ALIGNMENT);
+        MemorySegment segment = HostMemory.allocate(numel * dtype.byteSize(), ALIGNMENT, lifetime.arena());
         return new Storage(this, dtype, numel, segment, lifetime);
     }
 
