@@ -171,6 +171,8 @@ class CpuBackendElementwiseTest {
         {{100, 50}, {100, 50}}, // one coalesced row of 5000: several blocks and a partial one
         {{3, 4099}, {1, 4099}}, // long rows, b re-read per row
         {{4099}, {}}, // long row against a scalar (stride 0)
+        {{3, 40001}, {1, 40001}}, // fewer rows than tasks: each row cut into pieces for the cores
+        {{100003}, {}}, // one dense row, cut into pieces
         {{3, 0, 2}, {1, 2}}, // empty
     };
 
@@ -313,6 +315,7 @@ class CpuBackendElementwiseTest {
             {{7, 13}, {7, 13}, {7, 13}},
             {{1, 5, 1, 4}, {2, 1, 3, 1}, {4}},
             {{64, 33, 1}, {1}, {17}},
+            {{2, 50001}, {1}, {50001}}, // few long rows: cut into pieces
         };
         Random rnd = new Random(51);
         for (long[][] c : cases) {

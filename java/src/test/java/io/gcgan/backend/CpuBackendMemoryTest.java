@@ -280,6 +280,28 @@ class CpuBackendMemoryTest {
         }
     }
 
+    /** A long contiguous copy (one row, cut into pieces for the cores) and a two-row gather at a stride. */
+    @Test
+    void copyStridedOfLongRows() {
+        double[] src = new double[2 * 70001];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i * 0.5 - 7;
+        }
+        Storage s = Host.of(DType.FLOAT64, src);
+        Storage all = Host.poisoned(DType.FLOAT32, src.length);
+        B.copyStrided(s, 0, new long[] {1}, all, 0, new long[] {1}, new long[] {src.length});
+        double[] got = Host.read(all);
+        for (int i = 0; i < src.length; i++) {
+            assertEquals((float) src[i], got[i], 0.0, "element " + i);
+        }
+        Storage every2nd = Host.poisoned(DType.FLOAT64, 70001);
+        B.copyStrided(s, 1, new long[] {2}, every2nd, 0, new long[] {1}, new long[] {70001});
+        double[] odd = Host.read(every2nd);
+        for (int i = 0; i < odd.length; i++) {
+            assertEquals(src[2 * i + 1], odd[i], 0.0, "element " + i);
+        }
+    }
+
     @Test
     void copyStridedIntoStridedWindowLeavesTheRestUntouched() {
         for (DType dt : DType.values()) {

@@ -107,7 +107,7 @@ public final class CpuBackend implements Backend {
         boolean sf = src.dtype() == DType.FLOAT32;
         boolean df = dst.dtype() == DType.FLOAT32;
         new StridedIndex(shape, srcStrides, dstStrides).forEachRow(new long[] {srcOffset, dstOffset},
-                (off, n, step) -> {
+                () -> (off, n, step) -> {
                     long si = off[0];
                     long di = off[1];
                     long ss = step[0];
@@ -161,18 +161,22 @@ public final class CpuBackend implements Backend {
         MemorySegment bs = b.segment();
         MemorySegment os = out.segment();
         boolean f32 = a.dtype() == DType.FLOAT32;
-        new StridedIndex(outShape, aStrides, bStrides, denseStrides(outShape)).forEachRow(new long[3],
-                (off, rowLength, step) -> {
-                    double[] av = new double[(int) Math.min(BLOCK, rowLength)];
-                    double[] bv = new double[av.length];
-                    for (long start = 0; start < rowLength; start += BLOCK) {
-                        int n = (int) Math.min(BLOCK, rowLength - start);
-                        load(as, f32, off[0] + start * step[0], step[0], av, n);
-                        load(bs, f32, off[1] + start * step[1], step[1], bv, n);
-                        ElementMath.binaryBlock(op, av, bv, n);
-                        store(os, f32, off[2] + start * step[2], step[2], av, n);
-                    }
-                });
+        StridedIndex index = new StridedIndex(outShape, aStrides, bStrides, denseStrides(outShape));
+        int buffer = (int) Math.min(BLOCK, index.rowLength);
+        index.forEachRow(new long[3], () -> {
+            // One pair of buffers per task, not per row (broadcast ops walk thousands of short rows).
+            double[] av = new double[buffer];
+            double[] bv = new double[buffer];
+            return (off, rowLength, step) -> {
+                for (long start = 0; start < rowLength; start += BLOCK) {
+                    int n = (int) Math.min(BLOCK, rowLength - start);
+                    load(as, f32, off[0] + start * step[0], step[0], av, n);
+                    load(bs, f32, off[1] + start * step[1], step[1], bv, n);
+                    ElementMath.binaryBlock(op, av, bv, n);
+                    store(os, f32, off[2] + start * step[2], step[2], av, n);
+                }
+            };
+        });
     }
 
     @Override
@@ -186,7 +190,7 @@ public final class CpuBackend implements Backend {
         MemorySegment os = out.segment();
         boolean f32 = a.dtype() == DType.FLOAT32;
         new StridedIndex(outShape, condStrides, aStrides, bStrides, denseStrides(outShape)).forEachRow(new long[4],
-                (off, n, step) -> {
+                () -> (off, n, step) -> {
                     long ci = off[0];
                     long ai = off[1];
                     long bi = off[2];

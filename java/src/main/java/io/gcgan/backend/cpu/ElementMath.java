@@ -85,6 +85,12 @@ final class ElementMath {
             case SUB -> { for (int i = 0; i < n; i++) { a[i] -= b[i]; } }
             case MUL -> { for (int i = 0; i < n; i++) { a[i] *= b[i]; } }
             case DIV -> { for (int i = 0; i < n; i++) { a[i] /= b[i]; } }
+            case MAX -> { for (int i = 0; i < n; i++) { a[i] = Math.max(a[i], b[i]); } }
+            case MIN -> { for (int i = 0; i < n; i++) { a[i] = Math.min(a[i], b[i]); } }
+            case GT -> { for (int i = 0; i < n; i++) { a[i] = a[i] > b[i] ? 1.0 : 0.0; } }
+            case GE -> { for (int i = 0; i < n; i++) { a[i] = a[i] >= b[i] ? 1.0 : 0.0; } }
+            case LT -> { for (int i = 0; i < n; i++) { a[i] = a[i] < b[i] ? 1.0 : 0.0; } }
+            case LE -> { for (int i = 0; i < n; i++) { a[i] = a[i] <= b[i] ? 1.0 : 0.0; } }
             default -> { for (int i = 0; i < n; i++) { a[i] = binary(op, a[i], b[i]); } }
         }
     }

@@ -1,6 +1,7 @@
 package io.gcgan.backend.cpu;
 
 import io.gcgan.backend.StridedSpace;
+import java.util.function.Supplier;
 
 /**
  * Walks the index tuples of a shape over several strided operands at once, one row (the innermost dimension
@@ -41,9 +42,70 @@ final class StridedIndex {
         this.rowLength = this.shape[this.shape.length - 1];
     }
 
-    /** Calls {@code body} once per row, in parallel over rows when the work is large enough. */
-    void forEachRow(long[] baseOffsets, RowBody body) {
-        Parallel.forRange(rows, rowLength, (from, to) -> walkRows(baseOffsets, from, to, body));
+    /** Below this many elements a row is not cut into pieces for the cores. */
+    static final long MIN_PIECE = 1L << 14;
+
+    /**
+     * Calls a body once per row, in parallel when the work is large enough; each parallel task gets its own body
+     * from {@code bodies} (so a body may own scratch buffers). When there are fewer rows than tasks would use the
+     * cores (a dense op is one long row), rows are cut into pieces of at least {@link #MIN_PIECE} elements, each
+     * handed to the body as a shorter row: a body must not depend on seeing whole rows.
+     */
+    void forEachRow(long[] baseOffsets, Supplier<RowBody> bodies) {
+        long tasks = Parallel.threads() * 4L;
+        if (rows >= tasks || rowLength < 2 * MIN_PIECE) {
+            Parallel.forRange(rows, rowLength, (from, to) -> walkRows(baseOffsets, from, to, bodies.get()));
+            return;
+        }
+        long pieces = Math.min(ceilDiv(tasks, rows), rowLength / MIN_PIECE);
+        long pieceLength = ceilDiv(rowLength, pieces);
+        int operands = strides.length;
+        long[] steps = innermostSteps();
+        Parallel.forRange(rows * pieces, pieceLength, (from, to) -> {
+            RowBody body = bodies.get();
+            long[] offsets = new long[operands];
+            for (long item = from; item < to; item++) {
+                long row = item / pieces;
+                long start = (item - row * pieces) * pieceLength;
+                if (start >= rowLength) {
+                    continue;
+                }
+                rowStart(baseOffsets, row, offsets);
+                for (int o = 0; o < operands; o++) {
+                    offsets[o] += start * steps[o];
+                }
+                body.row(offsets, Math.min(pieceLength, rowLength - start), steps);
+            }
+        });
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Each operand's stride along the innermost dimension: the step within a row. */
+    private long[] innermostSteps() {
+        long[] steps = new long[strides.length];
+        for (int o = 0; o < strides.length; o++) {
+            steps[o] = strides[o][shape.length - 1];
+        }
+        return steps;
+    }
+
+    /** Each operand's offset of the first element of row {@code row}. */
+    private void rowStart(long[] baseOffsets, long row, long[] offsets) {
+        int rank = shape.length;
+        for (int o = 0; o < strides.length; o++) {
+            offsets[o] = baseOffsets[o];
+        }
+        long rem = row;
+        for (int d = rank - 2; d >= 0; d--) {
+            long i = rem % shape[d];
+            rem /= shape[d];
+            for (int o = 0; o < strides.length; o++) {
+                offsets[o] += i * strides[o][d];
+            }
+        }
     }
 
     /** Calls {@code body} once per row on the calling thread (for use inside an already parallel loop). */
@@ -54,10 +116,7 @@ final class StridedIndex {
     private void walkRows(long[] baseOffsets, long from, long to, RowBody body) {
         int operands = strides.length;
         int rank = shape.length;
-        long[] steps = new long[operands];
-        for (int o = 0; o < operands; o++) {
-            steps[o] = strides[o][rank - 1];
-        }
+        long[] steps = innermostSteps();
         long[] offsets = new long[operands];
         long[] index = new long[rank];
         // Decompose the first row number into an index tuple, then step it like an odometer.
