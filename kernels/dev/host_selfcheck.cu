@@ -5,7 +5,8 @@
 // block_reduce's exact shuffle tree, against a naive loop over (i, k, j); and of the squared norm of a list
 // (kernels/src/norm_internal.cuh): its chunk plan (every element read once, no chunk across two tensors, any launch
 // split), and the emulated kernels against a long double sum and, bit for bit, against the documented order written
-// out with plain loops, for aligned (128-bit loads) and misaligned tensors.
+// out with plain loops, for aligned (128-bit loads) and misaligned tensors; and of the fused rectifier derivative
+// (device_common.cuh's rectifier_backward_element) against the composed GT -> where -> MUL, bit for bit.
 //
 //   nvcc -std=c++17 -I kernels/include -I kernels/src kernels/dev/host_selfcheck.cu -o build/host_selfcheck
 //   build/host_selfcheck                   (from the repository root)
@@ -16,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <random>
 #include <vector>
@@ -772,6 +774,81 @@ void check_squared_norm() {
                 "squared norm: float32 overflow of the rounded sum");
 }
 
+// ---- fused rectifier derivative (rectifier.cu) against the composed GT -> where -> MUL ----
+
+// The bits of a T, NaN payloads included (same_bits above treats every NaN as equal).
+template <typename T>
+uint64_t bits_of(T v) {
+    uint64_t b = 0;
+    std::memcpy(&b, &v, sizeof(T));
+    return b;
+}
+
+// The composed form as binary.cu computes it, one stored T between steps: mask = GT(x, broadcast 0) widened to
+// double and stored as 1 or 0; factor = where(mask != 0, positive, other) with the constants held as T; out =
+// MUL(g, factor): both widened, one double multiply, rounded once.
+template <typename T>
+T rectifier_composed(T x, T g, T positive, T other) {
+    const T mask = static_cast<T>(static_cast<double>(x) > static_cast<double>(T(0)) ? 1.0 : 0.0);
+    const T factor = mask != T(0) ? positive : other;
+    return static_cast<T>(mul_rn(static_cast<double>(g), static_cast<double>(factor)));
+}
+
+template <typename T>
+void check_rectifier_backward(const char* what) {
+    using Limits = std::numeric_limits<T>;
+    const T specials[] = {T(0), -T(0), T(1), T(-1), T(0.5), T(-2.75), T(3e-3), T(-7e5),
+                          Limits::infinity(), -Limits::infinity(), Limits::quiet_NaN(), -Limits::quiet_NaN(),
+                          Limits::denorm_min(), -Limits::denorm_min(), Limits::min(), -Limits::min(),
+                          Limits::min() / T(3), Limits::max(), -Limits::max(), Limits::epsilon()};
+    // (positive, other): ReLU, LeakyReLU's rounded factors, and factors that make the product overflow, underflow
+    // into the denormals and round (for float32: the double product of two floats is exact, rounded once).
+    const double slope = static_cast<double>(static_cast<T>(0.2));
+    const double pairs[][2] = {{1.0, 0.0}, {1.0, slope}, {1.0, static_cast<double>(static_cast<T>(0.01))},
+                               {-0.0, 1.0}, {static_cast<double>(static_cast<T>(1.0 / 3.0)), 3.0},
+                               {static_cast<double>(Limits::max()), static_cast<double>(Limits::min())},
+                               {static_cast<double>(Limits::infinity()), -0.0}, {0.0, 0.0}};
+    std::mt19937_64 rng(20240611);
+    std::uniform_real_distribution<double> uni(-4.0, 4.0);
+    int local_failures = 0;
+    auto compare = [&](T x, T g, double positive, double other) {
+        const T fused = rectifier_backward_element<T>(x, g, positive, other);
+        const T composed = rectifier_composed<T>(x, g, static_cast<T>(positive), static_cast<T>(other));
+        ++checks;
+        if (bits_of(fused) != bits_of(composed)) {
+            ++local_failures;
+            if (++failures <= 10) {
+                std::printf("FAIL %s: x=%.17g g=%.17g positive=%.17g other=%.17g: fused %.17g (%llx), composed "
+                            "%.17g (%llx)\n", what, static_cast<double>(x), static_cast<double>(g), positive, other,
+                            static_cast<double>(fused), static_cast<unsigned long long>(bits_of(fused)),
+                            static_cast<double>(composed), static_cast<unsigned long long>(bits_of(composed)));
+            }
+        }
+    };
+    for (const auto& pair : pairs) {
+        for (T x : specials) {
+            for (T g : specials) compare(x, g, pair[0], pair[1]);
+        }
+        for (int k = 0; k < 2000; ++k) {
+            const T x = static_cast<T>(uni(rng));
+            const T g = static_cast<T>(uni(rng) * std::ldexp(1.0, static_cast<int>(rng() % 40) - 20));
+            compare(x, g, pair[0], pair[1]);
+        }
+    }
+    // The contract's own examples, beyond the comparison.
+    expect_bits(static_cast<double>(rectifier_backward_element<T>(Limits::quiet_NaN(), T(2), 1.0, slope)),
+                static_cast<double>(static_cast<T>(2 * slope)), "rectifier: NaN x selects other");
+    expect(bits_of(rectifier_backward_element<T>(T(-1), T(-3), 1.0, 0.0)) == bits_of(-T(0)),
+           "rectifier: ReLU, x < 0, g < 0 gives -0", 0, 0);
+    expect(bits_of(rectifier_backward_element<T>(-T(0), T(5), 1.0, 0.0)) == bits_of(T(0)),
+           "rectifier: ReLU, x = -0 is not > 0", 0, 0);
+    expect(std::isnan(rectifier_backward_element<T>(T(-1), Limits::infinity(), 1.0, 0.0)),
+           "rectifier: ReLU, x < 0, g = inf gives NaN (inf * 0)", 0, 0);
+    if (local_failures > 0) {
+        std::printf("%s: %d mismatches between fused and composed\n", what, local_failures);
+    }
+}
+
 }  // namespace
 
 int main() {
@@ -834,6 +911,10 @@ int main() {
     expect_bits(element_sigmoid(-1000.0), 0.0, "sigmoid(-1000)");
     expect_bits(element_sigmoid(1000.0), 1.0, "sigmoid(1000)");
     expect_bits(element_sigmoid(nan), nan, "sigmoid(NaN)");
+
+    // ---- fused rectifier derivative: bit for bit the composed GT -> where -> MUL, special values included ----
+    check_rectifier_backward<float>("rectifier f32");
+    check_rectifier_backward<double>("rectifier f64");
 
     // ---- fused batch normalization: plans, index walk, stages and block reductions vs naive loops ----
     check_batchnorm();

@@ -209,6 +209,26 @@ GCGAN_API gcgan_status gcgan_where_f64(const double* cond, const double* a, cons
                                        const gcgan_strided_layout* layout, gcgan_stream stream);
 
 /* ------------------------------------------------------------------------------------------------------------
+ * A rectifier's derivative, fused (kernels/src/rectifier.cu): io.gcgan.backend.Backend's rectifierBackward.
+ *
+ *     out[i] = g[i] * (x[i] > 0 ? positive : other)        for 0 <= i < n
+ *
+ * x, g and out are (n,) dense of one dtype; out may be g (or x). The comparison is made on x widened to double (a
+ * NaN x is not > 0, so it selects `other`); the selected factor is rounded to the dtype (as `where` would store it),
+ * then the product is one IEEE round-to-nearest double multiply of g widened to double by that factor (never
+ * contracted), rounded once to the dtype. ReLU's derivative is (1, 0), LeakyReLU's (1, slope). This is, bit for
+ * bit, the composed sequence it replaces: mask = binary GT(x, 0) (1 or 0), factor = where(mask, positive, other),
+ * out = binary MUL(g, factor).
+ *
+ * n >= 0; the pointers may be NULL only when n == 0 (then nothing is launched). Returns GCGAN_ERR_INVALID_ARGUMENT
+ * for n < 0 or a NULL pointer, GCGAN_ERR_CUDA if the launch fails.
+ * ------------------------------------------------------------------------------------------------------------ */
+GCGAN_API gcgan_status gcgan_rectifier_backward_f32(const float* x, const float* g, double positive, double other,
+                                                    int64_t n, float* out, gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_rectifier_backward_f64(const double* x, const double* g, double positive, double other,
+                                                    int64_t n, double* out, gcgan_stream stream);
+
+/* ------------------------------------------------------------------------------------------------------------
  * Reductions over a set of axes (kernels/src/reduce.cu).
  *
  * The input's dimensions are split into kept ones (they index the output) and reduced ones. out is dense,

@@ -1,5 +1,5 @@
 // device_common.cuh - internal to libgcgan_kernels (not installed, not exported): what the dense-op kernels
-// (fill.cu, copy.cu, unary.cu, binary.cu, reduce.cu, optimizer.cu) share.
+// (fill.cu, copy.cu, unary.cu, binary.cu, rectifier.cu, reduce.cu, optimizer.cu) share.
 //
 //  - launch sizing for grid-stride loops;
 //  - strided index math over a gcgan_strided_layout (flat row-major index -> per-operand element offsets);
@@ -176,6 +176,17 @@ __host__ __device__ __forceinline__ double element_sigmoid(double x) {
     }
     const double e = exp(x);
     return div_rn(e, add_rn(1.0, e));
+}
+
+// Backend.rectifierBackward's element: g * (x > 0 ? positive : other), the factors first rounded to T (as the
+// composed form's `where` stores them), one double multiply rounded once to T. The comparison and the multiply are
+// those of binary.cu's GT and MUL, so the result is the composed GT -> where -> MUL bit for bit (a NaN x selects
+// `other`; the operand order g * factor is MUL(g, mask's factor), which matters only for which NaN comes out when
+// both are NaN).
+template <typename T>
+__host__ __device__ __forceinline__ T rectifier_backward_element(T x, T g, double positive, double other) {
+    const double factor = static_cast<double>(static_cast<T>(static_cast<double>(x) > 0.0 ? positive : other));
+    return static_cast<T>(mul_rn(static_cast<double>(g), factor));
 }
 
 // ---- reductions in double ----

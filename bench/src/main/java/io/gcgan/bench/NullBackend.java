@@ -67,6 +67,10 @@ public final class NullBackend implements Backend {
     }
 
     @Override
+    public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
+    }
+
+    @Override
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
     }

@@ -59,6 +59,15 @@ public interface Backend {
     void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                Storage out, long[] outShape);
 
+    /**
+     * A rectifier's derivative, fused (beside the composed reference {@code g * where(x > 0, positive, other)}):
+     * {@code out[i] = g[i] * (x[i] > 0 ? positive : other)} over dense storages of one size, the factors first
+     * rounded to the dtype (as the composed form's {@code where} stores them), the product computed in float64 and
+     * rounded to the dtype (NaN in x selects {@code other}). ReLU's is {@code (1, 0)}, LeakyReLU's
+     * {@code (1 - slope + slope, slope)} as its composed form rounds them. {@code out} may be {@code g}.
+     */
+    void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out);
+
     // ---- reductions --------------------------------------------------------------------------------------
 
     /**

@@ -400,6 +400,17 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
+        Storage ix = in(x);
+        Storage ig = out == g ? null : in(g);
+        Storage io = in(out);
+        Mode m = mode;
+        long t0 = begin(m);
+        inner.rectifierBackward(ix, ig == null ? io : ig, positive, other, io);
+        end(m, t0, "rectifierBackward", () -> "n=" + x.numel() + " (" + positive + ", " + other + ")");
+    }
+
+    @Override
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
         Storage ic = in(cond);

@@ -43,6 +43,17 @@ public final class StorageChecks {
         }
     }
 
+    /** The arguments of {@link Backend#rectifierBackward}: owned, one dtype, one element count. */
+    public static void rectifierBackward(Backend backend, Storage x, Storage g, Storage out) {
+        String op = "rectifierBackward";
+        owned(backend, op, x, g, out);
+        sameDtype(op, x, g, out);
+        if (g.numel() != x.numel() || out.numel() != x.numel()) {
+            throw new IllegalArgumentException(op + ": x has " + x.numel() + " elements, g " + g.numel() + ", out "
+                    + out.numel() + "; they must be equal");
+        }
+    }
+
     /**
      * The arguments of {@link Backend#squaredNorm}: every storage owned by {@code backend} and of out's dtype, out
      * holding at least one element.

@@ -2,6 +2,7 @@ package io.gcgan.tensor;
 
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.UnaryOp;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -60,18 +61,34 @@ final class Pointwise {
     }
 
     static Tensor relu(Tensor x) {
-        return raw(UnaryOp.RELU, 0, 0, x).record("relu", g -> new Tensor[] {g.mul(x.gt(0.0))}, x);
+        return raw(UnaryOp.RELU, 0, 0, x).record("relu", g -> new Tensor[] {rectifierBackward(x, g, 1.0, 0.0)}, x);
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {
         return raw(UnaryOp.LEAKY_RELU, slope, 0, x).record("leakyRelu", g -> {
             // d/dx = 1 where x > 0, slope elsewhere: mask * (1 - slope) + slope, whose two possible values are
-            // selected by the mask rather than computed per element (two operations and temporaries fewer).
+            // selected per element by the fused call.
             double[] f = leakyReluFactors(slope, x.dtype());
-            Tensor factor = where(x.gt(0.0), ScalarConstants.of(f[1], x.dtype(), x.backend()),
-                    ScalarConstants.of(f[0], x.dtype(), x.backend()));
-            return new Tensor[] {g.mul(factor)};
+            return new Tensor[] {rectifierBackward(x, g, f[1], f[0])};
         }, x);
+    }
+
+    /**
+     * {@code g * (x > 0 ? positive : other)} in one backend call, the same bits as the composed
+     * {@code g.mul(where(x.gt(0), positive, other))} (three calls and two temporaries). Linear in g, whose
+     * derivative is the same call; x gets none (the step's derivative is 0 almost everywhere, as the comparison's
+     * in the composed form).
+     */
+    static Tensor rectifierBackward(Tensor x, Tensor g, double positive, double other) {
+        Tensor.checkCompatible("rectifierBackward", x, g);
+        if (!Arrays.equals(x.shape, g.shape)) {
+            throw new IllegalArgumentException("rectifierBackward: the gradient's shape " + Shapes.toString(g.shape)
+                    + " differs from the input's " + Shapes.toString(x.shape));
+        }
+        Tensor out = Tensor.empty(g.dtype(), g.device(), g.shape);
+        x.backend().rectifierBackward(x.storage, g.storage, positive, other, out.storage);
+        return out.record("rectifierBackward",
+                gg -> new Tensor[] {null, rectifierBackward(x, gg, positive, other)}, x, g);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.gcgan.backend;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -303,6 +305,56 @@ class CpuBackendElementwiseTest {
     }
 
     // ---- where -------------------------------------------------------------------------------------------
+
+    /**
+     * rectifierBackward against the composed sequence it replaces (GT with a broadcast zero, where, MUL), bit for bit:
+     * random values, signed zeros, infinities and NaN in x and g, sizes across blocks and the parallel path, in place.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void rectifierBackwardEqualsTheComposedSequence(DType dt) {
+        Random rnd = new Random(71);
+        double[] special = {0.0, -0.0, 1.5, -2.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN,
+            Double.MIN_VALUE, -Double.MIN_VALUE};
+        double[][] factors = {{1.0, 0.0}, {1.0, 0.2}, {1.0, (float) 0.01}};
+        for (int n : new int[] {1, 9, 81, 2049, 300001}) {
+            double[] x = Data.uniform(rnd, n, -3, 3, dt);
+            double[] g = Data.uniform(rnd, n, -3, 3, dt);
+            for (int i = 0; i < Math.min(n, special.length * special.length); i++) {
+                x[i] = special[i % special.length];
+                g[i] = special[i / special.length];
+            }
+            for (double[] f : factors) {
+                Storage xs = Host.of(dt, x);
+                Storage gs = Host.of(dt, g);
+                long[] shape = {n};
+                long[] dense = {1};
+                long[] scalar = {0};
+                Storage mask = Host.poisoned(dt, n);
+                B.binary(BinaryOp.GT, xs, dense, Host.of(dt, new double[] {0.0}), scalar, mask, shape);
+                Storage factor = Host.poisoned(dt, n);
+                B.where(mask, dense, Host.of(dt, new double[] {f[0]}), scalar, Host.of(dt, new double[] {f[1]}),
+                        scalar, factor, shape);
+                Storage composed = Host.poisoned(dt, n);
+                B.binary(BinaryOp.MUL, gs, dense, factor, dense, composed, shape);
+                Storage fused = Host.poisoned(dt, n);
+                B.rectifierBackward(xs, gs, f[0], f[1], fused);
+                double[] want = Host.read(composed);
+                double[] got = Host.read(fused);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(got[i]),
+                            dt + " n=" + n + " factors " + Arrays.toString(f) + " element " + i + ": x=" + x[i]
+                                    + " g=" + g[i] + ": " + got[i] + " vs " + want[i]);
+                }
+                B.rectifierBackward(xs, gs, f[0], f[1], gs); // in place
+                assertArrayEquals(want, Host.read(gs), 0.0, "in place");
+            }
+        }
+        Storage three = Host.poisoned(dt, 3);
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> B.rectifierBackward(three, Host.poisoned(dt, 4), 1, 0, three)).getMessage();
+        assertTrue(m.contains("x has 3 elements, g 4"), m);
+    }
 
     @ParameterizedTest
     @EnumSource(DType.class)

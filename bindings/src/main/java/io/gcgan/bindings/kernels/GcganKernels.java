@@ -896,6 +896,92 @@ public final class GcganKernels {
         }
     }
 
+    // ---- gcgan_status gcgan_rectifier_backward_f32(const float *x, const float *g, double positive, double other,
+    //          int64_t n, float *out, gcgan_stream stream) ------------------------------------------------------------
+
+    private static final class gcgan_rectifier_backward_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_DOUBLE, C_DOUBLE, C_INT64_T, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_rectifier_backward_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_rectifier_backward_f32$descriptor() {
+        return gcgan_rectifier_backward_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_rectifier_backward_f32$handle() {
+        requireLoaded();
+        return required(gcgan_rectifier_backward_f32.Linked.HANDLE, "gcgan_rectifier_backward_f32");
+    }
+
+    public static MemorySegment gcgan_rectifier_backward_f32$address() {
+        requireLoaded();
+        return required(gcgan_rectifier_backward_f32.Linked.ADDR, "gcgan_rectifier_backward_f32");
+    }
+
+    /**
+     * out[i] = g[i] * (x[i] > 0 ? positive : other) for i &lt; n, float32 (one double multiply, rounded once);
+     * a NaN x selects other; out may be g.
+     */
+    public static int gcgan_rectifier_backward_f32(MemorySegment x, MemorySegment g, double positive, double other,
+                                                     long n, MemorySegment out, MemorySegment stream) {
+        var mh$ = gcgan_rectifier_backward_f32$handle();
+        try {
+            return (int) mh$.invokeExact(x, g, positive, other, n, out, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_rectifier_backward_f64(const double *x, const double *g, double positive, double other,
+    //          int64_t n, double *out, gcgan_stream stream) -----------------------------------------------------------
+
+    private static final class gcgan_rectifier_backward_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_POINTER, C_DOUBLE, C_DOUBLE, C_INT64_T, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_rectifier_backward_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_rectifier_backward_f64$descriptor() {
+        return gcgan_rectifier_backward_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_rectifier_backward_f64$handle() {
+        requireLoaded();
+        return required(gcgan_rectifier_backward_f64.Linked.HANDLE, "gcgan_rectifier_backward_f64");
+    }
+
+    public static MemorySegment gcgan_rectifier_backward_f64$address() {
+        requireLoaded();
+        return required(gcgan_rectifier_backward_f64.Linked.ADDR, "gcgan_rectifier_backward_f64");
+    }
+
+    /**
+     * out[i] = g[i] * (x[i] > 0 ? positive : other) for i &lt; n, float64;
+     * a NaN x selects other; out may be g.
+     */
+    public static int gcgan_rectifier_backward_f64(MemorySegment x, MemorySegment g, double positive, double other,
+                                                     long n, MemorySegment out, MemorySegment stream) {
+        var mh$ = gcgan_rectifier_backward_f64$handle();
+        try {
+            return (int) mh$.invokeExact(x, g, positive, other, n, out, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     // ---- gcgan_status gcgan_reduce_f32(int32_t op, const float *x, float *out, const gcgan_reduce_layout *layout,
     //          gcgan_stream stream) -----------------------------------------------------------------------------------
 

@@ -267,6 +267,34 @@ class GcganKernelsTest {
     }
 
     @Test
+    void rectifierBackwardRejectsBadArgumentsBeforeAnyCudaCall() {
+        libraryFile();
+        // Checked before anything is launched, so no GPU is needed; the pointers are never read.
+        MemorySegment p = MemorySegment.ofAddress(4096);
+        MemorySegment none = MemorySegment.NULL;
+        int status = GcganKernels.gcgan_rectifier_backward_f32(p, p, 1.0, 0.0, -1, p, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_rectifier_backward_f32: n = -1 must be >= 0", GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_rectifier_backward_f64(none, p, 1.0, 0.2, 7, p, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_rectifier_backward_f64: x is NULL with 7 elements",
+                GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_rectifier_backward_f32(p, none, 1.0, 0.2, 3, p, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_rectifier_backward_f32: g is NULL with 3 elements",
+                GcganKernels.gcgan_last_error_message());
+        status = GcganKernels.gcgan_rectifier_backward_f64(p, p, 1.0, 0.0, 1, none, none);
+        assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+        assertEquals("gcgan_rectifier_backward_f64: out is NULL with 1 elements",
+                GcganKernels.gcgan_last_error_message());
+        // No element: nothing launched, no error, NULL pointers allowed.
+        assertEquals(GcganKernels.GCGAN_OK,
+                GcganKernels.gcgan_rectifier_backward_f32(none, none, 1.0, 0.0, 0, none, none));
+        assertEquals(GcganKernels.GCGAN_OK,
+                GcganKernels.gcgan_rectifier_backward_f64(none, none, 1.0, 0.0, 0, none, none));
+    }
+
+    @Test
     void withoutAGpuALaunchFailsWithCudasMessage() {
         libraryFile();
         CudaAvailability.Report report = CudaAvailability.probe();

@@ -180,6 +180,31 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
+        StorageChecks.rectifierBackward(this, x, g, out);
+        MemorySegment xs = x.segment();
+        MemorySegment gs = g.segment();
+        MemorySegment os = out.segment();
+        boolean f32 = x.dtype() == DType.FLOAT32;
+        long numel = x.numel();
+        double pos = f32 ? (float) positive : positive; // the factors as the composed form's where stores them
+        double oth = f32 ? (float) other : other;
+        Parallel.forRange(ceilDiv(numel, BLOCK), BLOCK, (fromBlock, toBlock) -> {
+            double[] xb = new double[BLOCK];
+            double[] gb = new double[BLOCK];
+            for (long start = fromBlock * BLOCK; start < Math.min(toBlock * BLOCK, numel); start += BLOCK) {
+                int n = (int) Math.min(BLOCK, numel - start);
+                load(xs, f32, start, 1, xb, n);
+                load(gs, f32, start, 1, gb, n);
+                for (int i = 0; i < n; i++) {
+                    gb[i] *= xb[i] > 0 ? pos : oth;
+                }
+                store(os, f32, start, 1, gb, n);
+            }
+        });
+    }
+
+    @Override
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
         StorageChecks.owned(this, "where", cond, a, b, out);

@@ -464,6 +464,25 @@ public final class CudaBackend implements Backend {
         });
     }
 
+    @Override
+    public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
+        StorageChecks.rectifierBackward(this, x, g, out);
+        long n = x.numel();
+        if (n == 0) {
+            return;
+        }
+        cuda.makeCurrent();
+        int status = x.dtype() == DType.FLOAT32
+                ? GcganKernels.gcgan_rectifier_backward_f32(x.segment(), g.segment(), positive, other, n,
+                        out.segment(), cuda.stream())
+                : GcganKernels.gcgan_rectifier_backward_f64(x.segment(), g.segment(), positive, other, n,
+                        out.segment(), cuda.stream());
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_rectifier_backward_" + suffix(x.dtype()) + "(positive="
+                    + positive + ", other=" + other + ", n=" + n + ")");
+        }
+    }
+
     // ---- reductions --------------------------------------------------------------------------------------
 
     @Override
