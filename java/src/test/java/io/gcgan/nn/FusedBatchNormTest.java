@@ -120,6 +120,25 @@ class FusedBatchNormTest {
         }
     }
 
+    /** Only the parameters need gradients (x does not require grad): the fused backward computes dWeight, dBias only. */
+    @Test
+    void parameterGradientsWithoutAnInputGradient() {
+        long[] shape = {6, 3, 4, 4};
+        BatchNorm fused = make(shape, true, true, DType.FLOAT64);
+        BatchNorm composed = make(shape, true, true, DType.FLOAT64).useFusedKernel(false);
+        setAffine(fused, 13);
+        setAffine(composed, 13);
+        Tensor x = Tensor.randn(new Generator(41), DType.FLOAT64, Device.CPU, shape);
+        Tensor r = Tensor.randn(new Generator(42), DType.FLOAT64, Device.CPU, shape);
+        Autograd.backward(fused.forward(x).mul(r).sum());
+        Autograd.backward(composed.forward(x).mul(r).sum());
+        Close.assertAllClose("dweight", composed.weight().grad().toDoubleArray(),
+                fused.weight().grad().toDoubleArray(), 1e-11, 1e-11);
+        Close.assertAllClose("dbias", composed.bias().grad().toDoubleArray(), fused.bias().grad().toDoubleArray(),
+                1e-11, 1e-11);
+        assertEquals(null, x.grad());
+    }
+
     /** P = sum((d sum(BN(x) r) / dx)^2), differentiated with respect to x and the weight. */
     private static List<Tensor> penaltyGradient(BatchNorm bn, Tensor x, Tensor r) {
         Tensor gx = Autograd.grad(bn.forward(x).mul(r).sum(), x, true);
