@@ -23,24 +23,12 @@
 #include <vector>
 
 #include "gcgan_kernels.h"
+#include "lab_common.cuh"
 
 namespace {
 
-#define CUDA_OK(call)                                                                                   \
-    do {                                                                                                \
-        cudaError_t e_ = (call);                                                                        \
-        if (e_ != cudaSuccess) {                                                                        \
-            std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #call, cudaGetErrorString(e_)); \
-            std::exit(2);                                                                               \
-        }                                                                                               \
-    } while (0)
-
-void gcgan_ok(gcgan_status status, const char* what) {
-    if (status != GCGAN_OK) {
-        std::fprintf(stderr, "%s: status %d: %s\n", what, status, gcgan_last_error_message());
-        std::exit(2);
-    }
-}
+using lab::copy_rate;
+using lab::gcgan_ok;
 
 // A float device buffer with its host copy.
 struct Buffer {
@@ -259,19 +247,6 @@ float time_ms(F body, int reps) {
     cudaEventDestroy(start);
     cudaEventDestroy(stop);
     return ms / reps;
-}
-
-// Device-to-device copy rate of 1 GiB in GB/s, counting read + write.
-double copy_rate() {
-    const size_t bytes = size_t{1} << 30;
-    void* a = nullptr;
-    void* b = nullptr;
-    CUDA_OK(cudaMalloc(&a, bytes));
-    CUDA_OK(cudaMalloc(&b, bytes));
-    const float ms = time_ms([&] { CUDA_OK(cudaMemcpyAsync(b, a, bytes, cudaMemcpyDeviceToDevice)); }, 10);
-    cudaFree(a);
-    cudaFree(b);
-    return 2.0 * bytes / (ms * 1e-3) / 1e9;
 }
 
 void time_batchnorm(const BnShape& s, double copy) {

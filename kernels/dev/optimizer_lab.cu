@@ -25,27 +25,12 @@
 #include <vector>
 
 #include "gcgan_kernels.h"
+#include "lab_common.cuh"
 
 #define GCGAN_OPTIMIZER_LAB
 #include "optimizer.cu"
 
 namespace lab {
-
-#define CUDA_OK(call)                                                                                   \
-    do {                                                                                                \
-        cudaError_t e_ = (call);                                                                        \
-        if (e_ != cudaSuccess) {                                                                        \
-            std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #call, cudaGetErrorString(e_)); \
-            std::exit(2);                                                                               \
-        }                                                                                               \
-    } while (0)
-
-void gcgan_ok(gcgan_status status, const char* what) {
-    if (status != GCGAN_OK) {
-        std::fprintf(stderr, "%s: status %d: %s\n", what, status, gcgan_last_error_message());
-        std::exit(2);
-    }
-}
 
 // One parameter tensor: its shape and the dimension GC centres (-1: never centred).
 struct Shape {
@@ -235,11 +220,6 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
     return bad;
 }
 
-float median(std::vector<float> x) {
-    std::sort(x.begin(), x.end());
-    return x[x.size() / 2];
-}
-
 // Median milliseconds of the step alone (events around each launch), after warm-up.
 float time_step(const Model& model, const Hyper& h, int reps, RowsVariant variant) {
     cudaEvent_t a, b;
@@ -259,31 +239,6 @@ float time_step(const Model& model, const Hyper& h, int reps, RowsVariant varian
     CUDA_OK(cudaEventDestroy(a));
     CUDA_OK(cudaEventDestroy(b));
     return median(ms);
-}
-
-// Device-to-device copy rate in GB/s counting bytes read and written (1 GiB, median of 10).
-double copy_rate() {
-    const size_t bytes = size_t{1} << 30;
-    void *src, *dst;
-    CUDA_OK(cudaMalloc(&src, bytes));
-    CUDA_OK(cudaMalloc(&dst, bytes));
-    CUDA_OK(cudaMemset(src, 1, bytes));
-    cudaEvent_t a, b;
-    CUDA_OK(cudaEventCreate(&a));
-    CUDA_OK(cudaEventCreate(&b));
-    std::vector<float> ms;
-    for (int i = 0; i < 12; ++i) {
-        CUDA_OK(cudaEventRecord(a));
-        CUDA_OK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice));
-        CUDA_OK(cudaEventRecord(b));
-        CUDA_OK(cudaEventSynchronize(b));
-        float t = 0;
-        CUDA_OK(cudaEventElapsedTime(&t, a, b));
-        if (i >= 2) ms.push_back(t);
-    }
-    CUDA_OK(cudaFree(src));
-    CUDA_OK(cudaFree(dst));
-    return 2.0 * bytes / (median(ms) * 1e-3) / 1e9;
 }
 
 }  // namespace lab

@@ -1,0 +1,68 @@
+// lab_common.cuh - what the kernel labs (kernels/dev/*_lab.cu) share: CUDA and gcgan status checks that end the
+// program with the failing call, the median of repeated timings, and the device-to-device copy rate that memory
+// floors are measured against.
+#ifndef GCGAN_LAB_COMMON_CUH
+#define GCGAN_LAB_COMMON_CUH
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "gcgan_kernels.h"
+
+namespace lab {
+
+#define CUDA_OK(call)                                                                                   \
+    do {                                                                                                \
+        cudaError_t e_ = (call);                                                                        \
+        if (e_ != cudaSuccess) {                                                                        \
+            std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #call, cudaGetErrorString(e_)); \
+            std::exit(2);                                                                               \
+        }                                                                                               \
+    } while (0)
+
+inline void gcgan_ok(gcgan_status status, const char* what) {
+    if (status != GCGAN_OK) {
+        std::fprintf(stderr, "%s: status %d: %s\n", what, status, gcgan_last_error_message());
+        std::exit(2);
+    }
+}
+
+inline float median(std::vector<float> x) {
+    std::sort(x.begin(), x.end());
+    return x[x.size() / 2];
+}
+
+// Device-to-device copy rate in GB/s counting bytes read and written (1 GiB, median of 10).
+inline double copy_rate() {
+    const size_t bytes = size_t{1} << 30;
+    void *src, *dst;
+    CUDA_OK(cudaMalloc(&src, bytes));
+    CUDA_OK(cudaMalloc(&dst, bytes));
+    CUDA_OK(cudaMemset(src, 1, bytes));
+    cudaEvent_t a, b;
+    CUDA_OK(cudaEventCreate(&a));
+    CUDA_OK(cudaEventCreate(&b));
+    std::vector<float> ms;
+    for (int i = 0; i < 12; ++i) {
+        CUDA_OK(cudaEventRecord(a));
+        CUDA_OK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice));
+        CUDA_OK(cudaEventRecord(b));
+        CUDA_OK(cudaEventSynchronize(b));
+        float t = 0;
+        CUDA_OK(cudaEventElapsedTime(&t, a, b));
+        if (i >= 2) ms.push_back(t);
+    }
+    CUDA_OK(cudaEventDestroy(a));
+    CUDA_OK(cudaEventDestroy(b));
+    CUDA_OK(cudaFree(src));
+    CUDA_OK(cudaFree(dst));
+    return 2.0 * bytes / (median(ms) * 1e-3) / 1e9;
+}
+
+}  // namespace lab
+
+#endif  // GCGAN_LAB_COMMON_CUH
