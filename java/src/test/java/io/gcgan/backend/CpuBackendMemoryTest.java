@@ -93,6 +93,10 @@ class CpuBackendMemoryTest {
         assertEquals(2.5f, big.segment().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 3_000_000));
         arena.close();
         assertFalse(big.segment().scope().isAlive(), "the storage must be released with its lifetime");
+        assertTrue(B.cachedBytes() >= 3_000_001L * 4, "its block is kept for the next storage of its size");
+        B.releaseCachedMemory();
+        // (the collector may hand back other tests' automatic-lifetime blocks meanwhile, never one this large)
+        assertTrue(B.cachedBytes() < 3_000_001L * 4, "released: " + B.cachedBytes());
         assertThrows(IllegalStateException.class,
                 () -> big.segment().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0));
     }

@@ -65,6 +65,19 @@ public final class CpuBackend implements Backend {
         return new Storage(this, dtype, numel, segment, lifetime);
     }
 
+    /**
+     * Bytes of released storage the backend keeps for reuse (blocks of 64 KiB or more, per size, at most the
+     * system property {@code gcgan.cpu.blockCacheBytes}, default 1 GiB), like a GPU caching allocator's.
+     */
+    public long cachedBytes() {
+        return HostMemory.cachedBytes();
+    }
+
+    /** Returns the cached blocks to the C library (for a program that is done training and keeps running). */
+    public void releaseCachedMemory() {
+        HostMemory.trim();
+    }
+
     @Override
     public void fill(Storage dst, double value) {
         StorageChecks.owned(this, "fill", dst);
