@@ -210,7 +210,7 @@ public final class CpuBackend implements Backend {
                 load(xs, f32, start, 1, xb, n);
                 load(gs, f32, start, 1, gb, n);
                 for (int i = 0; i < n; i++) {
-                    gb[i] *= xb[i] > 0 ? pos : oth;
+                    gb[i] *= ElementMath.selectPositive(xb[i], pos, oth); // xb[i] > 0 ? pos : oth
                 }
                 store(os, f32, start, 1, gb, n);
             }
