@@ -88,6 +88,10 @@ public final class StorageChecks {
                                         Storage bias, Storage y, Storage mean, Storage var,
                                         BatchNormRunningStats running) {
         String op = "batchNormForward";
+        required(op, "x", x);
+        required(op, "y", y);
+        required(op, "mean", mean);
+        required(op, "var", var);
         if ((weight == null) != (bias == null)) {
             throw new IllegalArgumentException(op + ": weight and bias are both given (affine) or both null, got "
                     + (weight == null ? "bias only" : "weight only"));
@@ -113,6 +117,10 @@ public final class StorageChecks {
     public static void batchNormBackward(Backend backend, BatchNormShape shape, double eps, Storage dy, Storage x,
                                          Storage mean, Storage var, Storage weight, Storage dx, Storage dWeight,
                                          Storage dBias) {
+        required("batchNormBackward", "dy", dy);
+        required("batchNormBackward", "x", x);
+        required("batchNormBackward", "mean", mean);
+        required("batchNormBackward", "var", var);
         batchNormArguments(backend, "batchNormBackward", shape, eps, new Storage[] {dy, x, dx},
                 new Storage[] {mean, var, weight, dWeight, dBias}, new String[] {"dy", "x", "dx"},
                 new String[] {"mean", "var", "weight", "dWeight", "dBias"});
@@ -122,9 +130,15 @@ public final class StorageChecks {
         }
     }
 
+    private static void required(String op, String name, Storage s) {
+        if (s == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null");
+        }
+    }
+
     /**
      * Shared checks: the named storages of {@code full} hold the input's layout, those of {@code perChannel} one
-     * value per channel; null entries are the optional ones the caller allowed (x, dy, mean, var are required).
+     * value per channel; null entries are optional ones left out (the callers check the required ones).
      */
     private static void batchNormArguments(Backend backend, String op, BatchNormShape shape, double eps,
                                            Storage[] full, Storage[] perChannel, String[] fullNames,
@@ -141,9 +155,6 @@ public final class StorageChecks {
                 Storage s = storages[i];
                 String name = names[i];
                 if (s == null) {
-                    if (name.equals("x") || name.equals("dy") || name.equals("mean") || name.equals("var")) {
-                        throw new IllegalArgumentException(op + ": " + name + " is null");
-                    }
                     continue;
                 }
                 owned(backend, op + " " + name, s);

@@ -12,7 +12,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * {@link CudaBackend#squaredNorm}: fills two host arrays, the storages' device addresses and their element counts, and
@@ -45,8 +44,6 @@ final class CudaSquaredNorm {
     }
 
     static void run(CudaBackend backend, List<Storage> xs, Storage out) {
-        Objects.requireNonNull(xs, "squaredNorm: xs");
-        Objects.requireNonNull(out, "squaredNorm: out");
         StorageChecks.squaredNorm(backend, xs, out);
         int count = xs.size();
         try {
