@@ -120,7 +120,7 @@ class FusedBatchNormTest {
         }
     }
 
-    /** Only the parameters need gradients (x does not require grad): the fused backward computes dWeight, dBias only. */
+    /** Only the parameters need gradients (x does not require grad): the fused backward makes dWeight, dBias only. */
     @Test
     void parameterGradientsWithoutAnInputGradient() {
         long[] shape = {6, 3, 4, 4};

@@ -380,9 +380,8 @@ public final class CpuBackend implements Backend {
         Philox.fillNormal(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
 
-    // ---- optimizer ---------------------------------------------------------------------------------------
+    // ---- fused (beside composed references: see Backend) ------------------------------------------------
 
-    /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
     @Override
     public void squaredNorm(List<Storage> xs, Storage out) {
         StorageChecks.squaredNorm(this, xs, out);
@@ -408,6 +407,9 @@ public final class CpuBackend implements Backend {
         CpuBatchNorm.backward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias);
     }
 
+    // ---- optimizer ---------------------------------------------------------------------------------------
+
+    /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
         CpuOptimizerStep.run(this, hyper, slots);

@@ -62,7 +62,10 @@ final class HostMemory {
     private HostMemory() {
     }
 
-    /** {@code bytes} of uninitialized memory aligned to {@code alignment} (a power of two), released with {@code arena}. */
+    /**
+     * {@code bytes} of uninitialized memory aligned to {@code alignment} (a power of two), released with
+     * {@code arena}.
+     */
     static MemorySegment allocate(long bytes, long alignment, Arena arena) {
         if (bytes == 0 || ALIGNED_ALLOC == null) {
             return arena.allocate(bytes, alignment);
