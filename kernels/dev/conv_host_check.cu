@@ -18,6 +18,7 @@
 //
 // Not covered here (only a GPU shows them): real concurrency inside a warp, launch limits, timing.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <cstdio>
@@ -260,6 +261,50 @@ void emulate_skinny(const Problem& pr0, const ConvPlan& plan) {
     if (plan.splits > 1) emulate_reduce<T>(pr0, plan, partial.data());
 }
 
+// conv_direct_backward_data_kernel for every block: per weight chunk, NaN-filled shared memory, every thread's
+// share staged (barrier), then every thread's accumulation; then the stores.
+template <typename T, int CMAX>
+void emulate_direct_width(const DirectBackwardDataProblem<T>& pr) {
+    using G = DirectBackwardData<T, CMAX>;
+    std::vector<T> Ws(static_cast<size_t>(pr.smem_bytes() / static_cast<int64_t>(sizeof(T))),
+                      std::numeric_limits<T>::quiet_NaN());
+    const int64_t blocks = (static_cast<int64_t>(pr.pixels) + G::THREADS - 1) / G::THREADS;
+    std::vector<typename G::Pixel> px(G::THREADS);
+    std::vector<std::array<T, CMAX>> acc(G::THREADS);
+    for (int64_t b = 0; b < blocks; ++b) {
+        for (int tid = 0; tid < G::THREADS; ++tid) {
+            px[tid] = G::pixel(pr, static_cast<int32_t>(b * G::THREADS + tid));
+            acc[tid].fill(T(0));
+        }
+        for (int32_t k0 = 0; k0 < pr.d.k; k0 += pr.kc) {
+            std::fill(Ws.begin(), Ws.end(), std::numeric_limits<T>::quiet_NaN());
+            for (int tid = 0; tid < G::THREADS; ++tid) G::stage(pr, tid, k0, Ws.data());
+            for (int tid = 0; tid < G::THREADS; ++tid) {
+                if (!px[tid].ok) continue;
+                T a[CMAX];
+                std::copy(acc[tid].begin(), acc[tid].end(), a);
+                G::accumulate(pr, px[tid], k0, Ws.data(), a);
+                std::copy(a, a + CMAX, acc[tid].begin());
+            }
+        }
+        for (int tid = 0; tid < G::THREADS; ++tid) {
+            if (!px[tid].ok) continue;
+            T a[CMAX];
+            std::copy(acc[tid].begin(), acc[tid].end(), a);
+            G::store(pr, px[tid], a);
+        }
+    }
+}
+
+template <typename T>
+void emulate_direct(const DirectBackwardDataProblem<T>& pr) {
+    switch (direct_width(pr.d.c)) {
+        case 1: emulate_direct_width<T, 1>(pr); break;
+        case 2: emulate_direct_width<T, 2>(pr); break;
+        default: emulate_direct_width<T, 4>(pr); break;
+    }
+}
+
 // One warp's mma.sync.m16n8k8 (TF32) from the 32 lanes' fragments, by the PTX ISA's fragment layout (see MmaGemm):
 // builds the 16x8 A and 8x8 B from the lanes' registers, then adds A B to each lane's four accumulators.
 void mma_warp(const uint32_t (&a)[32][4], const uint32_t (&b)[32][2], float* (&c)[32]) {
@@ -428,6 +473,15 @@ void check_geometry(const Geo& g, const std::vector<double>& x, const std::vecto
         ++launches;
         compare<T>("backward-data", g, plan, out, dx);
     }
+    if (direct_fits<T>(d)) {  // what run_backward_data takes for c <= 4 (given enough pixels)
+        Guarded<T> out(dx.size(), sentinel);
+        std::fill(out.data(), out.data() + out.n, std::numeric_limits<T>::quiet_NaN());
+        const auto pr = DirectBackwardDataProblem<T>::make(d, gdy.data(), gw.data(), out.data());
+        emulate_direct<T>(pr);
+        ++launches;
+        const ConvPlan none{};
+        compare<T>("backward-data direct", g, none, out, dx);
+    }
     if (use_one_pixel(d)) {  // what run_backward_data takes for p == q == 1 (the phase GEMM is checked above too)
         Guarded<T> out(dx.size(), sentinel);
         std::fill(out.data(), out.data() + out.n, std::numeric_limits<T>::quiet_NaN());
@@ -555,7 +609,9 @@ int main(int argc, char** argv) {
                         {1, 7, 40, 6, 130, 2, 4, 2, 3, 0, 2},
                         // one output pixel (p = q = 1): the one-pixel backward-data GEMM
                         {3, 5, 3, 2, 7, 3, 2, 1, 1, 0, 0}, {2, 13, 3, 3, 5, 4, 5, 3, 2, 1, 2},
-                        {70, 9, 4, 4, 3, 4, 4, 1, 1, 0, 0}, {5, 3, 1, 1, 600, 1, 1, 1, 1, 0, 0}};
+                        {70, 9, 4, 4, 3, 4, 4, 1, 1, 0, 0}, {5, 3, 1, 1, 600, 1, 1, 1, 1, 0, 0},
+                        // the direct backward-data over several weight chunks (k > kc; c = 3 and 2 pad to CMAX)
+                        {2, 3, 9, 8, 150, 5, 5, 2, 2, 2, 2}, {2, 2, 10, 9, 100, 7, 7, 1, 2, 3, 3}};
     for (const Geo& g : wide) check_all(g, rng, !quick);
     if (failures > 0) {
         std::printf("conv_host_check: %d failures (%d launches, %lld FastDiv checks)\n", failures, launches,

@@ -18,11 +18,12 @@
 //   compute-sanitizer --tool racecheck build/conv_lab --check-only --batch 1
 // or with CMake: cmake -S . -B build/cmake -DGCGAN_BUILD_LAB=ON && cmake --build build/cmake --target conv_lab
 //
-// Output: one line per (layer, pass): the plan (tile BMxBN, splits), median ms of 20 timed runs after 3 warm-ups,
+// Output: one line per (layer, pass): the plan (tile BMxBN/splits, or direct/channels per chunk), median ms of 20 timed runs after 3 warm-ups,
 // GFLOP/s (2 N K P Q C R S per pass), the worst error relative to the sum of |terms| against the allowed
 // 8 sqrt(terms) u + u, our time over PyTorch cuDNN's on an H200 (float32 batch 64 only; "!" beyond issue 6's 2x),
 // and the median ms of the variants:
-//   v0  the production plan (what libgcgan_kernels runs)
+//   v0  the production plan (what libgcgan_kernels runs; "direct" = the direct backward-data for c <= 4, whose
+//       GEMM plan the variants v1..v6 still follow)
 //   v1  Large tile (128x64) with automatic split-K      v2  Medium tile (64x64), automatic split-K
 //   v3  Narrow tile (128x16), automatic split-K         v4  Skinny (512 rows x up to 4 columns), automatic split-K
 //   v5  the production tile without split-K             ("-": not run, too many columns for that tile)
@@ -373,7 +374,11 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
             const float ms = run_variant<T>(pass, d, b, out_n, -1, 0, check_only, 20, stream, &err);
             bool ok = err <= bound;
             char planbuf[32];
-            std::snprintf(planbuf, sizeof planbuf, "%s/%d", tile_name(plan.tile), plan.splits);
+            if (pass == kBackwardData && use_direct_backward_data<T>(d)) {
+                std::snprintf(planbuf, sizeof planbuf, "direct/%d", direct_chunk<T>(d));
+            } else {
+                std::snprintf(planbuf, sizeof planbuf, "%s/%d", tile_name(plan.tile), plan.splits);
+            }
             std::printf("%-11s %-2s %-13s %9.4f %8.0f %9.3f %6s", l.name, kPassNames[pi], planbuf, ms,
                         ms > 0 ? flops / (ms * 1e6) : 0.0, err / bound, ok ? "ok" : "FAIL");
             if (versus) {

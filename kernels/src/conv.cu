@@ -7,6 +7,7 @@
 //   conv_gemm_kernel     one BM x BN tile of one (stride phase, K split) per block, register double-buffered
 //   conv_mma_kernel      the same on TF32 tensor cores (float32 with GCGAN_CONV_ALLOW_TF32, more than 16 columns)
 //   conv_skinny_kernel   GEMMs of at most 4 columns: 512 rows per block, A straight from global memory
+//   conv_direct_backward_data_kernel   backward-data into c <= 4 channels (image layers): one thread per pixel
 //   conv_splitk_reduce   sums the split-K partials of each output in split order (deterministic); with more
 //   (_lanes)             than 8 splits, 8 threads per output and a fixed combination order
 // Scratch for split-K partials is stream-ordered (cudaMallocAsync / cudaFreeAsync on `stream`), as in reduce.cu.

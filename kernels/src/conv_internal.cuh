@@ -27,6 +27,8 @@
 // does the same with mma.sync tensor-core instructions (MmaGemm).
 // Few columns (N <= 4): conv_skinny_kernel instead, 512 rows x N per block, A read straight from global memory
 // (no reuse to gain from shared memory), B in shared memory.
+// Backward-data with c <= 4 input channels and enough pixels: conv_direct_backward_data_kernel, one thread per
+// dx pixel over its valid taps only, no GEMM (DirectBackwardData).
 // Split-K (few tiles, long K): split z covers kk in [z * chunk, min(K, (z + 1) * chunk)), chunk a multiple of BK,
 // and writes its tile to partial[(slot * N + nn) * M + m] (slot = phase * splits + split); conv_splitk_reduce
 // then sums the splits of each element in split order (double accumulation) and stores it: deterministic, no
@@ -868,6 +870,200 @@ GCGAN_UNROLL
     }
 };
 
+// ---- backward-data with few input channels (c <= 4): the direct kernel ----
+//
+// The image layers (dcgan64.g5's transposed-conv forward and dcgan64.d1's backward-data: 64 channels -> 3 at
+// 64x64; mnist28.g2 / d1 with 1 channel) give the stride-phase GEMM only N = c <= 4 columns. The skinny GEMM then
+// recomputes each gathered dy address for at most 4 products, with 4 rows per thread and a quarter of the SM's
+// threads resident: x2.4 of cuDNN on dcgan64.g5 (H200, 2026-11-27). Direct instead, one thread per input pixel
+// (n, h, w) accumulating all c channels:
+//   dx[n, :, h, w] = sum over k, then over the pixel's taps (th, tw), of dy[n, k, p0 - th, q0 - tw] * w[k, :, r, s]
+//   with r = rh + th sh, s = rw + tw sw, (rh, p0) = ((h + ph) mod sh, (h + ph) div sh), (rw, q0) likewise.
+// The taps a pixel meets (r < R and 0 <= p0 - th < P, likewise in w) form an interval of th and one of tw,
+// computed once per thread, so the inner loop has no bounds checks. The block stages the weights of kc output
+// channels at a time in shared memory as Ws[((r S + s) kc + kl) CMAX + c], c padded to CMAX with zeros: one tap's
+// CMAX weights are one vector read, and the kl loop walks dy with stride P Q and Ws with stride CMAX.
+// Summation order per pixel: chunks of kc channels, then th, tw, then kl (fixed: deterministic).
+constexpr int32_t kDirectMaxChannels = 4;
+constexpr int64_t kDirectSmemBytes = 16 * 1024;  // 8 blocks of 256 threads per SM still fit (the H100's 228 KiB)
+// Below this many pixels the grid is too small for one thread per pixel to fill the GPU: the skinny GEMM (which
+// splits K across blocks) stays. An untuned guess: 16384 threads = 64 blocks.
+constexpr int64_t kDirectMinPixels = 16384;
+
+// The CMAX for c channels (1, 2 or 4).
+inline int direct_width(int32_t c) { return c <= 1 ? 1 : (c <= 2 ? 2 : 4); }
+
+// Output channels per staged chunk: as many as kDirectSmemBytes holds, at most k; 0 when one channel's weights do
+// not fit (a filter of more than 1024 taps in float32).
+template <typename T>
+inline int32_t direct_chunk(const ConvDims& d) {
+    const int64_t per_k = static_cast<int64_t>(d.r) * d.s * direct_width(d.c) * static_cast<int64_t>(sizeof(T));
+    const int64_t kc = kDirectSmemBytes / per_k;
+    return static_cast<int32_t>(kc < d.k ? kc : d.k);
+}
+
+// Whether the direct kernel can run the geometry: c <= 4, one channel's weights fit, and the pixel index
+// n * h * w fits int32 (FastDiv).
+template <typename T>
+inline bool direct_fits(const ConvDims& d) {
+    return d.c <= kDirectMaxChannels && direct_chunk<T>(d) >= 1 &&
+           static_cast<int64_t>(d.n) * d.hw <= kMaxGemmDim;
+}
+
+// Whether run_backward_data takes the direct kernel: it fits, and there are enough pixels to fill the GPU.
+template <typename T>
+inline bool use_direct_backward_data(const ConvDims& d) {
+    return direct_fits<T>(d) && static_cast<int64_t>(d.n) * d.hw >= kDirectMinPixels;
+}
+
+template <typename T>
+struct DirectBackwardDataProblem {
+    ConvDims d;
+    const T* dy;  // [n, k, p, q]
+    const T* wt;  // [k, c, r, s]
+    T* dx;        // [n, c, h, w]
+    int32_t pixels;  // n * h * w
+    int32_t kc;      // output channels per staged chunk (direct_chunk)
+
+    static DirectBackwardDataProblem make(const ConvDims& d, const T* dy, const T* w, T* dx) {
+        return DirectBackwardDataProblem{d, dy, w, dx, static_cast<int32_t>(static_cast<int64_t>(d.n) * d.hw),
+                                         direct_chunk<T>(d)};
+    }
+    int64_t smem_bytes() const {
+        return static_cast<int64_t>(d.r) * d.s * kc * direct_width(d.c) * static_cast<int64_t>(sizeof(T));
+    }
+};
+
+// CMAX consecutive T from shared memory at an index that is a multiple of CMAX (one vector load on the device).
+template <typename T, int CMAX>
+__host__ __device__ __forceinline__ void load_group(const T* p, T (&v)[CMAX]) {
+#ifdef __CUDA_ARCH__
+    constexpr bool kDevice = true;
+#else
+    constexpr bool kDevice = false;  // the host check: element by element
+#endif
+    if constexpr (kDevice && std::is_same<T, float>::value && CMAX == 4) {
+        const float4 f = *reinterpret_cast<const float4*>(p);
+        v[0] = f.x; v[1] = f.y; v[2] = f.z; v[3] = f.w;
+    } else if constexpr (kDevice && std::is_same<T, float>::value && CMAX == 2) {
+        const float2 f = *reinterpret_cast<const float2*>(p);
+        v[0] = f.x; v[1] = f.y;
+    } else if constexpr (kDevice && std::is_same<T, double>::value && CMAX >= 2) {
+GCGAN_UNROLL
+        for (int i = 0; i < CMAX; i += 2) {
+            const double2 f = *reinterpret_cast<const double2*>(p + i);
+            v[i] = f.x; v[i + 1] = f.y;
+        }
+    } else {
+GCGAN_UNROLL
+        for (int i = 0; i < CMAX; ++i) v[i] = p[i];
+    }
+}
+
+template <typename T, int CMAX>
+struct DirectBackwardData {
+    static constexpr int THREADS = 256;
+    using Problem = DirectBackwardDataProblem<T>;
+
+    struct Pixel {
+        int64_t dy_base;  // dy offset of (n, 0, 0, 0)
+        int64_t dx_base;  // dx offset of (n, 0, h, w)
+        int32_t p0, q0, rh, rw;
+        int32_t th_lo, th_hi, tw_lo, tw_hi;  // inclusive tap ranges (empty when lo > hi)
+        bool ok;                             // m < pixels
+    };
+
+    // Pixel m = (n, h, w) of the block's thread tid.
+    __host__ __device__ static Pixel pixel(const Problem& pr, int32_t m) {
+        const ConvDims& d = pr.d;
+        Pixel px{};
+        px.ok = m < pr.pixels;
+        if (!px.ok) return px;
+        int32_t ni, rest, hi, wi;
+        d.div_hw.divmod(m, ni, rest);
+        d.div_w.divmod(rest, hi, wi);
+        const int32_t hp = hi + d.ph;
+        const int32_t wp = wi + d.pw;
+        px.p0 = hp / d.sh;
+        px.rh = hp - px.p0 * d.sh;
+        px.q0 = wp / d.sw;
+        px.rw = wp - px.q0 * d.sw;
+        // th: rh + th sh <= R - 1 and 0 <= p0 - th <= P - 1
+        px.th_lo = px.p0 - (d.p - 1) > 0 ? px.p0 - (d.p - 1) : 0;
+        px.th_hi = px.rh >= d.r ? -1 : (d.r - 1 - px.rh) / d.sh;
+        if (px.th_hi > px.p0) px.th_hi = px.p0;
+        px.tw_lo = px.q0 - (d.q - 1) > 0 ? px.q0 - (d.q - 1) : 0;
+        px.tw_hi = px.rw >= d.s ? -1 : (d.s - 1 - px.rw) / d.sw;
+        if (px.tw_hi > px.q0) px.tw_hi = px.q0;
+        px.dy_base = static_cast<int64_t>(ni) * d.k * d.pq;
+        px.dx_base = static_cast<int64_t>(ni) * d.c * d.hw + static_cast<int64_t>(hi) * d.w + wi;
+        return px;
+    }
+
+    // Ws for output channels [k0, k0 + kc) (see above), the whole block's share of thread tid: read in w's own
+    // order (coalesced), scattered into the layout; the padding channels c >= C are zero. Channels beyond k are
+    // left unwritten (never read: accumulate stops at k).
+    __host__ __device__ static void stage(const Problem& pr, int tid, int32_t k0, T* Ws) {
+        const ConvDims& d = pr.d;
+        const int32_t rs = d.r * d.s;
+        const int32_t k_now = d.k - k0 < pr.kc ? d.k - k0 : pr.kc;
+        const int32_t count = k_now * d.c * rs;  // < kDirectSmemBytes
+        const T* src = pr.wt + static_cast<int64_t>(k0) * d.c * rs;
+        for (int32_t e = tid; e < count; e += THREADS) {
+            int32_t kc_c, tap;  // kc_c = kl * C + c
+            d.div_rs.divmod(e, kc_c, tap);
+            const int32_t kl = kc_c / d.c;
+            const int32_t c = kc_c - kl * d.c;
+            Ws[(tap * pr.kc + kl) * CMAX + c] = src[e];
+        }
+        if (d.c < CMAX) {
+            const int32_t pads = CMAX - d.c;
+            const int32_t slots = rs * k_now * pads;
+            for (int32_t e = tid; e < slots; e += THREADS) {
+                const int32_t slot = e / pads;  // tap * k_now + kl
+                const int32_t tap = slot / k_now;
+                const int32_t kl = slot - tap * k_now;
+                Ws[(tap * pr.kc + kl) * CMAX + d.c + (e - slot * pads)] = T(0);
+            }
+        }
+    }
+
+    // acc += the chunk [k0, k0 + k_now) of the pixel's sum.
+    __host__ __device__ static void accumulate(const Problem& pr, const Pixel& px, int32_t k0, const T* Ws,
+                                               T (&acc)[CMAX]) {
+        const ConvDims& d = pr.d;
+        const int32_t k_now = d.k - k0 < pr.kc ? d.k - k0 : pr.kc;
+        const int64_t pq = d.pq;
+        for (int32_t th = px.th_lo; th <= px.th_hi; ++th) {
+            const int32_t r = px.rh + th * d.sh;
+            const int64_t row = px.dy_base + static_cast<int64_t>(k0) * pq + static_cast<int64_t>(px.p0 - th) * d.q;
+            for (int32_t tw = px.tw_lo; tw <= px.tw_hi; ++tw) {
+                const int32_t s = px.rw + tw * d.sw;
+                const T* src = pr.dy + row + (px.q0 - tw);
+                const T* wsrc = Ws + (r * d.s + s) * pr.kc * CMAX;
+#ifdef __CUDA_ARCH__
+#pragma unroll 4  // 4 independent dy loads in flight per thread
+#endif
+                for (int32_t kl = 0; kl < k_now; ++kl) {
+                    const T v = src[kl * pq];
+                    T wv[CMAX];
+                    load_group<T, CMAX>(wsrc + kl * CMAX, wv);
+GCGAN_UNROLL
+                    for (int c = 0; c < CMAX; ++c) acc[c] += v * wv[c];
+                }
+            }
+        }
+    }
+
+    __host__ __device__ static void store(const Problem& pr, const Pixel& px, const T (&acc)[CMAX]) {
+        const ConvDims& d = pr.d;
+GCGAN_UNROLL
+        for (int c = 0; c < CMAX; ++c) {
+            if (c < d.c) pr.dx[px.dx_base + static_cast<int64_t>(c) * d.hw] = acc[c];
+        }
+    }
+};
+
 // Split-K reduction, element e of phases * N * M (e = (phase * N + nn) * M + m): the sum over splits, in order,
 // of partial[((phase * splits + split) * N + nn) * M + m], in double, rounded once, stored at out_offset.
 template <typename T, typename Problem>
@@ -1148,6 +1344,43 @@ inline void launch_skinny(const Problem& pr, const ConvPlan& plan, T* partial, c
         pr, plan.splits, plan.chunk, partial);
 }
 
+// One pixel per thread, the block's kc-channel weight chunks staged in dynamic shared memory (DirectBackwardData).
+template <typename T, int CMAX>
+__global__ void __launch_bounds__(DirectBackwardData<T, CMAX>::THREADS)
+conv_direct_backward_data_kernel(DirectBackwardDataProblem<T> pr) {
+    using G = DirectBackwardData<T, CMAX>;
+    extern __shared__ __align__(16) unsigned char direct_smem[];
+    T* Ws = reinterpret_cast<T*>(direct_smem);
+    const int tid = threadIdx.x;
+    const typename G::Pixel px = G::pixel(pr, static_cast<int32_t>(blockIdx.x) * G::THREADS + tid);
+    T acc[CMAX];
+GCGAN_UNROLL
+    for (int c = 0; c < CMAX; ++c) acc[c] = T(0);
+    for (int32_t k0 = 0; k0 < pr.d.k; k0 += pr.kc) {
+        if (k0 > 0) __syncthreads();  // every thread is done with the previous chunk
+        G::stage(pr, tid, k0, Ws);
+        __syncthreads();
+        if (px.ok) G::accumulate(pr, px, k0, Ws, acc);
+    }
+    if (px.ok) G::store(pr, px, acc);
+}
+
+// The direct backward-data (use_direct_backward_data): ceil(n h w / 256) blocks; blockIdx.x * 256 + tid stays
+// below 2^31 since n h w <= kMaxGemmDim.
+template <typename T>
+gcgan_status run_direct_backward_data(const char* call, const ConvDims& d, const T* dy, const T* w, T* dx,
+                                      cudaStream_t stream) {
+    const auto pr = DirectBackwardDataProblem<T>::make(d, dy, w, dx);
+    const unsigned blocks = static_cast<unsigned>((static_cast<int64_t>(pr.pixels) + 255) / 256);
+    const size_t smem = static_cast<size_t>(pr.smem_bytes());
+    switch (direct_width(d.c)) {
+        case 1: conv_direct_backward_data_kernel<T, 1><<<blocks, 256, smem, stream>>>(pr); break;
+        case 2: conv_direct_backward_data_kernel<T, 2><<<blocks, 256, smem, stream>>>(pr); break;
+        default: conv_direct_backward_data_kernel<T, 4><<<blocks, 256, smem, stream>>>(pr); break;
+    }
+    return gcgan::detail::check_launch(call);
+}
+
 template <typename T, typename Problem>
 __global__ void conv_splitk_reduce(Problem pr, int64_t count, int32_t splits, const T* __restrict__ partial) {
     const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
@@ -1265,11 +1498,15 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
     return status;
 }
 
-// Backward-data: the one-pixel GEMM where it applies, else the stride-phase GEMM.
+// Backward-data: the direct kernel for few channels (unless a GEMM tile is forced), else the one-pixel GEMM
+// where it applies, else the stride-phase GEMM.
 template <typename T>
 gcgan_status run_backward_data(const char* call, const ConvDims& d, const T* dy, const T* w, T* dx,
                                cudaStream_t stream, int force_tile = -1, int32_t force_splits = 0,
                                bool tf32 = false) {
+    if (force_tile < 0 && use_direct_backward_data<T>(d)) {
+        return run_direct_backward_data<T>(call, d, dy, w, dx, stream);
+    }
     if (use_one_pixel(d)) {
         return run_conv<T>(call, BackwardDataOnePixelProblem<T>::make(d, dy, w, dx), stream, force_tile,
                            force_splits, tf32);

@@ -45,6 +45,7 @@ class CudaOptimizerStepTest {
         {new long[] {64}, -1},                 // BatchNorm weight
         {new long[] {7, 5, 3, 3}, 0},
         {new long[] {5, 7, 3, 3}, 1},
+        {new long[] {200, 8, 4, 4}, 1},        // per-output-filter slices of 3,200 elements
         {new long[] {6272, 100}, 0},           // mnist28 G's first linear weight
         {new long[] {1}, -1},
         {new long[] {1, 1}, 0},                // a slice of one element: its centred gradient is 0

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <ul>
  *   <li>all three passes against the CPU backend in float64, in float32 and float64, on every reference layer
  *       (dcgan64, mnist28) at batch 64 and batch 1, and on odd geometries (channels 3, 5, 7, 13, kernels 1..5,
- *       strides 1..3, paddings 0..2, non-square, stride larger than the kernel, rows no window covers);</li>
+ *       strides 1..3, paddings 0..2, non-square, stride larger than the kernel, rows no window covers; and
+ *       backward-data into 1..4 channels large enough for the direct kernel);</li>
  *   <li>against cuDNN on the reference layers at batch 64 (float32);</li>
  *   <li>run-to-run identical bits (backward-weight's split-K reduction is ordered, no atomics);</li>
  *   <li>float32 is float32 FMA by default; with TF32 allowed the tensor-core tiles round to TF32 and stay within
@@ -63,6 +64,12 @@ class CudaOwnConvTest {
             int w = Math.max(sides[rnd.nextInt(sides.length)] + rnd.nextInt(3), s - 2 * pw);
             out.add(new Layer("odd#" + i, false, new ConvGeometry(n, c, h, w, k, r, s, sh, sw, ph, pw)));
         }
+        // Backward-data into c <= 4 channels with at least 16384 pixels takes the direct kernel (conv_internal.cuh,
+        // DirectBackwardData): c = 1, 2, 3, 4, uneven strides, stride > kernel, and k over several weight chunks.
+        out.add(new Layer("direct c2", false, new ConvGeometry(12, 2, 45, 37, 19, 3, 5, 2, 3, 1, 2)));
+        out.add(new Layer("direct c4 stride > kernel", false, new ConvGeometry(9, 4, 50, 41, 300, 2, 2, 3, 3, 0, 0)));
+        out.add(new Layer("direct c1 5x5", false, new ConvGeometry(20, 1, 33, 29, 37, 5, 5, 1, 1, 2, 2)));
+        out.add(new Layer("direct c3 7x7 chunks", false, new ConvGeometry(8, 3, 48, 44, 45, 7, 7, 2, 2, 3, 3)));
         return out;
     }
 
