@@ -6,9 +6,11 @@
 #   bash bench/gpu-check.sh              on the GPU machine; logs and reports go to $OUT
 #   bash bench/gpu-check.sh --dry-run    anywhere: the GPU-only stages report SKIP (also chosen when nvidia-smi
 #                                        is missing or sees no GPU); OUT defaults to build/gpu-check/out
-# Environment: GPU_CHECK_BUDGET_S (420), GPU_TESTS_TIMEOUT_S (240), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
+# Environment: GPU_CHECK_BUDGET_S (420), GPU_TESTS_TIMEOUT_S (240), GPU_TESTS_CLASSES (unset: every gpu test class;
+#   else simple class names, e.g. "CudaOwnConvTest CudaTrainingTest"), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
 #   GPU_LAB_TIMING (unset: every lab runs in full; else the names of the labs that do, e.g. "optimizer_lab": the
-#   others are only checked under memcheck),
+#   others are only checked under memcheck), GPU_LAB_ARGS_<lab> (arguments of that lab's timing run, e.g.
+#   GPU_LAB_ARGS_conv_lab="--layer dcgan64.g5,dcgan64.d1"),
 #   GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests with the CPU
 #   backend standing in for CUDA: a check of the tests themselves on a machine without a GPU); for the benchmarks
 #   GPU_BENCH_{OPT,TRAIN,CONV}_REGEX, GPU_BENCH_PARAMS, GPU_BENCH_JMH, GPU_BENCH_CONV_JMH (defaults below).
@@ -295,8 +297,15 @@ if [ "$JAVA_OK" = 0 ]; then
 elif ! limit=$(stage_limit "${GPU_TESTS_TIMEOUT_S:-240}"); then
   record gpu-tests SKIP "out of time budget"
 else
+  # GPU_TESTS_CLASSES (simple names in io.gcgan.gpu) narrows the run to those classes, e.g. a rerun after a change
+  # that only touches some kernels; by default the whole package.
+  SELECT=(--select-package io.gcgan.gpu)
+  if [ -n "${GPU_TESTS_CLASSES:-}" ]; then
+    SELECT=()
+    for cls in $GPU_TESTS_CLASSES; do SELECT+=(--select-class "io.gcgan.gpu.$cls"); done
+  fi
   run_logged gpu-tests "$limit" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" "${CONSOLE[@]}" \
-    --reports-dir "$OUT/junit-gpu-tests" --select-package io.gcgan.gpu --include-tag gpu
+    --reports-dir "$OUT/junit-gpu-tests" "${SELECT[@]}" --include-tag gpu
   junit_verdict "$OUT/gpu-tests.log" "$RC" "$limit"
   record gpu-tests "$RESULT" "$(short "${TOOK} s, $DETAIL" 150)"
 fi
@@ -478,7 +487,9 @@ else
     elif ! limit=$(stage_limit 90); then
       lab_parts+=("$name built, not run: out of time"); continue
     else
-      run_logged "lab-$name" "$limit" "$LAB_DIR/$name"
+      run_args_var="GPU_LAB_ARGS_$name"
+      # shellcheck disable=SC2086  # a list of words
+      run_logged "lab-$name" "$limit" "$LAB_DIR/$name" ${!run_args_var:-}
       { echo "[$name]"; grep -v '^check .* ok$' "$OUT/lab-$name.log" | tail -n 60; } >>"$LAB_TXT"
       if timed_out; then
         lab_verdict=FAIL; lab_parts+=("$name timed out after ${limit} s")

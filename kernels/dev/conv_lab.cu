@@ -13,6 +13,7 @@
 //   build/conv_lab --dtype f64          the same in float64
 //   build/conv_lab --tf32               float32 with GCGAN_CONV_ALLOW_TF32 (tensor cores for N > 16; error bound
 //                                       widened by the inputs' rounding to TF32, 2^-10 + 2^-22 per product)
+//   build/conv_lab --layer dcgan64.g5,mnist28   only the layers whose names contain one of the parts
 //   build/conv_lab --check-only         check only, one run per (layer, pass), for compute-sanitizer:
 //   compute-sanitizer --tool memcheck build/conv_lab --check-only --batch 2
 //   compute-sanitizer --tool racecheck build/conv_lab --check-only --batch 1
@@ -311,6 +312,19 @@ const char* tile_name(TileKind t) {
     }
 }
 
+// Whether name contains one of the comma-separated parts of list (--layer dcgan64.g5,dcgan64.d1).
+bool matches_any(const char* name, const char* list) {
+    std::string parts(list);
+    size_t start = 0;
+    while (start <= parts.size()) {
+        const size_t end = std::min(parts.find(',', start), parts.size());
+        const std::string part = parts.substr(start, end - start);
+        if (!part.empty() && std::strstr(name, part.c_str()) != nullptr) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
 template <typename T>
 int run_all(int batch, bool check_only, bool variants, const char* only) {
     cudaStream_t stream;
@@ -325,7 +339,7 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
     }
     std::printf("\n");
     for (const Layer& l : kLayers) {
-        if (only != nullptr && std::strstr(l.name, only) == nullptr) continue;
+        if (only != nullptr && !matches_any(l.name, only)) continue;
         const ConvDims d = make_dims(batch, l.c, l.h, l.w, l.k, l.r, l.s, l.stride, l.stride, l.pad, l.pad);
         Buffers b{};
         b.nx = static_cast<int64_t>(d.n) * d.c * d.hw;
@@ -448,7 +462,7 @@ int main(int argc, char** argv) {
         } else {
             std::fprintf(stderr,
                          "usage: conv_lab [--check-only] [--batch N] [--dtype f32|f64] [--tf32] [--no-variants] "
-                         "[--layer NAME-PART]\n");
+                         "[--layer NAME-PART[,NAME-PART...]]\n");
             return 2;
         }
     }
