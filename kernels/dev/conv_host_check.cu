@@ -413,6 +413,7 @@ void emulate_plan(const Problem& pr, const ConvPlan& plan) {
         case TileKind::Narrow: emulate<T, typename Tiles<T>::Narrow>(pr, plan); break;
         case TileKind::LegacyLarge: emulate<T, typename Tiles<T>::LegacyLarge>(pr, plan); break;
         case TileKind::LegacyMedium: emulate<T, typename Tiles<T>::LegacyMedium>(pr, plan); break;
+        case TileKind::Huge: emulate<T, typename Tiles<T>::Huge>(pr, plan); break;
         default:
             switch (plan.bn) {
                 case 1: emulate_skinny<T, 1>(pr, plan); break;
@@ -527,7 +528,7 @@ void check_all(const Geo& g, std::mt19937_64& rng, bool thorough) {
     }
     g_tf32 = false;
     if (!thorough) return;
-    for (int tile = 0; tile < 6; ++tile) {
+    for (int tile = 0; tile <= static_cast<int>(TileKind::Huge); ++tile) {
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 1, 132);
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 3, 132);
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 11, 132);  // the lanes reduction (> 8 splits)

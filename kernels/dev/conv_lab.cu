@@ -30,6 +30,8 @@
 //   v5  the production tile without split-K             ("-": not run, too many columns for that tile)
 //   v6  the production plan with the strided thread layout (consecutive threads on consecutive rows) instead of
 //       the warp-tiled one, Large/Medium only
+//   v7  the Huge tile (128x128, 8x8 per thread, one block per SM), automatic split-K, where the pass has > 64
+//       columns (the candidate for the 128-512-channel layers)
 // Each variant is checked too; a failed check prints FAIL on the line and the exit status is 1.
 #include <algorithm>
 #include <cmath>
@@ -308,6 +310,7 @@ const char* tile_name(TileKind t) {
         case TileKind::Narrow: return "128x16";
         case TileKind::LegacyLarge: return "128x64s";
         case TileKind::LegacyMedium: return "64x64s";
+        case TileKind::Huge: return "128x128";
         default: return "skinny";
     }
 }
@@ -335,7 +338,8 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
     std::printf("%-11s %-2s %-13s %9s %8s %9s %6s%s", "layer", "", "plan", "ms", "GFLOP/s", "err/bound", "",
                 versus ? " xcuDNN" : "");
     if (variants && !check_only) {
-        std::printf(" %8s %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit", "v6 strided");
+        std::printf(" %8s %8s %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit", "v6 strided",
+                    "v7 H");
     }
     std::printf("\n");
     for (const Layer& l : kLayers) {
@@ -403,14 +407,15 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
                 // v6: the production plan's tile with the strided thread layout (LegacyLarge / LegacyMedium)
                 const int legacy = plan.tile == TileKind::Large ? static_cast<int>(TileKind::LegacyLarge)
                                    : plan.tile == TileKind::Medium ? static_cast<int>(TileKind::LegacyMedium) : -2;
-                const int tiles[6] = {0, 1, 2, 3, -1, legacy};
-                for (int v = 0; v < 6; ++v) {
+                const int tiles[7] = {0, 1, 2, 3, -1, legacy, static_cast<int>(TileKind::Huge)};
+                for (int v = 0; v < 7; ++v) {
                     if (tiles[v] == -2) {
                         if (!check_only) std::printf(" %8s", "-");
                         continue;
                     }
                     // the narrow and skinny tiles only where the pass has few columns (else they take long)
-                    if ((v == 2 && plan_n(plan) > 64) || (v == 3 && plan_n(plan) > 16)) {
+                    if ((v == 2 && plan_n(plan) > 64) || (v == 3 && plan_n(plan) > 16) ||
+                        (v == 6 && plan_n(plan) <= 64)) {
                         if (!check_only) std::printf(" %8s", "-");
                         continue;
                     }

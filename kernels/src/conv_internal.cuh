@@ -404,9 +404,12 @@ struct BackwardWeightProblem {
 // A_MFAST: whether consecutive threads load consecutive m of the A slice (else consecutive kk); B is always loaded
 // kk-fast. The choice follows the memory: forward/backward-data A rows are output pixels (consecutive m ->
 // consecutive q -> nearby x/dy addresses), backward-weight A's contiguous direction is kk (n, p, q).
-template <int BM_, int BN_, int BK_, int TM_, int TN_, int LM_ = 0, int LN_ = 0>
+template <int BM_, int BN_, int BK_, int TM_, int TN_, int LM_ = 0, int LN_ = 0, int MIN_BLOCKS_ = 2>
 struct TileConfig {
     static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_;
+    // Blocks per SM the kernel is compiled for (__launch_bounds__): 2 caps a 256-thread block at 128 registers per
+    // thread; 1 leaves room for an 8 x 8 thread tile.
+    static constexpr int MIN_BLOCKS = MIN_BLOCKS_;
     // Thread layout. LM = 0 ("strided"): THREADS_M threads along m, thread (tm, tn) owns rows tm + i * THREADS_M
     // (consecutive threads on consecutive rows) and columns tn * TN + j. LM > 0 ("warp-tiled", as CUTLASS's SIMT
     // GEMMs): a warp is LM x LN lanes over a (LM TM) x (LN TN) sub-tile, lane (lm, ln) owning the TM consecutive rows
@@ -435,13 +438,16 @@ struct TileConfig {
 
 // The configurations conv.cu chooses from (per dtype: float slices are 16 deep, double 8, same shared memory).
 template <typename T> struct Tiles;
-// All 256 threads, warp-tiled 8 x 4 lanes; the strided Legacy* layouts are kept for the lab's comparison (v6).
+// All 256 threads, warp-tiled 8 x 4 lanes; the strided Legacy* layouts are kept for the lab's comparison (v6), and
+// Huge (8 x 8 per thread, one block per SM: twice the FMAs per shared-memory read of Large) is a candidate the lab
+// times (v7) and the planner does not choose yet.
 template <> struct Tiles<float> {
     using Large = TileConfig<128, 64, 16, 4, 8, 8, 4>;   // 4x8 per thread, warps of 32 x 32
     using Medium = TileConfig<64, 64, 16, 2, 8, 8, 4>;   // 2x8, warps of 16 x 32
     using Narrow = TileConfig<128, 16, 16, 4, 2, 8, 4>;  // 4x2, warps of 32 x 8: N <= 16 (few output channels)
     using LegacyLarge = TileConfig<128, 64, 16, 4, 8>;
     using LegacyMedium = TileConfig<64, 64, 16, 2, 8>;
+    using Huge = TileConfig<128, 128, 16, 8, 8, 8, 4, 1>;  // 8x8, warps of 64 x 32
 };
 template <> struct Tiles<double> {
     using Large = TileConfig<128, 64, 8, 4, 8, 8, 4>;
@@ -449,6 +455,7 @@ template <> struct Tiles<double> {
     using Narrow = TileConfig<128, 16, 8, 4, 2, 8, 4>;
     using LegacyLarge = TileConfig<128, 64, 8, 4, 8>;
     using LegacyMedium = TileConfig<64, 64, 8, 2, 8>;
+    using Huge = TileConfig<128, 128, 8, 8, 8, 8, 4, 1>;
 };
 
 template <typename Problem> struct AMFast { static constexpr bool value = true; };
@@ -1116,8 +1123,9 @@ __host__ __device__ inline void splitk_store_lanes(Problem pr, int64_t e, const 
 
 // ---- launch plan (host) ----
 
-// Large .. Skinny are the planner's; LegacyLarge/LegacyMedium (the strided thread layout) only when forced (lab v6).
-enum class TileKind { Large, Medium, Narrow, Skinny, LegacyLarge, LegacyMedium };
+// Large .. Skinny are the planner's; LegacyLarge/LegacyMedium (the strided thread layout) and Huge (128 x 128) only
+// when forced (lab v6, v7).
+enum class TileKind { Large, Medium, Narrow, Skinny, LegacyLarge, LegacyMedium, Huge };
 
 // The NMAX of the skinny kernel for N columns.
 inline int skinny_width(int32_t n) { return n <= 1 ? 1 : (n <= 2 ? 2 : 4); }
@@ -1143,6 +1151,7 @@ inline void tile_sizes(TileKind kind, int32_t n, int32_t& bm, int32_t& bn, int32
         case TileKind::Narrow: bm = Nw::BM; bn = Nw::BN; bk = Nw::BK; break;
         case TileKind::LegacyLarge: bm = L::BM; bn = L::BN; bk = L::BK; break;
         case TileKind::LegacyMedium: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
+        case TileKind::Huge: bm = Tiles<T>::Huge::BM; bn = Tiles<T>::Huge::BN; bk = Tiles<T>::Huge::BK; break;
         default: bm = Sk::BM; bn = skinny_width(n); bk = Sk::BK; break;
     }
 }
@@ -1223,7 +1232,7 @@ inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int s
 
 // One tile of C for blockIdx = (m tile, nn tile, phase * splits + split).
 template <typename T, typename Cfg, typename Problem>
-__global__ void __launch_bounds__(Cfg::THREADS, 2)  // two blocks per SM: at most 128 registers per thread
+__global__ void __launch_bounds__(Cfg::THREADS, Cfg::MIN_BLOCKS)  // 2: at most 128 registers per thread
 conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ partial) {
     using G = ConvGemm<T, Cfg, Problem>;
     __shared__ __align__(16) T As[2][G::A_SMEM];
@@ -1436,6 +1445,11 @@ template <typename T, typename Problem>
 gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, int force_tile = -1,
                       int32_t force_splits = 0, bool tf32 = false) {
     using namespace gcgan::detail;
+#ifndef GCGAN_CONV_LEGACY_TILES
+    if (force_tile == static_cast<int>(TileKind::Huge)) {
+        return fail(GCGAN_ERR_UNSUPPORTED, call, "the 128x128 conv tile is built into the lab only");
+    }
+#endif
     const ConvPlan plan = make_plan<T>(pr.M, pr.N, pr.K, Problem::phases(pr.d), multiprocessors(), force_tile,
                                        force_splits);
     T* partial = nullptr;
@@ -1457,14 +1471,16 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
         case TileKind::Large: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
         case TileKind::Medium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
         case TileKind::Narrow: launch_tile<T, typename Tiles<T>::Narrow>(pr, plan, partial, stream); break;
-#ifdef GCGAN_CONV_LEGACY_TILES  // the lab and the host check (the library never builds the strided tiles)
+#ifdef GCGAN_CONV_LEGACY_TILES  // the lab and the host check (the library never builds the strided or Huge tiles)
         case TileKind::LegacyLarge: launch_tile<T, typename Tiles<T>::LegacyLarge>(pr, plan, partial, stream); break;
         case TileKind::LegacyMedium:
             launch_tile<T, typename Tiles<T>::LegacyMedium>(pr, plan, partial, stream);
             break;
-#else  // only forced, never planned: run the warp-tiled equivalents
+        case TileKind::Huge: launch_tile<T, typename Tiles<T>::Huge>(pr, plan, partial, stream); break;
+#else  // only forced, never planned: run the warp-tiled equivalents (a forced Huge was refused above)
         case TileKind::LegacyLarge: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
         case TileKind::LegacyMedium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
+        case TileKind::Huge: break;
 #endif
         default:
             switch (plan.bn) {
