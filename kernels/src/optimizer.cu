@@ -23,6 +23,10 @@
 //                m, v into registers (<= kRegs float4 of each per thread), sums g + lambda w (warp shuffles, then
 //                shared memory across the group's warps), updates and stores: every element is read and written
 //                once, as in the uncentred step;
+//   kRowsGroup   (RowsVariant::kGroupTwoPass, timed by the lab, not the default yet) contiguous aligned rows of
+//                <= kRegsRowMax elements: kRowsRegs' groups of 32..256 threads per row, each thread at most kRegs
+//                float4 of the row, but two passes like kRowsWarp: a work block is one round of loads per pass, where
+//                a warp on a 2,048-element row makes four (the long warps of kRowsWarp set the kernel's tail);
 //   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
@@ -52,11 +56,12 @@ constexpr int kRegs = 4;                                 // kRowsRegs: float4s o
 constexpr int64_t kRegsRowMax = kBlockThreads * kRegs * 4;  // 4096: the longest row one thread block holds
 constexpr int64_t kChunk64 = 2048;                       // float64, not centred: elements per block
 
-enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4 };
+enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5 };
 
-// How float32 centred rows are done (kernels/dev/optimizer_lab.cu times both): kTwoPass = kRowsWarp / kRowsBlock
-// only; kSinglePass = kRowsRegs where a row fits, else those.
-enum class RowsVariant { kTwoPass, kSinglePass };
+// How float32 centred rows are done (kernels/dev/optimizer_lab.cu times each): kTwoPass = kRowsWarp / kRowsBlock
+// only; kSinglePass = kRowsRegs where a row fits, else those; kGroupTwoPass = kRowsGroup where a row fits, else
+// those.
+enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass };
 constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kTwoPass;
 
 // One table entry as the kernels see it (104 bytes).
@@ -75,7 +80,7 @@ struct Entry {
     int32_t first_step;   // SGD_MOMENTUM: 1 when this update initialises the buffer to d
     int32_t mode;         // Mode (float32 only)
     int32_t vec;          // float32: 1 when the float4 path applies
-    int32_t group;        // kRowsRegs: threads per row (32, 64, 128 or 256)
+    int32_t group;        // kRowsRegs, kRowsGroup: threads per row (32, 64, 128 or 256)
 };
 static_assert(sizeof(Entry) == 104, "Entry is 104 bytes: the parameter-space budget below counts on it");
 
@@ -280,6 +285,26 @@ __device__ __forceinline__ double warp_allreduce(double v) {
     return v;
 }
 
+// The sum over a row's group of `group` threads (a power of two >= 32, uniform over the block; thread block rows of
+// groups, group gi of this thread) from each warp's total warp_sum: across the group's warps through scratch. Every
+// thread of the block must call it (barriers when group > 32).
+__device__ __forceinline__ double group_sum(double warp_sum, int group, int gi, double* scratch) {
+    if (group <= 32) {
+        return warp_sum;
+    }
+    const int warps = group >> 5;
+    __syncthreads();  // scratch may still be read for the previous work block
+    if ((threadIdx.x & 31) == 0) {
+        scratch[threadIdx.x >> 5] = warp_sum;
+    }
+    __syncthreads();
+    double sum = 0.0;
+    for (int k = 0; k < warps; ++k) {
+        sum += scratch[gi * warps + k];
+    }
+    return sum;
+}
+
 // kRegsRows: this instantiation has the kRowsRegs path. It holds 16 float4s per thread and needs ~205 registers
 // (one block per SM), so tables without such rows launch the lean instantiation (~127 registers, two blocks per SM).
 template <int Alg, int Cap, bool kRegsRows>
@@ -341,19 +366,8 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
                             (decayed(gr[u].z, wr[u].z, lambda) + decayed(gr[u].w, wr[u].w, lambda));
                 }
             }
-            double sum = warp_allreduce(part);  // a warp lies in one row's group (group >= 32)
-            if (group > 32) {                   // uniform over the block: the group is the tensor's
-                const int warps = group >> 5;
-                __syncthreads();  // scratch may still be read for the previous work block
-                if ((threadIdx.x & 31) == 0) {
-                    scratch[threadIdx.x >> 5] = sum;
-                }
-                __syncthreads();
-                sum = 0.0;
-                for (int k = 0; k < warps; ++k) {
-                    sum += scratch[gi * warps + k];
-                }
-            }
+            // a warp lies in one row's group (group >= 32); the group is the tensor's, uniform over the block
+            const double sum = group_sum(warp_allreduce(part), group, gi, scratch);
             const float mean = static_cast<float>(sum / static_cast<double>(t.inner));
 #pragma unroll
             for (int u = 0; u < kRegs; ++u) {
@@ -369,6 +383,26 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
                         if (state2) v4[i] = vr[u];
                     }
                 }
+            }
+        } else if (t.mode == kRowsGroup) {
+            const int group = t.group;
+            const int gi = threadIdx.x / group;  // this thread's row within the work block
+            const int li = threadIdx.x - gi * group;
+            const int64_t row = local * (kBlockThreads / group) + gi;
+            const bool active = row < t.slices;
+            const int64_t len = t.inner;
+            const int64_t base = active ? row * len : 0;
+            const float part = active ? row_sum_vec(reinterpret_cast<const float4*>(g + base),
+                                                    reinterpret_cast<const float4*>(w + base), c.coupled_decay, li,
+                                                    len / 4, group)
+                                      : 0.0f;
+            const double sum = group_sum(warp_allreduce(part), group, gi, scratch);  // every thread: barriers
+            const float mean = static_cast<float>(sum / static_cast<double>(len));
+            if (active) {
+                update_vec<Alg>(c, mean, state2, reinterpret_cast<float4*>(w + base),
+                                reinterpret_cast<const float4*>(g + base),
+                                reinterpret_cast<float4*>(m + (m != nullptr ? base : 0)),
+                                reinterpret_cast<float4*>(v + (v != nullptr ? base : 0)), li, len / 4, group);
             }
         } else if (t.mode == kRowsWarp) {
             const int64_t row = local * kWarpsPerBlock + (threadIdx.x >> 5);
@@ -596,12 +630,12 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
         *blocks = (t.numel + kDenseChunk - 1) / kDenseChunk;
     } else if (t.outer == 1) {
         entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
-        if (variant == RowsVariant::kSinglePass && entry->vec && t.inner <= kRegsRowMax) {
+        if (variant != RowsVariant::kTwoPass && entry->vec && t.inner <= kRegsRowMax) {
             int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
             while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
                 group *= 2;
             }
-            entry->mode = kRowsRegs;
+            entry->mode = variant == RowsVariant::kSinglePass ? kRowsRegs : kRowsGroup;
             entry->group = group;
             const int64_t rows_per_block = kBlockThreads / group;
             *blocks = (t.slices + rows_per_block - 1) / rows_per_block;
