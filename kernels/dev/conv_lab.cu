@@ -43,6 +43,7 @@
 
 #define GCGAN_CONV_LEGACY_TILES 1  // the strided tiles too (lab v6)
 #include "conv_internal.cuh"
+#include "lab_common.cuh"
 
 using namespace gcgan::conv;
 
@@ -477,6 +478,7 @@ int main(int argc, char** argv) {
     }
     cudaDeviceProp prop;
     LAB_CHECK(cudaGetDeviceProperties(&prop, 0));
+    lab::keep_pool_memory();  // split-K partials come from the pool as in the library
     std::printf("conv_lab: %s (%d SMs), %s, batch %d%s\n", prop.name, prop.multiProcessorCount,
                 f64 ? "float64" : (g_tf32 ? "float32 with TF32 allowed" : "float32"), batch,
                 check_only ? ", check only" : "");

@@ -319,6 +319,7 @@ std::vector<int64_t> dcgan64_parameters() {
 
 int main(int argc, char** argv) {
     const bool check_only = argc > 1 && std::strcmp(argv[1], "--check-only") == 0;
+    lab::keep_pool_memory();
     std::mt19937 rnd(7);
     int bad = 0;
     // Under memcheck every access is instrumented: a batch of 4 keeps the model shapes' checks quick.

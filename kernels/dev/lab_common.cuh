@@ -1,12 +1,13 @@
 // lab_common.cuh - what the kernel labs (kernels/dev/*_lab.cu) share: CUDA and gcgan status checks that end the
-// program with the failing call, the median of repeated timings, and the device-to-device copy rate that memory
-// floors are measured against.
+// program with the failing call, the memory pool set up as the library's, the median of repeated timings, and the
+// device-to-device copy rate that memory floors are measured against.
 #ifndef GCGAN_LAB_COMMON_CUH
 #define GCGAN_LAB_COMMON_CUH
 
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -29,6 +30,17 @@ inline void gcgan_ok(gcgan_status status, const char* what) {
         std::fprintf(stderr, "%s: status %d: %s\n", what, status, gcgan_last_error_message());
         std::exit(2);
     }
+}
+
+// Keeps the memory that stream-ordered frees (cudaFreeAsync) return to the device's default pool, as the library's
+// CUDA backend does (DevicePool: release threshold UINT64_MAX). Without it the pool gives the memory back to the
+// driver at every synchronization, and the next cudaMallocAsync of a kernel's scratch (split-K partials, batch-norm
+// partials) maps it again: tens of microseconds that the library does not pay, in every timed run.
+inline void keep_pool_memory(int device = 0) {
+    cudaMemPool_t pool;
+    CUDA_OK(cudaDeviceGetDefaultMemPool(&pool, device));
+    uint64_t threshold = UINT64_MAX;
+    CUDA_OK(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold));
 }
 
 inline float median(std::vector<float> x) {
