@@ -152,22 +152,36 @@ def rows(ours, peer, peer_convs):
         (None, "mnist28", "wgan-0gp-adam-gc", False,
          "no peer workload (torch's mnist28-wgan-adam-fused-gc has no penalty)", []),
     ]
-    # One row per conv implementation of ours (the benchmark's conv parameter; results without it are cuDNN).
+    def train_ms(model, recipe, conv, noise):
+        # Results made before a parameter existed lack it: no conv = cuDNN, no generatorNoise = fresh, no batchNorm
+        # = fused. A run with batchNorm=composed as well is read at fused.
+        for conv_value in ([conv, None] if conv == "cudnn" else [conv]):
+            for noise_value in ([noise, None] if noise == "fresh" else [noise]):
+                for bn in ("fused", None):
+                    ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math="fp32",
+                                      conv=conv_value, generatorNoise=noise_value, batchNorm=bn)
+                    if ms is not None:
+                        return ms
+        return None
+
+    # One row per conv implementation of ours (the benchmark's conv parameter) and G-update noise (generatorNoise:
+    # fresh, our default, draws a new batch and runs G forward again; reuse takes the D update's samples, as the
+    # peer does).
     for key, model, recipe, approx, note, extra in training:
         theirs = peer_ms(peer, key) if key else None
         for conv in ("own", "cudnn"):
-            ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math="fp32", conv=conv)
-            if ms is None and conv == "cudnn":
-                ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math="fp32", conv=None)
-            if ms is None:
-                continue
-            notes = [note] if note else []
-            for label, k in extra:
-                t = peer_ms(peer, k)
-                if t is not None:
-                    notes.append("torch %s %s" % (label, fmt_ms(t)))
-            name = (key or "%s-%s" % (model, recipe)) + " (%s conv%s)" % (conv, "" if key else ", ours")
-            out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, approx), "; ".join(notes)))
+            for noise in ("fresh", "reuse"):
+                ms = train_ms(model, recipe, conv, noise)
+                if ms is None:
+                    continue
+                notes = [note] if note else []
+                for label, k in extra:
+                    t = peer_ms(peer, k)
+                    if t is not None:
+                        notes.append("torch %s %s" % (label, fmt_ms(t)))
+                name = (key or "%s-%s" % (model, recipe)) + " (%s conv%s%s)" % (
+                    conv, ", G noise reused" if noise == "reuse" else "", "" if key else ", ours")
+                out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, approx), "; ".join(notes)))
 
     # ---- conv layers: one row per layer and implementation, the three passes -------------------------------------
     # cudnn = cuDNN through our backend; own = gcgan's kernels (issue 6: each pass within 2x of cuDNN autotuned, which

@@ -1,6 +1,7 @@
 package io.gcgan.bench;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.gan.train.GeneratorNoise;
 import io.gcgan.gan.train.StepMetrics;
 import io.gcgan.gan.train.Trainer;
 import io.gcgan.tensor.Device;
@@ -72,6 +73,13 @@ public class TrainingIterationBenchmark {
     @Param({"fused"})
     public String batchNorm;
 
+    /**
+     * The G update's noise: fresh (a new batch, G forward again: the trainer's default) or reuse (the D update's
+     * samples, as the PyTorch peer's step does).
+     */
+    @Param({"fresh"})
+    public String generatorNoise;
+
     private Backend b;
     private TensorScope trial;
     private Trainer trainer;
@@ -93,7 +101,8 @@ public class TrainingIterationBenchmark {
     }
 
     private void build(Device device) {
-        TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm);
+        TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm,
+                GeneratorNoise.fromName(generatorNoise));
         trainer = w.trainer();
         // Step 0 runs the diagnostics (step % diagnosticsEvery == 0), allocates the optimizer state and, on CUDA,
         // plans every cuDNN convolution; from step 1 on the steps are all alike.
@@ -101,7 +110,7 @@ public class TrainingIterationBenchmark {
         trainer.trainStep();
         b.synchronize();
         System.out.println("# " + b.description() + "; " + w.describe()
-                + ", batchNorm " + batchNorm
+                + ", batchNorm " + batchNorm + ", generator noise " + generatorNoise
                 + (b.device().kind() == Device.Kind.CUDA ? ", math " + math + ", conv " + conv : ""));
     }
 

@@ -7,6 +7,7 @@ import io.gcgan.gan.model.Mnist28;
 import io.gcgan.gan.penalty.CentredGradientPenalty;
 import io.gcgan.gan.train.RealData;
 import io.gcgan.gan.train.Trainer;
+import io.gcgan.gan.train.GeneratorNoise;
 import io.gcgan.gan.train.TrainerConfig;
 import io.gcgan.nn.BatchNorm;
 import io.gcgan.nn.ConvTranspose2d;
@@ -62,6 +63,16 @@ public record TrainingWorkload(String model, String recipe, Trainer trainer, int
      * each way, the default) or {@code composed} (the reference made of tensor operations).
      */
     public static TrainingWorkload create(String model, String recipe, Device device, String batchNorm) {
+        return create(model, recipe, device, batchNorm, GeneratorNoise.FRESH);
+    }
+
+    /**
+     * {@link #create(String, String, Device, String)} with the G update's noise: {@link GeneratorNoise#FRESH} (the
+     * trainer's default; G runs forward twice per step) or {@link GeneratorNoise#REUSE} (the D update's samples, as
+     * the PyTorch peer's step).
+     */
+    public static TrainingWorkload create(String model, String recipe, Device device, String batchNorm,
+                                          GeneratorNoise generatorNoise) {
         boolean fusedBatchNorm = switch (batchNorm) {
             case "fused" -> true;
             case "composed" -> false;
@@ -107,7 +118,8 @@ public record TrainingWorkload(String model, String recipe, Trainer trainer, int
         CentredGradientPenalty penalty = wgan ? CentredGradientPenalty.zeroCentred(10) : null;
         GcMode gc = wgan ? GcMode.CONV_AND_FC : GcMode.NONE;
         Tensor real = Tensor.randn(new Generator(SEED + 1), DType.FLOAT32, device, imageShape).clamp(-1, 1);
-        TrainerConfig config = new TrainerConfig(BATCH, 1, false, Integer.MAX_VALUE, 1, SEED, DType.FLOAT32, device);
+        TrainerConfig config = new TrainerConfig(BATCH, 1, false, Integer.MAX_VALUE, 1, SEED, DType.FLOAT32, device,
+                generatorNoise);
         Trainer trainer = new Trainer(g, d, noiseShape, RealData.fixed(real), loss, penalty, adam(g, gc), adam(d, gc),
                 config);
         return new TrainingWorkload(model, recipe, trainer, g.parameters().size(), d.parameters().size());

@@ -15,6 +15,7 @@ import io.gcgan.gan.model.Dcgan64;
 import io.gcgan.gan.model.Mlp2d;
 import io.gcgan.gan.model.Mnist28;
 import io.gcgan.gan.penalty.CentredGradientPenalty;
+import io.gcgan.gan.train.GeneratorNoise;
 import io.gcgan.gan.train.RealData;
 import io.gcgan.gan.train.Trainer;
 import io.gcgan.gan.train.TrainerConfig;
@@ -119,7 +120,7 @@ final class Experiment {
         this.gOptimizer = optimizer(s.g(), s, generator);
         this.dOptimizer = optimizer(s.d(), s, discriminator);
         TrainerConfig config = new TrainerConfig(s.batchSize(), s.nCritic(), s.wganSchedule(), s.diagnosticsEvery(),
-                s.fixedSamples(), s.seed(), dtype, device);
+                s.fixedSamples(), s.seed(), dtype, device, GeneratorNoise.fromName(s.generatorNoise()));
         this.trainer = new Trainer(generator, discriminator, noiseShape, data, loss, penalty, gOptimizer, dOptimizer,
                 config);
     }

@@ -241,6 +241,12 @@ final class TrainCommand implements Callable<Integer> {
                         + "${DEFAULT-VALUE}.")
         boolean wganSchedule;
 
+        @Option(names = "--generator-noise", paramLabel = "MODE", defaultValue = TrainSettings.DEFAULT_GENERATOR_NOISE,
+                description = "fresh: the G update draws a new noise batch (WGAN paper, Algorithm 1); reuse: it "
+                        + "reuses the last D update's samples, whose G forward is recorded for it (PyTorch's DCGAN "
+                        + "example; one G forward per step). Default: ${DEFAULT-VALUE}.")
+        String generatorNoise;
+
         @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
                 description = "Seeds initialization, data order, noise and penalty draws, >= 0. Default: "
                         + "${DEFAULT-VALUE}.")
@@ -429,6 +435,7 @@ final class TrainCommand implements Callable<Integer> {
         Check.range("--steps", sc.steps, 1, 1_000_000_000L);
         Check.range("--seed", sc.seed, 0, Long.MAX_VALUE);
         String dtype = Check.oneOf("--dtype", sc.dtype, List.of("float32", "float64"));
+        String generatorNoise = Check.oneOf("--generator-noise", sc.generatorNoise, List.of("fresh", "reuse"));
         Check.range("--diagnostics-every", sc.diagnosticsEvery, 1, 1_000_000_000);
         String device = DeviceChoice.canonical(sc.device);
         String conv = Check.oneOf("--conv", sc.conv, List.of("own", "cudnn"));
@@ -441,7 +448,7 @@ final class TrainCommand implements Callable<Integer> {
 
         return new TrainSettings(model, data, dat.heldOut, dat.mlpWidth, dat.dBatchNorm, loss, clip, nu, l.lsGamma,
                 l.lsLambda, l.lsTau, lsDistance, lsOutput, targets, penalty, weight, l.oneSided, g, d, sgdForm,
-                decayMode, gcTconv, sc.nCritic, sc.wganSchedule, sc.batchSize, sc.steps, sc.seed, dtype,
+                decayMode, gcTconv, sc.nCritic, sc.wganSchedule, generatorNoise, sc.batchSize, sc.steps, sc.seed, dtype,
                 sc.diagnosticsEvery, fixed, device, conv, sc.tf32, out.keep, out.checkpointEvery, out.sampleEvery,
                 out.logEvery);
     }

@@ -29,9 +29,12 @@ public record TrainSettings(
         String lsOutput, double[] lsganTargets,
         String penalty, double penaltyWeight, boolean oneSided,
         NetOptimizer g, NetOptimizer d, String sgdForm, String weightDecayMode, String gcTconv,
-        int nCritic, boolean wganSchedule, int batchSize, long steps, long seed, String dtype, int diagnosticsEvery,
-        int fixedSamples,
+        int nCritic, boolean wganSchedule, String generatorNoise, int batchSize, long steps, long seed, String dtype,
+        int diagnosticsEvery, int fixedSamples,
         String device, String conv, boolean tf32, int keep, int checkpointEvery, int sampleEvery, int logEvery) {
+
+    /** The G update's noise when --generator-noise is not given (and in settings written before it existed). */
+    public static final String DEFAULT_GENERATOR_NOISE = "fresh";
 
     /** The CUDA conv implementation when --conv is not given: gcgan's own kernels (the CUDA backend's default). */
     public static final String DEFAULT_CONV = "own";
@@ -89,6 +92,7 @@ public record TrainSettings(
         m.put("gc-tconv", gcTconv);
         m.put("n-critic", nCritic);
         m.put("wgan-schedule", wganSchedule);
+        m.put("generator-noise", generatorNoise);
         m.put("batch-size", batchSize);
         m.put("steps", steps);
         m.put("seed", seed);
@@ -123,7 +127,7 @@ public record TrainSettings(
                 r.dbl("ls-lambda"), r.dbl("ls-tau"), r.str("ls-distance"), r.str("ls-output"), targets,
                 r.str("penalty"), r.dbl("penalty-weight"), r.bool("one-sided"), r.optimizer("g-"), r.optimizer("d-"),
                 r.str("sgd-form"), r.str("weight-decay-mode"), r.str("gc-tconv"), r.integer("n-critic"),
-                r.bool("wgan-schedule"), r.integer("batch-size"), r.lng("steps"), r.lng("seed"), r.str("dtype"),
+                r.bool("wgan-schedule"), r.strOr("generator-noise", DEFAULT_GENERATOR_NOISE), r.integer("batch-size"), r.lng("steps"), r.lng("seed"), r.str("dtype"),
                 r.integer("diagnostics-every"), r.integer("fixed-samples"), r.str("device"),
                 r.strOr("conv", DEFAULT_CONV), r.boolOr("tf32", false), r.integer("keep"),
                 r.integer("checkpoint-every"), r.integer("sample-every"), r.integer("log-every"));

@@ -43,6 +43,8 @@ class ArgumentValidationTest {
                 Arguments.of(new String[] {"--weight-decay-mode", "l2"}, "--weight-decay-mode", "coupled, decoupled"),
                 Arguments.of(new String[] {"--sgd-form", "nesterov"}, "--sgd-form", "pytorch, thesis"),
                 Arguments.of(new String[] {"--gc-tconv", "both"}, "--gc-tconv", "input-channel, output-filter"),
+                Arguments.of(new String[] {"--generator-noise", "new"}, "--generator-noise: unknown value 'new'",
+                        "fresh, reuse"),
                 // out-of-range values give the value and the range
                 Arguments.of(new String[] {"--lr", "0"}, "--lr = 0 is out of range (0, 10]", ""),
                 Arguments.of(new String[] {"--g-lr", "50"}, "--g-lr = 50 is out of range (0, 10]", ""),
@@ -156,7 +158,8 @@ class ArgumentValidationTest {
         assertEquals(0, r.status(), r.toString());
         for (String option : new String[] {"--model", "--data", "--loss", "--penalty", "--penalty-weight",
             "--optimizer", "--g-optimizer", "--d-optimizer", "--gc", "--g-gc", "--d-gc", "--lr", "--g-lr", "--d-lr",
-            "--betas", "--momentum", "--weight-decay", "--n-critic", "--batch-size", "--steps", "--seed",
+            "--betas", "--momentum", "--weight-decay", "--n-critic", "--generator-noise", "--batch-size", "--steps",
+            "--seed",
             "--device", "--out", "--resume", "--keep"}) {
             assertTrue(r.out().contains(option + "="), "help lacks " + option + ":\n" + r.out());
         }

@@ -5,6 +5,7 @@ import io.gcgan.backend.ProfilingBackend;
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bench.NullBackend;
 import io.gcgan.bench.TrainingWorkload;
+import io.gcgan.gan.train.GeneratorNoise;
 import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.Device;
 import io.gcgan.tensor.TensorScope;
@@ -25,6 +26,7 @@ import java.util.Map;
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
  *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
  *       [--warmup 20] [--iterations 20] [--math fp32|tf32] [--batch-norm fused|composed]
+ *       [--generator-noise fresh|reuse]
  * </pre>
  *
  * Per model, after {@code --warmup} iterations each time (the first plans cuDNN and runs the step-0 diagnostics):
@@ -59,6 +61,7 @@ public final class TrainingProfile {
         String recipe = "nsgan-adam";
         String math = "fp32";
         String batchNorm = "fused";
+        GeneratorNoise noise = GeneratorNoise.FRESH;
         int warmup = 20;
         int iterations = 20;
         for (int i = 0; i < args.length; i++) {
@@ -66,7 +69,7 @@ public final class TrainingProfile {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
                         + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 20] [--iterations 20] [--math fp32|tf32]"
-                        + " [--batch-norm fused|composed]");
+                        + " [--batch-norm fused|composed] [--generator-noise fresh|reuse]");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -79,6 +82,7 @@ public final class TrainingProfile {
                 case "--recipe" -> recipe = v;
                 case "--math" -> math = v;
                 case "--batch-norm" -> batchNorm = v;
+                case "--generator-noise" -> noise = GeneratorNoise.fromName(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--iterations" -> iterations = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("TrainingProfile: unknown option " + a + " (try --help)");
@@ -104,14 +108,15 @@ public final class TrainingProfile {
         }
         PrintStream out = System.out;
         out.println("# TrainingProfile: " + plain.description() + "; java " + Runtime.version() + "; math " + math
-                + "; batchNorm " + batchNorm + "; warmup " + warmup + ", iterations " + iterations);
+                + "; batchNorm " + batchNorm + "; generator noise " + noise.optionName() + "; warmup " + warmup
+                + ", iterations " + iterations);
         for (String model : models.split(",")) {
-            profile(out, plain, device, model.trim(), recipe, batchNorm, warmup, iterations);
+            profile(out, plain, device, model.trim(), recipe, batchNorm, noise, warmup, iterations);
         }
     }
 
     private static void profile(PrintStream out, Backend plain, Device device, String model, String recipe,
-                                String batchNorm, int warmup, int iterations) {
+                                String batchNorm, GeneratorNoise noise, int warmup, int iterations) {
         long t0 = System.nanoTime();
         // 1. plain; its workload stays alive to be measured again after the decorated passes (JIT warm-up drift)
         double[] plainMs;
@@ -125,7 +130,7 @@ public final class TrainingProfile {
         long idleSync;
         double endSyncMs;
         try (TensorScope plainTrial = TensorScope.open()) {
-            TrainingWorkload pw = TrainingWorkload.create(model, recipe, device, batchNorm);
+            TrainingWorkload pw = TrainingWorkload.create(model, recipe, device, batchNorm, noise);
             description = pw.describe();
             run(pw, plain, warmup);
             plainMs = run(pw, plain, iterations);
@@ -133,7 +138,7 @@ public final class TrainingProfile {
             ProfilingBackend prof = new ProfilingBackend(plain);
             Backend previous = Backends.install(prof);
             try (TensorScope trial = TensorScope.open()) {
-                TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm);
+                TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm, noise);
                 prof.setMode(ProfilingBackend.Mode.COUNT);
                 run(w, plain, warmup);
                 prof.setMode(ProfilingBackend.Mode.HOST);

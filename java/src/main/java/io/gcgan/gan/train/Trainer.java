@@ -94,11 +94,22 @@ public final class Trainer {
         Tensor lastReal = null;
         Tensor lastFake = null;
         boolean diagnose = step % config.diagnosticsEvery() == 0;
+        boolean reuse = config.generatorNoise() == GeneratorNoise.REUSE;
         try (TensorScope stepScope = TensorScope.open()) {
+            Tensor recordedFake = null;
             for (int i = 0; i < critics; i++) {
+                if (reuse && i == critics - 1) {
+                    // Not in a scope of its own: its samples, with G's recorded forward, serve the G update.
+                    CriticUpdate u = criticUpdate(true);
+                    last = u.result;
+                    lastReal = u.real;
+                    lastFake = u.fake;
+                    recordedFake = u.recordedFake;
+                    continue;
+                }
                 try (TensorScope update = TensorScope.open()) {
                     boolean keep = diagnose && i == critics - 1;
-                    CriticUpdate u = criticUpdate();
+                    CriticUpdate u = criticUpdate(false);
                     last = u.result;
                     if (keep) {
                         lastReal = update.keep(u.real);
@@ -108,7 +119,7 @@ public final class Trainer {
             }
             double[] g;
             try (TensorScope update = TensorScope.open()) {
-                g = generatorUpdate();
+                g = generatorUpdate(recordedFake);
             }
             double inReal = Double.NaN;
             double inFake = Double.NaN;
@@ -129,14 +140,22 @@ public final class Trainer {
     private record CriticResult(double dLoss, double penalty, double wasserstein, double gradNorm) {
     }
 
-    private record CriticUpdate(CriticResult result, Tensor real, Tensor fake) {
+    /** fake: the samples D was updated at (no graph); recordedFake: the same with G's forward recorded, or null. */
+    private record CriticUpdate(CriticResult result, Tensor real, Tensor fake, Tensor recordedFake) {
     }
 
-    private CriticUpdate criticUpdate() {
+    /** One D update; with {@code recordG}, G's forward is recorded for a G update at the same samples. */
+    private CriticUpdate criticUpdate(boolean recordG) {
         Tensor real = data.next(config.dtype(), config.device());
         Tensor fake;
-        try (GradMode.Guard ignored = GradMode.noGrad()) {
-            fake = generator.forward(noiseBatch(real.size(0)));
+        Tensor recordedFake = null;
+        if (recordG) {
+            recordedFake = generator.forward(noiseBatch(real.size(0)));
+            fake = recordedFake.detach();
+        } else {
+            try (GradMode.Guard ignored = GradMode.noGrad()) {
+                fake = generator.forward(noiseBatch(real.size(0)));
+            }
         }
         Tensor dReal = critic.apply(real);
         Tensor dFake = critic.apply(fake);
@@ -162,11 +181,14 @@ public final class Trainer {
         double w = wasserstein ? read[3] : Double.NaN;
         dOptimizer.step();
         loss.weightClip().ifPresent(c -> WeightClipping.apply(discriminator, c));
-        return new CriticUpdate(new CriticResult(dl, pen, w, norm), real, fake);
+        return new CriticUpdate(new CriticResult(dl, pen, w, norm), real, fake, recordedFake);
     }
 
-    /** Returns {G loss, G gradient norm}. */
-    private double[] generatorUpdate() {
+    /**
+     * Returns {G loss, G gradient norm}. {@code recordedFake}: the last D update's samples with G's forward
+     * recorded ({@link GeneratorNoise#REUSE}), or null to draw a new noise batch.
+     */
+    private double[] generatorUpdate(Tensor recordedFake) {
         List<Tensor> dParams = discriminator.parameters();
         boolean[] required = new boolean[dParams.size()];
         for (int i = 0; i < required.length; i++) {
@@ -174,7 +196,7 @@ public final class Trainer {
             dParams.get(i).requiresGrad(false);
         }
         try {
-            Tensor fake = generator.forward(noiseBatch(config.batchSize()));
+            Tensor fake = recordedFake != null ? recordedFake : generator.forward(noiseBatch(config.batchSize()));
             Tensor gLoss = loss.generatorLoss(GanLoss.Batch.forGenerator(critic.apply(fake)));
             gOptimizer.zeroGrad();
             Autograd.backward(gLoss);

@@ -15,13 +15,15 @@ import java.util.Objects;
  *                            every step; they cost one extra D forward/backward at real and fake points)
  * @param fixedNoiseCount     samples in the fixed noise used for sample images
  * @param seed                seeds the noise, penalty and fixed-noise streams
+ * @param generatorNoise      whether the G update draws new noise or reuses the last D update's samples
  */
 public record TrainerConfig(int batchSize, int nCritic, boolean wganCriticSchedule, int diagnosticsEvery,
-                            int fixedNoiseCount, long seed, DType dtype, Device device) {
+                            int fixedNoiseCount, long seed, DType dtype, Device device, GeneratorNoise generatorNoise) {
 
     public TrainerConfig {
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(generatorNoise, "generatorNoise");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -36,25 +38,41 @@ public record TrainerConfig(int batchSize, int nCritic, boolean wganCriticSchedu
         }
     }
 
-    /** Batch 64, one D update per G update, diagnostics every step, 64 fixed samples, float32 on the CPU. */
+    /** With {@link GeneratorNoise#FRESH}. */
+    public TrainerConfig(int batchSize, int nCritic, boolean wganCriticSchedule, int diagnosticsEvery,
+                         int fixedNoiseCount, long seed, DType dtype, Device device) {
+        this(batchSize, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, device,
+                GeneratorNoise.FRESH);
+    }
+
+    /** Batch 64, one D update per G update, diagnostics every step, 64 fixed samples, float32, CPU, fresh noise. */
     public static TrainerConfig defaults(long seed) {
         return new TrainerConfig(64, 1, false, 1, 64, seed, DType.FLOAT32, Device.CPU);
     }
 
     public TrainerConfig withBatchSize(int b) {
-        return new TrainerConfig(b, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, device);
+        return new TrainerConfig(b, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, device,
+                generatorNoise);
     }
 
     public TrainerConfig withCritic(int n, boolean wganSchedule) {
-        return new TrainerConfig(batchSize, n, wganSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, device);
+        return new TrainerConfig(batchSize, n, wganSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, device,
+                generatorNoise);
     }
 
     public TrainerConfig withDiagnosticsEvery(int every) {
-        return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, every, fixedNoiseCount, seed, dtype, device);
+        return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, every, fixedNoiseCount, seed, dtype, device,
+                generatorNoise);
     }
 
     public TrainerConfig withDevice(Device d) {
-        return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, d);
+        return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype,
+                d, generatorNoise);
+    }
+
+    public TrainerConfig withGeneratorNoise(GeneratorNoise g) {
+        return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype,
+                device, g);
     }
 
     /** D updates before the G update of step {@code step} (0-based). */

@@ -38,8 +38,11 @@ class TrainerTest {
     private static Setup setup(int width, String lossName, CentredGradientPenalty penalty, TrainerConfig config,
                                RealData data) {
         ModuleOptions o = ModuleOptions.of(new Generator(1));
-        Module g = Mlp2d.generator(width, o);
-        Module d = Mlp2d.discriminator(width, o);
+        return setup(Mlp2d.generator(width, o), Mlp2d.discriminator(width, o), lossName, penalty, config, data);
+    }
+
+    private static Setup setup(Module g, Module d, String lossName, CentredGradientPenalty penalty,
+                               TrainerConfig config, RealData data) {
         GanLoss loss = GanLosses.byName(lossName);
         Optimizer gOpt = new Adam(List.of(ParamGroup.builder(1e-3).addAll(g.namedParameters()).build()), 0.5, 0.9, 1e-8);
         Optimizer dOpt = new Adam(List.of(ParamGroup.builder(1e-3).addAll(d.namedParameters()).build()), 0.5, 0.9, 1e-8);
@@ -278,5 +281,89 @@ class TrainerTest {
         assertTrue(Double.isNaN(mn.wasserstein()));
         assertTrue(Double.isNaN(mn.penalty()));
         assertTrue(Double.isFinite(mn.dInputGradReal()) && Double.isFinite(mn.scoreGap()));
+    }
+
+    /** The module it wraps (same parameters), counting forward calls and keeping each output's values on the host. */
+    private static final class CountingModule extends Module {
+        private final Module inner;
+        final List<float[]> outputs = new ArrayList<>();
+        long[] shape;
+
+        CountingModule(Module inner) {
+            this.inner = registerModule("inner", inner);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor y = inner.forward(x);
+            double[] v = y.toDoubleArray();
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            outputs.add(f);
+            shape = y.shape();
+            return y;
+        }
+    }
+
+    private static Setup counted(CountingModule g, GeneratorNoise noise, int critics) {
+        ModuleOptions o = ModuleOptions.of(new Generator(1));
+        TrainerConfig config = TrainerConfig.defaults(8).withBatchSize(16).withCritic(critics, false)
+                .withGeneratorNoise(noise);
+        return setup(g, Mlp2d.discriminator(8, o), "nsgan", null, config,
+                RealData.of(GaussianMixture.eightOnRing(), 16, 4));
+    }
+
+    @Test
+    void reusedNoiseRunsTheGeneratorOncePerCriticUpdateAndFreshNoiseOnceMore() {
+        for (int critics : new int[] {1, 3}) {
+            CountingModule fresh = new CountingModule(Mlp2d.generator(8, ModuleOptions.of(new Generator(1))));
+            CountingModule reused = new CountingModule(Mlp2d.generator(8, ModuleOptions.of(new Generator(1))));
+            Setup f = counted(fresh, GeneratorNoise.FRESH, critics);
+            Setup r = counted(reused, GeneratorNoise.REUSE, critics);
+            for (int i = 0; i < 2; i++) {
+                f.trainer().trainStep();
+                StepMetrics m = r.trainer().trainStep();
+                assertTrue(Double.isFinite(m.gLoss()) && Double.isFinite(m.dInputGradFake()), m.csvRow());
+            }
+            assertEquals(2 * (critics + 1), fresh.outputs.size(), "fresh noise, " + critics + " critic steps");
+            assertEquals(2 * critics, reused.outputs.size(), "reused noise, " + critics + " critic steps");
+        }
+    }
+
+    /**
+     * With reused noise the G loss is computed at the samples of the step's (last) D update, with the updated D;
+     * with fresh noise it is not (the same check then fails, so it can tell the two apart).
+     */
+    @Test
+    void reusedNoiseComputesTheGeneratorLossAtTheCriticUpdatesSamples() {
+        for (GeneratorNoise noise : GeneratorNoise.values()) {
+            CountingModule g = new CountingModule(Mlp2d.generator(8, ModuleOptions.of(new Generator(1))));
+            Setup s = counted(g, noise, 1);
+            StepMetrics m = s.trainer().trainStep();
+            double atCriticSamples;
+            try (GradMode.Guard ignored = GradMode.noGrad()) {
+                Tensor dFake = s.d().forward(Tensor.of(g.outputs.get(0), g.shape)).reshape(-1);
+                atCriticSamples = GanLosses.byName("nsgan").generatorLoss(GanLoss.Batch.forGenerator(dFake))
+                        .toDoubleArray()[0];
+            }
+            if (noise == GeneratorNoise.REUSE) {
+                assertEquals(atCriticSamples, m.gLoss(), 1e-6 * Math.abs(atCriticSamples), "reused noise");
+            } else {
+                assertTrue(Math.abs(atCriticSamples - m.gLoss()) > 1e-4 * Math.abs(atCriticSamples),
+                        "fresh noise: G loss " + m.gLoss() + " equals the loss at the D update's samples");
+            }
+        }
+    }
+
+    @Test
+    void generatorNoiseNames() {
+        assertEquals(GeneratorNoise.REUSE, GeneratorNoise.fromName("reuse"));
+        assertEquals("fresh", GeneratorNoise.FRESH.optionName());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GeneratorNoise.fromName("new"));
+        assertTrue(e.getMessage().contains("'new'"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> TrainerConfig.defaults(0).withGeneratorNoise(null));
     }
 }
