@@ -32,8 +32,11 @@
 //       the warp-tiled one, Large/Medium only
 //   v7  the Huge tile (128x128, 8x8 per thread, one block per SM), automatic split-K, where the pass has > 64
 //       columns (the candidate for the 128-512-channel layers)
+//   v8  backward-data by the direct kernel wherever it fits (c <= 4), whatever the batch: so that --check-only at a
+//       small batch (compute-sanitizer) runs it too
 // Each variant is checked too; a failed check prints FAIL on the line and the exit status is 1.
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -339,8 +342,8 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
     std::printf("%-11s %-2s %-13s %9s %8s %9s %6s%s", "layer", "", "plan", "ms", "GFLOP/s", "err/bound", "",
                 versus ? " xcuDNN" : "");
     if (variants && !check_only) {
-        std::printf(" %8s %8s %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit", "v6 strided",
-                    "v7 H");
+        std::printf(" %8s %8s %8s %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit", "v6 strided",
+                    "v7 H", "v8 D");
     }
     std::printf("\n");
     for (const Layer& l : kLayers) {
@@ -406,11 +409,14 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
             }
             if (variants) {
                 // v6: the production plan's tile with the strided thread layout (LegacyLarge / LegacyMedium)
+                constexpr int kNoVariant = INT_MIN;  // the variant does not apply to this pass
                 const int legacy = plan.tile == TileKind::Large ? static_cast<int>(TileKind::LegacyLarge)
-                                   : plan.tile == TileKind::Medium ? static_cast<int>(TileKind::LegacyMedium) : -2;
-                const int tiles[7] = {0, 1, 2, 3, -1, legacy, static_cast<int>(TileKind::Huge)};
-                for (int v = 0; v < 7; ++v) {
-                    if (tiles[v] == -2) {
+                                   : plan.tile == TileKind::Medium ? static_cast<int>(TileKind::LegacyMedium)
+                                                                   : kNoVariant;
+                const int direct = pass == kBackwardData && direct_fits<T>(d) ? kForceDirect : kNoVariant;
+                const int tiles[8] = {0, 1, 2, 3, -1, legacy, static_cast<int>(TileKind::Huge), direct};
+                for (int v = 0; v < 8; ++v) {
+                    if (tiles[v] == kNoVariant) {
                         if (!check_only) std::printf(" %8s", "-");
                         continue;
                     }

@@ -1514,13 +1514,17 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
     return status;
 }
 
+// force_tile value that asks run_backward_data for the direct kernel wherever it fits, whatever the pixel count
+// (the lab's check of it at small batches, under compute-sanitizer); where it does not fit, the production plan.
+constexpr int kForceDirect = -2;
+
 // Backward-data: the direct kernel for few channels (unless a GEMM tile is forced), else the one-pixel GEMM
 // where it applies, else the stride-phase GEMM.
 template <typename T>
 gcgan_status run_backward_data(const char* call, const ConvDims& d, const T* dy, const T* w, T* dx,
                                cudaStream_t stream, int force_tile = -1, int32_t force_splits = 0,
                                bool tf32 = false) {
-    if (force_tile < 0 && use_direct_backward_data<T>(d)) {
+    if ((force_tile == -1 && use_direct_backward_data<T>(d)) || (force_tile == kForceDirect && direct_fits<T>(d))) {
         return run_direct_backward_data<T>(call, d, dy, w, dx, stream);
     }
     if (use_one_pixel(d)) {
