@@ -1,10 +1,11 @@
 package io.gcgan.cli;
 
+import static io.gcgan.cli.CliRunner.savedOptions;
+import static io.gcgan.cli.CliRunner.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gcgan.report.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,19 +24,6 @@ class CudaSettingsOptionsTest {
 
     private static final String[] SHORT_RUN = {"train", "--data", "8gaussians", "--mlp-width", "8", "--batch-size",
         "16", "--steps", "3", "--checkpoint-every", "3", "--sample-every", "3", "--device", "cpu"};
-
-    private static String[] with(String[] base, String... more) {
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
-    }
-
-    /** The "options" object of a run folder's config.json. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> savedOptions(Path run) throws Exception {
-        return (Map<String, Object>) Json.read(run.resolve("config.json")).get("options");
-    }
 
     @Test
     void convAndTf32AreRecordedAndSaidNotToApplyOnTheCpu() throws Exception {

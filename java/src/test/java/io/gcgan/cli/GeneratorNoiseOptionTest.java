@@ -1,10 +1,10 @@
 package io.gcgan.cli;
 
+import static io.gcgan.cli.CliRunner.savedOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gcgan.report.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,15 +26,7 @@ class GeneratorNoiseOptionTest {
         "16", "--steps", "3", "--checkpoint-every", "3", "--sample-every", "3", "--device", "cpu", "--quiet"};
 
     private static String[] with(String... more) {
-        String[] all = new String[SHORT_RUN.length + more.length];
-        System.arraycopy(SHORT_RUN, 0, all, 0, SHORT_RUN.length);
-        System.arraycopy(more, 0, all, SHORT_RUN.length, more.length);
-        return all;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> savedOptions(Path run) throws Exception {
-        return (Map<String, Object>) Json.read(run.resolve("config.json")).get("options");
+        return CliRunner.with(SHORT_RUN, more);
     }
 
     @Test
