@@ -10,7 +10,8 @@
 #   else simple class names, e.g. "CudaOwnConvTest CudaTrainingTest"), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
 #   GPU_LAB_TIMING (unset: every lab runs in full; else the names of the labs that do, e.g. "optimizer_lab": the
 #   others are only checked under memcheck), GPU_LAB_ARGS_<lab> (arguments of that lab's timing run, e.g.
-#   GPU_LAB_ARGS_conv_lab="--layer dcgan64.g5,dcgan64.d1"),
+#   GPU_LAB_ARGS_conv_lab="--layer dcgan64.g5,dcgan64.d1"), GPU_LAB_NCU ("LAB ARGS...": Nsight Compute on one
+#   lab run, see the lab stage; GPU_LAB_NCU_KERNELS, GPU_LAB_NCU_COUNT),
 #   GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests with the CPU
 #   backend standing in for CUDA: a check of the tests themselves on a machine without a GPU); for the benchmarks
 #   GPU_BENCH_{OPT,TRAIN,CONV}_REGEX, GPU_BENCH_PARAMS, GPU_BENCH_JMH, GPU_BENCH_CONV_JMH (defaults below).
@@ -515,6 +516,34 @@ else
       lab_parts+=("$name memcheck ${errors:-0} errors (${TOOK} s)")
     fi
   done
+  # Optional: Nsight Compute on one lab run, GPU_LAB_NCU="LAB ARGS..." (e.g. "conv_lab --layer dcgan64.d2
+  # --no-variants"): the first GPU_LAB_NCU_COUNT (6) kernels whose demangled names match GPU_LAB_NCU_KERNELS (conv_)
+  # with their speed of light, occupancy, launch, warp-stall, memory and compute sections, as text in lab-ncu.log.
+  # Where ncu or its access to the performance counters is missing this is noted, not failed.
+  if [ -n "${GPU_LAB_NCU:-}" ]; then
+    read -r ncu_lab ncu_args <<<"$GPU_LAB_NCU"
+    NCU=$(command -v ncu 2>/dev/null || ls /usr/local/cuda/bin/ncu 2>/dev/null || true)
+    if [ -z "$NCU" ]; then
+      lab_parts+=("ncu: not found")
+    elif [ ! -x "$LAB_DIR/$ncu_lab" ]; then
+      lab_parts+=("ncu: no $ncu_lab built")
+    elif ! limit=$(stage_limit 120); then
+      lab_parts+=("ncu skipped: out of time")
+    else
+      # shellcheck disable=SC2086  # ncu_args is a list of words
+      run_logged lab-ncu "$limit" "$NCU" --kernel-name-base demangled \
+        --kernel-name "regex:${GPU_LAB_NCU_KERNELS:-conv_}" --launch-count "${GPU_LAB_NCU_COUNT:-6}" \
+        --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
+        --section MemoryWorkloadAnalysis --section ComputeWorkloadAnalysis "$LAB_DIR/$ncu_lab" $ncu_args
+      if timed_out; then
+        lab_parts+=("ncu timed out after ${limit} s")
+      elif [ "$RC" != 0 ]; then
+        lab_parts+=("ncu rc $RC: $(short "$(grep -m 1 -i 'err\|denied\|permission' "$OUT/lab-ncu.log")" 80)")
+      else
+        lab_parts+=("ncu $(grep -c '^  [a-z_].*(' "$OUT/lab-ncu.log") kernels (${TOOK} s, lab-ncu.log)")
+      fi
+    fi
+  fi
   if [ "${#lab_parts[@]}" = 0 ]; then
     record lab SKIP "no kernels/dev/*_lab.cu"
   else
