@@ -195,14 +195,14 @@ void emulate(const Problem& pr0, const ConvPlan& plan) {
                 std::fill(Bs.begin(), Bs.end(), nan);
                 for (int tid = 0; tid < Cfg::THREADS; ++tid) {
                     G::zero(acc[tid]);
-                    G::load(pr, tid, m0, n0, k_begin, k_end, regs[tid]);
+                    G::load(pr, tid, m0, n0, k_begin, k_end, regs[tid], G::row_cache(pr, tid, m0));
                     G::stash(tid, regs[tid], &As[0], &Bs[0]);
                 }
                 int buf = 0;
                 for (int32_t k0 = k_begin; k0 < k_end; k0 += Cfg::BK) {
                     const bool more = k0 + Cfg::BK < k_end;
                     for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs[tid]);
+                        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs[tid], G::row_cache(pr, tid, m0));
                         G::compute(tid, &As[buf * G::A_SMEM], &Bs[buf * G::B_SMEM], acc[tid]);
                         if (more) G::stash(tid, regs[tid], &As[(buf ^ 1) * G::A_SMEM], &Bs[(buf ^ 1) * G::B_SMEM]);
                     }
@@ -414,6 +414,8 @@ void emulate_plan(const Problem& pr, const ConvPlan& plan) {
         case TileKind::LegacyLarge: emulate<T, typename Tiles<T>::LegacyLarge>(pr, plan); break;
         case TileKind::LegacyMedium: emulate<T, typename Tiles<T>::LegacyMedium>(pr, plan); break;
         case TileKind::Huge: emulate<T, typename Tiles<T>::Huge>(pr, plan); break;
+        case TileKind::LargeHoisted: emulate<T, typename Tiles<T>::LargeHoisted>(pr, plan); break;
+        case TileKind::MediumHoisted: emulate<T, typename Tiles<T>::MediumHoisted>(pr, plan); break;
         default:
             switch (plan.bn) {
                 case 1: emulate_skinny<T, 1>(pr, plan); break;
@@ -528,7 +530,7 @@ void check_all(const Geo& g, std::mt19937_64& rng, bool thorough) {
     }
     g_tf32 = false;
     if (!thorough) return;
-    for (int tile = 0; tile <= static_cast<int>(TileKind::Huge); ++tile) {
+    for (int tile = 0; tile <= static_cast<int>(TileKind::MediumHoisted); ++tile) {
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 1, 132);
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 3, 132);
         check_geometry<float>(g, x, w, dy, y, dx, dw, tile, 11, 132);  // the lanes reduction (> 8 splits)

@@ -34,6 +34,8 @@
 //       columns (the candidate for the 128-512-channel layers)
 //   v8  backward-data by the direct kernel wherever it fits (c <= 4), whatever the batch: so that --check-only at a
 //       small batch (compute-sanitizer) runs it too
+//   v9  the production plan's tile with its A row's gather hoisted out of the K loop (TileConfig::HOIST_ROW),
+//       Large/Medium only
 // Each variant is checked too; a failed check prints FAIL on the line and the exit status is 1.
 #include <algorithm>
 #include <climits>
@@ -315,6 +317,8 @@ const char* tile_name(TileKind t) {
         case TileKind::LegacyLarge: return "128x64s";
         case TileKind::LegacyMedium: return "64x64s";
         case TileKind::Huge: return "128x128";
+        case TileKind::LargeHoisted: return "128x64h";
+        case TileKind::MediumHoisted: return "64x64h";
         default: return "skinny";
     }
 }
@@ -342,8 +346,8 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
     std::printf("%-11s %-2s %-13s %9s %8s %9s %6s%s", "layer", "", "plan", "ms", "GFLOP/s", "err/bound", "",
                 versus ? " xcuDNN" : "");
     if (variants && !check_only) {
-        std::printf(" %8s %8s %8s %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit", "v6 strided",
-                    "v7 H", "v8 D");
+        std::printf(" %8s %8s %8s %8s %8s %8s %8s %8s %8s", "v1 L", "v2 M", "v3 N", "v4 S", "v5 nosplit",
+                    "v6 strided", "v7 H", "v8 D", "v9 hoist");
     }
     std::printf("\n");
     for (const Layer& l : kLayers) {
@@ -414,8 +418,11 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
                                    : plan.tile == TileKind::Medium ? static_cast<int>(TileKind::LegacyMedium)
                                                                    : kNoVariant;
                 const int direct = pass == kBackwardData && direct_fits<T>(d) ? kForceDirect : kNoVariant;
-                const int tiles[8] = {0, 1, 2, 3, -1, legacy, static_cast<int>(TileKind::Huge), direct};
-                for (int v = 0; v < 8; ++v) {
+                const int hoisted = plan.tile == TileKind::Large ? static_cast<int>(TileKind::LargeHoisted)
+                                    : plan.tile == TileKind::Medium ? static_cast<int>(TileKind::MediumHoisted)
+                                                                    : kNoVariant;
+                const int tiles[9] = {0, 1, 2, 3, -1, legacy, static_cast<int>(TileKind::Huge), direct, hoisted};
+                for (int v = 0; v < 9; ++v) {
                     if (tiles[v] == kNoVariant) {
                         if (!check_only) std::printf(" %8s", "-");
                         continue;
@@ -427,7 +434,7 @@ int run_all(int batch, bool check_only, bool variants, const char* only) {
                         continue;
                     }
                     double verr = 0;
-                    const int32_t splits = v == 4 ? 1 : (v == 5 ? plan.splits : 0);
+                    const int32_t splits = v == 4 ? 1 : (v == 5 || v == 8 ? plan.splits : 0);
                     const float vms = run_variant<T>(pass, d, b, out_n, tiles[v], splits, check_only, 20, stream,
                                                      &verr);
                     const bool vok = verr <= bound;

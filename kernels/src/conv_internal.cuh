@@ -404,12 +404,18 @@ struct BackwardWeightProblem {
 // A_MFAST: whether consecutive threads load consecutive m of the A slice (else consecutive kk); B is always loaded
 // kk-fast. The choice follows the memory: forward/backward-data A rows are output pixels (consecutive m ->
 // consecutive q -> nearby x/dy addresses), backward-weight A's contiguous direction is kk (n, p, q).
-template <int BM_, int BN_, int BK_, int TM_, int TN_, int LM_ = 0, int LN_ = 0, int MIN_BLOCKS_ = 2>
+template <int BM_, int BN_, int BK_, int TM_, int TN_, int LM_ = 0, int LN_ = 0, int MIN_BLOCKS_ = 2,
+          bool HOIST_ROW_ = false>
 struct TileConfig {
     static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_;
     // Blocks per SM the kernel is compiled for (__launch_bounds__): 2 caps a 256-thread block at 128 registers per
     // thread; 1 leaves room for an 8 x 8 thread tile.
     static constexpr int MIN_BLOCKS = MIN_BLOCKS_;
+    // Where every A element a thread loads lies in one row of the tile (TileLoader::kOneRow), compute that row's
+    // gather (ARow: two FastDiv divisions) once before the K loop instead of for every element of every slice,
+    // which the compiler does not hoist on its own (PTX of the Large forward kernel, 2026-11-27). Lab-only for now:
+    // it holds the row in registers across the loop.
+    static constexpr bool HOIST_ROW = HOIST_ROW_;
     // Thread layout. LM = 0 ("strided"): THREADS_M threads along m, thread (tm, tn) owns rows tm + i * THREADS_M
     // (consecutive threads on consecutive rows) and columns tn * TN + j. LM > 0 ("warp-tiled", as CUTLASS's SIMT
     // GEMMs): a warp is LM x LN lanes over a (LM TM) x (LN TN) sub-tile, lane (lm, ln) owning the TM consecutive rows
@@ -447,7 +453,9 @@ template <> struct Tiles<float> {
     using Narrow = TileConfig<128, 16, 16, 4, 2, 8, 4>;  // 4x2, warps of 32 x 8: N <= 16 (few output channels)
     using LegacyLarge = TileConfig<128, 64, 16, 4, 8>;
     using LegacyMedium = TileConfig<64, 64, 16, 2, 8>;
-    using Huge = TileConfig<128, 128, 16, 8, 8, 8, 4, 1>;  // 8x8, warps of 64 x 32
+    using Huge = TileConfig<128, 128, 16, 8, 8, 8, 4, 1, true>;  // 8x8, warps of 64 x 32
+    using LargeHoisted = TileConfig<128, 64, 16, 4, 8, 8, 4, 2, true>;
+    using MediumHoisted = TileConfig<64, 64, 16, 2, 8, 8, 4, 2, true>;
 };
 template <> struct Tiles<double> {
     using Large = TileConfig<128, 64, 8, 4, 8, 8, 4>;
@@ -455,7 +463,9 @@ template <> struct Tiles<double> {
     using Narrow = TileConfig<128, 16, 8, 4, 2, 8, 4>;
     using LegacyLarge = TileConfig<128, 64, 8, 4, 8>;
     using LegacyMedium = TileConfig<64, 64, 8, 2, 8>;
-    using Huge = TileConfig<128, 128, 8, 8, 8, 8, 4, 1>;
+    using Huge = TileConfig<128, 128, 8, 8, 8, 8, 4, 1, true>;
+    using LargeHoisted = TileConfig<128, 64, 8, 4, 8, 8, 4, 2, true>;
+    using MediumHoisted = TileConfig<64, 64, 8, 2, 8, 8, 4, 2, true>;
 };
 
 template <typename Problem> struct AMFast { static constexpr bool value = true; };
@@ -478,6 +488,19 @@ struct TileLoader {
         T b[Cfg::B_LOADS];
     };
 
+    // Every A element of thread tid has the tile row tid % BM: A m-fast, and the thread count a multiple of BM.
+    static constexpr bool kOneRow = kAMFast && Cfg::THREADS % Cfg::BM == 0;
+    static constexpr bool kHoist = Cfg::HOIST_ROW && kOneRow;
+    // The gather of that row, made once per thread (row_cache) when kHoist; empty otherwise.
+    struct RowCache {
+        typename Problem::ARow a;
+    };
+    __host__ __device__ static RowCache row_cache(const Problem& pr, int tid, int32_t m0) {
+        RowCache rc{};
+        if constexpr (kHoist) rc.a = pr.arow(m0 + tid % Cfg::BM);
+        return rc;
+    }
+
     // Element e of the A slice (e < A_SIZE): its (m, kk) inside the tile.
     __host__ __device__ static void a_coord(int e, int& ml, int& kl) {
         if (kAMFast) { ml = e % Cfg::BM; kl = e / Cfg::BM; }
@@ -489,9 +512,10 @@ struct TileLoader {
         nl = e / Cfg::BK;
     }
 
-    // Global -> registers: the BK-deep slice starting at k0 (kk >= k_end reads as 0).
+    // Global -> registers: the BK-deep slice starting at k0 (kk >= k_end reads as 0). rc: row_cache's result
+    // (used when kHoist).
     __host__ __device__ static void load(const Problem& pr, int tid, int32_t m0, int32_t n0, int32_t k0,
-                                         int32_t k_end, Regs& regs) {
+                                         int32_t k_end, Regs& regs, const RowCache& rc = RowCache{}) {
 GCGAN_UNROLL
         for (int i = 0; i < Cfg::A_LOADS; ++i) {
             const int e = tid + i * Cfg::THREADS;
@@ -499,7 +523,11 @@ GCGAN_UNROLL
             a_coord(e, ml, kl);
             T v = T(0);
             if (Cfg::A_SIZE % Cfg::THREADS == 0 || e < Cfg::A_SIZE) {
-                v = pr.aload(pr.arow(m0 + ml), pr.acol(k0 + kl, k_end));
+                if constexpr (kHoist) {
+                    v = pr.aload(rc.a, pr.acol(k0 + kl, k_end));
+                } else {
+                    v = pr.aload(pr.arow(m0 + ml), pr.acol(k0 + kl, k_end));
+                }
             }
             regs.a[i] = v;
         }
@@ -668,6 +696,7 @@ struct MmaConfig {
     static constexpr int B_LOADS = (B_SIZE + THREADS - 1) / THREADS;
     static constexpr int A_STRIDE = BM + 8;
     static constexpr int B_STRIDE = BN + 8;
+    static constexpr bool HOIST_ROW = false;  // TileConfig::HOIST_ROW (not tried on the tensor-core tiles)
     static_assert(WM % 16 == 0 && WN % 8 == 0, "warp tile not made of 16 x 8 instructions");
     static_assert(A_STRIDE % 32 == 8 && B_STRIDE % 32 == 8, "fragment reads would meet bank conflicts");
 };
@@ -1123,9 +1152,9 @@ __host__ __device__ inline void splitk_store_lanes(Problem pr, int64_t e, const 
 
 // ---- launch plan (host) ----
 
-// Large .. Skinny are the planner's; LegacyLarge/LegacyMedium (the strided thread layout) and Huge (128 x 128) only
-// when forced (lab v6, v7).
-enum class TileKind { Large, Medium, Narrow, Skinny, LegacyLarge, LegacyMedium, Huge };
+// Large .. Skinny are the planner's; LegacyLarge/LegacyMedium (the strided thread layout), Huge (128 x 128) and
+// LargeHoisted/MediumHoisted (TileConfig::HOIST_ROW) only when forced (lab v6, v7, v9).
+enum class TileKind { Large, Medium, Narrow, Skinny, LegacyLarge, LegacyMedium, Huge, LargeHoisted, MediumHoisted };
 
 // The NMAX of the skinny kernel for N columns.
 inline int skinny_width(int32_t n) { return n <= 1 ? 1 : (n <= 2 ? 2 : 4); }
@@ -1152,6 +1181,8 @@ inline void tile_sizes(TileKind kind, int32_t n, int32_t& bm, int32_t& bn, int32
         case TileKind::LegacyLarge: bm = L::BM; bn = L::BN; bk = L::BK; break;
         case TileKind::LegacyMedium: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
         case TileKind::Huge: bm = Tiles<T>::Huge::BM; bn = Tiles<T>::Huge::BN; bk = Tiles<T>::Huge::BK; break;
+        case TileKind::LargeHoisted: bm = L::BM; bn = L::BN; bk = L::BK; break;
+        case TileKind::MediumHoisted: bm = Md::BM; bn = Md::BN; bk = Md::BK; break;
         default: bm = Sk::BM; bn = skinny_width(n); bk = Sk::BK; break;
     }
 }
@@ -1251,13 +1282,14 @@ conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ part
     typename G::Acc acc;
     G::zero(acc);
     typename G::Regs regs;
-    G::load(pr, tid, m0, n0, k_begin, k_end, regs);
+    const typename G::RowCache rc = G::row_cache(pr, tid, m0);
+    G::load(pr, tid, m0, n0, k_begin, k_end, regs, rc);
     G::stash(tid, regs, As[0], Bs[0]);
     __syncthreads();
     int buf = 0;
     for (int32_t k0 = k_begin; k0 < k_end; k0 += Cfg::BK) {
         const bool more = k0 + Cfg::BK < k_end;
-        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs);  // in flight during the multiply
+        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs, rc);  // in flight during the multiply
         G::compute(tid, As[buf], Bs[buf], acc);
         // The other buffer was last read in the previous slice, before the barrier that ended it.
         if (more) G::stash(tid, regs, As[buf ^ 1], Bs[buf ^ 1]);
@@ -1446,8 +1478,8 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
                       int32_t force_splits = 0, bool tf32 = false) {
     using namespace gcgan::detail;
 #ifndef GCGAN_CONV_LEGACY_TILES
-    if (force_tile == static_cast<int>(TileKind::Huge)) {
-        return fail(GCGAN_ERR_UNSUPPORTED, call, "the 128x128 conv tile is built into the lab only");
+    if (force_tile >= static_cast<int>(TileKind::Huge)) {
+        return fail(GCGAN_ERR_UNSUPPORTED, call, "conv tile %d is built into the lab only", force_tile);
     }
 #endif
     const ConvPlan plan = make_plan<T>(pr.M, pr.N, pr.K, Problem::phases(pr.d), multiprocessors(), force_tile,
@@ -1471,16 +1503,24 @@ gcgan_status run_conv(const char* call, const Problem& pr, cudaStream_t stream, 
         case TileKind::Large: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
         case TileKind::Medium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
         case TileKind::Narrow: launch_tile<T, typename Tiles<T>::Narrow>(pr, plan, partial, stream); break;
-#ifdef GCGAN_CONV_LEGACY_TILES  // the lab and the host check (the library never builds the strided or Huge tiles)
+#ifdef GCGAN_CONV_LEGACY_TILES  // the lab and the host check (the library never builds the lab-only tiles)
         case TileKind::LegacyLarge: launch_tile<T, typename Tiles<T>::LegacyLarge>(pr, plan, partial, stream); break;
         case TileKind::LegacyMedium:
             launch_tile<T, typename Tiles<T>::LegacyMedium>(pr, plan, partial, stream);
             break;
         case TileKind::Huge: launch_tile<T, typename Tiles<T>::Huge>(pr, plan, partial, stream); break;
-#else  // only forced, never planned: run the warp-tiled equivalents (a forced Huge was refused above)
+        case TileKind::LargeHoisted:
+            launch_tile<T, typename Tiles<T>::LargeHoisted>(pr, plan, partial, stream);
+            break;
+        case TileKind::MediumHoisted:
+            launch_tile<T, typename Tiles<T>::MediumHoisted>(pr, plan, partial, stream);
+            break;
+#else  // only forced, never planned: run the warp-tiled equivalents (the lab-only tiles were refused above)
         case TileKind::LegacyLarge: launch_tile<T, typename Tiles<T>::Large>(pr, plan, partial, stream); break;
         case TileKind::LegacyMedium: launch_tile<T, typename Tiles<T>::Medium>(pr, plan, partial, stream); break;
-        case TileKind::Huge: break;
+        case TileKind::Huge:
+        case TileKind::LargeHoisted:
+        case TileKind::MediumHoisted: break;
 #endif
         default:
             switch (plan.bn) {
