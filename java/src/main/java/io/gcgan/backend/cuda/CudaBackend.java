@@ -92,8 +92,9 @@ public final class CudaBackend implements Backend {
     private final String description;
 
     private volatile boolean tf32;
-    // OWN by default: our conv is a direct kernel launch where a cuDNN legacy-API call costs the host 70-100 us
-    // (H200 profile), and the training step is host-bound: mnist28 28% faster, dcgan64 11% slower (bench/results/).
+    // OWN by default (issue 6: our kernels are the product's conv): a direct kernel launch where a cuDNN legacy-API
+    // call costs the host 70-100 us. H200, 2026-11-27 (bench/results/): mnist28 step 35% faster than with cuDNN,
+    // dcgan64 step 15% slower (our passes over its 128-512-channel layers are 1.1-1.8x cuDNN's).
     private volatile ConvImplementation defaultConv = ConvImplementation.OWN;
     private volatile ConvAlgorithmSearch convSearch = ConvAlgorithmSearch.MEASURE;
     private volatile long convSearchWorkspace = DEFAULT_CONV_SEARCH_WORKSPACE;
