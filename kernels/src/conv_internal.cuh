@@ -444,9 +444,9 @@ struct TileConfig {
 
 // The configurations conv.cu chooses from (per dtype: float slices are 16 deep, double 8, same shared memory).
 template <typename T> struct Tiles;
-// All 256 threads, warp-tiled 8 x 4 lanes; the strided Legacy* layouts are kept for the lab's comparison (v6), and
-// Huge (8 x 8 per thread, one block per SM: twice the FMAs per shared-memory read of Large) is a candidate the lab
-// times (v7) and the planner does not choose yet.
+// All 256 threads, warp-tiled 8 x 4 lanes; the strided Legacy* layouts are kept for the lab's comparison (v6).
+// Huge (8 x 8 per thread, one block per SM: 4 FMAs per value read from shared memory, where Large does 2.7) and the
+// Hoisted tiles (HOIST_ROW) are candidates the lab times (v7, v9) and the planner does not choose yet.
 template <> struct Tiles<float> {
     using Large = TileConfig<128, 64, 16, 4, 8, 8, 4>;   // 4x8 per thread, warps of 32 x 32
     using Medium = TileConfig<64, 64, 16, 2, 8, 8, 4>;   // 2x8, warps of 16 x 32
