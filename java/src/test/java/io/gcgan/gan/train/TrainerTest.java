@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TrainerTest {
 
@@ -71,10 +73,12 @@ class TrainerTest {
         assertTrue(cov.highQualityFraction() > 0.1, "expected more than 10% high-quality samples: " + cov);
     }
 
-    @Test
-    void sameSeedGivesIdenticalMetricsAndRestoringACheckpointRepeatsTheStep() {
+    @ParameterizedTest
+    @EnumSource(GeneratorNoise.class)
+    void sameSeedGivesIdenticalMetricsAndRestoringACheckpointRepeatsTheStep(GeneratorNoise noise) {
         GaussianMixture mix = GaussianMixture.eightOnRing();
-        TrainerConfig config = TrainerConfig.defaults(5).withBatchSize(32).withCritic(2, false);
+        TrainerConfig config = TrainerConfig.defaults(5).withBatchSize(32).withCritic(2, false)
+                .withGeneratorNoise(noise);
         Setup a = setup(16, "wgan", CentredGradientPenalty.wganGp(1.0), config, RealData.of(mix, 32, 11));
         Setup b = setup(16, "wgan", CentredGradientPenalty.wganGp(1.0), config, RealData.of(mix, 32, 11));
         List<String> rowsA = new ArrayList<>();
