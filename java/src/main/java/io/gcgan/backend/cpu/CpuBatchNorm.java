@@ -22,8 +22,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The loops over elements live in {@link Access}, one per dtype, with the segments in local variables: a store
  * through a segment could alias an object's fields as far as the JIT knows, so loops that read the segment from a
- * field after each store re-read it and re-check the bounds per element. Float32 forward on the 2-core development
- * machine: [64, 64, 14, 14] 2.7 -> 1.1 ms, [64, 6272] 1.9 -> 0.55 ms (results unchanged, bit for bit).
+ * field after each store re-read it and re-check the bounds per element. BatchNormBenchmark, float32 forward on the
+ * 2-core development machine: [64, 64, 14, 14] 2.56 -> 0.81 ms, [64, 6272] 1.29 -> 0.48 ms, the same results bit
+ * for bit (bench/results/2026-11-27-cpu-batchnorm.md).
  */
 final class CpuBatchNorm {
 
