@@ -230,6 +230,22 @@ def rows(ours, peer, peer_convs):
                     within, counted, worst[0], worst[1])
             out.extend(conv_rows)
             out.append(("conv geometric mean (%s)" % impl, "", "", "", summary or "no pairs"))
+
+    # ---- batch norm (no peer workload): forward and backward per input shape, against the memory floor ---------
+    # BatchNormBenchmark counts 8 bytes per element forward and 12 backward; "x of floor" is that traffic at the
+    # run's device-to-device copy rate over our time.
+    for shape in ("64x6272", "64x64x14x14", "64x512x4x4", "64x256x8x8", "64x128x16x16", "64x64x32x32"):
+        cells, notes = [], []
+        for bn_pass in ("forward", "backward"):
+            ms, sec = ours.find("BatchNormBenchmark", shape=shape, backend="cuda", **{"pass": bn_pass})
+            cells.append(ms)
+            gbps = sec.get("gb")
+            if gbps is not None and copy:
+                notes.append("%s %.0f GB/s (x%.1f of floor)" % (bn_pass, gbps, copy / gbps))
+        if any(c is not None for c in cells):
+            ours_s = "/".join("-" if c is None else "%.3f" % c for c in cells) + " ms"
+            out.append(("batch norm [%s] f/b (ours)" % shape.replace("x", ", "), ours_s, "-", "-",
+                        "; ".join(notes)))
     return out
 
 
