@@ -9,6 +9,8 @@ import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.Storage;
 import io.gcgan.tensor.DType;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,30 +19,39 @@ import java.util.Map;
  * The memory walk of {@link CpuBackend#optimizerStep}: the readable per-tensor loop that fused GPU kernels are
  * checked against. The math per element is {@link OptimizerMath}'s.
  *
- * <p>A tensor that is not centred is cut into blocks of {@link #BLOCK} elements: each block's weights, gradient
- * and state are loaded into the worker's double buffers, updated, and stored back. A centred tensor is walked one
- * centring group (slice) at a time. The gradient of a slice of up to {@link #WHOLE_SLICE} elements (every conv
- * filter of the reference models) is loaded once, whole, and summed; then the slice is updated in blocks of
- * {@link #SLICE_BLOCK} like an uncentred tensor, each block's gradient copied from the loaded slice. A longer
- * slice is streamed twice: pass 1 sums the decayed gradient block by block, pass 2 updates block by block with the
- * mean subtracted. Blocks, and slices, are independent, so they are spread over the cores; tensors are done one
- * after another.
+ * <p>Every tensor is updated in blocks of at most {@link #BLOCK} elements: a block's gradient, weights and state
+ * are copied from storage into a worker's arrays ({@link Scratch}: {@code float[]} for float32 tensors,
+ * {@code double[]} for float64) with bulk copies, updated there by loops the JIT vectorizes, and the weights and
+ * state copied back. (Reading storage element by element in the update loop, or widening into double arrays
+ * first, keeps the loops scalar: 2.2-2.5 ns against 0.8 ns per float32 SGD-momentum element on one core here.)
+ *
+ * <p>A centred tensor is walked one centring group (slice) at a time. A slice of up to {@link #WHOLE_SLICE}
+ * elements (every conv filter of the reference models) has its gradient copied whole, one array per block, and
+ * summed in double lanes; then its blocks are updated, each reading its gradient from its own
+ * array, so the gradient is read from storage once, as in an uncentred step. A longer slice is streamed twice:
+ * pass 1 sums the decayed gradient block by block, pass 2 updates block by block with the mean subtracted.
+ * Blocks, and slices, are independent, so they are spread over the cores; tensors are done one after another.
  */
 final class CpuOptimizerStep {
 
-    /** Elements per block: four double buffers of 16 KiB, resident in L1/L2. */
-    static final int BLOCK = 2048;
-
-    /** The longest slice whose gradient is loaded whole (a double buffer of 128 KiB, in L2); longer ones stream. */
-    static final int WHOLE_SLICE = 16384;
+    /**
+     * Elements per block: a float32 block's four arrays (gradient, weights, two states) are 16 KiB, resident in L1
+     * together with the slice's gradient arrays and the lanes. Measured on one core, float32 SGD-momentum: 1024
+     * elements 0.81, 2048 0.87 ns per element.
+     */
+    static final int BLOCK = 1024;
 
     /**
-     * Elements per block of a whole-loaded slice: smaller than {@link #BLOCK} so that the slice's gradient and the
-     * block buffers share the L1 cache. Measured on one core over three [512, 4096] tensors (GC's extra time over
-     * the uncentred SGD-momentum step, three JVM runs each): 2048 +20..24%, 1024 +10..15%, 512 +25..28%, 256
-     * +8..13%; the JMH figures are in bench/results/2026-11-27-cpu.md.
+     * Runs shorter than this are copied element by element: a bulk copy's checks cost about as much as 16 float
+     * elements (a transposed-conv weight centred per output filter is runs of kh * kw = 16).
      */
-    static final int SLICE_BLOCK = 1024;
+    static final int MIN_BULK_COPY = 32;
+
+    /** The longest slice whose gradient is loaded whole (64 KiB of float32 gradient); longer ones stream. */
+    static final int WHOLE_SLICE = 16384;
+
+    private static final ThreadLocal<FloatScratch> FLOAT_SCRATCH = ThreadLocal.withInitial(FloatScratch::new);
+    private static final ThreadLocal<DoubleScratch> DOUBLE_SCRATCH = ThreadLocal.withInitial(DoubleScratch::new);
 
     private CpuOptimizerStep() {
     }
@@ -53,14 +64,13 @@ final class CpuOptimizerStep {
     }
 
     private static void step(OptimizerHyper h, ParamSlot slot) {
-        OptimizerMath.Coefficients c = OptimizerMath.coefficients(h, slot.step());
-        Walk walk = new Walk(h, c, slot);
+        Walk walk = new Walk(h, OptimizerMath.coefficients(h, slot.step()), slot);
         CentringView v = slot.centring();
         long numel = slot.weight().numel();
         if (!v.centred()) {
             long blocks = (numel + BLOCK - 1) / BLOCK;
             Parallel.forRange(blocks, BLOCK, (from, to) -> {
-                Buffers b = new Buffers(BLOCK, h.stateCount());
+                Scratch b = walk.scratch(1);
                 for (long blk = from; blk < to; blk++) {
                     long start = blk * BLOCK;
                     walk.update(b, start, (int) Math.min(BLOCK, numel - start), 0.0);
@@ -68,35 +78,33 @@ final class CpuOptimizerStep {
             });
             return;
         }
-        long outer = v.outer();
         long slices = v.slices();
         long inner = v.inner();
         double count = (double) v.sliceSize();
         if (v.sliceSize() <= WHOLE_SLICE) {
-            int size = (int) v.sliceSize();
-            Parallel.forRange(slices, size, (from, to) -> {
-                SliceBuffers b = new SliceBuffers(size, walk.coupled, h.stateCount());
+            SliceBlock[] blocks = SliceBlock.of(v);
+            Parallel.forRange(slices, v.sliceSize(), (from, to) -> {
+                Scratch b = walk.scratch(blocks.length);
                 for (long s = from; s < to; s++) {
                     // Slice s = the runs (o * slices + s) * inner + [0, inner) for o < outer.
-                    Runs runs = new Runs(s * inner, slices * inner, (int) outer, (int) inner);
-                    double mean = walk.loadSliceGradient(b, runs) / count;
-                    walk.updateSlice(b, runs, mean);
+                    double mean = walk.loadSliceGradient(b, blocks, s * inner) / count;
+                    walk.updateSlice(b, blocks, s * inner, mean);
                 }
             });
             return;
         }
+        long outer = v.outer();
         Parallel.forRange(slices, v.sliceSize(), (from, to) -> {
-            Buffers b = new Buffers(BLOCK, h.stateCount());
+            Scratch b = walk.scratch(1);
             for (long s = from; s < to; s++) {
-                // Slice s = the runs (o * slices + s) * inner + [0, inner) for o < outer.
-                double sum = 0.0;
+                b.clearLanes();
                 for (long o = 0; o < outer; o++) {
                     long run = (o * slices + s) * inner;
                     for (long off = 0; off < inner; off += BLOCK) {
-                        sum += walk.decayedSum(b, run + off, (int) Math.min(BLOCK, inner - off));
+                        walk.addBlockToLanes(b, run + off, (int) Math.min(BLOCK, inner - off));
                     }
                 }
-                double mean = sum / count;
+                double mean = b.sumOfLanes() / count;
                 for (long o = 0; o < outer; o++) {
                     long run = (o * slices + s) * inner;
                     for (long off = 0; off < inner; off += BLOCK) {
@@ -108,55 +116,279 @@ final class CpuOptimizerStep {
     }
 
     /**
-     * The storage elements of one slice: {@code count} runs of {@code length} elements, the first at {@code start},
-     * each {@code stride} after the previous. In the slice's loaded buffer run {@code r} starts at
-     * {@code r * length}.
+     * One block of a slice: {@code runCount} runs of {@code runLength} elements (at most {@link #BLOCK} in all),
+     * the first at {@code start} storage elements after the slice's first element, each {@code stride} after the
+     * previous. The blocks of a slice, in order, cover it once; every slice of a tensor has the same blocks.
      */
-    private record Runs(long start, long stride, int count, int length) {
-    }
+    record SliceBlock(long start, long stride, int runCount, int runLength) {
 
-    /**
-     * One worker's scratch: a block of each operand in double; the state buffers only for the states the
-     * algorithm keeps (a fresh array is zeroed by the JVM: a chunk of an unused one costs as much as the work).
-     */
-    private static class Buffers {
-        final double[] w;
-        final double[] g;
-        final double[] s1;
-        final double[] s2;
+        int size() {
+            return runCount * runLength;
+        }
 
-        Buffers(int size, int states) {
-            w = new double[size];
-            g = new double[size];
-            s1 = states > 0 ? new double[size] : null;
-            s2 = states > 1 ? new double[size] : null;
+        /**
+         * The blocks of {@code view}'s slices: its {@code outer} runs of {@code inner} elements
+         * ({@code slices * inner} apart) are split into blocks when longer than {@link #BLOCK}, else gathered as
+         * many to a block as fit.
+         */
+        static SliceBlock[] of(CentringView view) {
+            int length = (int) view.inner();
+            int runs = (int) view.outer();
+            long stride = view.slices() * view.inner();
+            List<SliceBlock> out = new ArrayList<>();
+            if (length >= BLOCK) {
+                for (int r = 0; r < runs; r++) {
+                    for (int k = 0; k < length; k += BLOCK) {
+                        out.add(new SliceBlock(r * stride + k, 0, 1, Math.min(BLOCK, length - k)));
+                    }
+                }
+            } else {
+                int perBlock = Math.min(runs, BLOCK / length);
+                for (int r = 0; r < runs; r += perBlock) {
+                    out.add(new SliceBlock(r * stride, stride, Math.min(perBlock, runs - r), length));
+                }
+            }
+            return out.toArray(SliceBlock[]::new);
         }
     }
 
     /**
-     * {@link Buffers} for a block, plus a whole slice's gradient and, with coupled decay (whose centring mean is
-     * over {@code g + lambda w}), its weights.
+     * One worker thread's arrays, in the element type of the tensor: block arrays for the weights and two states,
+     * one gradient array per block of a whole-loaded slice (with coupled decay, whose centring mean is over
+     * {@code g + lambda w}, one weight array per block too), and the lanes of a centring sum. Gradient array 0
+     * serves as the gradient of an uncentred block. Each thread keeps its own, grown as needed and reused by every
+     * later step: allocating them per tensor and task (the JVM zeroes every new array) cost 0.5-1 ms of a 4-5 ms
+     * step over the dcgan64 parameters.
      */
-    private static final class SliceBuffers extends Buffers {
-        final double[] sliceG;
-        final double[] sliceW;
+    private abstract static sealed class Scratch permits FloatScratch, DoubleScratch {
+        /** The lanes of the current centring sum (OptimizerMath.addToLanes). */
+        final double[] lanes = new double[OptimizerMath.LANES];
 
-        SliceBuffers(int size, boolean coupled, int states) {
-            super(Math.min(size, SLICE_BLOCK), states);
-            sliceG = new double[size];
-            sliceW = coupled ? new double[size] : null;
+        /** Makes room for slices of {@code blocks} blocks, and for their weights with coupled decay. */
+        abstract void reserve(int blocks, boolean coupled);
+
+        /** Copies storage elements [off, off + n) of the gradient into gradient array {@code k} at {@code at}. */
+        abstract void loadGradient(MemorySegment g, long off, int k, int at, int n);
+
+        /** Copies storage elements [off, off + n) of the weights into slice weight array {@code k} at {@code at}. */
+        abstract void loadSliceWeights(MemorySegment w, long off, int k, int at, int n);
+
+        /** Copies [off, off + n) of the weights and states into the block arrays at {@code at}. */
+        abstract void loadState(Walk walk, long off, int at, int n);
+
+        /** The inverse of {@link #loadState} (the gradient is read only). */
+        abstract void storeState(Walk walk, long off, int at, int n);
+
+        /**
+         * Adds the decayed gradient of gradient array {@code k}'s first {@code n} elements to the lanes (with
+         * coupled decay, its weights are slice weight array {@code k}).
+         */
+        abstract void addToLanes(OptimizerMath.Coefficients c, int k, int n);
+
+        /** Updates the block arrays' first {@code n} elements with gradient array {@code k}. */
+        abstract void update(OptimizerHyper h, OptimizerMath.Coefficients c, int k, int n, double mean);
+
+        void clearLanes() {
+            Arrays.fill(lanes, 0.0);
+        }
+
+        double sumOfLanes() {
+            return OptimizerMath.sumOfLanes(lanes);
         }
     }
 
-    /** One slot's memory: moves its elements between storage and the buffers around the math. */
+    /** {@link Scratch} of a float32 tensor. */
+    private static final class FloatScratch extends Scratch {
+        final float[] w = new float[BLOCK];
+        final float[] s1 = new float[BLOCK];
+        final float[] s2 = new float[BLOCK];
+        float[][] g = new float[0][];
+        float[][] sliceW = new float[0][];
+
+        @Override
+        void reserve(int blocks, boolean coupled) {
+            g = grown(g, blocks);
+            if (coupled) {
+                sliceW = grown(sliceW, blocks);
+            }
+        }
+
+        private static float[][] grown(float[][] arrays, int count) {
+            if (arrays.length >= count) {
+                return arrays;
+            }
+            float[][] out = Arrays.copyOf(arrays, count);
+            for (int i = arrays.length; i < count; i++) {
+                out[i] = new float[BLOCK];
+            }
+            return out;
+        }
+
+        @Override
+        void loadGradient(MemorySegment src, long off, int k, int at, int n) {
+            copyIn(src, off, g[k], at, n);
+        }
+
+        @Override
+        void loadSliceWeights(MemorySegment src, long off, int k, int at, int n) {
+            copyIn(src, off, sliceW[k], at, n);
+        }
+
+        @Override
+        void loadState(Walk walk, long off, int at, int n) {
+            copyIn(walk.w, off, w, at, n);
+            if (walk.s1 != null) {
+                copyIn(walk.s1, off, s1, at, n);
+            }
+            if (walk.s2 != null) {
+                copyIn(walk.s2, off, s2, at, n);
+            }
+        }
+
+        @Override
+        void storeState(Walk walk, long off, int at, int n) {
+            copyOut(w, at, walk.w, off, n);
+            if (walk.s1 != null) {
+                copyOut(s1, at, walk.s1, off, n);
+            }
+            if (walk.s2 != null) {
+                copyOut(s2, at, walk.s2, off, n);
+            }
+        }
+
+        @Override
+        void addToLanes(OptimizerMath.Coefficients c, int k, int n) {
+            OptimizerMath.addToLanes(c, lanes, c.coupledDecay() == 0.0 ? null : sliceW[k], g[k], n);
+        }
+
+        @Override
+        void update(OptimizerHyper h, OptimizerMath.Coefficients c, int k, int n, double mean) {
+            OptimizerMath.update(h, c, w, g[k], s1, s2, n, mean);
+        }
+
+        /** Storage elements [off, off + n) into {@code dst} at {@code at}. */
+        private static void copyIn(MemorySegment src, long off, float[] dst, int at, int n) {
+            if (n >= MIN_BULK_COPY) {
+                MemorySegment.copy(src, JAVA_FLOAT, off * Float.BYTES, dst, at, n);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                dst[at + i] = src.getAtIndex(JAVA_FLOAT, off + i);
+            }
+        }
+
+        /** {@code src} [at, at + n) into storage elements [off, off + n). */
+        private static void copyOut(float[] src, int at, MemorySegment dst, long off, int n) {
+            if (n >= MIN_BULK_COPY) {
+                MemorySegment.copy(src, at, dst, JAVA_FLOAT, off * Float.BYTES, n);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                dst.setAtIndex(JAVA_FLOAT, off + i, src[at + i]);
+            }
+        }
+    }
+
+    /** {@link Scratch} of a float64 tensor. */
+    private static final class DoubleScratch extends Scratch {
+        final double[] w = new double[BLOCK];
+        final double[] s1 = new double[BLOCK];
+        final double[] s2 = new double[BLOCK];
+        double[][] g = new double[0][];
+        double[][] sliceW = new double[0][];
+
+        @Override
+        void reserve(int blocks, boolean coupled) {
+            g = grown(g, blocks);
+            if (coupled) {
+                sliceW = grown(sliceW, blocks);
+            }
+        }
+
+        private static double[][] grown(double[][] arrays, int count) {
+            if (arrays.length >= count) {
+                return arrays;
+            }
+            double[][] out = Arrays.copyOf(arrays, count);
+            for (int i = arrays.length; i < count; i++) {
+                out[i] = new double[BLOCK];
+            }
+            return out;
+        }
+
+        @Override
+        void loadGradient(MemorySegment src, long off, int k, int at, int n) {
+            copyIn(src, off, g[k], at, n);
+        }
+
+        @Override
+        void loadSliceWeights(MemorySegment src, long off, int k, int at, int n) {
+            copyIn(src, off, sliceW[k], at, n);
+        }
+
+        @Override
+        void loadState(Walk walk, long off, int at, int n) {
+            copyIn(walk.w, off, w, at, n);
+            if (walk.s1 != null) {
+                copyIn(walk.s1, off, s1, at, n);
+            }
+            if (walk.s2 != null) {
+                copyIn(walk.s2, off, s2, at, n);
+            }
+        }
+
+        @Override
+        void storeState(Walk walk, long off, int at, int n) {
+            copyOut(w, at, walk.w, off, n);
+            if (walk.s1 != null) {
+                copyOut(s1, at, walk.s1, off, n);
+            }
+            if (walk.s2 != null) {
+                copyOut(s2, at, walk.s2, off, n);
+            }
+        }
+
+
+        @Override
+        void addToLanes(OptimizerMath.Coefficients c, int k, int n) {
+            OptimizerMath.addToLanes(c, lanes, c.coupledDecay() == 0.0 ? null : sliceW[k], g[k], n);
+        }
+
+        @Override
+        void update(OptimizerHyper h, OptimizerMath.Coefficients c, int k, int n, double mean) {
+            OptimizerMath.update(h, c, w, g[k], s1, s2, n, mean);
+        }
+
+        private static void copyIn(MemorySegment src, long off, double[] dst, int at, int n) {
+            if (n >= MIN_BULK_COPY) {
+                MemorySegment.copy(src, JAVA_DOUBLE, off * Double.BYTES, dst, at, n);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                dst[at + i] = src.getAtIndex(JAVA_DOUBLE, off + i);
+            }
+        }
+
+        private static void copyOut(double[] src, int at, MemorySegment dst, long off, int n) {
+            if (n >= MIN_BULK_COPY) {
+                MemorySegment.copy(src, at, dst, JAVA_DOUBLE, off * Double.BYTES, n);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                dst.setAtIndex(JAVA_DOUBLE, off + i, src[at + i]);
+            }
+        }
+    }
+
+    /** One slot's memory: moves its elements between storage and a {@link Scratch} around the math. */
     private static final class Walk {
         private final OptimizerHyper h;
         private final OptimizerMath.Coefficients c;
         private final boolean f32;
-        private final MemorySegment w;
-        private final MemorySegment g;
-        private final MemorySegment s1;
-        private final MemorySegment s2;
+        final MemorySegment w;
+        final MemorySegment g;
+        final MemorySegment s1;
+        final MemorySegment s2;
         private final boolean coupled;
 
         Walk(OptimizerHyper h, OptimizerMath.Coefficients c, ParamSlot slot) {
@@ -171,122 +403,64 @@ final class CpuOptimizerStep {
             this.coupled = c.coupledDecay() != 0.0;
         }
 
-        /**
-         * Loads a slice's gradient (and, with coupled decay, its weights) whole into {@code b}; returns the sum of
-         * the decayed gradient {@code g + lambda w}, the numerator of the slice's centring mean.
-         */
-        double loadSliceGradient(SliceBuffers b, Runs runs) {
-            for (int r = 0, at = 0; r < runs.count(); r++, at += runs.length()) {
-                long off = runs.start() + r * runs.stride();
-                loadRange(g, off, b.sliceG, at, runs.length());
-                if (coupled) {
-                    loadRange(w, off, b.sliceW, at, runs.length());
-                }
-            }
-            return OptimizerMath.decayedSum(c, b.sliceW, b.sliceG, runs.count() * runs.length());
+        /** This thread's arrays, for slices of {@code blocks} blocks (1 for uncentred and streamed tensors). */
+        Scratch scratch(int blocks) {
+            Scratch b = f32 ? FLOAT_SCRATCH.get() : DOUBLE_SCRATCH.get();
+            b.reserve(blocks, coupled);
+            return b;
         }
 
         /**
-         * Updates a slice whose gradient {@link #loadSliceGradient} loaded, in blocks of at most
-         * {@link #SLICE_BLOCK}: runs shorter than a block are gathered a few at a time, longer ones split.
+         * Loads the gradient of the slice whose first element is {@code first} (and, with coupled decay, its
+         * weights) into one array per block; returns the sum of the decayed gradient {@code g + lambda w}, the
+         * numerator of the slice's centring mean.
          */
-        void updateSlice(SliceBuffers b, Runs runs, double mean) {
-            int length = runs.length();
-            if (length >= SLICE_BLOCK) {
-                for (int r = 0; r < runs.count(); r++) {
-                    long run = runs.start() + r * runs.stride();
-                    for (int k = 0; k < length; k += SLICE_BLOCK) {
-                        updateBlock(b, run + k, 0, 1, Math.min(SLICE_BLOCK, length - k), r * length + k, mean);
+        double loadSliceGradient(Scratch b, SliceBlock[] blocks, long first) {
+            b.clearLanes();
+            for (int k = 0; k < blocks.length; k++) {
+                SliceBlock blk = blocks[k];
+                long start = first + blk.start();
+                for (int r = 0, at = 0; r < blk.runCount(); r++, at += blk.runLength()) {
+                    b.loadGradient(g, start + r * blk.stride(), k, at, blk.runLength());
+                    if (coupled) {
+                        b.loadSliceWeights(w, start + r * blk.stride(), k, at, blk.runLength());
                     }
                 }
-                return;
+                b.addToLanes(c, k, blk.size());
             }
-            int perBlock = Math.min(runs.count(), SLICE_BLOCK / length);
-            for (int r = 0; r < runs.count(); r += perBlock) {
-                int n = Math.min(perBlock, runs.count() - r);
-                updateBlock(b, runs.start() + r * runs.stride(), runs.stride(), n, length, r * length, mean);
+            return b.sumOfLanes();
+        }
+
+        /** Updates the slice whose gradient {@link #loadSliceGradient} loaded, block by block. */
+        void updateSlice(Scratch b, SliceBlock[] blocks, long first, double mean) {
+            for (int k = 0; k < blocks.length; k++) {
+                SliceBlock blk = blocks[k];
+                long start = first + blk.start();
+                for (int r = 0, at = 0; r < blk.runCount(); r++, at += blk.runLength()) {
+                    b.loadState(this, start + r * blk.stride(), at, blk.runLength());
+                }
+                b.update(h, c, k, blk.size(), mean);
+                for (int r = 0, at = 0; r < blk.runCount(); r++, at += blk.runLength()) {
+                    b.storeState(this, start + r * blk.stride(), at, blk.runLength());
+                }
             }
         }
 
-        /**
-         * Loads, updates and stores the weights and state of {@code runCount} runs, their gradient copied from the
-         * loaded slice at {@code sliceAt} (a copy into the block buffer, rather than reading the slice at an offset,
-         * keeps the update loop the one the uncentred walk runs, which the JIT compiles better).
-         */
-        private void updateBlock(SliceBuffers b, long start, long stride, int runCount, int runLength, int sliceAt,
-                                 double mean) {
-            int n = runCount * runLength;
-            for (int r = 0, at = 0; r < runCount; r++, at += runLength) {
-                loadState(b, start + r * stride, at, runLength);
-            }
-            System.arraycopy(b.sliceG, sliceAt, b.g, 0, n);
-            OptimizerMath.update(h, c, b.w, b.g, b.s1, b.s2, n, mean);
-            for (int r = 0, at = 0; r < runCount; r++, at += runLength) {
-                storeState(b, start + r * stride, at, runLength);
-            }
-        }
-
-        /** Sum of {@code g + lambda w} over elements [start, start + n), streamed. */
-        double decayedSum(Buffers b, long start, int n) {
-            loadRange(g, start, b.g, 0, n);
+        /** Adds the decayed gradient of elements [start, start + n) to the lanes, streamed. */
+        void addBlockToLanes(Scratch b, long start, int n) {
+            b.loadGradient(g, start, 0, 0, n);
             if (coupled) {
-                loadRange(w, start, b.w, 0, n);
+                b.loadSliceWeights(w, start, 0, 0, n);
             }
-            return OptimizerMath.decayedSum(c, b.w, b.g, n); // without coupled decay w is not read
+            b.addToLanes(c, 0, n);
         }
 
         /** Updates elements [start, start + n) in place, with the centring mean of their slice. */
-        void update(Buffers b, long start, int n, double mean) {
-            loadRange(g, start, b.g, 0, n);
-            loadState(b, start, 0, n);
-            OptimizerMath.update(h, c, b.w, b.g, b.s1, b.s2, n, mean);
-            storeState(b, start, 0, n);
-        }
-
-        /** Loads weights and state [off, off + n) into the buffers at {@code at}. */
-        private void loadState(Buffers b, long off, int at, int n) {
-            loadRange(w, off, b.w, at, n);
-            if (s1 != null) {
-                loadRange(s1, off, b.s1, at, n);
-            }
-            if (s2 != null) {
-                loadRange(s2, off, b.s2, at, n);
-            }
-        }
-
-        /** The inverse of {@link #loadState} (the gradient is read only). */
-        private void storeState(Buffers b, long off, int at, int n) {
-            storeRange(w, off, b.w, at, n);
-            if (s1 != null) {
-                storeRange(s1, off, b.s1, at, n);
-            }
-            if (s2 != null) {
-                storeRange(s2, off, b.s2, at, n);
-            }
-        }
-
-        private void loadRange(MemorySegment s, long off, double[] dst, int at, int n) {
-            if (f32) {
-                for (int i = 0; i < n; i++) {
-                    dst[at + i] = s.getAtIndex(JAVA_FLOAT, off + i);
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    dst[at + i] = s.getAtIndex(JAVA_DOUBLE, off + i);
-                }
-            }
-        }
-
-        private void storeRange(MemorySegment s, long off, double[] src, int at, int n) {
-            if (f32) {
-                for (int i = 0; i < n; i++) {
-                    s.setAtIndex(JAVA_FLOAT, off + i, (float) src[at + i]);
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    s.setAtIndex(JAVA_DOUBLE, off + i, src[at + i]);
-                }
-            }
+        void update(Scratch b, long start, int n, double mean) {
+            b.loadGradient(g, start, 0, 0, n);
+            b.loadState(this, start, 0, n);
+            b.update(h, c, 0, n, mean);
+            b.storeState(this, start, 0, n);
         }
     }
 
