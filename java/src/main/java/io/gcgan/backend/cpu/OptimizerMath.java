@@ -149,6 +149,14 @@ final class OptimizerMath {
         return beta * avg + (1.0 - beta) * x;
     }
 
+    /**
+     * An exponential average of squares: {@code beta avg + (1 - beta) d d}, multiplied in that order (the CUDA
+     * kernel's float64 path repeats these operations one by one).
+     */
+    private static double averageOfSquares(double beta, double avg, double d) {
+        return beta * avg + (1.0 - beta) * d * d;
+    }
+
     // ---- the loops -----------------------------------------------------------------------------------------
 
     /** One update of {@code n} float elements: direction {@code d = decayed(w, g) - mean}, then the algorithm's rule. */
@@ -186,7 +194,7 @@ final class OptimizerMath {
                 for (int i = 0; i < n; i++) {
                     double d = decayed(c, w[i], g[i]) - mean;
                     double m = average(b1, s1[i], d);
-                    double v = average(b2, s2[i], d * d);
+                    double v = averageOfSquares(b2, s2[i], d);
                     s1[i] = (float) m;
                     s2[i] = (float) v;
                     w[i] = (float) stepped(c, w[i], stepSize * m / adamDenominator(v, bc2Sqrt, eps));
@@ -201,7 +209,7 @@ final class OptimizerMath {
                 if (mu > 0) {
                     for (int i = 0; i < n; i++) {
                         double d = decayed(c, w[i], g[i]) - mean;
-                        double v = average(alpha, s1[i], d * d);
+                        double v = averageOfSquares(alpha, s1[i], d);
                         s1[i] = (float) v;
                         double u = mu * s2[i] + d / (Math.sqrt(v) + eps);
                         s2[i] = (float) u;
@@ -210,7 +218,7 @@ final class OptimizerMath {
                 } else {
                     for (int i = 0; i < n; i++) {
                         double d = decayed(c, w[i], g[i]) - mean;
-                        double v = average(alpha, s1[i], d * d);
+                        double v = averageOfSquares(alpha, s1[i], d);
                         s1[i] = (float) v;
                         w[i] = (float) stepped(c, w[i], lr * (d / (Math.sqrt(v) + eps)));
                     }
@@ -252,7 +260,7 @@ final class OptimizerMath {
                 for (int i = 0; i < n; i++) {
                     double d = decayed(c, w[i], g[i]) - mean;
                     double m = average(b1, s1[i], d);
-                    double v = average(b2, s2[i], d * d);
+                    double v = averageOfSquares(b2, s2[i], d);
                     s1[i] = m;
                     s2[i] = v;
                     w[i] = stepped(c, w[i], stepSize * m / adamDenominator(v, bc2Sqrt, eps));
@@ -266,7 +274,7 @@ final class OptimizerMath {
                 if (mu > 0) {
                     for (int i = 0; i < n; i++) {
                         double d = decayed(c, w[i], g[i]) - mean;
-                        double v = average(alpha, s1[i], d * d);
+                        double v = averageOfSquares(alpha, s1[i], d);
                         s1[i] = v;
                         double u = mu * s2[i] + d / (Math.sqrt(v) + eps);
                         s2[i] = u;
@@ -275,7 +283,7 @@ final class OptimizerMath {
                 } else {
                     for (int i = 0; i < n; i++) {
                         double d = decayed(c, w[i], g[i]) - mean;
-                        double v = average(alpha, s1[i], d * d);
+                        double v = averageOfSquares(alpha, s1[i], d);
                         s1[i] = v;
                         w[i] = stepped(c, w[i], lr * (d / (Math.sqrt(v) + eps)));
                     }
