@@ -2,7 +2,8 @@
 // of its RowsVariants can be called) on its own, without Java: checks each variant against a host reference in
 // double over 10 steps, then times the step alone with CUDA events on issue 6's workloads and prints each time
 // against the memory floor (32 bytes per parameter at the device-to-device copy rate measured in the same run) and
-// GC's cost over the same step without GC. Variants of how a centred float32 row is done:
+// GC's cost over the same step without GC. Each variant runs with the library's work order (longest work block
+// first), two-pass and group also tensor by tensor ("/table"). Variants of how a centred float32 row is done:
 //   two-pass     a warp or block sums the row, then updates it (g read twice, the second time from L2)
 //   single-pass  the row's w, g, m, v held in registers by 32..256 threads: read once, sum, update, write
 //   group        two passes as two-pass, but by 32..256 threads per row as single-pass (at most 4 float4 of the
@@ -111,7 +112,13 @@ void free_model(Model& model) {
     }
 }
 
-void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, RowsVariant variant) {
+// How the library is asked to do the step: the centred-row variant and the work order (optimizer.cu).
+struct Plan {
+    RowsVariant variant;
+    WorkOrder order;
+};
+
+void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, Plan plan) {
     gcgan_optimizer_hyper hy{};
     hy.algorithm = h.algorithm;
     hy.momentum = h.momentum;
@@ -137,7 +144,7 @@ void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, Ro
         e.first_step = t == 1 ? 1 : 0;
     }
     gcgan_ok(optimizer_step<float>("optimizer_step<float>", &hy, table.data(), static_cast<int32_t>(table.size()),
-                                   stream, variant),
+                                   stream, plan.variant, plan.order),
              "optimizer_step<float>");
 }
 
@@ -180,6 +187,11 @@ const char* variant_name(RowsVariant v) {
     }
 }
 
+// "two-pass" (the library's work order, longest block first) or "two-pass/table" (tensor by tensor).
+std::string plan_name(Plan plan) {
+    return std::string(variant_name(plan.variant)) + (plan.order == WorkOrder::kTable ? "/table" : "");
+}
+
 std::vector<float> download(const float* p, int64_t n) {
     std::vector<float> host(static_cast<size_t>(n));
     CUDA_OK(cudaMemcpy(host.data(), p, n * sizeof(float), cudaMemcpyDeviceToHost));
@@ -187,7 +199,7 @@ std::vector<float> download(const float* p, int64_t n) {
 }
 
 // 10 steps of `shapes` against the reference; returns the number of tensors out of tolerance.
-int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyper& h, RowsVariant variant,
+int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyper& h, Plan plan,
           std::mt19937& rnd) {
     std::vector<std::vector<float>> w0;
     Model model = make_model(shapes, gc, rnd, &w0);
@@ -208,7 +220,7 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
             CUDA_OK(cudaMemcpy(model.g[i], gf.data(), gf.size() * sizeof(float), cudaMemcpyHostToDevice));
             g.emplace_back(gf.begin(), gf.end());
         }
-        step(model, h, t, nullptr, variant);
+        step(model, h, t, nullptr, plan);
         for (size_t i = 0; i < shapes.size(); ++i) reference_step(shapes[i], gc, h, t, w[i], g[i], m[i], v[i]);
     }
     CUDA_OK(cudaDeviceSynchronize());
@@ -223,23 +235,23 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
         worst = std::max(worst, rel);
         if (!(rel <= 1e-5)) ++bad;
     }
-    std::printf("check %-8s %-4s gc=%d %-11s: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n", name,
-                h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", gc ? 1 : 0, variant_name(variant),
+    std::printf("check %-8s %-4s gc=%d %-17s: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n", name,
+                h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", gc ? 1 : 0, plan_name(plan).c_str(),
                 shapes.size(), worst, bad ? "FAIL" : "ok");
     free_model(model);
     return bad;
 }
 
 // Median milliseconds of the step alone (events around each launch), after warm-up.
-float time_step(const Model& model, const Hyper& h, int reps, RowsVariant variant) {
+float time_step(const Model& model, const Hyper& h, int reps, Plan plan) {
     cudaEvent_t a, b;
     CUDA_OK(cudaEventCreate(&a));
     CUDA_OK(cudaEventCreate(&b));
-    for (int i = 0; i < 5; ++i) step(model, h, 2 + i, nullptr, variant);
+    for (int i = 0; i < 5; ++i) step(model, h, 2 + i, nullptr, plan);
     std::vector<float> ms;
     for (int i = 0; i < reps; ++i) {
         CUDA_OK(cudaEventRecord(a));
-        step(model, h, 10 + i, nullptr, variant);
+        step(model, h, 10 + i, nullptr, plan);
         CUDA_OK(cudaEventRecord(b));
         CUDA_OK(cudaEventSynchronize(b));
         float t = 0;
@@ -259,13 +271,18 @@ int main(int argc, char** argv) {
     std::mt19937 rnd(42);
     const Hyper adam{GCGAN_OPTIMIZER_ADAM, 1e-3, 0, 0.9, 0.999, 1e-4, 1e-2};
     const Hyper sgdm{GCGAN_OPTIMIZER_SGD_MOMENTUM, 1e-2, 0.9, 0, 0, 0, 1e-3};
-    const RowsVariant variants[] = {RowsVariant::kTwoPass, RowsVariant::kSinglePass, RowsVariant::kGroupTwoPass};
+    const Plan library{kDefaultRowsVariant, kDefaultWorkOrder};
+    const Plan plans[] = {{RowsVariant::kTwoPass, WorkOrder::kLongestFirst},
+                          {RowsVariant::kSinglePass, WorkOrder::kLongestFirst},
+                          {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst},
+                          {RowsVariant::kTwoPass, WorkOrder::kTable},
+                          {RowsVariant::kGroupTwoPass, WorkOrder::kTable}};
     int bad = 0;
-    for (RowsVariant variant : variants) {
+    for (Plan plan : plans) {
         for (const Hyper& h : {adam, sgdm}) {
             for (bool gc : {false, true}) {
-                bad += check("odd", odd(), gc, h, variant, rnd);
-                bad += check("dcgan64", dcgan64(), gc, h, variant, rnd);
+                bad += check("odd", odd(), gc, h, plan, rnd);
+                bad += check("dcgan64", dcgan64(), gc, h, plan, rnd);
             }
         }
     }
@@ -274,8 +291,8 @@ int main(int argc, char** argv) {
         return bad ? 1 : 0;
     }
     const double copy = copy_rate();
-    std::printf("d2d copy %.0f GB/s (read + write); the library runs %s\n", copy, variant_name(kDefaultRowsVariant));
-    std::printf("%-6s %-9s %-4s %-11s %10s %11s %9s\n", "alg", "workload", "gc", "rows", "kernel ms", "x of floor",
+    std::printf("d2d copy %.0f GB/s (read + write); the library runs %s\n", copy, plan_name(library).c_str());
+    std::printf("%-6s %-9s %-4s %-17s %10s %11s %9s\n", "alg", "workload", "gc", "rows", "kernel ms", "x of floor",
                 "GC cost");
     for (const Hyper& h : {adam, sgdm}) {
         for (const char* name : {"dcgan64", "50m"}) {
@@ -284,18 +301,18 @@ int main(int argc, char** argv) {
             for (const Shape& s : shapes) params += s.numel();
             const double floor_ms = 32.0 * params / (copy * 1e9) * 1e3;
             Model plain_model = make_model(shapes, false, rnd, nullptr);
-            const float plain = time_step(plain_model, h, 50, kDefaultRowsVariant);
+            const float plain = time_step(plain_model, h, 50, library);
             free_model(plain_model);
             const char* alg = h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm";
-            std::printf("%-6s %-9s %-4s %-11s %10.4f %11.2f %9s\n", alg, name, "none", "-", plain, plain / floor_ms,
+            std::printf("%-6s %-9s %-4s %-17s %10.4f %11.2f %9s\n", alg, name, "none", "-", plain, plain / floor_ms,
                         "-");
-            for (RowsVariant variant : variants) {
+            for (Plan plan : plans) {
                 Model model = make_model(shapes, true, rnd, nullptr);
-                const float ms = time_step(model, h, 50, variant);
+                const float ms = time_step(model, h, 50, plan);
                 free_model(model);
                 char cost[32];
                 std::snprintf(cost, sizeof cost, "%+.1f%%", 100.0 * (ms / plain - 1.0));
-                std::printf("%-6s %-9s %-4s %-11s %10.4f %11.2f %9s\n", alg, name, "gc", variant_name(variant), ms,
+                std::printf("%-6s %-9s %-4s %-17s %10.4f %11.2f %9s\n", alg, name, "gc", plan_name(plan).c_str(), ms,
                             ms / floor_ms, cost);
             }
         }

@@ -10,7 +10,8 @@
 // Multi-tensor apply: the table travels in the kernel's parameter space (a __grid_constant__ struct of up to
 // kMaxBatch entries, < 32 KiB; CUDA 12.1+ on sm_70+), so a step needs no device scratch and no host-to-device
 // copy, and can be captured into a CUDA graph. Every tensor is cut into work blocks numbered consecutively over the
-// table (entry.block_start is the first of entry e); a thread block finds its entry by binary search.
+// table (entry.block_start is the first of entry e); a thread block finds its entry by binary search. The table is
+// ordered longest work block first (WorkOrder).
 //
 // float32 - the fast path, float32 math as PyTorch's fused Adam (FMA contraction allowed), 128-bit loads and
 // stores where every pointer of the tensor is 16-byte aligned (and the row length a multiple of 4):
@@ -63,6 +64,14 @@ enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, k
 // those.
 enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass };
 constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kTwoPass;
+
+// How a launch numbers its work blocks, which the hardware starts roughly in that order: kTable = tensor by tensor
+// as given; kLongestFirst = the tensors whose work blocks take longest first (block_cost below), so that long
+// blocks (a warp on a 2,048-element row makes 16 rounds of loads per pass where a dense block makes 4) do not start
+// in the last wave and set the kernel's tail; the rest fill in behind them. The table's order does not change any
+// result: every entry owns its elements.
+enum class WorkOrder { kTable, kLongestFirst };
+constexpr WorkOrder kDefaultWorkOrder = WorkOrder::kLongestFirst;
 
 // One table entry as the kernels see it (104 bytes).
 struct Entry {
@@ -653,6 +662,45 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
     return GCGAN_OK;
 }
 
+// The estimated time of one work block of `e`, in eighths of a float32 element per thread: the elements each
+// thread walks in series, 9/8 of them where the block makes two passes (pass 1 reads only the gradient), twice
+// for the scalar strided walk.
+int64_t block_cost(const Entry& e, bool f64) {
+    auto per_thread = [](int64_t elements, int64_t threads) { return (elements + threads - 1) / threads; };
+    if (f64) {
+        return e.slices > 0 ? 9 * per_thread(e.outer * e.inner, kBlockThreads) : 8 * (kChunk64 / kBlockThreads);
+    }
+    switch (e.mode) {
+        case kRowsWarp: return 9 * per_thread(e.inner, 32);
+        case kRowsBlock: return 9 * per_thread(e.inner, kBlockThreads);
+        case kRowsRegs: return 8 * per_thread(e.inner, e.group);
+        case kRowsGroup: return 9 * per_thread(e.inner, e.group);
+        case kStrided: return 16 * per_thread(e.outer * e.inner, kBlockThreads);
+        default: return 8 * (kDenseChunk / kBlockThreads);
+    }
+}
+
+// Reorders `entries` and their `blocks` longest work block first (stable: equal costs keep the table's order).
+void order_longest_first(std::vector<Entry>& entries, std::vector<int64_t>& blocks, bool f64) {
+    std::vector<int32_t> order(entries.size());
+    std::vector<int64_t> cost(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+        order[i] = static_cast<int32_t>(i);
+        cost[i] = block_cost(entries[i], f64);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return cost[a] > cost[b]; });
+    std::vector<Entry> e2;
+    std::vector<int64_t> b2;
+    e2.reserve(entries.size());
+    b2.reserve(entries.size());
+    for (int32_t i : order) {
+        e2.push_back(entries[i]);
+        b2.push_back(blocks[i]);
+    }
+    entries.swap(e2);
+    blocks.swap(b2);
+}
+
 // Launches entries [0, n) of `entries` (with their block counts) as one Batch<Cap>.
 template <typename T, int Cap>
 gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, const Entry* entries,
@@ -680,7 +728,7 @@ gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, 
 template <typename T>
 gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper,
                             const gcgan_optimizer_tensor* tensors, int32_t count, gcgan_stream stream,
-                            RowsVariant variant = kDefaultRowsVariant) {
+                            RowsVariant variant = kDefaultRowsVariant, WorkOrder order = kDefaultWorkOrder) {
     if (hyper == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "hyper is NULL");
     }
@@ -710,6 +758,9 @@ gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper
             entries.push_back(entry);
             blocks.push_back(n);
         }
+    }
+    if (order == WorkOrder::kLongestFirst) {
+        order_longest_first(entries, blocks, sizeof(T) == 8);
     }
     const int32_t total = static_cast<int32_t>(entries.size());
     for (int32_t start = 0; start < total; start += kMaxBatch) {
