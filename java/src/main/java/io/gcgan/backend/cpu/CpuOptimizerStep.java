@@ -9,6 +9,7 @@ import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.Storage;
 import io.gcgan.tensor.DType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -41,17 +42,11 @@ final class CpuOptimizerStep {
      */
     static final int BLOCK = 1024;
 
-    /**
-     * Runs shorter than this are copied element by element: a bulk copy's checks cost about as much as 16 float
-     * elements (a transposed-conv weight centred per output filter is runs of kh * kw = 16).
-     */
-    static final int MIN_BULK_COPY = 32;
-
     /** The longest slice whose gradient is loaded whole (64 KiB of float32 gradient); longer ones stream. */
     static final int WHOLE_SLICE = 16384;
 
-    private static final ThreadLocal<FloatScratch> FLOAT_SCRATCH = ThreadLocal.withInitial(FloatScratch::new);
-    private static final ThreadLocal<DoubleScratch> DOUBLE_SCRATCH = ThreadLocal.withInitial(DoubleScratch::new);
+    private static final ThreadLocal<Scratch> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new Scratch(true));
+    private static final ThreadLocal<Scratch> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new Scratch(false));
 
     private CpuOptimizerStep() {
     }
@@ -153,40 +148,109 @@ final class CpuOptimizerStep {
     }
 
     /**
-     * One worker thread's arrays, in the element type of the tensor: block arrays for the weights and two states,
-     * one gradient array per block of a whole-loaded slice (with coupled decay, whose centring mean is over
-     * {@code g + lambda w}, one weight array per block too), and the lanes of a centring sum. Gradient array 0
-     * serves as the gradient of an uncentred block. Each thread keeps its own, grown as needed and reused by every
-     * later step: allocating them per tensor and task (the JVM zeroes every new array) cost 0.5-1 ms of a 4-5 ms
-     * step over the dcgan64 parameters.
+     * One worker thread's arrays, in the element type of the tensors it serves ({@code float[]} for float32,
+     * {@code double[]} for float64; held as {@code Object} so that the copies, which take any primitive array, are
+     * written once): block arrays for the weights and two states, one gradient array per block of a whole-loaded
+     * slice (with coupled decay, whose centring mean is over {@code g + lambda w}, one weight array per block too),
+     * and the lanes of a centring sum. Gradient array 0 serves as the gradient of an uncentred block. Each thread
+     * keeps one per element type, grown as needed and reused by every later step: allocating the arrays per tensor
+     * and task (the JVM zeroes every new array) cost 0.5-1 ms of a 4-5 ms step over the dcgan64 parameters.
      */
-    private abstract static sealed class Scratch permits FloatScratch, DoubleScratch {
+    private static final class Scratch {
+        private final boolean f32;
+        private final ValueLayout layout;
+        private final Object w;
+        private final Object s1;
+        private final Object s2;
+        private Object[] g = new Object[0];
+        private Object[] sliceW = new Object[0];
         /** The lanes of the current centring sum (OptimizerMath.addToLanes). */
-        final double[] lanes = new double[OptimizerMath.LANES];
+        private final double[] lanes = new double[OptimizerMath.LANES];
+
+        Scratch(boolean f32) {
+            this.f32 = f32;
+            this.layout = f32 ? JAVA_FLOAT : JAVA_DOUBLE;
+            this.w = newBlock();
+            this.s1 = newBlock();
+            this.s2 = newBlock();
+        }
+
+        private Object newBlock() {
+            return f32 ? new float[BLOCK] : new double[BLOCK];
+        }
 
         /** Makes room for slices of {@code blocks} blocks, and for their weights with coupled decay. */
-        abstract void reserve(int blocks, boolean coupled);
+        void reserve(int blocks, boolean coupled) {
+            g = grown(g, blocks);
+            if (coupled) {
+                sliceW = grown(sliceW, blocks);
+            }
+        }
+
+        private Object[] grown(Object[] arrays, int count) {
+            if (arrays.length >= count) {
+                return arrays;
+            }
+            Object[] out = Arrays.copyOf(arrays, count);
+            for (int i = arrays.length; i < count; i++) {
+                out[i] = newBlock();
+            }
+            return out;
+        }
 
         /** Copies storage elements [off, off + n) of the gradient into gradient array {@code k} at {@code at}. */
-        abstract void loadGradient(MemorySegment g, long off, int k, int at, int n);
+        void loadGradient(MemorySegment src, long off, int k, int at, int n) {
+            copyIn(src, off, g[k], at, n);
+        }
 
         /** Copies storage elements [off, off + n) of the weights into slice weight array {@code k} at {@code at}. */
-        abstract void loadSliceWeights(MemorySegment w, long off, int k, int at, int n);
+        void loadSliceWeights(MemorySegment src, long off, int k, int at, int n) {
+            copyIn(src, off, sliceW[k], at, n);
+        }
 
         /** Copies [off, off + n) of the weights and states into the block arrays at {@code at}. */
-        abstract void loadState(Walk walk, long off, int at, int n);
+        void loadState(Walk walk, long off, int at, int n) {
+            copyIn(walk.w, off, w, at, n);
+            if (walk.s1 != null) {
+                copyIn(walk.s1, off, s1, at, n);
+            }
+            if (walk.s2 != null) {
+                copyIn(walk.s2, off, s2, at, n);
+            }
+        }
 
         /** The inverse of {@link #loadState} (the gradient is read only). */
-        abstract void storeState(Walk walk, long off, int at, int n);
+        void storeState(Walk walk, long off, int at, int n) {
+            copyOut(w, at, walk.w, off, n);
+            if (walk.s1 != null) {
+                copyOut(s1, at, walk.s1, off, n);
+            }
+            if (walk.s2 != null) {
+                copyOut(s2, at, walk.s2, off, n);
+            }
+        }
 
         /**
          * Adds the decayed gradient of gradient array {@code k}'s first {@code n} elements to the lanes (with
          * coupled decay, its weights are slice weight array {@code k}).
          */
-        abstract void addToLanes(OptimizerMath.Coefficients c, int k, int n);
+        void addToLanes(OptimizerMath.Coefficients c, int k, int n) {
+            Object sw = c.coupledDecay() == 0.0 ? null : sliceW[k];
+            if (f32) {
+                OptimizerMath.addToLanes(c, lanes, (float[]) sw, (float[]) g[k], n);
+            } else {
+                OptimizerMath.addToLanes(c, lanes, (double[]) sw, (double[]) g[k], n);
+            }
+        }
 
         /** Updates the block arrays' first {@code n} elements with gradient array {@code k}. */
-        abstract void update(OptimizerHyper h, OptimizerMath.Coefficients c, int k, int n, double mean);
+        void update(OptimizerHyper h, OptimizerMath.Coefficients c, int k, int n, double mean) {
+            if (f32) {
+                OptimizerMath.update(h, c, (float[]) w, (float[]) g[k], (float[]) s1, (float[]) s2, n, mean);
+            } else {
+                OptimizerMath.update(h, c, (double[]) w, (double[]) g[k], (double[]) s1, (double[]) s2, n, mean);
+            }
+        }
 
         void clearLanes() {
             Arrays.fill(lanes, 0.0);
@@ -195,188 +259,15 @@ final class CpuOptimizerStep {
         double sumOfLanes() {
             return OptimizerMath.sumOfLanes(lanes);
         }
-    }
-
-    /** {@link Scratch} of a float32 tensor. */
-    private static final class FloatScratch extends Scratch {
-        final float[] w = new float[BLOCK];
-        final float[] s1 = new float[BLOCK];
-        final float[] s2 = new float[BLOCK];
-        float[][] g = new float[0][];
-        float[][] sliceW = new float[0][];
-
-        @Override
-        void reserve(int blocks, boolean coupled) {
-            g = grown(g, blocks);
-            if (coupled) {
-                sliceW = grown(sliceW, blocks);
-            }
-        }
-
-        private static float[][] grown(float[][] arrays, int count) {
-            if (arrays.length >= count) {
-                return arrays;
-            }
-            float[][] out = Arrays.copyOf(arrays, count);
-            for (int i = arrays.length; i < count; i++) {
-                out[i] = new float[BLOCK];
-            }
-            return out;
-        }
-
-        @Override
-        void loadGradient(MemorySegment src, long off, int k, int at, int n) {
-            copyIn(src, off, g[k], at, n);
-        }
-
-        @Override
-        void loadSliceWeights(MemorySegment src, long off, int k, int at, int n) {
-            copyIn(src, off, sliceW[k], at, n);
-        }
-
-        @Override
-        void loadState(Walk walk, long off, int at, int n) {
-            copyIn(walk.w, off, w, at, n);
-            if (walk.s1 != null) {
-                copyIn(walk.s1, off, s1, at, n);
-            }
-            if (walk.s2 != null) {
-                copyIn(walk.s2, off, s2, at, n);
-            }
-        }
-
-        @Override
-        void storeState(Walk walk, long off, int at, int n) {
-            copyOut(w, at, walk.w, off, n);
-            if (walk.s1 != null) {
-                copyOut(s1, at, walk.s1, off, n);
-            }
-            if (walk.s2 != null) {
-                copyOut(s2, at, walk.s2, off, n);
-            }
-        }
-
-        @Override
-        void addToLanes(OptimizerMath.Coefficients c, int k, int n) {
-            OptimizerMath.addToLanes(c, lanes, c.coupledDecay() == 0.0 ? null : sliceW[k], g[k], n);
-        }
-
-        @Override
-        void update(OptimizerHyper h, OptimizerMath.Coefficients c, int k, int n, double mean) {
-            OptimizerMath.update(h, c, w, g[k], s1, s2, n, mean);
-        }
 
         /** Storage elements [off, off + n) into {@code dst} at {@code at}. */
-        private static void copyIn(MemorySegment src, long off, float[] dst, int at, int n) {
-            if (n >= MIN_BULK_COPY) {
-                MemorySegment.copy(src, JAVA_FLOAT, off * Float.BYTES, dst, at, n);
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                dst[at + i] = src.getAtIndex(JAVA_FLOAT, off + i);
-            }
+        private void copyIn(MemorySegment src, long off, Object dst, int at, int n) {
+            MemorySegment.copy(src, layout, off * layout.byteSize(), dst, at, n);
         }
 
         /** {@code src} [at, at + n) into storage elements [off, off + n). */
-        private static void copyOut(float[] src, int at, MemorySegment dst, long off, int n) {
-            if (n >= MIN_BULK_COPY) {
-                MemorySegment.copy(src, at, dst, JAVA_FLOAT, off * Float.BYTES, n);
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                dst.setAtIndex(JAVA_FLOAT, off + i, src[at + i]);
-            }
-        }
-    }
-
-    /** {@link Scratch} of a float64 tensor. */
-    private static final class DoubleScratch extends Scratch {
-        final double[] w = new double[BLOCK];
-        final double[] s1 = new double[BLOCK];
-        final double[] s2 = new double[BLOCK];
-        double[][] g = new double[0][];
-        double[][] sliceW = new double[0][];
-
-        @Override
-        void reserve(int blocks, boolean coupled) {
-            g = grown(g, blocks);
-            if (coupled) {
-                sliceW = grown(sliceW, blocks);
-            }
-        }
-
-        private static double[][] grown(double[][] arrays, int count) {
-            if (arrays.length >= count) {
-                return arrays;
-            }
-            double[][] out = Arrays.copyOf(arrays, count);
-            for (int i = arrays.length; i < count; i++) {
-                out[i] = new double[BLOCK];
-            }
-            return out;
-        }
-
-        @Override
-        void loadGradient(MemorySegment src, long off, int k, int at, int n) {
-            copyIn(src, off, g[k], at, n);
-        }
-
-        @Override
-        void loadSliceWeights(MemorySegment src, long off, int k, int at, int n) {
-            copyIn(src, off, sliceW[k], at, n);
-        }
-
-        @Override
-        void loadState(Walk walk, long off, int at, int n) {
-            copyIn(walk.w, off, w, at, n);
-            if (walk.s1 != null) {
-                copyIn(walk.s1, off, s1, at, n);
-            }
-            if (walk.s2 != null) {
-                copyIn(walk.s2, off, s2, at, n);
-            }
-        }
-
-        @Override
-        void storeState(Walk walk, long off, int at, int n) {
-            copyOut(w, at, walk.w, off, n);
-            if (walk.s1 != null) {
-                copyOut(s1, at, walk.s1, off, n);
-            }
-            if (walk.s2 != null) {
-                copyOut(s2, at, walk.s2, off, n);
-            }
-        }
-
-
-        @Override
-        void addToLanes(OptimizerMath.Coefficients c, int k, int n) {
-            OptimizerMath.addToLanes(c, lanes, c.coupledDecay() == 0.0 ? null : sliceW[k], g[k], n);
-        }
-
-        @Override
-        void update(OptimizerHyper h, OptimizerMath.Coefficients c, int k, int n, double mean) {
-            OptimizerMath.update(h, c, w, g[k], s1, s2, n, mean);
-        }
-
-        private static void copyIn(MemorySegment src, long off, double[] dst, int at, int n) {
-            if (n >= MIN_BULK_COPY) {
-                MemorySegment.copy(src, JAVA_DOUBLE, off * Double.BYTES, dst, at, n);
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                dst[at + i] = src.getAtIndex(JAVA_DOUBLE, off + i);
-            }
-        }
-
-        private static void copyOut(double[] src, int at, MemorySegment dst, long off, int n) {
-            if (n >= MIN_BULK_COPY) {
-                MemorySegment.copy(src, at, dst, JAVA_DOUBLE, off * Double.BYTES, n);
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                dst.setAtIndex(JAVA_DOUBLE, off + i, src[at + i]);
-            }
+        private void copyOut(Object src, int at, MemorySegment dst, long off, int n) {
+            MemorySegment.copy(src, at, dst, layout, off * layout.byteSize(), n);
         }
     }
 

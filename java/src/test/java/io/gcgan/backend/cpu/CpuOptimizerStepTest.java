@@ -28,8 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * eps; float32 within one rounding. A wrong mean or a misplaced block is off by far more.
  *
  * <p>Sizes cross the step's block boundaries (blocks of {@link CpuOptimizerStep#BLOCK}, whole slices up to
- * {@link CpuOptimizerStep#WHOLE_SLICE}, runs shorter than {@link CpuOptimizerStep#MIN_BULK_COPY} copied element by
- * element).
+ * {@link CpuOptimizerStep#WHOLE_SLICE}, runs of a slice gathered into one block).
  */
 class CpuOptimizerStepTest {
 
@@ -62,9 +61,9 @@ class CpuOptimizerStepTest {
                 Arguments.of(a.get()[0], a.get()[1], new long[] {6, 2560}, 0),
                 // Slices over WHOLE_SLICE: streamed twice.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {2, CpuOptimizerStep.WHOLE_SLICE + 100}, 0),
-                // Per output filter of a transposed conv [in, out, 4, 4]: runs of 16, copied element by element.
+                // Per output filter of a transposed conv [in, out, 4, 4]: runs of 16, 64 to a block.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {70, 5, 4, 4}, 1),
-                // Runs of 40 elements, bulk-copied, 25 to a block.
+                // Runs of 40 elements, 25 to a block.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {30, 3, 40}, 1)));
     }
 
