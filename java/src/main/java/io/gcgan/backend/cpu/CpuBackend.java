@@ -430,6 +430,9 @@ public final class CpuBackend implements Backend {
     /** Elements per block of the elementwise loops: 16 KiB of doubles, resident in L1. */
     private static final int BLOCK = 2048;
 
+    /** Each thread's float32 staging array for the unit-stride {@link #load} and {@link #store}. */
+    private static final ThreadLocal<float[]> FLOAT_STAGING = ThreadLocal.withInitial(() -> new float[BLOCK]);
+
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }
@@ -441,10 +444,13 @@ public final class CpuBackend implements Backend {
             return;
         }
         if (step == 1) {
-            // Unit stride in its own loop: a constant stride lets the JIT vectorize.
             if (f32) {
+                // A bulk copy, then a widening loop over two arrays at the same index, which the JIT vectorizes
+                // (reading the segment element by element in the loop keeps it scalar).
+                float[] staged = staging(n);
+                MemorySegment.copy(s, JAVA_FLOAT, off * Float.BYTES, staged, 0, n);
                 for (int i = 0; i < n; i++) {
-                    dst[i] = s.getAtIndex(JAVA_FLOAT, off + i);
+                    dst[i] = staged[i];
                 }
             } else {
                 MemorySegment.copy(s, JAVA_DOUBLE, off * 8, dst, 0, n);
@@ -466,9 +472,11 @@ public final class CpuBackend implements Backend {
     static void store(MemorySegment s, boolean f32, long off, long step, double[] src, int n) {
         if (step == 1) {
             if (f32) {
+                float[] staged = staging(n);
                 for (int i = 0; i < n; i++) {
-                    s.setAtIndex(JAVA_FLOAT, off + i, (float) src[i]);
+                    staged[i] = (float) src[i];
                 }
+                MemorySegment.copy(staged, 0, s, JAVA_FLOAT, off * Float.BYTES, n);
             } else {
                 MemorySegment.copy(src, 0, s, JAVA_DOUBLE, off * 8, n);
             }
@@ -483,6 +491,16 @@ public final class CpuBackend implements Backend {
                 s.setAtIndex(JAVA_DOUBLE, off, src[i]);
             }
         }
+    }
+
+    /** This thread's float32 staging array, at least {@code n} long. */
+    private static float[] staging(int n) {
+        float[] staged = FLOAT_STAGING.get();
+        if (staged.length < n) {
+            staged = new float[n];
+            FLOAT_STAGING.set(staged);
+        }
+        return staged;
     }
 
     static double get(MemorySegment s, boolean f32, long i) {
