@@ -31,7 +31,9 @@ import java.util.Map;
  * summed in double lanes; then its blocks are updated, each reading its gradient from its own
  * array, so the gradient is read from storage once, as in an uncentred step. A longer slice is streamed twice:
  * pass 1 sums the decayed gradient block by block, pass 2 updates block by block with the mean subtracted.
- * Blocks, and slices, are independent, so they are spread over the cores; tensors are done one after another.
+ * Slices of short runs far apart (a transposed-conv weight centred per output filter) are done a tile of
+ * neighbouring slices at a time ({@link Walk#updateTile}). Blocks, slices and tiles are independent, so they are
+ * spread over the cores; tensors are done one after another.
  */
 final class CpuOptimizerStep {
 
@@ -41,6 +43,14 @@ final class CpuOptimizerStep {
      * elements 0.81, 2048 0.87 ns per element.
      */
     static final int BLOCK = 1024;
+
+    /**
+     * Elements per outer row of a tile of slices made of short runs ({@link Walk#updateTile}): a block. Measured on
+     * one core, SGD-momentum over a [512, 256, 4, 4] weight centred per output filter: rows of 256 elements 5.3 ms,
+     * of 1024 4.6 ms, 4.0 ms widening only the states the algorithm keeps (walking slice by slice 12 ms; the step
+     * without centring 1.7 ms).
+     */
+    static final int TILE = BLOCK;
 
     /** The longest slice whose gradient is loaded whole (64 KiB of float32 gradient); longer ones stream. */
     static final int WHOLE_SLICE = 16384;
@@ -76,6 +86,20 @@ final class CpuOptimizerStep {
         long slices = v.slices();
         long inner = v.inner();
         double count = (double) v.sliceSize();
+        if (v.outer() > 1 && inner <= TILE / 2) {
+            // Slices of short runs, outer apart (a transposed-conv weight centred per output filter): a tile of
+            // consecutive slices at a time, whose runs lie side by side in each outer row.
+            int perTile = (int) Math.min(slices, TILE / inner);
+            long tiles = (slices + perTile - 1) / perTile;
+            Parallel.forRange(tiles, perTile * v.sliceSize(), (from, to) -> {
+                Scratch b = walk.scratch(1);
+                for (long t = from; t < to; t++) {
+                    long first = t * perTile;
+                    walk.updateTile(b, v, first, (int) Math.min(perTile, slices - first));
+                }
+            });
+            return;
+        }
         if (v.sliceSize() <= WHOLE_SLICE) {
             SliceBlock[] blocks = SliceBlock.of(v);
             Parallel.forRange(slices, v.sliceSize(), (from, to) -> {
@@ -164,6 +188,10 @@ final class CpuOptimizerStep {
         private final Object s2;
         private Object[] g = new Object[0];
         private Object[] sliceW = new Object[0];
+        /** A tile's sums, then means, by position in its rows ({@link Walk#updateTile}). */
+        private final double[] positions = new double[TILE];
+        /** float32 tiles ({@link #updateCentredByPosition}): w, g, s1, s2 widened to double, TILE each. */
+        private double[][] wide;
         /** The lanes of the current centring sum (OptimizerMath.addToLanes). */
         private final double[] lanes = new double[OptimizerMath.LANES];
 
@@ -256,6 +284,88 @@ final class CpuOptimizerStep {
             Arrays.fill(lanes, 0.0);
         }
 
+        /** Zeroes the first {@code n} position sums of a tile. */
+        void clearPositions(int n) {
+            Arrays.fill(positions, 0, n, 0.0);
+        }
+
+        /** Adds gradient array 0's first {@code n} decayed elements (slice weight array 0 their weights) by position. */
+        void addToPositions(OptimizerMath.Coefficients c, int n) {
+            Object sw = c.coupledDecay() == 0.0 ? null : sliceW[0];
+            if (f32) {
+                OptimizerMath.addByPosition(c, positions, (float[]) sw, (float[]) g[0], n);
+            } else {
+                OptimizerMath.addByPosition(c, positions, (double[]) sw, (double[]) g[0], n);
+            }
+        }
+
+        /**
+         * After a tile's pass 1: positions [t * inner, (t + 1) * inner) hold slice t's sums by position; replaces
+         * each with the slice's mean, {@code (sum of its positions) / size}.
+         */
+        void expandSliceMeans(int count, int inner, double size) {
+            for (int t = 0, at = 0; t < count; t++, at += inner) {
+                double sum = 0.0;
+                for (int i = 0; i < inner; i++) {
+                    sum += positions[at + i];
+                }
+                Arrays.fill(positions, at, at + inner, sum / size);
+            }
+        }
+
+        /**
+         * Updates the block arrays' first {@code n} elements with gradient array 0, element i centred with the mean
+         * {@link #expandSliceMeans} left in position i. The direction {@code decayed(w, g) - mean} is formed in double
+         * and the double update loop applied (float32 blocks are widened for it and rounded back once, as the
+         * float loop rounds), so the result is the other walks' to the bit.
+         */
+        void updateCentredByPosition(OptimizerHyper h, OptimizerMath.Coefficients c, int n) {
+            OptimizerMath.Coefficients direct = c.withoutCoupledDecay();
+            if (!f32) {
+                double[] gd = (double[]) g[0];
+                OptimizerMath.centredDirection(c, positions, (double[]) w, gd, n);
+                OptimizerMath.update(h, direct, (double[]) w, gd, (double[]) s1, (double[]) s2, n, 0.0);
+                return;
+            }
+            if (wide == null) {
+                wide = new double[4][TILE];
+            }
+            double[] ww = wide[0];
+            double[] wg = wide[1];
+            double[] ws1 = wide[2];
+            double[] ws2 = wide[3];
+            int states = h.stateCount();
+            widen((float[]) w, ww, n);
+            widen((float[]) g[0], wg, n);
+            if (states > 0) {
+                widen((float[]) s1, ws1, n);
+            }
+            if (states > 1) {
+                widen((float[]) s2, ws2, n);
+            }
+            OptimizerMath.centredDirection(c, positions, ww, wg, n);
+            OptimizerMath.update(h, direct, ww, wg, ws1, ws2, n, 0.0);
+            narrow(ww, (float[]) w, n);
+            if (states > 0) {
+                narrow(ws1, (float[]) s1, n);
+            }
+            if (states > 1) {
+                narrow(ws2, (float[]) s2, n);
+            }
+        }
+
+        private static void widen(float[] src, double[] dst, int n) {
+            for (int i = 0; i < n; i++) {
+                dst[i] = src[i];
+            }
+        }
+
+        private static void narrow(double[] src, float[] dst, int n) {
+            for (int i = 0; i < n; i++) {
+                dst[i] = (float) src[i];
+            }
+        }
+
         double sumOfLanes() {
             return OptimizerMath.sumOfLanes(lanes);
         }
@@ -334,6 +444,36 @@ final class CpuOptimizerStep {
                 for (int r = 0, at = 0; r < blk.runCount(); r++, at += blk.runLength()) {
                     b.storeState(this, start + r * blk.stride(), at, blk.runLength());
                 }
+            }
+        }
+
+        /**
+         * Updates slices [first, first + count) of {@code v}, whose runs are short: in each of the {@code outer} rows
+         * they are {@code count * inner} contiguous elements. Pass 1 adds every row's elements position by position
+         * (each slice's sum is then the sum of its inner positions, which become its mean); pass 2 updates each row
+         * with its elements' slice means. Walking slice by slice instead visited
+         * one run of 16 elements per 16 KiB page of a [512, 256, 4, 4] weight: 7x the time of an uncentred step.
+         */
+        void updateTile(Scratch b, CentringView v, long first, int count) {
+            int inner = (int) v.inner();
+            int width = count * inner;
+            long rowStride = v.slices() * v.inner();
+            b.clearPositions(width);
+            for (long o = 0; o < v.outer(); o++) {
+                long start = o * rowStride + first * inner;
+                b.loadGradient(g, start, 0, 0, width);
+                if (coupled) {
+                    b.loadSliceWeights(w, start, 0, 0, width);
+                }
+                b.addToPositions(c, width);
+            }
+            b.expandSliceMeans(count, inner, (double) v.sliceSize());
+            for (long o = 0; o < v.outer(); o++) {
+                long start = o * rowStride + first * inner;
+                b.loadGradient(g, start, 0, 0, width);
+                b.loadState(this, start, 0, width);
+                b.updateCentredByPosition(h, c, width);
+                b.storeState(this, start, 0, width);
             }
         }
 

@@ -33,6 +33,11 @@ final class OptimizerMath {
      * @param bc2Sqrt      Adam's {@code sqrt(1 - beta2^t)}, else 1
      */
     record Coefficients(double coupledDecay, double weightScale, boolean firstStep, double stepSize, double bc2Sqrt) {
+
+        /** The same step for a gradient that already holds the decayed, centred direction. */
+        Coefficients withoutCoupledDecay() {
+            return new Coefficients(0.0, weightScale, firstStep, stepSize, bc2Sqrt);
+        }
     }
 
     static Coefficients coefficients(OptimizerHyper h, long step) {
@@ -92,6 +97,44 @@ final class OptimizerMath {
     static void addToLanes(Coefficients c, double[] lanes, double[] w, double[] g, int n) {
         for (int i = 0; i < n; i++) {
             lanes[i & (LANES - 1)] += decayed(c, w == null ? 0.0 : w[i], g[i]);
+        }
+    }
+
+    /** {@code sums[i] += decayed(w[i], g[i])} for i < n; {@code w} is not read without coupled decay. */
+    static void addByPosition(Coefficients c, double[] sums, float[] w, float[] g, int n) {
+        double lambda = c.coupledDecay();
+        if (lambda == 0.0) {
+            for (int i = 0; i < n; i++) {
+                sums[i] += g[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                sums[i] += g[i] + lambda * w[i];
+            }
+        }
+    }
+
+    /** {@link #addByPosition(Coefficients, double[], float[], float[], int)} for double blocks. */
+    static void addByPosition(Coefficients c, double[] sums, double[] w, double[] g, int n) {
+        double lambda = c.coupledDecay();
+        if (lambda == 0.0) {
+            for (int i = 0; i < n; i++) {
+                sums[i] += g[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                sums[i] += g[i] + lambda * w[i];
+            }
+        }
+    }
+
+    /**
+     * {@code g[i] = decayed(w[i], g[i]) - means[i]} for i < n, in place: the direction of the update, which
+     * {@link #update} with {@link Coefficients#withoutCoupledDecay} and mean 0 then uses as it stands.
+     */
+    static void centredDirection(Coefficients c, double[] means, double[] w, double[] g, int n) {
+        for (int i = 0; i < n; i++) {
+            g[i] = decayed(c, w[i], g[i]) - means[i];
         }
     }
 

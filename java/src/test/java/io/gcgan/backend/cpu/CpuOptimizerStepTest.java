@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * eps; float32 within one rounding. A wrong mean or a misplaced block is off by far more.
  *
  * <p>Sizes cross the step's block boundaries (blocks of {@link CpuOptimizerStep#BLOCK}, whole slices up to
- * {@link CpuOptimizerStep#WHOLE_SLICE}, runs of a slice gathered into one block).
+ * {@link CpuOptimizerStep#WHOLE_SLICE}, runs of a slice gathered into one block, tiles of
+ * {@link CpuOptimizerStep#TILE} elements per row).
  */
 class CpuOptimizerStepTest {
 
@@ -61,10 +62,12 @@ class CpuOptimizerStepTest {
                 Arguments.of(a.get()[0], a.get()[1], new long[] {6, 2560}, 0),
                 // Slices over WHOLE_SLICE: streamed twice.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {2, CpuOptimizerStep.WHOLE_SLICE + 100}, 0),
-                // Per output filter of a transposed conv [in, out, 4, 4]: runs of 16, 64 to a block.
+                // Per output filter of a transposed conv [in, out, 4, 4]: runs of 16, in tiles of 16 slices.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {70, 5, 4, 4}, 1),
-                // Runs of 40 elements, 25 to a block.
-                Arguments.of(a.get()[0], a.get()[1], new long[] {30, 3, 40}, 1)));
+                // Runs of 40 elements: tiles of 6 slices, the last of 1.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {30, 7, 40}, 1),
+                // Runs of 300 elements, longer than a tile's half: whole slices, 3 runs to a block.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {7, 3, 300}, 1)));
     }
 
     @ParameterizedTest
