@@ -268,18 +268,42 @@ final class CpuConvolution {
         }
     }
 
-    /** {@code dst[from + i * step] += src[at + i]} for i < n (float[] or double[], both the same). */
-    private static void scatterAdd(Object src, int at, Object dst, int from, int step, int n) {
-        if (src instanceof float[] f) {
-            float[] o = (float[]) dst;
-            for (int i = 0; i < n; i++) {
-                o[from + i * step] += f[at + i];
+    /** The inverse of {@link #gatherBlock}: {@code plane[ih * W + iw] += block[oh * Q + ow]} inside the plane. */
+    private static void scatterAddBlock(ConvGeometry g, int r, int s, float[] block, float[] plane) {
+        int q = g.q();
+        int sw = g.strideW();
+        int iw0 = s - g.padW();
+        int lo = firstInside(iw0, sw, q);
+        int hi = endInside(iw0, sw, g.w(), q, lo);
+        for (int oh = 0; oh < g.p(); oh++) {
+            int ih = oh * g.strideH() - g.padH() + r;
+            if (ih < 0 || ih >= g.h()) {
+                continue;
             }
-        } else {
-            double[] d = (double[]) src;
-            double[] o = (double[]) dst;
-            for (int i = 0; i < n; i++) {
-                o[from + i * step] += d[at + i];
+            int dst = ih * g.w() + iw0 + lo * sw;
+            int from = oh * q;
+            for (int ow = lo; ow < hi; ow++, dst += sw) {
+                plane[dst] += block[from + ow];
+            }
+        }
+    }
+
+    /** {@link #scatterAddBlock(ConvGeometry, int, int, float[], float[])} for double. */
+    private static void scatterAddBlock(ConvGeometry g, int r, int s, double[] block, double[] plane) {
+        int q = g.q();
+        int sw = g.strideW();
+        int iw0 = s - g.padW();
+        int lo = firstInside(iw0, sw, q);
+        int hi = endInside(iw0, sw, g.w(), q, lo);
+        for (int oh = 0; oh < g.p(); oh++) {
+            int ih = oh * g.strideH() - g.padH() + r;
+            if (ih < 0 || ih >= g.h()) {
+                continue;
+            }
+            int dst = ih * g.w() + iw0 + lo * sw;
+            int from = oh * q;
+            for (int ow = lo; ow < hi; ow++, dst += sw) {
+                plane[dst] += block[from + ow];
             }
         }
     }
@@ -298,7 +322,6 @@ final class CpuConvolution {
         int wd = g.w();
         int p = g.p();
         int q = g.q();
-        int sw = g.strideW();
         int ld = nb * p * q;
         Object plane = newArray(layout, h * wd);
         Object block = newArray(layout, p * q);
@@ -311,15 +334,10 @@ final class CpuConvolution {
                 for (int s = 0; s < g.s(); s++) {
                     long row = ((long) ch * g.r() + r) * g.s() + s;
                     MemorySegment.copy(dcol, layout, (row * ld + (long) j * p * q) * es, block, 0, p * q);
-                    int iw0 = s - g.padW();
-                    int lo = firstInside(iw0, sw, q);
-                    int hi = endInside(iw0, sw, wd, q, lo);
-                    for (int oh = 0; oh < p; oh++) {
-                        int ih = oh * g.strideH() - g.padH() + r;
-                        if (ih < 0 || ih >= h) {
-                            continue;
-                        }
-                        scatterAdd(block, oh * q + lo, plane, ih * wd + iw0 + lo * sw, sw, hi - lo);
+                    if (plane instanceof float[] fp) {
+                        scatterAddBlock(g, r, s, (float[]) block, fp);
+                    } else {
+                        scatterAddBlock(g, r, s, (double[]) block, (double[]) plane);
                     }
                 }
             }
