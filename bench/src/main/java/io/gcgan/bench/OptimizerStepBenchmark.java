@@ -46,7 +46,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * One optimizer step over DESIGN.md's {@code opt-*} workloads, float32, with and without gradient centralization:
  * {@code dcgan64} = the dcgan64 G + D parameters ({@link Dcgan64Parameters}, 24 tensors, 6.34M floats, the
- * ConvTranspose weights centred along dimension 0, the official behaviour) and {@code 50m} = 200 tensors of
+ * ConvTranspose weights centred as {@code tconvCentring} says, by default along dimension 0, the official
+ * behaviour) and {@code 50m} = 200 tensors of
  * [250, 1000] (800 MB of weights, gradients and moments; slow on the CPU: {@code -p workload=50m}).
  *
  * <p>{@code implementation}:
@@ -93,6 +94,14 @@ public class OptimizerStepBenchmark {
     @Param({"dcgan64"})
     public String workload;
 
+    /**
+     * How GC centres a ConvTranspose weight [in, out, kh, kw]: {@code input-channel} (along dimension 0, the
+     * official behaviour: contiguous slices) or {@code output-filter} (along dimension 1: each slice is {@code in}
+     * runs of kh * kw elements spread over the whole tensor; {@code --gc-tconv output-filter}).
+     */
+    @Param({"input-channel"})
+    public String tconvCentring;
+
     /** cpu, cuda-fused (one launch per step) or cuda-loop (one backend.optimizerStep call per tensor). */
     @Param({"cpu", "cuda-fused", "cuda-loop"})
     public String implementation;
@@ -123,12 +132,19 @@ public class OptimizerStepBenchmark {
         lifetime = new TrialLifetime();
         List<Dcgan64Parameters.ParamShape> shapes = Dcgan64Parameters.workload(workload);
         GcMode mode = gcMode(gc);
+        TransposedConvCentring centring = switch (tconvCentring) {
+            case "input-channel" -> TransposedConvCentring.INPUT_CHANNEL;
+            case "output-filter" -> TransposedConvCentring.OUTPUT_FILTER;
+            default -> throw new IllegalArgumentException("tconvCentring must be input-channel or output-filter, got '"
+                    + tconvCentring + "'");
+        };
         boolean adam = switch (algorithm) {
             case "sgdm" -> false;
             case "adam" -> true;
             default -> throw new IllegalArgumentException("algorithm must be sgdm or adam, got " + algorithm);
         };
-        ParamGroup.Builder group = ParamGroup.builder(adam ? ADAM_LR : SGD_LR).gc(mode);
+        ParamGroup.Builder group = ParamGroup.builder(adam ? ADAM_LR : SGD_LR).gc(mode)
+                .transposedConvCentring(centring);
         loop = new ArrayList<>();
         long bytes = 0;
         long seed = 1;
@@ -139,7 +155,7 @@ public class OptimizerStepBenchmark {
             backend.randomNormal(g, seed++, 0);
             CentringView view = GradientCentralization.view(mode,
                     s.transposedConv() ? ParamKind.TRANSPOSED_CONV_WEIGHT : ParamKind.DEFAULT,
-                    TransposedConvCentring.INPUT_CHANNEL, s.shape());
+                    centring, s.shape());
             bytes += s.numel() * ((adam ? 7 : 5) + (view.centred() ? 1 : 0)) * (long) Float.BYTES;
             if (implementation.equals("cuda-loop")) {
                 Storage s1 = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
@@ -222,11 +238,12 @@ public class OptimizerStepBenchmark {
             options.include(OptimizerStepBenchmark.class.getSimpleName());
         }
         Collection<RunResult> results = new Runner(options.build()).run();
-        // (implementation, workload, algorithm) -> gc -> ms per step (the score is steps per second)
+        // (implementation, workload, algorithm, tconvCentring) -> gc -> ms per step (the score is steps per second)
         Map<String, Map<String, Double>> times = new TreeMap<>();
         for (RunResult r : results) {
             var p = r.getParams();
-            String key = p.getParam("implementation") + " " + p.getParam("workload") + " " + p.getParam("algorithm");
+            String key = p.getParam("implementation") + " " + p.getParam("workload") + " " + p.getParam("algorithm")
+                    + " " + p.getParam("tconvCentring");
             times.computeIfAbsent(key, k -> new TreeMap<>())
                     .put(p.getParam("gc"), 1e3 / r.getPrimaryResult().getScore());
         }
@@ -236,7 +253,7 @@ public class OptimizerStepBenchmark {
         times.forEach((key, byGc) -> {
             Double none = byGc.get("none");
             double base = none == null ? Double.NaN : none;
-            StringBuilder sb = new StringBuilder(String.format("  %-28s none %8.3f ms", key, base));
+            StringBuilder sb = new StringBuilder(String.format("  %-42s none %8.3f ms", key, base));
             for (String mode : List.of("gcc", "gc")) {
                 Double t = byGc.get(mode);
                 if (t != null) {

@@ -162,8 +162,8 @@ final class CpuConvolution {
     /**
      * Fills col [CRS, nb*PQ] from samples n0 .. n0+nb-1 of x; zero where the window falls in the padding. Each input
      * plane [H, W] is bulk-copied into an array and each col row's [P, Q] block gathered from it in another, then
-     * bulk-copied out: reading and writing the segments element by element cost 1.4x as long (dcgan64.d2's geometry,
-     * one core).
+     * bulk-copied out. Reading and writing the segments element by element kept the loops scalar: conv forward on
+     * dcgan64.d2 ran at 148 against 168 GFLOP/s now (bench/results/2026-11-27-cpu-bulk-copies.md).
      */
     private static void im2col(Storage x, ConvGeometry g, int n0, int nb, MemorySegment col) {
         ValueLayout layout = x.dtype() == DType.FLOAT32 ? JAVA_FLOAT : JAVA_DOUBLE;
