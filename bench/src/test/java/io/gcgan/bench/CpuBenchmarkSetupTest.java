@@ -1,0 +1,123 @@
+package io.gcgan.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gcgan.gan.train.StepMetrics;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every CPU benchmark's trial, outside JMH: {@code @Setup} with one set of its parameters, two invocations of the
+ * benchmark method, {@code @TearDown}. What breaks a benchmark only when somebody runs it (a parameter value its
+ * setup no longer parses, a workload that no longer builds) fails here instead; timing is JMH's business.
+ */
+class CpuBenchmarkSetupTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "sgdm, none, input-channel", "sgdm, gc, input-channel", "sgdm, gc, output-filter",
+        "adam, gcc, input-channel", "adam, gc, output-filter"})
+    void optimizerStepRuns(String algorithm, String gc, String tconvCentring) {
+        OptimizerStepBenchmark b = new OptimizerStepBenchmark();
+        b.algorithm = algorithm;
+        b.gc = gc;
+        b.workload = "dcgan64";
+        b.implementation = "cpu";
+        b.tconvCentring = tconvCentring;
+        b.setUp();
+        try {
+            ByteCounter counter = new ByteCounter();
+            b.step(counter);
+            b.step(counter);
+            // Two steps of the minimum traffic: 20 (SGD-momentum) or 28 (Adam) bytes per parameter, + 4 if centred.
+            double perStep = counter.gb / 2 * 1e9 / Dcgan64Parameters.numel(Dcgan64Parameters.ALL);
+            double plain = algorithm.equals("adam") ? 28 : 20;
+            assertTrue(perStep >= plain && perStep <= plain + 4, "bytes per parameter per step: " + perStep);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void anUnknownCentringIsRefusedByName() {
+        OptimizerStepBenchmark b = new OptimizerStepBenchmark();
+        b.algorithm = "sgdm";
+        b.gc = "gc";
+        b.workload = "dcgan64";
+        b.implementation = "cpu";
+        b.tconvCentring = "sideways";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setUp);
+        assertTrue(e.getMessage().contains("sideways"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"mnist28.d2, forward", "mnist28.d2, backwardData", "mnist28.g2, backwardWeight"})
+    void convRuns(String layer, String pass) {
+        Conv2dBenchmark b = new Conv2dBenchmark();
+        b.layer = layer;
+        b.pass = pass;
+        b.backend = "cpu";
+        b.convImplementation = "cudnn"; // the CUDA backend's choice; the CPU has one implementation
+        b.math = "fp32";
+        b.setUp();
+        try {
+            GflopCounter counter = new GflopCounter();
+            b.conv(counter);
+            b.conv(counter);
+            assertTrue(counter.gflop > 0, "GFLOP counted: " + counter.gflop);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"64x64x14x14, forward", "64x6272, backward"})
+    void batchNormRuns(String shape, String pass) {
+        BatchNormBenchmark b = new BatchNormBenchmark();
+        b.shape = shape;
+        b.pass = pass;
+        b.backend = "cpu";
+        b.setUp();
+        try {
+            ByteCounter counter = new ByteCounter();
+            b.batchNorm(counter);
+            b.batchNorm(counter);
+            assertTrue(counter.gb > 0, "GB counted: " + counter.gb);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void trainingIterationRunsAndLearnsSomething() {
+        TrainingIterationBenchmark b = new TrainingIterationBenchmark();
+        b.model = "mnist28";
+        b.recipe = "nsgan-adam";
+        b.backend = "cpu";
+        b.math = "fp32";
+        b.conv = "own";
+        b.batchNorm = "fused";
+        b.generatorNoise = "fresh";
+        b.setUp();
+        try {
+            StepMetrics first = b.iteration();
+            StepMetrics second = b.iteration();
+            assertEquals(first.step() + 1, second.step());
+            assertTrue(Double.isFinite(second.dLoss()) && Double.isFinite(second.gLoss()),
+                    "losses: " + second.dLoss() + ", " + second.gLoss());
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void downcallsAnswer() throws Throwable {
+        FfmDowncallBenchmark b = new FfmDowncallBenchmark();
+        assertEquals(b.getpidPlain(), b.getpidCritical());
+        assertTrue(b.getpidPlain() > 0);
+        assertEquals(b.openblasGetNumThreadsPlain(), b.openblasGetNumThreadsCritical());
+    }
+}
