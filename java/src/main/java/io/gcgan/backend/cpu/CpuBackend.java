@@ -30,7 +30,7 @@ import java.util.List;
  * <p>How the loops touch memory decides their speed. The JIT (JDK 25) does not vectorize a loop that reads or
  * writes a {@link java.lang.foreign.MemorySegment} element by element, nor one that reads a second array of the
  * same type at a variable offset, nor a floating-point running sum. It does vectorize loops over Java arrays that
- * index every array at the same index. So the hot paths ({@link #load}/{@link #store}, CpuOptimizerStep,
+ * index every array at the same index. So the hot paths ({@code load}/{@code store}, CpuOptimizerStep,
  * CpuConvolution's im2col) bulk-copy a block of storage into a thread's arrays with {@code MemorySegment.copy},
  * compute there, and copy back: 2-4x faster than the element-by-element form they replaced
  * (bench/results/2026-11-27-cpu-bulk-copies.md).
