@@ -182,6 +182,10 @@ public final class CpuBackend implements Backend {
         MemorySegment bs = b.segment();
         MemorySegment os = out.segment();
         boolean f32 = a.dtype() == DType.FLOAT32;
+        if (f32 && ElementMath.exactInFloat(op) && isDense(aStrides, outShape) && isDense(bStrides, outShape)) {
+            denseFloatBinary(op, as, bs, os, out.numel());
+            return;
+        }
         StridedIndex index = new StridedIndex(outShape, aStrides, bStrides, denseStrides(outShape));
         int buffer = (int) Math.min(BLOCK, index.rowLength);
         index.forEachRow(new long[3], () -> {
@@ -198,6 +202,38 @@ public final class CpuBackend implements Backend {
                 }
             };
         });
+    }
+
+    /**
+     * {@code out = a op b} over dense float32 operands of the same shape, in float: for +, -, * and / the float
+     * result is the double result rounded once ({@link ElementMath#exactInFloat}), so this equals the general path
+     * bit for bit, without widening to double and back (ADD over [64, 64, 14, 14] on 2 cores: 0.54 -> 0.30-0.35 ms).
+     */
+    private static void denseFloatBinary(BinaryOp op, MemorySegment as, MemorySegment bs, MemorySegment os,
+                                         long numel) {
+        Parallel.forRange(ceilDiv(numel, BLOCK), BLOCK, (fromBlock, toBlock) -> {
+            float[] av = new float[BLOCK];
+            float[] bv = new float[BLOCK];
+            for (long start = fromBlock * BLOCK; start < Math.min(toBlock * BLOCK, numel); start += BLOCK) {
+                int n = (int) Math.min(BLOCK, numel - start);
+                MemorySegment.copy(as, JAVA_FLOAT, start * Float.BYTES, av, 0, n);
+                MemorySegment.copy(bs, JAVA_FLOAT, start * Float.BYTES, bv, 0, n);
+                ElementMath.binaryBlock(op, av, bv, n);
+                MemorySegment.copy(av, 0, os, JAVA_FLOAT, start * Float.BYTES, n);
+            }
+        });
+    }
+
+    /** Whether {@code strides} walk {@code shape} densely, row-major (dimensions of extent 1 may have any stride). */
+    private static boolean isDense(long[] strides, long[] shape) {
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
     }
 
     @Override

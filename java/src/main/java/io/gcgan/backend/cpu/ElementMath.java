@@ -128,6 +128,30 @@ final class ElementMath {
         }
     }
 
+    /**
+     * Whether {@code op} on two float32 values computed in float32 gives the double result rounded to float32: true
+     * for the correctly rounded +, -, *, / (double's 53 bits are more than 2 * 24 + 2, so rounding twice is rounding
+     * once; a NaN operand comes back the same either way). Not for max / min, whose NaN results Math.max may make
+     * canonical.
+     */
+    static boolean exactInFloat(BinaryOp op) {
+        return switch (op) {
+            case ADD, SUB, MUL, DIV -> true;
+            default -> false;
+        };
+    }
+
+    /** {@code a[i] = a[i] op b[i]} for i < n, for the ops {@link #exactInFloat} accepts. */
+    static void binaryBlock(BinaryOp op, float[] a, float[] b, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { a[i] += b[i]; } }
+            case SUB -> { for (int i = 0; i < n; i++) { a[i] -= b[i]; } }
+            case MUL -> { for (int i = 0; i < n; i++) { a[i] *= b[i]; } }
+            case DIV -> { for (int i = 0; i < n; i++) { a[i] /= b[i]; } }
+            default -> throw new IllegalArgumentException("binaryBlock(float[]): " + op + " is not exact in float32");
+        }
+    }
+
     /** {@code a[i] = a[i] op b[i]} for i < n. */
     static void binaryBlock(BinaryOp op, double[] a, double[] b, int n) {
         switch (op) {
