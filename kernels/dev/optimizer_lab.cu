@@ -281,6 +281,9 @@ int main(int argc, char** argv) {
     for (Plan plan : plans) {
         for (const Hyper& h : {adam, sgdm}) {
             for (bool gc : {false, true}) {
+                // The table order only permutes the launch table: one case each shows it changes nothing (and keeps
+                // the memcheck run short); the library's order is checked in every case.
+                if (plan.order == WorkOrder::kTable && !(gc && h.algorithm == GCGAN_OPTIMIZER_ADAM)) continue;
                 bad += check("odd", odd(), gc, h, plan, rnd);
                 bad += check("dcgan64", dcgan64(), gc, h, plan, rnd);
             }
