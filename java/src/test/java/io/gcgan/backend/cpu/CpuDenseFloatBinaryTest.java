@@ -12,10 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The dense float32 binary path ({@code CpuBackend.denseFloatBinary}: +, -, *, / computed in float) against the
- * general path's definition, the double result rounded to float, bit for bit: over operands whose exponents lie far
- * apart (where rounding twice could differ from rounding once if double had fewer bits), subnormals, signed zeros,
- * infinities and NaN; the same result with a broadcast operand, which takes the general path.
+ * CpuBackend's float32 +, -, *, / (computed in float, {@code ElementMath.exactInFloat}) against the definition,
+ * the double result rounded to float, bit for bit: over operands whose exponents lie far apart (where rounding
+ * twice could differ from rounding once if double had fewer bits), subnormals, signed zeros, infinities and NaN,
+ * and with a broadcast operand and a strided one.
  */
 class CpuDenseFloatBinaryTest {
 
@@ -59,7 +59,7 @@ class CpuDenseFloatBinaryTest {
 
     @ParameterizedTest
     @EnumSource(value = BinaryOp.class, names = {"ADD", "SUB", "MUL", "DIV"})
-    void matchesTheGeneralPathWithABroadcastOperand(BinaryOp op) {
+    void broadcastAndStridedOperandsGiveTheSameBits(BinaryOp op) {
         int rows = 300;
         int cols = 7;
         float[] a = new float[rows * cols];
@@ -71,19 +71,24 @@ class CpuDenseFloatBinaryTest {
         for (int j = 0; j < cols; j++) {
             b[j] = (float) rnd.nextGaussian();
         }
-        // b repeated into a dense operand (the dense path) and b broadcast over the rows (the general path).
-        float[] tiled = new float[a.length];
-        for (int i = 0; i < tiled.length; i++) {
-            tiled[i] = b[i % cols];
+        // b broadcast over the rows; a read through its transpose (a strided walk): out[i, j] = aT[j, i] op b[j].
+        float[] aT = new float[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                aT[j * rows + i] = a[i * cols + j];
+            }
         }
         long[] shape = {rows, cols};
-        Storage dense = B.allocate(DType.FLOAT32, a.length, Lifetime.AUTOMATIC);
-        Storage general = B.allocate(DType.FLOAT32, a.length, Lifetime.AUTOMATIC);
-        B.binary(op, storage(a), new long[] {cols, 1}, storage(tiled), new long[] {cols, 1}, dense, shape);
-        B.binary(op, storage(a), new long[] {cols, 1}, storage(b), new long[] {0, 1}, general, shape);
+        Storage broadcast = B.allocate(DType.FLOAT32, a.length, Lifetime.AUTOMATIC);
+        Storage strided = B.allocate(DType.FLOAT32, a.length, Lifetime.AUTOMATIC);
+        B.binary(op, storage(a), new long[] {cols, 1}, storage(b), new long[] {0, 1}, broadcast, shape);
+        B.binary(op, storage(aT), new long[] {1, rows}, storage(b), new long[] {0, 1}, strided, shape);
         for (int i = 0; i < a.length; i++) {
-            assertEquals(Float.floatToRawIntBits(general.segment().getAtIndex(JAVA_FLOAT, i)),
-                    Float.floatToRawIntBits(dense.segment().getAtIndex(JAVA_FLOAT, i)), op + " element " + i);
+            int want = Float.floatToRawIntBits((float) ElementMath.binary(op, a[i], b[i % cols]));
+            assertEquals(want, Float.floatToRawIntBits(broadcast.segment().getAtIndex(JAVA_FLOAT, i)),
+                    op + " broadcast, element " + i);
+            assertEquals(want, Float.floatToRawIntBits(strided.segment().getAtIndex(JAVA_FLOAT, i)),
+                    op + " strided, element " + i);
         }
     }
 
