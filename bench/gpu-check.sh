@@ -166,8 +166,9 @@ JAVA_OK=0
 [ -n "$JAVA" ] && [ -n "$CP" ] && JAVA_OK=1
 NO_JAVA_WHY="no Java"
 [ -n "$JAVA" ] && [ -z "$CP" ] && NO_JAVA_WHY="no .device/lib: run bench/gpu/prepare.sh and carry .device"
-# A JVM that crashes in native code (a bad launch, say) leaves its hs_err file in $OUT, which comes back.
-JVM_OPTS=(--enable-native-access=ALL-UNNAMED "-Dgcgan.native.cache=$WORK/native" -Xmx16g
+# A JVM that crashes in native code (a bad launch, say) leaves its hs_err file in $OUT, which comes back. The
+# Vector API module gives the CPU optimizer (the oracle of the fused kernel) the centring sums the unit tests use.
+JVM_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector "-Dgcgan.native.cache=$WORK/native" -Xmx16g
           "-XX:ErrorFile=$OUT/hs_err_%p.log")
 # shellcheck disable=SC2206  # GPU_CHECK_JVM_OPTS is a list of words
 JVM_OPTS+=(${GPU_CHECK_JVM_OPTS:-})

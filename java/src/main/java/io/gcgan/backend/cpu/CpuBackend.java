@@ -59,7 +59,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "cpu (" + Parallel.threads() + " cores; " + blas.description() + ")";
+        return "cpu (" + Parallel.threads() + " cores; " + blas.description() + "; GC sums "
+                + (CpuOptimizerStep.VECTOR_SUMS ? "with" : "without") + " the Vector API)";
     }
 
     // ---- memory ------------------------------------------------------------------------------------------

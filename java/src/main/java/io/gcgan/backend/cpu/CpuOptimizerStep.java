@@ -27,14 +27,15 @@ import java.util.Map;
  * ns per float32 SGD-momentum element on one core here, against 0.8 ns now; widening the blocks into double arrays
  * first, 1.5 ns.)
  *
- * <p>A centred tensor is walked one centring group (slice) at a time. A slice of up to {@link #WHOLE_SLICE}
+ * <p>A centred tensor is walked one centring group (slice) at a time: its sum, then its blocks updated with the
+ * mean subtracted. With the Vector API ({@link #VECTOR_SUMS}) the sum reads storage directly ({@link VectorSums})
+ * and the blocks are then walked as an uncentred tensor's. Without it, a slice of up to {@link #WHOLE_SLICE}
  * elements (every conv filter of the reference models) has its gradient copied whole, one array per block, and
- * summed in double lanes; then its blocks are updated, each reading its gradient from its own
- * array, so the gradient is read from storage once, as in an uncentred step. A longer slice is streamed twice:
- * pass 1 sums the decayed gradient block by block, pass 2 updates block by block with the mean subtracted.
- * Slices of short runs far apart (a transposed-conv weight centred per output filter) are done a tile of
- * neighbouring slices at a time ({@link Walk#updateTile}). Blocks, slices and tiles are independent, so they are
- * spread over the cores; tensors are done one after another.
+ * summed in double lanes; then its blocks are updated, each reading its gradient from its own array, so the
+ * gradient is read from storage once. A longer slice is streamed twice: pass 1 sums the decayed gradient block by
+ * block, pass 2 updates block by block. Slices of short runs far apart (a transposed-conv weight centred per
+ * output filter) are done a tile of neighbouring slices at a time ({@link Walk#updateTile}) either way. Blocks,
+ * slices and tiles are independent, so they are spread over the cores; tensors are done one after another.
  */
 final class CpuOptimizerStep {
 
@@ -56,6 +57,17 @@ final class CpuOptimizerStep {
     /** The longest slice whose gradient is loaded whole (64 KiB of float32 gradient); longer ones stream. */
     static final int WHOLE_SLICE = 16384;
 
+    /** True when the JVM resolved {@code jdk.incubator.vector} (started with {@code --add-modules jdk.incubator.vector}). */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /**
+     * True when centring sums read storage through the Vector API ({@link VectorSums}): {@link #VECTOR_API}, unless
+     * {@code -Dgcgan.cpu.vectorSums=false}. Otherwise the lane sums over copied blocks serve: the same sums to
+     * 1e-16, slower (GC's cost over an SGD-momentum step of the dcgan64 parameters on one core: about 12% with the
+     * Vector API, 23% without; bench/results/2026-11-27-cpu-vector-sums.md).
+     */
+    static final boolean VECTOR_SUMS = VECTOR_API && !"false".equals(System.getProperty("gcgan.cpu.vectorSums"));
+
     private static final ThreadLocal<Scratch> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new Scratch(true));
     private static final ThreadLocal<Scratch> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new Scratch(false));
 
@@ -63,13 +75,22 @@ final class CpuOptimizerStep {
     }
 
     static void run(CpuBackend backend, OptimizerHyper hyper, List<ParamSlot> slots) {
+        run(backend, hyper, slots, VECTOR_SUMS);
+    }
+
+    /** {@link #run} with the centring sums chosen: {@code vectorSums} needs {@link #VECTOR_API} (tests run both). */
+    static void run(CpuBackend backend, OptimizerHyper hyper, List<ParamSlot> slots, boolean vectorSums) {
+        if (vectorSums && !VECTOR_API) {
+            throw new IllegalStateException("optimizerStep: Vector API centring sums need the JVM option"
+                    + " --add-modules jdk.incubator.vector");
+        }
         check(backend, hyper, slots);
         for (ParamSlot slot : slots) {
-            step(hyper, slot);
+            step(hyper, slot, vectorSums);
         }
     }
 
-    private static void step(OptimizerHyper h, ParamSlot slot) {
+    private static void step(OptimizerHyper h, ParamSlot slot, boolean vectorSums) {
         Walk walk = new Walk(h, OptimizerMath.coefficients(h, slot.step()), slot);
         CentringView v = slot.centring();
         long numel = slot.weight().numel();
@@ -101,6 +122,19 @@ final class CpuOptimizerStep {
             });
             return;
         }
+        long outer = v.outer();
+        if (vectorSums) {
+            Parallel.forRange(slices, v.sliceSize(), (from, to) -> {
+                Scratch b = walk.scratch(1);
+                for (long s = from; s < to; s++) {
+                    double mean = walk.sumSlice(v, s) / count;
+                    for (long o = 0; o < outer; o++) {
+                        walk.updateRun(b, (o * slices + s) * inner, inner, mean);
+                    }
+                }
+            });
+            return;
+        }
         if (v.sliceSize() <= WHOLE_SLICE) {
             SliceBlock[] blocks = SliceBlock.of(v);
             Parallel.forRange(slices, v.sliceSize(), (from, to) -> {
@@ -113,7 +147,6 @@ final class CpuOptimizerStep {
             });
             return;
         }
-        long outer = v.outer();
         Parallel.forRange(slices, v.sliceSize(), (from, to) -> {
             Scratch b = walk.scratch(1);
             for (long s = from; s < to; s++) {
@@ -126,10 +159,7 @@ final class CpuOptimizerStep {
                 }
                 double mean = b.sumOfLanes() / count;
                 for (long o = 0; o < outer; o++) {
-                    long run = (o * slices + s) * inner;
-                    for (long off = 0; off < inner; off += BLOCK) {
-                        walk.update(b, run + off, (int) Math.min(BLOCK, inner - off), mean);
-                    }
+                    walk.updateRun(b, (o * slices + s) * inner, inner, mean);
                 }
             }
         });
@@ -485,6 +515,28 @@ final class CpuOptimizerStep {
                 b.loadSliceWeights(w, start, 0, 0, n);
             }
             b.addToLanes(c, 0, n);
+        }
+
+        /**
+         * The sum of the decayed gradient {@code g + lambda w} over slice {@code s} of {@code v}, read from storage
+         * run by run with the Vector API.
+         */
+        double sumSlice(CentringView v, long s) {
+            double lambda = c.coupledDecay();
+            double sum = 0.0;
+            for (long o = 0; o < v.outer(); o++) {
+                long run = (o * v.slices() + s) * v.inner();
+                sum += f32 ? VectorSums.sumFloat(g, w, lambda, run, v.inner())
+                        : VectorSums.sumDouble(g, w, lambda, run, v.inner());
+            }
+            return sum;
+        }
+
+        /** Updates the run of elements [start, start + n) block by block, with the centring mean of its slice. */
+        void updateRun(Scratch b, long start, long n, double mean) {
+            for (long off = 0; off < n; off += BLOCK) {
+                update(b, start + off, (int) Math.min(BLOCK, n - off), mean);
+            }
         }
 
         /** Updates elements [start, start + n) in place, with the centring mean of their slice. */

@@ -3,6 +3,7 @@ package io.gcgan.backend.cpu;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.CentringView;
 import io.gcgan.backend.Lifetime;
@@ -15,6 +16,7 @@ import io.gcgan.tensor.DType;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Sizes cross the step's block boundaries (blocks of {@link CpuOptimizerStep#BLOCK}, whole slices up to
  * {@link CpuOptimizerStep#WHOLE_SLICE}, runs of a slice gathered into one block, tiles of
- * {@link CpuOptimizerStep#TILE} elements per row).
+ * {@link CpuOptimizerStep#TILE} elements per row, runs that end in a partial vector). Centred cases run with both
+ * centring sums: the Vector API's read from storage and the lane sums over copied blocks.
  */
 class CpuOptimizerStepTest {
 
@@ -53,13 +56,23 @@ class CpuOptimizerStepTest {
     @MethodSource("hypers")
     void uncentredStepsMatchThePlainLoopExactly(OptimizerHyper h, DType dtype) {
         // 2.4 blocks: two whole blocks and a partial one, split over the worker threads.
-        check(h, dtype, new long[] {2 * CpuOptimizerStep.BLOCK + 409}, CentringView.NONE);
+        check(h, dtype, new long[] {2 * CpuOptimizerStep.BLOCK + 409}, CentringView.NONE,
+                CpuOptimizerStep.VECTOR_SUMS);
+    }
+
+    @Test
+    void theTestJvmResolvesTheVectorApi() {
+        // Otherwise the centred cases below would test only the lane sums.
+        assertTrue(CpuOptimizerStep.VECTOR_API, "the test JVM needs --add-modules jdk.incubator.vector (pom.xml's"
+                + " gcgan.test.argLine)");
     }
 
     static Stream<Arguments> centredCases() {
-        return hypers().flatMap(a -> Stream.of(
+        Stream<Arguments> shapes = hypers().flatMap(a -> Stream.of(
                 // Contiguous slices of 2.5 blocks: whole-loaded, a partial last block.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {6, 2560}, 0),
+                // Slices of a length no vector width divides: a scalar tail after the vectors.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {5, 1037}, 0),
                 // Slices over WHOLE_SLICE: streamed twice.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {2, CpuOptimizerStep.WHOLE_SLICE + 100}, 0),
                 // Per output filter of a transposed conv [in, out, 4, 4]: runs of 16, in tiles of 16 slices.
@@ -68,15 +81,17 @@ class CpuOptimizerStepTest {
                 Arguments.of(a.get()[0], a.get()[1], new long[] {30, 7, 40}, 1),
                 // Runs of 300 elements, longer than a tile's half: whole slices, 3 runs to a block.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {7, 3, 300}, 1)));
+        return shapes.flatMap(a -> Stream.of(true, false).filter(v -> !v || CpuOptimizerStep.VECTOR_API)
+                .map(v -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], a.get()[3], v)));
     }
 
     @ParameterizedTest
     @MethodSource("centredCases")
-    void centredStepsMatchThePlainLoop(OptimizerHyper h, DType dtype, long[] shape, int dim) {
-        check(h, dtype, shape, CentringView.along(shape, dim));
+    void centredStepsMatchThePlainLoop(OptimizerHyper h, DType dtype, long[] shape, int dim, boolean vectorSums) {
+        check(h, dtype, shape, CentringView.along(shape, dim), vectorSums);
     }
 
-    private static void check(OptimizerHyper h, DType dtype, long[] shape, CentringView view) {
+    private static void check(OptimizerHyper h, DType dtype, long[] shape, CentringView view, boolean vectorSums) {
         long n = 1;
         for (long d : shape) {
             n *= d;
@@ -102,9 +117,9 @@ class CpuOptimizerStepTest {
                 g[i] = round(f32, rnd.nextGaussian() * 0.1 + 0.05); // a mean for the centring to remove
             }
             write(gs, g);
-            CPU.optimizerStep(h, List.of(new ParamSlot(ws, gs, s1s, s2s, t, view)));
+            CpuOptimizerStep.run(CPU, h, List.of(new ParamSlot(ws, gs, s1s, s2s, t, view)), vectorSums);
             reference(h, t, view, f32, w, g, s1, s2);
-            String where = h + " " + dtype + " step " + t;
+            String where = h + " " + dtype + " step " + t + (vectorSums ? " (vector sums)" : " (lane sums)");
             if (view.centred()) {
                 assertClose(where + " weights", f32, w, read(ws));
                 assertClose(where + " state1", f32, s1, read(s1s));
