@@ -48,9 +48,10 @@ final class CpuOptimizerStep {
 
     /**
      * Elements per outer row of a tile of slices made of short runs ({@link Walk#updateTile}): a block. Measured on
-     * one core, SGD-momentum over a [512, 256, 4, 4] weight centred per output filter: rows of 256 elements 5.3 ms,
-     * of 1024 4.6 ms, 4.0 ms widening only the states the algorithm keeps (walking slice by slice 12 ms; the step
-     * without centring 1.7 ms).
+     * one core, SGD-momentum over a [512, 256, 4, 4] weight centred per output filter (the step without centring
+     * 1.6 ms; walking slice by slice took 12 ms): rows of 256 elements 3.3-3.4 ms, of 512 2.4-2.7 ms, of 1024
+     * 2.6 ms. (Before the float32 loops took a mean per position, the rows were widened to double: 1024 elements
+     * 3.6 ms.)
      */
     static final int TILE = BLOCK;
 
@@ -221,8 +222,6 @@ final class CpuOptimizerStep {
         private Object[] sliceW = new Object[0];
         /** A tile's sums, then means, by position in its rows ({@link Walk#updateTile}). */
         private final double[] positions = new double[TILE];
-        /** float32 tiles ({@link #updateCentredByPosition}): w, g, s1, s2 widened to double, TILE each. */
-        private double[][] wide;
         /** The lanes of the current centring sum (OptimizerMath.addToLanes). */
         private final double[] lanes = new double[OptimizerMath.LANES];
 
@@ -346,55 +345,17 @@ final class CpuOptimizerStep {
 
         /**
          * Updates the block arrays' first {@code n} elements with gradient array 0, element i centred with the mean
-         * {@link #expandSliceMeans} left in position i. The direction {@code decayed(w, g) - mean} is formed in double
-         * and the double update loop applied (float32 blocks are widened for it and rounded back once, as the
-         * float loop rounds), so the result is the other walks' to the bit.
+         * {@link #expandSliceMeans} left in position i: the same arithmetic as the other walks', so their result to
+         * the bit up to the order of the centring sums.
          */
         void updateCentredByPosition(OptimizerHyper h, OptimizerMath.Coefficients c, int n) {
-            OptimizerMath.Coefficients direct = c.withoutCoupledDecay();
-            if (!f32) {
-                double[] gd = (double[]) g[0];
-                OptimizerMath.centredDirection(c, positions, (double[]) w, gd, n);
-                OptimizerMath.update(h, direct, (double[]) w, gd, (double[]) s1, (double[]) s2, n, 0.0);
+            if (f32) {
+                OptimizerMath.update(h, c, (float[]) w, (float[]) g[0], (float[]) s1, (float[]) s2, n, positions);
                 return;
             }
-            if (wide == null) {
-                wide = new double[4][TILE];
-            }
-            double[] ww = wide[0];
-            double[] wg = wide[1];
-            double[] ws1 = wide[2];
-            double[] ws2 = wide[3];
-            int states = h.stateCount();
-            widen((float[]) w, ww, n);
-            widen((float[]) g[0], wg, n);
-            if (states > 0) {
-                widen((float[]) s1, ws1, n);
-            }
-            if (states > 1) {
-                widen((float[]) s2, ws2, n);
-            }
-            OptimizerMath.centredDirection(c, positions, ww, wg, n);
-            OptimizerMath.update(h, direct, ww, wg, ws1, ws2, n, 0.0);
-            narrow(ww, (float[]) w, n);
-            if (states > 0) {
-                narrow(ws1, (float[]) s1, n);
-            }
-            if (states > 1) {
-                narrow(ws2, (float[]) s2, n);
-            }
-        }
-
-        private static void widen(float[] src, double[] dst, int n) {
-            for (int i = 0; i < n; i++) {
-                dst[i] = src[i];
-            }
-        }
-
-        private static void narrow(double[] src, float[] dst, int n) {
-            for (int i = 0; i < n; i++) {
-                dst[i] = (float) src[i];
-            }
+            double[] gd = (double[]) g[0];
+            OptimizerMath.centredDirection(c, positions, (double[]) w, gd, n);
+            OptimizerMath.update(h, c.withoutCoupledDecay(), (double[]) w, gd, (double[]) s1, (double[]) s2, n, 0.0);
         }
 
         double sumOfLanes() {

@@ -270,6 +270,69 @@ final class OptimizerMath {
         }
     }
 
+    /**
+     * {@link #update(OptimizerHyper, Coefficients, float[], float[], float[], float[], int, double)} with element
+     * i's own mean, {@code d = decayed(w[i], g[i]) - means[i]}: a tile of slices whose runs lie side by side
+     * (CpuOptimizerStep.Walk#updateTile). The same arithmetic as the scalar-mean loops, so the same bits.
+     */
+    static void update(OptimizerHyper h, Coefficients c, float[] w, float[] g, float[] s1, float[] s2, int n,
+                       double[] means) {
+        switch (h.algorithm()) {
+            case SGD -> {
+                double lr = c.stepSize();
+                for (int i = 0; i < n; i++) {
+                    double d = decayed(c, w[i], g[i]) - means[i];
+                    w[i] = (float) stepped(c, w[i], lr * d);
+                }
+            }
+            case SGD_MOMENTUM -> {
+                double lr = c.stepSize();
+                double mu = h.momentum();
+                double keep = 1.0 - h.dampening();
+                boolean first = c.firstStep();
+                boolean nesterov = h.nesterov();
+                for (int i = 0; i < n; i++) {
+                    double d = decayed(c, w[i], g[i]) - means[i];
+                    double buf = momentumBuffer(first, mu, keep, s1[i], d);
+                    s1[i] = (float) buf;
+                    w[i] = (float) stepped(c, w[i], lr * momentumDirection(nesterov, mu, buf, d));
+                }
+            }
+            case ADAM -> {
+                double b1 = h.beta1();
+                double b2 = h.beta2();
+                double eps = h.eps();
+                double stepSize = c.stepSize();
+                double bc2Sqrt = c.bc2Sqrt();
+                for (int i = 0; i < n; i++) {
+                    double d = decayed(c, w[i], g[i]) - means[i];
+                    double m = average(b1, s1[i], d);
+                    double v = averageOfSquares(b2, s2[i], d);
+                    s1[i] = (float) m;
+                    s2[i] = (float) v;
+                    w[i] = (float) stepped(c, w[i], stepSize * m / adamDenominator(v, bc2Sqrt, eps));
+                }
+            }
+            case RMSPROP -> {
+                double alpha = h.alpha();
+                double eps = h.eps();
+                double mu = h.momentum();
+                double lr = c.stepSize();
+                for (int i = 0; i < n; i++) {
+                    double d = decayed(c, w[i], g[i]) - means[i];
+                    double v = averageOfSquares(alpha, s1[i], d);
+                    s1[i] = (float) v;
+                    double u = d / (Math.sqrt(v) + eps);
+                    if (mu > 0) {
+                        u = mu * s2[i] + u;
+                        s2[i] = (float) u;
+                    }
+                    w[i] = (float) stepped(c, w[i], lr * u);
+                }
+            }
+        }
+    }
+
     /** {@link #update(OptimizerHyper, Coefficients, float[], float[], float[], float[], int, double)} for doubles. */
     static void update(OptimizerHyper h, Coefficients c, double[] w, double[] g, double[] s1, double[] s2, int n,
                        double mean) {
