@@ -58,8 +58,11 @@ final class CpuOptimizerStep {
     /** The longest slice whose gradient is loaded whole (64 KiB of float32 gradient); longer ones stream. */
     static final int WHOLE_SLICE = 16384;
 
-    /** True when the JVM resolved {@code jdk.incubator.vector} (started with {@code --add-modules jdk.incubator.vector}). */
-    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /**
+     * True when {@link VectorSums} can run: the JVM resolved {@code jdk.incubator.vector} (it was started with
+     * {@code --add-modules jdk.incubator.vector}) and the platform has vectors of at least two doubles.
+     */
+    static final boolean VECTOR_API = vectorApiUsable();
 
     /**
      * True when centring sums read storage through the Vector API ({@link VectorSums}): {@link #VECTOR_API}, unless
@@ -68,6 +71,17 @@ final class CpuOptimizerStep {
      * Vector API, 23% without; bench/results/2026-11-27-cpu-vector-sums.md).
      */
     static final boolean VECTOR_SUMS = VECTOR_API && !"false".equals(System.getProperty("gcgan.cpu.vectorSums"));
+
+    private static boolean vectorApiUsable() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false; // VectorSums is not loaded: it would not link
+        }
+        try {
+            return VectorSums.supported();
+        } catch (LinkageError e) {
+            return false; // an incubator API that differs from the one this was compiled against
+        }
+    }
 
     private static final ThreadLocal<Scratch> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new Scratch(true));
     private static final ThreadLocal<Scratch> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new Scratch(false));

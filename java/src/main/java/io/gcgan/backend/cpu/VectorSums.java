@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Centring sums read straight from tensor storage with the Vector API ({@code jdk.incubator.vector}), for
  * {@link CpuOptimizerStep}. Only this class names the incubator module: it is loaded only when the JVM was
- * started with {@code --add-modules jdk.incubator.vector} ({@link CpuOptimizerStep#VECTOR_SUMS}), and the step falls
+ * started with {@code --add-modules jdk.incubator.vector} ({@link CpuOptimizerStep#VECTOR_API}), and the step falls
  * back to its lane sums over copied blocks otherwise.
  *
  * <p>Why: the JIT does not vectorize a loop over a {@link MemorySegment}, so the lane sums first bulk-copy a
@@ -30,12 +30,20 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorSums {
 
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Float vectors with as many lanes as {@link #D}: one widens into one double vector. */
-    private static final VectorSpecies<Float> F =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    /**
+     * Float vectors with as many lanes as {@link #D}: one widens into one double vector. (Null where the preferred
+     * shape holds a single double: {@link #supported} is then false and nothing here runs.)
+     */
+    private static final VectorSpecies<Float> F = D.length() < 2 ? null
+            : VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private VectorSums() {
+    }
+
+    /** True when this platform's preferred vectors hold at least two doubles (so a float vector can widen). */
+    static boolean supported() {
+        return F != null;
     }
 
     /**
