@@ -141,7 +141,11 @@ if [ -f .jdk.tgz ]; then
     rm -rf "$WORK/jdkroot"
     mkdir -p "$WORK/jdkroot"
     run_logged jdk "$limit" tar xzf .jdk.tgz -C "$WORK/jdkroot"
-    if [ "$RC" = 0 ] && [ -x "$WORK/jdkroot/jdk/bin/java" ]; then
+    if [ "$RC" = 0 ] && [ -x "$WORK/jdkroot/jdk/bin/java" ] \
+        && ! "$WORK/jdkroot/jdk/bin/java" --list-modules | grep -q '^jdk\.incubator\.vector@'; then
+      record jdk FAIL "the runtime in .jdk.tgz lacks jdk.incubator.vector, which every JVM here is started with:"\
+" run bench/gpu/prepare.sh again (it adds the module)"
+    elif [ "$RC" = 0 ] && [ -x "$WORK/jdkroot/jdk/bin/java" ]; then
       JAVA="$WORK/jdkroot/jdk/bin/java"
       record jdk PASS "$("$JAVA" -version 2>&1 | head -n 1) (jlink runtime from .jdk.tgz, ${TOOK} s)"
     else

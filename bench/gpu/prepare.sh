@@ -2,7 +2,8 @@
 # Builds, on this machine, everything bench/gpu-check.sh needs on the GPU machine (which has no Java, Maven or
 # network) and puts it in the two ignored paths the run tool carries:
 #
-#   .jdk.tgz   a jlink'd Java 25 runtime, made by the workplace's pack-jdk.sh (given as the first argument)
+#   .jdk.tgz   a jlink'd Java 25 runtime, made by the workplace's pack-jdk.sh (given as the first argument), with
+#              jdk.incubator.vector added when that script leaves it out
 #   .device/   lib/*.jar         module jars, runtime dependencies, the JUnit console launcher and Jupiter engine,
 #                                OpenBLAS trimmed to the four files its loader extracts
 #              test-classes/     the java and bindings test classes (the gpu tests, the signature check test)
@@ -85,10 +86,28 @@ else
   echo "prepare: keeping the existing .jdk.tgz (FRESH_JDK=1 repacks it)"
 fi
 
+# The runtime must hold jdk.incubator.vector: gpu-check.sh and the OptimizerStep and TrainingIteration JMH forks
+# start the JVM with --add-modules=jdk.incubator.vector (the CPU optimizer's centring sums, io.gcgan.backend.cpu.
+# VectorSums), and a runtime without the module refuses to start. If the pack script left it out, the runtime is
+# linked again from $JAVA_HOME with the same modules plus that one.
+mkdir -p "$tmp/runtime"
+tar xzf .jdk.tgz -C "$tmp/runtime"
+[ -x "$tmp/runtime/jdk/bin/java" ] || die ".jdk.tgz holds no jdk/bin/java"
+if ! "$tmp/runtime/jdk/bin/java" --list-modules | grep -q '^jdk\.incubator\.vector@'; then
+  modules=$("$tmp/runtime/jdk/bin/java" --list-modules | sed 's/@.*//' | paste -sd, -)
+  echo "prepare: adding jdk.incubator.vector to the runtime's modules ($modules) ..."
+  rm -rf "$tmp/runtime/jdk"
+  "$JAVA_HOME/bin/jlink" --add-modules "$modules,jdk.incubator.vector" --strip-debug --no-header-files \
+    --no-man-pages --compress=zip-9 --output "$tmp/runtime/jdk"
+  tar czf .jdk.tgz -C "$tmp/runtime" jdk
+fi
+"$tmp/runtime/jdk/bin/java" --add-modules=jdk.incubator.vector -version >/dev/null 2>&1 \
+  || die "the runtime in .jdk.tgz does not start with --add-modules=jdk.incubator.vector"
+
 # Smoke test with the collected class path: the CPU backend must load OpenBLAS from the trimmed jar (exit 2 =
 # "CUDA unavailable" is the expected answer on a machine without a GPU).
 smoke_rc=0
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dgcgan.native.cache="$tmp/native" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dgcgan.native.cache="$tmp/native" \
   -cp "$lib/*" io.gcgan.bench.gpu.GpuProbe >"$tmp/probe.log" 2>&1 || smoke_rc=$?
 if ! grep -q '^CPU backend: cpu' "$tmp/probe.log"; then
   cat "$tmp/probe.log" >&2
