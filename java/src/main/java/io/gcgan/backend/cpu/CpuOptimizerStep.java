@@ -67,8 +67,8 @@ final class CpuOptimizerStep {
     /**
      * True when centring sums read storage through the Vector API ({@link VectorSums}): {@link #VECTOR_API}, unless
      * {@code -Dgcgan.cpu.vectorSums=false}. Otherwise the lane sums over copied blocks serve: the same sums to
-     * 1e-16, slower (GC's cost over an SGD-momentum step of the dcgan64 parameters on one core: about 12% with the
-     * Vector API, 23% without; bench/results/2026-11-27-cpu-vector-sums.md).
+     * 1e-16, slower (GC's cost over an SGD-momentum step of the dcgan64 parameters, JMH on two cores: 2-11% with
+     * the Vector API, 11-26% without; bench/results/2026-11-27-cpu-vector-sums.md).
      */
     static final boolean VECTOR_SUMS = VECTOR_API && !"false".equals(System.getProperty("gcgan.cpu.vectorSums"));
 
