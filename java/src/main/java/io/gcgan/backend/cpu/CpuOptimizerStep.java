@@ -70,7 +70,18 @@ final class CpuOptimizerStep {
      * 1e-16, slower (GC's cost over an SGD-momentum step of the dcgan64 parameters, JMH on two cores: 2-11% with
      * the Vector API, 11-26% without; bench/results/2026-11-27-cpu-vector-sums.md).
      */
-    static final boolean VECTOR_SUMS = VECTOR_API && !"false".equals(System.getProperty("gcgan.cpu.vectorSums"));
+    static final boolean VECTOR_SUMS = vectorSumsWanted(System.getProperty("gcgan.cpu.vectorSums")) && VECTOR_API;
+
+    /** {@code -Dgcgan.cpu.vectorSums}: unset or {@code true} (the Vector API where usable), or {@code false}. */
+    static boolean vectorSumsWanted(String value) {
+        if (value == null || value.equals("true")) {
+            return true;
+        }
+        if (value.equals("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("-Dgcgan.cpu.vectorSums must be true or false, got '" + value + "'");
+    }
 
     private static boolean vectorApiUsable() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {

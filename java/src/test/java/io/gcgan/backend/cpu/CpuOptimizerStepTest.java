@@ -3,6 +3,8 @@ package io.gcgan.backend.cpu;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.CentringView;
@@ -65,6 +67,16 @@ class CpuOptimizerStepTest {
         // Otherwise the centred cases below would test only the lane sums.
         assertTrue(CpuOptimizerStep.VECTOR_API, "the test JVM needs --add-modules jdk.incubator.vector (pom.xml's"
                 + " gcgan.test.argLine)");
+    }
+
+    @Test
+    void theVectorSumsSwitchTakesTrueOrFalseAndNamesABadValue() {
+        assertTrue(CpuOptimizerStep.vectorSumsWanted(null));
+        assertTrue(CpuOptimizerStep.vectorSumsWanted("true"));
+        assertFalse(CpuOptimizerStep.vectorSumsWanted("false"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CpuOptimizerStep.vectorSumsWanted("no"));
+        assertEquals("-Dgcgan.cpu.vectorSums must be true or false, got 'no'", e.getMessage());
     }
 
     static Stream<Arguments> centredCases() {
