@@ -2,6 +2,7 @@ package io.gcgan.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The parameter tensors of the {@code dcgan64} reference workload (DESIGN.md, "Reference workloads"): the
@@ -83,12 +84,18 @@ public final class Dcgan64Parameters {
         return List.of(out);
     }
 
-    /** The tensor list of a named workload: "dcgan64" or "50m". */
+    /**
+     * The tensor list of a named workload: "dcgan64", "50m", or one dcgan64 tensor by its name (e.g.
+     * "netD.main.8.weight", the [512, 256, 4, 4] conv weight), to see what one shape costs.
+     */
     public static List<ParamShape> workload(String name) {
         return switch (name) {
             case "dcgan64" -> ALL;
             case "50m" -> fiftyMillion();
-            default -> throw new IllegalArgumentException("no optimizer workload '" + name + "'; known: dcgan64, 50m");
+            default -> ALL.stream().filter(t -> t.name().equals(name)).map(List::of).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no optimizer workload '" + name
+                            + "'; known: dcgan64, 50m, or one dcgan64 tensor: "
+                            + ALL.stream().map(ParamShape::name).collect(Collectors.joining(", "))));
         };
     }
 

@@ -1,10 +1,12 @@
 package io.gcgan.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.gan.train.StepMetrics;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,17 @@ class CpuBenchmarkSetupTest {
         } finally {
             b.tearDown();
         }
+    }
+
+    @Test
+    void oneTensorOfTheSetIsAWorkloadAndAnUnknownNameIsRefusedWithTheKnownOnes() {
+        List<Dcgan64Parameters.ParamShape> one = Dcgan64Parameters.workload("netD.main.8.weight");
+        assertEquals(1, one.size());
+        assertArrayEquals(new long[] {512, 256, 4, 4}, one.get(0).shape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Dcgan64Parameters.workload("netD.main.7.weight"));
+        assertTrue(e.getMessage().contains("'netD.main.7.weight'") && e.getMessage().contains("netG.main.0.weight"),
+                e.getMessage());
     }
 
     @Test
