@@ -1,14 +1,8 @@
 package io.gcgan.backend.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,25 +21,7 @@ class CpuConvolutionManyCoresTest {
 
     @Test
     void matchesDirectLoopsWhenTheBatchIsSplitIntoManyParts() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:ActiveProcessorCount=8");
-        cmd.add("-Xmx2g");
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("gcgan."))
-                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        cmd.add("-cp");
-        cmd.add(cp);
-        cmd.add(ConvOnManyCoresMain.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        boolean done = p.waitFor(180, TimeUnit.SECONDS);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        assertTrue(done, "child JVM timed out:\n" + out);
-        assertEquals(0, p.exitValue(), "conv on 8 (virtual) processors:\n" + out);
+        String out = ChildJvm.run(ConvOnManyCoresMain.class, 180, "-XX:ActiveProcessorCount=8", "-Xmx2g");
         assertTrue(out.contains("OK"), out);
     }
 }
