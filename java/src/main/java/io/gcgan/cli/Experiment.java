@@ -211,14 +211,38 @@ final class Experiment {
     }
 
     private static Loaded load(TrainSettings s) throws IOException {
-        String data = s.data();
+        return load(s.data(), s.model());
+    }
+
+    /**
+     * The images that {@code --data data} names for {@code model} (mnist28 or dcgan64), checked against the model's
+     * geometry: what a run trained on, for scoring its samples against.
+     */
+    static ImageDataset images(String data, String model) throws IOException {
+        Loaded l = load(data, model);
+        if (l.images == null) {
+            throw new UsageException("--data " + data + " holds 2-D points, not " + model + " images");
+        }
+        return l.images;
+    }
+
+    /** The mixture a 2-D run ({@code --data 8gaussians|25gaussians}) trained on. */
+    static GaussianMixture mixture(String data) {
+        return switch (data) {
+            case "8gaussians" -> GaussianMixture.eightOnRing();
+            case "25gaussians" -> GaussianMixture.twentyFiveOnGrid();
+            default -> throw new UsageException("--data " + data + " is not a 2-D mixture (8gaussians, 25gaussians)");
+        };
+    }
+
+    private static Loaded load(String data, String model) throws IOException {
         switch (data) {
             case "mnist":
                 return new Loaded(Mnist.embedded(), null, "embedded MNIST (" + Mnist.EMBEDDED_COUNT + " digits)");
             case "8gaussians":
-                return new Loaded(null, GaussianMixture.eightOnRing(), "8 Gaussians on a ring");
+                return new Loaded(null, mixture(data), "8 Gaussians on a ring");
             case "25gaussians":
-                return new Loaded(null, GaussianMixture.twentyFiveOnGrid(), "25 Gaussians on a grid");
+                return new Loaded(null, mixture(data), "25 Gaussians on a grid");
             default:
                 break;
         }
@@ -229,13 +253,13 @@ final class Experiment {
         } else if (looksLikeMnistFolder(p)) {
             images = Mnist.loadFolder(p, false);
         } else {
-            long[] geometry = imageGeometry(s.model());
+            long[] geometry = imageGeometry(model);
             images = ImageFolder.load(p, (int) geometry[0], (int) geometry[1], (int) geometry[2]);
         }
-        long[] want = imageGeometry(s.model());
+        long[] want = imageGeometry(model);
         long[] have = images.itemShape();
         if (!java.util.Arrays.equals(want, have)) {
-            throw new UsageException("--model " + s.model() + " needs images " + java.util.Arrays.toString(want)
+            throw new UsageException("--model " + model + " needs images " + java.util.Arrays.toString(want)
                     + " but " + data + " holds " + java.util.Arrays.toString(have));
         }
         return new Loaded(images, null, images.toString());

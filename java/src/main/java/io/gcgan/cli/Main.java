@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Trains GANs (and the Dirac GAN) with gradient penalties and Gradient Centralization, on NVIDIA"
                 + " GPUs or the CPU.",
         subcommands = {TrainCommand.class, CompareCommand.class, DiracCommand.class, SampleCommand.class,
-            InfoCommand.class, CommandLine.HelpCommand.class})
+            ScoreCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     static {

@@ -1,17 +1,13 @@
 package io.gcgan.cli;
 
-import io.gcgan.data.GaussianMixture;
 import io.gcgan.nn.Module;
 import io.gcgan.random.Generator;
 import io.gcgan.report.Checkpoint;
-import io.gcgan.report.Checkpoints;
-import io.gcgan.report.RunFolder;
 import io.gcgan.report.Samples;
 import io.gcgan.tensor.GradMode;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -68,7 +64,7 @@ final class SampleCommand implements Callable<Integer> {
         if (columns != null) {
             Check.range("--columns", columns, 1, 4096);
         }
-        Path checkpoint = checkpointFolder();
+        Path checkpoint = CheckpointArgument.resolve(source, step);
         Checkpoint.Info info = Checkpoint.readInfo(checkpoint);
         TrainSettings s = TrainSettings.fromIdentity(info.options());
         DeviceChoice choice = DeviceChoice.select(device);
@@ -83,9 +79,7 @@ final class SampleCommand implements Callable<Integer> {
             Tensor z = Tensor.randn(new Generator(seed), Experiment.dtype(s.dtype()), choice.device(), shape);
             Tensor x = g.forward(z);
             if (s.model().equals("mlp")) {
-                GaussianMixture mix = s.data().equals("25gaussians") ? GaussianMixture.twentyFiveOnGrid()
-                        : GaussianMixture.eightOnRing();
-                Samples.writePoints(x, mix, new Generator(seed ^ 0x7265616CL),
+                Samples.writePoints(x, Experiment.mixture(s.data()), new Generator(seed ^ 0x7265616CL),
                         "samples of " + checkpoint.getFileName(), out);
             } else {
                 int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(count));
@@ -97,21 +91,5 @@ final class SampleCommand implements Callable<Integer> {
                 + out.toAbsolutePath().normalize());
         w.flush();
         return 0;
-    }
-
-    private Path checkpointFolder() throws Exception {
-        if (Files.isRegularFile(source.resolve(Checkpoint.TRAINER))) {
-            if (step != null) {
-                throw new UsageException("--step goes with a run folder; " + source + " is a checkpoint folder");
-            }
-            return source;
-        }
-        RunFolder run = RunFolder.open(source);
-        Checkpoints cps = run.checkpoints();
-        if (step != null) {
-            return cps.at(step);
-        }
-        return cps.latest().orElseThrow(() -> new UsageException(source + " has no checkpoint yet ("
-                + cps.dir() + " is empty)"));
     }
 }

@@ -1,0 +1,117 @@
+package io.gcgan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gcgan.report.Json;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gcgan score on small runs of each model kind, and its refusals. */
+class ScoreCommandTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path mnistRun;
+
+    @BeforeAll
+    static void trainATinyMnistRun() {
+        mnistRun = tmp.resolve("mnist");
+        CliRunner.Result r = CliRunner.run("train", "--batch-size", "8", "--steps", "3", "--checkpoint-every", "3",
+                "--sample-every", "3", "--fixed-samples", "4", "--device", "cpu", "--quiet", "--out",
+                mnistRun.toString());
+        assertEquals(0, r.status(), r.toString());
+    }
+
+    @Test
+    void scoresAnMnistRunAgainstItsDataAsTextAndJson() throws Exception {
+        CliRunner.Result r = CliRunner.run("score", mnistRun.toString(), "--count", "600", "--device", "cpu");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("(step 3, mnist28): FD ") && r.out().contains("classifier score")
+                && r.out().contains("600 samples; reference: 10000 images of mnist"), r.out());
+
+        CliRunner.Result j = CliRunner.run("score", mnistRun.resolve("checkpoints").resolve("step-000003").toString(),
+                "--count", "600", "--device", "cpu", "--json");
+        assertEquals(0, j.status(), j.toString());
+        Map<String, Object> m = Json.parseObject(j.out(), "score --json");
+        assertEquals(3L, ((Number) m.get("step")).longValue());
+        assertEquals(600L, ((Number) m.get("samples")).longValue());
+        assertEquals("mnist", m.get("reference"));
+        double fd = ((Number) m.get("frechet_distance")).doubleValue();
+        assertTrue(fd > 100, "3 steps of training are far from digits: FD " + fd);
+        double is = ((Number) m.get("classifier_score")).doubleValue();
+        assertTrue(is >= 1 && is <= 10, "classifier score " + is);
+        @SuppressWarnings("unchecked")
+        List<Number> shares = (List<Number>) m.get("digit_shares");
+        assertEquals(10, shares.size());
+        assertEquals(1.0, shares.stream().mapToDouble(Number::doubleValue).sum(), 1e-12);
+
+        // The same seed gives the same scores; the text line prints the same FD.
+        CliRunner.Result again = CliRunner.run("score", mnistRun.toString(), "--count", "600", "--device", "cpu",
+                "--json");
+        assertEquals(fd, ((Number) Json.parseObject(again.out(), "again").get("frechet_distance")).doubleValue());
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "FD %.3f", fd)), r.out());
+    }
+
+    @Test
+    void aTwoDimensionalRunGetsModeCoverage() throws Exception {
+        Path run = tmp.resolve("ring");
+        CliRunner.Result t = CliRunner.run("train", "--data", "8gaussians", "--mlp-width", "16", "--batch-size", "32",
+                "--steps", "2", "--device", "cpu", "--quiet", "--out", run.toString());
+        assertEquals(0, t.status(), t.toString());
+        CliRunner.Result r = CliRunner.run("score", run.toString(), "--count", "500", "--device", "cpu", "--json");
+        assertEquals(0, r.status(), r.toString());
+        Map<String, Object> m = Json.parseObject(r.out(), "score --json");
+        assertEquals(8L, ((Number) m.get("modes")).longValue());
+        assertEquals(500L, ((Number) m.get("samples")).longValue());
+        assertTrue(m.containsKey("high_quality_fraction"), m.toString());
+
+        CliRunner.Result refused = CliRunner.run("score", run.toString(), "--reference", "mnist", "--device", "cpu");
+        assertEquals(2, refused.status(), refused.toString());
+        assertTrue(refused.err().contains("--reference goes with mnist28 runs"), refused.err());
+    }
+
+    @Test
+    void aDcgan64RunIsRefusedWithTheReason() throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("faces"));
+        for (int i = 0; i < 4; i++) {
+            BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            img.setRGB(i, i, 0xFF8040);
+            ImageIO.write(img, "png", images.resolve("img" + i + ".png").toFile());
+        }
+        Path run = tmp.resolve("dcgan");
+        CliRunner.Result t = CliRunner.run("train", "--model", "dcgan64", "--data", images.toString(), "--batch-size",
+                "2", "--steps", "1", "--fixed-samples", "2", "--device", "cpu", "--quiet", "--out", run.toString());
+        assertEquals(0, t.status(), t.toString());
+        CliRunner.Result r = CliRunner.run("score", run.toString(), "--device", "cpu");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("no image-quality network for dcgan64's 3x64x64 images"), r.err());
+    }
+
+    @Test
+    void badArgumentsAreRefusedNamingTheValue() throws Exception {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "not a run");
+        CliRunner.Result r = CliRunner.run("score", file.toString(), "--device", "cpu");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("notes.txt is a file; give a run folder"), r.err());
+        r = CliRunner.run("score", mnistRun.toString(), "--count", "1");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--count = 1 is out of range [2, 1000000]"), r.err());
+        r = CliRunner.run("score", mnistRun.toString(), "--step", "7", "--device", "cpu");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("no checkpoint at step 7; present: [3]"), r.err());
+        r = CliRunner.run("score", mnistRun.toString(), "--reference", tmp.resolve("missing").toString(), "--device",
+                "cpu");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--reference: '" + tmp.resolve("missing") + "' is neither mnist nor an existing"),
+                r.err());
+    }
+}
