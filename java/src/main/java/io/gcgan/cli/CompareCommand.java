@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code gcgan compare RUN...}: the loss curves of several runs in one PNG (one colour per run; D solid, G dashed)
  * and a table of their final metrics, each the mean over the last {@code --last} steps. This draws the thesis's
- * comparison of SGD, SGD+GC and Adam+GC from three runs that differ only in their optimizer.
+ * comparison of SGD, SGD+GC and Adam+GC from three runs that differ only in their optimizer. When every run has a
+ * scores.csv ({@code gcgan train --score-every}), it also draws their scores in {@code <out>-scores.png} (the Frechet
+ * distance of digit runs, the high-quality share of 2-D runs) and prints each run's last score.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Overlays the loss curves of several runs in one PNG and prints a table of their final "
@@ -104,8 +106,66 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         w.print(table(names, tables, last));
         w.println("chart: " + out.toAbsolutePath().normalize());
+        List<MetricsTable> scores = scoreTables();
+        if (scores != null) {
+            boolean digits = scores.getFirst().has("frechet_distance");
+            String column = digits ? "frechet_distance" : "high_quality_fraction";
+            Path scoresChart = siblingOf(out, "-scores");
+            Charts.write(RunPlots.compare(names, scores, List.of(column), 1, digits
+                    ? "Frechet distance in digit features (lower is better)" : "share of samples within 3 sigma of a mode",
+                    digits), scoresChart);
+            w.print(scoreTable(names, scores));
+            w.println("scores chart: " + scoresChart.toAbsolutePath().normalize());
+        }
         w.flush();
         return 0;
+    }
+
+    /**
+     * The scores.csv of every run ({@code gcgan train --score-every}), when all are run folders that have one with at
+     * least one row and all hold the same kind of scores; otherwise null (compare then draws the losses only).
+     */
+    private List<MetricsTable> scoreTables() throws java.io.IOException {
+        List<MetricsTable> out = new ArrayList<>();
+        for (Path r : runs) {
+            Path csv = r.resolve("scores.csv");
+            if (!Files.isDirectory(r) || !Files.isRegularFile(csv)) {
+                return null;
+            }
+            MetricsTable t = MetricsTable.read(csv);
+            if (t.rows() == 0 || (!out.isEmpty() && !t.columns().equals(out.getFirst().columns()))) {
+                return null;
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** "dir/compare.png" -> "dir/compare-scores.png". */
+    static Path siblingOf(Path png, String suffix) {
+        String name = png.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : ".png";
+        return png.resolveSibling(stem + suffix + ext);
+    }
+
+    /** One row per run: its last score (step and every score column). */
+    static String scoreTable(List<String> names, List<MetricsTable> scores) {
+        List<String> header = new ArrayList<>(List.of("run"));
+        header.addAll(scores.getFirst().columns());
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < scores.size(); i++) {
+            MetricsTable t = scores.get(i);
+            List<String> row = new ArrayList<>();
+            row.add(names.get(i));
+            for (String c : t.columns()) {
+                double v = t.column(c)[t.rows() - 1];
+                row.add(c.equals("step") ? Long.toString((long) v) : num(v));
+            }
+            rows.add(row);
+        }
+        return format("last scores (gcgan train --score-every):", header, rows);
     }
 
     /** One row per run: steps, mean seconds per step, and the means of {@link #TABLE_COLUMNS} over the last steps. */
@@ -124,6 +184,11 @@ final class CompareCommand implements Callable<Integer> {
             }
             rows.add(row);
         }
+        return format("final metrics (means over the last " + last + " steps of each run):", header, rows);
+    }
+
+    /** A caption line, then the header and rows in aligned columns (the first left-aligned, the others right). */
+    private static String format(String caption, List<String> header, List<List<String>> rows) {
         int[] width = new int[header.size()];
         for (int j = 0; j < width.length; j++) {
             width[j] = header.get(j).length();
@@ -132,7 +197,7 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("final metrics (means over the last ").append(last).append(" steps of each run):\n");
+        sb.append(caption).append('\n');
         appendRow(sb, header, width);
         for (List<String> r : rows) {
             appendRow(sb, r, width);

@@ -1,19 +1,14 @@
 package io.gcgan.cli;
 
-import io.gcgan.data.GaussianMixture;
 import io.gcgan.data.ImageDataset;
 import io.gcgan.metrics.DigitClassifier;
 import io.gcgan.metrics.DigitScores;
 import io.gcgan.metrics.FeatureStatistics;
 import io.gcgan.metrics.ModeCoverage;
 import io.gcgan.nn.Module;
-import io.gcgan.random.Generator;
 import io.gcgan.report.Checkpoint;
 import io.gcgan.report.Json;
 import io.gcgan.tensor.Device;
-import io.gcgan.tensor.GradMode;
-import io.gcgan.tensor.Tensor;
-import io.gcgan.tensor.TensorScope;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +38,6 @@ import picocli.CommandLine.Parameters;
             "  gcgan score runs/mnist --step 600 --json",
             "  gcgan score runs/mnist --reference data/mnist   # against another set of digits"})
 final class ScoreCommand implements Callable<Integer> {
-
-    /** Samples per G call. */
-    private static final int CHUNK = 500;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -110,11 +102,7 @@ final class ScoreCommand implements Callable<Integer> {
         result.put("seed", seed);
         String line;
         if (s.model().equals("mlp")) {
-            GaussianMixture mixture = Experiment.mixture(s.data());
-            ModeCoverage c;
-            try (TensorScope scope = TensorScope.open(); GradMode.Guard ignored = GradMode.noGrad()) {
-                c = ModeCoverage.of(g.forward(noise(s, dev, new Generator(seed), count)), mixture);
-            }
+            ModeCoverage c = SampleScorer.modes(g::forward, s, dev, seed, count, Experiment.mixture(s.data()));
             result.put("data", s.data());
             result.put("modes_covered", c.modesCovered());
             result.put("modes", c.totalModes());
@@ -126,14 +114,7 @@ final class ScoreCommand implements Callable<Integer> {
             ImageDataset real = Experiment.images(referenceData, "mnist28");
             DigitClassifier classifier = DigitClassifier.load(dev);
             FeatureStatistics stats = DigitScores.referenceStatistics(classifier, real, dev);
-            DigitScores.Accumulator acc = new DigitScores.Accumulator(classifier, stats);
-            Generator noise = new Generator(seed);
-            for (int done = 0; done < count; done += CHUNK) {
-                try (TensorScope scope = TensorScope.open(); GradMode.Guard ignored = GradMode.noGrad()) {
-                    acc.add(g.forward(noise(s, dev, noise, Math.min(CHUNK, count - done))));
-                }
-            }
-            DigitScores d = acc.result();
+            DigitScores d = SampleScorer.digits(g::forward, s, dev, seed, count, classifier, stats);
             result.put("reference", referenceData);
             result.put("reference_images", real.size());
             result.put("frechet_distance", d.frechetDistance());
@@ -153,14 +134,5 @@ final class ScoreCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
-    }
-
-    /** Noise [n, ...] for G, drawn from {@code generator} (which advances). */
-    private static Tensor noise(TrainSettings s, Device dev, Generator generator, int n) {
-        long[] noiseShape = Experiment.noiseShape(s.model());
-        long[] shape = new long[noiseShape.length + 1];
-        shape[0] = n;
-        System.arraycopy(noiseShape, 0, shape, 1, noiseShape.length);
-        return Tensor.randn(generator, Experiment.dtype(s.dtype()), dev, shape);
     }
 }

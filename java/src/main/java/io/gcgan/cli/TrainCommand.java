@@ -286,8 +286,8 @@ final class TrainCommand implements Callable<Integer> {
 
         @Option(names = "--resume", paramLabel = "DIR",
                 description = "Continue the run in DIR from its latest checkpoint; only --steps (to extend the "
-                        + "run), --device, --conv, --tf32, --keep, --checkpoint-every, --sample-every, --log-every, "
-                        + "--quiet may change.")
+                        + "run), --device, --conv, --tf32, --keep, --checkpoint-every, --sample-every, --score-every, "
+                        + "--score-samples, --log-every, --quiet may change.")
         Path resume;
 
         @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "250",
@@ -302,6 +302,17 @@ final class TrainCommand implements Callable<Integer> {
                 description = "Write a sample grid of the fixed noise every N steps (and at the end). Default: "
                         + "${DEFAULT-VALUE}.")
         int sampleEvery;
+
+        @Option(names = "--score-every", paramLabel = "N", defaultValue = "0",
+                description = "Score G every N steps (and at the end) into scores.csv and scores.png: mnist28 runs"
+                        + " the digit scores of gcgan score (FD, classifier score, digits covered), 2-D runs the mode"
+                        + " coverage; 0 = never. Default: ${DEFAULT-VALUE}.")
+        int scoreEvery;
+
+        @Option(names = "--score-samples", paramLabel = "N", defaultValue = "" + TrainSettings.DEFAULT_SCORE_SAMPLES,
+                description = "Samples per score, in [2, 1000000] (the same noise every time). Default: "
+                        + "${DEFAULT-VALUE}.")
+        int scoreSamples;
 
         @Option(names = "--fixed-samples", paramLabel = "N",
                 description = "Samples in the fixed-noise grid, in [1, 4096]. Default: 64 (images), 1000 (points).")
@@ -445,12 +456,18 @@ final class TrainCommand implements Callable<Integer> {
         Check.range("--checkpoint-every", out.checkpointEvery, 1, 1_000_000_000);
         Check.range("--sample-every", out.sampleEvery, 1, 1_000_000_000);
         Check.range("--log-every", out.logEvery, 0, 1_000_000_000);
+        Check.range("--score-every", out.scoreEvery, 0, 1_000_000_000);
+        Check.range("--score-samples", out.scoreSamples, 2, 1_000_000);
+        if (out.scoreEvery > 0 && model.equals("dcgan64")) {
+            throw new UsageException("--score-every: there is no image-quality network for dcgan64's 3x64x64 images"
+                    + " (scores exist for mnist28 digits and 2-D mixtures)");
+        }
 
         return new TrainSettings(model, data, dat.heldOut, dat.mlpWidth, dat.dBatchNorm, loss, clip, nu, l.lsGamma,
                 l.lsLambda, l.lsTau, lsDistance, lsOutput, targets, penalty, weight, l.oneSided, g, d, sgdForm,
                 decayMode, gcTconv, sc.nCritic, sc.wganSchedule, generatorNoise, sc.batchSize, sc.steps, sc.seed, dtype,
                 sc.diagnosticsEvery, fixed, device, conv, sc.tf32, out.keep, out.checkpointEvery, out.sampleEvery,
-                out.logEvery);
+                out.scoreEvery, out.scoreSamples, out.logEvery);
     }
 
     private TrainSettings.NetOptimizer net(String who, String algorithm, String gc, Double lr, String betas,
@@ -545,7 +562,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw new UsageException("--resume " + folder + ": this command changes options that define the run: "
                     + String.join(", ", parts) + ". Only --steps, --device, --conv, --tf32, --keep, --checkpoint-every,"
-                    + " --sample-every, --log-every and --quiet may change; start a new run for other options.");
+                    + " --sample-every, --score-every, --score-samples, --log-every and --quiet may change; start a new"
+                    + " run for other options.");
         }
         if (!s.configHash().equals(info.configHash())) {
             throw new IOException(latest.get() + ": the checkpoint's config_hash " + info.configHash()

@@ -31,7 +31,8 @@ public record TrainSettings(
         NetOptimizer g, NetOptimizer d, String sgdForm, String weightDecayMode, String gcTconv,
         int nCritic, boolean wganSchedule, String generatorNoise, int batchSize, long steps, long seed, String dtype,
         int diagnosticsEvery, int fixedSamples,
-        String device, String conv, boolean tf32, int keep, int checkpointEvery, int sampleEvery, int logEvery) {
+        String device, String conv, boolean tf32, int keep, int checkpointEvery, int sampleEvery, int scoreEvery,
+        int scoreSamples, int logEvery) {
 
     /** The G update's noise when --generator-noise is not given (and in settings written before it existed). */
     public static final String DEFAULT_GENERATOR_NOISE = "fresh";
@@ -39,9 +40,12 @@ public record TrainSettings(
     /** The CUDA conv implementation when --conv is not given: gcgan's own kernels (the CUDA backend's default). */
     public static final String DEFAULT_CONV = "own";
 
+    /** Samples per score when --score-samples is not given (and in settings written before it existed). */
+    public static final int DEFAULT_SCORE_SAMPLES = 5000;
+
     /** Options that may change when a run is resumed (they do not change what is computed). */
     public static final Set<String> RUN_CONTROL = Set.of("steps", "device", "conv", "tf32", "keep", "checkpoint-every",
-            "sample-every", "log-every");
+            "sample-every", "score-every", "score-samples", "log-every");
 
     /**
      * One network's optimizer.
@@ -105,6 +109,8 @@ public record TrainSettings(
         m.put("keep", keep);
         m.put("checkpoint-every", checkpointEvery);
         m.put("sample-every", sampleEvery);
+        m.put("score-every", scoreEvery);
+        m.put("score-samples", scoreSamples);
         m.put("log-every", logEvery);
         return m;
     }
@@ -130,7 +136,8 @@ public record TrainSettings(
                 r.bool("wgan-schedule"), r.strOr("generator-noise", DEFAULT_GENERATOR_NOISE), r.integer("batch-size"), r.lng("steps"), r.lng("seed"), r.str("dtype"),
                 r.integer("diagnostics-every"), r.integer("fixed-samples"), r.str("device"),
                 r.strOr("conv", DEFAULT_CONV), r.boolOr("tf32", false), r.integer("keep"),
-                r.integer("checkpoint-every"), r.integer("sample-every"), r.integer("log-every"));
+                r.integer("checkpoint-every"), r.integer("sample-every"), r.integerOr("score-every", 0),
+                r.integerOr("score-samples", DEFAULT_SCORE_SAMPLES), r.integer("log-every"));
     }
 
     /** The options that define the run (all but {@link #RUN_CONTROL}), sorted by name. */
@@ -245,6 +252,10 @@ public record TrainSettings(
         /** A run-control option that runs made before it existed do not record. */
         String strOr(String k, String absent) {
             return m.containsKey(k) && m.get(k) != null ? str(k) : absent;
+        }
+
+        int integerOr(String k, int absent) {
+            return m.containsKey(k) && m.get(k) != null ? integer(k) : absent;
         }
 
         boolean boolOr(String k, boolean absent) {

@@ -12,6 +12,7 @@ import io.gcgan.report.MetricsLog;
 import io.gcgan.report.MetricsTable;
 import io.gcgan.report.RunFolder;
 import io.gcgan.report.RunPlots;
+import io.gcgan.report.ScoresLog;
 import io.gcgan.report.Samples;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
@@ -58,6 +59,9 @@ final class TrainingRun {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private long lastCheckpoint = -1;
+    private TrainingScores scores; // null without --score-every
+    private long lastScored = -1;
+    private String lastScore;
 
     TrainingRun(TrainSettings settings, RunFolder folder, Path resumeFrom, boolean quiet, PrintWriter out,
                 PrintWriter err, List<String> commandLine) {
@@ -88,6 +92,7 @@ final class TrainingRun {
                 trainer.restore(info.state());
                 lastCheckpoint = info.state().step();
                 log = MetricsLog.openForResume(folder.metrics(), info.state().step());
+                ScoresLog.dropAfter(folder.scores(), info.state().step()); // later steps are scored again
                 writeConfig(e, device, info.state().step());
                 say("resuming " + folder + " from " + folder.root().relativize(resumeFrom) + " (step "
                         + info.state().step() + " of " + settings.steps() + ")");
@@ -100,6 +105,9 @@ final class TrainingRun {
             say("training " + settings.model() + " on " + e.dataDescription + ": loss " + settings.loss() + ", penalty "
                     + penaltyText() + ", G " + optimizerText(settings.g()) + ", D " + optimizerText(settings.d())
                     + ", batch " + settings.batchSize() + ", " + settings.steps() + " steps");
+            if (settings.scoreEvery() > 0) {
+                scores = new TrainingScores(settings, e, device.device(), folder);
+            }
             Runtime.getRuntime().addShutdownHook(hook);
             hookInstalled = true;
             return loop(e, log);
@@ -138,6 +146,9 @@ final class TrainingRun {
                 if (done % settings.sampleEvery() == 0) {
                     safely(progress, () -> writeSamples(e, done));
                 }
+                if (scores != null && done % settings.scoreEvery() == 0) {
+                    safely(progress, () -> score(done));
+                }
                 if (done % settings.checkpointEvery() == 0) {
                     checkpoint(e, log, done);
                     safely(progress, this::writeCharts);
@@ -163,6 +174,9 @@ final class TrainingRun {
         long done = trainer.step();
         if (done % settings.sampleEvery() != 0 || done == start) {
             safely(() -> writeSamples(e, done));
+        }
+        if (scores != null && lastScored != done && done > start && !interrupted) { // a stop request does not wait
+            safely(() -> score(done));
         }
         safely(this::copyLatestSamples);
         safely(this::writeCharts);
@@ -190,9 +204,12 @@ final class TrainingRun {
                 sb.append("; ").append(c);
             }
         }
+        if (lastScore != null) {
+            sb.append("; scores at step ").append(lastScored).append(": ").append(lastScore);
+        }
         out.println(sb);
         out.println("run folder: " + folder + " (checkpoint step " + lastCheckpoint + "; loss.png, grad-norms.png, "
-                + "samples.png, metrics.csv)");
+                + "samples.png, metrics.csv" + (lastScore != null ? ", scores.csv, scores.png" : "") + ")");
         if (interrupted) {
             out.println("continue with: gcgan train --resume " + folder);
         }
@@ -259,6 +276,11 @@ final class TrainingRun {
                 Samples.writeImages(samples, folder.sampleFile(step));
             }
         }
+    }
+
+    private void score(long step) throws IOException {
+        lastScore = scores.score(step);
+        lastScored = step;
     }
 
     private void copyLatestSamples() throws IOException {

@@ -116,6 +116,15 @@ public final class RunFolder {
         return root.resolve("grad-norms.png");
     }
 
+    /** scores.csv: one row per score of G ({@code gcgan train --score-every}); see {@link ScoresLog}. */
+    public Path scores() {
+        return root.resolve("scores.csv");
+    }
+
+    public Path scoresPlot() {
+        return root.resolve("scores.png");
+    }
+
     public Path samplesDir() {
         return root.resolve("samples");
     }

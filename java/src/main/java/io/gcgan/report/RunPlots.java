@@ -2,6 +2,7 @@ package io.gcgan.report;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,40 @@ public final class RunPlots {
         return Charts.lines(title, "iteration (generator step)", "gradient norm", lines, true, WIDTH, HEIGHT);
     }
 
-    /** Writes loss.png and grad-norms.png of {@code run} from its metrics.csv. */
+    /**
+     * The scores of scores.csv against the iteration: the Frechet distance (log scale) of a digit run, or the share of
+     * high-quality samples and of covered modes of a 2-D run.
+     */
+    public static BufferedImage scores(MetricsTable t, String title) {
+        double[] step = t.column("step");
+        if (t.has("frechet_distance")) {
+            return Charts.lines(title, "iteration (generator step)", "Frechet distance (digit features)", List.of(
+                    new Charts.Line("FD", step, t.column("frechet_distance"), Charts.color(0), false)), true, WIDTH,
+                    HEIGHT);
+        }
+        double[] modes = t.column("modes_covered");
+        double[] total = t.column("modes");
+        double[] share = new double[modes.length];
+        for (int i = 0; i < share.length; i++) {
+            share[i] = modes[i] / total[i];
+        }
+        return Charts.lines(title, "iteration (generator step)", "fraction", List.of(
+                new Charts.Line("samples within 3 sigma of a mode", step, t.column("high_quality_fraction"),
+                        Charts.color(0), false),
+                new Charts.Line("modes covered", step, share, Charts.color(1), true)), false, WIDTH, HEIGHT);
+    }
+
+    /** Writes loss.png and grad-norms.png of {@code run} from its metrics.csv, and scores.png when it has scores. */
     public static void writeRunCharts(RunFolder run, String title) throws IOException {
         MetricsTable t = MetricsTable.read(run.metrics());
         Charts.write(loss(t, title), run.lossPlot());
         Charts.write(gradNorms(t, title), run.gradNormPlot());
+        if (Files.isRegularFile(run.scores())) {
+            MetricsTable s = MetricsTable.read(run.scores());
+            if (s.rows() > 0) {
+                Charts.write(scores(s, title), run.scoresPlot());
+            }
+        }
     }
 
     /**

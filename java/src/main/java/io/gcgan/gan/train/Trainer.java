@@ -235,10 +235,18 @@ public final class Trainer {
 
     /** G(fixed noise) with G in eval mode (BatchNorm's running statistics; no training state changes). */
     public Tensor sampleFixed() {
+        return sample(fixedNoise);
+    }
+
+    /**
+     * G's samples of {@code z} in evaluation mode (BatchNorm's running statistics), recording nothing and changing
+     * no training state (the trainer's noise streams stay where they are).
+     */
+    public Tensor sample(Tensor z) {
         boolean wasTraining = generator.isTraining();
         generator.eval();
         try (GradMode.Guard ignored = GradMode.noGrad()) {
-            return generator.forward(fixedNoise);
+            return generator.forward(z);
         } finally {
             generator.train(wasTraining);
         }
