@@ -33,6 +33,9 @@ public final class Tensor {
     private boolean requiresGrad;
     private GradFn gradFn;
     private Tensor grad;
+    // zeroGrad() leaves the gradient's memory in place but marks it as zeros not yet written: the next backward pass
+    // copies its gradient in (one pass, no fill and add), and grad() writes the zeros only if it is read first.
+    private boolean gradPendingZero;
 
     Tensor(Storage storage, long[] shape) {
         this.storage = storage;
@@ -253,19 +256,29 @@ public final class Tensor {
 
     /** The gradient accumulated by backward passes into this leaf, or null. */
     public Tensor grad() {
+        if (gradPendingZero) {
+            grad.backend().fill(grad.storage, 0.0);
+            gradPendingZero = false;
+        }
         return grad;
     }
 
-    /** Drops the accumulated gradient (the next backward pass starts from zero). */
+    /**
+     * Drops the accumulated gradient, keeping its memory: the next backward pass starts from zero. Nothing is written
+     * now; the next backward pass copies its gradient in (rather than adding it to zeros), or {@link #grad()} fills
+     * in the zeros when it is read first. (A reference to the gradient tensor taken before this call is not updated
+     * until then: read gradients through {@link #grad()}.)
+     */
     public void zeroGrad() {
         if (grad != null) {
-            grad.backend().fill(grad.storage, 0.0);
+            gradPendingZero = true;
         }
     }
 
     /** Forgets the accumulated gradient and its memory. */
     public void clearGrad() {
         grad = null;
+        gradPendingZero = false;
     }
 
     /**
@@ -282,6 +295,9 @@ public final class Tensor {
         if (grad == null) {
             grad = new Tensor(backend().allocate(dtype(), numel(), storage.lifetime()), shape);
             copyDense(g, grad);
+        } else if (gradPendingZero) {
+            copyDense(g, grad);
+            gradPendingZero = false;
         } else {
             long[] strides = Shapes.denseStrides(shape);
             backend().binary(io.gcgan.backend.BinaryOp.ADD, grad.storage, strides, g.storage, strides,

@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gcgan.backend.ProfilingBackend;
+import io.gcgan.backend.cpu.CpuBackend;
+import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import io.gcgan.tensor.GradMode;
@@ -69,6 +72,42 @@ class AutogradEngineTest {
         Autograd.backward(x.mul(5.0).sum());
         assertValues("backward after clearGrad", new double[] {5, 5, 5}, x.grad());
         assertDoesNotThrow(() -> leaf(1).zeroGrad(), "zeroGrad without a gradient");
+    }
+
+    @Test
+    void zeroGradWritesNothingAndTheNextBackwardCopiesItsGradientIn() {
+        ProfilingBackend p = new ProfilingBackend(CpuBackend.instance());
+        Backends.install(p); // before the tensors are made: they belong to the backend that makes them
+        try {
+            Tensor x = leaf(1, -2, 3);
+            Tensor y = leaf(4, 5, 6);
+            Autograd.backward(x.square().sum().add(y.sum()));
+            Autograd.backward(leaf(0, 0, 0).mul(3.0).sum()); // makes the shared scalar constants of the expression
+            Tensor fresh = leaf(7, 8, 9); // its first gradient is copied in: the calls to compare with
+            p.reset();
+            Autograd.backward(fresh.mul(3.0).sum());
+            long fills = calls(p, "fill");
+            long adds = calls(p, "binary ADD");
+            p.reset();
+            x.zeroGrad();
+            y.zeroGrad();
+            assertEquals(List.of(), p.entries(), "zeroGrad issues no backend call");
+            Autograd.backward(x.mul(3.0).sum()); // y gets no gradient from this pass
+            assertEquals(fills, calls(p, "fill"), "no zero fill of x's gradient: " + p.entries());
+            assertEquals(adds, calls(p, "binary ADD"), "no add into x's gradient: " + p.entries());
+            assertValues("x: the new gradient alone", new double[] {3, 3, 3}, x.grad());
+            p.reset();
+            assertValues("y: zeros, written when read", new double[3], y.grad());
+            assertEquals(1, calls(p, "fill"), p.entries().toString());
+            Autograd.backward(x.mul(2.0).sum());
+            assertValues("x: a second pass adds", new double[] {5, 5, 5}, x.grad());
+        } finally {
+            Backends.uninstall(Device.CPU);
+        }
+    }
+
+    private static long calls(ProfilingBackend p, String name) {
+        return p.entries().stream().filter(e -> e.name().equals(name)).mapToLong(ProfilingBackend.Entry::calls).sum();
     }
 
     @Test
