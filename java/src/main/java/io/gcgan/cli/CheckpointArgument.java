@@ -29,7 +29,7 @@ final class CheckpointArgument {
             throw new UsageException(source + " is a file; give a run folder (runs/NAME) or a checkpoint folder"
                     + " (runs/NAME/checkpoints/step-N)");
         }
-        RunFolder run = RunFolder.open(source);
+        RunFolder run = RunFolder.read(source);
         Checkpoints cps = run.checkpoints();
         if (step != null) {
             return cps.at(step);

@@ -70,8 +70,16 @@ public final class RunFolder {
         return new RunFolder(root);
     }
 
-    /** An existing run folder (to resume or to read). */
+    /** An existing run folder to resume: {@link #read}, with its samples and checkpoints folders made if missing. */
     public static RunFolder open(Path dir) throws IOException {
+        RunFolder run = read(dir);
+        Files.createDirectories(run.root.resolve("samples"));
+        Files.createDirectories(run.root.resolve("checkpoints"));
+        return run;
+    }
+
+    /** An existing run folder, to read from (nothing in it is created or changed). */
+    public static RunFolder read(Path dir) throws IOException {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new java.nio.file.NoSuchFileException(root.toString(), null, "no such run folder");
@@ -80,8 +88,6 @@ public final class RunFolder {
             throw new IOException(root + " is not a gcgan run folder (it has none of " + String.join(", ", MARKERS)
                     + ")");
         }
-        Files.createDirectories(root.resolve("samples"));
-        Files.createDirectories(root.resolve("checkpoints"));
         return new RunFolder(root);
     }
 
