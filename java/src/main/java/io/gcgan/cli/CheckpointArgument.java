@@ -6,19 +6,26 @@ import io.gcgan.report.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * The {@code RUN|CHECKPOINT} argument of {@code gcgan sample} and {@code gcgan score}: a checkpoint folder
- * ({@code runs/NAME/checkpoints/step-N}), or a run folder, meaning its checkpoint after {@code --step N} or, without
- * it, its latest.
+ * The {@code RUN|CHECKPOINT} argument and {@code --step} option of {@code gcgan sample} and {@code gcgan score} (a
+ * picocli mixin): a checkpoint folder ({@code runs/NAME/checkpoints/step-N}), or a run folder, meaning its
+ * checkpoint after {@code --step N} or, without it, its latest.
  */
 final class CheckpointArgument {
 
-    private CheckpointArgument() {
-    }
+    @Parameters(index = "0", paramLabel = "RUN|CHECKPOINT",
+            description = "A run folder (its latest checkpoint, or --step) or a checkpoint folder.")
+    Path source;
 
-    /** The checkpoint folder that {@code source} (and {@code step}, or null) names. */
-    static Path resolve(Path source, Long step) throws IOException {
+    @Option(names = "--step", paramLabel = "N", description = "The run's checkpoint after N steps. Default: the "
+            + "latest.")
+    Long step;
+
+    /** The checkpoint folder that the argument (and --step) names. */
+    Path resolve() throws IOException {
         if (Files.isRegularFile(source.resolve(Checkpoint.TRAINER))) {
             if (step != null) {
                 throw new UsageException("--step goes with a run folder; " + source + " is a checkpoint folder");

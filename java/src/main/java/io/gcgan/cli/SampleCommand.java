@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code gcgan sample}: G of a checkpoint on fresh noise, as a PNG grid (images) or a scatter plot over the data
@@ -30,13 +29,8 @@ final class SampleCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN|CHECKPOINT",
-            description = "A run folder (its latest checkpoint, or --step) or a checkpoint folder.")
-    Path source;
-
-    @Option(names = "--step", paramLabel = "N", description = "The run's checkpoint after N steps. Default: the "
-            + "latest.")
-    Long step;
+    @CommandLine.Mixin
+    CheckpointArgument checkpointArgument;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "64",
             description = "Samples, in [1, 4096]. Default: ${DEFAULT-VALUE}.")
@@ -64,7 +58,7 @@ final class SampleCommand implements Callable<Integer> {
         if (columns != null) {
             Check.range("--columns", columns, 1, 4096);
         }
-        Path checkpoint = CheckpointArgument.resolve(source, step);
+        Path checkpoint = checkpointArgument.resolve();
         Checkpoint.Info info = Checkpoint.readInfo(checkpoint);
         TrainSettings s = TrainSettings.fromIdentity(info.options());
         DeviceChoice choice = DeviceChoice.select(device);

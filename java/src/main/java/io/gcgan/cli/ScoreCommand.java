@@ -19,7 +19,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code gcgan score}: the sample quality of a checkpoint's G (in evaluation mode, on fresh noise). mnist28 runs get
@@ -42,13 +41,8 @@ final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN|CHECKPOINT",
-            description = "A run folder (its latest checkpoint, or --step) or a checkpoint folder.")
-    Path source;
-
-    @Option(names = "--step", paramLabel = "N", description = "The run's checkpoint after N steps. Default: the "
-            + "latest.")
-    Long step;
+    @CommandLine.Mixin
+    CheckpointArgument checkpointArgument;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "10000",
             description = "Samples, in [2, 1000000]; compare FDs only between equal counts. Default: ${DEFAULT-VALUE}.")
@@ -73,7 +67,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Check.range("--count", count, 2, 1_000_000);
-        Path checkpoint = CheckpointArgument.resolve(source, step);
+        Path checkpoint = checkpointArgument.resolve();
         Checkpoint.Info info = Checkpoint.readInfo(checkpoint);
         TrainSettings s = TrainSettings.fromIdentity(info.options());
         if (s.model().equals("dcgan64")) {

@@ -11,9 +11,7 @@ import io.gcgan.optim.Optimizer;
 import io.gcgan.optim.ParamGroup;
 import io.gcgan.random.Generator;
 import io.gcgan.random.Philox;
-import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
-import io.gcgan.tensor.GradMode;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
 import java.io.IOException;
@@ -100,27 +98,16 @@ public final class DigitClassifierTraining {
 
     /** The fraction of {@code data}'s images whose largest logit is at their label. */
     public static double accuracy(DigitClassifier net, ImageDataset data, Device device) {
-        int correct = 0;
-        final int chunk = 500;
-        try (GradMode.Guard ignored = GradMode.noGrad()) {
-            for (int start = 0; start < data.size(); start += chunk) {
-                int n = Math.min(chunk, data.size() - start);
-                int[] indices = new int[n];
-                for (int i = 0; i < n; i++) {
-                    indices[i] = start + i;
-                }
-                try (TensorScope scope = TensorScope.open()) {
-                    float[] logits = net.forward(data.batch(indices, DType.FLOAT32, device)).toFloatArray();
-                    for (int i = 0; i < n; i++) {
-                        if (argmax(logits, i * DigitClassifier.CLASSES, DigitClassifier.CLASSES)
-                                == data.label(indices[i])) {
-                            correct++;
-                        }
-                    }
+        int[] correct = {0};
+        DigitScores.inChunks(data, device, (indices, images) -> {
+            float[] logits = net.forward(images).toFloatArray();
+            for (int i = 0; i < indices.length; i++) {
+                if (argmax(logits, i * DigitClassifier.CLASSES, DigitClassifier.CLASSES) == data.label(indices[i])) {
+                    correct[0]++;
                 }
             }
-        }
-        return (double) correct / data.size();
+        });
+        return (double) correct[0] / data.size();
     }
 
     /** Mean over the batch of -log softmax(logits)[label]; logits [N, 10], oneHot [N, 10]. */

@@ -9,6 +9,7 @@ import io.gcgan.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * Image-quality scores of generated 28 x 28 digits, measured with the {@link DigitClassifier} in the roles that the
@@ -67,19 +68,27 @@ public record DigitScores(long count, double frechetDistance, double classifierS
                     + data.height() + "x" + data.width() + ", not 1x28x28 digits");
         }
         FeatureStatistics.Accumulator acc = new FeatureStatistics.Accumulator(DigitClassifier.FEATURES);
+        inChunks(data, device, (indices, images) -> acc.addRows(classifier.features(images).toFloatArray()));
+        return acc.statistics();
+    }
+
+    /**
+     * Calls {@code action} with consecutive chunks of up to {@value #CHUNK} of {@code data}'s images in order (their
+     * indices and the images [n, 1, 28, 28] as float32 on {@code device}), under no-grad, each chunk in its own tensor
+     * scope.
+     */
+    static void inChunks(ImageDataset data, Device device, BiConsumer<int[], Tensor> action) {
         try (GradMode.Guard ignored = GradMode.noGrad()) {
             for (int start = 0; start < data.size(); start += CHUNK) {
-                int n = Math.min(CHUNK, data.size() - start);
-                int[] indices = new int[n];
-                for (int i = 0; i < n; i++) {
+                int[] indices = new int[Math.min(CHUNK, data.size() - start)];
+                for (int i = 0; i < indices.length; i++) {
                     indices[i] = start + i;
                 }
                 try (TensorScope scope = TensorScope.open()) {
-                    acc.addRows(classifier.features(data.batch(indices, DType.FLOAT32, device)).toFloatArray());
+                    action.accept(indices, data.batch(indices, DType.FLOAT32, device));
                 }
             }
         }
-        return acc.statistics();
     }
 
     /**
