@@ -33,9 +33,9 @@ import picocli.CommandLine.Option;
                     + "3 sigma of a mode. The digit classifier is gcgan's own (trained on the embedded MNIST digits), "
                     + "so the values compare gcgan runs with each other, not with published FIDs."},
         footer = {"", "Examples:",
-            "  gcgan score runs/mnist                      # the latest checkpoint, 10000 samples",
+            "  gcgan score runs/mnist                  # its latest checkpoint",
             "  gcgan score runs/mnist --step 600 --json",
-            "  gcgan score runs/mnist --reference data/mnist   # against another set of digits"})
+            "  gcgan score runs/mnist --reference data/mnist   # other digits"})
 final class ScoreCommand implements Callable<Integer> {
 
     @CommandLine.Spec
