@@ -99,9 +99,8 @@ public final class Charts {
         if (logY) {
             LogAxis log = new LogAxis(yLabel);
             log.setSmallestValue(1e-12);
-            // Tick labels as plain numbers (0.0158, 6.31) rather than powers 10^-1.8.
-            log.setNumberFormatOverride(new java.text.DecimalFormat("0.####",
-                    java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
+            // Tick labels as plain numbers of 3 significant digits (0.0158, 6.31, 2240) rather than powers 10^-1.8.
+            log.setNumberFormatOverride(new SignificantDigits(3));
             yAxis = log;
         } else {
             NumberAxis lin = new NumberAxis(yLabel);
@@ -163,5 +162,35 @@ public final class Charts {
     /** A small square marker shape. */
     static Shape square(double size) {
         return new Rectangle2D.Double(-size / 2, -size / 2, size, size);
+    }
+
+    /** Formats a number with at most {@code digits} significant digits, in plain notation, trailing zeros dropped. */
+    static final class SignificantDigits extends java.text.NumberFormat {
+        private final java.math.MathContext context;
+
+        SignificantDigits(int digits) {
+            context = new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN);
+        }
+
+        @Override
+        public StringBuffer format(double number, StringBuffer to, java.text.FieldPosition pos) {
+            if (!Double.isFinite(number)) {
+                return to.append(number);
+            }
+            if (number == 0) {
+                return to.append('0');
+            }
+            return to.append(new java.math.BigDecimal(number).round(context).stripTrailingZeros().toPlainString());
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer to, java.text.FieldPosition pos) {
+            return format((double) number, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition pos) {
+            throw new UnsupportedOperationException("SignificantDigits only formats");
+        }
     }
 }
