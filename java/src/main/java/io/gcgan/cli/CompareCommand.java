@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
  * and a table of their final metrics, each the mean over the last {@code --last} steps. This draws the thesis's
  * comparison of SGD, SGD+GC and Adam+GC from three runs that differ only in their optimizer. When every run has a
  * scores.csv ({@code gcgan train --score-every}), it also draws their scores in {@code <out>-scores.png} (the Frechet
- * distance of digit runs, the high-quality share of 2-D runs) and prints each run's last score.
+ * distance of digit runs, the mean sliced Wasserstein distance of dcgan64 runs, the high-quality share of 2-D runs)
+ * and prints each run's last score.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Overlays the loss curves of several runs in one PNG and prints a table of their final "
@@ -108,12 +109,17 @@ final class CompareCommand implements Callable<Integer> {
         w.println("chart: " + out.toAbsolutePath().normalize());
         List<MetricsTable> scores = scoreTables();
         if (scores != null) {
-            boolean digits = scores.getFirst().has("frechet_distance");
-            String column = digits ? "frechet_distance" : "high_quality_fraction";
+            MetricsTable first = scores.getFirst();
+            String column = first.has("frechet_distance") ? "frechet_distance"
+                    : first.has("swd_mean") ? "swd_mean" : "high_quality_fraction";
+            String chartTitle = switch (column) {
+                case "frechet_distance" -> "Frechet distance in digit features (lower is better)";
+                case "swd_mean" -> "sliced Wasserstein distance x 1e3, mean over the levels (lower is better)";
+                default -> "share of samples within 3 sigma of a mode";
+            };
             Path scoresChart = siblingOf(out, "-scores");
-            Charts.write(RunPlots.compare(names, scores, List.of(column), 1, digits
-                    ? "Frechet distance in digit features (lower is better)" : "share of samples within 3 sigma of a mode",
-                    digits), scoresChart);
+            Charts.write(RunPlots.compare(names, scores, List.of(column), 1, chartTitle,
+                    column.equals("frechet_distance")), scoresChart);
             w.print(scoreTable(names, scores));
             w.println("scores chart: " + scoresChart.toAbsolutePath().normalize());
         }

@@ -1,11 +1,14 @@
 package io.gcgan.cli;
 
 import io.gcgan.data.GaussianMixture;
+import io.gcgan.data.ImageDataset;
 import io.gcgan.metrics.DigitClassifier;
 import io.gcgan.metrics.DigitScores;
 import io.gcgan.metrics.FeatureStatistics;
 import io.gcgan.metrics.ModeCoverage;
+import io.gcgan.metrics.SlicedWasserstein;
 import io.gcgan.random.Generator;
+import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import io.gcgan.tensor.GradMode;
 import io.gcgan.tensor.Tensor;
@@ -15,7 +18,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Scores G's samples of seeded noise, for {@code gcgan score} and {@code gcgan train --score-every}: the digit scores
- * of an mnist28 G, or the mode coverage of a 2-D G. G is given as a function from noise to samples, called in chunks
+ * of an mnist28 G, the sliced Wasserstein distance of a dcgan64 G, or the mode coverage of a 2-D G. G is given as a function from noise to samples, called in chunks
  * of {@value #CHUNK} under no-grad, each chunk in its own tensor scope; the noise comes from
  * {@code new Generator(seed)}, so the same seed gives the same samples.
  */
@@ -31,6 +34,40 @@ final class SampleScorer {
     static final List<String> MODE_COLUMNS = List.of("modes_covered", "modes", "high_quality_fraction");
 
     private SampleScorer() {
+    }
+
+    /**
+     * The sliced Wasserstein distance between {@code count} samples of {@code g} (at most the data's size) and as
+     * many of {@code real}'s images, chosen at random without replacement (Philox stream {@code seed}).
+     */
+    static SlicedWasserstein.Result swd(UnaryOperator<Tensor> g, TrainSettings s, Device device, long seed,
+                                        int count, ImageDataset real) {
+        int n = Math.min(count, real.size());
+        long[] geometry = Experiment.imageGeometry(s.model());
+        int per = Math.toIntExact(geometry[0] * geometry[1] * geometry[2]);
+        float[] fake = new float[n * per];
+        Generator noise = new Generator(seed);
+        for (int done = 0; done < n; done += CHUNK) {
+            try (TensorScope scope = TensorScope.open(); GradMode.Guard ignored = GradMode.noGrad()) {
+                float[] part = g.apply(noise(s, device, noise, Math.min(CHUNK, n - done))).to(DType.FLOAT32)
+                        .toFloatArray();
+                System.arraycopy(part, 0, fake, done * per, part.length);
+            }
+        }
+        ImageDataset chosen = (ImageDataset) real.split(n, seed).heldOut(); // n of them, at random
+        float[] data = new float[n * per];
+        for (int done = 0; done < n; done += CHUNK) {
+            int[] idx = new int[Math.min(CHUNK, n - done)];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = done + i;
+            }
+            try (TensorScope scope = TensorScope.open()) {
+                float[] part = chosen.batch(idx, DType.FLOAT32, Device.CPU).toFloatArray();
+                System.arraycopy(part, 0, data, done * per, part.length);
+            }
+        }
+        return SlicedWasserstein.between(data, fake, n, (int) geometry[0], (int) geometry[1], (int) geometry[2],
+                SlicedWasserstein.Options.defaults(seed));
     }
 
     /** Noise [n, ...] for a G of {@code s}'s model, drawn from {@code generator} (which advances). */
@@ -66,6 +103,25 @@ final class SampleScorer {
     static double[] digitRow(DigitScores d) {
         return new double[] {d.frechetDistance(), d.classifierScore(), d.classesCovered(), d.classImbalance(),
             d.confidentFraction()};
+    }
+
+    /** scores.csv's columns for a sliced Wasserstein result: swd_RES per level (x 10^3), then swd_mean. */
+    static List<String> swdColumns(SlicedWasserstein.Result r) {
+        List<String> cols = new java.util.ArrayList<>();
+        for (int res : r.resolutions()) {
+            cols.add("swd_" + res);
+        }
+        cols.add("swd_mean");
+        return cols;
+    }
+
+    static double[] swdRow(SlicedWasserstein.Result r) {
+        double[] row = new double[r.resolutions().size() + 1];
+        for (int l = 0; l < r.resolutions().size(); l++) {
+            row[l] = r.distancesE3().get(l);
+        }
+        row[row.length - 1] = r.meanE3();
+        return row;
     }
 
     static double[] modeRow(ModeCoverage c) {

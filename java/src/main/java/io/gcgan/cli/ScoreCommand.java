@@ -5,6 +5,7 @@ import io.gcgan.metrics.DigitClassifier;
 import io.gcgan.metrics.DigitScores;
 import io.gcgan.metrics.FeatureStatistics;
 import io.gcgan.metrics.ModeCoverage;
+import io.gcgan.metrics.SlicedWasserstein;
 import io.gcgan.nn.Module;
 import io.gcgan.report.Checkpoint;
 import io.gcgan.report.Json;
@@ -23,20 +24,26 @@ import picocli.CommandLine.Option;
 /**
  * {@code gcgan score}: the sample quality of a checkpoint's G (in evaluation mode, on fresh noise). mnist28 runs get
  * {@link DigitScores} against the digits of the run's data (or {@code --reference}); 2-D runs get the mixture's
- * {@link ModeCoverage}. dcgan64's 3 x 64 x 64 images have no feature network in gcgan and are refused.
+ * {@link ModeCoverage}; dcgan64 runs get the {@link SlicedWasserstein} distance to as many of the run's images
+ * (there is no feature network for 3 x 64 x 64 images in gcgan).
  */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Scores the samples of a checkpoint's G.",
             "mnist28 runs: the Frechet distance between a digit classifier's features of the samples and of the "
                     + "reference digits (FD, lower is better), the classifier score (the Inception Score's formula, "
                     + "1 to 10) and the digits covered. 2-D runs: the modes covered and the share of samples within "
-                    + "3 sigma of a mode. The digit classifier is gcgan's own (trained on the embedded MNIST digits), "
-                    + "so the values compare gcgan runs with each other, not with published FIDs."},
+                    + "3 sigma of a mode. dcgan64 runs: the sliced Wasserstein distance (x 1e3) over a Laplacian "
+                    + "pyramid of 7x7 patches (Karras et al. 2018) to as many real images, per level and mean. The "
+                    + "digit classifier is gcgan's own (trained on the embedded MNIST digits), so the values compare "
+                    + "gcgan runs with each other, not with published FIDs."},
         footer = {"", "Examples:",
             "  gcgan score runs/mnist                  # its latest checkpoint",
             "  gcgan score runs/mnist --step 600 --json",
             "  gcgan score runs/mnist --reference data/mnist   # other digits"})
 final class ScoreCommand implements Callable<Integer> {
+
+    /** dcgan64's default sample count: the sliced Wasserstein distance costs seconds per thousand images. */
+    static final int DCGAN64_COUNT = 2048;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,17 +51,18 @@ final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CheckpointArgument checkpointArgument;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "10000",
-            description = "Samples, in [2, 1000000]; compare FDs only between equal counts. Default: ${DEFAULT-VALUE}.")
-    int count;
+    @Option(names = "--count", paramLabel = "N",
+            description = "Samples, in [2, 1000000]; compare scores only between equal counts. Default: 10000, "
+                    + "dcgan64 " + DCGAN64_COUNT + ".")
+    Integer count;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seeds the noise. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--reference", paramLabel = "DATA",
-            description = "The real digits of the FD (mnist28 runs): mnist, an IDX file or an MNIST folder, as "
-                    + "--data takes them. Default: the run's --data, every image of it.")
+            description = "The real images (mnist28 and dcgan64 runs), as --data takes them: for the FD every one, "
+                    + "for the SWD as many as samples. Default: the run's --data.")
     String reference;
 
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto",
@@ -66,21 +74,18 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Check.range("--count", count, 2, 1_000_000);
         Path checkpoint = checkpointArgument.resolve();
         Checkpoint.Info info = Checkpoint.readInfo(checkpoint);
         TrainSettings s = TrainSettings.fromIdentity(info.options());
-        if (s.model().equals("dcgan64")) {
-            throw new UsageException("gcgan score: there is no image-quality network for dcgan64's 3x64x64 images"
-                    + " (scores exist for mnist28 digits and 2-D mixtures)");
-        }
-        if (reference != null && !s.model().equals("mnist28")) {
-            throw new UsageException("--reference goes with mnist28 runs; " + checkpoint + " is a " + s.model()
-                    + " run");
+        int count = this.count != null ? this.count : s.model().equals("dcgan64") ? DCGAN64_COUNT : 10_000;
+        Check.range("--count", count, 2, 1_000_000);
+        if (reference != null && s.model().equals("mlp")) {
+            throw new UsageException("--reference goes with image runs (mnist28, dcgan64); " + checkpoint + " is a "
+                    + s.model() + " run");
         }
         if (reference != null && !reference.equals("mnist") && !Files.exists(Path.of(reference))) {
             throw new UsageException("--reference: '" + reference + "' is neither mnist nor an existing file or folder"
-                    + " (an IDX image file, a folder with MNIST's IDX files, or a folder of 28x28 digit images)");
+                    + " (an IDX image file, a folder with MNIST's IDX files, or a folder of images)");
         }
         DeviceChoice choice = DeviceChoice.select(device);
         Device dev = choice.device();
@@ -103,6 +108,20 @@ final class ScoreCommand implements Callable<Integer> {
             result.put("high_quality_fraction", c.highQualityFraction());
             result.put("high_quality_per_mode", c.highQualityPerMode());
             line = c.toString();
+        } else if (s.model().equals("dcgan64")) {
+            String referenceData = reference != null ? reference : s.data();
+            ImageDataset real = Experiment.images(referenceData, s.model());
+            SlicedWasserstein.Result r = SampleScorer.swd(g::forward, s, dev, seed, count, real);
+            result.put("samples", r.images()); // at most the reference's size
+            result.put("reference", referenceData);
+            result.put("reference_images", real.size());
+            Map<String, Object> levels = new LinkedHashMap<>();
+            for (int l = 0; l < r.resolutions().size(); l++) {
+                levels.put(Integer.toString(r.resolutions().get(l)), r.distancesE3().get(l));
+            }
+            result.put("swd_x1e3", levels);
+            result.put("swd_mean_x1e3", r.meanE3());
+            line = r + " against " + referenceData;
         } else {
             String referenceData = reference != null ? reference : s.data();
             ImageDataset real = Experiment.images(referenceData, "mnist28");

@@ -6,6 +6,7 @@ import io.gcgan.metrics.DigitClassifier;
 import io.gcgan.metrics.DigitScores;
 import io.gcgan.metrics.FeatureStatistics;
 import io.gcgan.metrics.ModeCoverage;
+import io.gcgan.metrics.SlicedWasserstein;
 import io.gcgan.report.RunFolder;
 import io.gcgan.report.ScoresLog;
 import io.gcgan.tensor.Device;
@@ -15,7 +16,8 @@ import java.io.IOException;
  * The scores of {@code gcgan train --score-every N}: every N steps and at the end, G (in evaluation mode) samples the
  * same {@code --score-samples} noise vectors (the run's seed, stream {@link #SCORE_STREAM}) and {@link SampleScorer}
  * scores them; the row goes to the run's scores.csv. mnist28 runs are scored against every image of the run's
- * {@code --data} (its feature statistics are computed once, at the first score), 2-D runs against their mixture.
+ * {@code --data} (its feature statistics are computed once, at the first score), dcgan64 runs against as many of its
+ * images as samples (the sliced Wasserstein distance), 2-D runs against their mixture.
  * Scoring changes no training state, so a run's metrics are the same with or without it.
  */
 final class TrainingScores {
@@ -27,7 +29,8 @@ final class TrainingScores {
     private final Experiment experiment;
     private final Device device;
     private final RunFolder folder;
-    private DigitClassifier classifier; // mnist28: loaded at the first score
+    private ImageDataset real;          // mnist28, dcgan64: the run's images, loaded at the first score
+    private DigitClassifier classifier; // mnist28
     private FeatureStatistics reference;
 
     TrainingScores(TrainSettings settings, Experiment experiment, Device device, RunFolder folder) {
@@ -47,8 +50,16 @@ final class TrainingScores {
             ScoresLog.append(folder.scores(), SampleScorer.MODE_COLUMNS, step, SampleScorer.modeRow(c));
             return c.toString();
         }
+        if (real == null) {
+            real = Experiment.images(settings.data(), settings.model());
+        }
+        if (settings.model().equals("dcgan64")) {
+            SlicedWasserstein.Result r = SampleScorer.swd(experiment.trainer::sample, settings, device, seed, count,
+                    real);
+            ScoresLog.append(folder.scores(), SampleScorer.swdColumns(r), step, SampleScorer.swdRow(r));
+            return r.toString();
+        }
         if (classifier == null) {
-            ImageDataset real = Experiment.images(settings.data(), settings.model());
             classifier = DigitClassifier.load(device);
             reference = DigitScores.referenceStatistics(classifier, real, device);
         }

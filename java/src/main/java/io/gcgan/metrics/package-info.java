@@ -10,6 +10,9 @@
  *       ({@link io.gcgan.metrics.FeatureStatistics}, {@link io.gcgan.metrics.FrechetDistance},
  *       {@link io.gcgan.metrics.SymmetricEigen}), the classifier score (the Inception Score's formula) and the
  *       coverage of the ten digits.</li>
+ *   <li>{@link io.gcgan.metrics.SlicedWasserstein}: the sliced Wasserstein distance between two image sets over a
+ *       Laplacian pyramid of 7 x 7 patches (Karras et al., 2018), which needs no trained network: the score of
+ *       dcgan64's 3 x 64 x 64 images.</li>
  * </ul>
  */
 package io.gcgan.metrics;

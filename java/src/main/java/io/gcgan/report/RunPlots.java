@@ -41,8 +41,9 @@ public final class RunPlots {
     }
 
     /**
-     * The scores of scores.csv against the iteration: the Frechet distance (log scale) of a digit run, or the share of
-     * high-quality samples and of covered modes of a 2-D run.
+     * The scores of scores.csv against the iteration: the Frechet distance (log scale) of a digit run, the sliced
+     * Wasserstein distance (mean and per level) of a dcgan64 run, or the share of high-quality samples and of covered
+     * modes of a 2-D run.
      */
     public static BufferedImage scores(MetricsTable t, String title) {
         double[] step = t.column("step");
@@ -50,6 +51,18 @@ public final class RunPlots {
             return Charts.lines(title, "iteration (generator step)", "Frechet distance (digit features)", List.of(
                     new Charts.Line("FD", step, t.column("frechet_distance"), Charts.color(0), false)), true, WIDTH,
                     HEIGHT);
+        }
+        if (t.has("swd_mean")) {
+            List<Charts.Line> lines = new ArrayList<>();
+            lines.add(new Charts.Line("mean", step, t.column("swd_mean"), Charts.color(0), false));
+            int k = 1;
+            for (String c : t.columns()) {
+                if (c.startsWith("swd_") && !c.equals("swd_mean")) {
+                    lines.add(new Charts.Line(c.substring(4) + " px", step, t.column(c), Charts.color(k++), true));
+                }
+            }
+            return Charts.lines(title, "iteration (generator step)", "sliced Wasserstein distance x 1e3", lines, false,
+                    WIDTH, HEIGHT);
         }
         double[] modes = t.column("modes_covered");
         double[] total = t.column("modes");

@@ -76,24 +76,44 @@ class ScoreCommandTest {
 
         CliRunner.Result refused = CliRunner.run("score", run.toString(), "--reference", "mnist", "--device", "cpu");
         assertEquals(2, refused.status(), refused.toString());
-        assertTrue(refused.err().contains("--reference goes with mnist28 runs"), refused.err());
+        assertTrue(refused.err().contains("--reference goes with image runs (mnist28, dcgan64)"), refused.err());
     }
 
     @Test
-    void aDcgan64RunIsRefusedWithTheReason() throws Exception {
-        Path images = Files.createDirectories(tmp.resolve("faces"));
-        for (int i = 0; i < 4; i++) {
-            BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-            img.setRGB(i, i, 0xFF8040);
-            ImageIO.write(img, "png", images.resolve("img" + i + ".png").toFile());
-        }
+    void aDcgan64RunGetsTheSlicedWassersteinDistanceToItsImages() throws Exception {
+        Path images = imageFolder(tmp.resolve("faces"), 6);
         Path run = tmp.resolve("dcgan");
         CliRunner.Result t = CliRunner.run("train", "--model", "dcgan64", "--data", images.toString(), "--batch-size",
                 "2", "--steps", "1", "--fixed-samples", "2", "--device", "cpu", "--quiet", "--out", run.toString());
         assertEquals(0, t.status(), t.toString());
-        CliRunner.Result r = CliRunner.run("score", run.toString(), "--device", "cpu");
-        assertEquals(2, r.status(), r.toString());
-        assertTrue(r.err().contains("no image-quality network for dcgan64's 3x64x64 images"), r.err());
+        CliRunner.Result r = CliRunner.run("score", run.toString(), "--device", "cpu", "--json");
+        assertEquals(0, r.status(), r.toString());
+        Map<String, Object> m = Json.parseObject(r.out(), "score --json");
+        assertEquals(6L, ((Number) m.get("samples")).longValue(), "at most as many samples as real images");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> levels = (Map<String, Object>) m.get("swd_x1e3");
+        assertEquals(List.of("64", "32", "16"), List.copyOf(levels.keySet()));
+        double mean = ((Number) m.get("swd_mean_x1e3")).doubleValue();
+        assertTrue(mean > 0 && Double.isFinite(mean), "SWD " + mean);
+        r = CliRunner.run("score", run.toString(), "--device", "cpu", "--count", "4");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("(step 1, dcgan64): SWD x1e3 64: ") && r.out().contains("(4 images) against "),
+                r.out());
+    }
+
+    /** A folder of n 64 x 64 RGB PNGs, each a different colour gradient. */
+    static Path imageFolder(Path dir, int n) throws Exception {
+        Files.createDirectories(dir);
+        for (int i = 0; i < n; i++) {
+            BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    img.setRGB(x, y, ((x * 4) << 16) | ((y * 4) << 8) | (i * 40));
+                }
+            }
+            ImageIO.write(img, "png", dir.resolve("img" + i + ".png").toFile());
+        }
+        return dir;
     }
 
     @Test
