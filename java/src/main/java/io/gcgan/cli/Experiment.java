@@ -78,6 +78,8 @@ final class Experiment {
     final Trainer trainer;
     /** The mixture of 2-D data, else null (image data). */
     final GaussianMixture mixture;
+    /** Every image of the run's data (training and held-out), else null (2-D data). */
+    final ImageDataset images;
     final String dataDescription;
     final int trainCount;
     final int heldOutCount;
@@ -90,6 +92,7 @@ final class Experiment {
         this.discriminator = discriminator(s, o);
         this.noiseShape = noiseShape(s.model());
         this.mixture = loaded.mixture;
+        this.images = loaded.images;
         this.dataDescription = loaded.description;
         if (loaded.mixture != null) {
             this.data = RealData.of(loaded.mixture, s.batchSize(), s.seed());

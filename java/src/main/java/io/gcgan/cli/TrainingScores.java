@@ -29,8 +29,7 @@ final class TrainingScores {
     private final Experiment experiment;
     private final Device device;
     private final RunFolder folder;
-    private ImageDataset real;          // mnist28, dcgan64: the run's images, loaded at the first score
-    private DigitClassifier classifier; // mnist28
+    private DigitClassifier classifier; // mnist28: loaded at the first score
     private FeatureStatistics reference;
 
     TrainingScores(TrainSettings settings, Experiment experiment, Device device, RunFolder folder) {
@@ -50,9 +49,7 @@ final class TrainingScores {
             ScoresLog.append(folder.scores(), SampleScorer.MODE_COLUMNS, step, SampleScorer.modeRow(c));
             return c.toString();
         }
-        if (real == null) {
-            real = Experiment.images(settings.data(), settings.model());
-        }
+        ImageDataset real = experiment.images; // the data the run trains on, already in memory
         if (settings.model().equals("dcgan64")) {
             SlicedWasserstein.Result r = SampleScorer.swd(experiment.trainer::sample, settings, device, seed, count,
                     real);
