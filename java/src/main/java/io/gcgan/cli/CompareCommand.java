@@ -167,7 +167,8 @@ final class CompareCommand implements Callable<Integer> {
             row.add(names.get(i));
             for (String c : t.columns()) {
                 double v = t.column(c)[t.rows() - 1];
-                row.add(c.equals("step") ? Long.toString((long) v) : num(v));
+                // counts (step, digits or modes covered) as integers
+                row.add(v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : num(v));
             }
             rows.add(row);
         }
