@@ -19,7 +19,6 @@ import io.gcgan.gan.train.GeneratorNoise;
 import io.gcgan.gan.train.RealData;
 import io.gcgan.gan.train.Trainer;
 import io.gcgan.gan.train.TrainerConfig;
-import io.gcgan.nn.ConvTranspose2d;
 import io.gcgan.nn.Init;
 import io.gcgan.nn.Module;
 import io.gcgan.nn.ModuleOptions;
@@ -36,11 +35,8 @@ import io.gcgan.tensor.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Everything a training run is made of, built from {@link TrainSettings}: data, G and D, loss, penalty, the two
@@ -368,15 +364,8 @@ final class Experiment {
     }
 
     static Optimizer optimizer(TrainSettings.NetOptimizer n, TrainSettings s, Module model) {
-        Set<io.gcgan.tensor.Tensor> tconv = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Module m : model.namedModules().values()) {
-            if (m instanceof ConvTranspose2d c) {
-                tconv.add(c.weight());
-            }
-        }
-        var params = model.namedParameters();
         ParamGroup.Builder b = ParamGroup.builder(n.lr())
-                .addAll(params, name -> tconv.contains(params.get(name)))
+                .addModule(model)
                 .gc(gcMode(n.gc()))
                 .transposedConvCentring(s.gcTconv().equals("output-filter")
                         ? TransposedConvCentring.OUTPUT_FILTER : TransposedConvCentring.INPUT_CHANNEL);

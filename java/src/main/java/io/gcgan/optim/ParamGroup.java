@@ -1,11 +1,16 @@
 package io.gcgan.optim;
 
 import io.gcgan.backend.WeightDecayMode;
+import io.gcgan.nn.ConvTranspose2d;
+import io.gcgan.nn.Module;
 import io.gcgan.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -133,6 +138,21 @@ public final class ParamGroup {
             named.forEach((name, t) -> add(isTransposedConvWeight.test(name)
                     ? Param.transposedConvWeight(name, t) : Param.of(name, t)));
             return this;
+        }
+
+        /**
+         * Every parameter of {@code model} under its state-dict name, the weights of its {@link ConvTranspose2d} layers
+         * marked as transposed-conv weights ([in, out, kh, kw], which GC centres per {@link TransposedConvCentring}).
+         */
+        public Builder addModule(Module model) {
+            Set<Tensor> transposed = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Module m : model.namedModules().values()) {
+                if (m instanceof ConvTranspose2d c) {
+                    transposed.add(c.weight());
+                }
+            }
+            Map<String, Tensor> params = model.namedParameters();
+            return addAll(params, name -> transposed.contains(params.get(name)));
         }
 
         public Builder gc(GcMode mode) {

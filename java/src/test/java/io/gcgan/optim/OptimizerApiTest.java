@@ -40,6 +40,23 @@ class OptimizerApiTest {
     }
 
     @Test
+    void addModuleNamesEveryParameterAndMarksTransposedConvWeights() {
+        try (TensorScope scope = TensorScope.open()) {
+            io.gcgan.nn.ModuleOptions o = io.gcgan.nn.ModuleOptions.of(new Generator(1));
+            io.gcgan.nn.Module g = new io.gcgan.nn.Sequential(new io.gcgan.nn.Linear(4, 32, true, o),
+                    new io.gcgan.nn.Reshape(2, 4, 4), new io.gcgan.nn.Conv2d(2, 3, 3, 1, 1, true, o),
+                    new io.gcgan.nn.ConvTranspose2d(3, 2, 4, 2, 1, 0, true, o), new io.gcgan.nn.BatchNorm2d(2, o),
+                    new io.gcgan.nn.ConvTranspose2d(2, 1, 4, 2, 1, 0, false, o));
+            ParamGroup group = ParamGroup.builder(1e-3).addModule(g).build();
+            assertEquals(List.copyOf(g.namedParameters().keySet()), group.params().stream().map(Param::name).toList());
+            // the two ConvTranspose2d weights ([in, out, kh, kw]), not the Conv2d's [out, in, kh, kw]
+            List<String> transposed = group.params().stream().filter(p -> p.kind() == ParamKind.TRANSPOSED_CONV_WEIGHT)
+                    .map(Param::name).toList();
+            assertEquals(List.of("3.weight", "5.weight"), transposed);
+        }
+    }
+
+    @Test
     void parametersWithoutGradientAreSkipped() {
         Tensor a = param(1, 2);
         Tensor b = param(3, 4);
