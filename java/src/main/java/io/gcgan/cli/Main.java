@@ -9,11 +9,13 @@ import picocli.CommandLine.Command;
  * The {@code gcgan} command line:
  *
  * <pre>
- *   gcgan train     train a GAN, writing a run folder (config, metrics, charts, samples, checkpoints)
- *   gcgan compare   overlay the loss curves of several runs and tabulate their final metrics
- *   gcgan dirac     the Dirac-GAN's training dynamics over its vector field (PNG; --json for numbers)
- *   gcgan sample    images from a checkpoint as a PNG grid
- *   gcgan info      versions, the CPU backend, CUDA availability, and a smoke forward pass
+ *   gcgan train       train a GAN, writing a run folder (config, metrics, charts, samples, checkpoints, scores)
+ *   gcgan experiment  train several configurations and seeds, then compare them (the study's comparison)
+ *   gcgan compare     overlay the loss curves (and scores) of several runs and tabulate their final metrics
+ *   gcgan dirac       the Dirac-GAN's training dynamics over its vector field (PNG; --json for numbers)
+ *   gcgan sample      images from a checkpoint as a PNG grid
+ *   gcgan score       the sample quality of a checkpoint's G (digit scores, sliced Wasserstein, mode coverage)
+ *   gcgan info        versions, the CPU backend, CUDA availability, and a smoke forward pass
  * </pre>
  *
  * Exit status: 0 success, 1 failure (a file that cannot be read, ...), 2 bad command line (unknown option or
@@ -23,8 +25,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gcgan", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Trains GANs (and the Dirac GAN) with gradient penalties and Gradient Centralization, on NVIDIA"
                 + " GPUs or the CPU.",
-        subcommands = {TrainCommand.class, CompareCommand.class, DiracCommand.class, SampleCommand.class,
-            ScoreCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ExperimentCommand.class, CompareCommand.class, DiracCommand.class,
+            SampleCommand.class, ScoreCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     static {

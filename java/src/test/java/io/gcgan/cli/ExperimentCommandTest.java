@@ -1,0 +1,76 @@
+package io.gcgan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gcgan.report.MetricsTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gcgan experiment: runs per configuration and seed, the comparison, resuming, and its refusals. */
+class ExperimentCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final String[] TINY = {"--", "--data", "8gaussians", "--mlp-width", "16", "--batch-size", "32",
+        "--device", "cpu", "--quiet", "--score-samples", "100", "--sample-every", "1000"};
+
+    private String[] experiment(Path out, String steps, String... more) {
+        String[] head = {"experiment", "--out", out.toString(), "--run", "plain=--gc none", "--run",
+            "GC=--gc gc --score-every 2", "--seeds", "0,1"};
+        String[] all = CliRunner.with(CliRunner.with(head, more), TINY);
+        return CliRunner.with(all, "--steps", steps);
+    }
+
+    @Test
+    void trainsEveryConfigurationAndSeedThenComparesAndResumes() throws Exception {
+        Path out = tmp.resolve("study");
+        CliRunner.Result r = CliRunner.run(experiment(out, "3"));
+        assertEquals(0, r.status(), r.toString());
+        for (String dir : List.of("plain-s0", "plain-s1", "gc-s0", "gc-s1")) {
+            MetricsTable t = MetricsTable.read(out.resolve(dir).resolve("metrics.csv"));
+            assertEquals(3, t.rows(), dir);
+        }
+        // the default score schedule (every 200 steps, and at the end) and a configuration's own (every 2)
+        assertEquals(List.of(3.0), boxed(MetricsTable.read(out.resolve("plain-s0/scores.csv")).column("step")));
+        assertEquals(List.of(2.0, 3.0), boxed(MetricsTable.read(out.resolve("gc-s1/scores.csv")).column("step")));
+        assertTrue(r.out().contains("experiment: run 4 of 4, GC s1 -> "), r.out());
+        assertTrue(Files.size(out.resolve("compare.png")) > 1000 && Files.size(out.resolve("compare-scores.png")) > 1000);
+        String summary = Files.readString(out.resolve("summary.txt"));
+        assertTrue(summary.contains("final metrics") && summary.contains("last scores") && summary.contains("GC s1"),
+                summary);
+
+        // Again with more steps: every run is resumed and extended.
+        r = CliRunner.run(experiment(out, "5"));
+        assertEquals(0, r.status(), r.toString());
+        assertEquals(5, MetricsTable.read(out.resolve("gc-s0/metrics.csv")).rows());
+        assertEquals(List.of(2.0, 3.0, 4.0, 5.0),
+                boxed(MetricsTable.read(out.resolve("gc-s0/scores.csv")).column("step")));
+    }
+
+    @Test
+    void badConfigurationsAreRefusedBeforeAnyRun() {
+        Path out = tmp.resolve("bad");
+        CliRunner.Result r = CliRunner.run("experiment", "--out", out.toString(), "--run", "no-equals-sign");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--run: 'no-equals-sign' is not NAME=OPTIONS"), r.err());
+        r = CliRunner.run("experiment", "--out", out.toString(), "--run", "A+B=--gc gc", "--run", "a b=--gc none");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("the same folder name 'a-b'"), r.err());
+        r = CliRunner.run("experiment", "--out", out.toString(), "--seeds", "0,x");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--seeds: 'x' is not a whole number"), r.err());
+        r = CliRunner.run("experiment", "--out", out.toString(), "--", "--seed", "3");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--seed is set by the experiment"), r.err());
+        assertTrue(Files.notExists(out), "nothing written");
+    }
+
+    private static List<Double> boxed(double[] v) {
+        return java.util.Arrays.stream(v).boxed().toList();
+    }
+}
