@@ -18,9 +18,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Scores G's samples of seeded noise, for {@code gcgan score} and {@code gcgan train --score-every}: the digit scores
- * of an mnist28 G, the sliced Wasserstein distance of a dcgan64 G, or the mode coverage of a 2-D G. G is given as a function from noise to samples, called in chunks
- * of {@value #CHUNK} under no-grad, each chunk in its own tensor scope; the noise comes from
- * {@code new Generator(seed)}, so the same seed gives the same samples.
+ * of an mnist28 G, the sliced Wasserstein distance of a dcgan64 G, or the mode coverage of a 2-D G. G is given as a
+ * function from noise to samples, called in chunks of {@value #CHUNK} under no-grad, each chunk in its own tensor
+ * scope; the noise comes from {@code new Generator(seed)}, so the same seed gives the same samples.
  */
 final class SampleScorer {
 
@@ -45,6 +45,10 @@ final class SampleScorer {
         int n = Math.min(count, real.size());
         long[] geometry = Experiment.imageGeometry(s.model());
         int per = Math.toIntExact(geometry[0] * geometry[1] * geometry[2]);
+        if ((long) n * per > Integer.MAX_VALUE - 8) {
+            throw new UsageException("--count " + count + ": the sliced Wasserstein distance holds the images in one"
+                    + " array; at most " + (Integer.MAX_VALUE - 8) / per + " " + s.model() + " samples");
+        }
         float[] fake = new float[n * per];
         Generator noise = new Generator(seed);
         for (int done = 0; done < n; done += CHUNK) {
