@@ -87,6 +87,11 @@ final class ScoreCommand implements Callable<Integer> {
             throw new UsageException("--reference: '" + reference + "' is neither mnist nor an existing file or folder"
                     + " (an IDX image file, a folder with MNIST's IDX files, or a folder of images)");
         }
+        if (reference == null && !s.model().equals("mlp") && !s.data().equals("mnist")
+                && !Files.exists(Path.of(s.data()))) {
+            throw new UsageException("the run's --data " + s.data() + " is no longer there; give the real images with"
+                    + " --reference DATA");
+        }
         DeviceChoice choice = DeviceChoice.select(device);
         Device dev = choice.device();
         Module g = Experiment.generatorOnly(s, dev);

@@ -99,6 +99,14 @@ class ScoreCommandTest {
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("(step 1, dcgan64): SWD x1e3 64: ") && r.out().contains("(4 images) against "),
                 r.out());
+
+        // The training images moved away: the command says how to give them.
+        Path moved = Files.move(images, tmp.resolve("faces-moved"));
+        r = CliRunner.run("score", run.toString(), "--device", "cpu", "--count", "4");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("is no longer there; give the real images with --reference DATA"), r.err());
+        r = CliRunner.run("score", run.toString(), "--device", "cpu", "--count", "4", "--reference", moved.toString());
+        assertEquals(0, r.status(), r.toString());
     }
 
     /** A folder of n 64 x 64 RGB PNGs, each a different colour gradient. */
