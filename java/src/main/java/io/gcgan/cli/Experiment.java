@@ -95,13 +95,7 @@ final class Experiment {
             this.trainCount = -1;
             this.heldOutCount = -1;
         } else {
-            int n = loaded.images.size();
-            int heldOut = s.heldOut() == 0 ? Math.max(1, Math.min(DEFAULT_HELD_OUT, n / 10)) : s.heldOut();
-            if (heldOut < 1 || heldOut > n - 1) {
-                throw new UsageException("--held-out = " + heldOut + " is out of range [1, " + (n - 1) + "]: "
-                        + loaded.description + " has " + n + " images");
-            }
-            Dataset.Split split = loaded.images.split(heldOut, s.seed());
+            Dataset.Split split = split(s, loaded.images, loaded.description);
             this.trainCount = split.train().size();
             this.heldOutCount = split.heldOut().size();
             if (trainCount < s.batchSize()) {
@@ -122,6 +116,20 @@ final class Experiment {
                 s.fixedSamples(), s.seed(), dtype, device, GeneratorNoise.fromName(s.generatorNoise()));
         this.trainer = new Trainer(generator, discriminator, noiseShape, data, loss, penalty, gOptimizer, dOptimizer,
                 config);
+    }
+
+    /**
+     * The run's split of its images into training and held-out parts (--held-out of them, or 0: a tenth, at most
+     * {@value #DEFAULT_HELD_OUT}; chosen with the run's seed): the same split on every call.
+     */
+    static Dataset.Split split(TrainSettings s, ImageDataset images, String description) {
+        int n = images.size();
+        int heldOut = s.heldOut() == 0 ? Math.max(1, Math.min(DEFAULT_HELD_OUT, n / 10)) : s.heldOut();
+        if (heldOut < 1 || heldOut > n - 1) {
+            throw new UsageException("--held-out = " + heldOut + " is out of range [1, " + (n - 1) + "]: "
+                    + description + " has " + n + " images");
+        }
+        return images.split(heldOut, s.seed());
     }
 
     /** Builds a run; loads the data first (failing with the file or folder at fault). */

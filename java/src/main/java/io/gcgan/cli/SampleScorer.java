@@ -83,9 +83,9 @@ final class SampleScorer {
         return Tensor.randn(generator, Experiment.dtype(s.dtype()), device, shape);
     }
 
-    /** The digit scores of {@code count} samples of {@code g} against {@code reference}. */
-    static DigitScores digits(UnaryOperator<Tensor> g, TrainSettings s, Device device, long seed, int count,
-                              DigitClassifier classifier, FeatureStatistics reference) {
+    /** {@code count} samples of {@code g} scored against {@code reference}: {@code result()} gives the scores. */
+    static DigitScores.Accumulator digits(UnaryOperator<Tensor> g, TrainSettings s, Device device, long seed,
+                                          int count, DigitClassifier classifier, FeatureStatistics reference) {
         DigitScores.Accumulator acc = new DigitScores.Accumulator(classifier, reference);
         Generator noise = new Generator(seed);
         for (int done = 0; done < count; done += CHUNK) {
@@ -93,7 +93,7 @@ final class SampleScorer {
                 acc.add(g.apply(noise(s, device, noise, Math.min(CHUNK, count - done))));
             }
         }
-        return acc.result();
+        return acc;
     }
 
     /** The mode coverage of {@code count} samples of {@code g} on {@code mixture}. */

@@ -1,9 +1,11 @@
 package io.gcgan.cli;
 
+import io.gcgan.data.Dataset;
 import io.gcgan.data.ImageDataset;
 import io.gcgan.metrics.DigitClassifier;
 import io.gcgan.metrics.DigitScores;
 import io.gcgan.metrics.FeatureStatistics;
+import io.gcgan.metrics.FrechetDistance;
 import io.gcgan.metrics.ModeCoverage;
 import io.gcgan.metrics.SlicedWasserstein;
 import io.gcgan.nn.Module;
@@ -132,7 +134,8 @@ final class ScoreCommand implements Callable<Integer> {
             ImageDataset real = Experiment.images(referenceData, "mnist28");
             DigitClassifier classifier = DigitClassifier.load(dev);
             FeatureStatistics stats = DigitScores.referenceStatistics(classifier, real, dev);
-            DigitScores d = SampleScorer.digits(g::forward, s, dev, seed, count, classifier, stats);
+            DigitScores.Accumulator samples = SampleScorer.digits(g::forward, s, dev, seed, count, classifier, stats);
+            DigitScores d = samples.result();
             result.put("reference", referenceData);
             result.put("reference_images", real.size());
             result.put("frechet_distance", d.frechetDistance());
@@ -142,6 +145,9 @@ final class ScoreCommand implements Callable<Integer> {
             result.put("digit_imbalance", d.classImbalance());
             result.put("confident_fraction", d.confidentFraction());
             line = d + "; reference: " + real.size() + " images of " + referenceData;
+            if (reference == null) {
+                line += "; " + generalization(s, real, classifier, dev, samples.featureStatistics(), result);
+            }
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
@@ -152,5 +158,41 @@ final class ScoreCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /** Random training subsets the held-out FD is compared with. */
+    static final int TRAINING_SUBSETS = 10;
+
+    /**
+     * The FD of the samples to the run's held-out digits, against their FD to {@value #TRAINING_SUBSETS} random
+     * subsets of its training digits of the same size (the FD's sample-size bias then cancels): samples nearer the
+     * training digits than digits G never saw (a positive gap, large next to the subsets' spread) are a sign of
+     * memorization. One subset alone is too noisy: for the main job's G the FD to single subsets spreads by +-7.
+     */
+    private String generalization(TrainSettings s, ImageDataset real, DigitClassifier classifier, Device dev,
+                                  FeatureStatistics samples, Map<String, Object> result) {
+        Dataset.Split split = Experiment.split(s, real, s.data());
+        ImageDataset heldOut = (ImageDataset) split.heldOut();
+        double toHeldOut = FrechetDistance.squared(samples,
+                DigitScores.referenceStatistics(classifier, heldOut, dev));
+        double[] toTraining = new double[TRAINING_SUBSETS];
+        for (int k = 0; k < TRAINING_SUBSETS; k++) {
+            ImageDataset subset = (ImageDataset) split.train().split(heldOut.size(), seed + k).heldOut();
+            toTraining[k] = FrechetDistance.squared(samples, DigitScores.referenceStatistics(classifier, subset, dev));
+        }
+        double mean = java.util.Arrays.stream(toTraining).average().orElseThrow();
+        double sd = Math.sqrt(java.util.Arrays.stream(toTraining).map(v -> (v - mean) * (v - mean)).sum()
+                / (TRAINING_SUBSETS - 1));
+        Map<String, Object> gen = new LinkedHashMap<>();
+        gen.put("images", heldOut.size());
+        gen.put("frechet_distance_held_out", toHeldOut);
+        gen.put("frechet_distance_training_mean", mean);
+        gen.put("frechet_distance_training_sd", sd);
+        gen.put("training_subsets", TRAINING_SUBSETS);
+        gen.put("gap", toHeldOut - mean);
+        result.put("generalization", gen);
+        return String.format(Locale.ROOT, "FD to the run's %d held-out digits %.3f, to %d training subsets as large"
+                + " %.3f +- %.3f (gap %+.3f)", heldOut.size(), toHeldOut, TRAINING_SUBSETS, mean, sd,
+                toHeldOut - mean);
     }
 }

@@ -61,7 +61,7 @@ final class TrainingScores {
             reference = DigitScores.referenceStatistics(classifier, real, device);
         }
         DigitScores d = SampleScorer.digits(experiment.trainer::sample, settings, device, seed, count, classifier,
-                reference);
+                reference).result();
         ScoresLog.append(folder.scores(), SampleScorer.DIGIT_COLUMNS, step, SampleScorer.digitRow(d));
         return d.toString();
     }

@@ -175,6 +175,11 @@ public record DigitScores(long count, double frechetDistance, double classifierS
             }
         }
 
+        /** The feature statistics of the samples added so far (at least 2), to compare with other references. */
+        public FeatureStatistics featureStatistics() {
+            return features.statistics();
+        }
+
         /** Samples added so far. */
         public long count() {
             return count;
@@ -185,7 +190,7 @@ public record DigitScores(long count, double frechetDistance, double classifierS
             if (count < 2) {
                 throw new IllegalStateException("digit scores: " + count + " samples; at least 2 are needed");
             }
-            double fd = FrechetDistance.squared(features.statistics(), reference);
+            double fd = FrechetDistance.squared(featureStatistics(), reference);
             // E_x KL(p(y|x) || p(y)) = E_x sum_y p ln p - sum_y pbar ln pbar, pbar = E_x p(y|x)
             double meanKl = negativeEntropySum / count;
             List<Double> shares = new ArrayList<>();

@@ -49,6 +49,15 @@ class ScoreCommandTest {
         assertTrue(fd > 100, "3 steps of training are far from digits: FD " + fd);
         double is = ((Number) m.get("classifier_score")).doubleValue();
         assertTrue(is >= 1 && is <= 10, "classifier score " + is);
+        // Generalization: the held-out FD against the FD to 10 training subsets of the same size.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> gen = (Map<String, Object>) m.get("generalization");
+        assertEquals(1000L, ((Number) gen.get("images")).longValue(), "the run's held-out digits");
+        assertEquals(10L, ((Number) gen.get("training_subsets")).longValue());
+        double held = ((Number) gen.get("frechet_distance_held_out")).doubleValue();
+        double mean = ((Number) gen.get("frechet_distance_training_mean")).doubleValue();
+        assertTrue(((Number) gen.get("frechet_distance_training_sd")).doubleValue() > 0, gen.toString());
+        assertEquals(held - mean, ((Number) gen.get("gap")).doubleValue(), 1e-9);
         @SuppressWarnings("unchecked")
         List<Number> shares = (List<Number>) m.get("digit_shares");
         assertEquals(10, shares.size());
@@ -58,6 +67,10 @@ class ScoreCommandTest {
         CliRunner.Result again = CliRunner.run("score", mnistRun.toString(), "--count", "600", "--device", "cpu",
                 "--json");
         assertEquals(fd, ((Number) Json.parseObject(again.out(), "again").get("frechet_distance")).doubleValue());
+        // Against other digits (--reference) there is no held-out part to compare with.
+        CliRunner.Result other = CliRunner.run("score", mnistRun.toString(), "--count", "600", "--device", "cpu",
+                "--json", "--reference", "mnist");
+        assertTrue(!Json.parseObject(other.out(), "other").containsKey("generalization"), other.out());
         assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "FD %.3f", fd)), r.out());
     }
 
