@@ -36,11 +36,11 @@ class LibraryExampleTest {
 
     @Test
     void theReadmeExampleTrainsAGanWithGcAndScoresIt() throws Exception {
-        double dLast = Double.NaN;
-        double gLast = Double.NaN;
-        int steps = 20;
         // README example: begin
         Device device = Device.CPU;                       // or Device.cuda(0)
+        int steps = 20;
+        double dLast = Double.NaN;
+        double gLast = Double.NaN;
         ModuleOptions o = ModuleOptions.of(new Generator(42)).withDevice(device);
         Module g = Init.dcgan(Mnist28.generator(o), o.generator());
         Module d = Init.dcgan(Mnist28.discriminator(o), o.generator());
