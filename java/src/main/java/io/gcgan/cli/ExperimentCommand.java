@@ -154,22 +154,28 @@ final class ExperimentCommand implements Callable<Integer> {
                         + "'; choose names that differ in letters or digits");
             }
             List<String> opts = en.getValue().isEmpty() ? List.of() : List.of(en.getValue().split("\\s+"));
-            for (String o : opts) {
-                if (o.equals("--out") || o.startsWith("--out=") || o.equals("--resume") || o.startsWith("--resume=")
-                        || o.equals("--seed") || o.startsWith("--seed=")) {
+            for (String o : SET_BY_EXPERIMENT) {
+                if (gives(opts, o)) {
                     throw new UsageException("--run " + en.getKey() + ": " + o + " is set by the experiment (--out,"
                             + " --seeds)");
                 }
             }
             out.put(en.getKey(), opts);
         }
-        for (String o : common) {
-            if (o.equals("--out") || o.equals("--resume") || o.equals("--seed") || o.startsWith("--out=")
-                    || o.startsWith("--resume=") || o.startsWith("--seed=")) {
+        for (String o : SET_BY_EXPERIMENT) {
+            if (gives(common, o)) {
                 throw new UsageException("experiment: " + o + " is set by the experiment (--out, --seeds)");
             }
         }
         return out;
+    }
+
+    /** gcgan train options that the experiment sets for every run itself. */
+    private static final List<String> SET_BY_EXPERIMENT = List.of("--out", "--resume", "--seed");
+
+    /** Whether the arguments give {@code option} ("--option value" or "--option=value"). */
+    static boolean gives(List<String> args, String option) {
+        return args.stream().anyMatch(a -> a.equals(option) || a.startsWith(option + "="));
     }
 
     private List<Long> seedList() {
@@ -192,7 +198,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
     /** One run per configuration and seed: its label, folder and the train command line. */
     private List<Run> plan(Map<String, List<String>> configs, List<Long> seedList) throws java.io.IOException {
-        boolean scoreGiven = common.stream().anyMatch(o -> o.equals("--score-every") || o.startsWith("--score-every="));
+        boolean scoreGiven = gives(common, "--score-every");
         List<Run> plan = new ArrayList<>();
         for (var c : configs.entrySet()) {
             for (long seed : seedList) {
@@ -211,8 +217,7 @@ final class ExperimentCommand implements Callable<Integer> {
                     }
                 }
                 args.addAll(List.of("--seed", Long.toString(seed)));
-                boolean ownScore = c.getValue().stream().anyMatch(o -> o.startsWith("--score-every"));
-                if (!scoreGiven && !ownScore) {
+                if (!scoreGiven && !gives(c.getValue(), "--score-every")) {
                     args.addAll(List.of("--score-every", DEFAULT_SCORE_EVERY));
                 }
                 args.addAll(c.getValue());
