@@ -9,7 +9,8 @@
 # Environment: GPU_CHECK_BUDGET_S (420), GPU_TESTS_TIMEOUT_S (240), GPU_TESTS_CLASSES (unset: every gpu test class;
 #   else simple class names, e.g. "CudaOwnConvTest CudaTrainingTest"), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
 #   GPU_LAB_TIMING (unset: every lab runs in full; else the names of the labs that do, e.g. "optimizer_lab": the
-#   others are only checked under memcheck), GPU_LAB_ARGS_<lab> (arguments of that lab's timing run, e.g.
+#   others are only checked under memcheck), GPU_LAB_MEMCHECK (1; 0 leaves out the memcheck runs, for a timing run
+#   whose kernels were under memcheck before), GPU_LAB_ARGS_<lab> (arguments of that lab's timing run, e.g.
 #   GPU_LAB_ARGS_conv_lab="--layer dcgan64.g5,dcgan64.d1"), GPU_LAB_NCU ("LAB ARGS...": Nsight Compute on one
 #   lab run, see the lab stage; GPU_LAB_NCU_KERNELS, GPU_LAB_NCU_COUNT),
 #   GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests with the CPU
@@ -39,7 +40,7 @@ DRY_WHY=""
 for arg in "$@"; do
   case "$arg" in
     --dry-run) DRY=1; DRY_WHY="--dry-run" ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^# Exit status/p' "$0"; exit 0 ;;
     *) echo "gpu-check: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -479,6 +480,9 @@ else
   for src in kernels/dev/*_lab.cu; do
     [ -f "$src" ] || continue
     name=$(basename "$src" .cu)
+    if [ "${GPU_LAB_MEMCHECK:-1}" = 0 ] && [ -n "${GPU_LAB_TIMING+x}" ] && [[ " $GPU_LAB_TIMING " != *" $name "* ]]; then
+      continue  # neither timed nor checked: not even built
+    fi
     if ! limit=$(stage_limit 60); then
       lab_parts+=("$name skipped: out of time"); continue
     fi
@@ -504,6 +508,9 @@ else
       else
         lab_parts+=("$name ok (${TOOK} s)")
       fi
+    fi
+    if [ "${GPU_LAB_MEMCHECK:-1}" = 0 ]; then
+      lab_parts+=("$name memcheck skipped (GPU_LAB_MEMCHECK=0)"); continue
     fi
     if [ -z "$SANITIZER" ]; then
       lab_parts+=("no compute-sanitizer"); continue

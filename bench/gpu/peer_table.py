@@ -142,46 +142,54 @@ def rows(ours, peer, peer_convs):
 
     # ---- training iterations ---------------------------------------------------------------------------------
     training = [
-        # (peer key, model, recipe, approximate?, note, extra peer keys shown in the note)
-        ("step-dcgan64-bce-adam-fused-fp32", "dcgan64", "nsgan-adam", False, "",
+        # (peer key at float32, peer key with TF32 convs, model, recipe, approximate?, note, extra peer keys shown in
+        # the float32 rows' note). The peer's mnist28 workloads always allow TF32, so our float32 row is approximate.
+        ("step-dcgan64-bce-adam-fused-fp32", "step-dcgan64-bce-adam-fused", "dcgan64", "nsgan-adam", False, "",
          [("TF32", "step-dcgan64-bce-adam-fused"), ("CUDA graph", "step-dcgan64-bce-adam-cudagraph")]),
-        ("step-dcgan64-wgan-0gp-adam-fused-fp32", "dcgan64", "wgan-0gp-adam-gc", True,
-         "torch: 0-GP at real points, no GC; ours at interpolates, with GC", []),
-        ("mnist28-bce-adam-fused", "mnist28", "nsgan-adam", True, "torch: cuDNN TF32 on",
+        ("step-dcgan64-wgan-0gp-adam-fused-fp32", "step-dcgan64-wgan-0gp-adam-fused", "dcgan64", "wgan-0gp-adam-gc",
+         True, "torch: 0-GP at real points, no GC; ours at interpolates, with GC", []),
+        ("mnist28-bce-adam-fused", "mnist28-bce-adam-fused", "mnist28", "nsgan-adam", None, "torch: cuDNN TF32 on",
          [("CUDA graph", "mnist28-bce-adam-cudagraph")]),
-        (None, "mnist28", "wgan-0gp-adam-gc", False,
+        (None, None, "mnist28", "wgan-0gp-adam-gc", False,
          "no peer workload (torch's mnist28-wgan-adam-fused-gc has no penalty)", []),
     ]
-    def train_ms(model, recipe, conv, noise):
+    def train_ms(model, recipe, conv, noise, math_mode):
         # Results made before a parameter existed lack it: no conv = cuDNN, no generatorNoise = fresh, no batchNorm
         # = fused. A run with batchNorm=composed as well is read at fused.
         for conv_value in ([conv, None] if conv == "cudnn" else [conv]):
             for noise_value in ([noise, None] if noise == "fresh" else [noise]):
                 for bn in ("fused", None):
-                    ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math="fp32",
+                    ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math=math_mode,
                                       conv=conv_value, generatorNoise=noise_value, batchNorm=bn)
                     if ms is not None:
                         return ms
         return None
 
-    # One row per conv implementation of ours (the benchmark's conv parameter) and G-update noise (generatorNoise:
-    # fresh, our default, draws a new batch and runs G forward again; reuse takes the D update's samples, as the
-    # peer does).
-    for key, model, recipe, approx, note, extra in training:
-        theirs = peer_ms(peer, key) if key else None
-        for conv in ("own", "cudnn"):
-            for noise in ("fresh", "reuse"):
-                ms = train_ms(model, recipe, conv, noise)
-                if ms is None:
-                    continue
-                notes = [note] if note else []
-                for label, k in extra:
-                    t = peer_ms(peer, k)
-                    if t is not None:
-                        notes.append("torch %s %s" % (label, fmt_ms(t)))
-                name = (key or "%s-%s" % (model, recipe)) + " (%s conv%s%s)" % (
-                    conv, ", G noise reused" if noise == "reuse" else "", "" if key else ", ours")
-                out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, approx), "; ".join(notes)))
+    # One row per math mode, conv implementation of ours (the benchmark's conv parameter) and G-update noise
+    # (generatorNoise: fresh, our default, draws a new batch and runs G forward again; reuse takes the D update's
+    # samples, as the peer does). TF32 rows (ours: TF32 tensor cores allowed in the convs, -p math=tf32) compare with
+    # the peer's run with cudnn.allow_tf32 = True, PyTorch's default.
+    for fp32_key, tf32_key, model, recipe, approx, note, extra in training:
+        for math_mode in ("fp32", "tf32"):
+            key = fp32_key if math_mode == "fp32" else tf32_key
+            theirs = peer_ms(peer, key) if key else None
+            # approx None: approximate only at float32 (the peer's only workload has TF32 on)
+            row_approx = (math_mode == "fp32") if approx is None else approx
+            for conv in ("own", "cudnn"):
+                for noise in ("fresh", "reuse"):
+                    ms = train_ms(model, recipe, conv, noise, math_mode)
+                    if ms is None:
+                        continue
+                    notes = [note] if note and (approx is not None or math_mode == "fp32") else []
+                    for label, k in (extra if math_mode == "fp32" else []):
+                        t = peer_ms(peer, k)
+                        if t is not None:
+                            notes.append("torch %s %s" % (label, fmt_ms(t)))
+                    name = (key or "%s-%s" % (model, recipe)) + " (%s%s conv%s%s)" % (
+                        "TF32, " if math_mode == "tf32" else "", conv,
+                        ", G noise reused" if noise == "reuse" else "", "" if key else ", ours")
+                    out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, row_approx),
+                                "; ".join(notes)))
 
     # ---- conv layers: one row per layer and implementation, the three passes -------------------------------------
     # cudnn = cuDNN through our backend; own = gcgan's kernels (issue 6: each pass within 2x of cuDNN autotuned, which

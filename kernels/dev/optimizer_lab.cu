@@ -8,6 +8,10 @@
 //   single-pass  the row's w, g, m, v held in registers by 32..256 threads: read once, sum, update, write
 //   group        two passes as two-pass, but by 32..256 threads per row as single-pass (at most 4 float4 of the
 //                row per thread: one round of loads per pass instead of a warp's four on a 2,048-element row)
+//   group-long   group on rows longer than 1,024 elements, two-pass on the others (the library's default)
+// The timings interleave: each round times a batch of back-to-back steps of every case in turn (the host builds
+// the next launch while the device runs the last, as in training), and each case's time is its median round, so
+// that clock and placement drift fall on every case alike; each case keeps its own buffers for the whole run.
 //
 //   nvcc -std=c++17 -O3 -arch=native -I kernels/include -I kernels/src kernels/dev/optimizer_lab.cu \
 //        kernels/src/status.cu -o build/optimizer_lab
@@ -183,7 +187,8 @@ const char* variant_name(RowsVariant v) {
     switch (v) {
         case RowsVariant::kTwoPass: return "two-pass";
         case RowsVariant::kSinglePass: return "single-pass";
-        default: return "group";
+        case RowsVariant::kGroupTwoPass: return "group";
+        default: return "group-long";
     }
 }
 
@@ -242,25 +247,39 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
     return bad;
 }
 
-// Median milliseconds of the step alone (events around each launch), after warm-up.
-float time_step(const Model& model, const Hyper& h, int reps, Plan plan) {
+// One timed case: a model (its own buffers for the whole run) and how the library is asked to step it.
+struct Case {
+    const Model* model;
+    Plan plan;
+};
+
+// Milliseconds per step of each case: after 5 warm-up steps each, `rounds` rounds, each timing kBatch back-to-back
+// steps of every case in turn (events around the batch); per case the median round.
+std::vector<float> time_steps(const std::vector<Case>& cases, const Hyper& h, int rounds) {
+    constexpr int kBatch = 10;
     cudaEvent_t a, b;
     CUDA_OK(cudaEventCreate(&a));
     CUDA_OK(cudaEventCreate(&b));
-    for (int i = 0; i < 5; ++i) step(model, h, 2 + i, nullptr, plan);
-    std::vector<float> ms;
-    for (int i = 0; i < reps; ++i) {
-        CUDA_OK(cudaEventRecord(a));
-        step(model, h, 10 + i, nullptr, plan);
-        CUDA_OK(cudaEventRecord(b));
-        CUDA_OK(cudaEventSynchronize(b));
-        float t = 0;
-        CUDA_OK(cudaEventElapsedTime(&t, a, b));
-        ms.push_back(t);
+    for (const Case& c : cases) {
+        for (int i = 0; i < 5; ++i) step(*c.model, h, 2 + i, nullptr, c.plan);
+    }
+    std::vector<std::vector<float>> ms(cases.size());
+    for (int r = 0; r < rounds; ++r) {
+        for (size_t k = 0; k < cases.size(); ++k) {
+            CUDA_OK(cudaEventRecord(a));
+            for (int i = 0; i < kBatch; ++i) step(*cases[k].model, h, 10 + i, nullptr, cases[k].plan);
+            CUDA_OK(cudaEventRecord(b));
+            CUDA_OK(cudaEventSynchronize(b));
+            float t = 0;
+            CUDA_OK(cudaEventElapsedTime(&t, a, b));
+            ms[k].push_back(t / kBatch);
+        }
     }
     CUDA_OK(cudaEventDestroy(a));
     CUDA_OK(cudaEventDestroy(b));
-    return median(ms);
+    std::vector<float> result;
+    for (const std::vector<float>& x : ms) result.push_back(median(x));
+    return result;
 }
 
 }  // namespace lab
@@ -275,6 +294,7 @@ int main(int argc, char** argv) {
     const Plan plans[] = {{RowsVariant::kTwoPass, WorkOrder::kLongestFirst},
                           {RowsVariant::kSinglePass, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst},
+                          {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst},
                           {RowsVariant::kTwoPass, WorkOrder::kTable},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kTable}};
     int bad = 0;
@@ -303,20 +323,26 @@ int main(int argc, char** argv) {
             int64_t params = 0;
             for (const Shape& s : shapes) params += s.numel();
             const double floor_ms = 32.0 * params / (copy * 1e9) * 1e3;
-            Model plain_model = make_model(shapes, false, rnd, nullptr);
-            const float plain = time_step(plain_model, h, 50, library);
-            free_model(plain_model);
+            // The uncentred step (with the library's plan, which only centred rows depend on), then each plan with
+            // GC, each on buffers of its own; all timed together (time_steps).
+            std::vector<Model> models{make_model(shapes, false, rnd, nullptr)};
+            std::vector<Case> cases{{nullptr, library}};
+            for (Plan plan : plans) {
+                models.push_back(make_model(shapes, true, rnd, nullptr));
+                cases.push_back({nullptr, plan});
+            }
+            for (size_t k = 0; k < cases.size(); ++k) cases[k].model = &models[k];
+            const std::vector<float> ms = time_steps(cases, h, 30);
+            for (Model& model : models) free_model(model);
+            const float plain = ms[0];
             const char* alg = h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm";
             std::printf("%-6s %-9s %-4s %-17s %10.4f %11.2f %9s\n", alg, name, "none", "-", plain, plain / floor_ms,
                         "-");
-            for (Plan plan : plans) {
-                Model model = make_model(shapes, true, rnd, nullptr);
-                const float ms = time_step(model, h, 50, plan);
-                free_model(model);
+            for (size_t k = 1; k < cases.size(); ++k) {
                 char cost[32];
-                std::snprintf(cost, sizeof cost, "%+.1f%%", 100.0 * (ms / plain - 1.0));
-                std::printf("%-6s %-9s %-4s %-17s %10.4f %11.2f %9s\n", alg, name, "gc", plan_name(plan).c_str(), ms,
-                            ms / floor_ms, cost);
+                std::snprintf(cost, sizeof cost, "%+.1f%%", 100.0 * (ms[k] / plain - 1.0));
+                std::printf("%-6s %-9s %-4s %-17s %10.4f %11.2f %9s\n", alg, name, "gc",
+                            plan_name(cases[k].plan).c_str(), ms[k], ms[k] / floor_ms, cost);
             }
         }
     }

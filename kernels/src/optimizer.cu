@@ -18,16 +18,17 @@
 //   kDense       not centred: one work block per kDenseChunk elements; each thread loads all of its float4s of
 //                w, g, m, v before it computes, so each SM keeps ~100 KB of loads in flight;
 //   kRowsRegs    (RowsVariant::kSinglePass; kDefaultRowsVariant says which one the library runs, and
-//                kernels/dev/optimizer_lab.cu times both) contiguous aligned rows of <= kRegsRowMax elements (every
+//                kernels/dev/optimizer_lab.cu times each) contiguous aligned rows of <= kRegsRowMax elements (every
 //                conv and linear weight of the reference models but G's first layer): ONE pass. A group of
 //                32..256 threads per row (a power of two, 256 / group rows per work block) loads its row's w, g,
 //                m, v into registers (<= kRegs float4 of each per thread), sums g + lambda w (warp shuffles, then
 //                shared memory across the group's warps), updates and stores: every element is read and written
 //                once, as in the uncentred step;
-//   kRowsGroup   (RowsVariant::kGroupTwoPass, timed by the lab, not the default yet) contiguous aligned rows of
-//                <= kRegsRowMax elements: kRowsRegs' groups of 32..256 threads per row, each thread at most kRegs
-//                float4 of the row, but two passes like kRowsWarp: a work block is one round of loads per pass, where
-//                a warp on a 2,048-element row makes four (the long warps of kRowsWarp set the kernel's tail);
+//   kRowsGroup   (RowsVariant::kGroupTwoPass on every row that fits; kGroupLongRows, the default, on rows of more
+//                than kGroupRowMin elements) contiguous aligned rows of <= kRegsRowMax elements: kRowsRegs' groups of
+//                32..256 threads per row, each thread at most kRegs float4 of the row, but two passes like kRowsWarp:
+//                a work block is one round of loads per pass, where a warp on a 2,048-element row makes four (the
+//                long warps of kRowsWarp set the kernel's tail);
 //   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
@@ -56,14 +57,18 @@ constexpr int64_t kWarpRowMax = 2048;                    // float32 rows up to t
 constexpr int kRegs = 4;                                 // kRowsRegs: float4s of each operand per thread
 constexpr int64_t kRegsRowMax = kBlockThreads * kRegs * 4;  // 4096: the longest row one thread block holds
 constexpr int64_t kChunk64 = 2048;                       // float64, not centred: elements per block
+constexpr int64_t kGroupRowMin = 1024;  // kGroupLongRows: longer rows take kRowsGroup, the others kRowsWarp
 
 enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5 };
 
 // How float32 centred rows are done (kernels/dev/optimizer_lab.cu times each): kTwoPass = kRowsWarp / kRowsBlock
 // only; kSinglePass = kRowsRegs where a row fits, else those; kGroupTwoPass = kRowsGroup where a row fits, else
-// those.
-enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass };
-constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kTwoPass;
+// those; kGroupLongRows = kRowsGroup where a row fits and is longer than kGroupRowMin, else those. The default is
+// kGroupLongRows: in the lab (H200, 2026-11-27) kRowsGroup cut GC's cost on dcgan64, whose rows are mostly 2,048
+// and 4,096 elements, from +7.1% to +3.0% (Adam) and +8.5% to +5.5% (SGD-momentum), but raised it on the 50m
+// workload's 1,000-element rows (+5.9% to +7.3%, +8.1% to +10.1%), where a warp makes two rounds of loads.
+enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows };
+constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kGroupLongRows;
 
 // How a launch numbers its work blocks, which the hardware starts roughly in that order: kTable = tensor by tensor
 // as given; kLongestFirst = the tensors whose work blocks take longest first (block_cost below), so that long
@@ -639,7 +644,9 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
         *blocks = (t.numel + kDenseChunk - 1) / kDenseChunk;
     } else if (t.outer == 1) {
         entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
-        if (variant != RowsVariant::kTwoPass && entry->vec && t.inner <= kRegsRowMax) {
+        const bool group_rows = variant == RowsVariant::kSinglePass || variant == RowsVariant::kGroupTwoPass ||
+                                (variant == RowsVariant::kGroupLongRows && t.inner > kGroupRowMin);
+        if (group_rows && entry->vec && t.inner <= kRegsRowMax) {
             int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
             while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
                 group *= 2;

@@ -2,6 +2,7 @@ package io.gcgan.bench.gpu;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ProfilingBackend;
+import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bench.NullBackend;
 import io.gcgan.bench.TrainingWorkload;
@@ -26,7 +27,7 @@ import java.util.Map;
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
  *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
  *       [--warmup 20] [--iterations 20] [--math fp32|tf32] [--batch-norm fused|composed]
- *       [--generator-noise fresh|reuse]
+ *       [--generator-noise fresh|reuse] [--conv own|cudnn]
  * </pre>
  *
  * Per model, after {@code --warmup} iterations each time (the first plans cuDNN and runs the step-0 diagnostics):
@@ -62,6 +63,7 @@ public final class TrainingProfile {
         String math = "fp32";
         String batchNorm = "fused";
         GeneratorNoise noise = GeneratorNoise.FRESH;
+        String conv = "own";
         int warmup = 20;
         int iterations = 20;
         for (int i = 0; i < args.length; i++) {
@@ -69,7 +71,7 @@ public final class TrainingProfile {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
                         + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 20] [--iterations 20] [--math fp32|tf32]"
-                        + " [--batch-norm fused|composed] [--generator-noise fresh|reuse]");
+                        + " [--batch-norm fused|composed] [--generator-noise fresh|reuse] [--conv own|cudnn]");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -83,6 +85,7 @@ public final class TrainingProfile {
                 case "--math" -> math = v;
                 case "--batch-norm" -> batchNorm = v;
                 case "--generator-noise" -> noise = GeneratorNoise.fromName(v);
+                case "--conv" -> conv = v;
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--iterations" -> iterations = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("TrainingProfile: unknown option " + a + " (try --help)");
@@ -101,14 +104,19 @@ public final class TrainingProfile {
             Backends.install(new NullBackend()); // stays: the plain backend of the CPU device for this run
         }
         Backend plain = Backends.of(device);
+        if (!conv.equals("own") && !conv.equals("cudnn")) {
+            throw new IllegalArgumentException("--conv must be own or cudnn, got '" + conv + "'");
+        }
         if (plain instanceof CudaBackend cuda) {
             cuda.allowTf32(math.equals("tf32"));
-        } else if (!math.equals("fp32")) {
-            throw new IllegalArgumentException("--math tf32 needs --backend cuda");
+            cuda.setDefaultConvImplementation(conv.equals("cudnn") ? ConvImplementation.CUDNN : ConvImplementation.OWN);
+        } else if (!math.equals("fp32") || !conv.equals("own")) {
+            throw new IllegalArgumentException("--math tf32 and --conv cudnn need --backend cuda");
         }
         PrintStream out = System.out;
         out.println("# TrainingProfile: " + plain.description() + "; java " + Runtime.version() + "; math " + math
-                + "; batchNorm " + batchNorm + "; generator noise " + noise.optionName() + "; warmup " + warmup
+                + "; conv " + conv + "; batchNorm " + batchNorm + "; generator noise " + noise.optionName()
+                + "; warmup " + warmup
                 + ", iterations " + iterations);
         for (String model : models.split(",")) {
             profile(out, plain, device, model.trim(), recipe, batchNorm, noise, warmup, iterations);
