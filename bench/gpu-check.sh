@@ -332,7 +332,7 @@ fi
 # shellcheck disable=SC2206  # word lists
 BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam,sgdm -p gc=none,gc -p workload=dcgan64,50m -p convImplementation=cudnn,own -p conv=own,cudnn})
 # shellcheck disable=SC2206
-BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 2 -i 3 -w 200ms -r 400ms})
+BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 4 -i 3 -w 200ms -r 400ms})
 # shellcheck disable=SC2206
 BENCH_CONV_JMH=(${GPU_BENCH_CONV_JMH:--f 0 -wi 1 -i 3 -w 100ms -r 200ms})
 # name | benchmark regex | JSON file | cap (s): the parts, in order
