@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* ABI version: bumped on any incompatible change of a prototype, a struct or a stream definition. */
-#define GCGAN_ABI_VERSION 1
+#define GCGAN_ABI_VERSION 2
 
 /* A CUDA stream. The same type as cudaStream_t (struct CUstream_st*), so either may be passed. */
 typedef struct CUstream_st* gcgan_stream;
@@ -301,6 +301,12 @@ GCGAN_API gcgan_status gcgan_reduce_f64(int32_t op, const double* x, double* out
  * graph): ONE kernel launch updates up to 256 tensors, a longer table takes one launch per 256 tensors. Entries with
  * numel == 0 are skipped; the whole table is checked before anything is launched, so a bad entry changes nothing.
  * No buffer of an entry may overlap another buffer of the call (the kernels read through restrict pointers).
+ *
+ * Guard: hyper.guard, when guard_count > 0, points to guard_count values of the function's dtype in device memory,
+ * read by the kernels when they run. If any of them is NaN or infinite, the call changes nothing: every weight and
+ * state keeps its value. A training loop passes the step's losses and gradient norms, still on the device, so that a
+ * step that went non-finite is skipped without the host waiting for those values before it queues the update (it
+ * reads them later and stops). guard_count == 0: no guard (guard is ignored).
  * ------------------------------------------------------------------------------------------------------------ */
 enum {
     GCGAN_OPTIMIZER_SGD = 0,
@@ -320,6 +326,8 @@ typedef struct gcgan_optimizer_hyper {
     double eps;            /* ADAM, RMSPROP */
     double coupled_decay;  /* lambda for coupled (L2) weight decay, else 0 */
     double weight_scale;   /* 1 - lr * lambda for decoupled weight decay, else 1 */
+    const void* guard;     /* guard_count values in device memory (float or double, as the function), or NULL */
+    int64_t guard_count;   /* >= 0; 0: no guard. Any guard value NaN or infinite: the call changes nothing */
 } gcgan_optimizer_hyper;
 
 typedef struct gcgan_optimizer_tensor {

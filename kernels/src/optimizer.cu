@@ -108,6 +108,22 @@ struct Batch {
 };
 static_assert(sizeof(Batch<kMaxBatch>) <= 32764, "the kernel parameter space holds 32764 bytes");
 
+// False when the call's guard (gcgan_kernels.h) holds a NaN or an infinity: the kernel then writes nothing. Every
+// thread checks a strided share and __syncthreads_and combines them, so the answer is uniform over the block (the
+// kernels call it first, where every thread of the block reaches it).
+template <typename T>
+__device__ __forceinline__ bool guard_passes(const gcgan_optimizer_hyper& hyper) {
+    if (hyper.guard_count == 0) {
+        return true;
+    }
+    const T* const guard = static_cast<const T*>(hyper.guard);
+    int finite = 1;
+    for (int64_t i = threadIdx.x; i < hyper.guard_count; i += blockDim.x) {
+        finite &= isfinite(guard[i]) ? 1 : 0;
+    }
+    return __syncthreads_and(finite) != 0;
+}
+
 // The entry whose work blocks include block b: the last one with block_start <= b (uniform over the thread block).
 template <int Cap>
 __device__ __forceinline__ int32_t find_entry(const Batch<Cap>& batch, int64_t b) {
@@ -324,6 +340,9 @@ __device__ __forceinline__ double group_sum(double warp_sum, int group, int gi, 
 template <int Alg, int Cap, bool kRegsRows>
 __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __grid_constant__ Batch<Cap> batch) {
     __shared__ double scratch[32];
+    if (!guard_passes<float>(batch.hyper)) {
+        return;
+    }
     for (int64_t b = blockIdx.x; b < batch.total_blocks; b += gridDim.x) {  // uniform over the block
         const Entry& t = batch.entries[find_entry(batch, b)];
         const int64_t local = b - t.block_start;
@@ -533,6 +552,9 @@ __device__ __forceinline__ void update_element_f64(const Entry& t, const gcgan_o
 template <int Alg, int Cap>
 __global__ void __launch_bounds__(kBlockThreads) optimizer_f64_kernel(const __grid_constant__ Batch<Cap> batch) {
     __shared__ double scratch[32];
+    if (!guard_passes<double>(batch.hyper)) {
+        return;
+    }
     const gcgan_optimizer_hyper& hyper = batch.hyper;
     for (int64_t b = blockIdx.x; b < batch.total_blocks; b += gridDim.x) {  // uniform over the block
         const Entry& t = batch.entries[find_entry(batch, b)];
@@ -745,6 +767,11 @@ gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper
     }
     if (count < 0) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "count = %d must be >= 0", count);
+    }
+    if (hyper->guard_count < 0 || (hyper->guard_count > 0 && hyper->guard == nullptr)) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call,
+                    "guard %p with guard_count = %lld (expected >= 0, and a pointer when > 0)", hyper->guard,
+                    static_cast<long long>(hyper->guard_count));
     }
     if (count > 0 && tensors == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "tensors is NULL with count = %d", count);

@@ -119,7 +119,7 @@ public final class NullBackend implements Backend {
     }
 
     @Override
-    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
+    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
     }
 
     @Override

@@ -216,7 +216,7 @@ public class OptimizerStepBenchmark {
         long t = ++loopStep;
         for (LoopSlot s : loop) {
             backend.optimizerStep(loopHyper,
-                    List.of(new ParamSlot(s.weight, s.grad, s.state1, s.state2, t, s.centring)));
+                    List.of(new ParamSlot(s.weight, s.grad, s.state1, s.state2, t, s.centring)), null);
         }
     }
 

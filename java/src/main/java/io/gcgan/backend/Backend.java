@@ -155,8 +155,14 @@ public interface Backend {
      *
      * <p>A GPU backend does this as one multi-tensor kernel launch (one read of g, w and the state, one write of
      * w and the state); the CPU backend's per-tensor loop is the reference it is tested against.
+     *
+     * <p>{@code guard} (null: none): when any of its elements is NaN or infinite, the call changes nothing (every
+     * weight and state keeps its value). It is read when the step runs, on the device, so a training loop can pass a
+     * step's losses and gradient norms while they are still being computed and read them on the host later,
+     * instead of waiting for them before it queues the update. It must belong to this backend and have the slots'
+     * dtype ({@link OptimizerGuard#check}).
      */
-    void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots);
+    void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard);
 
     // ---- ordering ----------------------------------------------------------------------------------------
 

@@ -548,7 +548,7 @@ public final class ProfilingBackend implements Backend {
     }
 
     @Override
-    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
+    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
         // One translation per storage object, so that the wrapped backend's check for slots sharing a storage sees
         // what the caller passed.
         Map<Storage, Storage> seen = new IdentityHashMap<>();
@@ -561,9 +561,10 @@ public final class ProfilingBackend implements Backend {
             elements += s.weight().numel();
         }
         long total = elements;
+        Storage innerGuard = tr.apply(guard);
         Mode m = mode;
         long t0 = begin(m);
-        inner.optimizerStep(hyper, translated);
+        inner.optimizerStep(hyper, translated, innerGuard);
         end(m, t0, "optimizerStep", () -> translated.size() + " tensors, " + total + " elements");
     }
 

@@ -107,7 +107,22 @@ public abstract class Optimizer {
 
     /** One update of every parameter that has a gradient, each group at its current learning rate. */
     public void step() {
+        step(null);
+    }
+
+    /**
+     * {@link #step()} under a guard: when any element of {@code guard} is NaN or infinite the update changes no
+     * weight and no moment ({@link Backend#optimizerStep(OptimizerHyper, List, Storage)}). The guard is read where
+     * the step runs, so on a GPU the host need not wait for the values: a training loop passes the step's losses
+     * and gradient norms and reads them afterwards. The step counts either way ({@link #steps()} and each
+     * parameter's step count advance), since the host does not know whether it was skipped: after a skipped step,
+     * continue from a checkpoint for an exact run. null: no guard.
+     *
+     * @param guard a tensor on the parameters' device, in their dtype, or null
+     */
+    public void step(Tensor guard) {
         int nState = stateNames().size();
+        Storage guardStorage = guard == null ? null : guard.storage();
         try (GradMode.Guard ignored = GradMode.noGrad()) {
             for (int gi = 0; gi < groups.size(); gi++) {
                 OptimizerHyper hyper = hyper(groups.get(gi), learningRate(gi));
@@ -127,7 +142,7 @@ public abstract class Optimizer {
                     slots.computeIfAbsent(e.param.backend(), b -> new ArrayList<>())
                             .add(new ParamSlot(e.param.storage(), grad.storage(), s1, s2, e.step, e.centring));
                 }
-                slots.forEach((backend, list) -> backend.optimizerStep(hyper, list));
+                slots.forEach((backend, list) -> backend.optimizerStep(hyper, list, guardStorage));
             }
         }
         steps++;

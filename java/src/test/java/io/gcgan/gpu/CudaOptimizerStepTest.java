@@ -1,5 +1,8 @@
 package io.gcgan.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.CentringView;
 import io.gcgan.backend.MomentumStart;
@@ -121,8 +124,8 @@ class CudaOptimizerStepTest {
                     }
                     before.add(b);
                 }
-                Gpu.cpu().optimizerStep(hyper, slots(cpu, step, gc));
-                Gpu.cuda().optimizerStep(hyper, slots(cuda, step, gc));
+                Gpu.cpu().optimizerStep(hyper, slots(cpu, step, gc), null);
+                Gpu.cuda().optimizerStep(hyper, slots(cuda, step, gc), null);
                 double rtol = dtype == DType.FLOAT32 ? 1e-5 : 1e-12;
                 double atol = rtol;
                 for (int i = 0; i < PARAMS.length; i++) {
@@ -190,7 +193,7 @@ class CudaOptimizerStepTest {
                         Storage[] st = side.states().get(i);
                         slots.add(new ParamSlot(side.weights().get(i), side.grads().get(i), st[0], st[1], 1, view));
                     }
-                    side.backend().optimizerStep(hyper, slots);
+                    side.backend().optimizerStep(hyper, slots, null);
                 }
                 double tol = dtype == DType.FLOAT32 ? 1e-5 : 1e-12;
                 for (int i = 0; i < shapes.length; i++) {
@@ -202,6 +205,72 @@ class CudaOptimizerStepTest {
                 }
             }
         }
+    }
+
+    /**
+     * The guard (gcgan_kernels.h): 300 values, more than a thread block's 256 threads, so that each thread checks a
+     * strided share; one NaN or infinity anywhere among them makes the kernel write nothing (weights and moments
+     * bit for bit as before), all finite gives the unguarded step, as on the CPU. A guard of another dtype is
+     * refused before anything is launched.
+     */
+    @ParameterizedTest(name = "{0}, bad value at {1}: {2}")
+    @MethodSource("guards")
+    void aGuardOnTheDeviceSkipsOrAppliesTheStepAsTheCpuDoes(DType dtype, int badIndex, double bad) {
+        OptimizerHyper hyper = OptimizerHyper.adam(1e-3, 0.9, 0.999, 1e-4, 1e-2, WeightDecayMode.COUPLED);
+        String what = "guard " + dtype + " bad value " + bad + " at " + badIndex;
+        Random rnd = Data.random(what);
+        double[] guardValues = Data.uniform(rnd, 300, -1e3, 1e3, dtype);
+        if (badIndex >= 0) {
+            guardValues[badIndex] = bad;
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            Side cpu = side(Gpu.cpu(), hyper, dtype, scope);
+            Side cuda = side(Gpu.cuda(), hyper, dtype, scope);
+            List<double[]> initial = new ArrayList<>();
+            for (int i = 0; i < PARAMS.length; i++) {
+                int n = Math.toIntExact(cpu.weights().get(i).numel());
+                double[] w = Data.uniform(rnd, n, -1, 1, dtype);
+                double[] g = Data.uniform(rnd, n, -1, 1, dtype);
+                initial.add(w);
+                for (Side side : new Side[] {cpu, cuda}) {
+                    Gpu.write(side.weights().get(i), w);
+                    Gpu.write(side.grads().get(i), g);
+                }
+            }
+            Storage cpuGuard = Gpu.upload(Gpu.cpu(), dtype, guardValues, scope);
+            Storage cudaGuard = Gpu.upload(Gpu.cuda(), dtype, guardValues, scope);
+            Gpu.cpu().optimizerStep(hyper, slots(cpu, 1, true), cpuGuard);
+            Gpu.cuda().optimizerStep(hyper, slots(cuda, 1, true), cudaGuard);
+            for (int i = 0; i < PARAMS.length; i++) {
+                String param = what + " param " + i + " " + Data.shape((long[]) PARAMS[i][0]);
+                double[] got = Gpu.read(cuda.weights().get(i));
+                if (badIndex >= 0) {
+                    Check.exact(param + " weight (skipped step)", initial.get(i), got);
+                    for (int st = 0; st < hyper.stateCount(); st++) {
+                        Check.exact(param + " state" + (st + 1) + " (skipped step)",
+                                new double[got.length], Gpu.read(cuda.states().get(i)[st]));
+                    }
+                } else {
+                    compare(param + " weight", initial.get(i), Gpu.read(cpu.weights().get(i)), got, 1e-5, 1e-5);
+                }
+            }
+            DType other = dtype == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32;
+            Storage wrong = Gpu.upload(Gpu.cuda(), other, new double[] {1}, scope);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Gpu.cuda().optimizerStep(hyper, slots(cuda, 2, true), wrong));
+            assertTrue(e.getMessage().contains("the guard is " + other), e.getMessage());
+        }
+    }
+
+    static Stream<Arguments> guards() {
+        List<Arguments> out = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            out.add(Arguments.of(dtype, -1, 0.0));
+            out.add(Arguments.of(dtype, 0, Double.NaN));
+            out.add(Arguments.of(dtype, 299, Double.POSITIVE_INFINITY));
+            out.add(Arguments.of(dtype, 131, Double.NEGATIVE_INFINITY));
+        }
+        return out.stream();
     }
 
     private static void compare(String what, double[] ref, double[] got, double rtol, double atol) {

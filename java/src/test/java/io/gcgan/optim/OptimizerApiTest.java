@@ -320,7 +320,7 @@ class OptimizerApiTest {
         cpu.fill(g, 1);
         OptimizerHyper adam = OptimizerHyper.adam(0.1, 0.9, 0.999, 1e-8, 0, WeightDecayMode.NONE);
         assertThrows(IllegalArgumentException.class,
-                () -> cpu.optimizerStep(adam, List.of(new ParamSlot(w, g, null, null, 1, CentringView.NONE))),
+                () -> cpu.optimizerStep(adam, List.of(new ParamSlot(w, g, null, null, 1, CentringView.NONE)), null),
                 "Adam without state");
         assertThrows(IllegalArgumentException.class, () -> new ParamSlot(w, g64, null, null, 1, CentringView.NONE));
         assertThrows(IllegalArgumentException.class, () -> new ParamSlot(w, g, null, null, 0, CentringView.NONE));
@@ -329,8 +329,8 @@ class OptimizerApiTest {
         OptimizerHyper sgd = OptimizerHyper.sgd(0.1, 0, WeightDecayMode.NONE);
         assertThrows(IllegalArgumentException.class, () -> cpu.optimizerStep(sgd,
                 List.of(new ParamSlot(w, g, null, null, 1, CentringView.NONE),
-                        new ParamSlot(w, g, null, null, 1, CentringView.NONE))), "the same weight twice");
-        cpu.optimizerStep(sgd, List.of(new ParamSlot(w, g, null, null, 1, new CentringView(1, 2, 2))));
+                        new ParamSlot(w, g, null, null, 1, CentringView.NONE)), null), "the same weight twice");
+        cpu.optimizerStep(sgd, List.of(new ParamSlot(w, g, null, null, 1, new CentringView(1, 2, 2))), null);
         float[] out = new float[4];
         cpu.copyToHost(w, java.lang.foreign.MemorySegment.ofArray(out));
         assertArrayEquals(new float[] {1, 1, 1, 1}, out, "a constant gradient centres to zero");

@@ -39,7 +39,7 @@ public final class GcganKernels {
     // ---- GCGAN_ABI_VERSION, gcgan_status ------------------------------------------------------------------
 
     /** The ABI version these bindings were written for; {@link GcganKernelsLoader} rejects a library with another. */
-    public static final int GCGAN_ABI_VERSION = 1;
+    public static final int GCGAN_ABI_VERSION = 2;
 
     public static final int GCGAN_OK = 0;
     /** A bad count, a null pointer, ...; nothing was launched. */
@@ -143,7 +143,9 @@ public final class GcganKernels {
             C_DOUBLE.withName("alpha"),
             C_DOUBLE.withName("eps"),
             C_DOUBLE.withName("coupled_decay"),
-            C_DOUBLE.withName("weight_scale"))
+            C_DOUBLE.withName("weight_scale"),
+            C_POINTER.withName("guard"),
+            C_INT64_T.withName("guard_count"))
             .withName("gcgan_optimizer_hyper");
 
     private static final StructLayout GCGAN_OPTIMIZER_TENSOR = MemoryLayout.structLayout(
@@ -194,7 +196,7 @@ public final class GcganKernels {
 
     /**
      * {@code gcgan_optimizer_hyper}: {@code int32_t algorithm, nesterov; double momentum, dampening, beta1, beta2,
-     * alpha, eps, coupled_decay, weight_scale} (72 bytes).
+     * alpha, eps, coupled_decay, weight_scale; const void *guard; int64_t guard_count} (88 bytes).
      */
     public static StructLayout gcgan_optimizer_hyper$layout() {
         return GCGAN_OPTIMIZER_HYPER;

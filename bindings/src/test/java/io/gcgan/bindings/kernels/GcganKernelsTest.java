@@ -123,7 +123,7 @@ class GcganKernelsTest {
     @Test
     void theFunctionsThatNeedNoGpuWork() {
         libraryFile();
-        assertEquals(1, GcganKernels.gcgan_abi_version());
+        assertEquals(2, GcganKernels.gcgan_abi_version());
         assertEquals(GcganKernels.GCGAN_ABI_VERSION, GcganKernels.gcgan_abi_version());
         assertEquals("GCGAN_ERR_INVALID_ARGUMENT: invalid argument",
                 GcganKernels.gcgan_status_string(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT));

@@ -439,8 +439,8 @@ public final class CpuBackend implements Backend {
 
     /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
     @Override
-    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
-        CpuOptimizerStep.run(this, hyper, slots);
+    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
+        CpuOptimizerStep.run(this, hyper, slots, guard);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import io.gcgan.backend.CentringView;
+import io.gcgan.backend.OptimizerGuard;
 import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.Storage;
@@ -100,20 +101,41 @@ final class CpuOptimizerStep {
     private CpuOptimizerStep() {
     }
 
-    static void run(CpuBackend backend, OptimizerHyper hyper, List<ParamSlot> slots) {
-        run(backend, hyper, slots, VECTOR_SUMS);
+    /** guard: null, or a storage that stops the step when any element is not finite (Backend#optimizerStep). */
+    static void run(CpuBackend backend, OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
+        run(backend, hyper, slots, guard, VECTOR_SUMS);
     }
 
     /** {@link #run} with the centring sums chosen: {@code vectorSums} needs {@link #VECTOR_API} (tests run both). */
-    static void run(CpuBackend backend, OptimizerHyper hyper, List<ParamSlot> slots, boolean vectorSums) {
+    static void run(CpuBackend backend, OptimizerHyper hyper, List<ParamSlot> slots, Storage guard,
+                    boolean vectorSums) {
         if (vectorSums && !VECTOR_API) {
             throw new IllegalStateException("optimizerStep: Vector API centring sums need the JVM option"
                     + " --add-modules jdk.incubator.vector");
         }
         check(backend, hyper, slots);
+        if (guard != null) {
+            OptimizerGuard.check(backend, guard, slots);
+            if (!allFinite(guard)) {
+                return;
+            }
+        }
         for (ParamSlot slot : slots) {
             step(hyper, slot, vectorSums);
         }
+    }
+
+    /** Whether every element of {@code s} is finite (neither NaN nor infinite). */
+    private static boolean allFinite(Storage s) {
+        MemorySegment m = s.segment();
+        boolean f32 = s.dtype() == DType.FLOAT32;
+        for (long i = 0; i < s.numel(); i++) {
+            double v = f32 ? m.getAtIndex(JAVA_FLOAT, i) : m.getAtIndex(JAVA_DOUBLE, i);
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void step(OptimizerHyper h, ParamSlot slot, boolean vectorSums) {

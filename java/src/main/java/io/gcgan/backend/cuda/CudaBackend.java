@@ -738,11 +738,11 @@ public final class CudaBackend implements Backend {
 
     // ---- optimizer ---------------------------------------------------------------------------------------
 
-    /** One kernel launch for all slots of a dtype (see {@link CudaOptimizerStep}). */
+    /** One kernel launch for all slots of a dtype, reading the guard on the device (see {@link CudaOptimizerStep}). */
     @Override
-    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots) {
+    public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
         Objects.requireNonNull(hyper, "hyper");
-        CudaOptimizerStep.run(this, hyper, slots);
+        CudaOptimizerStep.run(this, hyper, slots, guard);
     }
 
     // ---- ordering ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.gcgan.backend.CentringView;
 import io.gcgan.backend.MomentumStart;
+import io.gcgan.backend.OptimizerGuard;
 import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.Storage;
@@ -50,6 +51,8 @@ final class CudaOptimizerStep {
     private static final long H_EPS = hyper("eps");
     private static final long H_COUPLED_DECAY = hyper("coupled_decay");
     private static final long H_WEIGHT_SCALE = hyper("weight_scale");
+    private static final long H_GUARD = hyper("guard");
+    private static final long H_GUARD_COUNT = hyper("guard_count");
     private static final long T_WEIGHT = tensor("weight");
     private static final long T_GRAD = tensor("grad");
     private static final long T_STATE1 = tensor("state1");
@@ -97,8 +100,12 @@ final class CudaOptimizerStep {
         return (HYPER.byteSize() + a - 1) / a * a;
     }
 
-    static void run(CudaBackend backend, OptimizerHyper h, List<ParamSlot> slots) {
+    /** guard: null, or a device storage in the slots' dtype that the kernel reads and obeys (gcgan_kernels.h). */
+    static void run(CudaBackend backend, OptimizerHyper h, List<ParamSlot> slots, Storage guard) {
         check(backend, h, slots);
+        if (guard != null) {
+            OptimizerGuard.check(backend, guard, slots);
+        }
         for (DType dtype : DType.values()) {
             List<ParamSlot> group = new ArrayList<>();
             for (ParamSlot slot : slots) {
@@ -107,7 +114,7 @@ final class CudaOptimizerStep {
                 }
             }
             if (!group.isEmpty()) {
-                launch(backend, h, dtype, group);
+                launch(backend, h, dtype, group, guard);
             }
         }
     }
@@ -121,7 +128,8 @@ final class CudaOptimizerStep {
         };
     }
 
-    private static void launch(CudaBackend backend, OptimizerHyper h, DType dtype, List<ParamSlot> slots) {
+    private static void launch(CudaBackend backend, OptimizerHyper h, DType dtype, List<ParamSlot> slots,
+                               Storage guard) {
         int states = h.stateCount();
         try {
             MemorySegment scratch = scratch(slots.size());
@@ -138,6 +146,8 @@ final class CudaOptimizerStep {
             hyper.set(JAVA_DOUBLE, H_COUPLED_DECAY, h.decayMode() == WeightDecayMode.COUPLED ? h.weightDecay() : 0.0);
             hyper.set(JAVA_DOUBLE, H_WEIGHT_SCALE,
                     h.decayMode() == WeightDecayMode.DECOUPLED ? 1.0 - h.lr() * h.weightDecay() : 1.0);
+            hyper.set(ADDRESS, H_GUARD, guard == null ? MemorySegment.NULL : CudaBackend.pointer(guard));
+            hyper.set(JAVA_LONG, H_GUARD_COUNT, guard == null ? 0 : guard.numel());
 
             MemorySegment table = scratch.asSlice(tableOffset(), slots.size() * TENSOR.byteSize());
             // The Adam constants depend only on the step count: computed once per distinct count.
@@ -180,6 +190,7 @@ final class CudaOptimizerStep {
         } finally {
             // The table holds bare addresses: keep the storages (and their memory) alive until the launch is queued.
             Reference.reachabilityFence(slots);
+            Reference.reachabilityFence(guard);
         }
     }
 

@@ -28,10 +28,15 @@ import java.util.function.Function;
  * fixed noise come from separate Philox streams derived from the seed, and the data source has its own
  * position: {@link #state()} captures all of it for an exact resume.
  *
- * <p>The host waits for the device once per update: one copy brings back the loss, the penalty, the squared gradient
- * norm and the Wasserstein estimate together, and a NaN or infinite loss, penalty or gradient norm throws
- * {@link TrainingDivergedException} (naming the step and the quantity, checked in that order) before that update is
- * applied, so nothing non-finite reaches the weights, the optimizer state or a checkpoint.
+ * <p>The host waits for the device once per step, after it has queued every update: one copy brings back each
+ * update's loss, penalty, squared gradient norm and Wasserstein estimate. Each update is guarded on the device by
+ * those values of itself and of the step's earlier updates ({@link Optimizer#step(Tensor)}): if one is NaN or
+ * infinite, that update and every later one of the step change no weight and no moment. The host then checks them
+ * in order and throws {@link TrainingDivergedException}, naming the step and the first non-finite quantity, so
+ * nothing non-finite reaches the weights, the optimizer state or a checkpoint. (A skipped update still counts in
+ * its optimizer's step count, and WGAN's weight clipping still runs, which changes only weights outside the clip
+ * range; after the exception, continue from a checkpoint.) On a GPU this lets the host queue the G update while the
+ * device still runs the D update, instead of waiting for D's loss first.
  */
 public final class Trainer {
 
@@ -90,18 +95,18 @@ public final class Trainer {
     public StepMetrics trainStep() {
         long t0 = System.nanoTime();
         int critics = config.criticStepsAt(step);
-        CriticResult last = null;
         Tensor lastReal = null;
         Tensor lastFake = null;
         boolean diagnose = step % config.diagnosticsEvery() == 0;
         boolean reuse = config.generatorNoise() == GeneratorNoise.REUSE;
         try (TensorScope stepScope = TensorScope.open()) {
             Tensor recordedFake = null;
+            Tensor checks = null; // every update's CHECKED values so far, in order, on the device
             for (int i = 0; i < critics; i++) {
                 if (reuse && i == critics - 1) {
                     // Not in a scope of its own: its samples, with G's recorded forward, serve the G update.
-                    CriticUpdate u = criticUpdate(true);
-                    last = u.result;
+                    CriticUpdate u = criticUpdate(true, checks);
+                    checks = u.checks;
                     lastReal = u.real;
                     lastFake = u.fake;
                     recordedFake = u.recordedFake;
@@ -109,43 +114,70 @@ public final class Trainer {
                 }
                 try (TensorScope update = TensorScope.open()) {
                     boolean keep = diagnose && i == critics - 1;
-                    CriticUpdate u = criticUpdate(false);
-                    last = u.result;
+                    CriticUpdate u = criticUpdate(false, checks);
+                    checks = update.keep(u.checks);
                     if (keep) {
                         lastReal = update.keep(u.real);
                         lastFake = update.keep(u.fake);
                     }
                 }
             }
-            double[] g;
             try (TensorScope update = TensorScope.open()) {
-                g = generatorUpdate(recordedFake);
+                checks = update.keep(generatorUpdate(recordedFake, checks));
             }
+            // The step's one host synchronization: every update was queued, each guarded by the values before it.
+            // Every guarded value is checked here, so a skipped update always ends in TrainingDivergedException.
+            double[] values = checks.toDoubleArray();
+            boolean wasserstein = loss instanceof WassersteinLoss;
+            for (int i = 0; i < critics; i++) {
+                finite("D loss", values[i * CHECKED + LOSS]);
+                finite("gradient penalty", values[i * CHECKED + PENALTY]);
+                finite("D gradient norm", Math.sqrt(values[i * CHECKED + GRAD_NORM_SQ]));
+                finite("Wasserstein estimate", values[i * CHECKED + WASSERSTEIN]);
+            }
+            int g = critics * CHECKED;
+            finite("G loss", values[g + LOSS]);
+            finite("G gradient norm", Math.sqrt(values[g + GRAD_NORM_SQ]));
+            int d = (critics - 1) * CHECKED;
             double inReal = Double.NaN;
             double inFake = Double.NaN;
             double gap = Double.NaN;
             if (diagnose) {
-                double[] d = diagnostics(lastReal, lastFake);
-                inReal = d[0];
-                inFake = d[1];
-                gap = d[2];
+                double[] diag = diagnostics(lastReal, lastFake);
+                inReal = diag[0];
+                inFake = diag[1];
+                gap = diag[2];
             }
-            StepMetrics m = new StepMetrics(step, critics, last.dLoss, last.penalty, last.wasserstein, g[0],
-                    last.gradNorm, g[1], inReal, inFake, gap, (System.nanoTime() - t0) / 1e9);
+            StepMetrics m = new StepMetrics(step, critics, values[d + LOSS],
+                    penalty == null ? Double.NaN : values[d + PENALTY],
+                    wasserstein ? values[d + WASSERSTEIN] : Double.NaN, values[g + LOSS],
+                    Math.sqrt(values[d + GRAD_NORM_SQ]), Math.sqrt(values[g + GRAD_NORM_SQ]), inReal, inFake, gap,
+                    (System.nanoTime() - t0) / 1e9);
             step++;
             return m;
         }
     }
 
-    private record CriticResult(double dLoss, double penalty, double wasserstein, double gradNorm) {
+    // The values each update checks, CHECKED of them per update in this order (0 where an update has none): the
+    // loss, the gradient penalty, the squared gradient norm, the Wasserstein estimate.
+    private static final int LOSS = 0;
+    private static final int PENALTY = 1;
+    private static final int GRAD_NORM_SQ = 2;
+    private static final int WASSERSTEIN = 3;
+    private static final int CHECKED = 4;
+
+    /**
+     * fake: the samples D was updated at (no graph); recordedFake: the same with G's forward recorded, or null;
+     * checks: the step's checked values including this update's.
+     */
+    private record CriticUpdate(Tensor checks, Tensor real, Tensor fake, Tensor recordedFake) {
     }
 
-    /** fake: the samples D was updated at (no graph); recordedFake: the same with G's forward recorded, or null. */
-    private record CriticUpdate(CriticResult result, Tensor real, Tensor fake, Tensor recordedFake) {
-    }
-
-    /** One D update; with {@code recordG}, G's forward is recorded for a G update at the same samples. */
-    private CriticUpdate criticUpdate(boolean recordG) {
+    /**
+     * One D update; with {@code recordG}, G's forward is recorded for a G update at the same samples. The update is
+     * guarded by this step's checked values so far and its own: if any is not finite it changes nothing.
+     */
+    private CriticUpdate criticUpdate(boolean recordG, Tensor checksBefore) {
         Tensor real = data.next(config.dtype(), config.device());
         Tensor fake;
         Tensor recordedFake = null;
@@ -168,27 +200,23 @@ public final class Trainer {
         }
         dOptimizer.zeroGrad();
         Autograd.backward(total);
-        // One host read (one synchronization) for everything checked or reported before the update is applied.
-        boolean wasserstein = loss instanceof WassersteinLoss;
-        double[] read;
+        Tensor checks;
         try (GradMode.Guard ignored = GradMode.noGrad()) {
-            read = readOnHost(dLoss, penaltyValue, squaredGradientNorm(discriminator.parameters()),
-                    wasserstein ? dReal.mean().sub(dFake.mean()) : null);
+            Tensor wasserstein = loss instanceof WassersteinLoss ? dReal.mean().sub(dFake.mean()) : null;
+            checks = appendChecks(checksBefore, dLoss, penaltyValue, squaredGradientNorm(discriminator.parameters()),
+                    wasserstein);
         }
-        double dl = finite("D loss", read[0]);
-        double pen = penaltyValue == null ? Double.NaN : finite("gradient penalty", read[1]);
-        double norm = finite("D gradient norm", Math.sqrt(read[2]));
-        double w = wasserstein ? read[3] : Double.NaN;
-        dOptimizer.step();
+        dOptimizer.step(checks);
         loss.weightClip().ifPresent(c -> WeightClipping.apply(discriminator, c));
-        return new CriticUpdate(new CriticResult(dl, pen, w, norm), real, fake, recordedFake);
+        return new CriticUpdate(checks, real, fake, recordedFake);
     }
 
     /**
-     * Returns {G loss, G gradient norm}. {@code recordedFake}: the last D update's samples with G's forward
-     * recorded ({@link GeneratorNoise#REUSE}), or null to draw a new noise batch.
+     * The G update, guarded by this step's checked values and its own; returns the step's checked values with its
+     * own appended. {@code recordedFake}: the last D update's samples with G's forward recorded
+     * ({@link GeneratorNoise#REUSE}), or null to draw a new noise batch.
      */
-    private double[] generatorUpdate(Tensor recordedFake) {
+    private Tensor generatorUpdate(Tensor recordedFake, Tensor checksBefore) {
         List<Tensor> dParams = discriminator.parameters();
         boolean[] required = new boolean[dParams.size()];
         for (int i = 0; i < required.length; i++) {
@@ -200,14 +228,12 @@ public final class Trainer {
             Tensor gLoss = loss.generatorLoss(GanLoss.Batch.forGenerator(critic.apply(fake)));
             gOptimizer.zeroGrad();
             Autograd.backward(gLoss);
-            double[] read;
+            Tensor checks;
             try (GradMode.Guard ignored = GradMode.noGrad()) {
-                read = readOnHost(gLoss, null, squaredGradientNorm(generator.parameters()), null);
+                checks = appendChecks(checksBefore, gLoss, null, squaredGradientNorm(generator.parameters()), null);
             }
-            double gl = finite("G loss", read[0]);
-            double norm = finite("G gradient norm", Math.sqrt(read[2]));
-            gOptimizer.step();
-            return new double[] {gl, norm};
+            gOptimizer.step(checks);
+            return checks;
         } finally {
             for (int i = 0; i < required.length; i++) {
                 dParams.get(i).requiresGrad(required[i]);
@@ -293,32 +319,21 @@ public final class Trainer {
     }
 
     /**
-     * The values of up to four rank-0 tensors {a, b, c, d} in one copy to the host (one synchronization instead of
-     * one per value): null tensors read as NaN, except {@code c} (a squared gradient norm), which reads as 0. Each
-     * value is exactly what {@code item()} of its tensor returns (float32 values are copied, never rounded).
+     * {@code before} (null at a step's first update) followed by this update's CHECKED values {loss, penalty,
+     * squared gradient norm, Wasserstein estimate} as one rank-1 tensor in the parameters' dtype (the optimizer
+     * guard's), still on the device. An absent value is 0 there (a guard skips on any NaN), reported as NaN.
      */
-    private static double[] readOnHost(Tensor a, Tensor b, Tensor c, Tensor d) {
-        Tensor[] parts = {a, b, c, d};
-        DType dtype = DType.FLOAT32;
-        for (Tensor t : parts) {
-            if (t != null && t.dtype() == DType.FLOAT64) {
-                dtype = DType.FLOAT64; // float32 -> float64 is exact; never the other way
-            }
-        }
-        int[] index = new int[parts.length];
-        List<Tensor> present = new ArrayList<>(parts.length);
-        for (int i = 0; i < parts.length; i++) {
-            index[i] = parts[i] == null ? -1 : present.size();
-            if (parts[i] != null) {
-                present.add(parts[i].to(dtype).reshape(1));
-            }
-        }
-        double[] values = Tensor.cat(0, present.toArray(new Tensor[0])).toDoubleArray();
-        double[] out = new double[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = index[i] >= 0 ? values[index[i]] : i == 2 ? 0.0 : Double.NaN;
-        }
-        return out;
+    private Tensor appendChecks(Tensor before, Tensor loss, Tensor penaltyValue, Tensor squaredNorm,
+                                Tensor wasserstein) {
+        DType dtype = config.dtype();
+        Tensor zero = Tensor.zeros(dtype, config.device(), 1);
+        Tensor[] parts = new Tensor[CHECKED];
+        parts[LOSS] = loss.to(dtype).reshape(1);
+        parts[PENALTY] = penaltyValue == null ? zero : penaltyValue.to(dtype).reshape(1);
+        parts[GRAD_NORM_SQ] = squaredNorm == null ? zero : squaredNorm.to(dtype).reshape(1);
+        parts[WASSERSTEIN] = wasserstein == null ? zero : wasserstein.to(dtype).reshape(1);
+        Tensor own = Tensor.cat(0, parts);
+        return before == null ? own : Tensor.cat(0, before, own);
     }
 
     private double finite(String quantity, double value) {

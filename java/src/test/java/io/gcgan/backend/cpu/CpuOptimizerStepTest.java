@@ -129,7 +129,7 @@ class CpuOptimizerStepTest {
                 g[i] = round(f32, rnd.nextGaussian() * 0.1 + 0.05); // a mean for the centring to remove
             }
             write(gs, g);
-            CpuOptimizerStep.run(CPU, h, List.of(new ParamSlot(ws, gs, s1s, s2s, t, view)), vectorSums);
+            CpuOptimizerStep.run(CPU, h, List.of(new ParamSlot(ws, gs, s1s, s2s, t, view)), null, vectorSums);
             reference(h, t, view, f32, w, g, s1, s2);
             String where = h + " " + dtype + " step " + t + (vectorSums ? " (vector sums)" : " (lane sums)");
             if (view.centred()) {

@@ -18,7 +18,7 @@ class CpuOptimizerStepWithoutVectorApiTest {
         String out = ChildJvm.run(OptimizerStepWithoutVectorApiMain.class, 120, "-Xmx1g");
         assertTrue(out.contains("GC sums without the Vector API"), out);
         long here = OptimizerStepWithoutVectorApiMain.checksum(slots -> CpuOptimizerStep.run(CpuBackend.instance(),
-                OptimizerStepWithoutVectorApiMain.HYPER, slots, false));
+                OptimizerStepWithoutVectorApiMain.HYPER, slots, null, false));
         assertTrue(out.contains("checksum " + here + System.lineSeparator()),
                 "this JVM's lane-sum checksum " + here + ", child:\n" + out);
     }

@@ -31,7 +31,7 @@ public final class OptimizerStepWithoutVectorApiMain {
             System.exit(3);
         }
         System.out.println(CpuBackend.instance().description());
-        System.out.println("checksum " + checksum(slots -> CpuBackend.instance().optimizerStep(HYPER, slots)));
+        System.out.println("checksum " + checksum(slots -> CpuBackend.instance().optimizerStep(HYPER, slots, null)));
         System.out.println("OK");
     }
 

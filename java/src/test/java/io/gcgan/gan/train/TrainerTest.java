@@ -149,18 +149,27 @@ class TrainerTest {
         };
         Setup s = setup(8, "nsgan", null, TrainerConfig.defaults(1).withBatchSize(8), poisoned);
         float[] before = s.d().parameters().get(0).toFloatArray();
+        List<float[]> gBefore = new ArrayList<>();
+        for (Tensor p : s.g().parameters()) {
+            gBefore.add(p.toFloatArray());
+        }
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> s.trainer().trainStep());
         assertEquals(0, e.step());
         assertEquals("D loss", e.quantity());
         assertTrue(e.getMessage().contains("step 0") && e.getMessage().contains("D loss"), e.getMessage());
         assertArrayEquals(before, s.d().parameters().get(0).toFloatArray(), "D must not be updated with a NaN step");
+        // The G update was queued behind the D update (no host wait between them); its guard holds D's NaN loss.
+        for (int i = 0; i < gBefore.size(); i++) {
+            assertArrayEquals(gBefore.get(i), s.g().parameters().get(i).toFloatArray(),
+                    "G must not be updated in a step whose D loss was NaN");
+        }
     }
 
     /**
-     * The loss, penalty and gradient norm of an update are read on the host together (one synchronization per
-     * update); the checks still run in order, name the quantity and the step, and come before the update: a
-     * non-finite G gradient at step 3 (with a finite G loss) stops training after step 3's D update was applied and
-     * before anything is written to G.
+     * The loss, penalty and gradient norm of every update are read on the host together (one synchronization per
+     * step), while each update is guarded on the device by the values before it; the checks still run in order and
+     * name the quantity and the step: a non-finite G gradient at step 3 (with a finite G loss) stops training with
+     * step 3's D update applied and nothing written to G.
      */
     @Test
     void nonFiniteGeneratorGradientStopsBeforeTheGeneratorUpdateOfThatStep() {

@@ -1,0 +1,28 @@
+package io.gcgan.backend;
+
+import java.util.List;
+
+/**
+ * The rules for the guard of {@link Backend#optimizerStep(OptimizerHyper, List, Storage)}, the same on every
+ * backend: a storage of the backend that runs the step, in the dtype of every slot (a GPU kernel reads it as its
+ * own element type).
+ */
+public final class OptimizerGuard {
+
+    private OptimizerGuard() {
+    }
+
+    /** Throws IllegalArgumentException, naming what differs, unless {@code guard} (non-null) fits the call. */
+    public static void check(Backend backend, Storage guard, List<ParamSlot> slots) {
+        if (guard.backend() != backend) {
+            throw new IllegalArgumentException("optimizerStep: the guard belongs to " + guard.backend().device()
+                    + ", not to " + backend.device());
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).weight().dtype() != guard.dtype()) {
+                throw new IllegalArgumentException("optimizerStep: the guard is " + guard.dtype() + " but slot " + i
+                        + " is " + slots.get(i).weight().dtype() + " (a guard has the slots' dtype)");
+            }
+        }
+    }
+}
