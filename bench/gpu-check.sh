@@ -330,7 +330,7 @@ fi
 # The classes take a backend/implementation @Param; GPU_BENCH_PARAMS picks the CUDA values (JMH ignores a -p that a
 # benchmark does not declare). The final table joins these with peer.json (bench/gpu/peer_table.py).
 # shellcheck disable=SC2206  # word lists
-BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam,sgdm -p gc=none,gc -p workload=dcgan64,50m -p convImplementation=cudnn,own -p conv=own,cudnn})
+BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam,sgdm -p gc=none,gc -p workload=dcgan64,50m -p convImplementation=cudnn,own,gemm -p conv=own,gemm,cudnn})
 # shellcheck disable=SC2206
 BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 4 -i 3 -w 200ms -r 400ms})
 # shellcheck disable=SC2206

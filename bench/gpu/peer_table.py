@@ -175,7 +175,7 @@ def rows(ours, peer, peer_convs):
             theirs = peer_ms(peer, key) if key else None
             # approx None: approximate only at float32 (the peer's only workload has TF32 on)
             row_approx = (math_mode == "fp32") if approx is None else approx
-            for conv in ("own", "cudnn"):
+            for conv in ("own", "gemm", "cudnn"):
                 for noise in ("fresh", "reuse"):
                     ms = train_ms(model, recipe, conv, noise, math_mode)
                     if ms is None:
@@ -193,7 +193,8 @@ def rows(ours, peer, peer_convs):
 
     # ---- conv layers: one row per layer and implementation, the three passes -------------------------------------
     # cudnn = cuDNN through our backend; own = gcgan's kernels (issue 6: each pass within 2x of cuDNN autotuned, which
-    # the peer's timings are). A row of own also gives own / our cuDNN.
+    # the peer's timings are); gemm = our im2col / col2im around cuBLAS GEMMs. A row of own or gemm also gives its
+    # time over our cuDNN's.
     passes = (("forward", "fwd"), ("backwardData", "bwd-data"), ("backwardWeight", "bwd-weight"))
     layers = ["dcgan64.g%d" % i for i in range(1, 6)] + ["dcgan64.d%d" % i for i in range(1, 6)] + \
              ["mnist28.g1", "mnist28.g2", "mnist28.d1", "mnist28.d2"]
@@ -201,7 +202,7 @@ def rows(ours, peer, peer_convs):
     def triple(vals, fmt):
         return "/".join("-" if v is None else fmt % v for v in vals)
 
-    for impl in ("cudnn", "own"):
+    for impl in ("cudnn", "own", "gemm"):
         logs = {p: [] for _, p in passes}
         within, counted, worst = 0, 0, None
         conv_rows = []
@@ -220,13 +221,13 @@ def rows(ours, peer, peer_convs):
                     within += ratios[-1] <= 2.0
                     if worst is None or ratios[-1] > worst[0]:
                         worst = (ratios[-1], "%s %s" % (layer, part))
-                if impl == "own":
+                if impl != "cudnn":
                     ref, _ = ours.find("Conv2dBenchmark", layer=layer, **{"pass": ours_pass}, backend="cuda",
                                        convImplementation="cudnn", math="fp32")
                     vs_cudnn.append(ms / ref if ms is not None and ref else None)
             if all(v is None for v in mine):
                 continue
-            note = "own/our cuDNN " + triple(vs_cudnn, "x%.2f") if impl == "own" else ""
+            note = "%s/our cuDNN %s" % (impl, triple(vs_cudnn, "x%.2f")) if impl != "cudnn" else ""
             conv_rows.append(("conv %s f/bd/bw (%s)" % (layer, impl), triple(mine, "%.3f") + " ms",
                               triple(theirs, "%.3f") + " ms", triple(ratios, "x%.2f"), note))
         if conv_rows:

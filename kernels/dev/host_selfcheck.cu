@@ -6,7 +6,8 @@
 // (kernels/src/norm_internal.cuh): its chunk plan (every element read once, no chunk across two tensors, any launch
 // split), and the emulated kernels against a long double sum and, bit for bit, against the documented order written
 // out with plain loops, for aligned (128-bit loads) and misaligned tensors; and of the fused rectifier derivative
-// (device_common.cuh's rectifier_backward_element) against the composed GT -> where -> MUL, bit for bit.
+// (device_common.cuh's rectifier_backward_element) against the composed GT -> where -> MUL, bit for bit; and of
+// im2col and col2im (kernels/src/im2col_internal.cuh) against their layout's definition and a naive scatter.
 //
 //   nvcc -std=c++17 -I kernels/include -I kernels/src kernels/dev/host_selfcheck.cu -o build/host_selfcheck
 //   build/host_selfcheck                   (from the repository root)
@@ -24,6 +25,7 @@
 
 #include "batchnorm_internal.cuh"
 #include "device_common.cuh"
+#include "im2col_internal.cuh"
 #include "norm_internal.cuh"
 
 using namespace gcgan::detail;
@@ -851,6 +853,57 @@ void check_rectifier_backward(const char* what) {
 
 }  // namespace
 
+// im2col_element and col2im_element (im2col_internal.cuh) over every element of one geometry: col against a naive
+// walk of gcgan_kernels.h's definition, and dx bit for bit against a naive scatter of col in row order, which adds
+// each dx element's contributions in the documented order (ri, then si, ascending).
+template <typename T>
+void check_im2col_case(const Im2colDims& d, const char* what) {
+    std::mt19937_64 rnd(static_cast<uint64_t>(d.n * 131 + d.c * 17 + d.h * 7 + d.r * 3 + d.stride_h + d.pad_w));
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<T> x(static_cast<size_t>(d.n * d.c * d.h * d.w));
+    for (T& v : x) v = static_cast<T>(u(rnd));
+    std::vector<T> col(static_cast<size_t>(d.rows() * d.columns()));
+    for (T& v : col) v = static_cast<T>(u(rnd));
+    std::vector<T> scattered(x.size(), T(0));
+    for (int64_t ci = 0; ci < d.c; ++ci)
+        for (int64_t ri = 0; ri < d.r; ++ri)
+            for (int64_t si = 0; si < d.s; ++si)
+                for (int64_t ni = 0; ni < d.n; ++ni)
+                    for (int64_t pi = 0; pi < d.p; ++pi)
+                        for (int64_t qi = 0; qi < d.q; ++qi) {
+                            const int64_t row = (ci * d.r + ri) * d.s + si;
+                            const int64_t column = (ni * d.p + pi) * d.q + qi;
+                            const int64_t yi = pi * d.stride_h - d.pad_h + ri;
+                            const int64_t xi = qi * d.stride_w - d.pad_w + si;
+                            const bool inside = yi >= 0 && yi < d.h && xi >= 0 && xi < d.w;
+                            const int64_t at = ((ni * d.c + ci) * d.h + yi) * d.w + xi;
+                            const T want = inside ? x[static_cast<size_t>(at)] : T(0);
+                            const int64_t flat = row * d.columns() + column;
+                            const T got = im2col_element(x.data(), d, flat);
+                            expect(got == want, what, got, want);
+                            if (inside) scattered[static_cast<size_t>(at)] += col[static_cast<size_t>(flat)];
+                        }
+    for (size_t i = 0; i < x.size(); ++i) {
+        const T got = col2im_element(col.data(), d, static_cast<int64_t>(i));
+        expect_bits(static_cast<double>(got), static_cast<double>(scattered[i]), what);
+    }
+}
+
+void check_im2col() {
+    // n, c, h, w, r, s, stride_h, stride_w, pad_h, pad_w; p and q follow. DCGAN's 4x4 stride-2 pad-1 layers (small),
+    // stride 1 with padding 2, rectangular kernels and strides, a stride larger than the kernel, kernel = input.
+    const int64_t cases[][10] = {{2, 3, 8, 8, 4, 4, 2, 2, 1, 1}, {3, 2, 5, 7, 3, 3, 1, 1, 2, 2},
+                                 {1, 1, 9, 6, 2, 3, 3, 2, 0, 1}, {2, 4, 4, 4, 4, 4, 1, 1, 0, 0},
+                                 {1, 5, 7, 5, 3, 1, 2, 1, 1, 0}, {2, 2, 9, 9, 2, 2, 3, 3, 1, 1}};
+    for (const auto& v : cases) {
+        Im2colDims d{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], 0, 0};
+        d.p = (d.h + 2 * d.pad_h - d.r) / d.stride_h + 1;
+        d.q = (d.w + 2 * d.pad_w - d.s) / d.stride_w + 1;
+        check_im2col_case<float>(d, "im2col/col2im f32");
+        check_im2col_case<double>(d, "im2col/col2im f64");
+    }
+}
+
 int main() {
     // ---- strided index math ----
     gcgan_strided_layout l{};
@@ -921,6 +974,9 @@ int main() {
 
     // ---- squared norm: chunk plan, thread walks and combine order vs naive sums and the documented order ----
     check_squared_norm();
+
+    // ---- im2col and col2im: the element functions vs the layout's definition and a naive scatter ----
+    check_im2col();
 
     if (failures > 0) {
         std::printf("host_selfcheck: %d of %d checks failed\n", failures, checks);

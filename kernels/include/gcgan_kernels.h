@@ -420,6 +420,27 @@ GCGAN_API gcgan_status gcgan_conv2d_backward_weight_f64(const double* x, const d
                                                         gcgan_stream stream);
 
 /* ------------------------------------------------------------------------------------------------------------
+ * im2col and col2im (kernels/src/im2col.cu): the data movement of the explicit-GEMM convolution, whose products
+ * are GEMMs (io.gcgan.backend.cuda.GemmConvolution: cuBLAS), with the geometry and layouts above (k unused):
+ *     col [c * r * s, n * p * q], row-major:
+ *     col[(ci * r + ri) * s + si][(ni * p + pi) * q + qi]
+ *         = x[ni, ci, pi * stride_h - pad_h + ri, qi * stride_w - pad_w + si]   (0 where that is padding)
+ * so that forward is y' = w [k, c*r*s] @ col, with y' [k, n, p, q] (y with its first two dimensions swapped),
+ * backward-weight dw = dy' [k, n*p*q] @ col^T, and backward-data dx = col2im(w^T @ dy').
+ * im2col overwrites col. col2im overwrites dx [n, c, h, w] with, per element, the sum of the col entries that
+ * im2col reads from it, over ri ascending, then si ascending: deterministic, no atomics. Neither output may
+ * overlap its input. Each field at most 2^29 - 1; col may hold more than 2^31 elements (64-bit indices).
+ */
+GCGAN_API gcgan_status gcgan_im2col_f32(const float* x, float* col, const gcgan_conv_geometry* geometry,
+                                        gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_im2col_f64(const double* x, double* col, const gcgan_conv_geometry* geometry,
+                                        gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_col2im_f32(const float* col, float* dx, const gcgan_conv_geometry* geometry,
+                                        gcgan_stream stream);
+GCGAN_API gcgan_status gcgan_col2im_f64(const double* col, double* dx, const gcgan_conv_geometry* geometry,
+                                        gcgan_stream stream);
+
+/* ------------------------------------------------------------------------------------------------------------
  * Fused batch normalization with batch statistics (kernels/src/batchnorm.cu): io.gcgan.backend.Backend's
  * batchNormForward / batchNormBackward, matching the Java CPU backend.
  *

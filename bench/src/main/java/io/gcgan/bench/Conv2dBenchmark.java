@@ -63,8 +63,8 @@ public class Conv2dBenchmark {
     public String backend;
 
     /**
-     * CUDA only: cudnn, or own (gcgan's own kernels, kernels/src/conv.cu). The default sweep is cuDNN's (the GPU check's
-     * conv part is sized for 42 runs); compare with {@code -p convImplementation=cudnn,own}.
+     * CUDA only: cudnn, own (gcgan's own kernels, kernels/src/conv.cu) or gemm (gcgan's im2col with cuBLAS GEMMs). The
+     * default sweep is cuDNN's; compare with {@code -p convImplementation=cudnn,own,gemm}.
      */
     @Param({"cudnn"})
     public String convImplementation;
@@ -95,7 +95,7 @@ public class Conv2dBenchmark {
         b = CudaBench.backend(backend);
         CudaBench.setMath(b, math);
         cuda = b instanceof CudaBackend c ? c : null;
-        implementation = ConvImplementation.valueOf(convImplementation.toUpperCase(Locale.ROOT));
+        implementation = ConvImplementation.fromName(convImplementation);
         lifetime = new TrialLifetime();
         // x, w, y in the geometry's roles; for a backward pass x or y holds the gradient it reads or writes.
         x = b.allocate(DType.FLOAT32, numel(g.xShape()), lifetime);

@@ -64,15 +64,11 @@ final class CudaBench {
     }
 
     /**
-     * Sets the CUDA backend's default conv implementation from a benchmark parameter: "own" or "cudnn". The CPU
-     * backend has one implementation and ignores it.
+     * Sets the CUDA backend's default conv implementation from a benchmark parameter: "own", "gemm" or "cudnn"
+     * ({@link ConvImplementation#fromName}). The CPU backend has one implementation and ignores it.
      */
     static void setConv(Backend backend, String conv) {
-        ConvImplementation implementation = switch (conv) {
-            case "own" -> ConvImplementation.OWN;
-            case "cudnn" -> ConvImplementation.CUDNN;
-            default -> throw new IllegalArgumentException("conv must be own or cudnn, got '" + conv + "'");
-        };
+        ConvImplementation implementation = ConvImplementation.fromName(conv);
         if (backend instanceof CudaBackend cuda) {
             cuda.setDefaultConvImplementation(implementation);
         }

@@ -65,7 +65,7 @@ public class TrainingIterationBenchmark {
     @Param({"fp32"})
     public String math;
 
-    /** CUDA only: the backend's default conv implementation for the step, own (gcgan's kernels) or cudnn. */
+    /** CUDA only: the default conv implementation of the step: own (our kernels), gemm (im2col + cuBLAS), cudnn. */
     @Param({"own"})
     public String conv;
 

@@ -81,7 +81,7 @@ record DeviceChoice(String requested, Device device, String backend, String reas
             return asked ? "--conv and --tf32 apply to CUDA devices only" : "";
         }
         CudaBackend cuda = (CudaBackend) Backends.of(device);
-        cuda.setDefaultConvImplementation(conv.equals("cudnn") ? ConvImplementation.CUDNN : ConvImplementation.OWN);
+        cuda.setDefaultConvImplementation(ConvImplementation.fromName(conv));
         cuda.allowTf32(tf32);
         return "conv " + conv + ", TF32 " + (tf32 ? "on" : "off");
     }

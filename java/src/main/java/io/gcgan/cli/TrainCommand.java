@@ -1,5 +1,6 @@
 package io.gcgan.cli;
 
+import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.gan.loss.GanLosses;
 import io.gcgan.report.Checkpoint;
 import io.gcgan.report.Json;
@@ -270,7 +271,8 @@ final class TrainCommand implements Callable<Integer> {
         String device;
 
         @Option(names = "--conv", paramLabel = "IMPL", defaultValue = TrainSettings.DEFAULT_CONV,
-                description = "On a CUDA device: own (gcgan's conv kernels) or cudnn. Default: ${DEFAULT-VALUE}.")
+                description = "On a CUDA device: own (gcgan's conv kernels), gemm (gcgan's im2col with cuBLAS GEMMs)"
+                        + " or cudnn. Default: ${DEFAULT-VALUE}.")
         String conv;
 
         @Option(names = "--tf32", arity = "0..1", defaultValue = "false", paramLabel = "BOOL",
@@ -453,7 +455,7 @@ final class TrainCommand implements Callable<Integer> {
         String generatorNoise = Check.oneOf("--generator-noise", sc.generatorNoise, List.of("fresh", "reuse"));
         Check.range("--diagnostics-every", sc.diagnosticsEvery, 1, 1_000_000_000);
         String device = DeviceChoice.canonical(sc.device);
-        String conv = Check.oneOf("--conv", sc.conv, List.of("own", "cudnn"));
+        String conv = Check.oneOf("--conv", sc.conv, ConvImplementation.optionNames());
         int fixed = out.fixedSamples != null ? out.fixedSamples : points ? 1000 : 64;
         Check.range("--fixed-samples", fixed, 1, 4096);
         Check.range("--keep", out.keep, 1, 1000);

@@ -28,12 +28,12 @@ class CudaSettingsOptionsTest {
     @Test
     void convAndTf32AreRecordedAndSaidNotToApplyOnTheCpu() throws Exception {
         Path run = tmp.resolve("run");
-        CliRunner.Result r = CliRunner.run(with(SHORT_RUN, "--conv", "cudnn", "--tf32", "--out", run.toString()));
+        CliRunner.Result r = CliRunner.run(with(SHORT_RUN, "--conv", "gemm", "--tf32", "--out", run.toString()));
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("device: cpu") && r.out().contains("--conv and --tf32 apply to CUDA devices only"),
                 r.out());
         Map<String, Object> options = savedOptions(run);
-        assertEquals("cudnn", options.get("conv"));
+        assertEquals("gemm", options.get("conv"));
         assertEquals(true, options.get("tf32"));
     }
 

@@ -12,13 +12,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * conv2dForward, conv2dBackwardData and conv2dBackwardWeight on CUDA with cuDNN against the CPU backend in float64 on the same
+ * conv2dForward, conv2dBackwardData and conv2dBackwardWeight on CUDA with cuDNN and with the explicit GEMMs
+ * ({@link ConvImplementation#GEMM}: our im2col and col2im around cuBLAS) against the CPU backend in float64 on the same
  * values, for every conv and transposed-conv layer of mnist28 (batch 64 and 1) and dcgan64 (batch 8; d2 and g2 also
  * at batch 64), and odd geometries (float32 and float64). Outputs are NaN-filled first; both backward passes
  * overwrite, so the rows and columns of dx that no window covers must come back as 0, not NaN.
@@ -40,23 +40,28 @@ class CudaConvTest {
         float32Only.addAll(ConvShapes.reference("dcgan64.g2", 64));
         List<Layer> both = new ArrayList<>(ConvShapes.reference("mnist28", 1));
         both.addAll(ConvShapes.odd());
-        for (Pass pass : Pass.values()) {
-            for (Layer l : float32Only) {
-                out.add(Arguments.of(l, pass, DType.FLOAT32));
-            }
-            for (Layer l : both) {
-                out.add(Arguments.of(l, pass, DType.FLOAT32));
-                out.add(Arguments.of(l, pass, DType.FLOAT64));
+        for (ConvImplementation impl : IMPLEMENTATIONS) {
+            for (Pass pass : Pass.values()) {
+                for (Layer l : float32Only) {
+                    out.add(Arguments.of(l, pass, DType.FLOAT32, impl));
+                }
+                for (Layer l : both) {
+                    out.add(Arguments.of(l, pass, DType.FLOAT32, impl));
+                    out.add(Arguments.of(l, pass, DType.FLOAT64, impl));
+                }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{1} {0} {2}")
+    /** The implementations named per call here (CudaOwnConvTest covers the default, OWN). */
+    static final List<ConvImplementation> IMPLEMENTATIONS = List.of(ConvImplementation.CUDNN, ConvImplementation.GEMM);
+
+    @ParameterizedTest(name = "{3} {1} {0} {2}")
     @MethodSource("cases")
-    void conv(Layer layer, Pass pass, DType dtype) {
+    void conv(Layer layer, Pass pass, DType dtype, ConvImplementation impl) {
         ConvGeometry g = layer.g();
-        String what = pass + " " + layer + " " + dtype;
+        String what = impl + " " + pass + " " + layer + " " + dtype;
         // the two inputs of the pass: forward (x, w), backward-data (dy, w), backward-weight (x, dy)
         long[][] inShapes = switch (pass) {
             case FORWARD -> new long[][] {g.xShape(), g.wShape()};
@@ -71,21 +76,25 @@ class CudaConvTest {
         double[] a = Data.uniform(Data.random(what + "a"), Math.toIntExact(Data.numel(inShapes[0])), -1, 1, dtype);
         double[] b = Data.uniform(Data.random(what + "b"), Math.toIntExact(Data.numel(inShapes[1])), -1, 1, dtype);
         try (TensorScope scope = TensorScope.open()) {
-            double[] got = run(Gpu.cuda(), dtype, pass, g, a, b, scope);
-            double[] ref = run(Gpu.cpu(), DType.FLOAT64, pass, g, a, b, scope);
-            double[] absRef = run(Gpu.cpu(), DType.FLOAT64, pass, g, Data.abs(a), Data.abs(b), scope);
+            double[] got = run(Gpu.cuda(), impl, dtype, pass, g, a, b, scope);
+            double[] ref = run(Gpu.cpu(), impl, DType.FLOAT64, pass, g, a, b, scope);
+            double[] absRef = run(Gpu.cpu(), impl, DType.FLOAT64, pass, g, Data.abs(a), Data.abs(b), scope);
             Check.scaled(what + " (K = " + terms + ")", ref, got, absRef, Check.sumFactor(dtype, terms),
                     Double.MIN_NORMAL);
         }
+    }
+
+    static Stream<ConvImplementation> implementations() {
+        return IMPLEMENTATIONS.stream();
     }
 
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }
 
-    /** One pass on {@code be} in {@code dtype}; the output is NaN-filled before the call. */
-    private static double[] run(Backend be, DType dtype, Pass pass, ConvGeometry g, double[] a, double[] b,
-                                TensorScope scope) {
+    /** One pass on {@code be} in {@code dtype} (on CUDA with {@code impl}); the output is NaN-filled first. */
+    private static double[] run(Backend be, ConvImplementation impl, DType dtype, Pass pass, ConvGeometry g,
+                                double[] a, double[] b, TensorScope scope) {
         Storage sa = Gpu.upload(be, dtype, a, scope);
         Storage sb = Gpu.upload(be, dtype, b, scope);
         long outNumel = Data.numel(switch (pass) {
@@ -94,11 +103,11 @@ class CudaConvTest {
             case BACKWARD_WEIGHT -> g.wShape();
         });
         Storage out = Gpu.poisoned(be, dtype, outNumel, scope);
-        if (be instanceof CudaBackend cuda) { // cuDNN named per call (CudaOwnConvTest covers the default, OWN)
+        if (be instanceof CudaBackend cuda) {
             switch (pass) {
-                case FORWARD -> cuda.conv2dForward(sa, sb, out, g, ConvImplementation.CUDNN);
-                case BACKWARD_DATA -> cuda.conv2dBackwardData(sa, sb, out, g, ConvImplementation.CUDNN);
-                case BACKWARD_WEIGHT -> cuda.conv2dBackwardWeight(sa, sb, out, g, ConvImplementation.CUDNN);
+                case FORWARD -> cuda.conv2dForward(sa, sb, out, g, impl);
+                case BACKWARD_DATA -> cuda.conv2dBackwardData(sa, sb, out, g, impl);
+                case BACKWARD_WEIGHT -> cuda.conv2dBackwardWeight(sa, sb, out, g, impl);
             }
         } else {
             switch (pass) {
@@ -114,8 +123,9 @@ class CudaConvTest {
      * The TF32 probe of {@link CudaMatmulTest#float32ProductsAreNotRoundedToTf32} for each pass: 16 products of
      * v = 1 + 2^-20 per output, exact in float32 (16 (1 + 2^-19)) and 16 in TF32.
      */
-    @Test
-    void float32ConvolutionsAreNotRoundedToTf32() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    void float32ConvolutionsAreNotRoundedToTf32(ConvImplementation impl) {
         double v = 1 + 0x1p-20;
         ConvGeometry[] probes = {
             new ConvGeometry(1, 1, 4, 4, 8, 4, 4, 1, 1, 0, 0),  // forward: C R S = 16
@@ -135,8 +145,8 @@ class CudaConvTest {
                 double[] b = new double[Math.toIntExact(Data.numel(shapes[1]))];
                 Arrays.fill(a, v);
                 Arrays.fill(b, v);
-                double[] got = run(Gpu.cuda(), DType.FLOAT32, passes[i], g, a, b, scope);
-                double[] ref = run(Gpu.cpu(), DType.FLOAT64, passes[i], g, a, b, scope);
+                double[] got = run(Gpu.cuda(), impl, DType.FLOAT32, passes[i], g, a, b, scope);
+                double[] ref = run(Gpu.cpu(), impl, DType.FLOAT64, passes[i], g, a, b, scope);
                 Check.close(passes[i] + " of 1 + 2^-20 (TF32 would give exactly 16)", ref, got, 0, 0x1p-21);
             }
         }

@@ -1410,6 +1410,158 @@ public final class GcganKernels {
         }
     }
 
+    // ---- gcgan_status gcgan_im2col_f32(const float *x, float *col, const gcgan_conv_geometry *geometry,
+    //          gcgan_stream stream) --------------------------------------------------------------------------------
+
+    private static final class gcgan_im2col_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_im2col_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_im2col_f32$descriptor() {
+        return gcgan_im2col_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_im2col_f32$handle() {
+        requireLoaded();
+        return required(gcgan_im2col_f32.Linked.HANDLE, "gcgan_im2col_f32");
+    }
+
+    public static MemorySegment gcgan_im2col_f32$address() {
+        requireLoaded();
+        return required(gcgan_im2col_f32.Linked.ADDR, "gcgan_im2col_f32");
+    }
+
+    /** col [c*r*s, n*p*q] = im2col(x), float32; geometry is host memory ({@link #gcgan_conv_geometry$layout()}). */
+    public static int gcgan_im2col_f32(MemorySegment x, MemorySegment col, MemorySegment geometry, MemorySegment stream) {
+        var mh$ = gcgan_im2col_f32$handle();
+        try {
+            return (int) mh$.invokeExact(x, col, geometry, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_im2col_f64(const double *x, double *col, const gcgan_conv_geometry *geometry,
+    //          gcgan_stream stream) --------------------------------------------------------------------------------
+
+    private static final class gcgan_im2col_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_im2col_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_im2col_f64$descriptor() {
+        return gcgan_im2col_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_im2col_f64$handle() {
+        requireLoaded();
+        return required(gcgan_im2col_f64.Linked.HANDLE, "gcgan_im2col_f64");
+    }
+
+    public static MemorySegment gcgan_im2col_f64$address() {
+        requireLoaded();
+        return required(gcgan_im2col_f64.Linked.ADDR, "gcgan_im2col_f64");
+    }
+
+    /** col [c*r*s, n*p*q] = im2col(x), float64; geometry is host memory. */
+    public static int gcgan_im2col_f64(MemorySegment x, MemorySegment col, MemorySegment geometry, MemorySegment stream) {
+        var mh$ = gcgan_im2col_f64$handle();
+        try {
+            return (int) mh$.invokeExact(x, col, geometry, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_col2im_f32(const float *col, float *dx, const gcgan_conv_geometry *geometry,
+    //          gcgan_stream stream) --------------------------------------------------------------------------------
+
+    private static final class gcgan_col2im_f32 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_col2im_f32");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_col2im_f32$descriptor() {
+        return gcgan_col2im_f32.DESC;
+    }
+
+    public static MethodHandle gcgan_col2im_f32$handle() {
+        requireLoaded();
+        return required(gcgan_col2im_f32.Linked.HANDLE, "gcgan_col2im_f32");
+    }
+
+    public static MemorySegment gcgan_col2im_f32$address() {
+        requireLoaded();
+        return required(gcgan_col2im_f32.Linked.ADDR, "gcgan_col2im_f32");
+    }
+
+    /** dx [n, c, h, w] = col2im(col), the adjoint of im2col, float32 (deterministic sums). */
+    public static int gcgan_col2im_f32(MemorySegment col, MemorySegment dx, MemorySegment geometry, MemorySegment stream) {
+        var mh$ = gcgan_col2im_f32$handle();
+        try {
+            return (int) mh$.invokeExact(col, dx, geometry, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- gcgan_status gcgan_col2im_f64(const double *col, double *dx, const gcgan_conv_geometry *geometry,
+    //          gcgan_stream stream) --------------------------------------------------------------------------------
+
+    private static final class gcgan_col2im_f64 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_col2im_f64");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_col2im_f64$descriptor() {
+        return gcgan_col2im_f64.DESC;
+    }
+
+    public static MethodHandle gcgan_col2im_f64$handle() {
+        requireLoaded();
+        return required(gcgan_col2im_f64.Linked.HANDLE, "gcgan_col2im_f64");
+    }
+
+    public static MemorySegment gcgan_col2im_f64$address() {
+        requireLoaded();
+        return required(gcgan_col2im_f64.Linked.ADDR, "gcgan_col2im_f64");
+    }
+
+    /** dx [n, c, h, w] = col2im(col), the adjoint of im2col, float64 (deterministic sums). */
+    public static int gcgan_col2im_f64(MemorySegment col, MemorySegment dx, MemorySegment geometry, MemorySegment stream) {
+        var mh$ = gcgan_col2im_f64$handle();
+        try {
+            return (int) mh$.invokeExact(col, dx, geometry, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     // ---- gcgan_status gcgan_batchnorm_forward_f32(const float *x, const float *weight, const float *bias,
     //          int64_t n, int64_t c, int64_t s, double eps, float *y, float *mean, float *var,
     //          float *running_mean, float *running_var, double momentum, gcgan_stream stream) ------------------------

@@ -16,5 +16,32 @@ public enum ConvImplementation {
      * allows it, on TF32 tensor cores for passes with more than 16 GEMM columns. Every pass gives identical bits from
      * run to run.
      */
-    OWN
+    OWN,
+    /**
+     * Explicit GEMMs ({@link GemmConvolution}), as the CPU backend computes convolutions: gcgan's im2col and col2im
+     * kernels (kernels/src/im2col.cu) around one cuBLAS GEMM per pass (TF32 where {@link CudaBackend#allowTf32}
+     * allows it), at the cost of a scratch column matrix of c*r*s x n*p*q elements per pass.
+     */
+    GEMM;
+
+    /** The lower-case name used by options and benchmark parameters: "cudnn", "own", "gemm". */
+    public String optionName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The implementation named {@code name} ({@link #optionName()}); IllegalArgumentException names the choices. */
+    public static ConvImplementation fromName(String name) {
+        for (ConvImplementation c : values()) {
+            if (c.optionName().equals(name)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("conv implementation must be one of " + optionNames() + ", got '" + name
+                + "'");
+    }
+
+    /** The option names of every implementation, e.g. [cudnn, own, gemm]. */
+    public static java.util.List<String> optionNames() {
+        return java.util.Arrays.stream(values()).map(ConvImplementation::optionName).toList();
+    }
 }

@@ -62,8 +62,9 @@ import java.util.function.Consumer;
  * The implementation is chosen per call ({@link #conv2dForward(Storage, Storage, Storage, ConvGeometry,
  * ConvImplementation)} and the two backward passes) or by the default ({@link #setDefaultConvImplementation}):
  * {@link ConvImplementation#OWN} (the default), gcgan's own implicit-GEMM kernels ({@link OwnConvolution}; TF32
- * where {@link #allowTf32} allows it, as for cuDNN), or {@link ConvImplementation#CUDNN}. cuDNN plans (descriptors
- * and the algorithm per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and
+ * where {@link #allowTf32} allows it, as for cuDNN), {@link ConvImplementation#GEMM}, our im2col and col2im around
+ * cuBLAS GEMMs ({@link GemmConvolution}), or {@link ConvImplementation#CUDNN}. cuDNN plans (descriptors and the
+ * algorithm per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and
  * Winograd algorithms are used only when {@link #allowConvTransformAlgorithms allowed} (off by default, for parity).
  *
  * <p>Any thread may call the backend; calls are queued in the order they are made. Settings ({@link #allowTf32},
@@ -89,6 +90,7 @@ public final class CudaBackend implements Backend {
     private final CublasHandle cublas;
     private final CudnnConvolution cudnn;
     private final OwnConvolution own;
+    private final GemmConvolution gemm;
     private final String description;
 
     private volatile boolean tf32;
@@ -107,6 +109,7 @@ public final class CudaBackend implements Backend {
         this.cublas = new CublasHandle(cuda);
         this.cudnn = new CudnnConvolution(cuda, pool);
         this.own = new OwnConvolution(cuda);
+        this.gemm = new GemmConvolution(this, new KernelIm2col(cuda));
         this.description = device + " (" + cuda.name() + ", driver for CUDA " + cuda.driverVersion()
                 + ", CUDA runtime " + cuda.runtimeVersion() + ", cuDNN " + CudnnConvolution.version() + ", cuBLAS "
                 + CublasHandle.version() + ")";
@@ -597,10 +600,11 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
-        if (usesOwn(implementation)) {
-            own.run(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32, x.segment(), w.segment(), y.segment());
-        } else {
-            runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
+        switch (implementation) {
+            case OWN -> own.run(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32, x.segment(), w.segment(),
+                    y.segment());
+            case GEMM -> gemm.forward(x, w, y, g);
+            case CUDNN -> runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
         }
     }
 
@@ -611,10 +615,11 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
-        if (usesOwn(implementation)) {
-            own.run(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32, dy.segment(), w.segment(), dx.segment());
-        } else {
-            runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
+        switch (implementation) {
+            case OWN -> own.run(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32, dy.segment(), w.segment(),
+                    dx.segment());
+            case GEMM -> gemm.backwardData(dy, w, dx, g);
+            case CUDNN -> runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
         }
     }
 
@@ -625,10 +630,11 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
-        if (usesOwn(implementation)) {
-            own.run(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32, x.segment(), dy.segment(), dw.segment());
-        } else {
-            runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
+        switch (implementation) {
+            case OWN -> own.run(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32, x.segment(), dy.segment(),
+                    dw.segment());
+            case GEMM -> gemm.backwardWeight(x, dy, dw, g);
+            case CUDNN -> runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
         }
     }
 
@@ -636,14 +642,6 @@ public final class CudaBackend implements Backend {
     private void runCudnn(CudnnConvolution.Pass pass, ConvGeometry g, DType dtype, Storage x, Storage w, Storage y) {
         cudnn.run(pass, g, dtype, tf32, convSearch, convTransforms, convSearchWorkspace, x.segment(), w.segment(),
                 y.segment());
-    }
-
-    /** Whether the pass goes to gcgan's own kernels ({@link OwnConvolution}) rather than cuDNN. */
-    private static boolean usesOwn(ConvImplementation implementation) {
-        return switch (implementation) {
-            case OWN -> true;
-            case CUDNN -> false;
-        };
     }
 
     // ---- fused batch normalization -----------------------------------------------------------------------

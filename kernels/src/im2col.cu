@@ -1,0 +1,103 @@
+// im2col.cu - gcgan_im2col_{f32,f64} and gcgan_col2im_{f32,f64}: the data movement of the explicit-GEMM
+// convolution (io.gcgan.backend.cuda.GemmConvolution), whose products are cuBLAS GEMMs. One thread per output
+// element in a grid-stride loop; the index math is im2col_internal.cuh's (checked on the host by host_selfcheck).
+//   im2col: col [c*r*s, n*p*q] from x; writes are coalesced along a row of col, reads gather x with the stride.
+//   col2im: dx [n, c, h, w] as the sum of its col entries in a fixed order (no atomics: deterministic).
+
+#include "device_common.cuh"
+#include "im2col_internal.cuh"
+
+namespace {
+
+using namespace gcgan::detail;
+
+template <typename T>
+__global__ void im2col_kernel(const T* __restrict__ x, T* __restrict__ col, Im2colDims d, int64_t count) {
+    for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        col[i] = im2col_element(x, d, i);
+    }
+}
+
+template <typename T>
+__global__ void col2im_kernel(const T* __restrict__ col, T* __restrict__ dx, Im2colDims d, int64_t count) {
+    for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        dx[i] = col2im_element(col, d, i);
+    }
+}
+
+// Checks the geometry for `call` (the limits of gcgan_kernels.h's im2col section) and fills d.
+gcgan_status check(const char* call, const void* in, const char* in_name, const void* out, const char* out_name,
+                   const gcgan_conv_geometry* g, Im2colDims* d) {
+    if (g == nullptr) return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "geometry is NULL");
+    if (in == nullptr) return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "%s is NULL", in_name);
+    if (out == nullptr) return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "%s is NULL", out_name);
+    const struct { const char* name; int64_t value; int64_t least; } fields[] = {
+        {"n", g->n, 1}, {"c", g->c, 1}, {"h", g->h, 1}, {"w", g->w, 1}, {"r", g->r, 1}, {"s", g->s, 1},
+        {"stride_h", g->stride_h, 1}, {"stride_w", g->stride_w, 1}, {"pad_h", g->pad_h, 0}, {"pad_w", g->pad_w, 0}};
+    for (const auto& f : fields) {
+        if (f.value < f.least) {
+            return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "geometry %s = %lld must be >= %lld", f.name,
+                        static_cast<long long>(f.value), static_cast<long long>(f.least));
+        }
+        if (f.value > (1 << 29) - 1) {
+            return fail(GCGAN_ERR_UNSUPPORTED, call, "geometry %s = %lld exceeds 2^29 - 1 = %d", f.name,
+                        static_cast<long long>(f.value), (1 << 29) - 1);
+        }
+    }
+    if (g->h + 2 * g->pad_h < g->r || g->w + 2 * g->pad_w < g->s) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "kernel %lldx%lld is larger than the padded input %lldx%lld",
+                    static_cast<long long>(g->r), static_cast<long long>(g->s),
+                    static_cast<long long>(g->h + 2 * g->pad_h), static_cast<long long>(g->w + 2 * g->pad_w));
+    }
+    *d = Im2colDims{g->n, g->c, g->h, g->w, g->r, g->s, g->stride_h, g->stride_w, g->pad_h, g->pad_w,
+                    (g->h + 2 * g->pad_h - g->r) / g->stride_h + 1, (g->w + 2 * g->pad_w - g->s) / g->stride_w + 1};
+    const double elements = static_cast<double>(d->rows()) * static_cast<double>(d->columns());
+    if (elements > 4.0e18 || static_cast<double>(g->n) * g->c * g->h * g->w > 4.0e18) {
+        return fail(GCGAN_ERR_UNSUPPORTED, call, "col of %.0f elements exceeds 4e18", elements);
+    }
+    return GCGAN_OK;
+}
+
+template <typename T>
+gcgan_status im2col(const char* call, const T* x, T* col, const gcgan_conv_geometry* g, gcgan_stream stream) {
+    Im2colDims d;
+    const gcgan_status status = check(call, x, "x", col, "col", g, &d);
+    if (status != GCGAN_OK) return status;
+    const int64_t count = d.rows() * d.columns();
+    im2col_kernel<T><<<grid_for(count), kThreads, 0, stream>>>(x, col, d, count);
+    return check_launch(call);
+}
+
+template <typename T>
+gcgan_status col2im(const char* call, const T* col, T* dx, const gcgan_conv_geometry* g, gcgan_stream stream) {
+    Im2colDims d;
+    const gcgan_status status = check(call, col, "col", dx, "dx", g, &d);
+    if (status != GCGAN_OK) return status;
+    const int64_t count = d.n * d.c * d.h * d.w;
+    col2im_kernel<T><<<grid_for(count), kThreads, 0, stream>>>(col, dx, d, count);
+    return check_launch(call);
+}
+
+}  // namespace
+
+extern "C" GCGAN_API gcgan_status gcgan_im2col_f32(const float* x, float* col, const gcgan_conv_geometry* geometry,
+                                                   gcgan_stream stream) {
+    return im2col<float>("gcgan_im2col_f32", x, col, geometry, stream);
+}
+
+extern "C" GCGAN_API gcgan_status gcgan_im2col_f64(const double* x, double* col, const gcgan_conv_geometry* geometry,
+                                                   gcgan_stream stream) {
+    return im2col<double>("gcgan_im2col_f64", x, col, geometry, stream);
+}
+
+extern "C" GCGAN_API gcgan_status gcgan_col2im_f32(const float* col, float* dx, const gcgan_conv_geometry* geometry,
+                                                   gcgan_stream stream) {
+    return col2im<float>("gcgan_col2im_f32", col, dx, geometry, stream);
+}
+
+extern "C" GCGAN_API gcgan_status gcgan_col2im_f64(const double* col, double* dx,
+                                                   const gcgan_conv_geometry* geometry, gcgan_stream stream) {
+    return col2im<double>("gcgan_col2im_f64", col, dx, geometry, stream);
+}
