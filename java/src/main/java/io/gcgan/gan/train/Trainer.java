@@ -101,12 +101,11 @@ public final class Trainer {
         boolean reuse = config.generatorNoise() == GeneratorNoise.REUSE;
         try (TensorScope stepScope = TensorScope.open()) {
             Tensor recordedFake = null;
-            Tensor checks = null; // every update's CHECKED values so far, in order, on the device
+            StepChecks checks = new StepChecks(config.dtype());
             for (int i = 0; i < critics; i++) {
                 if (reuse && i == critics - 1) {
                     // Not in a scope of its own: its samples, with G's recorded forward, serve the G update.
                     CriticUpdate u = criticUpdate(true, checks);
-                    checks = u.checks;
                     lastReal = u.real;
                     lastFake = u.fake;
                     recordedFake = u.recordedFake;
@@ -115,7 +114,7 @@ public final class Trainer {
                 try (TensorScope update = TensorScope.open()) {
                     boolean keep = diagnose && i == critics - 1;
                     CriticUpdate u = criticUpdate(false, checks);
-                    checks = update.keep(u.checks);
+                    checks.keepIn(update);
                     if (keep) {
                         lastReal = update.keep(u.real);
                         lastFake = update.keep(u.fake);
@@ -123,22 +122,22 @@ public final class Trainer {
                 }
             }
             try (TensorScope update = TensorScope.open()) {
-                checks = update.keep(generatorUpdate(recordedFake, checks));
+                generatorUpdate(recordedFake, checks);
+                checks.keepIn(update);
             }
             // The step's one host synchronization: every update was queued, each guarded by the values before it.
             // Every guarded value is checked here, so a skipped update always ends in TrainingDivergedException.
-            double[] values = checks.toDoubleArray();
-            boolean wasserstein = loss instanceof WassersteinLoss;
-            for (int i = 0; i < critics; i++) {
-                finite("D loss", values[i * CHECKED + LOSS]);
-                finite("gradient penalty", values[i * CHECKED + PENALTY]);
-                finite("D gradient norm", Math.sqrt(values[i * CHECKED + GRAD_NORM_SQ]));
-                finite("Wasserstein estimate", values[i * CHECKED + WASSERSTEIN]);
+            double[] values = checks.values().toDoubleArray();
+            for (int u = 0; u <= critics; u++) {
+                String[] names = u < critics ? D_QUANTITIES : G_QUANTITIES;
+                for (int which = 0; which < names.length; which++) {
+                    if (checks.has(u, which)) {
+                        double v = checks.value(values, u, which);
+                        finite(names[which], which == GRAD_NORM_SQ ? Math.sqrt(v) : v);
+                    }
+                }
             }
-            int g = critics * CHECKED;
-            finite("G loss", values[g + LOSS]);
-            finite("G gradient norm", Math.sqrt(values[g + GRAD_NORM_SQ]));
-            int d = (critics - 1) * CHECKED;
+            int d = critics - 1;
             double inReal = Double.NaN;
             double inFake = Double.NaN;
             double gap = Double.NaN;
@@ -148,36 +147,92 @@ public final class Trainer {
                 inFake = diag[1];
                 gap = diag[2];
             }
-            StepMetrics m = new StepMetrics(step, critics, values[d + LOSS],
-                    penalty == null ? Double.NaN : values[d + PENALTY],
-                    wasserstein ? values[d + WASSERSTEIN] : Double.NaN, values[g + LOSS],
-                    Math.sqrt(values[d + GRAD_NORM_SQ]), Math.sqrt(values[g + GRAD_NORM_SQ]), inReal, inFake, gap,
+            StepMetrics m = new StepMetrics(step, critics, checks.value(values, d, LOSS),
+                    checks.value(values, d, PENALTY), checks.value(values, d, WASSERSTEIN),
+                    checks.value(values, critics, LOSS), Math.sqrt(checks.value(values, d, GRAD_NORM_SQ)),
+                    Math.sqrt(checks.value(values, critics, GRAD_NORM_SQ)), inReal, inFake, gap,
                     (System.nanoTime() - t0) / 1e9);
             step++;
             return m;
         }
     }
 
-    // The values each update checks, CHECKED of them per update in this order (0 where an update has none): the
-    // loss, the gradient penalty, the squared gradient norm, the Wasserstein estimate.
+    // The values an update checks, in this order: the loss, the gradient penalty, the squared gradient norm and the
+    // Wasserstein estimate (each where the update has it).
     private static final int LOSS = 0;
     private static final int PENALTY = 1;
     private static final int GRAD_NORM_SQ = 2;
     private static final int WASSERSTEIN = 3;
-    private static final int CHECKED = 4;
+    // Their names in TrainingDivergedException (a squared norm is reported as the norm).
+    private static final String[] D_QUANTITIES = {"D loss", "gradient penalty", "D gradient norm",
+        "Wasserstein estimate"};
+    private static final String[] G_QUANTITIES = {"G loss", null, "G gradient norm", null}; // G has no others
 
     /**
-     * fake: the samples D was updated at (no graph); recordedFake: the same with G's forward recorded, or null;
-     * checks: the step's checked values including this update's.
+     * A step's checked values: on the device one rank-1 tensor in the parameters' dtype that every update extends by
+     * the values it has (the guard of each optimizer step: the values of that update and of the step's earlier
+     * ones), and on the host where each update's values sit in it.
      */
-    private record CriticUpdate(Tensor checks, Tensor real, Tensor fake, Tensor recordedFake) {
+    private static final class StepChecks {
+        private final DType dtype;
+        private final List<int[]> at = new ArrayList<>(); // per update, the index of each value; -1 where absent
+        private Tensor values;                           // null before the first update
+        private int size;
+
+        StepChecks(DType dtype) {
+            this.dtype = dtype;
+        }
+
+        /** Appends one update's values (null: the update has none) and returns the grown tensor. */
+        Tensor append(Tensor loss, Tensor penalty, Tensor squaredNorm, Tensor wasserstein) {
+            Tensor[] given = {loss, penalty, squaredNorm, wasserstein};
+            int[] index = new int[given.length];
+            List<Tensor> parts = new ArrayList<>(given.length + 1);
+            if (values != null) {
+                parts.add(values);
+            }
+            for (int k = 0; k < given.length; k++) {
+                index[k] = given[k] == null ? -1 : size++;
+                if (given[k] != null) {
+                    parts.add(given[k].to(dtype).reshape(1));
+                }
+            }
+            at.add(index);
+            values = Tensor.cat(0, parts.toArray(new Tensor[0]));
+            return values;
+        }
+
+        /** Moves the values into the scope enclosing {@code update}, which is about to close. */
+        void keepIn(TensorScope update) {
+            values = update.keep(values);
+        }
+
+        /** The values so far, on the device. */
+        Tensor values() {
+            return values;
+        }
+
+        /** Whether update {@code u} has value {@code which}. */
+        boolean has(int u, int which) {
+            return at.get(u)[which] >= 0;
+        }
+
+        /** Update {@code u}'s value {@code which} in {@code read} (the values on the host): NaN where absent. */
+        double value(double[] read, int u, int which) {
+            int i = at.get(u)[which];
+            return i >= 0 ? read[i] : which == GRAD_NORM_SQ ? 0.0 : Double.NaN; // no gradient: norm 0
+        }
+    }
+
+    /** fake: the samples D was updated at (no graph); recordedFake: the same with G's forward recorded, or null. */
+    private record CriticUpdate(Tensor real, Tensor fake, Tensor recordedFake) {
     }
 
     /**
      * One D update; with {@code recordG}, G's forward is recorded for a G update at the same samples. The update is
      * guarded by this step's checked values so far and its own: if any is not finite it changes nothing.
      */
-    private CriticUpdate criticUpdate(boolean recordG, Tensor checksBefore) {
+    private CriticUpdate criticUpdate(boolean recordG, StepChecks checks) {
         Tensor real = data.next(config.dtype(), config.device());
         Tensor fake;
         Tensor recordedFake = null;
@@ -200,23 +255,22 @@ public final class Trainer {
         }
         dOptimizer.zeroGrad();
         Autograd.backward(total);
-        Tensor checks;
+        Tensor guard;
         try (GradMode.Guard ignored = GradMode.noGrad()) {
             Tensor wasserstein = loss instanceof WassersteinLoss ? dReal.mean().sub(dFake.mean()) : null;
-            checks = appendChecks(checksBefore, dLoss, penaltyValue, squaredGradientNorm(discriminator.parameters()),
-                    wasserstein);
+            guard = checks.append(dLoss, penaltyValue, squaredGradientNorm(discriminator.parameters()), wasserstein);
         }
-        dOptimizer.step(checks);
+        dOptimizer.step(guard);
         loss.weightClip().ifPresent(c -> WeightClipping.apply(discriminator, c));
-        return new CriticUpdate(checks, real, fake, recordedFake);
+        return new CriticUpdate(real, fake, recordedFake);
     }
 
     /**
-     * The G update, guarded by this step's checked values and its own; returns the step's checked values with its
-     * own appended. {@code recordedFake}: the last D update's samples with G's forward recorded
-     * ({@link GeneratorNoise#REUSE}), or null to draw a new noise batch.
+     * The G update, guarded by this step's checked values and its own, which it appends to {@code checks}.
+     * {@code recordedFake}: the last D update's samples with G's forward recorded ({@link GeneratorNoise#REUSE}),
+     * or null to draw a new noise batch.
      */
-    private Tensor generatorUpdate(Tensor recordedFake, Tensor checksBefore) {
+    private void generatorUpdate(Tensor recordedFake, StepChecks checks) {
         List<Tensor> dParams = discriminator.parameters();
         boolean[] required = new boolean[dParams.size()];
         for (int i = 0; i < required.length; i++) {
@@ -228,12 +282,11 @@ public final class Trainer {
             Tensor gLoss = loss.generatorLoss(GanLoss.Batch.forGenerator(critic.apply(fake)));
             gOptimizer.zeroGrad();
             Autograd.backward(gLoss);
-            Tensor checks;
+            Tensor guard;
             try (GradMode.Guard ignored = GradMode.noGrad()) {
-                checks = appendChecks(checksBefore, gLoss, null, squaredGradientNorm(generator.parameters()), null);
+                guard = checks.append(gLoss, null, squaredGradientNorm(generator.parameters()), null);
             }
-            gOptimizer.step(checks);
-            return checks;
+            gOptimizer.step(guard);
         } finally {
             for (int i = 0; i < required.length; i++) {
                 dParams.get(i).requiresGrad(required[i]);
@@ -316,24 +369,6 @@ public final class Trainer {
             }
         }
         return grads.isEmpty() ? null : Tensor.squaredNorm(grads);
-    }
-
-    /**
-     * {@code before} (null at a step's first update) followed by this update's CHECKED values {loss, penalty,
-     * squared gradient norm, Wasserstein estimate} as one rank-1 tensor in the parameters' dtype (the optimizer
-     * guard's), still on the device. An absent value is 0 there (a guard skips on any NaN), reported as NaN.
-     */
-    private Tensor appendChecks(Tensor before, Tensor loss, Tensor penaltyValue, Tensor squaredNorm,
-                                Tensor wasserstein) {
-        DType dtype = config.dtype();
-        Tensor zero = Tensor.zeros(dtype, config.device(), 1);
-        Tensor[] parts = new Tensor[CHECKED];
-        parts[LOSS] = loss.to(dtype).reshape(1);
-        parts[PENALTY] = penaltyValue == null ? zero : penaltyValue.to(dtype).reshape(1);
-        parts[GRAD_NORM_SQ] = squaredNorm == null ? zero : squaredNorm.to(dtype).reshape(1);
-        parts[WASSERSTEIN] = wasserstein == null ? zero : wasserstein.to(dtype).reshape(1);
-        Tensor own = Tensor.cat(0, parts);
-        return before == null ? own : Tensor.cat(0, before, own);
     }
 
     private double finite(String quantity, double value) {
