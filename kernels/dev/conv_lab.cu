@@ -271,11 +271,6 @@ double worst_error(const Buffers& b, int64_t n) {
 // The GEMM's N (columns) behind a plan: grid_y tiles of bn.
 int64_t plan_n(const ConvPlan& p) { return p.grid_y * p.bn; }
 
-float median(std::vector<float> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 // Runs a variant: NaN-fill, one checked run, then (unless check_only) 3 warm-ups and `reps` timed runs.
 // Returns the median ms (0 when check_only) and writes the worst error.
 template <typename T>
@@ -290,23 +285,7 @@ float run_variant(Pass pass, const ConvDims& d, const Buffers& b, int64_t out_n,
     LAB_CHECK(cudaStreamSynchronize(stream));
     *error = worst_error<T>(b, out_n);
     if (check_only) return 0.f;
-    cudaEvent_t start, stop;
-    LAB_CHECK(cudaEventCreate(&start));
-    LAB_CHECK(cudaEventCreate(&stop));
-    for (int i = 0; i < 3; ++i) run_pass<T>(pass, d, b, force_tile, force_splits, stream);
-    std::vector<float> ms;
-    for (int i = 0; i < reps; ++i) {
-        LAB_CHECK(cudaEventRecord(start, stream));
-        run_pass<T>(pass, d, b, force_tile, force_splits, stream);
-        LAB_CHECK(cudaEventRecord(stop, stream));
-        LAB_CHECK(cudaEventSynchronize(stop));
-        float t = 0;
-        LAB_CHECK(cudaEventElapsedTime(&t, start, stop));
-        ms.push_back(t);
-    }
-    LAB_CHECK(cudaEventDestroy(start));
-    LAB_CHECK(cudaEventDestroy(stop));
-    return median(ms);
+    return lab::median_call_ms([&] { run_pass<T>(pass, d, b, force_tile, force_splits, stream); }, reps, stream);
 }
 
 const char* tile_name(TileKind t) {

@@ -128,28 +128,6 @@ int check_layer(const Layer& l, std::mt19937& rnd) {
     return bad;
 }
 
-// Milliseconds of one call (median of 20 after 3 warm-up calls).
-template <typename F>
-float time_call(F call) {
-    cudaEvent_t a, b;
-    CUDA_OK(cudaEventCreate(&a));
-    CUDA_OK(cudaEventCreate(&b));
-    for (int i = 0; i < 3; ++i) call();
-    std::vector<float> ms;
-    for (int i = 0; i < 20; ++i) {
-        CUDA_OK(cudaEventRecord(a));
-        call();
-        CUDA_OK(cudaEventRecord(b));
-        CUDA_OK(cudaEventSynchronize(b));
-        float t = 0;
-        CUDA_OK(cudaEventElapsedTime(&t, a, b));
-        ms.push_back(t);
-    }
-    CUDA_OK(cudaEventDestroy(a));
-    CUDA_OK(cudaEventDestroy(b));
-    return lab::median(ms);
-}
-
 // float32 at batch 64: time of each call and its floor (x read once, col written once; col read once, dx written
 // once) at the copy rate.
 void time_layer(const Layer& l, double copy) {
@@ -159,8 +137,8 @@ void time_layer(const Layer& l, double copy) {
     CUDA_OK(cudaMalloc(&col, col_size(g) * sizeof(float)));
     CUDA_OK(cudaMemset(x, 0, x_size(g) * sizeof(float)));
     CUDA_OK(cudaMemset(col, 0, col_size(g) * sizeof(float)));
-    const float fwd = time_call([&] { gcgan_ok(gcgan_im2col_f32(x, col, &g, nullptr), "im2col"); });
-    const float bwd = time_call([&] { gcgan_ok(gcgan_col2im_f32(col, x, &g, nullptr), "col2im"); });
+    const float fwd = lab::median_call_ms([&] { gcgan_ok(gcgan_im2col_f32(x, col, &g, nullptr), "im2col"); }, 20);
+    const float bwd = lab::median_call_ms([&] { gcgan_ok(gcgan_col2im_f32(col, x, &g, nullptr), "col2im"); }, 20);
     const double floor_ms = (x_size(g) + col_size(g)) * 4.0 / (copy * 1e9) * 1e3;
     std::printf("%-12s %10lld %10.4f %8.2f %10.4f %8.2f\n", l.name, static_cast<long long>(col_size(g)), fwd,
                 fwd / floor_ms, bwd, bwd / floor_ms);

@@ -48,6 +48,29 @@ inline float median(std::vector<float> x) {
     return x[x.size() / 2];
 }
 
+// Milliseconds of one call of `call` on `stream`: the median of `reps` calls after `warmup` calls, each timed alone
+// between two events.
+template <typename F>
+float median_call_ms(F call, int reps, cudaStream_t stream = nullptr, int warmup = 3) {
+    cudaEvent_t a, b;
+    CUDA_OK(cudaEventCreate(&a));
+    CUDA_OK(cudaEventCreate(&b));
+    for (int i = 0; i < warmup; ++i) call();
+    std::vector<float> ms;
+    for (int i = 0; i < reps; ++i) {
+        CUDA_OK(cudaEventRecord(a, stream));
+        call();
+        CUDA_OK(cudaEventRecord(b, stream));
+        CUDA_OK(cudaEventSynchronize(b));
+        float t = 0;
+        CUDA_OK(cudaEventElapsedTime(&t, a, b));
+        ms.push_back(t);
+    }
+    CUDA_OK(cudaEventDestroy(a));
+    CUDA_OK(cudaEventDestroy(b));
+    return median(ms);
+}
+
 // Device-to-device copy rate in GB/s counting bytes read and written (1 GiB, median of 10).
 inline double copy_rate() {
     const size_t bytes = size_t{1} << 30;

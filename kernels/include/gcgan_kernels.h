@@ -421,7 +421,8 @@ GCGAN_API gcgan_status gcgan_conv2d_backward_weight_f64(const double* x, const d
 
 /* ------------------------------------------------------------------------------------------------------------
  * im2col and col2im (kernels/src/im2col.cu): the data movement of the explicit-GEMM convolution, whose products
- * are GEMMs (io.gcgan.backend.cuda.GemmConvolution: cuBLAS), with the geometry and layouts above (k unused):
+ * are GEMMs (io.gcgan.backend.cuda.GemmConvolution: cuBLAS), with the geometry, its limits and the layouts above
+ * (k is not used, but must be valid as everywhere):
  *     col [c * r * s, n * p * q], row-major:
  *     col[(ci * r + ri) * s + si][(ni * p + pi) * q + qi]
  *         = x[ni, ci, pi * stride_h - pad_h + ri, qi * stride_w - pad_w + si]   (0 where that is padding)

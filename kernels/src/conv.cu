@@ -16,6 +16,7 @@
 
 #include "conv_internal.cuh"
 #include "device_common.cuh"
+#include "geometry_check.h"
 
 namespace gcgan {
 namespace conv {
@@ -31,24 +32,9 @@ gcgan_status check_geometry(const char* call, const gcgan_conv_geometry* g, int3
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "unknown flags 0x%x (known: GCGAN_CONV_ALLOW_TF32 = 0x%x)",
                     static_cast<unsigned>(flags), static_cast<unsigned>(GCGAN_CONV_ALLOW_TF32));
     }
-    const struct { const char* name; int64_t value; int64_t least; } fields[] = {
-        {"n", g->n, 1}, {"c", g->c, 1}, {"h", g->h, 1}, {"w", g->w, 1}, {"k", g->k, 1}, {"r", g->r, 1},
-        {"s", g->s, 1}, {"stride_h", g->stride_h, 1}, {"stride_w", g->stride_w, 1}, {"pad_h", g->pad_h, 0},
-        {"pad_w", g->pad_w, 0}};
-    for (const auto& f : fields) {
-        if (f.value < f.least) {
-            return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "geometry %s = %lld must be >= %lld", f.name,
-                        static_cast<long long>(f.value), static_cast<long long>(f.least));
-        }
-        if (f.value > (1 << 29) - 1) {
-            return fail(GCGAN_ERR_UNSUPPORTED, call, "geometry %s = %lld exceeds 2^29 - 1 = %d", f.name,
-                        static_cast<long long>(f.value), (1 << 29) - 1);
-        }
-    }
-    if (g->h + 2 * g->pad_h < g->r || g->w + 2 * g->pad_w < g->s) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "kernel %lldx%lld is larger than the padded input %lldx%lld",
-                    static_cast<long long>(g->r), static_cast<long long>(g->s),
-                    static_cast<long long>(g->h + 2 * g->pad_h), static_cast<long long>(g->w + 2 * g->pad_w));
+    const gcgan_status fields = check_geometry_fields(call, g);
+    if (fields != GCGAN_OK) {
+        return fields;
     }
     const int64_t p = (g->h + 2 * g->pad_h - g->r) / g->stride_h + 1;
     const int64_t q = (g->w + 2 * g->pad_w - g->s) / g->stride_w + 1;

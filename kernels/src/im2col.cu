@@ -5,6 +5,7 @@
 //   col2im: dx [n, c, h, w] as the sum of its col entries in a fixed order (no atomics: deterministic).
 
 #include "device_common.cuh"
+#include "geometry_check.h"
 #include "im2col_internal.cuh"
 
 namespace {
@@ -27,30 +28,13 @@ __global__ void col2im_kernel(const T* __restrict__ col, T* __restrict__ dx, Im2
     }
 }
 
-// Checks the geometry for `call` (the limits of gcgan_kernels.h's im2col section) and fills d.
+// Checks the pointers and the geometry for `call` (the limits of gcgan_kernels.h's im2col section) and fills d.
 gcgan_status check(const char* call, const void* in, const char* in_name, const void* out, const char* out_name,
                    const gcgan_conv_geometry* g, Im2colDims* d) {
-    if (g == nullptr) return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "geometry is NULL");
+    const gcgan_status fields = check_geometry_fields(call, g);
+    if (fields != GCGAN_OK) return fields;
     if (in == nullptr) return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "%s is NULL", in_name);
     if (out == nullptr) return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "%s is NULL", out_name);
-    const struct { const char* name; int64_t value; int64_t least; } fields[] = {
-        {"n", g->n, 1}, {"c", g->c, 1}, {"h", g->h, 1}, {"w", g->w, 1}, {"r", g->r, 1}, {"s", g->s, 1},
-        {"stride_h", g->stride_h, 1}, {"stride_w", g->stride_w, 1}, {"pad_h", g->pad_h, 0}, {"pad_w", g->pad_w, 0}};
-    for (const auto& f : fields) {
-        if (f.value < f.least) {
-            return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "geometry %s = %lld must be >= %lld", f.name,
-                        static_cast<long long>(f.value), static_cast<long long>(f.least));
-        }
-        if (f.value > (1 << 29) - 1) {
-            return fail(GCGAN_ERR_UNSUPPORTED, call, "geometry %s = %lld exceeds 2^29 - 1 = %d", f.name,
-                        static_cast<long long>(f.value), (1 << 29) - 1);
-        }
-    }
-    if (g->h + 2 * g->pad_h < g->r || g->w + 2 * g->pad_w < g->s) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "kernel %lldx%lld is larger than the padded input %lldx%lld",
-                    static_cast<long long>(g->r), static_cast<long long>(g->s),
-                    static_cast<long long>(g->h + 2 * g->pad_h), static_cast<long long>(g->w + 2 * g->pad_w));
-    }
     *d = Im2colDims{g->n, g->c, g->h, g->w, g->r, g->s, g->stride_h, g->stride_w, g->pad_h, g->pad_w,
                     (g->h + 2 * g->pad_h - g->r) / g->stride_h + 1, (g->w + 2 * g->pad_w - g->s) / g->stride_w + 1};
     const double elements = static_cast<double>(d->rows()) * static_cast<double>(d->columns());

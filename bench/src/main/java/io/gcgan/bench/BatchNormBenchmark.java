@@ -3,6 +3,7 @@ package io.gcgan.bench;
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.tensor.DType;
 import java.util.Arrays;
@@ -59,7 +60,7 @@ public class BatchNormBenchmark {
     private static final double EPS = 1e-5;
 
     private Backend b;
-    private TrialLifetime lifetime;
+    private ScopedLifetime lifetime;
     private BatchNormShape view;
     private boolean forward;
     private Storage x;
@@ -85,7 +86,7 @@ public class BatchNormBenchmark {
             default -> throw new IllegalArgumentException("pass must be forward or backward, got '" + pass + "'");
         };
         b = CudaBench.backend(backend);
-        lifetime = new TrialLifetime();
+        lifetime = new ScopedLifetime();
         long numel = view.numel();
         long c = view.c();
         x = b.allocate(DType.FLOAT32, numel, lifetime);

@@ -2,6 +2,7 @@ package io.gcgan.bench;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ConvGeometry;
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
@@ -79,7 +80,7 @@ public class Conv2dBenchmark {
     private Backend b;
     private CudaBackend cuda; // null on the CPU
     private ConvImplementation implementation;
-    private TrialLifetime lifetime;
+    private ScopedLifetime lifetime;
     private ConvGeometry g;
     private Call call;
     private Storage x;
@@ -96,7 +97,7 @@ public class Conv2dBenchmark {
         CudaBench.setMath(b, math);
         cuda = b instanceof CudaBackend c ? c : null;
         implementation = ConvImplementation.fromName(convImplementation);
-        lifetime = new TrialLifetime();
+        lifetime = new ScopedLifetime();
         // x, w, y in the geometry's roles; for a backward pass x or y holds the gradient it reads or writes.
         x = b.allocate(DType.FLOAT32, numel(g.xShape()), lifetime);
         w = b.allocate(DType.FLOAT32, numel(g.wShape()), lifetime);

@@ -1,5 +1,6 @@
 package io.gcgan.bench;
 
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bindings.cudart.CudaException;
@@ -44,7 +45,7 @@ public class CudaMemcpyBenchmark {
     public long sizeMiB;
 
     private CudaBackend backend;
-    private TrialLifetime lifetime;
+    private ScopedLifetime lifetime;
     private Storage src;
     private Storage dst;
     private long bytes;
@@ -53,7 +54,7 @@ public class CudaMemcpyBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         backend = CudaBench.cuda();
-        lifetime = new TrialLifetime();
+        lifetime = new ScopedLifetime();
         bytes = sizeMiB << 20;
         src = backend.allocate(DType.FLOAT32, bytes / Float.BYTES, lifetime);
         dst = backend.allocate(DType.FLOAT32, bytes / Float.BYTES, lifetime);

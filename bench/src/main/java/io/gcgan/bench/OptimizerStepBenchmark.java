@@ -5,6 +5,7 @@ import io.gcgan.backend.CentringView;
 import io.gcgan.backend.MomentumStart;
 import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.WeightDecayMode;
 import io.gcgan.optim.Adam;
@@ -110,7 +111,7 @@ public class OptimizerStepBenchmark {
     private static final double ADAM_LR = 2e-4;
 
     private Backend backend;
-    private TrialLifetime lifetime;
+    private ScopedLifetime lifetime;
     private Optimizer optimizer;     // cpu, cuda-fused
     private List<LoopSlot> loop;     // cuda-loop
     private OptimizerHyper loopHyper;
@@ -129,7 +130,7 @@ public class OptimizerStepBenchmark {
             default -> throw new IllegalArgumentException("implementation must be cpu, cuda-fused or cuda-loop, got '"
                     + implementation + "'");
         };
-        lifetime = new TrialLifetime();
+        lifetime = new ScopedLifetime();
         List<Dcgan64Parameters.ParamShape> shapes = Dcgan64Parameters.workload(workload);
         GcMode mode = gcMode(gc);
         TransposedConvCentring centring = switch (tconvCentring) {

@@ -3,6 +3,7 @@ package io.gcgan.bench;
 import static io.gcgan.bindings.openblas.OpenBlas.CblasNoTrans;
 import static io.gcgan.bindings.openblas.OpenBlas.CblasRowMajor;
 
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.cpu.CpuBackend;
 import io.gcgan.bindings.openblas.OpenBlas;
@@ -102,7 +103,7 @@ public class SgemmBenchmark {
     @State(Scope.Thread)
     public static class BackendOperands {
         CpuBackend backend;
-        TrialLifetime lifetime;
+        ScopedLifetime lifetime;
         Storage a;
         Storage b;
         Storage c;
@@ -110,7 +111,7 @@ public class SgemmBenchmark {
         @Setup(Level.Trial)
         public void setUp(SgemmBenchmark shape) {
             backend = CpuBackend.instance();
-            lifetime = new TrialLifetime();
+            lifetime = new ScopedLifetime();
             a = backend.allocate(DType.FLOAT32, (long) shape.m * shape.k, lifetime);
             b = backend.allocate(DType.FLOAT32, (long) shape.k * shape.n, lifetime);
             c = backend.allocate(DType.FLOAT32, (long) shape.m * shape.n, lifetime);

@@ -2,12 +2,8 @@ package io.gcgan.backend.cuda;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ConvGeometry;
-import io.gcgan.backend.Lifetime;
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
-import io.gcgan.tensor.DType;
-import java.lang.foreign.Arena;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The explicit-GEMM convolution ({@link ConvImplementation#GEMM}), as the CPU backend computes it: the input is
@@ -48,10 +44,10 @@ final class GemmConvolution {
     /** y [n, k, p, q] = conv2d(x, w). */
     void forward(Storage x, Storage w, Storage y, ConvGeometry g) {
         Sizes z = Sizes.of(g);
-        try (Scratch scratch = new Scratch()) {
-            Storage col = scratch.allocate(backend, x.dtype(), z.crs * z.npq);
+        try (ScopedLifetime scratch = new ScopedLifetime()) {
+            Storage col = backend.allocate(x.dtype(), (long) z.crs * z.npq, scratch);
             im2col.im2col(x, col, g);
-            Storage yk = scratch.allocate(backend, x.dtype(), z.k * z.npq);
+            Storage yk = backend.allocate(x.dtype(), (long) z.k * z.npq, scratch);
             backend.matmul(w, 0, false, col, 0, false, yk, 1, z.k, z.npq, z.crs);
             swapFirstTwo(yk, y, z.k, z.n, z.pq);
         }
@@ -60,10 +56,10 @@ final class GemmConvolution {
     /** dx [n, c, h, w] = the gradient of conv2d with respect to x, given dy [n, k, p, q] and w. */
     void backwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
         Sizes z = Sizes.of(g);
-        try (Scratch scratch = new Scratch()) {
-            Storage dyk = scratch.allocate(backend, dy.dtype(), z.k * z.npq);
+        try (ScopedLifetime scratch = new ScopedLifetime()) {
+            Storage dyk = backend.allocate(dy.dtype(), (long) z.k * z.npq, scratch);
             swapFirstTwo(dy, dyk, z.n, z.k, z.pq);
-            Storage dcol = scratch.allocate(backend, dy.dtype(), z.crs * z.npq);
+            Storage dcol = backend.allocate(dy.dtype(), (long) z.crs * z.npq, scratch);
             backend.matmul(w, 0, true, dyk, 0, false, dcol, 1, z.crs, z.npq, z.k);
             im2col.col2im(dcol, dx, g);
         }
@@ -72,10 +68,10 @@ final class GemmConvolution {
     /** dw [k, c, r, s] = the gradient of conv2d with respect to w, summed over the batch. */
     void backwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
         Sizes z = Sizes.of(g);
-        try (Scratch scratch = new Scratch()) {
-            Storage col = scratch.allocate(backend, x.dtype(), z.crs * z.npq);
+        try (ScopedLifetime scratch = new ScopedLifetime()) {
+            Storage col = backend.allocate(x.dtype(), (long) z.crs * z.npq, scratch);
             im2col.im2col(x, col, g);
-            Storage dyk = scratch.allocate(backend, dy.dtype(), z.k * z.npq);
+            Storage dyk = backend.allocate(dy.dtype(), (long) z.k * z.npq, scratch);
             swapFirstTwo(dy, dyk, z.n, z.k, z.pq);
             backend.matmul(dyk, 0, false, col, 0, true, dw, 1, z.k, z.crs, z.npq);
         }
@@ -98,42 +94,6 @@ final class GemmConvolution {
                         + " must fit in a GEMM dimension (at most " + Integer.MAX_VALUE + ")");
             }
             return new Sizes(g.n(), g.k(), (int) crs, (int) npq, pq);
-        }
-    }
-
-    /**
-     * The lifetime of one pass's scratch: released (stream-ordered on CUDA) when the pass has been queued, in
-     * reverse order of allocation.
-     */
-    private static final class Scratch implements Lifetime, AutoCloseable {
-        private final Arena arena = Arena.ofShared();
-        private final List<Runnable> releases = new ArrayList<>();
-
-        Storage allocate(Backend backend, DType dtype, long numel) {
-            return backend.allocate(dtype, numel, this);
-        }
-
-        @Override
-        public Arena arena() {
-            return arena;
-        }
-
-        @Override
-        public void onClose(Runnable release) {
-            releases.add(release);
-        }
-
-        @Override
-        public boolean scoped() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-            for (int i = releases.size() - 1; i >= 0; i--) {
-                releases.get(i).run();
-            }
-            arena.close();
         }
     }
 }

@@ -28,57 +28,51 @@ class GemmConvolutionTest {
 
     private static final CpuBackend CPU = CpuBackend.instance();
 
-    /** im2col and col2im over host storages, element by element, exactly as gcgan_kernels.h defines them. */
-    private static final GemmConvolution.Im2col JAVA_IM2COL = new GemmConvolution.Im2col() {
-        @Override
-        public void im2col(Storage x, Storage col, ConvGeometry g) {
-            long npq = (long) g.n() * g.p() * g.q();
-            for (int c = 0; c < g.c(); c++) {
-                for (int r = 0; r < g.r(); r++) {
-                    for (int s = 0; s < g.s(); s++) {
-                        long row = ((long) c * g.r() + r) * g.s() + s;
-                        for (int n = 0; n < g.n(); n++) {
-                            for (int p = 0; p < g.p(); p++) {
-                                for (int q = 0; q < g.q(); q++) {
-                                    int y = p * g.strideH() - g.padH() + r;
-                                    int xx = q * g.strideW() - g.padW() + s;
-                                    double v = y < 0 || y >= g.h() || xx < 0 || xx >= g.w() ? 0
-                                            : get(x, (((long) n * g.c() + c) * g.h() + y) * g.w() + xx);
-                                    set(col, row * npq + ((long) n * g.p() + p) * g.q() + q, v);
-                                }
+    /** What {@link #walk} calls for every col element: its index in col and that of its x element, -1 in padding. */
+    private interface ColVisitor {
+        void visit(long colIndex, long xIndex);
+    }
+
+    /** Every element of col [crs, npq] in row order with the x [n, c, h, w] element it copies (gcgan_kernels.h). */
+    private static void walk(ConvGeometry g, ColVisitor v) {
+        long npq = (long) g.n() * g.p() * g.q();
+        for (int c = 0; c < g.c(); c++) {
+            for (int r = 0; r < g.r(); r++) {
+                for (int s = 0; s < g.s(); s++) {
+                    long row = ((long) c * g.r() + r) * g.s() + s;
+                    for (int n = 0; n < g.n(); n++) {
+                        for (int p = 0; p < g.p(); p++) {
+                            for (int q = 0; q < g.q(); q++) {
+                                int y = p * g.strideH() - g.padH() + r;
+                                int x = q * g.strideW() - g.padW() + s;
+                                boolean inside = y >= 0 && y < g.h() && x >= 0 && x < g.w();
+                                v.visit(row * npq + ((long) n * g.p() + p) * g.q() + q,
+                                        inside ? (((long) n * g.c() + c) * g.h() + y) * g.w() + x : -1);
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /** im2col and col2im over host storages, element by element, exactly as gcgan_kernels.h defines them. */
+    private static final GemmConvolution.Im2col JAVA_IM2COL = new GemmConvolution.Im2col() {
+        @Override
+        public void im2col(Storage x, Storage col, ConvGeometry g) {
+            walk(g, (at, from) -> set(col, at, from < 0 ? 0 : get(x, from)));
+        }
 
         @Override
         public void col2im(Storage col, Storage dx, ConvGeometry g) {
-            long npq = (long) g.n() * g.p() * g.q();
             for (long i = 0; i < dx.numel(); i++) {
                 set(dx, i, 0);
             }
-            for (int c = 0; c < g.c(); c++) {
-                for (int r = 0; r < g.r(); r++) {
-                    for (int s = 0; s < g.s(); s++) {
-                        long row = ((long) c * g.r() + r) * g.s() + s;
-                        for (int n = 0; n < g.n(); n++) {
-                            for (int p = 0; p < g.p(); p++) {
-                                for (int q = 0; q < g.q(); q++) {
-                                    int y = p * g.strideH() - g.padH() + r;
-                                    int xx = q * g.strideW() - g.padW() + s;
-                                    if (y >= 0 && y < g.h() && xx >= 0 && xx < g.w()) {
-                                        long at = (((long) n * g.c() + c) * g.h() + y) * g.w() + xx;
-                                        set(dx, at, get(dx, at)
-                                                + get(col, row * npq + ((long) n * g.p() + p) * g.q() + q));
-                                    }
-                                }
-                            }
-                        }
-                    }
+            walk(g, (at, to) -> {
+                if (to >= 0) {
+                    set(dx, to, get(dx, to) + get(col, at));
                 }
-            }
+            });
         }
     };
 

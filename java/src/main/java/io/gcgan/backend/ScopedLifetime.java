@@ -1,12 +1,15 @@
-package io.gcgan.bench;
+package io.gcgan.backend;
 
-import io.gcgan.backend.Lifetime;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A lifetime owned by one benchmark trial: a shared arena, closed (with any registered releases) in @TearDown. */
-final class TrialLifetime implements Lifetime, AutoCloseable {
+/**
+ * A scoped {@link Lifetime} owned by its creator rather than by a thread's scope stack (as a tensor scope is): a
+ * shared arena and the releases registered with it, run in reverse order of registration when it closes. For a
+ * backend's scratch inside one call, or a benchmark trial's buffers between its setup and teardown.
+ */
+public final class ScopedLifetime implements Lifetime, AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final List<Runnable> releases = new ArrayList<>();
@@ -26,6 +29,7 @@ final class TrialLifetime implements Lifetime, AutoCloseable {
         return true;
     }
 
+    /** Runs the releases (device memory: stream-ordered frees), newest first, then closes the arena. */
     @Override
     public void close() {
         for (int i = releases.size() - 1; i >= 0; i--) {
