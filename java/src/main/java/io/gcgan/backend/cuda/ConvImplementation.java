@@ -1,5 +1,9 @@
 package io.gcgan.backend.cuda;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
 /**
  * Which implementation computes a convolution on the CUDA backend, chosen per call
  * ({@link CudaBackend#conv2dForward(io.gcgan.backend.Storage, io.gcgan.backend.Storage, io.gcgan.backend.Storage,
@@ -26,7 +30,7 @@ public enum ConvImplementation {
 
     /** The lower-case name used by options and benchmark parameters: "cudnn", "own", "gemm". */
     public String optionName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The implementation named {@code name} ({@link #optionName()}); IllegalArgumentException names the choices. */
@@ -41,7 +45,7 @@ public enum ConvImplementation {
     }
 
     /** The option names of every implementation, e.g. [cudnn, own, gemm]. */
-    public static java.util.List<String> optionNames() {
-        return java.util.Arrays.stream(values()).map(ConvImplementation::optionName).toList();
+    public static List<String> optionNames() {
+        return Arrays.stream(values()).map(ConvImplementation::optionName).toList();
     }
 }
