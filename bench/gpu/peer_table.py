@@ -175,7 +175,7 @@ def rows(ours, peer, peer_convs):
             theirs = peer_ms(peer, key) if key else None
             # approx None: approximate only at float32 (the peer's only workload has TF32 on)
             row_approx = (math_mode == "fp32") if approx is None else approx
-            for conv in ("own", "gemm", "cudnn"):
+            for conv in ("own", "gemm", "cudnn", "auto"):
                 for noise in ("fresh", "reuse"):
                     ms = train_ms(model, recipe, conv, noise, math_mode)
                     if ms is None:
@@ -193,8 +193,8 @@ def rows(ours, peer, peer_convs):
 
     # ---- conv layers: one row per layer and implementation, the three passes -------------------------------------
     # cudnn = cuDNN through our backend; own = gcgan's kernels (issue 6: each pass within 2x of cuDNN autotuned, which
-    # the peer's timings are); gemm = our im2col / col2im around cuBLAS GEMMs. A row of own or gemm also gives its
-    # time over our cuDNN's.
+    # the peer's timings are); gemm = our im2col / col2im around cuBLAS GEMMs; auto = the fastest of the three, measured
+    # once. A row of own, gemm or auto also gives its time over our cuDNN's.
     passes = (("forward", "fwd"), ("backwardData", "bwd-data"), ("backwardWeight", "bwd-weight"))
     layers = ["dcgan64.g%d" % i for i in range(1, 6)] + ["dcgan64.d%d" % i for i in range(1, 6)] + \
              ["mnist28.g1", "mnist28.g2", "mnist28.d1", "mnist28.d2"]
@@ -202,7 +202,7 @@ def rows(ours, peer, peer_convs):
     def triple(vals, fmt):
         return "/".join("-" if v is None else fmt % v for v in vals)
 
-    for impl in ("cudnn", "own", "gemm"):
+    for impl in ("cudnn", "own", "gemm", "auto"):
         logs = {p: [] for _, p in passes}
         within, counted, worst = 0, 0, None
         conv_rows = []

@@ -65,7 +65,7 @@ public class TrainingIterationBenchmark {
     @Param({"fp32"})
     public String math;
 
-    /** CUDA only: the default conv implementation of the step: own (our kernels), gemm (im2col + cuBLAS), cudnn. */
+    /** CUDA only: the step's conv implementation: own (our kernels), gemm (im2col + cuBLAS), cudnn or auto. */
     @Param({"own"})
     public String conv;
 

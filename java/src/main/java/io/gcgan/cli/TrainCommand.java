@@ -271,8 +271,8 @@ final class TrainCommand implements Callable<Integer> {
         String device;
 
         @Option(names = "--conv", paramLabel = "IMPL", defaultValue = TrainSettings.DEFAULT_CONV,
-                description = "On a CUDA device: own (gcgan's conv kernels), gemm (gcgan's im2col with cuBLAS GEMMs)"
-                        + " or cudnn. Default: ${DEFAULT-VALUE}.")
+                description = "On a CUDA device: own (gcgan's conv kernels), gemm (gcgan's im2col with cuBLAS GEMMs),"
+                        + " cudnn, or auto (the fastest per layer and pass, measured once). Default: ${DEFAULT-VALUE}.")
         String conv;
 
         @Option(names = "--tf32", arity = "0..1", defaultValue = "false", paramLabel = "BOOL",

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * conv2dForward, conv2dBackwardData and conv2dBackwardWeight on CUDA with cuDNN and with the explicit GEMMs
- * ({@link ConvImplementation#GEMM}: our im2col and col2im around cuBLAS) against the CPU backend in float64 on the same
- * values, for every conv and transposed-conv layer of mnist28 (batch 64 and 1) and dcgan64 (batch 8; d2 and g2 also
+ * conv2dForward, conv2dBackwardData and conv2dBackwardWeight on CUDA with cuDNN, with the explicit GEMMs
+ * ({@link ConvImplementation#GEMM}: our im2col and col2im around cuBLAS) and with {@link ConvImplementation#AUTO}
+ * against the CPU backend in float64 on the same values, for every conv and transposed-conv layer of mnist28 (batch 64 and 1) and dcgan64 (batch 8; d2 and g2 also
  * at batch 64), and odd geometries (float32 and float64). Outputs are NaN-filled first; both backward passes
  * overwrite, so the rows and columns of dx that no window covers must come back as 0, not NaN.
  *
@@ -54,8 +54,9 @@ class CudaConvTest {
         return out.stream();
     }
 
-    /** The implementations named per call here (CudaOwnConvTest covers the default, OWN). */
-    static final List<ConvImplementation> IMPLEMENTATIONS = List.of(ConvImplementation.CUDNN, ConvImplementation.GEMM);
+    /** The implementations named per call here (CudaOwnConvTest covers the default, OWN); AUTO measures first. */
+    static final List<ConvImplementation> IMPLEMENTATIONS =
+            List.of(ConvImplementation.CUDNN, ConvImplementation.GEMM, ConvImplementation.AUTO);
 
     @ParameterizedTest(name = "{3} {1} {0} {2}")
     @MethodSource("cases")

@@ -27,7 +27,7 @@ import java.util.Map;
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
  *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
  *       [--warmup 20] [--iterations 20] [--math fp32|tf32] [--batch-norm fused|composed]
- *       [--generator-noise fresh|reuse] [--conv own|gemm|cudnn]
+ *       [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto]
  * </pre>
  *
  * Per model, after {@code --warmup} iterations each time (the first plans cuDNN and runs the step-0 diagnostics):
@@ -71,7 +71,7 @@ public final class TrainingProfile {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
                         + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 20] [--iterations 20] [--math fp32|tf32]"
-                        + " [--batch-norm fused|composed] [--generator-noise fresh|reuse] [--conv own|gemm|cudnn]");
+                        + " [--batch-norm fused|composed] [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto]");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -109,7 +109,7 @@ public final class TrainingProfile {
             cuda.allowTf32(math.equals("tf32"));
             cuda.setDefaultConvImplementation(convImplementation);
         } else if (!math.equals("fp32") || convImplementation != ConvImplementation.OWN) {
-            throw new IllegalArgumentException("--math tf32 and --conv gemm|cudnn need --backend cuda");
+            throw new IllegalArgumentException("--math tf32 and --conv gemm|cudnn|auto need --backend cuda");
         }
         PrintStream out = System.out;
         out.println("# TrainingProfile: " + plain.description() + "; java " + Runtime.version() + "; math " + math

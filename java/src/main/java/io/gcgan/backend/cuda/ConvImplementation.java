@@ -26,9 +26,15 @@ public enum ConvImplementation {
      * kernels (kernels/src/im2col.cu) around one cuBLAS GEMM per pass (TF32 where {@link CudaBackend#allowTf32}
      * allows it), at the cost of a scratch column matrix of c*r*s x n*p*q elements per pass.
      */
-    GEMM;
+    GEMM,
+    /**
+     * The fastest of OWN, GEMM and CUDNN for each pass, geometry, dtype and math, measured on the first such call and
+     * kept ({@link ConvAutotune}, as cuDNN's benchmark mode): results may then differ between runs at the level of
+     * float32 rounding.
+     */
+    AUTO;
 
-    /** The lower-case name used by options and benchmark parameters: "cudnn", "own", "gemm". */
+    /** The lower-case name used by options and benchmark parameters: "cudnn", "own", "gemm", "auto". */
     public String optionName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -44,7 +50,7 @@ public enum ConvImplementation {
                 + "'");
     }
 
-    /** The option names of every implementation, e.g. [cudnn, own, gemm]. */
+    /** The option names of every implementation: [cudnn, own, gemm, auto]. */
     public static List<String> optionNames() {
         return Arrays.stream(values()).map(ConvImplementation::optionName).toList();
     }

@@ -63,7 +63,8 @@ import java.util.function.Consumer;
  * ConvImplementation)} and the two backward passes) or by the default ({@link #setDefaultConvImplementation}):
  * {@link ConvImplementation#OWN} (the default), gcgan's own implicit-GEMM kernels ({@link OwnConvolution}; TF32
  * where {@link #allowTf32} allows it, as for cuDNN), {@link ConvImplementation#GEMM}, our im2col and col2im around
- * cuBLAS GEMMs ({@link GemmConvolution}), or {@link ConvImplementation#CUDNN}. cuDNN plans (descriptors and the
+ * cuBLAS GEMMs ({@link GemmConvolution}), {@link ConvImplementation#CUDNN}, or {@link ConvImplementation#AUTO}, the
+ * fastest of those three per pass and geometry, measured once ({@link ConvAutotune}). cuDNN plans (descriptors and the
  * algorithm per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and
  * Winograd algorithms are used only when {@link #allowConvTransformAlgorithms allowed} (off by default, for parity).
  *
@@ -91,6 +92,8 @@ public final class CudaBackend implements Backend {
     private final CudnnConvolution cudnn;
     private final OwnConvolution own;
     private final GemmConvolution gemm;
+    private final ConvAutotune autotune = new ConvAutotune(
+            List.of(ConvImplementation.OWN, ConvImplementation.GEMM, ConvImplementation.CUDNN));
     private final String description;
 
     private volatile boolean tf32;
@@ -600,11 +603,16 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
+        if (implementation == ConvImplementation.AUTO) {
+            implementation = autotune.choose(new ConvAutotune.Key(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32),
+                    c -> conv2dForward(x, w, y, g, c), cuda::elapsedMillis);
+        }
         switch (implementation) {
             case OWN -> own.run(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32, x.segment(), w.segment(),
                     y.segment());
             case GEMM -> gemm.forward(x, w, y, g);
             case CUDNN -> runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
+            case AUTO -> throw new IllegalStateException("AUTO was resolved above");
         }
     }
 
@@ -615,11 +623,17 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
+        if (implementation == ConvImplementation.AUTO) {
+            implementation = autotune.choose(
+                    new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32),
+                    c -> conv2dBackwardData(dy, w, dx, g, c), cuda::elapsedMillis);
+        }
         switch (implementation) {
             case OWN -> own.run(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32, dy.segment(), w.segment(),
                     dx.segment());
             case GEMM -> gemm.backwardData(dy, w, dx, g);
             case CUDNN -> runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
+            case AUTO -> throw new IllegalStateException("AUTO was resolved above");
         }
     }
 
@@ -630,11 +644,17 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
+        if (implementation == ConvImplementation.AUTO) {
+            implementation = autotune.choose(
+                    new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32),
+                    c -> conv2dBackwardWeight(x, dy, dw, g, c), cuda::elapsedMillis);
+        }
         switch (implementation) {
             case OWN -> own.run(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32, x.segment(), dy.segment(),
                     dw.segment());
             case GEMM -> gemm.backwardWeight(x, dy, dw, g);
             case CUDNN -> runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
+            case AUTO -> throw new IllegalStateException("AUTO was resolved above");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gcgan.backend.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.gcgan.bindings.cudart.CudaException;
@@ -111,6 +112,37 @@ final class CudaDevice {
     void synchronize() {
         makeCurrent();
         CudaException.check(CudaRuntime.cudaStreamSynchronize(stream), "cudaStreamSynchronize(cuda:" + index + ")");
+    }
+
+    /**
+     * Milliseconds of device time that {@code work} (which queues on the stream) takes: events recorded on the stream
+     * before and after it, then a wait for the second one.
+     */
+    double elapsedMillis(Runnable work) {
+        makeCurrent();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = arena.allocate(ADDRESS, 2);
+            CudaException.check(CudaRuntime.cudaEventCreate(events), "cudaEventCreate");
+            MemorySegment start = events.getAtIndex(ADDRESS, 0);
+            try {
+                CudaException.check(CudaRuntime.cudaEventCreate(events.asSlice(ADDRESS.byteSize())),
+                        "cudaEventCreate");
+                MemorySegment end = events.getAtIndex(ADDRESS, 1);
+                try {
+                    CudaException.check(CudaRuntime.cudaEventRecord(start, stream), "cudaEventRecord");
+                    work.run();
+                    CudaException.check(CudaRuntime.cudaEventRecord(end, stream), "cudaEventRecord");
+                    CudaException.check(CudaRuntime.cudaEventSynchronize(end), "cudaEventSynchronize");
+                    MemorySegment ms = arena.allocate(JAVA_FLOAT);
+                    CudaException.check(CudaRuntime.cudaEventElapsedTime(ms, start, end), "cudaEventElapsedTime");
+                    return ms.get(JAVA_FLOAT, 0);
+                } finally {
+                    CudaRuntime.cudaEventDestroy(end);
+                }
+            } finally {
+                CudaRuntime.cudaEventDestroy(start);
+            }
+        }
     }
 
     int index() {

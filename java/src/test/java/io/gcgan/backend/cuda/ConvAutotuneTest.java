@@ -1,0 +1,96 @@
+package io.gcgan.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.gcgan.backend.ConvGeometry;
+import io.gcgan.tensor.DType;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ConvAutotune}'s choice with a fake pass and a fake device timer (no GPU): the fastest median wins, each
+ * candidate runs once untimed and then {@link ConvAutotune#TIMED_RUNS} times, the choice is kept per key, a failing
+ * candidate is left out, ties go to the earlier candidate, and when every candidate fails the first failure is
+ * thrown.
+ */
+class ConvAutotuneTest {
+
+    private static final List<ConvImplementation> ALL =
+            List.of(ConvImplementation.OWN, ConvImplementation.GEMM, ConvImplementation.CUDNN);
+    private static final ConvGeometry G = new ConvGeometry(64, 128, 16, 16, 256, 4, 4, 2, 2, 1, 1);
+
+    private static ConvAutotune.Key key(OwnConvolution.Pass pass) {
+        return new ConvAutotune.Key(pass, G, DType.FLOAT32, false);
+    }
+
+    /** A device whose passes take fixed times per implementation; records every run. */
+    private static final class FakeDevice {
+        final Map<ConvImplementation, double[]> times; // per implementation, the time of each successive timed run
+        final List<ConvImplementation> runs = new ArrayList<>();
+        final Map<ConvImplementation, Integer> timed = new EnumMap<>(ConvImplementation.class);
+        ConvImplementation last;
+
+        FakeDevice(Map<ConvImplementation, double[]> times) {
+            this.times = times;
+        }
+
+        void run(ConvImplementation c) {
+            if (!times.containsKey(c)) {
+                throw new IllegalStateException(c + " is not available here");
+            }
+            runs.add(c);
+            last = c;
+        }
+
+        double millis(Runnable work) {
+            work.run();
+            int i = timed.merge(last, 1, Integer::sum) - 1;
+            return times.get(last)[i];
+        }
+    }
+
+    @Test
+    void theFastestMedianWinsAndTheChoiceIsKept() {
+        ConvAutotune tune = new ConvAutotune(ALL);
+        // GEMM has the lowest median (0.2) despite one slow run; OWN the lowest single run (0.05).
+        FakeDevice d = new FakeDevice(Map.of(
+                ConvImplementation.OWN, new double[] {0.05, 0.5, 0.6},
+                ConvImplementation.GEMM, new double[] {0.2, 9.0, 0.1},
+                ConvImplementation.CUDNN, new double[] {0.3, 0.3, 0.3}));
+        assertSame(ConvImplementation.GEMM, tune.choose(key(OwnConvolution.Pass.FORWARD), d::run, d::millis));
+        // one untimed and TIMED_RUNS timed runs per candidate
+        assertEquals(3 * (1 + ConvAutotune.TIMED_RUNS), d.runs.size(), d.runs.toString());
+        int before = d.runs.size();
+        assertSame(ConvImplementation.GEMM, tune.choose(key(OwnConvolution.Pass.FORWARD), d::run, d::millis));
+        assertEquals(before, d.runs.size(), "a kept choice measures nothing");
+        assertEquals(Map.of(key(OwnConvolution.Pass.FORWARD), ConvImplementation.GEMM), tune.choices());
+    }
+
+    @Test
+    void aFailingCandidateIsLeftOutAndTiesGoToTheEarlierOne() {
+        ConvAutotune tune = new ConvAutotune(ALL);
+        FakeDevice d = new FakeDevice(Map.of(
+                ConvImplementation.OWN, new double[] {0.4, 0.4, 0.4},
+                ConvImplementation.GEMM, new double[] {0.4, 0.4, 0.4})); // no cuDNN
+        assertSame(ConvImplementation.OWN, tune.choose(key(OwnConvolution.Pass.BACKWARD_DATA), d::run, d::millis));
+        // another pass of the same geometry is a key of its own
+        FakeDevice e = new FakeDevice(Map.of(ConvImplementation.CUDNN, new double[] {1, 1, 1}));
+        assertSame(ConvImplementation.CUDNN,
+                tune.choose(key(OwnConvolution.Pass.BACKWARD_WEIGHT), e::run, e::millis));
+    }
+
+    @Test
+    void whenEveryCandidateFailsTheFirstFailureIsThrown() {
+        ConvAutotune tune = new ConvAutotune(ALL);
+        FakeDevice d = new FakeDevice(Map.of());
+        IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> tune.choose(key(OwnConvolution.Pass.FORWARD), d::run, d::millis));
+        assertEquals("OWN is not available here", ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ConvAutotune(List.of(ConvImplementation.AUTO)));
+    }
+}
