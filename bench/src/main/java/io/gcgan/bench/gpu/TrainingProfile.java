@@ -119,6 +119,10 @@ public final class TrainingProfile {
         for (String model : models.split(",")) {
             profile(out, plain, device, model.trim(), recipe, batchNorm, noise, warmup, iterations);
         }
+        if (plain instanceof CudaBackend cuda && convImplementation == ConvImplementation.AUTO) {
+            out.println("conv auto chose, per pass and geometry:");
+            cuda.autotunedConvChoices().forEach(line -> out.println("  " + line));
+        }
     }
 
     private static void profile(PrintStream out, Backend plain, Device device, String model, String recipe,

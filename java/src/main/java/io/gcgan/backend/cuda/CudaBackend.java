@@ -180,6 +180,18 @@ public final class CudaBackend implements Backend {
         return defaultConv;
     }
 
+    /**
+     * What {@link ConvImplementation#AUTO} has chosen so far, one line per pass, geometry, dtype and math, e.g.
+     * "FORWARD ConvGeometry[n=64, c=256, ...] FLOAT32 fp32 -> GEMM", sorted.
+     */
+    public List<String> autotunedConvChoices() {
+        return autotune.choices().entrySet().stream()
+                .map(e -> e.getKey().pass() + " " + e.getKey().geometry() + " " + e.getKey().dtype() + " "
+                        + (e.getKey().tf32() ? "tf32" : "fp32") + " -> " + e.getValue())
+                .sorted()
+                .toList();
+    }
+
     /** How cuDNN algorithms are chosen for geometries planned from now on (default MEASURE). */
     public void setConvAlgorithmSearch(ConvAlgorithmSearch search) {
         this.convSearch = Objects.requireNonNull(search, "search");
