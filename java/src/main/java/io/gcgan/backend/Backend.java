@@ -168,4 +168,39 @@ public interface Backend {
 
     /** Waits until every queued operation has finished. A no-op for synchronous backends. */
     void synchronize();
+
+    // ---- capture (CUDA graphs) ---------------------------------------------------------------------------
+
+    /**
+     * Starts recording: from now until {@link #endCapture}, calls on this backend are recorded, not run (on CUDA,
+     * stream capture into a CUDA graph), so that the sequence can later be replayed as a whole with no host work per
+     * call ({@link CapturedCalls}). One thread drives the backend while it records.
+     *
+     * <p>What a replay would get wrong or cannot do is refused while recording, with an {@link IllegalStateException}
+     * naming the call: the host transfers and {@link #synchronize} (nothing has run, so there is nothing to read;
+     * copy inputs into storage allocated before the capture instead), the random fills (their Philox offset would be
+     * the same in every replay; draw before replaying, into storage the calls read), and {@link #optimizerStep} (its
+     * step counts, Adam's bias correction, would be fixed; run it between replays). Storage allocated during the
+     * capture is valid until the capture is closed; storage allocated before it must not be freed during it.
+     *
+     * @throws UnsupportedOperationException when this backend cannot capture
+     * @throws IllegalStateException         when a capture is already under way
+     */
+    default void beginCapture() {
+        throw new UnsupportedOperationException(description() + " cannot capture calls");
+    }
+
+    /**
+     * Ends the capture begun by {@link #beginCapture} and returns the recorded calls, ready to replay (none has run).
+     *
+     * @throws IllegalStateException when no capture is under way
+     */
+    default CapturedCalls endCapture() {
+        throw new IllegalStateException(description() + " is not capturing");
+    }
+
+    /** Whether a capture is under way ({@link #beginCapture}). */
+    default boolean capturing() {
+        return false;
+    }
 }

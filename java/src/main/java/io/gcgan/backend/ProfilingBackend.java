@@ -576,4 +576,21 @@ public final class ProfilingBackend implements Backend {
         inner.synchronize();
         end(m, t0, "synchronize", null);
     }
+
+    // ---- capture: forwarded, not counted (a replay runs on the wrapped backend) -------------------------
+
+    @Override
+    public void beginCapture() {
+        inner.beginCapture();
+    }
+
+    @Override
+    public CapturedCalls endCapture() {
+        return inner.endCapture();
+    }
+
+    @Override
+    public boolean capturing() {
+        return inner.capturing();
+    }
 }

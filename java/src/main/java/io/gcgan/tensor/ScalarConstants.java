@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * operand of operations that write fresh outputs, it requires no grad, no public method hands it out except as a
  * recorded input of a {@link GradFn}, and {@code assign} refuses it (and any view of it). The values are exactly
  * those of {@code Tensor.scalar(value, dtype, device)}. At most {@link #MAX_ENTRIES} constants are cached; beyond
- * that a fresh scalar is made in the current scope.
+ * that, and while the backend captures calls ({@link Backend#beginCapture}), a fresh scalar is made in the current
+ * scope.
  */
 final class ScalarConstants {
 
@@ -41,7 +42,8 @@ final class ScalarConstants {
         if (cached != null) {
             return cached;
         }
-        if (CACHE.size() >= MAX_ENTRIES) {
+        if (CACHE.size() >= MAX_ENTRIES || backend.capturing()) {
+            // While the backend captures, a cached constant would be capture memory, filled only by a replay.
             return make(value, dtype, backend, TensorScope.current());
         }
         Tensor made = make(value, dtype, backend, Lifetime.AUTOMATIC);

@@ -7,6 +7,7 @@ import io.gcgan.backend.Backend;
 import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.OptimizerHyper;
@@ -18,6 +19,7 @@ import io.gcgan.backend.UnaryOp;
 import io.gcgan.random.Philox;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
@@ -70,7 +72,10 @@ public final class CpuBackend implements Backend {
         if (numel < 0) {
             throw new IllegalArgumentException("allocate: numel must be >= 0, got " + numel);
         }
-        MemorySegment segment = HostMemory.allocate(numel * dtype.byteSize(), ALIGNMENT, lifetime.arena());
+        CpuCapture c = capture;
+        // During a capture the memory belongs to the capture (as CUDA graph memory does): the scope may close first.
+        Arena arena = c != null ? c.arena() : lifetime.arena();
+        MemorySegment segment = HostMemory.allocate(numel * dtype.byteSize(), ALIGNMENT, arena);
         return new Storage(this, dtype, numel, segment, lifetime);
     }
 
@@ -89,6 +94,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Storage dst, double value) {
+        if (recorded(() -> fill(dst, value))) {
+            return;
+        }
         StorageChecks.owned(this, "fill", dst);
         MemorySegment s = dst.segment();
         long n = dst.numel();
@@ -110,12 +118,15 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copyFromHost(MemorySegment src, Storage dst) {
+        refuseWhileCapturing("copyFromHost", "nothing it writes would be read by a replay; copy into storage allocated"
+                + " before the capture, before replaying");
         StorageChecks.owned(this, "copyFromHost", dst);
         MemorySegment.copy(src, 0, dst.segment(), 0, dst.byteSize());
     }
 
     @Override
     public void copyToHost(Storage src, MemorySegment dst) {
+        refuseWhileCapturing("copyToHost", "nothing has run yet; read after a replay");
         StorageChecks.owned(this, "copyToHost", src);
         MemorySegment.copy(src.segment(), 0, dst, 0, src.byteSize());
     }
@@ -123,6 +134,12 @@ public final class CpuBackend implements Backend {
     @Override
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
+        long[] keptSrc = srcStrides.clone(); // copies: the caller may reuse its arrays before a replay
+        long[] keptDst = dstStrides.clone();
+        long[] keptShape = shape.clone();
+        if (recorded(() -> copyStrided(src, srcOffset, keptSrc, dst, dstOffset, keptDst, keptShape))) {
+            return;
+        }
         StorageChecks.owned(this, "copyStrided", src, dst);
         MemorySegment s = src.segment();
         MemorySegment d = dst.segment();
@@ -154,6 +171,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
+        if (recorded(() -> unary(op, p0, p1, x, out))) {
+            return;
+        }
         StorageChecks.owned(this, "unary " + op, x, out);
         StorageChecks.sameDtype("unary " + op, x, out);
         if (x.numel() != out.numel()) {
@@ -177,6 +197,12 @@ public final class CpuBackend implements Backend {
     @Override
     public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides,
                        Storage out, long[] outShape) {
+        long[] keptA = aStrides.clone();
+        long[] keptB = bStrides.clone();
+        long[] keptShape = outShape.clone();
+        if (recorded(() -> binary(op, a, keptA, b, keptB, out, keptShape))) {
+            return;
+        }
         StorageChecks.owned(this, "binary " + op, a, b, out);
         StorageChecks.sameDtype("binary " + op, a, b, out);
         MemorySegment as = a.segment();
@@ -222,6 +248,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
+        if (recorded(() -> rectifierBackward(x, g, positive, other, out))) {
+            return;
+        }
         StorageChecks.rectifierBackward(this, x, g, out);
         MemorySegment xs = x.segment();
         MemorySegment gs = g.segment();
@@ -248,6 +277,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
+        long[] keptCond = condStrides.clone();
+        long[] keptA = aStrides.clone();
+        long[] keptB = bStrides.clone();
+        long[] keptShape = outShape.clone();
+        if (recorded(() -> where(cond, keptCond, a, keptA, b, keptB, out, keptShape))) {
+            return;
+        }
         StorageChecks.owned(this, "where", cond, a, b, out);
         StorageChecks.sameDtype("where", cond, a, b, out);
         MemorySegment cs = cond.segment();
@@ -272,6 +308,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
+        long[] recordedShape = shape.clone();
+        int[] recordedAxes = axes.clone();
+        if (recorded(() -> reduce(op, x, recordedShape, recordedAxes, out))) {
+            return;
+        }
         StorageChecks.owned(this, "reduce " + op, x, out);
         StorageChecks.sameDtype("reduce " + op, x, out);
         int rank = shape.length;
@@ -353,6 +394,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
                        Storage out, int batch, int m, int n, int k) {
+        if (recorded(() -> matmul(a, aBatchStride, transA, b, bBatchStride, transB, out, batch, m, n, k))) {
+            return;
+        }
         StorageChecks.owned(this, "matmul", a, b, out);
         StorageChecks.sameDtype("matmul", a, b, out);
         if (batch < 0 || m < 0 || n < 0 || k < 0) {
@@ -372,6 +416,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g) {
+        if (recorded(() -> conv2dForward(x, w, y, g))) {
+            return;
+        }
         StorageChecks.owned(this, "conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
@@ -380,6 +427,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
+        if (recorded(() -> conv2dBackwardData(dy, w, dx, g))) {
+            return;
+        }
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
@@ -388,6 +438,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
+        if (recorded(() -> conv2dBackwardWeight(x, dy, dw, g))) {
+            return;
+        }
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
@@ -398,12 +451,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void randomUniform(Storage out, long seed, long offset) {
+        refuseWhileCapturing("randomUniform", RANDOM_REFUSAL);
         StorageChecks.owned(this, "randomUniform", out);
         Philox.fillUniform(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
 
     @Override
     public void randomNormal(Storage out, long seed, long offset) {
+        refuseWhileCapturing("randomNormal", RANDOM_REFUSAL);
         StorageChecks.owned(this, "randomNormal", out);
         Philox.fillNormal(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
@@ -412,6 +467,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void squaredNorm(List<Storage> xs, Storage out) {
+        if (recorded(() -> squaredNorm(List.copyOf(xs), out))) {
+            return;
+        }
         StorageChecks.squaredNorm(this, xs, out);
         double sum = CpuSquaredNorm.sum(xs);
         if (out.dtype() == DType.FLOAT32) {
@@ -424,6 +482,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
                                  Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
+        if (recorded(() -> batchNormForward(x, weight, bias, shape, eps, y, mean, var, running))) {
+            return;
+        }
         StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);
         CpuBatchNorm.forward(x, weight, bias, shape, eps, y, mean, var, running);
     }
@@ -431,6 +492,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight,
                                   BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
+        if (recorded(() -> batchNormBackward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias))) {
+            return;
+        }
         StorageChecks.batchNormBackward(this, shape, eps, dy, x, mean, var, weight, dx, dWeight, dBias);
         CpuBatchNorm.backward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias);
     }
@@ -440,12 +504,63 @@ public final class CpuBackend implements Backend {
     /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
+        refuseWhileCapturing("optimizerStep", "its step counts (Adam's bias correction) would be the same in every"
+                + " replay; run it between replays");
         CpuOptimizerStep.run(this, hyper, slots, guard);
     }
 
     @Override
     public void synchronize() {
+        refuseWhileCapturing("synchronize", "nothing has run yet");
         // Every CPU call completes before it returns.
+    }
+
+    // ---- capture -----------------------------------------------------------------------------------------
+
+    private static final String RANDOM_REFUSAL = "its Philox offset would be the same in every replay; draw before"
+            + " replaying, into storage allocated before the capture";
+
+    /** The capture under way, or null. One thread drives the backend while it records (Backend#beginCapture). */
+    private volatile CpuCapture capture;
+
+    @Override
+    public synchronized void beginCapture() {
+        if (capture != null) {
+            throw new IllegalStateException("beginCapture: the CPU backend is already capturing (" + capture + ")");
+        }
+        capture = new CpuCapture();
+    }
+
+    @Override
+    public synchronized CapturedCalls endCapture() {
+        CpuCapture c = capture;
+        if (c == null) {
+            throw new IllegalStateException("endCapture: the CPU backend is not capturing");
+        }
+        capture = null;
+        c.finish();
+        return c;
+    }
+
+    @Override
+    public boolean capturing() {
+        return capture != null;
+    }
+
+    /** During a capture: records {@code call} (the method itself, run again by a replay) and returns true. */
+    private boolean recorded(Runnable call) {
+        CpuCapture c = capture;
+        if (c == null) {
+            return false;
+        }
+        c.add(call);
+        return true;
+    }
+
+    private void refuseWhileCapturing(String call, String why) {
+        if (capture != null) {
+            throw new IllegalStateException(call + " cannot be captured on the CPU backend: " + why);
+        }
     }
 
     @Override

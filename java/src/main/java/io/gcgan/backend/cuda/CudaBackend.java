@@ -4,6 +4,7 @@ import io.gcgan.backend.Backend;
 import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.OptimizerHyper;
@@ -251,10 +252,12 @@ public final class CudaBackend implements Backend {
         }
         long bytes = Math.multiplyExact(numel, dtype.byteSize());
         long address = pool.allocate(bytes);
+        CudaGraphCapture c = capture;
         if (lifetime.scoped()) {
             MemorySegment segment;
             try {
-                segment = scopedSegment(address, lifetime);
+                // A graph allocation outlives its scope (CudaGraphCapture): its segment lives as long as the capture.
+                segment = c != null ? c.segment(address) : scopedSegment(address, lifetime);
                 lifetime.onClose(() -> pool.free(address, bytes));
             } catch (RuntimeException e) {
                 pool.free(address, bytes);
@@ -314,6 +317,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyFromHost(MemorySegment src, Storage dst) {
+        refuseWhileCapturing("copyFromHost", "a replay would copy from the same host memory again; copy into storage"
+                + " allocated before the capture, before replaying");
         StorageChecks.owned(this, "copyFromHost", dst);
         long bytes = dst.byteSize();
         if (src.byteSize() < bytes) {
@@ -340,6 +345,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyToHost(Storage src, MemorySegment dst) {
+        refuseWhileCapturing("copyToHost", "nothing has run yet; read after a replay");
         StorageChecks.owned(this, "copyToHost", src);
         long bytes = src.byteSize();
         if (dst.byteSize() < bytes) {
@@ -736,6 +742,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void randomUniform(Storage out, long seed, long offset) {
+        refuseWhileCapturing("randomUniform", RANDOM_REFUSAL);
         StorageChecks.owned(this, "randomUniform", out);
         long n = out.numel();
         if (n == 0) {
@@ -752,6 +759,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void randomNormal(Storage out, long seed, long offset) {
+        refuseWhileCapturing("randomNormal", RANDOM_REFUSAL);
         StorageChecks.owned(this, "randomNormal", out);
         long n = out.numel();
         if (n == 0) {
@@ -771,6 +779,8 @@ public final class CudaBackend implements Backend {
     /** One kernel launch for all slots of a dtype, reading the guard on the device (see {@link CudaOptimizerStep}). */
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
+        refuseWhileCapturing("optimizerStep", "its step counts (Adam's bias correction) would be the same in every"
+                + " replay; run it between replays");
         Objects.requireNonNull(hyper, "hyper");
         CudaOptimizerStep.run(this, hyper, slots, guard);
     }
@@ -779,7 +789,57 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void synchronize() {
+        refuseWhileCapturing("synchronize", "nothing has run yet");
         cuda.synchronize();
+    }
+
+    // ---- capture (CUDA graphs) ---------------------------------------------------------------------------
+
+    private static final String RANDOM_REFUSAL = "its Philox offset would be the same in every replay; draw before"
+            + " replaying, into storage allocated before the capture";
+
+    /** The capture recording on the stream, or null (see CudaGraphCapture for what happens to memory). */
+    private volatile CudaGraphCapture capture;
+
+    /**
+     * Starts capturing the stream into a CUDA graph ({@code cudaStreamBeginCapture}, thread-local mode: other threads
+     * may still call unsafe CUDA APIs). Run the captured work once uncaptured first: a conv geometry's first call
+     * measures algorithms (cuDNN's search, the autotuner), which waits for the device and cannot be captured.
+     */
+    @Override
+    public synchronized void beginCapture() {
+        if (capture != null) {
+            throw new IllegalStateException("beginCapture: " + device + " is already capturing (" + capture + ")");
+        }
+        cuda.makeCurrent();
+        CudaException.check(CudaRuntime.cudaStreamBeginCapture(cuda.stream(),
+                CudaRuntime.cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture on " + device);
+        CudaGraphCapture c = new CudaGraphCapture(cuda, pool);
+        pool.recordInto(c);
+        capture = c;
+    }
+
+    @Override
+    public synchronized CapturedCalls endCapture() {
+        CudaGraphCapture c = capture;
+        if (c == null) {
+            throw new IllegalStateException("endCapture: " + device + " is not capturing");
+        }
+        capture = null;
+        pool.recordInto(null);
+        c.finishRecording();
+        return c;
+    }
+
+    @Override
+    public boolean capturing() {
+        return capture != null;
+    }
+
+    private void refuseWhileCapturing(String call, String why) {
+        if (capture != null) {
+            throw new IllegalStateException(call + " cannot be captured on " + device + ": " + why);
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

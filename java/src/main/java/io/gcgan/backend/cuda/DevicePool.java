@@ -7,6 +7,8 @@ import io.gcgan.bindings.cudart.CudaException;
 import io.gcgan.bindings.cudart.CudaRuntime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +33,13 @@ final class DevicePool {
     private final CudaDevice device;
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong liveCount = new AtomicLong();
+    /** The capture recording now (its allocations are graph allocations), or null. */
+    private volatile CudaGraphCapture recording;
+    /** Graph allocations not freed inside their graph: address -> {capture, bytes}; freed by the capture's close. */
+    private final Map<Long, GraphAllocation> graphOwned = new ConcurrentHashMap<>();
+
+    private record GraphAllocation(CudaGraphCapture capture, long bytes) {
+    }
 
     DevicePool(CudaDevice device) {
         this.device = device;
@@ -61,16 +70,64 @@ final class DevicePool {
         }
         liveBytes.addAndGet(bytes);
         liveCount.incrementAndGet();
-        return out.get(ADDRESS, 0).address();
+        long address = out.get(ADDRESS, 0).address();
+        CudaGraphCapture r = recording;
+        if (r != null) {
+            graphOwned.put(address, new GraphAllocation(r, bytes));
+        }
+        return address;
     }
 
-    /** Returns an allocation of {@code bytes} to the pool, after the work queued so far. */
+    /**
+     * Returns an allocation of {@code bytes} to the pool, after the work queued so far. While a capture records
+     * (CudaGraphCapture), a graph allocation of that capture is freed inside the graph, and storage allocated before
+     * it is kept until the capture closes (the graph may read it in every replay); a graph allocation of a capture
+     * that has stopped recording stays with its graph until that capture closes.
+     */
     void free(long address, long bytes) {
+        GraphAllocation owned = graphOwned.get(address);
+        CudaGraphCapture r = recording;
+        if (owned != null) {
+            if (owned.capture() != r) {
+                return; // its graph makes it again at each launch; CudaGraphCapture.close frees it
+            }
+            graphOwned.remove(address);
+        } else if (r != null) {
+            r.deferFree(address, bytes);
+            return;
+        }
+        freeNow(address, bytes);
+    }
+
+    private void freeNow(long address, long bytes) {
         device.makeCurrent();
         CudaException.check(CudaRuntime.cudaFreeAsync(MemorySegment.ofAddress(address), device.stream()),
                 "cudaFreeAsync(0x" + Long.toHexString(address) + ", " + bytes + " bytes) on cuda:" + device.index());
         liveBytes.addAndGet(-bytes);
         liveCount.decrementAndGet();
+    }
+
+    /** From now on allocations are graph allocations of {@code capture}, recording on the stream (null: none). */
+    void recordInto(CudaGraphCapture capture) {
+        recording = capture;
+    }
+
+    /**
+     * Frees {@code capture}'s graph allocations that its graph did not free: with {@code launched}, the last launch
+     * made them, and they are freed outside the graph (cudaFreeAsync); never launched, they were never made, and
+     * only the counts change.
+     */
+    void releaseGraph(CudaGraphCapture capture, boolean launched) {
+        for (Map.Entry<Long, GraphAllocation> e : graphOwned.entrySet()) {
+            if (e.getValue().capture() == capture && graphOwned.remove(e.getKey(), e.getValue())) {
+                if (launched) {
+                    freeNow(e.getKey(), e.getValue().bytes());
+                } else {
+                    liveBytes.addAndGet(-e.getValue().bytes());
+                    liveCount.decrementAndGet();
+                }
+            }
+        }
     }
 
     /** Bytes allocated through this pool and not yet freed. */

@@ -1,0 +1,148 @@
+package io.gcgan.backend.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import io.gcgan.backend.CapturedCalls;
+import io.gcgan.bindings.cudart.CudaException;
+import io.gcgan.bindings.cudart.CudaRuntime;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link CudaBackend}'s capture: the backend's stream captured into a CUDA graph, instantiated with
+ * {@code cudaGraphInstantiateFlagAutoFreeOnLaunch}; a replay is one {@code cudaGraphLaunch} on the stream.
+ *
+ * <p><b>Memory.</b> Allocations made while recording are graph allocations ({@code cudaMallocAsync} under capture):
+ * their addresses are fixed for the life of the graph. One freed while recording (a scope that closed inside the
+ * captured code) is freed inside the graph, so later allocations of the same replay can reuse it. One still allocated
+ * when recording ends stays allocated after each launch, until the next launch frees and makes it again at the same
+ * address (AutoFreeOnLaunch): its contents are those of the last replay, readable between replays. The backend
+ * ignores the scope's free of such an allocation ({@link DevicePool}); {@link #close} frees it. Storage allocated
+ * before the capture and freed while recording is kept until close as well: the graph may read it in every replay.
+ * The storages' segments live in this capture's arena, so they stay usable after their scope closed.
+ */
+final class CudaGraphCapture implements CapturedCalls {
+
+    private final CudaDevice device;
+    private final DevicePool pool;
+    private final Arena arena = Arena.ofShared();
+    private final List<long[]> deferredFrees = new ArrayList<>(); // {address, bytes}: pre-capture storage
+    private MemorySegment graph = MemorySegment.NULL;
+    private MemorySegment exec = MemorySegment.NULL;
+    private boolean recording = true;
+    private boolean closed;
+    private long replays;
+
+    CudaGraphCapture(CudaDevice device, DevicePool pool) {
+        this.device = device;
+        this.pool = pool;
+    }
+
+    /** The device address as a zero-length segment that stays usable until this capture is closed. */
+    @SuppressWarnings("restricted")
+    MemorySegment segment(long address) {
+        return MemorySegment.ofAddress(address).reinterpret(arena, null);
+    }
+
+    /** Storage allocated before the capture and freed while recording: freed by {@link #close}. */
+    void deferFree(long address, long bytes) {
+        deferredFrees.add(new long[] {address, bytes});
+    }
+
+    /**
+     * Ends the stream capture and instantiates the graph. On failure (a call during the capture failed or was not
+     * capturable, which invalidates the capture) everything is released and a {@link CudaException} names the cause.
+     */
+    void finishRecording() {
+        recording = false;
+        device.makeCurrent();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            int status = CudaRuntime.cudaStreamEndCapture(device.stream(), out);
+            if (status != CudaRuntime.cudaSuccess) {
+                close();
+                CudaException.check(status, "cudaStreamEndCapture on cuda:" + device.index() + " (a call during the"
+                        + " capture failed or cannot be captured: it waits for the device or allocates outside the"
+                        + " stream; run the work once before capturing it, so that algorithms are chosen and"
+                        + " workspaces exist)");
+            }
+            graph = out.get(ADDRESS, 0);
+            status = CudaRuntime.cudaGraphInstantiate(out, graph, CudaRuntime.cudaGraphInstantiateFlagAutoFreeOnLaunch);
+            if (status != CudaRuntime.cudaSuccess) {
+                close();
+                CudaException.check(status, "cudaGraphInstantiate(AutoFreeOnLaunch) on cuda:" + device.index());
+            }
+            exec = out.get(ADDRESS, 0);
+        }
+    }
+
+    @Override
+    public void replay() {
+        if (closed) {
+            throw new IllegalStateException("replay: this CUDA graph capture on cuda:" + device.index() + " is closed");
+        }
+        if (recording) {
+            throw new IllegalStateException("replay: the capture on cuda:" + device.index()
+                    + " is still recording (call endCapture first)");
+        }
+        device.makeCurrent();
+        CudaException.check(CudaRuntime.cudaGraphLaunch(exec, device.stream()),
+                "cudaGraphLaunch on cuda:" + device.index() + " (replay " + (replays + 1) + ")");
+        replays++;
+    }
+
+    @Override
+    public long replays() {
+        return replays;
+    }
+
+    /**
+     * Waits for the last replay, frees the graph's allocations that are still allocated and the storage whose free
+     * was deferred, and destroys the graph.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        recording = false;
+        device.makeCurrent();
+        RuntimeException failure = null;
+        try {
+            if (replays > 0) {
+                device.synchronize();
+            }
+            pool.releaseGraph(this, replays > 0);
+            for (long[] f : deferredFrees) {
+                pool.free(f[0], f[1]);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (!exec.equals(MemorySegment.NULL)) {
+            int status = CudaRuntime.cudaGraphExecDestroy(exec);
+            if (status != CudaRuntime.cudaSuccess && failure == null) {
+                failure = CudaException.of(status, "cudaGraphExecDestroy on cuda:" + device.index());
+            }
+        }
+        if (!graph.equals(MemorySegment.NULL)) {
+            int status = CudaRuntime.cudaGraphDestroy(graph);
+            if (status != CudaRuntime.cudaSuccess && failure == null) {
+                failure = CudaException.of(status, "cudaGraphDestroy on cuda:" + device.index());
+            }
+        }
+        arena.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CudaGraphCapture[cuda:" + device.index() + ", " + replays + " replays"
+                + (recording ? ", recording" : "") + (closed ? ", closed" : "") + "]";
+    }
+}

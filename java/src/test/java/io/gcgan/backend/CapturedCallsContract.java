@@ -1,0 +1,158 @@
+package io.gcgan.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gcgan.random.Generator;
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.Device;
+import io.gcgan.tensor.Tensor;
+import io.gcgan.tensor.TensorScope;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * What every backend that captures ({@link Backend#beginCapture}) must do, run on the CPU by
+ * {@code CpuCapturedCallsTest} and on a GPU (a CUDA graph) by {@code io.gcgan.gpu.CudaCapturedCallsTest}: calls made
+ * while capturing do not run; a replay runs them on what their storages hold then; storage allocated during the
+ * capture outlives its scope until the capture closes; reads, random fills, optimizer steps and synchronization are
+ * refused by name while capturing, and the capture stays usable after such a refusal.
+ */
+public abstract class CapturedCallsContract {
+
+    /** The device whose backend captures. */
+    protected abstract Device device();
+
+    private Backend backend() {
+        return io.gcgan.tensor.Backends.of(device());
+    }
+
+    private Tensor of(double... values) {
+        return Tensor.of(values, values.length).to(DType.FLOAT32).to(device());
+    }
+
+    @Test
+    void aReplayComputesFromWhatTheInputsHoldWhenItRuns() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2, 3);
+            b.beginCapture();
+            assertTrue(b.capturing());
+            Tensor y = x.mul(2).add(1);
+            try (CapturedCalls calls = b.endCapture()) {
+                assertFalse(b.capturing());
+                assertEquals(0, calls.replays());
+                calls.replay();
+                assertArrayEquals(new double[] {3, 5, 7}, y.toDoubleArray());
+                x.assign(of(-1, 0.5, 10));
+                calls.replay();
+                assertArrayEquals(new double[] {-1, 2, 21}, y.toDoubleArray());
+                assertEquals(2, calls.replays());
+            }
+        }
+    }
+
+    @Test
+    void callsMadeWhileCapturingDoNotRun() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor out = Tensor.full(7, DType.FLOAT32, device(), 4);
+            b.beginCapture();
+            b.fill(out.storage(), 3);
+            try (CapturedCalls calls = b.endCapture()) {
+                assertArrayEquals(new double[] {7, 7, 7, 7}, out.toDoubleArray(), "the captured fill ran at capture");
+                calls.replay();
+                assertArrayEquals(new double[] {3, 3, 3, 3}, out.toDoubleArray());
+            }
+        }
+    }
+
+    @Test
+    void storageAllocatedWhileCapturingOutlivesItsScopeUntilTheCaptureCloses() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2, 3, 4);
+            b.beginCapture();
+            Tensor tripled;
+            try (TensorScope inner = TensorScope.open()) {
+                tripled = x.mul(3); // allocated in a scope that closes before the capture ends
+            }
+            Tensor z = tripled.sub(x);
+            CapturedCalls calls = b.endCapture();
+            try (calls) {
+                calls.replay();
+                calls.replay();
+                assertArrayEquals(new double[] {2, 4, 6, 8}, z.toDoubleArray());
+                assertArrayEquals(new double[] {3, 6, 9, 12}, tripled.toDoubleArray());
+            }
+            assertThrows(IllegalStateException.class, calls::replay, "replay after close");
+            calls.close(); // idempotent
+        }
+    }
+
+    @Test
+    void aConstantFirstUsedWhileCapturingIsNotCachedBeyondTheCapture() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2);
+            double unique = 4096.625 + device().hashCode() % 7; // a value no other test uses as a constant
+            b.beginCapture();
+            Tensor y = x.add(unique);
+            try (CapturedCalls calls = b.endCapture()) {
+                calls.replay();
+                assertArrayEquals(new double[] {1 + unique, 2 + unique}, y.toDoubleArray());
+            }
+            // Had the constant been cached at capture, it would now be memory of a closed capture.
+            assertArrayEquals(new double[] {1 + unique, 2 + unique}, x.add(unique).toDoubleArray());
+        }
+    }
+
+    @Test
+    void readsRandomFillsOptimizerStepsAndSynchronizationAreRefusedByName() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2, 3);
+            b.beginCapture();
+            try {
+                refused("copyToHost", x::toDoubleArray);
+                refused("copyFromHost", () -> of(4, 5, 6));
+                refused("randomNormal", () -> Tensor.randn(new Generator(1), DType.FLOAT32, device(), 3));
+                refused("randomUniform", () -> Tensor.rand(new Generator(1), DType.FLOAT32, device(), 3));
+                refused("synchronize", b::synchronize);
+                refused("optimizerStep", () -> b.optimizerStep(OptimizerHyper.sgd(0.1, 0, WeightDecayMode.NONE),
+                        List.of(), null));
+                Tensor y = x.add(1); // the capture still works
+                try (CapturedCalls calls = b.endCapture()) {
+                    calls.replay();
+                    assertArrayEquals(new double[] {2, 3, 4}, y.toDoubleArray());
+                }
+            } finally {
+                if (b.capturing()) {
+                    b.endCapture().close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void nestedCapturesAndAnEndWithoutABeginAreRefused() {
+        Backend b = backend();
+        assertThrows(IllegalStateException.class, b::endCapture);
+        b.beginCapture();
+        try {
+            assertThrows(IllegalStateException.class, b::beginCapture);
+        } finally {
+            b.endCapture().close();
+        }
+        assertFalse(b.capturing());
+    }
+
+    private static void refused(String call, Executable what) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, what, call + " while capturing");
+        assertTrue(e.getMessage().contains(call), "the refusal names " + call + ": " + e.getMessage());
+    }
+}
