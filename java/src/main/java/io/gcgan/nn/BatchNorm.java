@@ -1,5 +1,6 @@
 package io.gcgan.nn;
 
+import io.gcgan.tensor.Capture;
 import io.gcgan.tensor.GradMode;
 import io.gcgan.tensor.Shapes;
 import io.gcgan.tensor.Tensor;
@@ -132,6 +133,11 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
 
     /** Counts this batch and returns the running statistics' update factor: momentum, or 1 / batches seen. */
     private double nextRunningFactor() {
+        if (momentum == null && Capture.recording(runningMean.device())) {
+            throw new IllegalStateException("BatchNorm with a cumulative average (momentum null) cannot be recorded"
+                    + " for replay (io.gcgan.tensor.Capture): its update factor 1 / batches changes every batch;"
+                    + " give it a momentum");
+        }
         long count = numBatchesTracked.increment();
         return momentum == null ? 1.0 / count : momentum;
     }

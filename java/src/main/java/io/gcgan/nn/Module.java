@@ -203,6 +203,21 @@ public abstract class Module {
     }
 
     /**
+     * Every counter by qualified name, live (each distinct counter once): what code that replays recorded backend
+     * calls ({@code io.gcgan.tensor.Capture}) must advance itself, since a replay runs no Java code.
+     */
+    public final Map<String, Counter> namedCounters() {
+        Map<String, Counter> out = new LinkedHashMap<>();
+        java.util.Set<Counter> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (StateEntry e : stateEntries()) {
+            if (e.counter() != null && seen.add(e.counter())) {
+                out.put(e.name(), e.counter());
+            }
+        }
+        return out;
+    }
+
+    /**
      * Parameters and buffers by qualified name in PyTorch's {@code state_dict} order. Parameters appear
      * detached (sharing storage with the module, recording nothing), buffers live, counters as snapshots.
      */

@@ -155,7 +155,21 @@ public final class CentredGradientPenalty {
      */
     public Evaluation evaluate(Function<Tensor, Tensor> critic, Tensor real, Tensor fake, Generator generator) {
         Objects.requireNonNull(critic, "critic");
-        Tensor x = pointsFor(real, fake, generator).requiresGrad(true);
+        return evaluateAtPoints(critic, pointsFor(real, fake, generator));
+    }
+
+    /**
+     * As {@link #compute}, with alpha drawn beforehand by {@link #drawAlpha} (null for points other than
+     * interpolates): the same penalty from the same draw. For work replayed as captured backend calls, which cannot
+     * draw random numbers (Backend#beginCapture).
+     */
+    public Tensor computeWithAlpha(Function<Tensor, Tensor> critic, Tensor real, Tensor fake, Tensor alpha) {
+        Objects.requireNonNull(critic, "critic");
+        return evaluateAtPoints(critic, pointsWithAlpha(real, fake, alpha)).penalty();
+    }
+
+    private Evaluation evaluateAtPoints(Function<Tensor, Tensor> critic, Tensor points) {
+        Tensor x = points.requiresGrad(true);
         Tensor squared;
         try (GradMode.Guard ignored = GradMode.set(true)) {
             Tensor g = inputGradient(critic, x, true);
@@ -181,6 +195,32 @@ public final class CentredGradientPenalty {
      * inputs). Interpolates draw alpha [N, 1, ..., 1] from {@code generator}.
      */
     public Tensor pointsFor(Tensor real, Tensor fake, Generator generator) {
+        if (points == Points.INTERPOLATES) {
+            checkPairedSamples(real, fake);
+        }
+        return pointsWithAlpha(real, fake, drawAlpha(real, generator));
+    }
+
+    /**
+     * What {@link #pointsFor} draws from {@code generator} for samples shaped like {@code real}: alpha [N, 1, ..., 1]
+     * uniforms for interpolates, null (nothing drawn) for the other points.
+     */
+    public Tensor drawAlpha(Tensor real, Generator generator) {
+        if (points != Points.INTERPOLATES) {
+            return null;
+        }
+        requireSamples("real", real);
+        if (generator == null) {
+            throw new IllegalArgumentException("gradient penalty at interpolates needs a Generator for alpha");
+        }
+        long[] alphaShape = new long[real.rank()];
+        Arrays.fill(alphaShape, 1);
+        alphaShape[0] = real.size(0);
+        return Tensor.rand(generator, real.dtype(), real.device(), alphaShape);
+    }
+
+    /** {@link #pointsFor} with alpha as {@link #drawAlpha} drew it. */
+    private Tensor pointsWithAlpha(Tensor real, Tensor fake, Tensor alpha) {
         switch (points) {
             case REAL:
                 return requireSamples("real", real).detach();
@@ -189,24 +229,24 @@ public final class CentredGradientPenalty {
             default:
                 break;
         }
+        checkPairedSamples(real, fake);
+        if (alpha == null) {
+            throw new IllegalArgumentException("gradient penalty at interpolates needs alpha (drawAlpha)");
+        }
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
+            Tensor r = real.detach();
+            Tensor f = fake.detach();
+            // alpha x + (1 - alpha) G(z) = G(z) + alpha (x - G(z))
+            return f.add(alpha.mul(r.sub(f))).detach();
+        }
+    }
+
+    private static void checkPairedSamples(Tensor real, Tensor fake) {
         requireSamples("real", real);
         requireSamples("fake", fake);
         if (!Arrays.equals(real.shape(), fake.shape())) {
             throw new IllegalArgumentException("gradient penalty at interpolates: real " + Shapes.toString(real.shape())
                     + " and fake " + Shapes.toString(fake.shape()) + " must be paired samples of one shape");
-        }
-        if (generator == null) {
-            throw new IllegalArgumentException("gradient penalty at interpolates needs a Generator for alpha");
-        }
-        long[] alphaShape = new long[real.rank()];
-        Arrays.fill(alphaShape, 1);
-        alphaShape[0] = real.size(0);
-        try (GradMode.Guard ignored = GradMode.noGrad()) {
-            Tensor alpha = Tensor.rand(generator, real.dtype(), real.device(), alphaShape);
-            Tensor r = real.detach();
-            Tensor f = fake.detach();
-            // alpha x + (1 - alpha) G(z) = G(z) + alpha (x - G(z))
-            return f.add(alpha.mul(r.sub(f))).detach();
         }
     }
 

@@ -1,6 +1,8 @@
 package io.gcgan.gan.train;
 
 import io.gcgan.autograd.Autograd;
+import io.gcgan.backend.CapturedCalls;
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.gan.loss.GanLoss;
 import io.gcgan.gan.loss.WassersteinLoss;
 import io.gcgan.gan.penalty.CentredGradientPenalty;
@@ -8,12 +10,17 @@ import io.gcgan.gan.penalty.WeightClipping;
 import io.gcgan.nn.Module;
 import io.gcgan.optim.Optimizer;
 import io.gcgan.random.Generator;
+import io.gcgan.tensor.Capture;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.GradMode;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -38,7 +45,7 @@ import java.util.function.Function;
  * range; after the exception, continue from a checkpoint.) On a GPU this lets the host queue the G update while the
  * device still runs the D update, instead of waiting for D's loss first.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
 
     private static final long NOISE_STREAM = 0x6E6F697365L;
     private static final long PENALTY_STREAM = 0x70656E616C7479L;
@@ -58,6 +65,9 @@ public final class Trainer {
     private final Tensor fixedNoise;
     private final Function<Tensor, Tensor> critic;
     private long step;
+    /** Kinds of step (numbers of D updates) run as written so far; with capturedSteps, the ones to record next. */
+    private final Set<Integer> ranAsWritten = new HashSet<>();
+    private final Map<Integer, CapturedStep> captured = new HashMap<>();
 
     /**
      * @param noiseShape the shape of one noise sample: [100] for mnist28, [100, 1, 1] for dcgan64, [2] for MLPs
@@ -95,36 +105,16 @@ public final class Trainer {
     public StepMetrics trainStep() {
         long t0 = System.nanoTime();
         int critics = config.criticStepsAt(step);
-        Tensor lastReal = null;
-        Tensor lastFake = null;
         boolean diagnose = step % config.diagnosticsEvery() == 0;
-        boolean reuse = config.generatorNoise() == GeneratorNoise.REUSE;
         try (TensorScope stepScope = TensorScope.open()) {
-            Tensor recordedFake = null;
-            StepChecks checks = new StepChecks(config.dtype());
-            for (int i = 0; i < critics; i++) {
-                if (reuse && i == critics - 1) {
-                    // Not in a scope of its own: its samples, with G's recorded forward, serve the G update.
-                    CriticUpdate u = criticUpdate(true, checks);
-                    lastReal = u.real;
-                    lastFake = u.fake;
-                    recordedFake = u.recordedFake;
-                    continue;
-                }
-                try (TensorScope update = TensorScope.open()) {
-                    boolean keep = diagnose && i == critics - 1;
-                    CriticUpdate u = criticUpdate(false, checks);
-                    checks.keepIn(update);
-                    if (keep) {
-                        lastReal = update.keep(u.real);
-                        lastFake = update.keep(u.fake);
-                    }
-                }
+            StepResult r;
+            if (config.capturedSteps() && ranAsWritten.contains(critics)) {
+                r = captured.computeIfAbsent(critics, CapturedStep::new).run();
+            } else {
+                r = stepAsWritten(critics, diagnose);
+                ranAsWritten.add(critics);
             }
-            try (TensorScope update = TensorScope.open()) {
-                generatorUpdate(recordedFake, checks);
-                checks.keepIn(update);
-            }
+            StepChecks checks = r.checks();
             // The step's one host synchronization: every update was queued, each guarded by the values before it.
             // Every guarded value is checked here, so a skipped update always ends in TrainingDivergedException.
             double[] values = checks.values().toDoubleArray();
@@ -142,7 +132,7 @@ public final class Trainer {
             double inFake = Double.NaN;
             double gap = Double.NaN;
             if (diagnose) {
-                double[] diag = diagnostics(lastReal, lastFake);
+                double[] diag = diagnostics(r.lastReal(), r.lastFake());
                 inReal = diag[0];
                 inFake = diag[1];
                 gap = diag[2];
@@ -155,6 +145,157 @@ public final class Trainer {
             step++;
             return m;
         }
+    }
+
+    /** A step's checked values, and the last D update's samples (null where not kept) for the diagnostics. */
+    private record StepResult(StepChecks checks, Tensor lastReal, Tensor lastFake) {
+    }
+
+    /** A step as written: every update's tensor code runs, queuing its backend calls one by one. */
+    private StepResult stepAsWritten(int critics, boolean diagnose) {
+        boolean reuse = config.generatorNoise() == GeneratorNoise.REUSE;
+        StepChecks checks = new StepChecks(config.dtype());
+        CriticUpdate last = null;
+        for (int i = 0; i < critics; i++) {
+            boolean isLast = i == critics - 1;
+            CriticUpdate u = criticUpdate(drawCriticInputs(), reuse && isLast, diagnose && isLast, checks);
+            criticStep(checks.values());
+            last = u;
+        }
+        Tensor noise = reuse ? null : noiseBatch(config.batchSize());
+        generatorUpdate(noise, last.recordedFake, checks);
+        gOptimizer.step(checks.values());
+        return new StepResult(checks, last.real, last.fake);
+    }
+
+    /**
+     * The D updates and the G update of one kind of step (its number of D updates), recorded as backend calls on the
+     * step's first run ({@link Capture}; CUDA graphs on a GPU) and replayed on every later one. Between replays the
+     * host draws the next inputs (real batch, noise, penalty alpha) from the same streams as a step as written, into
+     * tensors the recorded calls read, and runs each update's optimizer step (whose step count changes) guarded by
+     * the values the replay left on the device. A step as written runs first (the trainer records a kind only after
+     * running it once), so cuDNN's and the autotuner's algorithm choices, parameter gradients and cached constants
+     * exist before anything is recorded.
+     */
+    private final class CapturedStep implements AutoCloseable {
+        private final int critics;
+        private final boolean reuse = config.generatorNoise() == GeneratorNoise.REUSE;
+        private final ScopedLifetime inputs = new ScopedLifetime();
+        private final CriticInputs[] staged;
+        private final CapturedCalls[] updates;
+        private final Tensor[] guards;
+        private Tensor generatorNoise; // null with REUSE
+        private StepChecks checks;     // null before the first run
+        private CriticUpdate last;
+        /**
+         * The modules' counters (BatchNorm's batches seen), which a replay does not advance, and per update by how
+         * much the update's code advanced them when it was recorded.
+         */
+        private final List<Module.Counter> counters = new ArrayList<>();
+        private final long[][] advances;
+
+        CapturedStep(int critics) {
+            this.critics = critics;
+            this.staged = new CriticInputs[critics];
+            this.updates = new CapturedCalls[critics + 1];
+            this.guards = new Tensor[critics + 1];
+            this.advances = new long[critics + 1][];
+            counters.addAll(generator.namedCounters().values());
+            counters.addAll(discriminator.namedCounters().values());
+        }
+
+        /** Records {@code code} as update {@code u}, noting by how much it advanced the counters. */
+        private CapturedCalls record(int u, Runnable code) {
+            long[] before = counterValues();
+            CapturedCalls calls = Capture.record(config.device(), code);
+            long[] after = counterValues();
+            for (int k = 0; k < after.length; k++) {
+                after[k] -= before[k];
+            }
+            advances[u] = after;
+            return calls;
+        }
+
+        /** Replays update {@code u}; on runs after the recording one, advances the counters as its code did. */
+        private void replay(int u, boolean recorded) {
+            updates[u].replay();
+            if (!recorded) {
+                for (int k = 0; k < counters.size(); k++) {
+                    Module.Counter c = counters.get(k);
+                    c.set(c.get() + advances[u][k]);
+                }
+            }
+        }
+
+        private long[] counterValues() {
+            long[] v = new long[counters.size()];
+            for (int k = 0; k < v.length; k++) {
+                v[k] = counters.get(k).get();
+            }
+            return v;
+        }
+
+        StepResult run() {
+            boolean record = checks == null;
+            StepChecks c = record ? new StepChecks(config.dtype()) : checks;
+            for (int i = 0; i < critics; i++) {
+                staged[i] = stage(staged[i], drawCriticInputs());
+                if (record) {
+                    CriticInputs in = staged[i];
+                    boolean isLast = i == critics - 1;
+                    CriticUpdate[] made = new CriticUpdate[1];
+                    updates[i] = record(i, () -> made[0] = criticUpdate(in, reuse && isLast, isLast, c));
+                    guards[i] = c.values();
+                    last = made[0];
+                }
+                replay(i, record);
+                criticStep(guards[i]);
+            }
+            if (!reuse) {
+                generatorNoise = stageInput(generatorNoise, noiseBatch(config.batchSize()));
+            }
+            if (record) {
+                updates[critics] = record(critics, () -> generatorUpdate(generatorNoise, last.recordedFake, c));
+                guards[critics] = c.values();
+                checks = c;
+            }
+            replay(critics, record);
+            gOptimizer.step(guards[critics]);
+            return new StepResult(checks, last.real, last.fake);
+        }
+
+        /** Copies drawn inputs into this step's input tensors (made on the first call). */
+        private CriticInputs stage(CriticInputs into, CriticInputs drawn) {
+            CriticInputs to = into != null ? into : new CriticInputs(null, null, null);
+            return new CriticInputs(stageInput(to.real(), drawn.real()), stageInput(to.noise(), drawn.noise()),
+                    drawn.alpha() == null ? null : stageInput(to.alpha(), drawn.alpha()));
+        }
+
+        private Tensor stageInput(Tensor into, Tensor drawn) {
+            Tensor to = into != null ? into : Capture.input(inputs, drawn.dtype(), drawn.device(), drawn.shape());
+            try (GradMode.Guard ignored = GradMode.noGrad()) {
+                return to.assign(drawn);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (CapturedCalls u : updates) {
+                if (u != null) {
+                    u.close();
+                }
+            }
+            inputs.close();
+        }
+    }
+
+    /** Frees the recorded steps ({@link TrainerConfig#capturedSteps}) and their inputs; the trainer stays usable. */
+    @Override
+    public void close() {
+        for (CapturedStep c : captured.values()) {
+            c.close();
+        }
+        captured.clear();
     }
 
     // The values an update checks, in this order: the loss, the gradient penalty, the squared gradient norm and the
@@ -228,20 +369,46 @@ public final class Trainer {
     private record CriticUpdate(Tensor real, Tensor fake, Tensor recordedFake) {
     }
 
-    /**
-     * One D update; with {@code recordG}, G's forward is recorded for a G update at the same samples. The update is
-     * guarded by this step's checked values so far and its own: if any is not finite it changes nothing.
-     */
-    private CriticUpdate criticUpdate(boolean recordG, StepChecks checks) {
+    /** What a D update draws: a real batch, G's noise and the penalty's alpha (null without one at interpolates). */
+    private record CriticInputs(Tensor real, Tensor noise, Tensor alpha) {
+    }
+
+    /** The next D update's inputs, each from its own stream. */
+    private CriticInputs drawCriticInputs() {
         Tensor real = data.next(config.dtype(), config.device());
+        Tensor z = noiseBatch(real.size(0));
+        Tensor alpha = penalty == null ? null : penalty.drawAlpha(real, penaltyNoise);
+        return new CriticInputs(real, z, alpha);
+    }
+
+    /**
+     * One D update's gradients and checked values (appended to {@code checks}), in a scope of its own unless
+     * {@code recordG}: then G's forward is recorded, and the update's samples and that record stay for a G update at
+     * the same samples. The samples are returned with {@code recordG} or {@code keepSamples}, else null.
+     */
+    private CriticUpdate criticUpdate(CriticInputs in, boolean recordG, boolean keepSamples, StepChecks checks) {
+        if (recordG) {
+            return criticGradients(in, true, checks); // in the step's scope: the G update needs it
+        }
+        try (TensorScope update = TensorScope.open()) {
+            CriticUpdate u = criticGradients(in, false, checks);
+            checks.keepIn(update);
+            return keepSamples ? new CriticUpdate(update.keep(u.real), update.keep(u.fake), null)
+                    : new CriticUpdate(null, null, null);
+        }
+    }
+
+    /** D's loss, penalty and gradients at {@code in}; appends the update's checked values to {@code checks}. */
+    private CriticUpdate criticGradients(CriticInputs in, boolean recordG, StepChecks checks) {
+        Tensor real = in.real();
         Tensor fake;
         Tensor recordedFake = null;
         if (recordG) {
-            recordedFake = generator.forward(noiseBatch(real.size(0)));
+            recordedFake = generator.forward(in.noise());
             fake = recordedFake.detach();
         } else {
             try (GradMode.Guard ignored = GradMode.noGrad()) {
-                fake = generator.forward(noiseBatch(real.size(0)));
+                fake = generator.forward(in.noise());
             }
         }
         Tensor dReal = critic.apply(real);
@@ -250,43 +417,48 @@ public final class Trainer {
         Tensor total = dLoss;
         Tensor penaltyValue = null;
         if (penalty != null) {
-            penaltyValue = penalty.compute(critic, real, fake, penaltyNoise);
+            penaltyValue = penalty.computeWithAlpha(critic, real, fake, in.alpha());
             total = dLoss.add(penaltyValue);
         }
         dOptimizer.zeroGrad();
         Autograd.backward(total);
-        Tensor guard;
         try (GradMode.Guard ignored = GradMode.noGrad()) {
             Tensor wasserstein = loss instanceof WassersteinLoss ? dReal.mean().sub(dFake.mean()) : null;
-            guard = checks.append(dLoss, penaltyValue, squaredGradientNorm(discriminator.parameters()), wasserstein);
+            checks.append(dLoss, penaltyValue, squaredGradientNorm(discriminator.parameters()), wasserstein);
         }
-        dOptimizer.step(guard);
-        loss.weightClip().ifPresent(c -> WeightClipping.apply(discriminator, c));
         return new CriticUpdate(real, fake, recordedFake);
     }
 
     /**
-     * The G update, guarded by this step's checked values and its own, which it appends to {@code checks}.
-     * {@code recordedFake}: the last D update's samples with G's forward recorded ({@link GeneratorNoise#REUSE}),
-     * or null to draw a new noise batch.
+     * D's optimizer step, guarded by {@code guard} (this step's checked values so far: if any is not finite it
+     * changes nothing), then the loss's weight clipping.
      */
-    private void generatorUpdate(Tensor recordedFake, StepChecks checks) {
+    private void criticStep(Tensor guard) {
+        dOptimizer.step(guard);
+        loss.weightClip().ifPresent(c -> WeightClipping.apply(discriminator, c));
+    }
+
+    /**
+     * The G update's gradients, its checked values appended to {@code checks}, in a scope of its own: at
+     * {@code recordedFake} (the last D update's samples with G's forward recorded, {@link GeneratorNoise#REUSE}), or
+     * else at G({@code noise}).
+     */
+    private void generatorUpdate(Tensor noise, Tensor recordedFake, StepChecks checks) {
         List<Tensor> dParams = discriminator.parameters();
         boolean[] required = new boolean[dParams.size()];
         for (int i = 0; i < required.length; i++) {
             required[i] = dParams.get(i).requiresGrad();
             dParams.get(i).requiresGrad(false);
         }
-        try {
-            Tensor fake = recordedFake != null ? recordedFake : generator.forward(noiseBatch(config.batchSize()));
+        try (TensorScope update = TensorScope.open()) {
+            Tensor fake = recordedFake != null ? recordedFake : generator.forward(noise);
             Tensor gLoss = loss.generatorLoss(GanLoss.Batch.forGenerator(critic.apply(fake)));
             gOptimizer.zeroGrad();
             Autograd.backward(gLoss);
-            Tensor guard;
             try (GradMode.Guard ignored = GradMode.noGrad()) {
-                guard = checks.append(gLoss, null, squaredGradientNorm(generator.parameters()), null);
+                checks.append(gLoss, null, squaredGradientNorm(generator.parameters()), null);
             }
-            gOptimizer.step(guard);
+            checks.keepIn(update);
         } finally {
             for (int i = 0; i < required.length; i++) {
                 dParams.get(i).requiresGrad(required[i]);

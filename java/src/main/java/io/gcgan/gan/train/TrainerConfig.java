@@ -16,9 +16,14 @@ import java.util.Objects;
  * @param fixedNoiseCount     samples in the fixed noise used for sample images
  * @param seed                seeds the noise, penalty and fixed-noise streams
  * @param generatorNoise      whether the G update draws new noise or reuses the last D update's samples
+ * @param capturedSteps       run each kind of step (its number of D updates) as written once, then record its
+ *                            updates' backend calls ({@link io.gcgan.tensor.Capture}: CUDA graphs on a GPU) and
+ *                            replay them, with the inputs drawn and the optimizer steps run between replays: the
+ *                            same results, without the host's per-op work ({@link Trainer})
  */
 public record TrainerConfig(int batchSize, int nCritic, boolean wganCriticSchedule, int diagnosticsEvery,
-                            int fixedNoiseCount, long seed, DType dtype, Device device, GeneratorNoise generatorNoise) {
+                            int fixedNoiseCount, long seed, DType dtype, Device device, GeneratorNoise generatorNoise,
+                            boolean capturedSteps) {
 
     public TrainerConfig {
         Objects.requireNonNull(dtype, "dtype");
@@ -38,6 +43,13 @@ public record TrainerConfig(int batchSize, int nCritic, boolean wganCriticSchedu
         }
     }
 
+    /** Steps run as written ({@code capturedSteps} false). */
+    public TrainerConfig(int batchSize, int nCritic, boolean wganCriticSchedule, int diagnosticsEvery,
+                         int fixedNoiseCount, long seed, DType dtype, Device device, GeneratorNoise generatorNoise) {
+        this(batchSize, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, device,
+                generatorNoise, false);
+    }
+
     /** With {@link GeneratorNoise#FRESH}. */
     public TrainerConfig(int batchSize, int nCritic, boolean wganCriticSchedule, int diagnosticsEvery,
                          int fixedNoiseCount, long seed, DType dtype, Device device) {
@@ -52,27 +64,33 @@ public record TrainerConfig(int batchSize, int nCritic, boolean wganCriticSchedu
 
     public TrainerConfig withBatchSize(int b) {
         return new TrainerConfig(b, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, device,
-                generatorNoise);
+                generatorNoise, capturedSteps);
     }
 
     public TrainerConfig withCritic(int n, boolean wganSchedule) {
         return new TrainerConfig(batchSize, n, wganSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype, device,
-                generatorNoise);
+                generatorNoise, capturedSteps);
     }
 
     public TrainerConfig withDiagnosticsEvery(int every) {
         return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, every, fixedNoiseCount, seed, dtype, device,
-                generatorNoise);
+                generatorNoise, capturedSteps);
     }
 
     public TrainerConfig withDevice(Device d) {
         return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype,
-                d, generatorNoise);
+                d, generatorNoise, capturedSteps);
     }
 
     public TrainerConfig withGeneratorNoise(GeneratorNoise g) {
         return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype,
-                device, g);
+                device, g, capturedSteps);
+    }
+
+    /** With {@code capturedSteps} (see the parameter): on a GPU, CUDA graphs. */
+    public TrainerConfig withCapturedSteps(boolean captured) {
+        return new TrainerConfig(batchSize, nCritic, wganCriticSchedule, diagnosticsEvery, fixedNoiseCount, seed, dtype,
+                device, generatorNoise, captured);
     }
 
     /** D updates before the G update of step {@code step} (0-based). */
