@@ -16,6 +16,7 @@ parameter, 4 more per centred one) divided by the time, as a fraction of the dev
 the same run (ours: CudaMemcpyBenchmark; PyTorch: its d2d_copy_GBps), the same bytes for both.
 """
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -153,16 +154,18 @@ def rows(ours, peer, peer_convs):
         (None, None, "mnist28", "wgan-0gp-adam-gc", False,
          "no peer workload (torch's mnist28-wgan-adam-fused-gc has no penalty)", []),
     ]
-    def train_ms(model, recipe, conv, noise, math_mode):
+    def train_ms(model, recipe, conv, noise, math_mode, steps):
         # Results made before a parameter existed lack it: no conv = cuDNN, no generatorNoise = fresh, no batchNorm
-        # = fused. A run with batchNorm=composed as well is read at fused.
+        # = fused, no steps = written. A run with batchNorm=composed as well is read at fused.
         for conv_value in ([conv, None] if conv == "cudnn" else [conv]):
             for noise_value in ([noise, None] if noise == "fresh" else [noise]):
-                for bn in ("fused", None):
-                    ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math=math_mode,
-                                      conv=conv_value, generatorNoise=noise_value, batchNorm=bn)
-                    if ms is not None:
-                        return ms
+                for steps_value in ([steps, None] if steps == "written" else [steps]):
+                    for bn in ("fused", None):
+                        ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math=math_mode,
+                                          conv=conv_value, generatorNoise=noise_value, batchNorm=bn,
+                                          steps=steps_value)
+                        if ms is not None:
+                            return ms
         return None
 
     # One row per math mode, conv implementation of ours (the benchmark's conv parameter) and G-update noise
@@ -175,9 +178,9 @@ def rows(ours, peer, peer_convs):
             theirs = peer_ms(peer, key) if key else None
             # approx None: approximate only at float32 (the peer's only workload has TF32 on)
             row_approx = (math_mode == "fp32") if approx is None else approx
-            for conv in ("own", "gemm", "cudnn", "auto"):
-                for noise in ("fresh", "reuse"):
-                    ms = train_ms(model, recipe, conv, noise, math_mode)
+            for conv, noise, steps in itertools.product(("own", "gemm", "cudnn", "auto"), ("fresh", "reuse"),
+                                                        ("written", "captured")):
+                    ms = train_ms(model, recipe, conv, noise, math_mode, steps)
                     if ms is None:
                         continue
                     notes = [note] if note and (approx is not None or math_mode == "fp32") else []
@@ -185,9 +188,10 @@ def rows(ours, peer, peer_convs):
                         t = peer_ms(peer, k)
                         if t is not None:
                             notes.append("torch %s %s" % (label, fmt_ms(t)))
-                    name = (key or "%s-%s" % (model, recipe)) + " (%s%s conv%s%s)" % (
+                    name = (key or "%s-%s" % (model, recipe)) + " (%s%s conv%s%s%s)" % (
                         "TF32, " if math_mode == "tf32" else "", conv,
-                        ", G noise reused" if noise == "reuse" else "", "" if key else ", ours")
+                        ", G noise reused" if noise == "reuse" else "",
+                        ", captured steps (CUDA graphs)" if steps == "captured" else "", "" if key else ", ours")
                     out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, row_approx),
                                 "; ".join(notes)))
 

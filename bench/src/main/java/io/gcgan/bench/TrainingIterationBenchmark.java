@@ -80,6 +80,13 @@ public class TrainingIterationBenchmark {
     @Param({"fresh"})
     public String generatorNoise;
 
+    /**
+     * written: every step's ops queued one by one by the Java code; captured: each step's updates recorded once and
+     * replayed (CUDA graphs on a GPU; {@code TrainerConfig.capturedSteps}), inputs and optimizer steps in between.
+     */
+    @Param({"written"})
+    public String steps;
+
     private Backend b;
     private TensorScope trial;
     private Trainer trainer;
@@ -102,21 +109,22 @@ public class TrainingIterationBenchmark {
 
     private void build(Device device) {
         TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm,
-                GeneratorNoise.fromName(generatorNoise));
+                GeneratorNoise.fromName(generatorNoise), steps);
         trainer = w.trainer();
         // Step 0 runs the diagnostics (step % diagnosticsEvery == 0), allocates the optimizer state and, on CUDA,
-        // plans every cuDNN convolution; from step 1 on the steps are all alike.
+        // plans every cuDNN convolution; step 1 records the step with steps=captured; from step 2 on all are alike.
         trainer.trainStep();
         trainer.trainStep();
         b.synchronize();
         System.out.println("# " + b.description() + "; " + w.describe()
-                + ", batchNorm " + batchNorm + ", generator noise " + generatorNoise
+                + ", batchNorm " + batchNorm + ", generator noise " + generatorNoise + ", steps " + steps
                 + (b.device().kind() == Device.Kind.CUDA ? ", math " + math + ", conv " + conv : ""));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         b.synchronize();
+        trainer.close(); // the recorded steps, with steps=captured
         trial.close();
     }
 

@@ -73,6 +73,20 @@ public record TrainingWorkload(String model, String recipe, Trainer trainer, int
      */
     public static TrainingWorkload create(String model, String recipe, Device device, String batchNorm,
                                           GeneratorNoise generatorNoise) {
+        return create(model, recipe, device, batchNorm, generatorNoise, "written");
+    }
+
+    /**
+     * {@link #create(String, String, Device, String, GeneratorNoise)} with the steps {@code written} (every op queued
+     * by its Java code) or {@code captured} (recorded once and replayed: CUDA graphs, {@link TrainerConfig#capturedSteps}).
+     */
+    public static TrainingWorkload create(String model, String recipe, Device device, String batchNorm,
+                                          GeneratorNoise generatorNoise, String steps) {
+        boolean captured = switch (steps) {
+            case "written" -> false;
+            case "captured" -> true;
+            default -> throw new IllegalArgumentException("steps must be written or captured, got '" + steps + "'");
+        };
         boolean fusedBatchNorm = switch (batchNorm) {
             case "fused" -> true;
             case "composed" -> false;
@@ -119,7 +133,7 @@ public record TrainingWorkload(String model, String recipe, Trainer trainer, int
         GcMode gc = wgan ? GcMode.CONV_AND_FC : GcMode.NONE;
         Tensor real = Tensor.randn(new Generator(SEED + 1), DType.FLOAT32, device, imageShape).clamp(-1, 1);
         TrainerConfig config = new TrainerConfig(BATCH, 1, false, Integer.MAX_VALUE, 1, SEED, DType.FLOAT32, device,
-                generatorNoise);
+                generatorNoise, captured);
         Trainer trainer = new Trainer(g, d, noiseShape, RealData.fixed(real), loss, penalty, adam(g, gc), adam(d, gc),
                 config);
         return new TrainingWorkload(model, recipe, trainer, g.parameters().size(), d.parameters().size());

@@ -27,7 +27,7 @@ import java.util.Map;
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
  *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
  *       [--warmup 20] [--iterations 20] [--math fp32|tf32] [--batch-norm fused|composed]
- *       [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto]
+ *       [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto] [--steps written|captured]
  * </pre>
  *
  * Per model, after {@code --warmup} iterations each time (the first plans cuDNN and runs the step-0 diagnostics):
@@ -63,6 +63,7 @@ public final class TrainingProfile {
         String math = "fp32";
         String batchNorm = "fused";
         GeneratorNoise noise = GeneratorNoise.FRESH;
+        String steps = "written";
         String conv = "own";
         int warmup = 20;
         int iterations = 20;
@@ -71,7 +72,8 @@ public final class TrainingProfile {
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
                         + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 20] [--iterations 20] [--math fp32|tf32]"
-                        + " [--batch-norm fused|composed] [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto]");
+                        + " [--batch-norm fused|composed] [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto]"
+                        + " [--steps written|captured]");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -85,6 +87,7 @@ public final class TrainingProfile {
                 case "--math" -> math = v;
                 case "--batch-norm" -> batchNorm = v;
                 case "--generator-noise" -> noise = GeneratorNoise.fromName(v);
+                case "--steps" -> steps = v;
                 case "--conv" -> conv = v;
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--iterations" -> iterations = Integer.parseInt(v);
@@ -113,11 +116,11 @@ public final class TrainingProfile {
         }
         PrintStream out = System.out;
         out.println("# TrainingProfile: " + plain.description() + "; java " + Runtime.version() + "; math " + math
-                + "; conv " + conv + "; batchNorm " + batchNorm + "; generator noise " + noise.optionName()
+                + "; conv " + conv + "; batchNorm " + batchNorm + "; generator noise " + noise.optionName() + "; steps " + steps
                 + "; warmup " + warmup
                 + ", iterations " + iterations);
         for (String model : models.split(",")) {
-            profile(out, plain, device, model.trim(), recipe, batchNorm, noise, warmup, iterations);
+            profile(out, plain, device, model.trim(), recipe, batchNorm, noise, steps, warmup, iterations);
         }
         if (plain instanceof CudaBackend cuda && convImplementation == ConvImplementation.AUTO) {
             out.println("conv auto chose, per pass and geometry:");
@@ -126,7 +129,7 @@ public final class TrainingProfile {
     }
 
     private static void profile(PrintStream out, Backend plain, Device device, String model, String recipe,
-                                String batchNorm, GeneratorNoise noise, int warmup, int iterations) {
+                                String batchNorm, GeneratorNoise noise, String steps, int warmup, int iterations) {
         long t0 = System.nanoTime();
         // 1. plain; its workload stays alive to be measured again after the decorated passes (JIT warm-up drift)
         double[] plainMs;
@@ -140,7 +143,7 @@ public final class TrainingProfile {
         long idleSync;
         double endSyncMs;
         try (TensorScope plainTrial = TensorScope.open()) {
-            TrainingWorkload pw = TrainingWorkload.create(model, recipe, device, batchNorm, noise);
+            TrainingWorkload pw = TrainingWorkload.create(model, recipe, device, batchNorm, noise, steps);
             description = pw.describe();
             run(pw, plain, warmup);
             plainMs = run(pw, plain, iterations);
@@ -148,7 +151,7 @@ public final class TrainingProfile {
             ProfilingBackend prof = new ProfilingBackend(plain);
             Backend previous = Backends.install(prof);
             try (TensorScope trial = TensorScope.open()) {
-                TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm, noise);
+                TrainingWorkload w = TrainingWorkload.create(model, recipe, device, batchNorm, noise, steps);
                 prof.setMode(ProfilingBackend.Mode.COUNT);
                 run(w, plain, warmup);
                 prof.setMode(ProfilingBackend.Mode.HOST);
