@@ -113,7 +113,8 @@ final class Experiment {
         this.gOptimizer = optimizer(s.g(), s, generator);
         this.dOptimizer = optimizer(s.d(), s, discriminator);
         TrainerConfig config = new TrainerConfig(s.batchSize(), s.nCritic(), s.wganSchedule(), s.diagnosticsEvery(),
-                s.fixedSamples(), s.seed(), dtype, device, GeneratorNoise.fromName(s.generatorNoise()));
+                s.fixedSamples(), s.seed(), dtype, device, GeneratorNoise.fromName(s.generatorNoise()),
+                s.capturedSteps());
         this.trainer = new Trainer(generator, discriminator, noiseShape, data, loss, penalty, gOptimizer, dOptimizer,
                 config);
     }

@@ -279,6 +279,12 @@ final class TrainCommand implements Callable<Integer> {
                 description = "On a CUDA device: let float32 convolutions and matmuls use TF32 tensor cores (10-bit "
                         + "mantissa products). Default: ${DEFAULT-VALUE}.")
         boolean tf32;
+
+        @Option(names = "--captured-steps", arity = "0..1", defaultValue = "false", paramLabel = "BOOL",
+                description = "Run each kind of step once as written, then record its updates' backend calls and "
+                        + "replay them (CUDA graphs on a CUDA device): the same results without the host's work per "
+                        + "op. Default: ${DEFAULT-VALUE}.")
+        boolean capturedSteps;
     }
 
     static final class OutputOptions {
@@ -291,8 +297,8 @@ final class TrainCommand implements Callable<Integer> {
 
         @Option(names = "--resume", paramLabel = "DIR",
                 description = "Continue the run in DIR from its latest checkpoint; only --steps (to extend the "
-                        + "run), --device, --conv, --tf32, --keep, --checkpoint-every, --sample-every, --score-every, "
-                        + "--score-samples, --log-every, --quiet may change.")
+                        + "run), --device, --conv, --tf32, --captured-steps, --keep, --checkpoint-every, "
+                        + "--sample-every, --score-every, --score-samples, --log-every, --quiet may change.")
         Path resume;
 
         @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "250",
@@ -470,8 +476,8 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainSettings(model, data, dat.heldOut, dat.mlpWidth, dat.dBatchNorm, loss, clip, nu, l.lsGamma,
                 l.lsLambda, l.lsTau, lsDistance, lsOutput, targets, penalty, weight, l.oneSided, g, d, sgdForm,
                 decayMode, gcTconv, sc.nCritic, sc.wganSchedule, generatorNoise, sc.batchSize, sc.steps, sc.seed, dtype,
-                sc.diagnosticsEvery, fixed, device, conv, sc.tf32, out.keep, out.checkpointEvery, out.sampleEvery,
-                out.scoreEvery, scoreSamples, out.logEvery);
+                sc.diagnosticsEvery, fixed, device, conv, sc.tf32, sc.capturedSteps, out.keep, out.checkpointEvery,
+                out.sampleEvery, out.scoreEvery, scoreSamples, out.logEvery);
     }
 
     private TrainSettings.NetOptimizer net(String who, String algorithm, String gc, Double lr, String betas,
@@ -565,9 +571,9 @@ final class TrainCommand implements Callable<Integer> {
                         + TrainSettings.text(s.identity().get(k)) + ")");
             }
             throw new UsageException("--resume " + folder + ": this command changes options that define the run: "
-                    + String.join(", ", parts) + ". Only --steps, --device, --conv, --tf32, --keep, --checkpoint-every,"
-                    + " --sample-every, --score-every, --score-samples, --log-every and --quiet may change; start a new"
-                    + " run for other options.");
+                    + String.join(", ", parts) + ". Only --steps, --device, --conv, --tf32, --captured-steps, --keep,"
+                    + " --checkpoint-every, --sample-every, --score-every, --score-samples, --log-every and --quiet may"
+                    + " change; start a new run for other options.");
         }
         if (!s.configHash().equals(info.configHash())) {
             throw new IOException(latest.get() + ": the checkpoint's config_hash " + info.configHash()

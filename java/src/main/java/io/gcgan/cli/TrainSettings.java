@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * @param data         "mnist", "8gaussians", "25gaussians" or an absolute path
  * @param penaltyWeight lambda (wgan-gp, zero-centred) or gamma (r1, r2); 0 without a penalty
  * @param nu           gls-gan's slope; NaN when not set
+ * @param capturedSteps {@code --captured-steps}: record each kind of step once and replay it (Trainer; CUDA graphs)
  */
 public record TrainSettings(
         String model, String data, int heldOut, int mlpWidth, boolean dBatchNorm,
@@ -31,8 +32,8 @@ public record TrainSettings(
         NetOptimizer g, NetOptimizer d, String sgdForm, String weightDecayMode, String gcTconv,
         int nCritic, boolean wganSchedule, String generatorNoise, int batchSize, long steps, long seed, String dtype,
         int diagnosticsEvery, int fixedSamples,
-        String device, String conv, boolean tf32, int keep, int checkpointEvery, int sampleEvery, int scoreEvery,
-        int scoreSamples, int logEvery) {
+        String device, String conv, boolean tf32, boolean capturedSteps, int keep, int checkpointEvery,
+        int sampleEvery, int scoreEvery, int scoreSamples, int logEvery) {
 
     /** The G update's noise when --generator-noise is not given (and in settings written before it existed). */
     public static final String DEFAULT_GENERATOR_NOISE = "fresh";
@@ -44,8 +45,8 @@ public record TrainSettings(
     public static final int DEFAULT_SCORE_SAMPLES = 5000;
 
     /** Options that may change when a run is resumed (they do not change what is computed). */
-    public static final Set<String> RUN_CONTROL = Set.of("steps", "device", "conv", "tf32", "keep", "checkpoint-every",
-            "sample-every", "score-every", "score-samples", "log-every");
+    public static final Set<String> RUN_CONTROL = Set.of("steps", "device", "conv", "tf32", "captured-steps", "keep",
+            "checkpoint-every", "sample-every", "score-every", "score-samples", "log-every");
 
     /**
      * One network's optimizer.
@@ -106,6 +107,7 @@ public record TrainSettings(
         m.put("device", device);
         m.put("conv", conv);
         m.put("tf32", tf32);
+        m.put("captured-steps", capturedSteps);
         m.put("keep", keep);
         m.put("checkpoint-every", checkpointEvery);
         m.put("sample-every", sampleEvery);
@@ -135,7 +137,8 @@ public record TrainSettings(
                 r.str("sgd-form"), r.str("weight-decay-mode"), r.str("gc-tconv"), r.integer("n-critic"),
                 r.bool("wgan-schedule"), r.strOr("generator-noise", DEFAULT_GENERATOR_NOISE), r.integer("batch-size"), r.lng("steps"), r.lng("seed"), r.str("dtype"),
                 r.integer("diagnostics-every"), r.integer("fixed-samples"), r.str("device"),
-                r.strOr("conv", DEFAULT_CONV), r.boolOr("tf32", false), r.integer("keep"),
+                r.strOr("conv", DEFAULT_CONV), r.boolOr("tf32", false), r.boolOr("captured-steps", false),
+                r.integer("keep"),
                 r.integer("checkpoint-every"), r.integer("sample-every"), r.integerOr("score-every", 0),
                 r.integerOr("score-samples", DEFAULT_SCORE_SAMPLES), r.integer("log-every"));
     }

@@ -110,7 +110,9 @@ final class TrainingRun {
             }
             Runtime.getRuntime().addShutdownHook(hook);
             hookInstalled = true;
-            return loop(e, log);
+            try (trainer) { // frees the recorded steps (--captured-steps) when the run ends
+                return loop(e, log);
+            }
         } finally {
             if (hookInstalled) {
                 try {

@@ -13,9 +13,11 @@ import io.gcgan.random.Generator;
 import io.gcgan.tensor.Capture;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.GradMode;
+import io.gcgan.tensor.Shapes;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -272,6 +274,11 @@ public final class Trainer implements AutoCloseable {
         }
 
         private Tensor stageInput(Tensor into, Tensor drawn) {
+            if (into != null && !Arrays.equals(into.shape(), drawn.shape())) {
+                throw new IllegalStateException("captured steps need inputs of one shape: step " + step + " with "
+                        + critics + " D updates was recorded with an input of shape " + Shapes.toString(into.shape())
+                        + ", now drawn " + Shapes.toString(drawn.shape()) + " (a data loader without dropLast?)");
+            }
             Tensor to = into != null ? into : Capture.input(inputs, drawn.dtype(), drawn.device(), drawn.shape());
             try (GradMode.Guard ignored = GradMode.noGrad()) {
                 return to.assign(drawn);

@@ -135,6 +135,45 @@ class CapturedStepsTest {
         }
     }
 
+    @Test
+    void aBatchOfAnotherShapeIsRefusedByName() {
+        try (TensorScope scope = TensorScope.open()) {
+            RealData ring = ring();
+            RealData shrinking = new RealData() {
+                private int drawn;
+
+                @Override
+                public Tensor next(DType dtype, Device device) {
+                    Tensor t = ring.next(dtype, device);
+                    return drawn++ >= 3 ? t.slice(0, 0, 16) : t;
+                }
+
+                @Override
+                public Tensor nextHeldOut(DType dtype, Device device) {
+                    return ring.nextHeldOut(dtype, device);
+                }
+
+                @Override
+                public long[] position() {
+                    return ring.position();
+                }
+
+                @Override
+                public void setPosition(long[] position) {
+                    ring.setPosition(position);
+                }
+            };
+            try (Trainer t = run("nsgan", null, 1, GeneratorNoise.FRESH, true, shrinking).trainer()) {
+                for (int i = 0; i < 3; i++) {
+                    t.trainStep();
+                }
+                IllegalStateException e = assertThrows(IllegalStateException.class, t::trainStep);
+                assertTrue(e.getMessage().contains("inputs of one shape") && e.getMessage().contains("[16, 2]"),
+                        e.getMessage());
+            }
+        }
+    }
+
     /** The data, with every element of the batches drawn from step {@code step} on set to NaN. */
     private static RealData poisonedAt(int step, RealData data) {
         return new RealData() {
