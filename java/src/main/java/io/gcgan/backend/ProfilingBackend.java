@@ -166,10 +166,15 @@ public final class ProfilingBackend implements Backend {
         if (m == Mode.COUNT) {
             return 0;
         }
-        if (m == Mode.DEVICE) {
+        if (synchronizes(m)) {
             inner.synchronize();
         }
         return System.nanoTime();
+    }
+
+    /** DEVICE mode synchronizes around each call, except while the wrapped backend captures (nothing runs then). */
+    private boolean synchronizes(Mode m) {
+        return m == Mode.DEVICE && !inner.capturing();
     }
 
     /** Ends timing a call started with {@link #begin} and records it; {@code signature} may be null. */
@@ -177,7 +182,7 @@ public final class ProfilingBackend implements Backend {
         long elapsed = 0;
         long tail = 0;
         if (m != Mode.COUNT) {
-            if (m == Mode.DEVICE) {
+            if (synchronizes(m)) {
                 long returned = System.nanoTime();
                 inner.synchronize();
                 long done = System.nanoTime();

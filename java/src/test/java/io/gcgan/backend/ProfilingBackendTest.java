@@ -23,6 +23,7 @@ import io.gcgan.optim.Optimizer;
 import io.gcgan.optim.ParamGroup;
 import io.gcgan.random.Generator;
 import io.gcgan.tensor.Backends;
+import io.gcgan.tensor.Capture;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import io.gcgan.tensor.Tensor;
@@ -292,5 +293,22 @@ class ProfilingBackendTest {
         assertEquals(plain.subList(1, 3), profiled,
                 "the decorated run must compute exactly what the plain one does");
         assertArrayEquals(plainSample.get(0), profiledSample.get(0));
+    }
+    @Test
+    void aCaptureThroughTheDecoratorInDeviceModeRecordsAndReplays() {
+        ProfilingBackend p = new ProfilingBackend(CPU);
+        p.setMode(ProfilingBackend.Mode.DEVICE); // it synchronizes around calls, which a capture refuses
+        assertEquals(null, Backends.install(p));
+        try (TensorScope ignored = TensorScope.open()) {
+            Tensor x = Tensor.of(new float[] {1, 2, 3}, 3);
+            Tensor[] y = new Tensor[1];
+            try (CapturedCalls calls = Capture.record(Device.CPU, () -> y[0] = x.mul(2))) {
+                assertTrue(p.entries().stream().anyMatch(e -> e.name().equals("binary MUL")), "the call is counted");
+                calls.replay();
+                assertArrayEquals(new double[] {2, 4, 6}, y[0].toDoubleArray());
+            }
+        } finally {
+            Backends.uninstall(Device.CPU);
+        }
     }
 }
