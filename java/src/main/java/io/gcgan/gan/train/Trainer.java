@@ -46,6 +46,12 @@ import java.util.function.Function;
  * its optimizer's step count, and WGAN's weight clipping still runs, which changes only weights outside the clip
  * range; after the exception, continue from a checkpoint.) On a GPU this lets the host queue the G update while the
  * device still runs the D update, instead of waiting for D's loss first.
+ *
+ * <p>With {@link TrainerConfig#capturedSteps} each kind of step (its number of D updates) runs once as written, and
+ * is then recorded ({@link Capture}: a CUDA graph per update on a GPU) and replayed from then on: between replays
+ * the host draws the inputs from the same streams into fixed input tensors and runs the optimizer steps, the weight
+ * clipping and the modules' counters, so the results are those of the steps as written (bit for bit on the CPU). A
+ * recorded step holds its graphs and inputs until {@link #close()}.
  */
 public final class Trainer implements AutoCloseable {
 
@@ -111,7 +117,16 @@ public final class Trainer implements AutoCloseable {
         try (TensorScope stepScope = TensorScope.open()) {
             StepResult r;
             if (config.capturedSteps() && ranAsWritten.contains(critics)) {
-                r = captured.computeIfAbsent(critics, CapturedStep::new).run();
+                CapturedStep c = captured.computeIfAbsent(critics, CapturedStep::new);
+                try {
+                    r = c.run();
+                } catch (RuntimeException | Error e) {
+                    if (!c.recorded()) { // a failed recording: drop it whole (the next step records again)
+                        captured.remove(critics);
+                        c.close();
+                    }
+                    throw e;
+                }
             } else {
                 r = stepAsWritten(critics, diagnose);
                 ranAsWritten.add(critics);
@@ -235,6 +250,11 @@ public final class Trainer implements AutoCloseable {
                 v[k] = counters.get(k).get();
             }
             return v;
+        }
+
+        /** Whether every update has been recorded (the first run completed). */
+        boolean recorded() {
+            return checks != null;
         }
 
         StepResult run() {

@@ -2,6 +2,7 @@ package io.gcgan.gan.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,44 @@ class CapturedStepsTest {
                 }
             }
             assertEquals(messages.get(0), messages.get(1));
+        }
+    }
+
+    /** A module whose forward reads its output on the host (as a debugging print would). */
+    private static final class Reading extends Module {
+        private final Module inner;
+
+        Reading(Module inner) {
+            this.inner = registerModule("inner", inner);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor y = inner.forward(x);
+            y.toDoubleArray();
+            return y;
+        }
+    }
+
+    @Test
+    void codeThatCannotBeRecordedFailsByNameAndLeavesTheBackendUsable() {
+        try (TensorScope scope = TensorScope.open()) {
+            ModuleOptions o = ModuleOptions.of(new Generator(1));
+            Module g = new Reading(Mlp2d.generator(8, o));
+            Module d = Mlp2d.discriminator(8, o);
+            Optimizer gOpt = new Adam(List.of(ParamGroup.builder(1e-3).addAll(g.namedParameters()).build()), 0.5,
+                    0.9, 1e-8);
+            Optimizer dOpt = new Adam(List.of(ParamGroup.builder(1e-3).addAll(d.namedParameters()).build()), 0.5,
+                    0.9, 1e-8);
+            TrainerConfig config = TrainerConfig.defaults(5).withBatchSize(16).withCapturedSteps(true);
+            try (Trainer t = new Trainer(g, d, new long[] {2}, ring(), GanLosses.byName("nsgan"), null, gOpt, dOpt,
+                    config)) {
+                t.trainStep(); // as written: the read is allowed
+                IllegalStateException e = assertThrows(IllegalStateException.class, t::trainStep);
+                assertTrue(e.getMessage().contains("copyToHost cannot be captured"), e.getMessage());
+                assertFalse(io.gcgan.tensor.Backends.of(Device.CPU).capturing(), "the failed recording was ended");
+                assertEquals(3, Tensor.of(new double[] {1, 2}, 2).sum().item());
+            }
         }
     }
 
