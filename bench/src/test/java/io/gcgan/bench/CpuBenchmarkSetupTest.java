@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.gan.train.StepMetrics;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every CPU benchmark's trial, outside JMH: {@code @Setup} with one set of its parameters, two invocations of the
@@ -104,8 +105,9 @@ class CpuBenchmarkSetupTest {
         }
     }
 
-    @Test
-    void trainingIterationRunsAndLearnsSomething() {
+    @ParameterizedTest(name = "steps {0}")
+    @ValueSource(strings = {"written", "captured"})
+    void trainingIterationRunsAndLearnsSomething(String steps) {
         TrainingIterationBenchmark b = new TrainingIterationBenchmark();
         b.model = "mnist28";
         b.recipe = "nsgan-adam";
@@ -114,6 +116,7 @@ class CpuBenchmarkSetupTest {
         b.conv = "own";
         b.batchNorm = "fused";
         b.generatorNoise = "fresh";
+        b.steps = steps;
         b.setUp();
         try {
             StepMetrics first = b.iteration();

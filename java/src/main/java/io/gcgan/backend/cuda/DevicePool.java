@@ -7,8 +7,6 @@ import io.gcgan.bindings.cudart.CudaException;
 import io.gcgan.bindings.cudart.CudaRuntime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,13 +31,8 @@ final class DevicePool {
     private final CudaDevice device;
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong liveCount = new AtomicLong();
-    /** The capture recording now (its allocations are graph allocations), or null. */
-    private volatile CudaGraphCapture recording;
-    /** Graph allocations not freed inside their graph: address -> {capture, bytes}; freed by the capture's close. */
-    private final Map<Long, GraphAllocation> graphOwned = new ConcurrentHashMap<>();
-
-    private record GraphAllocation(CudaGraphCapture capture, long bytes) {
-    }
+    /** The graph allocations of CUDA graph captures, and what a free of each must do. */
+    private final GraphMemory<CudaGraphCapture> graphs = new GraphMemory<>();
 
     DevicePool(CudaDevice device) {
         this.device = device;
@@ -71,10 +64,7 @@ final class DevicePool {
         liveBytes.addAndGet(bytes);
         liveCount.incrementAndGet();
         long address = out.get(ADDRESS, 0).address();
-        CudaGraphCapture r = recording;
-        if (r != null) {
-            graphOwned.put(address, new GraphAllocation(r, bytes));
-        }
+        graphs.allocated(address, bytes);
         return address;
     }
 
@@ -85,18 +75,12 @@ final class DevicePool {
      * that has stopped recording stays with its graph until that capture closes.
      */
     void free(long address, long bytes) {
-        GraphAllocation owned = graphOwned.get(address);
-        CudaGraphCapture r = recording;
-        if (owned != null) {
-            if (owned.capture() != r) {
-                return; // its graph makes it again at each launch; CudaGraphCapture.close frees it
-            }
-            graphOwned.remove(address);
-        } else if (r != null) {
-            r.deferFree(address, bytes);
-            return;
+        CudaGraphCapture r = graphs.recording();
+        switch (graphs.free(address)) {
+            case NOW -> freeNow(address, bytes);
+            case IGNORE -> { } // its graph makes it again at each launch; CudaGraphCapture.close frees it
+            case DEFER -> r.deferFree(address, bytes);
         }
-        freeNow(address, bytes);
     }
 
     private void freeNow(long address, long bytes) {
@@ -109,7 +93,7 @@ final class DevicePool {
 
     /** From now on allocations are graph allocations of {@code capture}, recording on the stream (null: none). */
     void recordInto(CudaGraphCapture capture) {
-        recording = capture;
+        graphs.recordInto(capture);
     }
 
     /**
@@ -118,14 +102,12 @@ final class DevicePool {
      * only the counts change.
      */
     void releaseGraph(CudaGraphCapture capture, boolean launched) {
-        for (Map.Entry<Long, GraphAllocation> e : graphOwned.entrySet()) {
-            if (e.getValue().capture() == capture && graphOwned.remove(e.getKey(), e.getValue())) {
-                if (launched) {
-                    freeNow(e.getKey(), e.getValue().bytes());
-                } else {
-                    liveBytes.addAndGet(-e.getValue().bytes());
-                    liveCount.decrementAndGet();
-                }
+        for (long[] a : graphs.release(capture)) {
+            if (launched) {
+                freeNow(a[0], a[1]);
+            } else {
+                liveBytes.addAndGet(-a[1]);
+                liveCount.decrementAndGet();
             }
         }
     }
