@@ -15,7 +15,8 @@
 #   lab run, see the lab stage; GPU_LAB_NCU_KERNELS, GPU_LAB_NCU_COUNT),
 #   GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests with the CPU
 #   backend standing in for CUDA: a check of the tests themselves on a machine without a GPU); for the benchmarks
-#   GPU_BENCH_{OPT,TRAIN,CONV}_REGEX, GPU_BENCH_PARAMS, GPU_BENCH_JMH, GPU_BENCH_CONV_JMH (defaults below).
+#   GPU_BENCH_{OPT,TRAIN,CONV}_REGEX, GPU_BENCH_{OPT,TRAIN,CONV}_CAP_S (each part's seconds at most), GPU_BENCH_PARAMS,
+#   GPU_BENCH_JMH, GPU_BENCH_CONV_JMH (defaults below).
 #
 # Stages, in order, each under its own timeout and all inside GPU_CHECK_BUDGET_S (default 420 s):
 #   jdk         unpack .jdk.tgz into /tmp (or use $JAVA_HOME in a dry run without it)
@@ -336,9 +337,12 @@ BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 4 -i 3 -w 200ms -r 400ms})
 # shellcheck disable=SC2206
 BENCH_CONV_JMH=(${GPU_BENCH_CONV_JMH:--f 0 -wi 1 -i 3 -w 100ms -r 200ms})
 # name | benchmark regex | JSON file | cap (s): the parts, in order
-BENCH_PARTS=("optimizer|${GPU_BENCH_OPT_REGEX:-OptimizerStepBenchmark|CudaMemcpyBenchmark}|jmh.json|75"
-             "training|${GPU_BENCH_TRAIN_REGEX:-TrainingIterationBenchmark}|jmh-train.json|60"
-             "conv|${GPU_BENCH_CONV_REGEX:-Conv2dBenchmark}|jmh-conv.json|90")
+OPT_CAP=${GPU_BENCH_OPT_CAP_S:-75}
+TRAIN_CAP=${GPU_BENCH_TRAIN_CAP_S:-60}
+CONV_CAP=${GPU_BENCH_CONV_CAP_S:-90}
+BENCH_PARTS=("optimizer|${GPU_BENCH_OPT_REGEX:-OptimizerStepBenchmark|CudaMemcpyBenchmark}|jmh.json|$OPT_CAP"
+             "training|${GPU_BENCH_TRAIN_REGEX:-TrainingIterationBenchmark}|jmh-train.json|$TRAIN_CAP"
+             "conv|${GPU_BENCH_CONV_REGEX:-Conv2dBenchmark}|jmh-conv.json|$CONV_CAP")
 JMH_MAIN=("$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main)
 
 # jmh_failures LOG: how many benchmarks failed (JMH goes on after a failure and still exits 0), and the first reason.
