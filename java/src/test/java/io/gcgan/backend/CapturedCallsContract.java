@@ -95,6 +95,25 @@ public abstract class CapturedCallsContract {
     }
 
     @Test
+    void aScopeThatClosesAfterTheCaptureFreesNothingTwice() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2, 3);
+            try (TensorScope outlives = TensorScope.open()) {
+                b.beginCapture();
+                Tensor y = x.mul(2); // allocated in `outlives`, which closes after the capture below
+                try (CapturedCalls calls = b.endCapture()) {
+                    calls.replay();
+                    assertArrayEquals(new double[] {2, 4, 6}, y.toDoubleArray());
+                }
+            }
+            for (int i = 0; i < 3; i++) { // the backend's memory is intact: allocate, compute, read
+                assertArrayEquals(new double[] {2, 3, 4}, x.add(1).toDoubleArray());
+            }
+        }
+    }
+
+    @Test
     void aConstantFirstUsedWhileCapturingIsNotCachedBeyondTheCapture() {
         Backend b = backend();
         try (TensorScope scope = TensorScope.open()) {

@@ -253,11 +253,19 @@ public final class CudaBackend implements Backend {
         long bytes = Math.multiplyExact(numel, dtype.byteSize());
         long address = pool.allocate(bytes);
         CudaGraphCapture c = capture;
+        if (c != null) {
+            // A graph allocation (CudaGraphCapture): its segment lives as long as the capture; its scope's free, if
+            // the scope closes while recording, frees it inside the graph, and later ones do nothing. In the
+            // automatic lifetime no Cleaner frees it: the capture does when it closes.
+            if (lifetime.scoped()) {
+                lifetime.onClose(() -> c.freeFromScope(address, bytes));
+            }
+            return new Storage(this, dtype, numel, c.segment(address), lifetime);
+        }
         if (lifetime.scoped()) {
             MemorySegment segment;
             try {
-                // A graph allocation outlives its scope (CudaGraphCapture): its segment lives as long as the capture.
-                segment = c != null ? c.segment(address) : scopedSegment(address, lifetime);
+                segment = scopedSegment(address, lifetime);
                 lifetime.onClose(() -> pool.free(address, bytes));
             } catch (RuntimeException e) {
                 pool.free(address, bytes);

@@ -46,6 +46,17 @@ final class CudaGraphCapture implements CapturedCalls {
         return MemorySegment.ofAddress(address).reinterpret(arena, null);
     }
 
+    /**
+     * The free that the scope of a storage allocated while recording runs when it closes: the pool's rules
+     * ({@link GraphMemory}) while this capture is open, nothing once it is closed (it freed the memory already, and
+     * the address may have been handed out again since).
+     */
+    void freeFromScope(long address, long bytes) {
+        if (!closed) {
+            pool.free(address, bytes);
+        }
+    }
+
     /** Storage allocated before the capture and freed while recording: freed by {@link #close}. */
     void deferFree(long address, long bytes) {
         deferredFrees.add(new long[] {address, bytes});
