@@ -84,6 +84,11 @@ final class ConvAutotune {
         return best;
     }
 
+    /** Whether {@code key} has been measured (its choice is kept). */
+    boolean hasChosen(Key key) {
+        return chosen.containsKey(key);
+    }
+
     /** The choices made so far (a copy), e.g. for a profile. */
     Map<Key, ConvImplementation> choices() {
         return Map.copyOf(chosen);

@@ -630,8 +630,8 @@ public final class CudaBackend implements Backend {
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
         if (implementation == ConvImplementation.AUTO) {
-            implementation = autotune.choose(new ConvAutotune.Key(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32),
-                    c -> conv2dForward(x, w, y, g, c), cuda::elapsedMillis);
+            implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32),
+                    c -> conv2dForward(x, w, y, g, c));
         }
         switch (implementation) {
             case OWN -> own.run(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32, x.segment(), w.segment(),
@@ -650,9 +650,8 @@ public final class CudaBackend implements Backend {
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
         if (implementation == ConvImplementation.AUTO) {
-            implementation = autotune.choose(
-                    new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32),
-                    c -> conv2dBackwardData(dy, w, dx, g, c), cuda::elapsedMillis);
+            implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32),
+                    c -> conv2dBackwardData(dy, w, dx, g, c));
         }
         switch (implementation) {
             case OWN -> own.run(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32, dy.segment(), w.segment(),
@@ -671,9 +670,8 @@ public final class CudaBackend implements Backend {
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
         if (implementation == ConvImplementation.AUTO) {
-            implementation = autotune.choose(
-                    new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32),
-                    c -> conv2dBackwardWeight(x, dy, dw, g, c), cuda::elapsedMillis);
+            implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32),
+                    c -> conv2dBackwardWeight(x, dy, dw, g, c));
         }
         switch (implementation) {
             case OWN -> own.run(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32, x.segment(), dy.segment(),
@@ -682,6 +680,19 @@ public final class CudaBackend implements Backend {
             case CUDNN -> runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
             case AUTO -> throw new IllegalStateException("AUTO was resolved above");
         }
+    }
+
+    /**
+     * {@link ConvImplementation#AUTO}'s choice for {@code key}, measuring on the first call; refused while capturing
+     * before the first call (the measurement waits for the device, which a capture cannot record).
+     */
+    private ConvImplementation autoChoice(ConvAutotune.Key key, Consumer<ConvImplementation> run) {
+        if (capture != null && !autotune.hasChosen(key)) {
+            String what = key.pass() + " pass of " + key.geometry() + " (" + key.dtype().displayName() + ")";
+            throw new IllegalStateException("conv auto has not yet measured the " + what + ", and the measurement"
+                    + " cannot be captured (it waits for the device): run the work once before capturing it");
+        }
+        return autotune.choose(key, run, cuda::elapsedMillis);
     }
 
     /** One cuDNN pass over x [n, c, h, w], w [k, c, r, s], y [n, k, p, q] (the gradients for a backward pass). */

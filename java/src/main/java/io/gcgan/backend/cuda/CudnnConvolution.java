@@ -128,6 +128,11 @@ final class CudnnConvolution {
         }
         int p = pass.ordinal();
         if (plan.algorithm[p] < 0) {
+            if (search == ConvAlgorithmSearch.MEASURE && pool.recording()) {
+                throw new IllegalStateException("cuDNN has not yet chosen the " + pass.label + " algorithm for "
+                        + describe(key) + ", and its search cannot be captured (it waits for the device): run the"
+                        + " work once before capturing it");
+            }
             choose(h, pass, key, plan, searchWorkspaceLimit, x, w, y);
         }
         MemorySegment alpha = HostScalars.one(dtype);
@@ -160,6 +165,11 @@ final class CudnnConvolution {
             return MemorySegment.NULL;
         }
         if (bytes > workspaceBytes) {
+            if (pool.recording()) {
+                // It would be graph memory, freed when the capture closes while this object kept using it.
+                throw new IllegalStateException("cuDNN's workspace would have to grow to " + bytes + " bytes while a"
+                        + " capture records: run the work once before capturing it");
+            }
             long address = pool.allocate(bytes);
             if (workspaceBytes > 0) {
                 pool.free(workspaceAddress, workspaceBytes);

@@ -91,6 +91,11 @@ final class DevicePool {
         liveCount.decrementAndGet();
     }
 
+    /** Whether a capture is recording on the stream (allocations are graph allocations). */
+    boolean recording() {
+        return graphs.recording() != null;
+    }
+
     /** From now on allocations are graph allocations of {@code capture}, recording on the stream (null: none). */
     void recordInto(CudaGraphCapture capture) {
         graphs.recordInto(capture);
