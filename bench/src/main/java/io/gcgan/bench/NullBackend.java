@@ -4,6 +4,7 @@ import io.gcgan.backend.Backend;
 import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.OptimizerHyper;
@@ -20,7 +21,9 @@ import java.util.List;
  * A backend on the CPU device that computes nothing: every storage is the NULL segment, every op returns at once and
  * {@link #copyToHost} writes zeros. Installed in front of the CPU device ({@code Backends.install}), it leaves only the
  * cost of the Java layers above the Backend (tensor, autograd, nn, optim, trainer) in a training step, which is what
- * every backend pays on the host before its own costs. Values are meaningless; losses read as 0 (finite).
+ * every backend pays on the host before its own costs. Values are meaningless; losses read as 0 (finite). Its
+ * capture records nothing and its replays do nothing: with captured steps what remains is the host's work between
+ * replays.
  */
 public final class NullBackend implements Backend {
 
@@ -124,5 +127,46 @@ public final class NullBackend implements Backend {
 
     @Override
     public void synchronize() {
+    }
+    // ---- capture: records nothing, a replay does nothing (what is left is the host's work between replays) ----
+
+    private boolean capturing;
+
+    @Override
+    public void beginCapture() {
+        if (capturing) {
+            throw new IllegalStateException("beginCapture: the null backend is already capturing");
+        }
+        capturing = true;
+    }
+
+    @Override
+    public CapturedCalls endCapture() {
+        if (!capturing) {
+            throw new IllegalStateException("endCapture: the null backend is not capturing");
+        }
+        capturing = false;
+        return new CapturedCalls() {
+            private long replays;
+
+            @Override
+            public void replay() {
+                replays++;
+            }
+
+            @Override
+            public long replays() {
+                return replays;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public boolean capturing() {
+        return capturing;
     }
 }
