@@ -7,6 +7,7 @@ import io.gcgan.backend.Backend;
 import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.CaptureRefusal;
 import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
@@ -118,15 +119,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copyFromHost(MemorySegment src, Storage dst) {
-        refuseWhileCapturing("copyFromHost", "nothing it writes would be read by a replay; copy into storage allocated"
-                + " before the capture, before replaying");
+        CaptureRefusal.COPY_FROM_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyFromHost", dst);
         MemorySegment.copy(src, 0, dst.segment(), 0, dst.byteSize());
     }
 
     @Override
     public void copyToHost(Storage src, MemorySegment dst) {
-        refuseWhileCapturing("copyToHost", "nothing has run yet; read after a replay");
+        CaptureRefusal.COPY_TO_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyToHost", src);
         MemorySegment.copy(src.segment(), 0, dst, 0, src.byteSize());
     }
@@ -451,14 +451,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void randomUniform(Storage out, long seed, long offset) {
-        refuseWhileCapturing("randomUniform", RANDOM_REFUSAL);
+        CaptureRefusal.RANDOM_UNIFORM.check(capturing(), this);
         StorageChecks.owned(this, "randomUniform", out);
         Philox.fillUniform(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
 
     @Override
     public void randomNormal(Storage out, long seed, long offset) {
-        refuseWhileCapturing("randomNormal", RANDOM_REFUSAL);
+        CaptureRefusal.RANDOM_NORMAL.check(capturing(), this);
         StorageChecks.owned(this, "randomNormal", out);
         Philox.fillNormal(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
@@ -504,21 +504,17 @@ public final class CpuBackend implements Backend {
     /** The reference per-tensor loop (see {@link CpuOptimizerStep}; the math is in {@link OptimizerMath}). */
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
-        refuseWhileCapturing("optimizerStep", "its step counts (Adam's bias correction) would be the same in every"
-                + " replay; run it between replays");
+        CaptureRefusal.OPTIMIZER_STEP.check(capturing(), this);
         CpuOptimizerStep.run(this, hyper, slots, guard);
     }
 
     @Override
     public void synchronize() {
-        refuseWhileCapturing("synchronize", "nothing has run yet");
+        CaptureRefusal.SYNCHRONIZE.check(capturing(), this);
         // Every CPU call completes before it returns.
     }
 
     // ---- capture -----------------------------------------------------------------------------------------
-
-    private static final String RANDOM_REFUSAL = "its Philox offset would be the same in every replay; draw before"
-            + " replaying, into storage allocated before the capture";
 
     /** The capture under way, or null. One thread drives the backend while it records (Backend#beginCapture). */
     private volatile CpuCapture capture;
@@ -555,12 +551,6 @@ public final class CpuBackend implements Backend {
         }
         c.add(call);
         return true;
-    }
-
-    private void refuseWhileCapturing(String call, String why) {
-        if (capture != null) {
-            throw new IllegalStateException(call + " cannot be captured on the CPU backend: " + why);
-        }
     }
 
     @Override

@@ -47,11 +47,6 @@ final class CpuCapture implements CapturedCalls {
         replays++;
     }
 
-    /** How many backend calls were recorded. */
-    int calls() {
-        return recorded.size();
-    }
-
     @Override
     public long replays() {
         return replays;

@@ -4,6 +4,7 @@ import io.gcgan.backend.Backend;
 import io.gcgan.backend.BatchNormRunningStats;
 import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.CaptureRefusal;
 import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
@@ -325,8 +326,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyFromHost(MemorySegment src, Storage dst) {
-        refuseWhileCapturing("copyFromHost", "a replay would copy from the same host memory again; copy into storage"
-                + " allocated before the capture, before replaying");
+        CaptureRefusal.COPY_FROM_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyFromHost", dst);
         long bytes = dst.byteSize();
         if (src.byteSize() < bytes) {
@@ -353,7 +353,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyToHost(Storage src, MemorySegment dst) {
-        refuseWhileCapturing("copyToHost", "nothing has run yet; read after a replay");
+        CaptureRefusal.COPY_TO_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyToHost", src);
         long bytes = src.byteSize();
         if (dst.byteSize() < bytes) {
@@ -761,7 +761,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void randomUniform(Storage out, long seed, long offset) {
-        refuseWhileCapturing("randomUniform", RANDOM_REFUSAL);
+        CaptureRefusal.RANDOM_UNIFORM.check(capturing(), this);
         StorageChecks.owned(this, "randomUniform", out);
         long n = out.numel();
         if (n == 0) {
@@ -778,7 +778,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void randomNormal(Storage out, long seed, long offset) {
-        refuseWhileCapturing("randomNormal", RANDOM_REFUSAL);
+        CaptureRefusal.RANDOM_NORMAL.check(capturing(), this);
         StorageChecks.owned(this, "randomNormal", out);
         long n = out.numel();
         if (n == 0) {
@@ -798,8 +798,7 @@ public final class CudaBackend implements Backend {
     /** One kernel launch for all slots of a dtype, reading the guard on the device (see {@link CudaOptimizerStep}). */
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
-        refuseWhileCapturing("optimizerStep", "its step counts (Adam's bias correction) would be the same in every"
-                + " replay; run it between replays");
+        CaptureRefusal.OPTIMIZER_STEP.check(capturing(), this);
         Objects.requireNonNull(hyper, "hyper");
         CudaOptimizerStep.run(this, hyper, slots, guard);
     }
@@ -808,14 +807,11 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void synchronize() {
-        refuseWhileCapturing("synchronize", "nothing has run yet");
+        CaptureRefusal.SYNCHRONIZE.check(capturing(), this);
         cuda.synchronize();
     }
 
     // ---- capture (CUDA graphs) ---------------------------------------------------------------------------
-
-    private static final String RANDOM_REFUSAL = "its Philox offset would be the same in every replay; draw before"
-            + " replaying, into storage allocated before the capture";
 
     /** The capture recording on the stream, or null (see CudaGraphCapture for what happens to memory). */
     private volatile CudaGraphCapture capture;
@@ -853,12 +849,6 @@ public final class CudaBackend implements Backend {
     @Override
     public boolean capturing() {
         return capture != null;
-    }
-
-    private void refuseWhileCapturing(String call, String why) {
-        if (capture != null) {
-            throw new IllegalStateException(call + " cannot be captured on " + device + ": " + why);
-        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import io.gcgan.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,31 +178,7 @@ class CapturedStepsTest {
     @Test
     void aBatchOfAnotherShapeIsRefusedByName() {
         try (TensorScope scope = TensorScope.open()) {
-            RealData ring = ring();
-            RealData shrinking = new RealData() {
-                private int drawn;
-
-                @Override
-                public Tensor next(DType dtype, Device device) {
-                    Tensor t = ring.next(dtype, device);
-                    return drawn++ >= 3 ? t.slice(0, 0, 16) : t;
-                }
-
-                @Override
-                public Tensor nextHeldOut(DType dtype, Device device) {
-                    return ring.nextHeldOut(dtype, device);
-                }
-
-                @Override
-                public long[] position() {
-                    return ring.position();
-                }
-
-                @Override
-                public void setPosition(long[] position) {
-                    ring.setPosition(position);
-                }
-            };
+            RealData shrinking = changedFrom(3, ring(), t -> t.slice(0, 0, 16));
             try (Trainer t = run("nsgan", null, 1, GeneratorNoise.FRESH, true, shrinking).trainer()) {
                 for (int i = 0; i < 3; i++) {
                     t.trainStep();
@@ -215,13 +192,18 @@ class CapturedStepsTest {
 
     /** The data, with every element of the batches drawn from step {@code step} on set to NaN. */
     private static RealData poisonedAt(int step, RealData data) {
+        return changedFrom(step, data, t -> t.mul(Double.NaN));
+    }
+
+    /** The data, with {@code change} applied to the training batches drawn from step {@code step} on. */
+    private static RealData changedFrom(int step, RealData data, UnaryOperator<Tensor> change) {
         return new RealData() {
             private int drawn;
 
             @Override
             public Tensor next(DType dtype, Device device) {
                 Tensor t = data.next(dtype, device);
-                return drawn++ >= step ? t.mul(Double.NaN) : t;
+                return drawn++ >= step ? change.apply(t) : t;
             }
 
             @Override
