@@ -208,7 +208,7 @@ public abstract class Module {
      */
     public final Map<String, Counter> namedCounters() {
         Map<String, Counter> out = new LinkedHashMap<>();
-        java.util.Set<Counter> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Counter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (StateEntry e : stateEntries()) {
             if (e.counter() != null && seen.add(e.counter())) {
                 out.put(e.name(), e.counter());

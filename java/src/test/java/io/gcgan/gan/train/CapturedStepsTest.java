@@ -21,6 +21,7 @@ import io.gcgan.tensor.Device;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -224,7 +225,7 @@ class CapturedStepsTest {
     }
 
     private static Map<String, Tensor> copies(Map<String, Tensor> tensors) {
-        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> out = new LinkedHashMap<>();
         tensors.forEach((k, v) -> out.put(k, Tensor.of(v.toDoubleArray(), v.numel())));
         return out;
     }
