@@ -2,6 +2,7 @@ package io.gcgan.cli;
 
 import static io.gcgan.cli.CliRunner.savedOptions;
 import static io.gcgan.cli.CliRunner.with;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -37,6 +38,26 @@ class CapturedStepsOptionTest {
         assertEquals(withoutTimes(written), withoutTimes(captured));
         assertEquals(true, savedOptions(captured).get("captured-steps"));
         assertEquals(false, savedOptions(written).get("captured-steps"));
+    }
+
+    @Test
+    void anImageRunResumedWithCapturedStepsEndsWhereAWrittenRunEnds() throws Exception {
+        // mnist28: BatchNorm (its batch counters are advanced between replays) and DataLoader epochs.
+        String[] mnist = {"train", "--batch-size", "8", "--fixed-samples", "4", "--diagnostics-every", "2", "--device",
+            "cpu", "--quiet", "--seed", "3", "--checkpoint-every", "3", "--sample-every", "100"};
+        Path written = tmp.resolve("written");
+        assertEquals(0, CliRunner.run(with(mnist, "--steps", "6", "--out", written.toString())).status());
+        Path captured = tmp.resolve("captured");
+        assertEquals(0, CliRunner.run(with(mnist, "--steps", "3", "--captured-steps", "--out",
+                captured.toString())).status());
+        CliRunner.Result r = CliRunner.run("train", "--resume", captured.toString(), "--steps", "6");
+        assertEquals(0, r.status(), r.toString());
+        assertEquals(withoutTimes(written), withoutTimes(captured));
+        for (String file : new String[] {"generator.safetensors", "discriminator.safetensors",
+            "optimizer-g.safetensors", "optimizer-d.safetensors"}) {
+            assertArrayEquals(Files.readAllBytes(written.resolve("checkpoints/step-000006").resolve(file)),
+                    Files.readAllBytes(captured.resolve("checkpoints/step-000006").resolve(file)), file);
+        }
     }
 
     @Test
