@@ -72,6 +72,28 @@ public abstract class CapturedCallsContract {
     }
 
     @Test
+    void theCallersArraysMayChangeAfterACallIsRecorded() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2, 3, 4, 5, 6); // [2, 3]
+            Tensor bias = of(10, 20, 30);    // [3], broadcast over the rows
+            Tensor out = Tensor.zeros(DType.FLOAT32, device(), 6);
+            long[] xStrides = {3, 1};
+            long[] biasStrides = {0, 1};
+            long[] shape = {2, 3};
+            b.beginCapture();
+            b.binary(BinaryOp.ADD, x.storage(), xStrides, bias.storage(), biasStrides, out.storage(), shape);
+            try (CapturedCalls calls = b.endCapture()) {
+                xStrides[0] = 0;    // a caller reusing its arrays for the next call
+                biasStrides[1] = 0;
+                shape[1] = 1;
+                calls.replay();
+                assertArrayEquals(new double[] {11, 22, 33, 14, 25, 36}, out.toDoubleArray());
+            }
+        }
+    }
+
+    @Test
     void storageAllocatedWhileCapturingOutlivesItsScopeUntilTheCaptureCloses() {
         Backend b = backend();
         try (TensorScope scope = TensorScope.open()) {

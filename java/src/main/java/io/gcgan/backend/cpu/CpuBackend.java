@@ -95,7 +95,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Storage dst, double value) {
-        if (recorded(() -> fill(dst, value))) {
+        if (capture != null) {
+            record(() -> fill(dst, value));
             return;
         }
         StorageChecks.owned(this, "fill", dst);
@@ -134,10 +135,11 @@ public final class CpuBackend implements Backend {
     @Override
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
-        long[] keptSrc = srcStrides.clone(); // copies: the caller may reuse its arrays before a replay
-        long[] keptDst = dstStrides.clone();
-        long[] keptShape = shape.clone();
-        if (recorded(() -> copyStrided(src, srcOffset, keptSrc, dst, dstOffset, keptDst, keptShape))) {
+        if (capture != null) {
+            long[] keptSrc = srcStrides.clone();
+            long[] keptDst = dstStrides.clone();
+            long[] keptShape = shape.clone();
+            record(() -> copyStrided(src, srcOffset, keptSrc, dst, dstOffset, keptDst, keptShape));
             return;
         }
         StorageChecks.owned(this, "copyStrided", src, dst);
@@ -171,7 +173,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
-        if (recorded(() -> unary(op, p0, p1, x, out))) {
+        if (capture != null) {
+            record(() -> unary(op, p0, p1, x, out));
             return;
         }
         StorageChecks.owned(this, "unary " + op, x, out);
@@ -197,10 +200,11 @@ public final class CpuBackend implements Backend {
     @Override
     public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides,
                        Storage out, long[] outShape) {
-        long[] keptA = aStrides.clone();
-        long[] keptB = bStrides.clone();
-        long[] keptShape = outShape.clone();
-        if (recorded(() -> binary(op, a, keptA, b, keptB, out, keptShape))) {
+        if (capture != null) {
+            long[] keptA = aStrides.clone();
+            long[] keptB = bStrides.clone();
+            long[] keptShape = outShape.clone();
+            record(() -> binary(op, a, keptA, b, keptB, out, keptShape));
             return;
         }
         StorageChecks.owned(this, "binary " + op, a, b, out);
@@ -248,7 +252,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
-        if (recorded(() -> rectifierBackward(x, g, positive, other, out))) {
+        if (capture != null) {
+            record(() -> rectifierBackward(x, g, positive, other, out));
             return;
         }
         StorageChecks.rectifierBackward(this, x, g, out);
@@ -277,11 +282,12 @@ public final class CpuBackend implements Backend {
     @Override
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
-        long[] keptCond = condStrides.clone();
-        long[] keptA = aStrides.clone();
-        long[] keptB = bStrides.clone();
-        long[] keptShape = outShape.clone();
-        if (recorded(() -> where(cond, keptCond, a, keptA, b, keptB, out, keptShape))) {
+        if (capture != null) {
+            long[] keptCond = condStrides.clone();
+            long[] keptA = aStrides.clone();
+            long[] keptB = bStrides.clone();
+            long[] keptShape = outShape.clone();
+            record(() -> where(cond, keptCond, a, keptA, b, keptB, out, keptShape));
             return;
         }
         StorageChecks.owned(this, "where", cond, a, b, out);
@@ -308,9 +314,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
-        long[] recordedShape = shape.clone();
-        int[] recordedAxes = axes.clone();
-        if (recorded(() -> reduce(op, x, recordedShape, recordedAxes, out))) {
+        if (capture != null) {
+            long[] keptShape = shape.clone();
+            int[] keptAxes = axes.clone();
+            record(() -> reduce(op, x, keptShape, keptAxes, out));
             return;
         }
         StorageChecks.owned(this, "reduce " + op, x, out);
@@ -394,7 +401,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
                        Storage out, int batch, int m, int n, int k) {
-        if (recorded(() -> matmul(a, aBatchStride, transA, b, bBatchStride, transB, out, batch, m, n, k))) {
+        if (capture != null) {
+            record(() -> matmul(a, aBatchStride, transA, b, bBatchStride, transB, out, batch, m, n, k));
             return;
         }
         StorageChecks.owned(this, "matmul", a, b, out);
@@ -416,7 +424,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g) {
-        if (recorded(() -> conv2dForward(x, w, y, g))) {
+        if (capture != null) {
+            record(() -> conv2dForward(x, w, y, g));
             return;
         }
         StorageChecks.owned(this, "conv2dForward", x, w, y);
@@ -427,7 +436,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
-        if (recorded(() -> conv2dBackwardData(dy, w, dx, g))) {
+        if (capture != null) {
+            record(() -> conv2dBackwardData(dy, w, dx, g));
             return;
         }
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
@@ -438,7 +448,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
-        if (recorded(() -> conv2dBackwardWeight(x, dy, dw, g))) {
+        if (capture != null) {
+            record(() -> conv2dBackwardWeight(x, dy, dw, g));
             return;
         }
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
@@ -467,7 +478,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void squaredNorm(List<Storage> xs, Storage out) {
-        if (recorded(() -> squaredNorm(List.copyOf(xs), out))) {
+        if (capture != null) {
+            List<Storage> keptXs = List.copyOf(xs);
+            record(() -> squaredNorm(keptXs, out));
             return;
         }
         StorageChecks.squaredNorm(this, xs, out);
@@ -482,7 +495,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
                                  Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
-        if (recorded(() -> batchNormForward(x, weight, bias, shape, eps, y, mean, var, running))) {
+        if (capture != null) {
+            record(() -> batchNormForward(x, weight, bias, shape, eps, y, mean, var, running));
             return;
         }
         StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);
@@ -492,7 +506,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight,
                                   BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
-        if (recorded(() -> batchNormBackward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias))) {
+        if (capture != null) {
+            record(() -> batchNormBackward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias));
             return;
         }
         StorageChecks.batchNormBackward(this, shape, eps, dy, x, mean, var, weight, dx, dWeight, dBias);
@@ -543,14 +558,12 @@ public final class CpuBackend implements Backend {
         return capture != null;
     }
 
-    /** During a capture: records {@code call} (the method itself, run again by a replay) and returns true. */
-    private boolean recorded(Runnable call) {
-        CpuCapture c = capture;
-        if (c == null) {
-            return false;
-        }
-        c.add(call);
-        return true;
+    /**
+     * Records {@code call} (the method itself, run again by a replay) in the capture under way. Callers copy the
+     * arrays they pass first: theirs may be reused before a replay.
+     */
+    private void record(Runnable call) {
+        capture.add(call);
     }
 
     @Override
