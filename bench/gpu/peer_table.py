@@ -188,6 +188,9 @@ def rows(ours, peer, peer_convs):
                         t = peer_ms(peer, k)
                         if t is not None:
                             notes.append("torch %s %s" % (label, fmt_ms(t)))
+                            if steps == "captured" and label == "CUDA graph":
+                                # both sides replay graphs: the ratio that compares like with like
+                                notes.append("ours/torch CUDA graph %s" % fmt_ratio(ms, t))
                     name = (key or "%s-%s" % (model, recipe)) + " (%s%s conv%s%s%s)" % (
                         "TF32, " if math_mode == "tf32" else "", conv,
                         ", G noise reused" if noise == "reuse" else "",
