@@ -184,13 +184,17 @@ def rows(ours, peer, peer_convs):
                     if ms is None:
                         continue
                     notes = [note] if note and (approx is not None or math_mode == "fp32") else []
-                    for label, k in (extra if math_mode == "fp32" else []):
+                    for label, k in extra:
                         t = peer_ms(peer, k)
-                        if t is not None:
-                            notes.append("torch %s %s" % (label, fmt_ms(t)))
-                            if steps == "captured" and label == "CUDA graph":
-                                # both sides replay graphs: the ratio that compares like with like
-                                notes.append("ours/torch CUDA graph %s" % fmt_ratio(ms, t))
+                        if t is None:
+                            continue
+                        if math_mode == "fp32":
+                            # the peer's CUDA graph step runs with TF32 on
+                            notes.append("torch %s %s" % ("CUDA graph (TF32)" if label == "CUDA graph" else label,
+                                                          fmt_ms(t)))
+                        elif label == "CUDA graph" and steps == "captured":
+                            # TF32 and graphs on both sides: the ratio that compares like with like
+                            notes.append("torch CUDA graph %s, ours/that %s" % (fmt_ms(t), fmt_ratio(ms, t)))
                     name = (key or "%s-%s" % (model, recipe)) + " (%s%s conv%s%s%s)" % (
                         "TF32, " if math_mode == "tf32" else "", conv,
                         ", G noise reused" if noise == "reuse" else "",
