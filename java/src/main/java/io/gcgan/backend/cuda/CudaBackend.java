@@ -11,6 +11,7 @@ import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.ReduceOp;
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.StorageChecks;
 import io.gcgan.backend.StridedSpace;
@@ -114,7 +115,7 @@ public final class CudaBackend implements Backend {
         this.cublas = new CublasHandle(cuda);
         this.cudnn = new CudnnConvolution(cuda, pool);
         this.own = new OwnConvolution(cuda);
-        this.gemm = new GemmConvolution(this, new KernelIm2col(cuda));
+        this.gemm = new GemmConvolution(this, new KernelIm2col(cuda), ScopedLifetime::confined);
         this.description = device + " (" + cuda.name() + ", driver for CUDA " + cuda.driverVersion()
                 + ", CUDA runtime " + cuda.runtimeVersion() + ", cuDNN " + CudnnConvolution.version() + ", cuBLAS "
                 + CublasHandle.version() + ")";

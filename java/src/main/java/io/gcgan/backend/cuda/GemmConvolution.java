@@ -4,6 +4,7 @@ import io.gcgan.backend.Backend;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
+import java.util.function.Supplier;
 
 /**
  * The explicit-GEMM convolution ({@link ConvImplementation#GEMM}), as the CPU backend computes it: the input is
@@ -35,19 +36,26 @@ final class GemmConvolution {
 
     private final Backend backend;
     private final Im2col im2col;
+    private final Supplier<ScopedLifetime> scratch;
 
-    GemmConvolution(Backend backend, Im2col im2col) {
+    /**
+     * @param scratch makes the lifetime of one pass's scratch: {@link ScopedLifetime#confined()} on a GPU, where only
+     *                the calling thread's downcalls use it (a shared arena's close would pause every thread once per
+     *                pass); a shared one for the CPU backend, whose workers read its storage
+     */
+    GemmConvolution(Backend backend, Im2col im2col, Supplier<ScopedLifetime> scratch) {
         this.backend = backend;
         this.im2col = im2col;
+        this.scratch = scratch;
     }
 
     /** y [n, k, p, q] = conv2d(x, w). */
     void forward(Storage x, Storage w, Storage y, ConvGeometry g) {
         Sizes z = Sizes.of(g);
-        try (ScopedLifetime scratch = new ScopedLifetime()) {
-            Storage col = backend.allocate(x.dtype(), (long) z.crs * z.npq, scratch);
+        try (ScopedLifetime pass = scratch.get()) {
+            Storage col = backend.allocate(x.dtype(), (long) z.crs * z.npq, pass);
             im2col.im2col(x, col, g);
-            Storage yk = backend.allocate(x.dtype(), (long) z.k * z.npq, scratch);
+            Storage yk = backend.allocate(x.dtype(), (long) z.k * z.npq, pass);
             backend.matmul(w, 0, false, col, 0, false, yk, 1, z.k, z.npq, z.crs);
             swapFirstTwo(yk, y, z.k, z.n, z.pq);
         }
@@ -56,10 +64,10 @@ final class GemmConvolution {
     /** dx [n, c, h, w] = the gradient of conv2d with respect to x, given dy [n, k, p, q] and w. */
     void backwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
         Sizes z = Sizes.of(g);
-        try (ScopedLifetime scratch = new ScopedLifetime()) {
-            Storage dyk = backend.allocate(dy.dtype(), (long) z.k * z.npq, scratch);
+        try (ScopedLifetime pass = scratch.get()) {
+            Storage dyk = backend.allocate(dy.dtype(), (long) z.k * z.npq, pass);
             swapFirstTwo(dy, dyk, z.n, z.k, z.pq);
-            Storage dcol = backend.allocate(dy.dtype(), (long) z.crs * z.npq, scratch);
+            Storage dcol = backend.allocate(dy.dtype(), (long) z.crs * z.npq, pass);
             backend.matmul(w, 0, true, dyk, 0, false, dcol, 1, z.crs, z.npq, z.k);
             im2col.col2im(dcol, dx, g);
         }
@@ -68,10 +76,10 @@ final class GemmConvolution {
     /** dw [k, c, r, s] = the gradient of conv2d with respect to w, summed over the batch. */
     void backwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
         Sizes z = Sizes.of(g);
-        try (ScopedLifetime scratch = new ScopedLifetime()) {
-            Storage col = backend.allocate(x.dtype(), (long) z.crs * z.npq, scratch);
+        try (ScopedLifetime pass = scratch.get()) {
+            Storage col = backend.allocate(x.dtype(), (long) z.crs * z.npq, pass);
             im2col.im2col(x, col, g);
-            Storage dyk = backend.allocate(dy.dtype(), (long) z.k * z.npq, scratch);
+            Storage dyk = backend.allocate(dy.dtype(), (long) z.k * z.npq, pass);
             swapFirstTwo(dy, dyk, z.n, z.k, z.pq);
             backend.matmul(dyk, 0, false, col, 0, true, dw, 1, z.k, z.crs, z.npq);
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.cpu.CpuBackend;
 import io.gcgan.tensor.DType;
@@ -124,7 +125,7 @@ class GemmConvolutionTest {
     @MethodSource("geometries")
     void everyPassEqualsTheCpuBackendsConvolution(ConvGeometry g, DType dtype) {
         Random rnd = new Random(g.hashCode() * 31L + dtype.ordinal());
-        GemmConvolution gemm = new GemmConvolution(CPU, JAVA_IM2COL);
+        GemmConvolution gemm = new GemmConvolution(CPU, JAVA_IM2COL, ScopedLifetime::new);
         long xn = (long) g.n() * g.c() * g.h() * g.w();
         long wn = (long) g.k() * g.c() * g.r() * g.s();
         long yn = (long) g.n() * g.k() * g.p() * g.q();
@@ -156,7 +157,7 @@ class GemmConvolutionTest {
     void aGeometryBeyondAGemmDimensionIsRefusedByName() {
         // c*r*s = 2^31: more than one cuBLAS dimension holds; refused before anything is allocated.
         ConvGeometry g = new ConvGeometry(1, 1 << 27, 4, 4, 1, 4, 4, 1, 1, 0, 0);
-        GemmConvolution gemm = new GemmConvolution(CPU, JAVA_IM2COL);
+        GemmConvolution gemm = new GemmConvolution(CPU, JAVA_IM2COL, ScopedLifetime::new);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> gemm.forward(null, null, null, g));
         assertTrue(e.getMessage().contains("c*r*s = 2147483648"), e.getMessage());
