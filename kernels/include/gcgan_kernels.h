@@ -290,11 +290,13 @@ GCGAN_API gcgan_status gcgan_reduce_f64(int32_t op, const double* x, double* out
  *
  * Centring (gradient centralization) follows io.gcgan.backend.CentringView: a tensor of numel = outer * slices *
  * inner elements is centred when slices > 0; element (o, s, i) sits at (o * slices + s) * inner + i and the
- * outer * inner elements of one slice s form one group, whose mean is that of g + coupled_decay * w (per-thread
- * partial sums, combined in double). The mean is computed in the same kernel as the update: a warp (float32 rows of
- * at most 2048 contiguous elements) or a thread block (longer or strided rows; every float64 row) sums its row, then
- * updates it while the row is still in L2. Tensors that are not centred (slices == 0) are cut into blocks of a
- * fixed size.
+ * outer * inner elements of one slice s form one group, whose mean is that of g + coupled_decay * w (summed in
+ * double; g alone without coupled decay). The mean is computed in the same kernel as the update: float32 rows of
+ * 1025 to 4096 contiguous, 16-byte aligned elements (a multiple of 4) by a group of 32 to 256 threads, other rows of
+ * at most 2048 contiguous elements by a warp, longer or strided rows (and every float64 row) by a thread block; each
+ * sums its row, then updates it while the row is still in L2. Tensors that are not centred (slices == 0) are cut
+ * into blocks of a fixed size. Decoupled decay in float32: w - (lr wd w + delta), lr wd = 1 - weight_scale taken
+ * from the double (a float weight_scale would round a small decay away).
  *
  * hyper and the table `tensors` (count entries) are host memory, read during the call. The table travels in the
  * kernel's parameter space (no device scratch, no host-to-device copy, so the call can be captured into a CUDA

@@ -37,7 +37,9 @@ gcgan_status check(const char* call, const void* in, const char* in_name, const 
     if (out == nullptr) return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "%s is NULL", out_name);
     *d = Im2colDims{g->n, g->c, g->h, g->w, g->r, g->s, g->stride_h, g->stride_w, g->pad_h, g->pad_w,
                     (g->h + 2 * g->pad_h - g->r) / g->stride_h + 1, (g->w + 2 * g->pad_w - g->s) / g->stride_w + 1};
-    const double elements = static_cast<double>(d->rows()) * static_cast<double>(d->columns());
+    // In double from the fields: rows() and columns() are int64 products that could overflow before this check.
+    const double elements = static_cast<double>(d->c) * static_cast<double>(d->r) * static_cast<double>(d->s) *
+                            static_cast<double>(d->n) * static_cast<double>(d->p) * static_cast<double>(d->q);
     if (elements > 4.0e18 || static_cast<double>(g->n) * g->c * g->h * g->w > 4.0e18) {
         return fail(GCGAN_ERR_UNSUPPORTED, call, "col of %.0f elements exceeds 4e18", elements);
     }

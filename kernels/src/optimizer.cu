@@ -154,7 +154,8 @@ __host__ __device__ __forceinline__ int64_t slice_element(int64_t outer, int64_t
 
 // The hyper-parameters in float, with the per-entry step constants.
 struct Coeffs {
-    float momentum, dampening1, beta1, beta1c, beta2, beta2c, alpha, alphac, eps, coupled_decay, weight_scale;
+    float momentum, dampening1, beta1, beta1c, beta2, beta2c, alpha, alphac, eps, coupled_decay;
+    float decay;  // decoupled: lr * weight decay (1 - weight_scale, from the double; a float 1 - lr wd would round it)
     float step_size, inv_bc2;
     bool nesterov, first_step, rms_momentum;
 };
@@ -171,7 +172,7 @@ __device__ __forceinline__ Coeffs coeffs_for(const gcgan_optimizer_hyper& h, con
     c.alphac = static_cast<float>(1.0 - h.alpha);
     c.eps = static_cast<float>(h.eps);
     c.coupled_decay = static_cast<float>(h.coupled_decay);
-    c.weight_scale = static_cast<float>(h.weight_scale);
+    c.decay = static_cast<float>(1.0 - h.weight_scale);
     c.step_size = static_cast<float>(t.step_size);
     c.inv_bc2 = static_cast<float>(1.0 / t.bc2_sqrt);
     c.nesterov = h.nesterov != 0;
@@ -180,27 +181,35 @@ __device__ __forceinline__ Coeffs coeffs_for(const gcgan_optimizer_hyper& h, con
     return c;
 }
 
-// g + lambda w, the quantity whose row mean is subtracted (one expression, so a one-element row centres to 0).
-__device__ __forceinline__ float decayed(float g, float w, float lambda) { return __fmaf_rn(lambda, w, g); }
+// g + lambda w, the quantity whose row mean is subtracted (one expression, so a one-element row centres to 0); just g
+// without coupled decay, as OptimizerMath.decayed (an infinite w must not make 0 * w NaN, and -0 stays -0).
+__device__ __forceinline__ float decayed(float g, float w, float lambda) {
+    return lambda == 0.0f ? g : __fmaf_rn(lambda, w, g);
+}
+
+// w after decoupled decay and the step delta: w (1 - decay) - delta, with decay * w + delta rounded once (a float
+// 1 - decay, near 1, would lose most of a small decay's digits); w - delta without decay, as the CPU's w * 1 - delta.
+__device__ __forceinline__ float stepped(const Coeffs& c, float w, float delta) {
+    return c.decay == 0.0f ? w - delta : w - __fmaf_rn(c.decay, w, delta);
+}
 
 // One element in float: the same formulas as OptimizerMath (gcgan_kernels.h), in float32.
 template <int Alg>
 __device__ __forceinline__ void update1(const Coeffs& c, float mean, float& w, float g, float& s1, float& s2) {
     const float d = decayed(g, w, c.coupled_decay) - mean;
-    const float scaled = w * c.weight_scale;
     if constexpr (Alg == GCGAN_OPTIMIZER_SGD) {
-        w = scaled - c.step_size * d;
+        w = stepped(c, w, c.step_size * d);
     } else if constexpr (Alg == GCGAN_OPTIMIZER_SGD_MOMENTUM) {
         const float buf = c.first_step ? d : c.momentum * s1 + c.dampening1 * d;
         s1 = buf;
         const float u = c.nesterov ? d + c.momentum * buf : buf;
-        w = scaled - c.step_size * u;
+        w = stepped(c, w, c.step_size * u);
     } else if constexpr (Alg == GCGAN_OPTIMIZER_ADAM) {
         const float m = c.beta1 * s1 + c.beta1c * d;
         const float v = c.beta2 * s2 + c.beta2c * d * d;
         s1 = m;
         s2 = v;
-        w = scaled - c.step_size * m / (sqrtf(v) * c.inv_bc2 + c.eps);
+        w = stepped(c, w, c.step_size * m / (sqrtf(v) * c.inv_bc2 + c.eps));
     } else {
         static_assert(Alg == GCGAN_OPTIMIZER_RMSPROP, "unknown optimizer");
         const float v = c.alpha * s1 + c.alphac * d * d;
@@ -209,9 +218,9 @@ __device__ __forceinline__ void update1(const Coeffs& c, float mean, float& w, f
         if (c.rms_momentum) {
             const float u = c.momentum * s2 + d / a;
             s2 = u;
-            w = scaled - c.step_size * u;
+            w = stepped(c, w, c.step_size * u);
         } else {
-            w = scaled - c.step_size * d / a;
+            w = stepped(c, w, c.step_size * d / a);
         }
     }
 }
@@ -279,11 +288,18 @@ __device__ __forceinline__ void update_scalar(const Coeffs& c, float mean, bool 
     if (state2) v[e] = vv;
 }
 
-// This thread's part of a row sum of g + lambda w over float4s first, first + stride, ... < end, 4 loads in flight.
-__device__ __forceinline__ float row_sum_vec(const float4* __restrict__ g4, const float4* __restrict__ w4,
+// The decayed values of a float4 added in double (exact for float g without coupled decay, as the CPU's lanes).
+__device__ __forceinline__ double decayed_sum4(const float4& g, const float4& w, float lambda) {
+    return (static_cast<double>(decayed(g.x, w.x, lambda)) + static_cast<double>(decayed(g.y, w.y, lambda))) +
+           (static_cast<double>(decayed(g.z, w.z, lambda)) + static_cast<double>(decayed(g.w, w.w, lambda)));
+}
+
+// This thread's part of a row sum of g + lambda w over float4s first, first + stride, ... < end, 4 loads in flight,
+// in double: a float partial of many elements would round the small mean of a row of mixed signs.
+__device__ __forceinline__ double row_sum_vec(const float4* __restrict__ g4, const float4* __restrict__ w4,
                                              float lambda, int64_t first, int64_t end, int64_t stride) {
     constexpr int kUnroll = 4;
-    float sum = 0.0f;
+    double sum = 0.0;
     for (int64_t base = first; base < end; base += kUnroll * stride) {
         float4 g[kUnroll];
         float4 w[kUnroll];
@@ -298,8 +314,7 @@ __device__ __forceinline__ float row_sum_vec(const float4* __restrict__ g4, cons
 #pragma unroll
         for (int u = 0; u < kUnroll; ++u) {
             if (base + u * stride < end) {
-                sum += (decayed(g[u].x, w[u].x, lambda) + decayed(g[u].y, w[u].y, lambda)) +
-                       (decayed(g[u].z, w[u].z, lambda) + decayed(g[u].w, w[u].w, lambda));
+                sum += decayed_sum4(g[u], w[u], lambda);
             }
         }
     }
@@ -378,7 +393,7 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             float4* const m4 = m != nullptr ? reinterpret_cast<float4*>(m) + base : nullptr;
             float4* const v4 = v != nullptr ? reinterpret_cast<float4*>(v) + base : nullptr;
             float4 wr[kRegs], gr[kRegs], mr[kRegs], vr[kRegs];
-            float part = 0.0f;
+            double part = 0.0;
 #pragma unroll
             for (int u = 0; u < kRegs; ++u) {  // every load of the row is issued before any is used
                 const int i = li + u * group;
@@ -394,9 +409,7 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
 #pragma unroll
             for (int u = 0; u < kRegs; ++u) {
                 if (active && li + u * group < len4) {
-                    const float lambda = c.coupled_decay;
-                    part += (decayed(gr[u].x, wr[u].x, lambda) + decayed(gr[u].y, wr[u].y, lambda)) +
-                            (decayed(gr[u].z, wr[u].z, lambda) + decayed(gr[u].w, wr[u].w, lambda));
+                    part += decayed_sum4(gr[u], wr[u], c.coupled_decay);
                 }
             }
             // a warp lies in one row's group (group >= 32); the group is the tensor's, uniform over the block
@@ -425,10 +438,10 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             const bool active = row < t.slices;
             const int64_t len = t.inner;
             const int64_t base = active ? row * len : 0;
-            const float part = active ? row_sum_vec(reinterpret_cast<const float4*>(g + base),
+            const double part = active ? row_sum_vec(reinterpret_cast<const float4*>(g + base),
                                                     reinterpret_cast<const float4*>(w + base), c.coupled_decay, li,
                                                     len / 4, group)
-                                      : 0.0f;
+                                       : 0.0;
             const double sum = group_sum(warp_allreduce(part), group, gi, scratch);  // every thread: barriers
             const float mean = static_cast<float>(sum / static_cast<double>(len));
             if (active) {
@@ -443,7 +456,7 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             if (row < t.slices) {  // uniform over the warp
                 const int64_t len = t.inner;
                 const int64_t base = row * len;
-                float part = 0.0f;
+                double part = 0.0;
                 if (t.vec) {
                     part = row_sum_vec(reinterpret_cast<const float4*>(g + base),
                                        reinterpret_cast<const float4*>(w + base), c.coupled_decay, lane, len / 4, 32);
@@ -467,7 +480,7 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
         } else if (t.mode == kRowsBlock) {
             const int64_t len = t.inner;
             const int64_t base = local * len;
-            float part = 0.0f;
+            double part = 0.0;
             if (t.vec) {
                 part = row_sum_vec(reinterpret_cast<const float4*>(g + base), reinterpret_cast<const float4*>(w + base),
                                    c.coupled_decay, threadIdx.x, len / 4, kBlockThreads);
@@ -490,7 +503,7 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             }
         } else {  // kStrided: slice `local` of [outer, slices, inner], outer > 1
             const int64_t group = t.outer * t.inner;
-            float part = 0.0f;
+            double part = 0.0;
             for (int64_t j = threadIdx.x; j < group; j += kBlockThreads) {
                 const int64_t e = slice_element(t.outer, t.slices, t.inner, local, j);
                 part += decayed(__ldg(g + e), w[e], c.coupled_decay);
@@ -515,7 +528,8 @@ __device__ __forceinline__ void update_element_f64(const Entry& t, const gcgan_o
     double* s2 = static_cast<double*>(t.state2);
     const double w = wp[e];
     const double g = gp[e];
-    const double d = sub_rn(add_rn(g, mul_rn(h.coupled_decay, w)), mean);
+    // As OptimizerMath.decayed: g alone without coupled decay (no 0 * inf, and -0 stays -0).
+    const double d = sub_rn(h.coupled_decay != 0.0 ? add_rn(g, mul_rn(h.coupled_decay, w)) : g, mean);
     const double scaled = mul_rn(w, h.weight_scale);
     double next;
     if constexpr (Alg == GCGAN_OPTIMIZER_SGD) {

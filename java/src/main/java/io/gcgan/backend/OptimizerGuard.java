@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The rules for the guard of {@link Backend#optimizerStep(OptimizerHyper, List, Storage)}, the same on every
  * backend: a storage of the backend that runs the step, in the dtype of every slot (a GPU kernel reads it as its
- * own element type).
+ * own element type), and none that the step writes.
  */
 public final class OptimizerGuard {
 
@@ -19,9 +19,16 @@ public final class OptimizerGuard {
                     + ", not to " + backend.device());
         }
         for (int i = 0; i < slots.size(); i++) {
-            if (slots.get(i).weight().dtype() != guard.dtype()) {
+            ParamSlot slot = slots.get(i);
+            if (slot.weight().dtype() != guard.dtype()) {
                 throw new IllegalArgumentException("optimizerStep: the guard is " + guard.dtype() + " but slot " + i
-                        + " is " + slots.get(i).weight().dtype() + " (a guard has the slots' dtype)");
+                        + " is " + slot.weight().dtype() + " (a guard has the slots' dtype)");
+            }
+            // A GPU kernel's blocks read the guard as they start: one block's writes would change what a later one
+            // reads, and only part of the step would be skipped.
+            if (guard == slot.weight() || guard == slot.state1() || guard == slot.state2()) {
+                throw new IllegalArgumentException("optimizerStep: the guard is slot " + i + "'s weight or state,"
+                        + " which the step writes");
             }
         }
     }

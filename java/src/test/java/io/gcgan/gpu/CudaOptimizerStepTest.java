@@ -55,6 +55,9 @@ class CudaOptimizerStepTest {
         {new long[] {70_001, 3}, 0},           // more slices than a grid dimension holds blocks
         {new long[] {3, 20_001}, 0},           // a slice longer than the CPU's whole-slice buffer
         {new long[] {5, 8192}, 0},             // rows longer than a warp's share: one thread block per row
+        {new long[] {3, 1028}, 0},             // rows for a group of 128 threads, 257 float4s: a partial last pass
+        {new long[] {4, 3000}, 0},             // rows for a group of 256 threads, 750 float4s
+        {new long[] {2, 1026}, 0},             // longer than 1,024 but not a multiple of 4: a warp, scalar loads
         {new long[] {10_003}, -1},             // not centred: three float32 chunks and a 3-element tail
     };
 

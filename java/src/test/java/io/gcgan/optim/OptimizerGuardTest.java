@@ -107,4 +107,14 @@ class OptimizerGuardTest {
         assertTrue(e.getMessage().contains("the guard is FLOAT64 but slot 0 is FLOAT32"), e.getMessage());
         assertArrayEquals(before, m.weight().toDoubleArray(), "a refused call changes nothing");
     }
+    @Test
+    void aGuardThatTheStepWritesIsRefusedByName() {
+        Model m = Model.adamWithGc(DType.FLOAT32, 5);
+        m.gradients(new Generator(6));
+        double[] before = m.weight().toDoubleArray();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.optimizer().step(m.weight().detach()));
+        assertTrue(e.getMessage().contains("the guard is slot 0's weight or state"), e.getMessage());
+        assertArrayEquals(before, m.weight().toDoubleArray(), "a refused call changes nothing");
+    }
 }
