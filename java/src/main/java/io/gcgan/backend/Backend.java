@@ -181,7 +181,9 @@ public interface Backend {
      * copy inputs into storage allocated before the capture instead), the random fills (their Philox offset would be
      * the same in every replay; draw before replaying, into storage the calls read), and {@link #optimizerStep} (its
      * step counts, Adam's bias correction, would be fixed; run it between replays). Storage allocated during the
-     * capture is valid until the capture is closed; storage allocated before it must not be freed during it.
+     * capture is valid until the capture is closed. Storage allocated before it that the recorded calls use must stay
+     * allocated until the capture is closed (the CUDA backend keeps what is freed while recording until then; what
+     * is freed later is the caller's to keep).
      *
      * @throws UnsupportedOperationException when this backend cannot capture
      * @throws IllegalStateException         when a capture is already under way

@@ -828,10 +828,19 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("beginCapture: " + device + " is already capturing (" + capture + ")");
         }
         cuda.makeCurrent();
-        CudaException.check(CudaRuntime.cudaStreamBeginCapture(cuda.stream(),
-                CudaRuntime.cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture on " + device);
         CudaGraphCapture c = new CudaGraphCapture(cuda, pool);
-        pool.recordInto(c);
+        // The pool knows of the capture before the stream captures and until it no longer does (a Cleaner thread's
+        // free in between would otherwise land in the graph): both under the pool's lock, which frees take.
+        synchronized (pool) {
+            pool.recordInto(c);
+            int status = CudaRuntime.cudaStreamBeginCapture(cuda.stream(),
+                    CudaRuntime.cudaStreamCaptureModeThreadLocal);
+            if (status != CudaRuntime.cudaSuccess) {
+                pool.recordInto(null);
+                c.close();
+                CudaException.check(status, "cudaStreamBeginCapture on " + device);
+            }
+        }
         capture = c;
     }
 
@@ -842,8 +851,19 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("endCapture: " + device + " is not capturing");
         }
         capture = null;
-        pool.recordInto(null);
-        c.finishRecording();
+        try {
+            synchronized (pool) {
+                try {
+                    c.endStreamCapture();
+                } finally {
+                    pool.recordInto(null);
+                }
+            }
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        c.instantiate();
         return c;
     }
 

@@ -7,8 +7,8 @@ import io.gcgan.bindings.cudart.CudaException;
 import io.gcgan.bindings.cudart.CudaRuntime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * {@link CudaBackend}'s capture: the backend's stream captured into a CUDA graph, instantiated with
@@ -28,7 +28,8 @@ final class CudaGraphCapture implements CapturedCalls {
     private final CudaDevice device;
     private final DevicePool pool;
     private final Arena arena = Arena.ofShared();
-    private final List<long[]> deferredFrees = new ArrayList<>(); // {address, bytes}: pre-capture storage
+    // {address, bytes}: pre-capture storage freed while recording (also by a Cleaner thread)
+    private final Queue<long[]> deferredFrees = new ConcurrentLinkedQueue<>();
     private MemorySegment graph = MemorySegment.NULL;
     private MemorySegment exec = MemorySegment.NULL;
     private boolean recording = true;
@@ -63,24 +64,32 @@ final class CudaGraphCapture implements CapturedCalls {
     }
 
     /**
-     * Ends the stream capture and instantiates the graph. On failure (a call during the capture failed or was not
-     * capturable, which invalidates the capture) everything is released and a {@link CudaException} names the cause.
+     * Ends the stream capture (CudaBackend calls it under the pool's lock, before the pool forgets the capture). On
+     * failure (a call during the capture failed or was not capturable, which invalidates the capture) the caller gets
+     * a {@link CudaException} naming the cause, and must {@link #close} this capture once the pool has forgotten it.
      */
-    void finishRecording() {
+    void endStreamCapture() {
         recording = false;
         device.makeCurrent();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ADDRESS);
             int status = CudaRuntime.cudaStreamEndCapture(device.stream(), out);
             if (status != CudaRuntime.cudaSuccess) {
-                close();
                 CudaException.check(status, "cudaStreamEndCapture on cuda:" + device.index() + " (a call during the"
                         + " capture failed or cannot be captured: it waits for the device or allocates outside the"
                         + " stream; run the work once before capturing it, so that algorithms are chosen and"
                         + " workspaces exist)");
             }
             graph = out.get(ADDRESS, 0);
-            status = CudaRuntime.cudaGraphInstantiate(out, graph, CudaRuntime.cudaGraphInstantiateFlagAutoFreeOnLaunch);
+        }
+    }
+
+    /** Instantiates the graph {@link #endStreamCapture} made; on failure closes this capture and throws. */
+    void instantiate() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            int status = CudaRuntime.cudaGraphInstantiate(out, graph,
+                    CudaRuntime.cudaGraphInstantiateFlagAutoFreeOnLaunch);
             if (status != CudaRuntime.cudaSuccess) {
                 close();
                 CudaException.check(status, "cudaGraphInstantiate(AutoFreeOnLaunch) on cuda:" + device.index());
@@ -89,8 +98,18 @@ final class CudaGraphCapture implements CapturedCalls {
         }
     }
 
+    /** Refuses {@code what} while another capture records: its stream work would become part of that graph. */
+    private void refuseWhileAnotherRecords(String what) {
+        CudaGraphCapture r = pool.recordingCapture();
+        if (r != null && r != this) {
+            throw new IllegalStateException(what + ": another capture is recording on cuda:" + device.index()
+                    + "; end it first");
+        }
+    }
+
     @Override
     public void replay() {
+        refuseWhileAnotherRecords("replay");
         if (closed) {
             throw new IllegalStateException("replay: this CUDA graph capture on cuda:" + device.index() + " is closed");
         }
@@ -118,6 +137,7 @@ final class CudaGraphCapture implements CapturedCalls {
         if (closed) {
             return;
         }
+        refuseWhileAnotherRecords("close");
         closed = true;
         recording = false;
         device.makeCurrent();

@@ -119,20 +119,21 @@ final class CudnnConvolution {
                           boolean transforms, long searchWorkspaceLimit, MemorySegment x, MemorySegment w,
                           MemorySegment y) {
         device.makeCurrent();
-        MemorySegment h = handle();
         Key key = new Key(g, dtype, tf32 && dtype == DType.FLOAT32, search, transforms);
         Plan plan = plans.get(key);
+        int p = pass.ordinal();
+        if (pool.recording() && (handle == null || plan == null || plan.algorithm[p] < 0)) {
+            // cudnnCreate may allocate outside the stream, and the algorithm search waits for the device
+            throw new IllegalStateException("cuDNN has not yet run the " + pass.label + " pass of " + describe(key)
+                    + ", whose first call (the handle, the algorithm " + (search == ConvAlgorithmSearch.MEASURE
+                    ? "search" : "choice") + ") cannot be captured: run the work once before capturing it");
+        }
+        MemorySegment h = handle();
         if (plan == null) {
             plan = createPlan(key);
             plans.put(key, plan);
         }
-        int p = pass.ordinal();
         if (plan.algorithm[p] < 0) {
-            if (search == ConvAlgorithmSearch.MEASURE && pool.recording()) {
-                throw new IllegalStateException("cuDNN has not yet chosen the " + pass.label + " algorithm for "
-                        + describe(key) + ", and its search cannot be captured (it waits for the device): run the"
-                        + " work once before capturing it");
-            }
             choose(h, pass, key, plan, searchWorkspaceLimit, x, w, y);
         }
         MemorySegment alpha = HostScalars.one(dtype);
@@ -158,7 +159,8 @@ final class CudnnConvolution {
      * The device workspace for a call needing {@code bytes}: one buffer kept for the life of the backend and grown
      * when a larger one is needed, instead of a cudaMallocAsync and a cudaFreeAsync around every call (two CUDA calls
      * per convolution). Reuse is safe because every call is queued on the one stream, in order; a replaced buffer is
-     * freed stream-ordered, after the work already queued that uses it. NULL for a zero-byte workspace.
+     * freed stream-ordered, after the work already queued that uses it, and after every open capture (whose graph
+     * may use it) has closed. NULL for a zero-byte workspace.
      */
     private MemorySegment workspace(long bytes) {
         if (bytes <= 0) {
@@ -172,7 +174,8 @@ final class CudnnConvolution {
             }
             long address = pool.allocate(bytes);
             if (workspaceBytes > 0) {
-                pool.free(workspaceAddress, workspaceBytes);
+                // Recorded graphs may use the old buffer in every replay: it goes when the last of them closes.
+                pool.freeAfterCaptures(workspaceAddress, workspaceBytes);
             }
             workspaceAddress = address;
             workspaceBytes = bytes;

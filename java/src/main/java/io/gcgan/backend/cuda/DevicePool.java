@@ -64,7 +64,9 @@ final class DevicePool {
         liveBytes.addAndGet(bytes);
         liveCount.incrementAndGet();
         long address = out.get(ADDRESS, 0).address();
-        graphs.allocated(address, bytes);
+        synchronized (this) {
+            graphs.allocated(address, bytes);
+        }
         return address;
     }
 
@@ -74,12 +76,24 @@ final class DevicePool {
      * it is kept until the capture closes (the graph may read it in every replay); a graph allocation of a capture
      * that has stopped recording stays with its graph until that capture closes.
      */
-    void free(long address, long bytes) {
+    synchronized void free(long address, long bytes) {
+        // Synchronized with recordInto and the capture's begin and end (CudaBackend): a Cleaner thread's free must
+        // not reach the stream between the capture's start and the moment the pool knows of it.
         CudaGraphCapture r = graphs.recording();
         switch (graphs.free(address)) {
             case NOW -> freeNow(address, bytes);
             case IGNORE -> { } // its graph makes it again at each launch; CudaGraphCapture.close frees it
             case DEFER -> r.deferFree(address, bytes);
+        }
+    }
+
+    /**
+     * Frees memory that open captures' graphs may use in their replays (a buffer a backend replaces, such as cuDNN's
+     * workspace): at once when no capture is open, else when the last open one closes.
+     */
+    synchronized void freeAfterCaptures(long address, long bytes) {
+        if (!graphs.deferUntilCapturesClose(address, bytes)) {
+            free(address, bytes);
         }
     }
 
@@ -92,12 +106,20 @@ final class DevicePool {
     }
 
     /** Whether a capture is recording on the stream (allocations are graph allocations). */
-    boolean recording() {
+    synchronized boolean recording() {
         return graphs.recording() != null;
     }
 
-    /** From now on allocations are graph allocations of {@code capture}, recording on the stream (null: none). */
-    void recordInto(CudaGraphCapture capture) {
+    /** The capture recording on the stream, or null. */
+    synchronized CudaGraphCapture recordingCapture() {
+        return graphs.recording();
+    }
+
+    /**
+     * From now on allocations are graph allocations of {@code capture}, recording on the stream (null: none). A
+     * capture counts as open from here until {@link #releaseGraph}.
+     */
+    synchronized void recordInto(CudaGraphCapture capture) {
         graphs.recordInto(capture);
     }
 
@@ -106,7 +128,7 @@ final class DevicePool {
      * made them, and they are freed outside the graph (cudaFreeAsync); never launched, they were never made, and
      * only the counts change.
      */
-    void releaseGraph(CudaGraphCapture capture, boolean launched) {
+    synchronized void releaseGraph(CudaGraphCapture capture, boolean launched) {
         for (long[] a : graphs.release(capture)) {
             if (launched) {
                 freeNow(a[0], a[1]);
@@ -114,6 +136,9 @@ final class DevicePool {
                 liveBytes.addAndGet(-a[1]);
                 liveCount.decrementAndGet();
             }
+        }
+        for (long[] a : graphs.closed()) {
+            free(a[0], a[1]);
         }
     }
 

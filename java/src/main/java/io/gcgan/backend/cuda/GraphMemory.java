@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       ({@link #release}).</li>
  *   <li>A free of other memory while a capture records is deferred to that capture's close: the graph may read it in
  *       every replay.</li>
- *   <li>Otherwise a free is made now.</li>
+ *   <li>Otherwise a free is made now, except for memory a backend replaces while graphs that may use it are open (a
+ *       workspace): it waits until the last open capture closes.</li>
  * </ul>
+ * Not thread-safe: the pool calls it under its lock.
  *
  * @param <C> what identifies a capture
  */
@@ -33,10 +35,43 @@ final class GraphMemory<C> {
 
     private final Map<Long, Owned<C>> owned = new ConcurrentHashMap<>();
     private volatile C recording;
+    private int open;                                        // captures recording or recorded, not yet closed
+    private final List<long[]> afterCaptures = new ArrayList<>(); // {address, bytes} to free when none is open
 
-    /** From now on allocations belong to {@code capture} (null: to no graph). */
+    /**
+     * From now on allocations belong to {@code capture} (null: to no graph). A capture given here counts as open until
+     * {@link #closed}.
+     */
     void recordInto(C capture) {
+        if (capture != null) {
+            open++;
+        }
         recording = capture;
+    }
+
+    /**
+     * Whether memory that open captures' graphs may use (a buffer a backend replaces) must wait: true, and it is kept
+     * for {@link #closed}, while a capture is open; false when it may be freed now.
+     */
+    boolean deferUntilCapturesClose(long address, long bytes) {
+        if (open == 0) {
+            return false;
+        }
+        afterCaptures.add(new long[] {address, bytes});
+        return true;
+    }
+
+    /** A capture closed: what {@link #deferUntilCapturesClose} kept, to free now, once the last open one closes. */
+    List<long[]> closed() {
+        if (open == 0) {
+            throw new IllegalStateException("GraphMemory.closed: no capture is open");
+        }
+        if (--open > 0) {
+            return List.of();
+        }
+        List<long[]> due = new ArrayList<>(afterCaptures);
+        afterCaptures.clear();
+        return due;
     }
 
     /** The capture recording now, or null. */

@@ -2,8 +2,11 @@ package io.gcgan.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.cuda.GraphMemory.Free;
 import java.util.List;
@@ -55,5 +58,20 @@ class GraphMemoryTest {
         assertEquals(List.of(), m.release(a), "released once");
         assertEquals(Free.NOW, m.free(0x300), "a released address is ordinary memory again");
         assertEquals(1, m.release(b).size());
+    }
+    @Test
+    void replacedMemoryWaitsForTheLastOpenCaptureToClose() {
+        assertFalse(m.deferUntilCapturesClose(0x600, 2), "no capture open: free now");
+        m.recordInto(a);
+        m.recordInto(null);
+        m.recordInto(b);
+        m.recordInto(null); // a and b recorded, both open
+        assertTrue(m.deferUntilCapturesClose(0x700, 64));
+        assertEquals(List.of(), m.closed(), "b is still open");
+        List<long[]> due = m.closed();
+        assertEquals(1, due.size());
+        assertArrayEquals(new long[] {0x700, 64}, due.get(0));
+        assertFalse(m.deferUntilCapturesClose(0x800, 8));
+        assertThrows(IllegalStateException.class, m::closed, "more closes than captures");
     }
 }
