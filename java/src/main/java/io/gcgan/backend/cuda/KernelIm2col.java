@@ -26,6 +26,7 @@ final class KernelIm2col implements GemmConvolution.Im2col {
 
     @Override
     public void im2col(Storage x, Storage col, ConvGeometry g) {
+        checkSizes("im2col", x, col, g);
         MemorySegment struct = STRUCT.get();
         OwnConvolution.writeGeometry(struct, g);
         cuda.makeCurrent();
@@ -40,6 +41,7 @@ final class KernelIm2col implements GemmConvolution.Im2col {
 
     @Override
     public void col2im(Storage col, Storage dx, ConvGeometry g) {
+        checkSizes("col2im", dx, col, g);
         MemorySegment struct = STRUCT.get();
         OwnConvolution.writeGeometry(struct, g);
         cuda.makeCurrent();
@@ -50,6 +52,20 @@ final class KernelIm2col implements GemmConvolution.Im2col {
                 ? GcganKernels.gcgan_col2im_f32(in, out, struct, cuda.stream())
                 : GcganKernels.gcgan_col2im_f64(in, out, struct, cuda.stream());
         check(status, f32 ? "gcgan_col2im_f32" : "gcgan_col2im_f64", g);
+    }
+
+    /**
+     * The kernels trust their buffers' sizes: image [n, c, h, w] and col [c*r*s, n*p*q], of one dtype, or an
+     * IllegalArgumentException naming the call and what differs.
+     */
+    private static void checkSizes(String call, Storage image, Storage col, ConvGeometry g) {
+        long imageElements = (long) g.n() * g.c() * g.h() * g.w();
+        long colElements = (long) g.c() * g.r() * g.s() * g.n() * g.p() * g.q();
+        if (image.numel() != imageElements || col.numel() < colElements || image.dtype() != col.dtype()) {
+            throw new IllegalArgumentException(call + " (" + g + "): the image has " + image.numel() + " "
+                    + image.dtype().displayName() + " elements (needs " + imageElements + "), col " + col.numel()
+                    + " " + col.dtype().displayName() + " (needs " + colElements + ", the image's dtype)");
+        }
     }
 
     /** Throws {@link GcganKernelException} naming the call and the geometry unless the status is GCGAN_OK. */
