@@ -283,7 +283,8 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--captured-steps", arity = "0..1", defaultValue = "false", paramLabel = "BOOL",
                 description = "Run each kind of step once as written, then record its updates' backend calls and "
                         + "replay them (CUDA graphs on a CUDA device): the same results without the host's work per "
-                        + "op. Default: ${DEFAULT-VALUE}.")
+                        + "op. On the CPU it saves nothing and holds every intermediate of a recorded update in "
+                        + "memory. Default: ${DEFAULT-VALUE}.")
         boolean capturedSteps;
     }
 

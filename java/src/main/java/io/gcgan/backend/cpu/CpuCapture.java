@@ -9,7 +9,9 @@ import java.util.List;
  * {@link CpuBackend}'s capture: the recorded calls, each a closure over its arguments (arrays copied when recorded),
  * and the arena that storage allocated during the capture lives in, so that it keeps its memory, as CUDA graph memory
  * does, when the scope it was allocated in closes. A replay runs the closures in order; each is the backend method
- * itself, so it checks its arguments again and computes exactly what the uncaptured call would.
+ * itself, so it checks its arguments again and computes exactly what the uncaptured call would. Unlike a CUDA graph,
+ * which frees inside the graph what the recorded code freed, it keeps every allocation of the recording until it is
+ * closed: the recorded calls hold the storages themselves.
  */
 final class CpuCapture implements CapturedCalls {
 
