@@ -881,11 +881,15 @@ void check_im2col_case(const Im2colDims& d, const char* what) {
                             const int64_t flat = row * d.columns() + column;
                             const T got = im2col_element(x.data(), d, flat);
                             expect(got == want, what, got, want);
+                            const T got32 = im2col_element<int32_t>(x.data(), d, static_cast<int32_t>(flat));
+                            expect(got32 == want, what, got32, want);
                             if (inside) scattered[static_cast<size_t>(at)] += col[static_cast<size_t>(flat)];
                         }
     for (size_t i = 0; i < x.size(); ++i) {
         const T got = col2im_element(col.data(), d, static_cast<int64_t>(i));
         expect_bits(static_cast<double>(got), static_cast<double>(scattered[i]), what);
+        const T got32 = col2im_element<int32_t>(col.data(), d, static_cast<int32_t>(i));
+        expect_bits(static_cast<double>(got32), static_cast<double>(scattered[i]), what);
     }
 }
 
@@ -901,7 +905,13 @@ void check_im2col() {
         d.q = (d.w + 2 * d.pad_w - d.s) / d.stride_w + 1;
         check_im2col_case<float>(d, "im2col/col2im f32");
         check_im2col_case<double>(d, "im2col/col2im f64");
+        expect(im2col_fits_int32(d), "im2col: small geometries take the int32 path", 1, 0);
     }
+    // The int32 path's bounds: col just below and at 2^31 elements, x at 2^31 elements.
+    const Im2colDims below{1, 1, 46340, 46340, 1, 1, 1, 1, 0, 0, 46340, 46340};  // 2,147,395,600 elements
+    const Im2colDims at_col{2, 1, 32768, 32768, 1, 1, 1, 1, 0, 0, 32768, 32768};  // 2^31
+    expect(im2col_fits_int32(below), "im2col: col of 2^31 - 87,999 elements fits int32", 1, 0);
+    expect(!im2col_fits_int32(at_col), "im2col: col of 2^31 elements does not fit int32", 1, 0);
 }
 
 int main() {

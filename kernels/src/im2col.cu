@@ -12,19 +12,20 @@ namespace {
 
 using namespace gcgan::detail;
 
-template <typename T>
+// I: the index type of the element math (int32_t where im2col_fits_int32); the loop counter stays int64.
+template <typename T, typename I>
 __global__ void im2col_kernel(const T* __restrict__ x, T* __restrict__ col, Im2colDims d, int64_t count) {
     for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count;
          i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-        col[i] = im2col_element(x, d, i);
+        col[i] = im2col_element<I>(x, d, static_cast<I>(i));
     }
 }
 
-template <typename T>
+template <typename T, typename I>
 __global__ void col2im_kernel(const T* __restrict__ col, T* __restrict__ dx, Im2colDims d, int64_t count) {
     for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count;
          i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-        dx[i] = col2im_element(col, d, i);
+        dx[i] = col2im_element<I>(col, d, static_cast<I>(i));
     }
 }
 
@@ -52,7 +53,11 @@ gcgan_status im2col(const char* call, const T* x, T* col, const gcgan_conv_geome
     const gcgan_status status = check(call, x, "x", col, "col", g, &d);
     if (status != GCGAN_OK) return status;
     const int64_t count = d.rows() * d.columns();
-    im2col_kernel<T><<<grid_for(count), kThreads, 0, stream>>>(x, col, d, count);
+    if (im2col_fits_int32(d)) {
+        im2col_kernel<T, int32_t><<<grid_for(count), kThreads, 0, stream>>>(x, col, d, count);
+    } else {
+        im2col_kernel<T, int64_t><<<grid_for(count), kThreads, 0, stream>>>(x, col, d, count);
+    }
     return check_launch(call);
 }
 
@@ -62,7 +67,11 @@ gcgan_status col2im(const char* call, const T* col, T* dx, const gcgan_conv_geom
     const gcgan_status status = check(call, col, "col", dx, "dx", g, &d);
     if (status != GCGAN_OK) return status;
     const int64_t count = d.n * d.c * d.h * d.w;
-    col2im_kernel<T><<<grid_for(count), kThreads, 0, stream>>>(col, dx, d, count);
+    if (im2col_fits_int32(d)) {
+        col2im_kernel<T, int32_t><<<grid_for(count), kThreads, 0, stream>>>(col, dx, d, count);
+    } else {
+        col2im_kernel<T, int64_t><<<grid_for(count), kThreads, 0, stream>>>(col, dx, d, count);
+    }
     return check_launch(call);
 }
 

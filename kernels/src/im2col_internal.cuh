@@ -25,52 +25,64 @@ struct Im2colDims {
     __host__ __device__ int64_t columns() const { return n * p * q; }   // col's columns
 };
 
-// col's element `i` (row-major flat index) read from x.
-template <typename T>
-__host__ __device__ __forceinline__ T im2col_element(const T* x, const Im2colDims& d, int64_t i) {
-    const int64_t cols = d.columns();
-    const int64_t row = i / cols;
-    const int64_t col = i - row * cols;
-    const int64_t qi = col % d.q;
-    const int64_t np = col / d.q;
-    const int64_t pi = np % d.p;
-    const int64_t ni = np / d.p;
-    const int64_t si = row % d.s;
-    const int64_t cr = row / d.s;
-    const int64_t ri = cr % d.r;
-    const int64_t ci = cr / d.r;
-    const int64_t yi = pi * d.stride_h - d.pad_h + ri;
-    const int64_t xi = qi * d.stride_w - d.pad_w + si;
+// Whether every index of both directions fits in int32 (col and x below 2^31 elements): the kernels then do their
+// divisions in 32 bits, several times fewer instructions on a GPU than 64-bit ones (six per col element).
+__host__ __device__ inline bool im2col_fits_int32(const Im2colDims& d) {
+    const int64_t limit = 0x7fffffff;
+    return d.rows() <= limit && d.columns() <= limit / d.rows() && d.n * d.c <= limit / (d.h * d.w);
+}
+
+// col's element `i` (row-major flat index) read from x; index type I: int64_t, or int32_t where im2col_fits_int32.
+template <typename I = int64_t, typename T>
+__host__ __device__ __forceinline__ T im2col_element(const T* x, const Im2colDims& d, I i) {
+    const I cols = static_cast<I>(d.columns());
+    const I q = static_cast<I>(d.q), p = static_cast<I>(d.p), s = static_cast<I>(d.s), r = static_cast<I>(d.r);
+    const I row = i / cols;
+    const I col = i - row * cols;
+    const I qi = col % q;
+    const I np = col / q;
+    const I pi = np % p;
+    const I ni = np / p;
+    const I si = row % s;
+    const I cr = row / s;
+    const I ri = cr % r;
+    const I ci = cr / r;
+    const I yi = pi * static_cast<I>(d.stride_h) - static_cast<I>(d.pad_h) + ri;
+    const I xi = qi * static_cast<I>(d.stride_w) - static_cast<I>(d.pad_w) + si;
     if (yi < 0 || yi >= d.h || xi < 0 || xi >= d.w) {
         return T(0);
     }
-    return x[((ni * d.c + ci) * d.h + yi) * d.w + xi];
+    return x[((ni * static_cast<I>(d.c) + ci) * static_cast<I>(d.h) + yi) * static_cast<I>(d.w) + xi];
 }
 
 // dx's element `i` (NCHW flat index): the sum over the col entries im2col reads from it, ri then si ascending.
-template <typename T>
-__host__ __device__ __forceinline__ T col2im_element(const T* col, const Im2colDims& d, int64_t i) {
-    const int64_t xi = i % d.w;
-    const int64_t t1 = i / d.w;
-    const int64_t yi = t1 % d.h;
-    const int64_t t2 = t1 / d.h;
-    const int64_t ci = t2 % d.c;
-    const int64_t ni = t2 / d.c;
-    const int64_t cols = d.columns();
+// Index type I as for im2col_element.
+template <typename I = int64_t, typename T>
+__host__ __device__ __forceinline__ T col2im_element(const T* col, const Im2colDims& d, I i) {
+    const I w = static_cast<I>(d.w), h = static_cast<I>(d.h), c = static_cast<I>(d.c);
+    const I r = static_cast<I>(d.r), s = static_cast<I>(d.s), p = static_cast<I>(d.p), q = static_cast<I>(d.q);
+    const I stride_h = static_cast<I>(d.stride_h), stride_w = static_cast<I>(d.stride_w);
+    const I xi = i % w;
+    const I t1 = i / w;
+    const I yi = t1 % h;
+    const I t2 = t1 / h;
+    const I ci = t2 % c;
+    const I ni = t2 / c;
+    const I cols = static_cast<I>(d.columns());
     T sum = T(0);
-    for (int64_t ri = 0; ri < d.r; ++ri) {
-        const int64_t py = yi + d.pad_h - ri;  // = pi * stride_h for the output row that reads (yi) through ri
-        if (py < 0 || py % d.stride_h != 0 || py / d.stride_h >= d.p) {
+    for (I ri = 0; ri < r; ++ri) {
+        const I py = yi + static_cast<I>(d.pad_h) - ri;  // = pi * stride_h for the output row that reads yi via ri
+        if (py < 0 || py % stride_h != 0 || py / stride_h >= p) {
             continue;
         }
-        const int64_t pi = py / d.stride_h;
-        for (int64_t si = 0; si < d.s; ++si) {
-            const int64_t px = xi + d.pad_w - si;
-            if (px < 0 || px % d.stride_w != 0 || px / d.stride_w >= d.q) {
+        const I pi = py / stride_h;
+        for (I si = 0; si < s; ++si) {
+            const I px = xi + static_cast<I>(d.pad_w) - si;
+            if (px < 0 || px % stride_w != 0 || px / stride_w >= q) {
                 continue;
             }
-            const int64_t qi = px / d.stride_w;
-            sum += col[((ci * d.r + ri) * d.s + si) * cols + (ni * d.p + pi) * d.q + qi];
+            const I qi = px / stride_w;
+            sum += col[((ci * r + ri) * s + si) * cols + (ni * p + pi) * q + qi];
         }
     }
     return sum;
