@@ -10,7 +10,7 @@ public final class StorageChecks {
     private StorageChecks() {
     }
 
-    /** Every storage was allocated by {@code backend}. */
+    /** Every storage was allocated by {@code backend} and its scope has not closed ({@link #alive}). */
     public static void owned(Backend backend, String op, Storage... storages) {
         for (Storage s : storages) {
             if (s.backend() != backend) {
@@ -18,7 +18,25 @@ public final class StorageChecks {
                         + (s.backend().device().equals(backend.device()) ? " (another backend instance)" : "")
                         + ", not to the " + backend.device() + " backend");
             }
+            alive(op, s);
         }
+    }
+
+    /**
+     * The scope {@code s} was allocated in has not closed: its segment is alive. (Without this check the CPU would
+     * fail on the first access with the FFM's "Already closed", and a GPU backend would pass a freed address to its
+     * kernels.)
+     */
+    public static void alive(String op, Storage s) {
+        if (!s.segment().scope().isAlive()) {
+            throw usedAfterScope(op, s, "");
+        }
+    }
+
+    /** The error for {@code s} used by {@code op} after its scope closed; {@code detail}: empty or " (why)". */
+    public static IllegalStateException usedAfterScope(String op, Storage s, String detail) {
+        return new IllegalStateException(op + ": a " + s.numel() + " x " + s.dtype().displayName() + " storage on "
+                + s.backend().device() + " was used after its scope closed" + detail);
     }
 
     /** All storages share one dtype. */

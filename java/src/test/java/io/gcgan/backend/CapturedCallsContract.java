@@ -19,8 +19,9 @@ import org.junit.jupiter.api.function.Executable;
  * What every backend that captures ({@link Backend#beginCapture}) must do, run on the CPU by
  * {@code CpuCapturedCallsTest} and on a GPU (a CUDA graph) by {@code io.gcgan.gpu.CudaCapturedCallsTest}: calls made
  * while capturing do not run; a replay runs them on what their storages hold then; storage allocated during the
- * capture outlives its scope until the capture closes; reads, random fills, optimizer steps and synchronization are
- * refused by name while capturing, and the capture stays usable after such a refusal.
+ * capture outlives a scope that closes after the recording, until the capture closes, and a scope that closes while
+ * recording ends its storages' use (a CUDA graph frees them inside the graph); reads, random fills, optimizer steps and
+ * synchronization are refused by name while capturing, and the capture stays usable after such a refusal.
  */
 public abstract class CapturedCallsContract {
 
@@ -98,13 +99,15 @@ public abstract class CapturedCallsContract {
         Backend b = backend();
         try (TensorScope scope = TensorScope.open()) {
             Tensor x = of(1, 2, 3, 4);
-            b.beginCapture();
             Tensor tripled;
-            try (TensorScope inner = TensorScope.open()) {
-                tripled = x.mul(3); // allocated in a scope that closes before the capture ends
-            }
-            Tensor z = tripled.sub(x);
-            CapturedCalls calls = b.endCapture();
+            Tensor z;
+            CapturedCalls calls;
+            try (TensorScope outputs = TensorScope.open()) {
+                b.beginCapture();
+                tripled = x.mul(3);
+                z = tripled.sub(x);
+                calls = b.endCapture();
+            } // the outputs' scope closes after the recording ended: the capture keeps them
             try (calls) {
                 calls.replay();
                 calls.replay();
@@ -112,7 +115,38 @@ public abstract class CapturedCallsContract {
                 assertArrayEquals(new double[] {3, 6, 9, 12}, tripled.toDoubleArray());
             }
             assertThrows(IllegalStateException.class, calls::replay, "replay after close");
+            assertThrows(IllegalStateException.class, z::toDoubleArray, "an output read after the capture closed");
             calls.close(); // idempotent
+        }
+    }
+
+    @Test
+    void storageWhoseScopeClosedWhileRecordingIsRefusedByLaterCalls() {
+        // A CUDA graph frees it inside the graph when its scope closes: every backend refuses a later use.
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2, 3, 4);
+            b.beginCapture();
+            try {
+                Tensor tripled;
+                Tensor kept;
+                try (TensorScope inner = TensorScope.open()) {
+                    tripled = x.mul(3);
+                    kept = inner.keep(tripled.add(1)); // copied out before the scope closes: usable
+                }
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> tripled.sub(x),
+                        "a use after the scope closed while recording");
+                assertTrue(e.getMessage().contains("after its scope closed"), e.getMessage());
+                Tensor z = kept.sub(x); // the capture is still usable
+                try (CapturedCalls calls = b.endCapture()) {
+                    calls.replay();
+                    assertArrayEquals(new double[] {3, 5, 7, 9}, z.toDoubleArray());
+                }
+            } finally {
+                if (b.capturing()) {
+                    b.endCapture().close();
+                }
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -77,6 +78,9 @@ public final class CpuBackend implements Backend {
         // During a capture the memory belongs to the capture (as CUDA graph memory does): the scope may close first.
         Arena arena = c != null ? c.arena() : lifetime.arena();
         MemorySegment segment = HostMemory.allocate(numel * dtype.byteSize(), ALIGNMENT, arena);
+        if (c != null) {
+            c.allocatedIn(lifetime);
+        }
         return new Storage(this, dtype, numel, segment, lifetime);
     }
 
@@ -95,11 +99,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Storage dst, double value) {
+        StorageChecks.owned(this, "fill", dst);
         if (capture != null) {
-            record(() -> fill(dst, value));
+            record("fill", () -> fill(dst, value), dst);
             return;
         }
-        StorageChecks.owned(this, "fill", dst);
         MemorySegment s = dst.segment();
         long n = dst.numel();
         if (dst.dtype() == DType.FLOAT32) {
@@ -135,14 +139,15 @@ public final class CpuBackend implements Backend {
     @Override
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
+        StorageChecks.owned(this, "copyStrided", src, dst);
         if (capture != null) {
             long[] keptSrc = srcStrides.clone();
             long[] keptDst = dstStrides.clone();
             long[] keptShape = shape.clone();
-            record(() -> copyStrided(src, srcOffset, keptSrc, dst, dstOffset, keptDst, keptShape));
+            record("copyStrided", () -> copyStrided(src, srcOffset, keptSrc, dst, dstOffset, keptDst, keptShape),
+                    src, dst);
             return;
         }
-        StorageChecks.owned(this, "copyStrided", src, dst);
         MemorySegment s = src.segment();
         MemorySegment d = dst.segment();
         boolean sf = src.dtype() == DType.FLOAT32;
@@ -173,15 +178,15 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
-        if (capture != null) {
-            record(() -> unary(op, p0, p1, x, out));
-            return;
-        }
         StorageChecks.owned(this, "unary " + op, x, out);
         StorageChecks.sameDtype("unary " + op, x, out);
         if (x.numel() != out.numel()) {
             throw new IllegalArgumentException("unary " + op + ": input has " + x.numel()
                     + " elements, output " + out.numel());
+        }
+        if (capture != null) {
+            record("unary " + op, () -> unary(op, p0, p1, x, out), x, out);
+            return;
         }
         MemorySegment xs = x.segment();
         MemorySegment os = out.segment();
@@ -200,15 +205,15 @@ public final class CpuBackend implements Backend {
     @Override
     public void binary(BinaryOp op, Storage a, long[] aStrides, Storage b, long[] bStrides,
                        Storage out, long[] outShape) {
+        StorageChecks.owned(this, "binary " + op, a, b, out);
+        StorageChecks.sameDtype("binary " + op, a, b, out);
         if (capture != null) {
             long[] keptA = aStrides.clone();
             long[] keptB = bStrides.clone();
             long[] keptShape = outShape.clone();
-            record(() -> binary(op, a, keptA, b, keptB, out, keptShape));
+            record("binary " + op, () -> binary(op, a, keptA, b, keptB, out, keptShape), a, b, out);
             return;
         }
-        StorageChecks.owned(this, "binary " + op, a, b, out);
-        StorageChecks.sameDtype("binary " + op, a, b, out);
         MemorySegment as = a.segment();
         MemorySegment bs = b.segment();
         MemorySegment os = out.segment();
@@ -252,11 +257,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
+        StorageChecks.rectifierBackward(this, x, g, out);
         if (capture != null) {
-            record(() -> rectifierBackward(x, g, positive, other, out));
+            record("rectifierBackward", () -> rectifierBackward(x, g, positive, other, out), x, g, out);
             return;
         }
-        StorageChecks.rectifierBackward(this, x, g, out);
         MemorySegment xs = x.segment();
         MemorySegment gs = g.segment();
         MemorySegment os = out.segment();
@@ -282,16 +287,16 @@ public final class CpuBackend implements Backend {
     @Override
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
+        StorageChecks.owned(this, "where", cond, a, b, out);
+        StorageChecks.sameDtype("where", cond, a, b, out);
         if (capture != null) {
             long[] keptCond = condStrides.clone();
             long[] keptA = aStrides.clone();
             long[] keptB = bStrides.clone();
             long[] keptShape = outShape.clone();
-            record(() -> where(cond, keptCond, a, keptA, b, keptB, out, keptShape));
+            record("where", () -> where(cond, keptCond, a, keptA, b, keptB, out, keptShape), cond, a, b, out);
             return;
         }
-        StorageChecks.owned(this, "where", cond, a, b, out);
-        StorageChecks.sameDtype("where", cond, a, b, out);
         MemorySegment cs = cond.segment();
         MemorySegment as = a.segment();
         MemorySegment bs = b.segment();
@@ -314,14 +319,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
+        StorageChecks.owned(this, "reduce " + op, x, out);
+        StorageChecks.sameDtype("reduce " + op, x, out);
         if (capture != null) {
             long[] keptShape = shape.clone();
             int[] keptAxes = axes.clone();
-            record(() -> reduce(op, x, keptShape, keptAxes, out));
+            record("reduce " + op, () -> reduce(op, x, keptShape, keptAxes, out), x, out);
             return;
         }
-        StorageChecks.owned(this, "reduce " + op, x, out);
-        StorageChecks.sameDtype("reduce " + op, x, out);
         int rank = shape.length;
         boolean[] reduced = new boolean[rank];
         for (int a : axes) {
@@ -401,15 +406,16 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
                        Storage out, int batch, int m, int n, int k) {
-        if (capture != null) {
-            record(() -> matmul(a, aBatchStride, transA, b, bBatchStride, transB, out, batch, m, n, k));
-            return;
-        }
         StorageChecks.owned(this, "matmul", a, b, out);
         StorageChecks.sameDtype("matmul", a, b, out);
         if (batch < 0 || m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
                     + " k=" + k);
+        }
+        if (capture != null) {
+            record("matmul", () -> matmul(a, aBatchStride, transA, b, bBatchStride, transB, out, batch, m, n, k),
+                    a, b, out);
+            return;
         }
         long es = a.dtype().byteSize();
         for (int i = 0; i < batch; i++) {
@@ -424,37 +430,37 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g) {
-        if (capture != null) {
-            record(() -> conv2dForward(x, w, y, g));
-            return;
-        }
         StorageChecks.owned(this, "conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
+        if (capture != null) {
+            record("conv2dForward", () -> conv2dForward(x, w, y, g), x, w, y);
+            return;
+        }
         convolution.forward(x, w, y, g);
     }
 
     @Override
     public void conv2dBackwardData(Storage dy, Storage w, Storage dx, ConvGeometry g) {
-        if (capture != null) {
-            record(() -> conv2dBackwardData(dy, w, dx, g));
-            return;
-        }
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
+        if (capture != null) {
+            record("conv2dBackwardData", () -> conv2dBackwardData(dy, w, dx, g), dy, w, dx);
+            return;
+        }
         convolution.backwardData(dy, w, dx, g);
     }
 
     @Override
     public void conv2dBackwardWeight(Storage x, Storage dy, Storage dw, ConvGeometry g) {
-        if (capture != null) {
-            record(() -> conv2dBackwardWeight(x, dy, dw, g));
-            return;
-        }
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
+        if (capture != null) {
+            record("conv2dBackwardWeight", () -> conv2dBackwardWeight(x, dy, dw, g), x, dy, dw);
+            return;
+        }
         convolution.backwardWeight(x, dy, dw, g);
     }
 
@@ -478,12 +484,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void squaredNorm(List<Storage> xs, Storage out) {
+        StorageChecks.squaredNorm(this, xs, out);
         if (capture != null) {
             List<Storage> keptXs = List.copyOf(xs);
-            record(() -> squaredNorm(keptXs, out));
+            List<Storage> used = new ArrayList<>(keptXs);
+            used.add(out);
+            record("squaredNorm", () -> squaredNorm(keptXs, out), used.toArray(Storage[]::new));
             return;
         }
-        StorageChecks.squaredNorm(this, xs, out);
         double sum = CpuSquaredNorm.sum(xs);
         if (out.dtype() == DType.FLOAT32) {
             out.segment().setAtIndex(JAVA_FLOAT, 0, (float) sum);
@@ -495,22 +503,26 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
                                  Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
+        StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);
         if (capture != null) {
-            record(() -> batchNormForward(x, weight, bias, shape, eps, y, mean, var, running));
+            record("batchNormForward", () -> batchNormForward(x, weight, bias, shape, eps, y, mean, var, running),
+                    x, weight, bias, y, mean, var, running == null ? null : running.mean(),
+                    running == null ? null : running.var());
             return;
         }
-        StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);
         CpuBatchNorm.forward(x, weight, bias, shape, eps, y, mean, var, running);
     }
 
     @Override
     public void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight,
                                   BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
+        StorageChecks.batchNormBackward(this, shape, eps, dy, x, mean, var, weight, dx, dWeight, dBias);
         if (capture != null) {
-            record(() -> batchNormBackward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias));
+            record("batchNormBackward",
+                    () -> batchNormBackward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias),
+                    dy, x, mean, var, weight, dx, dWeight, dBias);
             return;
         }
-        StorageChecks.batchNormBackward(this, shape, eps, dy, x, mean, var, weight, dx, dWeight, dBias);
         CpuBatchNorm.backward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias);
     }
 
@@ -559,10 +571,13 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Records {@code call} (the method itself, run again by a replay) in the capture under way. Callers copy the
-     * arrays they pass first: theirs may be reused before a replay.
+     * Records {@code call} (the method itself, run again by a replay) in the capture under way, after the method has
+     * checked its arguments as an uncaptured call does. Callers copy the arrays they pass first: theirs may be reused
+     * before a replay. {@code used}: the storages the call reads or writes (null entries are skipped), refused when
+     * their scope closed while recording ({@link CpuCapture#refuseFreed}).
      */
-    private void record(Runnable call) {
+    private void record(String op, Runnable call, Storage... used) {
+        capture.refuseFreed(op, used);
         capture.add(call);
     }
 

@@ -262,7 +262,7 @@ public final class CudaBackend implements Backend {
             if (lifetime.scoped()) {
                 lifetime.onClose(() -> c.freeFromScope(address, bytes));
             }
-            return new Storage(this, dtype, numel, c.segment(address), lifetime);
+            return new Storage(this, dtype, numel, c.segment(address, lifetime), lifetime);
         }
         if (lifetime.scoped()) {
             MemorySegment segment;
@@ -876,12 +876,8 @@ public final class CudaBackend implements Backend {
 
     /** The device address of s, checking that its lifetime has not ended. */
     static MemorySegment pointer(Storage s) {
-        MemorySegment segment = s.segment();
-        if (!segment.scope().isAlive()) {
-            throw new IllegalStateException("a " + s.numel() + " x " + s.dtype().displayName() + " storage on "
-                    + s.backend().device() + " was used after its scope closed");
-        }
-        return MemorySegment.ofAddress(segment.address());
+        StorageChecks.alive("a device pointer", s);
+        return MemorySegment.ofAddress(s.segment().address());
     }
 
     private static String[] opNames(String prefix, Enum<?>[] ops) {

@@ -3,10 +3,13 @@ package io.gcgan.backend.cuda;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
 import io.gcgan.backend.CapturedCalls;
+import io.gcgan.backend.Lifetime;
 import io.gcgan.bindings.cudart.CudaException;
 import io.gcgan.bindings.cudart.CudaRuntime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -21,19 +24,26 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * address (AutoFreeOnLaunch): its contents are those of the last replay, readable between replays. The backend
  * ignores the scope's free of such an allocation ({@link DevicePool}); {@link #close} frees it. Storage allocated
  * before the capture and freed while recording is kept until close as well: the graph may read it in every replay.
- * The storages' segments live in this capture's arena, so they stay usable after their scope closed.
+ *
+ * <p><b>Segments.</b> A storage's segment is what makes it usable from Java ({@code StorageChecks.alive}). For a graph
+ * allocation in a scope, it belongs to an arena of this capture for that scope: closed when the scope closes while
+ * recording (the memory was freed inside the graph, so a later recorded call must not use it), otherwise kept open
+ * until {@link #close} (the storage stays readable between replays after its scope closed). Graph allocations of the
+ * automatic lifetime live in this capture's own arena.
  */
 final class CudaGraphCapture implements CapturedCalls {
 
     private final CudaDevice device;
     private final DevicePool pool;
     private final Arena arena = Arena.ofShared();
+    /** Per scope that allocated while recording: the arena of its graph allocations' segments. */
+    private final Map<Lifetime, Arena> scopeArenas = new IdentityHashMap<>();
     // {address, bytes}: pre-capture storage freed while recording (also by a Cleaner thread)
     private final Queue<long[]> deferredFrees = new ConcurrentLinkedQueue<>();
     private MemorySegment graph = MemorySegment.NULL;
     private MemorySegment exec = MemorySegment.NULL;
-    private boolean recording = true;
-    private boolean closed;
+    private volatile boolean recording = true;
+    private volatile boolean closed;
     private long replays;
 
     CudaGraphCapture(CudaDevice device, DevicePool pool) {
@@ -41,10 +51,29 @@ final class CudaGraphCapture implements CapturedCalls {
         this.pool = pool;
     }
 
-    /** The device address as a zero-length segment that stays usable until this capture is closed. */
+    /**
+     * The segment of a graph allocation at {@code address} in {@code lifetime}: usable until this capture is closed,
+     * or until the scope closes if it closes while recording (see the class comment).
+     */
     @SuppressWarnings("restricted")
-    MemorySegment segment(long address) {
-        return MemorySegment.ofAddress(address).reinterpret(arena, null);
+    synchronized MemorySegment segment(long address, Lifetime lifetime) {
+        Arena owner = arena;
+        if (lifetime.scoped()) {
+            owner = scopeArenas.get(lifetime);
+            if (owner == null) {
+                owner = Arena.ofShared();
+                scopeArenas.put(lifetime, owner);
+                lifetime.onClose(() -> scopeClosed(lifetime));
+            }
+        }
+        return MemorySegment.ofAddress(address).reinterpret(owner, null);
+    }
+
+    /** A scope that allocated while recording closed: its storages end now if this capture is still recording. */
+    private synchronized void scopeClosed(Lifetime lifetime) {
+        if (recording && !closed) {
+            scopeArenas.remove(lifetime).close();
+        }
     }
 
     /**
@@ -164,6 +193,12 @@ final class CudaGraphCapture implements CapturedCalls {
             if (status != CudaRuntime.cudaSuccess && failure == null) {
                 failure = CudaException.of(status, "cudaGraphDestroy on cuda:" + device.index());
             }
+        }
+        synchronized (this) {
+            for (Arena a : scopeArenas.values()) {
+                a.close();
+            }
+            scopeArenas.clear();
         }
         arena.close();
         if (failure != null) {
