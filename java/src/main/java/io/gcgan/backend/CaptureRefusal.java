@@ -12,7 +12,9 @@ public enum CaptureRefusal {
     RANDOM_NORMAL("randomNormal", RandomFill.WHY),
     OPTIMIZER_STEP("optimizerStep", "its step counts (Adam's bias correction) would be the same in every replay; run"
             + " it between replays"),
-    SYNCHRONIZE("synchronize", "nothing has run yet");
+    SYNCHRONIZE("synchronize", "nothing has run yet"),
+    RELEASE_CACHED_MEMORY("releaseCachedMemory", "the recording may still allocate from the cache; release it after"
+            + " endCapture");
 
     private final String call;
     private final String why;

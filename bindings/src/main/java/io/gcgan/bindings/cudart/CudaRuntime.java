@@ -82,6 +82,17 @@ public final class CudaRuntime {
     public static final int cudaDevAttrMemoryPoolsSupported = 115;
     /** Value type: cuuint64_t (8 bytes). Bytes the pool keeps reserved at a synchronization; UINT64_MAX = all. */
     public static final int cudaMemPoolAttrReleaseThreshold = 0x4;
+    /** Value type: cuuint64_t. Bytes the pool holds from the driver now (in use and kept for reuse). */
+    public static final int cudaMemPoolAttrReservedMemCurrent = 0x5;
+    /** Value type: cuuint64_t. Bytes of the pool's memory allocated and not yet freed. */
+    public static final int cudaMemPoolAttrUsedMemCurrent = 0x7;
+
+    // ---- enum cudaGraphMemAttributeType (values: cuuint64_t) ------------------------------------------------
+
+    /** Bytes of graph allocations currently made (allocated by a launched graph and not yet freed). */
+    public static final int cudaGraphMemAttrUsedMemCurrent = 0x0;
+    /** Bytes the graphs' allocator holds from the driver now. */
+    public static final int cudaGraphMemAttrReservedMemCurrent = 0x2;
 
     // ---- C types ------------------------------------------------------------------------------------------
 
@@ -1399,6 +1410,157 @@ public final class CudaRuntime {
         var mh$ = cudaGraphDestroy$handle();
         try {
             return (int) mh$.invokeExact(graph);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t memPool, enum cudaMemPoolAttr attr, void *value) ---------
+
+    private static final class cudaMemPoolGetAttribute {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("cudaMemPoolGetAttribute");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor cudaMemPoolGetAttribute$descriptor() {
+        return cudaMemPoolGetAttribute.DESC;
+    }
+
+    public static MethodHandle cudaMemPoolGetAttribute$handle() {
+        requireLoaded();
+        return required(cudaMemPoolGetAttribute.Linked.HANDLE, "cudaMemPoolGetAttribute");
+    }
+
+    public static MemorySegment cudaMemPoolGetAttribute$address() {
+        requireLoaded();
+        return required(cudaMemPoolGetAttribute.Linked.ADDR, "cudaMemPoolGetAttribute");
+    }
+
+    /** Reads a pool attribute into value (cuuint64_t, 8 bytes, for the byte counts). */
+    public static int cudaMemPoolGetAttribute(MemorySegment memPool, int attr, MemorySegment value) {
+        var mh$ = cudaMemPoolGetAttribute$handle();
+        try {
+            return (int) mh$.invokeExact(memPool, attr, value);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- cudaError_t cudaMemPoolTrimTo(cudaMemPool_t memPool, size_t minBytesToKeep) --------------------------------
+
+    private static final class cudaMemPoolTrimTo {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_SIZE_T);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("cudaMemPoolTrimTo");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor cudaMemPoolTrimTo$descriptor() {
+        return cudaMemPoolTrimTo.DESC;
+    }
+
+    public static MethodHandle cudaMemPoolTrimTo$handle() {
+        requireLoaded();
+        return required(cudaMemPoolTrimTo.Linked.HANDLE, "cudaMemPoolTrimTo");
+    }
+
+    public static MemorySegment cudaMemPoolTrimTo$address() {
+        requireLoaded();
+        return required(cudaMemPoolTrimTo.Linked.ADDR, "cudaMemPoolTrimTo");
+    }
+
+    /**
+     * Releases the pool's unused memory to the driver, keeping at least minBytesToKeep reserved (memory of
+     * allocations not yet freed, or freed by work not yet complete, is not released).
+     */
+    public static int cudaMemPoolTrimTo(MemorySegment memPool, long minBytesToKeep) {
+        var mh$ = cudaMemPoolTrimTo$handle();
+        try {
+            return (int) mh$.invokeExact(memPool, minBytesToKeep);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- cudaError_t cudaDeviceGraphMemTrim(int device) -------------------------------------------------------------
+
+    private static final class cudaDeviceGraphMemTrim {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("cudaDeviceGraphMemTrim");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor cudaDeviceGraphMemTrim$descriptor() {
+        return cudaDeviceGraphMemTrim.DESC;
+    }
+
+    public static MethodHandle cudaDeviceGraphMemTrim$handle() {
+        requireLoaded();
+        return required(cudaDeviceGraphMemTrim.Linked.HANDLE, "cudaDeviceGraphMemTrim");
+    }
+
+    public static MemorySegment cudaDeviceGraphMemTrim$address() {
+        requireLoaded();
+        return required(cudaDeviceGraphMemTrim.Linked.ADDR, "cudaDeviceGraphMemTrim");
+    }
+
+    /** Frees the device's graph-allocation memory that no graph launched or about to run is using. */
+    public static int cudaDeviceGraphMemTrim(int device) {
+        var mh$ = cudaDeviceGraphMemTrim$handle();
+        try {
+            return (int) mh$.invokeExact(device);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- cudaError_t cudaDeviceGetGraphMemAttribute(int device, enum cudaGraphMemAttributeType attr, void* value) ---
+
+    private static final class cudaDeviceGetGraphMemAttribute {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_INT, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("cudaDeviceGetGraphMemAttribute");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor cudaDeviceGetGraphMemAttribute$descriptor() {
+        return cudaDeviceGetGraphMemAttribute.DESC;
+    }
+
+    public static MethodHandle cudaDeviceGetGraphMemAttribute$handle() {
+        requireLoaded();
+        return required(cudaDeviceGetGraphMemAttribute.Linked.HANDLE, "cudaDeviceGetGraphMemAttribute");
+    }
+
+    public static MemorySegment cudaDeviceGetGraphMemAttribute$address() {
+        requireLoaded();
+        return required(cudaDeviceGetGraphMemAttribute.Linked.ADDR, "cudaDeviceGetGraphMemAttribute");
+    }
+
+    /** Reads a graph-memory attribute of the device into value (cuuint64_t, 8 bytes). */
+    public static int cudaDeviceGetGraphMemAttribute(int device, int attr, MemorySegment value) {
+        var mh$ = cudaDeviceGetGraphMemAttribute$handle();
+        try {
+            return (int) mh$.invokeExact(device, attr, value);
         } catch (Error | RuntimeException ex$) {
             throw ex$;
         } catch (Throwable ex$) {

@@ -94,6 +94,7 @@ public final class CpuBackend implements Backend {
 
     /** Returns the cached blocks to the C library (for a program that is done training and keeps running). */
     public void releaseCachedMemory() {
+        CaptureRefusal.RELEASE_CACHED_MEMORY.check(capturing(), this);
         HostMemory.trim();
     }
 

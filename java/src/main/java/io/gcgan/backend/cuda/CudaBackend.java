@@ -235,6 +235,26 @@ public final class CudaBackend implements Backend {
         return pool.liveCount();
     }
 
+    /**
+     * Device memory held for stream-ordered allocations, in bytes: what is in use ({@link #deviceMemoryInUse}) plus
+     * what freed allocations left reserved for reuse (the default pool keeps all of it, so that allocations after the
+     * first step need no device synchronization), graph allocations included. Counts the whole device's default pool.
+     */
+    public long deviceMemoryReserved() {
+        return pool.reservedBytes();
+    }
+
+    /**
+     * Waits for the device and returns the memory kept for reuse to the driver (as {@code torch.cuda.empty_cache()}
+     * does): for a program that is done training and keeps running, or that shares the GPU. Memory in use stays, and
+     * so does the graph memory of captures not yet closed. The next allocations are slower until the pool has grown
+     * again.
+     */
+    public void releaseCachedMemory() {
+        CaptureRefusal.RELEASE_CACHED_MEMORY.check(capturing(), this);
+        pool.releaseCached();
+    }
+
     /** The CUDA device and stream this backend runs on. */
     CudaDevice cudaDevice() {
         return cuda;

@@ -29,6 +29,7 @@ final class DevicePool {
             () -> Arena.ofAuto().allocate(ADDRESS));
 
     private final CudaDevice device;
+    private final MemorySegment memPool; // cudaMemPool_t: the device's default pool
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong liveCount = new AtomicLong();
     /** The graph allocations of CUDA graph captures, and what a free of each must do. */
@@ -41,11 +42,47 @@ final class DevicePool {
             MemorySegment pool = arena.allocate(ADDRESS);
             CudaException.check(CudaRuntime.cudaDeviceGetDefaultMemPool(pool, device.index()),
                     "cudaDeviceGetDefaultMemPool(" + device.index() + ")");
+            this.memPool = pool.get(ADDRESS, 0);
             MemorySegment threshold = arena.allocate(JAVA_LONG);
             threshold.set(JAVA_LONG, 0, -1L); // UINT64_MAX: keep everything that is freed
-            CudaException.check(CudaRuntime.cudaMemPoolSetAttribute(pool.get(ADDRESS, 0),
+            CudaException.check(CudaRuntime.cudaMemPoolSetAttribute(memPool,
                     CudaRuntime.cudaMemPoolAttrReleaseThreshold, threshold),
                     "cudaMemPoolSetAttribute(cudaMemPoolAttrReleaseThreshold, UINT64_MAX) on cuda:" + device.index());
+        }
+    }
+
+    /**
+     * Bytes the device holds for this process's stream-ordered allocations: the default pool's reserved memory
+     * (allocations in use and freed memory kept for reuse, other users of the default pool included) plus the memory
+     * reserved for CUDA graph allocations.
+     */
+    long reservedBytes() {
+        device.makeCurrent();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            CudaException.check(CudaRuntime.cudaMemPoolGetAttribute(memPool,
+                    CudaRuntime.cudaMemPoolAttrReservedMemCurrent, value),
+                    "cudaMemPoolGetAttribute(cudaMemPoolAttrReservedMemCurrent) on cuda:" + device.index());
+            long pool = value.get(JAVA_LONG, 0);
+            CudaException.check(CudaRuntime.cudaDeviceGetGraphMemAttribute(device.index(),
+                    CudaRuntime.cudaGraphMemAttrReservedMemCurrent, value),
+                    "cudaDeviceGetGraphMemAttribute(cudaGraphMemAttrReservedMemCurrent) on cuda:" + device.index());
+            return pool + value.get(JAVA_LONG, 0);
+        }
+    }
+
+    /**
+     * Waits for the device, then returns the memory kept for reuse to the driver: the default pool's freed memory
+     * (cudaMemPoolTrimTo 0) and, when no capture is open, the graph allocations' memory that no graph holds
+     * (cudaDeviceGraphMemTrim; an open capture's graph may still need it at its next launch).
+     */
+    synchronized void releaseCached() {
+        device.synchronize();
+        CudaException.check(CudaRuntime.cudaMemPoolTrimTo(memPool, 0),
+                "cudaMemPoolTrimTo(0) on cuda:" + device.index());
+        if (!graphs.anyOpen()) {
+            CudaException.check(CudaRuntime.cudaDeviceGraphMemTrim(device.index()),
+                    "cudaDeviceGraphMemTrim on cuda:" + device.index());
         }
     }
 
