@@ -141,11 +141,79 @@ public abstract class CapturedCallsContract {
                 try (CapturedCalls calls = b.endCapture()) {
                     calls.replay();
                     assertArrayEquals(new double[] {3, 5, 7, 9}, z.toDoubleArray());
+                    e = assertThrows(IllegalStateException.class, tripled::toDoubleArray, "a read after the recording");
+                    assertTrue(e.getMessage().contains("after its scope closed"), e.getMessage());
                 }
             } finally {
                 if (b.capturing()) {
                     b.endCapture().close();
                 }
+            }
+        }
+    }
+
+    @Test
+    void whatARecordingMakesIsRefusedBeforeTheFirstReplay() {
+        // A CUDA graph makes its allocations when it is launched: before that there is nothing to read or write.
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2, 3);
+            b.beginCapture();
+            Tensor y = x.mul(2);
+            try (CapturedCalls calls = b.endCapture()) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, y::toDoubleArray);
+                assertTrue(e.getMessage().contains("first replay"), e.getMessage());
+                assertThrows(IllegalStateException.class, () -> y.assign(x), "a write before the first replay");
+                calls.replay();
+                assertArrayEquals(new double[] {2, 4, 6}, y.toDoubleArray());
+                y.assign(x); // allowed now (the next replay overwrites it)
+                assertArrayEquals(new double[] {1, 2, 3}, y.toDoubleArray());
+            }
+        }
+    }
+
+    @Test
+    void aReplayIsRefusedOnceAStorageTheRecordingUsesIsFreed() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor y;
+            CapturedCalls calls;
+            try (TensorScope inputs = TensorScope.open()) {
+                Tensor x = of(1, 2, 3);
+                b.beginCapture();
+                try (TensorScope outputs = TensorScope.open()) {
+                    y = outputs.keep(x.mul(2));
+                }
+                calls = b.endCapture();
+                calls.replay();
+                assertArrayEquals(new double[] {2, 4, 6}, y.toDoubleArray());
+            } // x is freed: the recorded calls would read freed memory
+            try (calls) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, calls::replay);
+                assertTrue(e.getMessage().contains("after its scope closed"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void replayAndCloseWhileAnotherCaptureRecordsAreRefused() {
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2);
+            b.beginCapture();
+            Tensor y = x.add(1);
+            CapturedCalls first = b.endCapture();
+            try (first) {
+                b.beginCapture();
+                try {
+                    IllegalStateException e = assertThrows(IllegalStateException.class, first::replay);
+                    assertTrue(e.getMessage().contains("another capture is recording"), e.getMessage());
+                    assertThrows(IllegalStateException.class, first::close);
+                } finally {
+                    b.endCapture().close();
+                }
+                first.replay(); // usable again
+                assertArrayEquals(new double[] {2, 3}, y.toDoubleArray());
             }
         }
     }

@@ -22,9 +22,9 @@ import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The reference backend: Java loops for elementwise ops and reductions, OpenBLAS (over FFM) for GEMM, and
@@ -78,10 +78,11 @@ public final class CpuBackend implements Backend {
         // During a capture the memory belongs to the capture (as CUDA graph memory does): the scope may close first.
         Arena arena = c != null ? c.arena() : lifetime.arena();
         MemorySegment segment = HostMemory.allocate(numel * dtype.byteSize(), ALIGNMENT, arena);
+        Storage storage = new Storage(this, dtype, numel, segment, lifetime);
         if (c != null) {
-            c.allocatedIn(lifetime);
+            c.allocated(storage);
         }
-        return new Storage(this, dtype, numel, segment, lifetime);
+        return storage;
     }
 
     /**
@@ -101,8 +102,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void fill(Storage dst, double value) {
         StorageChecks.owned(this, "fill", dst);
+        use("fill", dst);
         if (capture != null) {
-            record("fill", () -> fill(dst, value), dst);
+            record(() -> fill(dst, value));
             return;
         }
         MemorySegment s = dst.segment();
@@ -127,6 +129,7 @@ public final class CpuBackend implements Backend {
     public void copyFromHost(MemorySegment src, Storage dst) {
         CaptureRefusal.COPY_FROM_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyFromHost", dst);
+        use("copyFromHost", dst);
         MemorySegment.copy(src, 0, dst.segment(), 0, dst.byteSize());
     }
 
@@ -134,6 +137,7 @@ public final class CpuBackend implements Backend {
     public void copyToHost(Storage src, MemorySegment dst) {
         CaptureRefusal.COPY_TO_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyToHost", src);
+        use("copyToHost", src);
         MemorySegment.copy(src.segment(), 0, dst, 0, src.byteSize());
     }
 
@@ -141,12 +145,12 @@ public final class CpuBackend implements Backend {
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
         StorageChecks.owned(this, "copyStrided", src, dst);
+        use("copyStrided", src, dst);
         if (capture != null) {
             long[] keptSrc = srcStrides.clone();
             long[] keptDst = dstStrides.clone();
             long[] keptShape = shape.clone();
-            record("copyStrided", () -> copyStrided(src, srcOffset, keptSrc, dst, dstOffset, keptDst, keptShape),
-                    src, dst);
+            record(() -> copyStrided(src, srcOffset, keptSrc, dst, dstOffset, keptDst, keptShape));
             return;
         }
         MemorySegment s = src.segment();
@@ -185,8 +189,9 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("unary " + op + ": input has " + x.numel()
                     + " elements, output " + out.numel());
         }
+        use("unary " + op, x, out);
         if (capture != null) {
-            record("unary " + op, () -> unary(op, p0, p1, x, out), x, out);
+            record(() -> unary(op, p0, p1, x, out));
             return;
         }
         MemorySegment xs = x.segment();
@@ -208,11 +213,12 @@ public final class CpuBackend implements Backend {
                        Storage out, long[] outShape) {
         StorageChecks.owned(this, "binary " + op, a, b, out);
         StorageChecks.sameDtype("binary " + op, a, b, out);
+        use("binary " + op, a, b, out);
         if (capture != null) {
             long[] keptA = aStrides.clone();
             long[] keptB = bStrides.clone();
             long[] keptShape = outShape.clone();
-            record("binary " + op, () -> binary(op, a, keptA, b, keptB, out, keptShape), a, b, out);
+            record(() -> binary(op, a, keptA, b, keptB, out, keptShape));
             return;
         }
         MemorySegment as = a.segment();
@@ -259,8 +265,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
         StorageChecks.rectifierBackward(this, x, g, out);
+        use("rectifierBackward", x, g, out);
         if (capture != null) {
-            record("rectifierBackward", () -> rectifierBackward(x, g, positive, other, out), x, g, out);
+            record(() -> rectifierBackward(x, g, positive, other, out));
             return;
         }
         MemorySegment xs = x.segment();
@@ -290,12 +297,13 @@ public final class CpuBackend implements Backend {
                       Storage out, long[] outShape) {
         StorageChecks.owned(this, "where", cond, a, b, out);
         StorageChecks.sameDtype("where", cond, a, b, out);
+        use("where", cond, a, b, out);
         if (capture != null) {
             long[] keptCond = condStrides.clone();
             long[] keptA = aStrides.clone();
             long[] keptB = bStrides.clone();
             long[] keptShape = outShape.clone();
-            record("where", () -> where(cond, keptCond, a, keptA, b, keptB, out, keptShape), cond, a, b, out);
+            record(() -> where(cond, keptCond, a, keptA, b, keptB, out, keptShape));
             return;
         }
         MemorySegment cs = cond.segment();
@@ -322,10 +330,11 @@ public final class CpuBackend implements Backend {
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
         StorageChecks.owned(this, "reduce " + op, x, out);
         StorageChecks.sameDtype("reduce " + op, x, out);
+        use("reduce " + op, x, out);
         if (capture != null) {
             long[] keptShape = shape.clone();
             int[] keptAxes = axes.clone();
-            record("reduce " + op, () -> reduce(op, x, keptShape, keptAxes, out), x, out);
+            record(() -> reduce(op, x, keptShape, keptAxes, out));
             return;
         }
         int rank = shape.length;
@@ -413,9 +422,9 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
                     + " k=" + k);
         }
+        use("matmul", a, b, out);
         if (capture != null) {
-            record("matmul", () -> matmul(a, aBatchStride, transA, b, bBatchStride, transB, out, batch, m, n, k),
-                    a, b, out);
+            record(() -> matmul(a, aBatchStride, transA, b, bBatchStride, transB, out, batch, m, n, k));
             return;
         }
         long es = a.dtype().byteSize();
@@ -434,8 +443,9 @@ public final class CpuBackend implements Backend {
         StorageChecks.owned(this, "conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
+        use("conv2dForward", x, w, y);
         if (capture != null) {
-            record("conv2dForward", () -> conv2dForward(x, w, y, g), x, w, y);
+            record(() -> conv2dForward(x, w, y, g));
             return;
         }
         convolution.forward(x, w, y, g);
@@ -446,8 +456,9 @@ public final class CpuBackend implements Backend {
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
+        use("conv2dBackwardData", dy, w, dx);
         if (capture != null) {
-            record("conv2dBackwardData", () -> conv2dBackwardData(dy, w, dx, g), dy, w, dx);
+            record(() -> conv2dBackwardData(dy, w, dx, g));
             return;
         }
         convolution.backwardData(dy, w, dx, g);
@@ -458,8 +469,9 @@ public final class CpuBackend implements Backend {
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
+        use("conv2dBackwardWeight", x, dy, dw);
         if (capture != null) {
-            record("conv2dBackwardWeight", () -> conv2dBackwardWeight(x, dy, dw, g), x, dy, dw);
+            record(() -> conv2dBackwardWeight(x, dy, dw, g));
             return;
         }
         convolution.backwardWeight(x, dy, dw, g);
@@ -471,6 +483,7 @@ public final class CpuBackend implements Backend {
     public void randomUniform(Storage out, long seed, long offset) {
         CaptureRefusal.RANDOM_UNIFORM.check(capturing(), this);
         StorageChecks.owned(this, "randomUniform", out);
+        use("randomUniform", out);
         Philox.fillUniform(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
 
@@ -478,6 +491,7 @@ public final class CpuBackend implements Backend {
     public void randomNormal(Storage out, long seed, long offset) {
         CaptureRefusal.RANDOM_NORMAL.check(capturing(), this);
         StorageChecks.owned(this, "randomNormal", out);
+        use("randomNormal", out);
         Philox.fillNormal(out.segment(), out.dtype(), out.numel(), seed, offset);
     }
 
@@ -486,11 +500,11 @@ public final class CpuBackend implements Backend {
     @Override
     public void squaredNorm(List<Storage> xs, Storage out) {
         StorageChecks.squaredNorm(this, xs, out);
+        use("squaredNorm", xs.toArray(Storage[]::new));
+        use("squaredNorm", out);
         if (capture != null) {
             List<Storage> keptXs = List.copyOf(xs);
-            List<Storage> used = new ArrayList<>(keptXs);
-            used.add(out);
-            record("squaredNorm", () -> squaredNorm(keptXs, out), used.toArray(Storage[]::new));
+            record(() -> squaredNorm(keptXs, out));
             return;
         }
         double sum = CpuSquaredNorm.sum(xs);
@@ -505,10 +519,10 @@ public final class CpuBackend implements Backend {
     public void batchNormForward(Storage x, Storage weight, Storage bias, BatchNormShape shape, double eps,
                                  Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
         StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);
+        use("batchNormForward", x, weight, bias, y, mean, var, running == null ? null : running.mean(),
+                running == null ? null : running.var());
         if (capture != null) {
-            record("batchNormForward", () -> batchNormForward(x, weight, bias, shape, eps, y, mean, var, running),
-                    x, weight, bias, y, mean, var, running == null ? null : running.mean(),
-                    running == null ? null : running.var());
+            record(() -> batchNormForward(x, weight, bias, shape, eps, y, mean, var, running));
             return;
         }
         CpuBatchNorm.forward(x, weight, bias, shape, eps, y, mean, var, running);
@@ -518,10 +532,9 @@ public final class CpuBackend implements Backend {
     public void batchNormBackward(Storage dy, Storage x, Storage mean, Storage var, Storage weight,
                                   BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
         StorageChecks.batchNormBackward(this, shape, eps, dy, x, mean, var, weight, dx, dWeight, dBias);
+        use("batchNormBackward", dy, x, mean, var, weight, dx, dWeight, dBias);
         if (capture != null) {
-            record("batchNormBackward",
-                    () -> batchNormBackward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias),
-                    dy, x, mean, var, weight, dx, dWeight, dBias);
+            record(() -> batchNormBackward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias));
             return;
         }
         CpuBatchNorm.backward(dy, x, mean, var, weight, shape, eps, dx, dWeight, dBias);
@@ -533,6 +546,12 @@ public final class CpuBackend implements Backend {
     @Override
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
         CaptureRefusal.OPTIMIZER_STEP.check(capturing(), this);
+        if (!openCaptures.isEmpty()) {
+            for (ParamSlot slot : slots) {
+                use("optimizerStep", slot.weight(), slot.grad(), slot.state1(), slot.state2());
+            }
+            use("optimizerStep", guard);
+        }
         CpuOptimizerStep.run(this, hyper, slots, guard);
     }
 
@@ -546,13 +565,26 @@ public final class CpuBackend implements Backend {
 
     /** The capture under way, or null. One thread drives the backend while it records (Backend#beginCapture). */
     private volatile CpuCapture capture;
+    /** The captures not yet closed (recording or recorded), whose rules {@link #use} applies. */
+    private final List<CpuCapture> openCaptures = new CopyOnWriteArrayList<>();
 
     @Override
     public synchronized void beginCapture() {
         if (capture != null) {
             throw new IllegalStateException("beginCapture: the CPU backend is already capturing (" + capture + ")");
         }
-        capture = new CpuCapture();
+        capture = new CpuCapture(this);
+        openCaptures.add(capture);
+    }
+
+    /** The capture recording now, or null. */
+    CpuCapture recordingCapture() {
+        return capture;
+    }
+
+    /** {@code c} was closed. */
+    void captureClosed(CpuCapture c) {
+        openCaptures.remove(c);
     }
 
     @Override
@@ -573,13 +605,26 @@ public final class CpuBackend implements Backend {
 
     /**
      * Records {@code call} (the method itself, run again by a replay) in the capture under way, after the method has
-     * checked its arguments as an uncaptured call does. Callers copy the arrays they pass first: theirs may be reused
-     * before a replay. {@code used}: the storages the call reads or writes (null entries are skipped), refused when
-     * their scope closed while recording ({@link CpuCapture#refuseFreed}).
+     * checked its arguments as an uncaptured call does ({@link #use} included). Callers copy the arrays they pass
+     * first: theirs may be reused before a replay.
      */
-    private void record(String op, Runnable call, Storage... used) {
-        capture.refuseFreed(op, used);
+    private void record(Runnable call) {
         capture.add(call);
+    }
+
+    /**
+     * Applies the open captures' rules to a call of {@code op} on {@code storages} (null entries skipped), recorded or
+     * not, so that what a CUDA graph cannot do fails here too ({@link CpuCapture#checkUse}). Nothing to check while a
+     * capture replays its own calls, or when no capture is open.
+     */
+    private void use(String op, Storage... storages) {
+        if (openCaptures.isEmpty() || CpuCapture.replaying()) {
+            return;
+        }
+        boolean immediate = capture == null;
+        for (CpuCapture c : openCaptures) {
+            c.checkUse(op, immediate, storages);
+        }
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -282,7 +283,9 @@ public final class CudaBackend implements Backend {
             if (lifetime.scoped()) {
                 lifetime.onClose(() -> c.freeFromScope(address, bytes));
             }
-            return new Storage(this, dtype, numel, c.segment(address, lifetime), lifetime);
+            Storage storage = new Storage(this, dtype, numel, c.segment(address, lifetime), lifetime);
+            c.allocated(storage);
+            return storage;
         }
         if (lifetime.scoped()) {
             MemorySegment segment;
@@ -332,6 +335,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void fill(Storage dst, double value) {
         StorageChecks.owned(this, "fill", dst);
+        use("fill", dst);
         long n = dst.numel();
         if (n == 0) {
             return;
@@ -349,6 +353,7 @@ public final class CudaBackend implements Backend {
     public void copyFromHost(MemorySegment src, Storage dst) {
         CaptureRefusal.COPY_FROM_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyFromHost", dst);
+        use("copyFromHost", dst);
         long bytes = dst.byteSize();
         if (src.byteSize() < bytes) {
             throw new IllegalArgumentException("copyFromHost: the host segment has " + src.byteSize()
@@ -376,6 +381,7 @@ public final class CudaBackend implements Backend {
     public void copyToHost(Storage src, MemorySegment dst) {
         CaptureRefusal.COPY_TO_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyToHost", src);
+        use("copyToHost", src);
         long bytes = src.byteSize();
         if (dst.byteSize() < bytes) {
             throw new IllegalArgumentException("copyToHost: the host segment has " + dst.byteSize()
@@ -415,6 +421,7 @@ public final class CudaBackend implements Backend {
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
         StorageChecks.owned(this, "copyStrided", src, dst);
+        use("copyStrided", src, dst);
         StridedSpace space = StridedSpace.coalesce(shape, srcStrides, dstStrides);
         if (space.count() == 0) {
             return;
@@ -440,6 +447,7 @@ public final class CudaBackend implements Backend {
     public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
         String name = UNARY_NAMES[op.ordinal()];
         StorageChecks.owned(this, name, x, out);
+        use(name, x, out);
         StorageChecks.sameDtype(name, x, out);
         if (x.numel() != out.numel()) {
             throw new IllegalArgumentException("unary " + op + ": input has " + x.numel() + " elements, output "
@@ -464,6 +472,7 @@ public final class CudaBackend implements Backend {
                        long[] outShape) {
         String name = BINARY_NAMES[op.ordinal()];
         StorageChecks.owned(this, name, a, b, out);
+        use(name, a, b, out);
         StorageChecks.sameDtype(name, a, b, out);
         long[] outStrides = denseStrides(outShape);
         StridedSpace space = StridedSpace.coalesce(outShape, aStrides, bStrides, outStrides);
@@ -493,6 +502,7 @@ public final class CudaBackend implements Backend {
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
         StorageChecks.owned(this, "where", cond, a, b, out);
+        use("where", cond, a, b, out);
         StorageChecks.sameDtype("where", cond, a, b, out);
         long[] outStrides = denseStrides(outShape);
         StridedSpace space = StridedSpace.coalesce(outShape, condStrides, aStrides, bStrides, outStrides);
@@ -521,6 +531,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void rectifierBackward(Storage x, Storage g, double positive, double other, Storage out) {
         StorageChecks.rectifierBackward(this, x, g, out);
+        use("rectifierBackward", x, g, out);
         long n = x.numel();
         if (n == 0) {
             return;
@@ -543,6 +554,7 @@ public final class CudaBackend implements Backend {
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
         String name = REDUCE_NAMES[op.ordinal()];
         StorageChecks.owned(this, name, x, out);
+        use(name, x, out);
         StorageChecks.sameDtype(name, x, out);
         int rank = shape.length;
         boolean[] reduced = new boolean[rank];
@@ -584,6 +596,8 @@ public final class CudaBackend implements Backend {
     /** Two kernel launches for up to 256 storages (see {@link CudaSquaredNorm}); deterministic, no atomics. */
     @Override
     public void squaredNorm(List<Storage> xs, Storage out) {
+        use("squaredNorm", xs.toArray(Storage[]::new));
+        use("squaredNorm", out);
         CudaSquaredNorm.run(this, xs, out);
     }
 
@@ -593,6 +607,7 @@ public final class CudaBackend implements Backend {
     public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
                        Storage out, int batch, int m, int n, int k) {
         StorageChecks.owned(this, "matmul", a, b, out);
+        use("matmul", a, b, out);
         StorageChecks.sameDtype("matmul", a, b, out);
         if (batch < 0 || m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
@@ -648,6 +663,7 @@ public final class CudaBackend implements Backend {
     public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g, ConvImplementation implementation) {
         Objects.requireNonNull(implementation, "conv2dForward: implementation");
         StorageChecks.owned(this, "conv2dForward", x, w, y);
+        use("conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
         if (implementation == ConvImplementation.AUTO) {
@@ -668,6 +684,7 @@ public final class CudaBackend implements Backend {
                                    ConvImplementation implementation) {
         Objects.requireNonNull(implementation, "conv2dBackwardData: implementation");
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
+        use("conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
         if (implementation == ConvImplementation.AUTO) {
@@ -688,6 +705,7 @@ public final class CudaBackend implements Backend {
                                      ConvImplementation implementation) {
         Objects.requireNonNull(implementation, "conv2dBackwardWeight: implementation");
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
+        use("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
         if (implementation == ConvImplementation.AUTO) {
@@ -734,6 +752,8 @@ public final class CudaBackend implements Backend {
                                  Storage y, Storage mean, Storage var, BatchNormRunningStats running) {
         Objects.requireNonNull(shape, "batchNormForward: shape");
         StorageChecks.batchNormForward(this, shape, eps, x, weight, bias, y, mean, var, running);
+        use("batchNormForward", x, weight, bias, y, mean, var, running == null ? null : running.mean(),
+                running == null ? null : running.var());
         cuda.makeCurrent();
         MemorySegment runningMean = running == null ? MemorySegment.NULL : running.mean().segment();
         MemorySegment runningVar = running == null ? MemorySegment.NULL : running.var().segment();
@@ -758,6 +778,7 @@ public final class CudaBackend implements Backend {
                                   BatchNormShape shape, double eps, Storage dx, Storage dWeight, Storage dBias) {
         Objects.requireNonNull(shape, "batchNormBackward: shape");
         StorageChecks.batchNormBackward(this, shape, eps, dy, x, mean, var, weight, dx, dWeight, dBias);
+        use("batchNormBackward", dy, x, mean, var, weight, dx, dWeight, dBias);
         cuda.makeCurrent();
         int status = x.dtype() == DType.FLOAT32
                 ? GcganKernels.gcgan_batchnorm_backward_f32(dy.segment(), x.segment(), mean.segment(),
@@ -784,6 +805,7 @@ public final class CudaBackend implements Backend {
     public void randomUniform(Storage out, long seed, long offset) {
         CaptureRefusal.RANDOM_UNIFORM.check(capturing(), this);
         StorageChecks.owned(this, "randomUniform", out);
+        use("randomUniform", out);
         long n = out.numel();
         if (n == 0) {
             return;
@@ -801,6 +823,7 @@ public final class CudaBackend implements Backend {
     public void randomNormal(Storage out, long seed, long offset) {
         CaptureRefusal.RANDOM_NORMAL.check(capturing(), this);
         StorageChecks.owned(this, "randomNormal", out);
+        use("randomNormal", out);
         long n = out.numel();
         if (n == 0) {
             return;
@@ -821,6 +844,12 @@ public final class CudaBackend implements Backend {
     public void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard) {
         CaptureRefusal.OPTIMIZER_STEP.check(capturing(), this);
         Objects.requireNonNull(hyper, "hyper");
+        if (!unlaunched.isEmpty()) {
+            for (ParamSlot slot : slots) {
+                use("optimizerStep", slot.weight(), slot.grad(), slot.state1(), slot.state2());
+            }
+            use("optimizerStep", guard);
+        }
         CudaOptimizerStep.run(this, hyper, slots, guard);
     }
 
@@ -836,6 +865,31 @@ public final class CudaBackend implements Backend {
 
     /** The capture recording on the stream, or null (see CudaGraphCapture for what happens to memory). */
     private volatile CudaGraphCapture capture;
+    /** Recorded captures that may not have been launched yet: their graph allocations do not exist yet. */
+    private final List<CudaGraphCapture> unlaunched = new CopyOnWriteArrayList<>();
+
+    /**
+     * The capture rules for a call of {@code op} on {@code storages} (null entries skipped; see CudaGraphCapture):
+     * while recording, the capture keeps the storages it did not allocate, so that a replay can check they are still
+     * alive; otherwise a graph allocation of a capture not launched yet is refused (its memory does not exist).
+     */
+    private void use(String op, Storage... storages) {
+        CudaGraphCapture c = capture;
+        if (c != null) {
+            c.retain(storages);
+            return;
+        }
+        if (unlaunched.isEmpty()) {
+            return;
+        }
+        for (CudaGraphCapture u : unlaunched) {
+            if (u.launchedOrClosed()) {
+                unlaunched.remove(u);
+            } else {
+                u.refuseBeforeFirstLaunch(op, storages);
+            }
+        }
+    }
 
     /**
      * Starts capturing the stream into a CUDA graph ({@code cudaStreamBeginCapture}, thread-local mode: other threads
@@ -884,6 +938,7 @@ public final class CudaBackend implements Backend {
             throw e;
         }
         c.instantiate();
+        unlaunched.add(c);
         return c;
     }
 

@@ -4,13 +4,18 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 
 import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.Lifetime;
+import io.gcgan.backend.Storage;
+import io.gcgan.backend.StorageChecks;
 import io.gcgan.bindings.cudart.CudaException;
 import io.gcgan.bindings.cudart.CudaRuntime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -30,6 +35,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * recording (the memory was freed inside the graph, so a later recorded call must not use it), otherwise kept open
  * until {@link #close} (the storage stays readable between replays after its scope closed). Graph allocations of the
  * automatic lifetime live in this capture's own arena.
+ *
+ * <p><b>What the calls use.</b> The graph holds addresses, not storages: the capture keeps every storage that a
+ * recorded call uses and that it did not allocate ({@link #retain}; the garbage collector cannot free those), and a
+ * replay is refused when one of them has been freed since (its scope closed), as the CPU's replay fails. Before the
+ * first launch the graph's allocations do not exist: a call outside the recording on one of them is refused
+ * ({@link #refuseBeforeFirstLaunch}).
  */
 final class CudaGraphCapture implements CapturedCalls {
 
@@ -38,13 +49,19 @@ final class CudaGraphCapture implements CapturedCalls {
     private final Arena arena = Arena.ofShared();
     /** Per scope that allocated while recording: the arena of its graph allocations' segments. */
     private final Map<Lifetime, Arena> scopeArenas = new IdentityHashMap<>();
+    /**
+     * The addresses of the graph allocations, and by address the other storages that recorded calls use. (Addresses,
+     * not storage identities: a decorating backend hands this one a new Storage record for each call.)
+     */
+    private final Set<Long> own = new HashSet<>();
+    private final Map<Long, Storage> retained = new HashMap<>();
     // {address, bytes}: pre-capture storage freed while recording (also by a Cleaner thread)
     private final Queue<long[]> deferredFrees = new ConcurrentLinkedQueue<>();
     private MemorySegment graph = MemorySegment.NULL;
     private MemorySegment exec = MemorySegment.NULL;
     private volatile boolean recording = true;
     private volatile boolean closed;
-    private long replays;
+    private volatile long replays;
 
     CudaGraphCapture(CudaDevice device, DevicePool pool) {
         this.device = device;
@@ -67,6 +84,49 @@ final class CudaGraphCapture implements CapturedCalls {
             }
         }
         return MemorySegment.ofAddress(address).reinterpret(owner, null);
+    }
+
+    /** {@code s} is a graph allocation of this capture. */
+    synchronized void allocated(Storage s) {
+        own.add(s.segment().address());
+    }
+
+    /** Recorded calls use {@code storages} (null entries skipped): keeps those this capture did not allocate. */
+    synchronized void retain(Storage... storages) {
+        for (Storage s : storages) {
+            if (s != null && s.numel() > 0 && !own.contains(s.segment().address())) {
+                retained.putIfAbsent(s.segment().address(), s);
+            }
+        }
+    }
+
+    /** Whether this capture has been launched or closed: its graph allocations exist, or are no longer its. */
+    boolean launchedOrClosed() {
+        return replays > 0 || closed;
+    }
+
+    /** Refuses a call of {@code op}, outside a recording, on a graph allocation of this capture before its launch. */
+    synchronized void refuseBeforeFirstLaunch(String op, Storage... storages) {
+        if (replays > 0 || closed) {
+            return;
+        }
+        for (Storage s : storages) {
+            if (s != null && s.numel() > 0 && own.contains(s.segment().address())) {
+                throw new IllegalStateException(op + ": a " + s.numel() + " x " + s.dtype().displayName()
+                        + " storage on " + s.backend().device() + " was made by a recording that has not been"
+                        + " replayed yet: it holds nothing before the first replay (a CUDA graph makes it then)");
+            }
+        }
+    }
+
+    /** Refuses a replay when a storage the recorded calls use (not a graph allocation) has been freed since. */
+    private synchronized void refuseFreedInputs() {
+        for (Storage s : retained.values()) {
+            if (!s.segment().scope().isAlive()) {
+                throw StorageChecks.usedAfterScope("replay", s, " (the recorded calls use it: keep it until the"
+                        + " capture is closed)");
+            }
+        }
     }
 
     /** A scope that allocated while recording closed: its storages end now if this capture is still recording. */
@@ -146,6 +206,7 @@ final class CudaGraphCapture implements CapturedCalls {
             throw new IllegalStateException("replay: the capture on cuda:" + device.index()
                     + " is still recording (call endCapture first)");
         }
+        refuseFreedInputs();
         device.makeCurrent();
         CudaException.check(CudaRuntime.cudaGraphLaunch(exec, device.stream()),
                 "cudaGraphLaunch on cuda:" + device.index() + " (replay " + (replays + 1) + ")");
@@ -199,6 +260,8 @@ final class CudaGraphCapture implements CapturedCalls {
                 a.close();
             }
             scopeArenas.clear();
+            own.clear();
+            retained.clear();
         }
         arena.close();
         if (failure != null) {
