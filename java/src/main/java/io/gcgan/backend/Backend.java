@@ -180,10 +180,14 @@ public interface Backend {
      * naming the call: the host transfers and {@link #synchronize} (nothing has run, so there is nothing to read;
      * copy inputs into storage allocated before the capture instead), the random fills (their Philox offset would be
      * the same in every replay; draw before replaying, into storage the calls read), and {@link #optimizerStep} (its
-     * step counts, Adam's bias correction, would be fixed; run it between replays). Storage allocated during the
-     * capture is valid until the capture is closed. Storage allocated before it that the recorded calls use must stay
-     * allocated until the capture is closed (the CUDA backend keeps what is freed while recording until then; what
-     * is freed later is the caller's to keep).
+     * step counts, Adam's bias correction, would be fixed; run it between replays).
+     *
+     * <p>Memory, the same rules on every backend (those of CUDA graph memory): storage allocated while recording is
+     * the capture's. If its scope closes while recording it is freed inside the recording, and any later call on it
+     * is refused; otherwise it keeps its address until the capture is closed, whatever its scope, and holds nothing
+     * before the first replay (calls on it outside the recording are refused until then). Storage allocated before
+     * the capture that the recorded calls use must stay allocated until the capture is closed: a replay is refused
+     * once one of them has been freed.
      *
      * @throws UnsupportedOperationException when this backend cannot capture
      * @throws IllegalStateException         when a capture is already under way

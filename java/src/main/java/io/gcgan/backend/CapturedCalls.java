@@ -6,9 +6,10 @@ package io.gcgan.backend;
  * the sequence, with none of the host work that queued them), on the CPU the recorded calls run in order.
  *
  * <p>A replay runs the calls with the arguments they were recorded with: the same storages (so it reads what they
- * hold when it runs and writes them again), the same shapes and scalars. Storage allocated during the capture keeps
- * its address until this object is closed, whatever the scope it was allocated in (on CUDA it is graph memory); its
- * contents are those of the last replay, undefined before the first.
+ * hold when it runs and writes them again), the same shapes and scalars. Storage allocated during the capture and
+ * still allocated when it ended keeps its address until this object is closed, whatever the scope it was allocated in
+ * (on CUDA it is graph memory); its contents are those of the last replay, and it cannot be used before the first
+ * ({@link Backend#beginCapture} has the memory rules). A replay or close while another capture records is refused.
  *
  * <p>Not thread-safe: one thread replays and closes it.
  */
