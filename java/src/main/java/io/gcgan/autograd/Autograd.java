@@ -62,13 +62,14 @@ public final class Autograd {
                 }
             }
         }
-        Map<Tensor, Tensor> grads;
         try (GradMode.Guard ignored = GradMode.noGrad()) {
-            grads = propagate(order, List.of(output), List.of(gradOutput), leaves);
+            // Each leaf's terms, unsummed: the leaf adds them, the last one straight into its gradient's storage.
+            Map<Tensor, List<Tensor>> terms = new IdentityHashMap<>();
+            propagate(order, List.of(output), List.of(gradOutput), leaves, terms);
             for (Tensor leaf : leaves) {
-                Tensor g = grads.get(leaf);
-                if (g != null) {
-                    leaf.accumulateGrad(g);
+                List<Tensor> t = terms.get(leaf);
+                if (t != null) {
+                    leaf.accumulateGrad(t);
                 }
             }
         }
@@ -107,7 +108,7 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(outputs);
         Map<Tensor, Tensor> grads;
         try (GradMode.Guard ignored = GradMode.set(createGraph)) {
-            grads = propagate(order, outputs, gradOutputs, inputs);
+            grads = propagate(order, outputs, gradOutputs, inputs, null);
         }
         List<Tensor> result = new ArrayList<>(inputs.size());
         for (Tensor in : inputs) {
@@ -166,10 +167,12 @@ public final class Autograd {
 
     /**
      * Runs the rules from the outputs back to the targets. Returns the summed gradient of every target (and of
-     * the other tensors it passed through). Only nodes from which a target is reachable run their rules.
+     * the other tensors it passed through). Only nodes from which a target is reachable run their rules. With
+     * {@code leafTerms} (not null), the gradient terms of targets that are leaves are listed there, in the order they
+     * arrive, instead of summed.
      */
     private static Map<Tensor, Tensor> propagate(List<Tensor> order, List<Tensor> outputs, List<Tensor> gradOutputs,
-                                                 List<Tensor> targets) {
+                                                 List<Tensor> targets, Map<Tensor, List<Tensor>> leafTerms) {
         Set<Tensor> targetSet = Collections.newSetFromMap(new IdentityHashMap<>());
         targetSet.addAll(targets);
         // needed(t): t is a target or one of its recorded inputs is needed. `order` lists inputs first.
@@ -216,7 +219,11 @@ public final class Autograd {
                     throw new IllegalStateException(fn.name() + ": derivative rule returned a gradient of shape "
                             + Shapes.toString(gi.shape()) + " for input " + j + " of shape " + Shapes.toString(in.shape()));
                 }
-                accumulate(grads, in, gi);
+                if (leafTerms != null && in.isLeaf()) {
+                    leafTerms.computeIfAbsent(in, k -> new ArrayList<>()).add(gi);
+                } else {
+                    accumulate(grads, in, gi);
+                }
             }
         }
         return grads;

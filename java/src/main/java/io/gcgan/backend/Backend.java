@@ -185,9 +185,10 @@ public interface Backend {
      * <p>Memory, the same rules on every backend (those of CUDA graph memory): storage allocated while recording is
      * the capture's. If its scope closes while recording it is freed inside the recording, and any later call on it
      * is refused; otherwise it keeps its address until the capture is closed, whatever its scope, and holds nothing
-     * before the first replay (calls on it outside the recording are refused until then). Storage allocated before
-     * the capture that the recorded calls use must stay allocated until the capture is closed: a replay is refused
-     * once one of them has been freed.
+     * before the first replay (calls on it outside the recording are refused until then; a capture whose recorded
+     * calls use it is replayed only after that first replay). Storage allocated before the capture that the recorded
+     * calls use must stay allocated until the capture is closed: a replay is refused once one of them has been
+     * freed.
      *
      * @throws UnsupportedOperationException when this backend cannot capture
      * @throws IllegalStateException         when a capture is already under way

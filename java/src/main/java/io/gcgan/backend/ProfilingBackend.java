@@ -307,9 +307,26 @@ public final class ProfilingBackend implements Backend {
     public Storage allocate(DType dtype, long numel, Lifetime lifetime) {
         Mode m = mode;
         long t0 = begin(m);
-        Storage s = inner.allocate(dtype, numel, lifetime.scoped() ? new CountedFrees(lifetime) : lifetime);
+        Storage s = inner.allocate(dtype, numel, lifetime.scoped() ? countedFrees(lifetime) : lifetime);
         end(m, t0, "allocate", null);
         return new Storage(this, s.dtype(), s.numel(), s.segment(), lifetime);
+    }
+
+    /** The last CountedFrees made, reused while allocations come from the same scope. */
+    private volatile CountedFrees lastCounted;
+
+    /**
+     * {@code lifetime} seen through {@link CountedFrees}: one view for consecutive allocations in the same scope, so
+     * that the wrapped backend sees one lifetime per scope, as it would without this decorator (a CUDA capture makes
+     * one arena per scope that allocates while recording).
+     */
+    private CountedFrees countedFrees(Lifetime lifetime) {
+        CountedFrees c = lastCounted;
+        if (c == null || c.lifetime != lifetime) {
+            c = new CountedFrees(lifetime);
+            lastCounted = c;
+        }
+        return c;
     }
 
     /** A scoped lifetime whose release actions are counted as "free" calls of this decorator. */

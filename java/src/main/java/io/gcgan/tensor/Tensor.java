@@ -287,11 +287,7 @@ public final class Tensor {
      * Called by the autograd engine.
      */
     public void accumulateGrad(Tensor g) {
-        if (!Arrays.equals(g.shape, shape) || g.dtype() != dtype() || !g.device().equals(device())) {
-            throw new IllegalArgumentException("accumulateGrad: gradient " + Shapes.toString(g.shape) + " "
-                    + g.dtype().displayName() + " on " + g.device() + " does not match tensor "
-                    + Shapes.toString(shape) + " " + dtype().displayName() + " on " + device());
-        }
+        checkGradTerm(g);
         if (grad == null) {
             grad = new Tensor(backend().allocate(dtype(), numel(), storage.lifetime()), shape);
             copyDense(g, grad);
@@ -302,6 +298,46 @@ public final class Tensor {
             long[] strides = Shapes.denseStrides(shape);
             backend().binary(io.gcgan.backend.BinaryOp.ADD, grad.storage, strides, g.storage, strides,
                     grad.storage, shape);
+        }
+    }
+
+    /**
+     * Adds the sum of {@code terms} (same shape; summed in order, as {@code terms[0].add(terms[1]).add(...)}) into
+     * this leaf's gradient: the same values as {@link #accumulateGrad(Tensor)} of that sum. When the gradient holds
+     * nothing yet (none, or {@link #zeroGrad} pending), the last addition writes straight into it, which saves the
+     * sum's copy (a discriminator's weights get one term from real and one from generated samples). Called by the
+     * autograd engine.
+     */
+    public void accumulateGrad(List<Tensor> terms) {
+        if (terms.isEmpty()) {
+            throw new IllegalArgumentException("accumulateGrad: no gradient terms");
+        }
+        for (Tensor t : terms) {
+            checkGradTerm(t);
+        }
+        int last = terms.size() - 1;
+        Tensor partial = terms.get(0);
+        for (int i = 1; i < last; i++) {
+            partial = partial.add(terms.get(i));
+        }
+        if (last == 0 || (grad != null && !gradPendingZero)) {
+            accumulateGrad(last == 0 ? partial : partial.add(terms.get(last)));
+            return;
+        }
+        if (grad == null) {
+            grad = new Tensor(backend().allocate(dtype(), numel(), storage.lifetime()), shape);
+        }
+        long[] strides = Shapes.denseStrides(shape);
+        backend().binary(io.gcgan.backend.BinaryOp.ADD, partial.storage, strides, terms.get(last).storage, strides,
+                grad.storage, shape);
+        gradPendingZero = false;
+    }
+
+    private void checkGradTerm(Tensor g) {
+        if (!Arrays.equals(g.shape, shape) || g.dtype() != dtype() || !g.device().equals(device())) {
+            throw new IllegalArgumentException("accumulateGrad: gradient " + Shapes.toString(g.shape) + " "
+                    + g.dtype().displayName() + " on " + g.device() + " does not match tensor "
+                    + Shapes.toString(shape) + " " + dtype().displayName() + " on " + device());
         }
     }
 

@@ -106,6 +106,40 @@ class AutogradEngineTest {
         }
     }
 
+    @Test
+    void termsOfALeafAreAddedStraightIntoAGradientThatHoldsNothingYet() {
+        ProfilingBackend p = new ProfilingBackend(CpuBackend.instance());
+        Backends.install(p);
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor w = leaf(0, 0, 0);
+            Tensor a = Tensor.of(new double[] {0.1, -2, 1e8}, 3);
+            Tensor b = Tensor.of(new double[] {0.2, 3, -1e8}, 3);
+            Tensor c = Tensor.of(new double[] {0.3, 0.5, 1}, 3);
+            Tensor expected = a.add(b).add(c); // the sum in order, as the engine formed it before
+            w.accumulateGrad(a);
+            Tensor g = w.grad();
+            w.zeroGrad();
+            p.reset();
+            w.accumulateGrad(List.of(a, b));
+            assertEquals(List.of("binary ADD"), p.entries().stream().map(ProfilingBackend.Entry::name).toList(),
+                    "one add into the gradient, no temporary and no copy");
+            assertSame(g, w.grad(), "the gradient's memory");
+            assertArrayEquals(a.add(b).toDoubleArray(), w.grad().toDoubleArray(), 0);
+            w.zeroGrad();
+            w.accumulateGrad(List.of(a, b, c));
+            assertArrayEquals(expected.toDoubleArray(), w.grad().toDoubleArray(), 0, "three terms, in order");
+            w.accumulateGrad(List.of(a, b, c)); // not pending: adds the terms' sum
+            assertArrayEquals(expected.add(expected).toDoubleArray(), w.grad().toDoubleArray(), 0);
+            Tensor fresh = leaf(0, 0, 0);
+            fresh.accumulateGrad(List.of(c, a));
+            assertArrayEquals(c.add(a).toDoubleArray(), fresh.grad().toDoubleArray(), 0, "no gradient yet");
+            assertThrows(IllegalArgumentException.class, () -> fresh.accumulateGrad(List.of()));
+            assertThrows(IllegalArgumentException.class, () -> fresh.accumulateGrad(List.of(a, leaf(1, 2))));
+        } finally {
+            Backends.uninstall(Device.CPU);
+        }
+    }
+
     private static long calls(ProfilingBackend p, String name) {
         return p.entries().stream().filter(e -> e.name().equals(name)).mapToLong(ProfilingBackend.Entry::calls).sum();
     }

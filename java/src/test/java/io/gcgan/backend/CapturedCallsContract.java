@@ -196,6 +196,31 @@ public abstract class CapturedCallsContract {
     }
 
     @Test
+    void aCaptureThatUsesWhatAnotherMakesIsReplayedOnlyAfterIt() {
+        // The second graph reads the first one's graph allocation, which exists once the first has been launched.
+        Backend b = backend();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = of(1, 2, 3);
+            b.beginCapture();
+            Tensor doubled = x.mul(2);
+            CapturedCalls first = b.endCapture();
+            try (first) {
+                b.beginCapture();
+                Tensor z = doubled.add(1);
+                try (CapturedCalls second = b.endCapture()) {
+                    IllegalStateException e = assertThrows(IllegalStateException.class, second::replay);
+                    assertTrue(e.getMessage().contains("has not been replayed yet"), e.getMessage());
+                    first.replay();
+                    second.replay();
+                    assertArrayEquals(new double[] {3, 5, 7}, z.toDoubleArray());
+                    first.close();
+                    assertThrows(IllegalStateException.class, second::replay, "after the first is closed");
+                }
+            }
+        }
+    }
+
+    @Test
     void replayAndCloseWhileAnotherCaptureRecordsAreRefused() {
         Backend b = backend();
         try (TensorScope scope = TensorScope.open()) {

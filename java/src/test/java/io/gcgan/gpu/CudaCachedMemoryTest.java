@@ -33,6 +33,8 @@ class CudaCachedMemoryTest {
     void freedMemoryStaysReservedUntilReleased() {
         CudaBackend b = cuda();
         long bytes = 256 * MIB;
+        b.releaseCachedMemory(); // what other tests left
+        long base = b.deviceMemoryReserved();
         try (TensorScope scope = TensorScope.open()) {
             Tensor big = Tensor.zeros(DType.FLOAT32, Gpu.CUDA, bytes / 4);
             b.synchronize();
@@ -40,8 +42,8 @@ class CudaCachedMemoryTest {
         }
         b.synchronize();
         long kept = b.deviceMemoryReserved();
-        assertTrue(kept >= b.deviceMemoryInUse() + bytes, "the freed " + bytes + " bytes stay reserved: " + kept
-                + " reserved, " + b.deviceMemoryInUse() + " in use");
+        assertTrue(kept >= base + bytes / 2, "the freed " + bytes + " bytes stay reserved: " + base + " -> " + kept
+                + " bytes reserved");
         b.releaseCachedMemory();
         long after = b.deviceMemoryReserved();
         assertTrue(after <= kept - bytes / 2, "released: " + kept + " -> " + after + " bytes reserved");

@@ -178,6 +178,7 @@ public final class TrainingProfile {
                 deviceMs = run(w, plain, iterations);
                 dev = prof.entries();
                 sites = prof.syncSites();
+                w.trainer().close(); // the recorded steps (--steps captured) and the graphs' memory
             } finally {
                 if (previous == null) {
                     Backends.uninstall(device);
@@ -186,6 +187,7 @@ public final class TrainingProfile {
                 }
             }
             plainAfterMs = run(pw, plain, iterations);
+            pw.trainer().close();
         }
         report(out, description, iterations, plainMs, plainAfterMs, hostMs,
                 deviceMs, endSyncMs, host, dev, sites, idleSync, (System.nanoTime() - t0) / 1e9);

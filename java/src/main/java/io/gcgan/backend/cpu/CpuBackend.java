@@ -621,9 +621,9 @@ public final class CpuBackend implements Backend {
         if (openCaptures.isEmpty() || CpuCapture.replaying()) {
             return;
         }
-        boolean immediate = capture == null;
+        CpuCapture recording = capture;
         for (CpuCapture c : openCaptures) {
-            c.checkUse(op, immediate, storages);
+            c.checkUse(op, recording, storages);
         }
     }
 

@@ -1,16 +1,14 @@
 package io.gcgan.backend.cpu;
 
 import io.gcgan.backend.CapturedCalls;
-import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.StorageChecks;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link CpuBackend}'s capture: the recorded calls, each a closure over its arguments (arrays copied when recorded),
@@ -33,13 +31,13 @@ final class CpuCapture implements CapturedCalls {
     private final List<Runnable> recorded = new ArrayList<>();
     private final Arena arena = Arena.ofShared();
     /**
-     * The addresses of the storages allocated while recording (addresses, not storage identities: a decorating
-     * backend hands this one a new Storage record for each call).
+     * By address (not storage identity: a decorating backend hands this one new Storage and Lifetime objects): the
+     * storages allocated while recording, those of them whose scope closed while recording, and the captures whose
+     * storages the recorded calls use before those captures have been replayed.
      */
     private final Set<Long> own = new HashSet<>();
-    /** The scopes that allocated while recording, and those of them that closed while recording. */
-    private final Set<Lifetime> watched = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Set<Lifetime> closedWhileRecording = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Long> freedWhileRecording = new HashSet<>();
+    private final Set<CpuCapture> readsFrom = ConcurrentHashMap.newKeySet();
     private volatile boolean recording = true;
     private volatile boolean closed;
     private volatile long replays;
@@ -60,43 +58,68 @@ final class CpuCapture implements CapturedCalls {
 
     /** {@code s} was allocated while recording: notes it, and whether its scope closes while recording. */
     synchronized void allocated(Storage s) {
-        if (s.numel() > 0) {
-            own.add(s.segment().address());
+        if (s.numel() == 0) {
+            return;
         }
-        Lifetime lifetime = s.lifetime();
-        if (lifetime.scoped() && watched.add(lifetime)) {
-            lifetime.onClose(() -> scopeClosed(lifetime));
+        long address = s.segment().address();
+        own.add(address);
+        if (s.lifetime().scoped()) {
+            s.lifetime().onClose(() -> scopeClosed(address));
         }
     }
 
-    private synchronized void scopeClosed(Lifetime lifetime) {
+    private synchronized void scopeClosed(long address) {
         if (recording) {
-            closedWhileRecording.add(lifetime);
+            freedWhileRecording.add(address);
         }
     }
 
     /**
-     * Refuses a call of {@code op} on {@code used} (null entries skipped) that a CUDA graph capture could not make:
-     * one on a storage allocated while recording in a scope that closed while recording (freed inside the graph), and,
-     * when {@code immediate} (the backend runs the call now, not recording it), one on a storage allocated while
-     * recording before this capture's first replay (its graph allocation is made by the launch).
+     * Applies this capture's rules to a call of {@code op} on {@code used} (null entries skipped), made while
+     * {@code recordingInto} records (null: the call runs now). Refused, as a CUDA graph capture cannot make them: a
+     * call on a storage of this capture freed inside the recording (its scope closed while recording), and a call run
+     * now on a storage of this capture before its first replay (a graph makes its allocations when launched). A call
+     * recorded into another capture on such a storage makes that capture's replays wait for this one's first.
      */
-    synchronized void checkUse(String op, boolean immediate, Storage... used) {
-        for (Storage s : used) {
-            if (s == null) {
-                continue;
+    void checkUse(String op, CpuCapture recordingInto, Storage... used) {
+        boolean readByOther = false;
+        synchronized (this) {
+            for (Storage s : used) {
+                if (s == null || s.numel() == 0) {
+                    continue;
+                }
+                long address = s.segment().address();
+                if (freedWhileRecording.contains(address)) {
+                    throw StorageChecks.usedAfterScope(op, s, " (it was freed inside a recording, as a CUDA graph"
+                            + " does)");
+                }
+                if (!recording && replays == 0 && own.contains(address)) {
+                    if (recordingInto == null) {
+                        throw new IllegalStateException(op + ": a " + s.numel() + " x " + s.dtype().displayName()
+                                + " storage on " + s.backend().device() + " was made by a recording that has not"
+                                + " been replayed yet: it holds nothing before the first replay (a CUDA graph"
+                                + " makes it then)");
+                    }
+                    readByOther |= recordingInto != this;
+                }
             }
-            if (closedWhileRecording.contains(s.lifetime())) {
-                throw StorageChecks.usedAfterScope(op, s, " (it was freed inside a recording, as a CUDA graph"
-                        + " does)");
-            }
-            if (immediate && !recording && replays == 0 && s.numel() > 0 && own.contains(s.segment().address())) {
-                throw new IllegalStateException(op + ": a " + s.numel() + " x " + s.dtype().displayName()
-                        + " storage on " + s.backend().device() + " was made by a recording that has not been"
-                        + " replayed yet: it holds nothing before the first replay (a CUDA graph makes it then)");
+        }
+        if (readByOther) {
+            recordingInto.readsFrom.add(this);
+        }
+    }
+
+    /** Refuses a replay that would read storage of a capture not replayed yet, or closed. */
+    private void refuseUnmadeInputs() {
+        for (CpuCapture c : readsFrom) {
+            if (c.closed || c.replays == 0) {
+                throw new IllegalStateException("replay: the recorded calls use storage that another capture makes,"
+                        + " and that capture " + (c.closed ? "is closed" : "has not been replayed yet (replay it"
+                        + " first)"));
             }
         }
     }
+
     void add(Runnable call) {
         recorded.add(call);
     }
@@ -124,6 +147,7 @@ final class CpuCapture implements CapturedCalls {
         if (recording) {
             throw new IllegalStateException("replay: the capture is still recording (call endCapture first)");
         }
+        refuseUnmadeInputs();
         REPLAYING.set(true);
         try {
             for (Runnable call : recorded) {
@@ -150,7 +174,9 @@ final class CpuCapture implements CapturedCalls {
             recorded.clear();
             synchronized (this) {
                 own.clear();
+                freedWhileRecording.clear();
             }
+            readsFrom.clear();
             arena.close();
         }
     }

@@ -447,12 +447,12 @@ public final class CudaBackend implements Backend {
     public void unary(UnaryOp op, double p0, double p1, Storage x, Storage out) {
         String name = UNARY_NAMES[op.ordinal()];
         StorageChecks.owned(this, name, x, out);
-        use(name, x, out);
         StorageChecks.sameDtype(name, x, out);
         if (x.numel() != out.numel()) {
             throw new IllegalArgumentException("unary " + op + ": input has " + x.numel() + " elements, output "
                     + out.numel());
         }
+        use(name, x, out);
         long n = x.numel();
         if (n == 0) {
             return;
@@ -472,8 +472,8 @@ public final class CudaBackend implements Backend {
                        long[] outShape) {
         String name = BINARY_NAMES[op.ordinal()];
         StorageChecks.owned(this, name, a, b, out);
-        use(name, a, b, out);
         StorageChecks.sameDtype(name, a, b, out);
+        use(name, a, b, out);
         long[] outStrides = denseStrides(outShape);
         StridedSpace space = StridedSpace.coalesce(outShape, aStrides, bStrides, outStrides);
         if (space.count() == 0) {
@@ -502,8 +502,8 @@ public final class CudaBackend implements Backend {
     public void where(Storage cond, long[] condStrides, Storage a, long[] aStrides, Storage b, long[] bStrides,
                       Storage out, long[] outShape) {
         StorageChecks.owned(this, "where", cond, a, b, out);
-        use("where", cond, a, b, out);
         StorageChecks.sameDtype("where", cond, a, b, out);
+        use("where", cond, a, b, out);
         long[] outStrides = denseStrides(outShape);
         StridedSpace space = StridedSpace.coalesce(outShape, condStrides, aStrides, bStrides, outStrides);
         if (space.count() == 0) {
@@ -554,8 +554,8 @@ public final class CudaBackend implements Backend {
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
         String name = REDUCE_NAMES[op.ordinal()];
         StorageChecks.owned(this, name, x, out);
-        use(name, x, out);
         StorageChecks.sameDtype(name, x, out);
+        use(name, x, out);
         int rank = shape.length;
         boolean[] reduced = new boolean[rank];
         for (int a : axes) {
@@ -596,6 +596,7 @@ public final class CudaBackend implements Backend {
     /** Two kernel launches for up to 256 storages (see {@link CudaSquaredNorm}); deterministic, no atomics. */
     @Override
     public void squaredNorm(List<Storage> xs, Storage out) {
+        StorageChecks.squaredNorm(this, xs, out);
         use("squaredNorm", xs.toArray(Storage[]::new));
         use("squaredNorm", out);
         CudaSquaredNorm.run(this, xs, out);
@@ -607,12 +608,12 @@ public final class CudaBackend implements Backend {
     public void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
                        Storage out, int batch, int m, int n, int k) {
         StorageChecks.owned(this, "matmul", a, b, out);
-        use("matmul", a, b, out);
         StorageChecks.sameDtype("matmul", a, b, out);
         if (batch < 0 || m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
                     + " k=" + k);
         }
+        use("matmul", a, b, out);
         if (aBatchStride < 0 || bBatchStride < 0) {
             throw new IllegalArgumentException("matmul: negative batch stride a=" + aBatchStride + " b="
                     + bBatchStride);
@@ -663,9 +664,9 @@ public final class CudaBackend implements Backend {
     public void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g, ConvImplementation implementation) {
         Objects.requireNonNull(implementation, "conv2dForward: implementation");
         StorageChecks.owned(this, "conv2dForward", x, w, y);
-        use("conv2dForward", x, w, y);
         StorageChecks.sameDtype("conv2dForward", x, w, y);
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
+        checkCaptureRules("conv2dForward", x, w, y);
         if (implementation == ConvImplementation.AUTO) {
             implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32),
                     c -> conv2dForward(x, w, y, g, c));
@@ -677,6 +678,7 @@ public final class CudaBackend implements Backend {
             case CUDNN -> runCudnn(CudnnConvolution.Pass.FORWARD, g, x.dtype(), x, w, y);
             case AUTO -> throw new IllegalStateException("AUTO was resolved above");
         }
+        retainRecorded(x, w, y); // after the call: a recording may refuse it above
     }
 
     /** dx = conv2d_backward_data(dy, w) (the forward pass of a transposed conv) with the given implementation. */
@@ -684,9 +686,9 @@ public final class CudaBackend implements Backend {
                                    ConvImplementation implementation) {
         Objects.requireNonNull(implementation, "conv2dBackwardData: implementation");
         StorageChecks.owned(this, "conv2dBackwardData", dy, w, dx);
-        use("conv2dBackwardData", dy, w, dx);
         StorageChecks.sameDtype("conv2dBackwardData", dy, w, dx);
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
+        checkCaptureRules("conv2dBackwardData", dy, w, dx);
         if (implementation == ConvImplementation.AUTO) {
             implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32),
                     c -> conv2dBackwardData(dy, w, dx, g, c));
@@ -698,6 +700,7 @@ public final class CudaBackend implements Backend {
             case CUDNN -> runCudnn(CudnnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), dx, w, dy);
             case AUTO -> throw new IllegalStateException("AUTO was resolved above");
         }
+        retainRecorded(dy, w, dx); // after the call: a recording may refuse it above
     }
 
     /** dw = conv2d_backward_weight(x, dy), summed over the batch, with the given implementation. */
@@ -705,9 +708,9 @@ public final class CudaBackend implements Backend {
                                      ConvImplementation implementation) {
         Objects.requireNonNull(implementation, "conv2dBackwardWeight: implementation");
         StorageChecks.owned(this, "conv2dBackwardWeight", x, dy, dw);
-        use("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.sameDtype("conv2dBackwardWeight", x, dy, dw);
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
+        checkCaptureRules("conv2dBackwardWeight", x, dy, dw);
         if (implementation == ConvImplementation.AUTO) {
             implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32),
                     c -> conv2dBackwardWeight(x, dy, dw, g, c));
@@ -719,6 +722,7 @@ public final class CudaBackend implements Backend {
             case CUDNN -> runCudnn(CudnnConvolution.Pass.BACKWARD_FILTER, g, x.dtype(), x, dw, dy);
             case AUTO -> throw new IllegalStateException("AUTO was resolved above");
         }
+        retainRecorded(x, dy, dw); // after the call: a recording may refuse it above
     }
 
     /**
@@ -869,25 +873,39 @@ public final class CudaBackend implements Backend {
     private final List<CudaGraphCapture> unlaunched = new CopyOnWriteArrayList<>();
 
     /**
-     * The capture rules for a call of {@code op} on {@code storages} (null entries skipped; see CudaGraphCapture):
-     * while recording, the capture keeps the storages it did not allocate, so that a replay can check they are still
-     * alive; otherwise a graph allocation of a capture not launched yet is refused (its memory does not exist).
+     * The capture rules for a call of {@code op} on {@code storages} (null entries skipped; see CudaGraphCapture),
+     * made once the call's arguments are checked: {@link #checkCaptureRules}, then, while recording, the capture keeps
+     * the storages it did not allocate ({@link #retainRecorded}). Conv calls, which a recording can still refuse
+     * after this point (an algorithm not measured yet), make the two steps apart.
      */
     private void use(String op, Storage... storages) {
-        CudaGraphCapture c = capture;
-        if (c != null) {
-            c.retain(storages);
-            return;
-        }
+        checkCaptureRules(op, storages);
+        retainRecorded(storages);
+    }
+
+    /**
+     * A graph allocation of a capture not launched yet: refused in a call run now (its memory does not exist yet);
+     * in a recorded call, the recording capture's replays wait for that capture's first launch.
+     */
+    private void checkCaptureRules(String op, Storage... storages) {
         if (unlaunched.isEmpty()) {
             return;
         }
+        CudaGraphCapture c = capture;
         for (CudaGraphCapture u : unlaunched) {
             if (u.launchedOrClosed()) {
                 unlaunched.remove(u);
             } else {
-                u.refuseBeforeFirstLaunch(op, storages);
+                u.beforeFirstLaunch(op, c, storages);
             }
+        }
+    }
+
+    /** While recording: the capture keeps {@code storages} (those it did not allocate), to check them at replay. */
+    private void retainRecorded(Storage... storages) {
+        CudaGraphCapture c = capture;
+        if (c != null) {
+            c.retain(storages);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -55,6 +56,8 @@ final class CudaGraphCapture implements CapturedCalls {
      */
     private final Set<Long> own = new HashSet<>();
     private final Map<Long, Storage> retained = new HashMap<>();
+    /** Captures whose graph allocations the recorded calls use and that had not been launched when recorded. */
+    private final Set<CudaGraphCapture> readsFrom = ConcurrentHashMap.newKeySet();
     // {address, bytes}: pre-capture storage freed while recording (also by a Cleaner thread)
     private final Queue<long[]> deferredFrees = new ConcurrentLinkedQueue<>();
     private MemorySegment graph = MemorySegment.NULL;
@@ -105,22 +108,46 @@ final class CudaGraphCapture implements CapturedCalls {
         return replays > 0 || closed;
     }
 
-    /** Refuses a call of {@code op}, outside a recording, on a graph allocation of this capture before its launch. */
-    synchronized void refuseBeforeFirstLaunch(String op, Storage... storages) {
-        if (replays > 0 || closed) {
-            return;
-        }
-        for (Storage s : storages) {
-            if (s != null && s.numel() > 0 && own.contains(s.segment().address())) {
-                throw new IllegalStateException(op + ": a " + s.numel() + " x " + s.dtype().displayName()
-                        + " storage on " + s.backend().device() + " was made by a recording that has not been"
-                        + " replayed yet: it holds nothing before the first replay (a CUDA graph makes it then)");
+    /**
+     * A call of {@code op} on {@code storages} while this capture is not launched yet: refused when run now
+     * ({@code recordingInto} null) on one of its graph allocations, which do not exist before the launch; recorded
+     * into another capture, that capture's replays wait for this one's first.
+     */
+    void beforeFirstLaunch(String op, CudaGraphCapture recordingInto, Storage... storages) {
+        boolean readByOther = false;
+        synchronized (this) {
+            if (replays > 0 || closed || recording) {
+                return;
             }
+            for (Storage s : storages) {
+                if (s != null && s.numel() > 0 && own.contains(s.segment().address())) {
+                    if (recordingInto == null) {
+                        throw new IllegalStateException(op + ": a " + s.numel() + " x " + s.dtype().displayName()
+                                + " storage on " + s.backend().device() + " was made by a recording that has not"
+                                + " been replayed yet: it holds nothing before the first replay (a CUDA graph"
+                                + " makes it then)");
+                    }
+                    readByOther = true;
+                }
+            }
+        }
+        if (readByOther && recordingInto != this) {
+            recordingInto.readsFrom.add(this);
         }
     }
 
-    /** Refuses a replay when a storage the recorded calls use (not a graph allocation) has been freed since. */
+    /**
+     * Refuses a replay that would use memory that does not exist: a storage the recorded calls use (not a graph
+     * allocation of this capture) freed since, or a graph allocation of a capture not launched yet.
+     */
     private synchronized void refuseFreedInputs() {
+        for (CudaGraphCapture c : readsFrom) {
+            if (c.closed || c.replays == 0) {
+                throw new IllegalStateException("replay: the recorded calls use storage that another capture makes,"
+                        + " and that capture " + (c.closed ? "is closed" : "has not been replayed yet (replay it"
+                        + " first)"));
+            }
+        }
         for (Storage s : retained.values()) {
             if (!s.segment().scope().isAlive()) {
                 throw StorageChecks.usedAfterScope("replay", s, " (the recorded calls use it: keep it until the"
@@ -263,6 +290,7 @@ final class CudaGraphCapture implements CapturedCalls {
             own.clear();
             retained.clear();
         }
+        readsFrom.clear();
         arena.close();
         if (failure != null) {
             throw failure;

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.gcgan.backend.Storage;
-import io.gcgan.backend.StorageChecks;
 import io.gcgan.bindings.kernels.GcganKernelException;
 import io.gcgan.bindings.kernels.GcganKernels;
 import io.gcgan.tensor.DType;
@@ -43,8 +42,8 @@ final class CudaSquaredNorm {
         return holder[0];
     }
 
+    /** The call, its arguments checked by the backend ({@code StorageChecks.squaredNorm}). */
     static void run(CudaBackend backend, List<Storage> xs, Storage out) {
-        StorageChecks.squaredNorm(backend, xs, out);
         int count = xs.size();
         try {
             MemorySegment scratch = scratch(count);

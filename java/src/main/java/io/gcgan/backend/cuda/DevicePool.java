@@ -73,17 +73,16 @@ final class DevicePool {
 
     /**
      * Waits for the device, then returns the memory kept for reuse to the driver: the default pool's freed memory
-     * (cudaMemPoolTrimTo 0) and, when no capture is open, the graph allocations' memory that no graph holds
-     * (cudaDeviceGraphMemTrim; an open capture's graph may still need it at its next launch).
+     * (cudaMemPoolTrimTo 0) and the graph-allocation memory that no graph holds (cudaDeviceGraphMemTrim: it keeps
+     * the allocations a launched graph has not freed, and what a running or queued graph uses; an open capture's
+     * next launch maps again what its graph frees inside).
      */
-    synchronized void releaseCached() {
+    void releaseCached() {
         device.synchronize();
         CudaException.check(CudaRuntime.cudaMemPoolTrimTo(memPool, 0),
                 "cudaMemPoolTrimTo(0) on cuda:" + device.index());
-        if (!graphs.anyOpen()) {
-            CudaException.check(CudaRuntime.cudaDeviceGraphMemTrim(device.index()),
-                    "cudaDeviceGraphMemTrim on cuda:" + device.index());
-        }
+        CudaException.check(CudaRuntime.cudaDeviceGraphMemTrim(device.index()),
+                "cudaDeviceGraphMemTrim on cuda:" + device.index());
     }
 
     /** {@code bytes} (> 0) of device memory, usable by work queued on the stream from now on; its address. */

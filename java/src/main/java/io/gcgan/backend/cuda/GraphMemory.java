@@ -74,11 +74,6 @@ final class GraphMemory<C> {
         return due;
     }
 
-    /** Whether a capture is open: recording, or recorded and not yet closed. */
-    boolean anyOpen() {
-        return open > 0;
-    }
-
     /** The capture recording now, or null. */
     C recording() {
         return recording;
