@@ -7,7 +7,9 @@
 #   bash bench/gpu-check.sh --dry-run    anywhere: the GPU-only stages report SKIP (also chosen when nvidia-smi
 #                                        is missing or sees no GPU); OUT defaults to build/gpu-check/out
 # Environment: GPU_CHECK_BUDGET_S (420), GPU_TESTS_TIMEOUT_S (240), GPU_TESTS_CLASSES (unset: every gpu test class;
-#   else simple class names, e.g. "CudaOwnConvTest CudaTrainingTest"), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
+#   else simple class names, e.g. "CudaOwnConvTest CudaTrainingTest"), GPU_TESTS_ISOLATED (classes run last in a
+#   JVM of their own, stage gpu-isol; default "CudaCapturedCallsTest CudaCapturedStepsTest CudaCachedMemoryTest"),
+#   GPU_TESTS_ISOLATED_TIMEOUT_S (120), GCGAN_CUDA_ARCH (from nvidia-smi, else 90),
 #   GPU_LAB_TIMING (unset: every lab runs in full; else the names of the labs that do, e.g. "optimizer_lab": the
 #   others are only checked under memcheck), GPU_LAB_MEMCHECK (1; 0 leaves out the memcheck runs, for a timing run
 #   whose kernels were under memcheck before), GPU_LAB_ARGS_<lab> (arguments of that lab's timing run, e.g.
@@ -25,6 +27,7 @@
 #   signatures  the FFM bindings against gcgan_kernels.h, cuda_runtime_api.h, cublas_v2.h, cudnn.h
 #               (io.gcgan.bindings.SignatureCheckTest's four header tests, with the C++ compiler on the PATH)
 #   gpu-tests   the JUnit tag "gpu" (package io.gcgan.gpu) through the JUnit console launcher
+#   gpu-isol    the GPU_TESTS_ISOLATED classes, in a JVM of their own
 #   benchmarks  the CUDA benchmarks (optimizer step and cudaMemcpy, training iteration: forked; the conv sweep in
 #               one JVM), JMH JSON to $OUT/jmh*.json, and the peer's conv timings (--convs)
 #   peer        python3 .device/pytorch_peer.py --quick --json $OUT/peer.json; the table ends with ours vs PyTorch
@@ -300,22 +303,55 @@ fi
 
 # ---- gpu-tests --------------------------------------------------------------------------------------------------
 
-if [ "$JAVA_OK" = 0 ]; then
-  record gpu-tests SKIP "$NO_JAVA_WHY"
-elif ! limit=$(stage_limit "${GPU_TESTS_TIMEOUT_S:-240}"); then
-  record gpu-tests SKIP "out of time budget"
+# The classes in GPU_TESTS_ISOLATED run after the others, in a JVM of their own: code that has never run on a GPU,
+# whose failure could leave the CUDA context unusable (a sticky error) for every test after it.
+ISOLATED=${GPU_TESTS_ISOLATED-CudaCapturedCallsTest CudaCapturedStepsTest CudaCachedMemoryTest}
+MAIN_CLASSES=()
+ISO_CLASSES=()
+if [ -n "${GPU_TESTS_CLASSES:-}" ]; then
+  for cls in $GPU_TESTS_CLASSES; do
+    case " $ISOLATED " in
+      *" $cls "*) ISO_CLASSES+=("$cls") ;;
+      *) MAIN_CLASSES+=("$cls") ;;
+    esac
+  done
 else
-  # GPU_TESTS_CLASSES (simple names in io.gcgan.gpu) narrows the run to those classes, e.g. a rerun after a change
-  # that only touches some kernels; by default the whole package.
-  SELECT=(--select-package io.gcgan.gpu)
-  if [ -n "${GPU_TESTS_CLASSES:-}" ]; then
-    SELECT=()
-    for cls in $GPU_TESTS_CLASSES; do SELECT+=(--select-class "io.gcgan.gpu.$cls"); done
+  for cls in $ISOLATED; do ISO_CLASSES+=("$cls"); done
+fi
+
+# gpu_tests NAME CAP CLASSES...: the gpu-tagged tests of those classes (none: the whole package but the isolated
+# ones) in one JVM, recorded as stage NAME.
+gpu_tests() {
+  local name=$1 cap=$2 limit
+  shift 2
+  if [ "$JAVA_OK" = 0 ]; then
+    record "$name" SKIP "$NO_JAVA_WHY"
+    return
   fi
-  run_logged gpu-tests "$limit" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" "${CONSOLE[@]}" \
-    --reports-dir "$OUT/junit-gpu-tests" "${SELECT[@]}" --include-tag gpu
-  junit_verdict "$OUT/gpu-tests.log" "$RC" "$limit"
-  record gpu-tests "$RESULT" "$(short "${TOOK} s, $DETAIL" 150)"
+  if ! limit=$(stage_limit "$cap"); then
+    record "$name" SKIP "out of time budget"
+    return
+  fi
+  local select=()
+  if [ $# -gt 0 ]; then
+    for cls in "$@"; do select+=(--select-class "io.gcgan.gpu.$cls"); done
+  else
+    select=(--select-package io.gcgan.gpu)
+    for cls in $ISOLATED; do select+=(--exclude-classname "^io\\.gcgan\\.gpu\\.$cls\$"); done
+  fi
+  run_logged "$name" "$limit" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" "${CONSOLE[@]}" \
+    --reports-dir "$OUT/junit-$name" "${select[@]}" --include-tag gpu
+  junit_verdict "$OUT/$name.log" "$RC" "$limit"
+  record "$name" "$RESULT" "$(short "${TOOK} s, $DETAIL" 150)"
+}
+
+# GPU_TESTS_CLASSES (simple names in io.gcgan.gpu) narrows the run to those classes, e.g. a rerun after a change
+# that only touches some kernels; by default the whole package.
+if [ -z "${GPU_TESTS_CLASSES:-}" ] || [ ${#MAIN_CLASSES[@]} -gt 0 ]; then
+  gpu_tests gpu-tests "${GPU_TESTS_TIMEOUT_S:-240}" "${MAIN_CLASSES[@]}"
+fi
+if [ ${#ISO_CLASSES[@]} -gt 0 ]; then
+  gpu_tests gpu-isol "${GPU_TESTS_ISOLATED_TIMEOUT_S:-120}" "${ISO_CLASSES[@]}"
 fi
 
 # ---- benchmarks -------------------------------------------------------------------------------------------------
