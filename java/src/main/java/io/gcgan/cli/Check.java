@@ -1,5 +1,10 @@
 package io.gcgan.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -7,6 +12,34 @@ import java.util.Locale;
 final class Check {
 
     private Check() {
+    }
+
+    /**
+     * An image file to write: its name ends in .png (the image is PNG), and it is not a folder, nor a file that is not
+     * a PNG image (a run's config.json or metrics.csv given by mistake would be lost).
+     */
+    static void pngOut(String option, Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (!name.toLowerCase(Locale.ROOT).endsWith(".png") || name.length() == 4) {
+            throw new UsageException(option + " '" + file + "': the image is written as PNG; give a file name ending in"
+                    + " .png");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UsageException(option + " " + file + " is a folder; give a .png file name");
+        }
+        if (Files.exists(file) && !isPng(file)) {
+            throw new UsageException(option + " " + file + " exists and is not a PNG image; it is not replaced"
+                    + " (remove it, or choose another name)");
+        }
+    }
+
+    private static boolean isPng(Path file) {
+        byte[] magic = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(magic.length), magic);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** {@code value} (ignoring case and surrounding spaces) if it is one of {@code valid}, else a usage error. */

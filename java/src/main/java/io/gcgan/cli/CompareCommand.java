@@ -69,6 +69,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Check.pngOut("--out", out);
         Check.range("--smooth", smooth, 1, 100_000);
         Check.range("--last", last, 1, 1_000_000_000);
         List<String> names = new ArrayList<>();

@@ -117,6 +117,7 @@ final class DiracCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Check.pngOut("--out", out);
         String l = Check.oneOf("--loss", loss, LOSSES);
         String reg = Check.oneOf("--regularizer", regularizer, REGULARIZERS);
         String rule = Check.oneOf("--update", update, UPDATES);

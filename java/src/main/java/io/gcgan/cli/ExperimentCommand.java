@@ -82,6 +82,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Map<String, List<String>> configs = configurations();
         List<Long> seedList = seedList();
         List<Run> plan = plan(configs, seedList);
+        checkBeforeTraining(plan);
         PrintWriter w = spec.commandLine().getOut();
         PrintWriter e = spec.commandLine().getErr();
         Files.createDirectories(out);
@@ -124,6 +125,26 @@ final class ExperimentCommand implements Callable<Integer> {
         w.println("summary: " + out.resolve("summary.txt").toAbsolutePath().normalize());
         w.flush();
         return status != 0 ? status : c;
+    }
+
+    /**
+     * Checks every new run's train options before any run trains, so that a bad value in the last configuration is
+     * reported at once, and once (a resumed run's options are checked against its checkpoint when it starts).
+     */
+    private static void checkBeforeTraining(List<Run> plan) {
+        for (Run r : plan) {
+            List<String> args = r.args().subList(1, r.args().size()); // after "train"
+            if (args.contains("--resume")) {
+                continue;
+            }
+            TrainCommand train = new TrainCommand();
+            try {
+                new CommandLine(train).parseArgs(args.toArray(String[]::new));
+                train.resolve();
+            } catch (CommandLine.ParameterException | UsageException e) {
+                throw new UsageException("run " + r.label() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The configurations by name, each its train options (split on spaces). */

@@ -54,6 +54,7 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Check.pngOut("--out", out);
         Check.range("--count", count, 1, 4096);
         if (columns != null) {
             Check.range("--columns", columns, 1, 4096);

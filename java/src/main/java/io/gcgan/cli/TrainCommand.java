@@ -374,13 +374,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainSettings s = resolve();
         Path out = o.out != null ? o.out : defaultOut(s);
-        RunFolder folder;
         try {
-            folder = RunFolder.create(out, o.overwrite);
+            RunFolder.checkNew(out, o.overwrite);
         } catch (RunFolder.FolderExistsException e) {
             throw new UsageException(e.getMessage(), e);
         }
-        TrainingRun run = new TrainingRun(s, folder, null, o.quiet, spec.commandLine().getOut(),
+        TrainingRun run = new TrainingRun(s, out, o.overwrite, o.quiet, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), args(parsed));
         return run.execute();
     }
@@ -521,7 +520,15 @@ final class TrainCommand implements Callable<Integer> {
             "--weight-decay", List.of("g-weight-decay", "d-weight-decay"));
 
     private int resume(CommandLine.ParseResult parsed) throws Exception {
-        RunFolder folder = RunFolder.open(outputOptions.resume);
+        RunFolder folder = RunFolder.open(outputOptions.resume); // locked: released by the run, or on a refusal
+        try {
+            return resume(parsed, folder);
+        } finally {
+            folder.release();
+        }
+    }
+
+    private int resume(CommandLine.ParseResult parsed, RunFolder folder) throws Exception {
         Optional<Path> latest = folder.checkpoints().latest();
         if (latest.isEmpty()) {
             throw new UsageException("--resume " + folder + ": no checkpoint in " + folder.checkpoints().dir()

@@ -50,7 +50,9 @@ final class TrainingRun {
     private static final int SUMMARY_WINDOW = 50;
 
     private final TrainSettings settings;
-    private final RunFolder folder;
+    private RunFolder folder;            // a new run's is created once its experiment is built
+    private final Path newFolder;        // a new run: where; null when resuming
+    private final boolean overwrite;
     private final Path resumeFrom;
     private final boolean quiet;
     private final PrintWriter out;
@@ -63,10 +65,27 @@ final class TrainingRun {
     private long lastScored = -1;
     private String lastScore;
 
+    /** Resumes the run in {@code folder} (opened, so locked) from the checkpoint {@code resumeFrom}. */
     TrainingRun(TrainSettings settings, RunFolder folder, Path resumeFrom, boolean quiet, PrintWriter out,
                 PrintWriter err, List<String> commandLine) {
+        this(settings, folder, null, false, resumeFrom, quiet, out, err, commandLine);
+    }
+
+    /**
+     * A new run in {@code dir} ({@link RunFolder#checkNew} passed): the folder is created only once the data and the
+     * models are built, so that a run that cannot start leaves nothing behind.
+     */
+    TrainingRun(TrainSettings settings, Path dir, boolean overwrite, boolean quiet, PrintWriter out,
+                PrintWriter err, List<String> commandLine) {
+        this(settings, null, dir, overwrite, null, quiet, out, err, commandLine);
+    }
+
+    private TrainingRun(TrainSettings settings, RunFolder folder, Path newFolder, boolean overwrite, Path resumeFrom,
+                        boolean quiet, PrintWriter out, PrintWriter err, List<String> commandLine) {
         this.settings = settings;
         this.folder = folder;
+        this.newFolder = newFolder;
+        this.overwrite = overwrite;
         this.resumeFrom = resumeFrom;
         this.quiet = quiet;
         this.out = out;
@@ -84,6 +103,9 @@ final class TrainingRun {
             out.println("device: " + device.summary() + (cudaSettings.isEmpty() ? "" : "; " + cudaSettings));
             out.flush();
             Experiment e = Experiment.build(settings, device.device());
+            if (folder == null) {
+                folder = RunFolder.create(newFolder, overwrite);
+            }
             Trainer trainer = e.trainer;
             MetricsLog log;
             if (resumeFrom != null) {
@@ -120,6 +142,9 @@ final class TrainingRun {
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is running: it waits for `finished`
                 }
+            }
+            if (folder != null) {
+                folder.release();
             }
             finished.countDown();
         }
@@ -168,8 +193,9 @@ final class TrainingRun {
             long rows = diverged.step();
             err.println("error: " + diverged.getMessage() + ". metrics.csv holds steps 0.." + (rows - 1) + "; "
                     + (lastCheckpoint >= 0 ? "the last checkpoint is " + Checkpoints.name(lastCheckpoint)
-                    : "there is no checkpoint yet") + " (" + folder + "). Lower the learning rates, or add or"
-                    + " strengthen a gradient penalty.");
+                    : "there is no checkpoint yet") + " (" + folder + "). Start a new run with lower learning"
+                    + " rates, or with a gradient penalty or a stronger one (a resume keeps the run's options, and its"
+                    + " checkpoint may already hold weights on their way to diverging).");
             err.flush();
             return EXIT_DIVERGED;
         }

@@ -337,6 +337,10 @@ public final class SafeTensors {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             moved = true;
             syncDirectory(dir);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e; // names its file
+        } catch (IOException e) {
+            throw new IOException("cannot write " + target + ": " + e.getMessage(), e); // "No space left on device"
         } finally {
             if (!moved) {
                 Files.deleteIfExists(tmp);

@@ -5,10 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Files and folders that appear whole or not at all. A file is written to a temporary name in its target's
@@ -21,14 +23,17 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code bytes} to {@code target} atomically (replacing it if present). */
+    /**
+     * Writes {@code bytes} to {@code target} atomically (replacing it if present). The file gets the permissions of
+     * any new file (0666 less the umask), not a temporary file's 0600. An error names {@code target}.
+     */
     public static void write(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = null;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            Files.createDirectories(dir);
+            tmp = dir.resolve("." + target.getFileName() + "." + randomSuffix() + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -36,11 +41,40 @@ public final class AtomicFiles {
                 ch.force(true);
             }
             move(tmp, target);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw naming(target, "write", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
             throw e;
         }
         forceDirectory(dir);
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp != null) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write's own error is the one to report
+            }
+        }
+    }
+
+    /** A random name part for temporary files and folders. */
+    public static String randomSuffix() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    }
+
+    /**
+     * {@code e} if its message names a file already (a {@link FileSystemException} with a file), else an
+     * IOException that says what was done to which file ("cannot write F: No space left on device").
+     */
+    public static IOException naming(Path file, String verb, IOException e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return e;
+        }
+        return new IOException("cannot " + verb + " " + file + ": " + e.getMessage(), e);
     }
 
     /** Writes {@code text} as UTF-8 to {@code target} atomically. */

@@ -108,6 +108,13 @@ public final class Checkpoint {
             }
             position[i] = n.longValue();
         }
+        for (String counter : List.of("step", "noise_offset", "penalty_offset", "optimizer_g_steps",
+                "optimizer_d_steps")) {
+            long v = Json.longField(m, counter, src);
+            if (v < 0) {
+                throw new IOException(src + ": field '" + counter + "' must be >= 0, found " + v);
+            }
+        }
         Trainer.State state = new Trainer.State(Json.longField(m, "step", src), Json.longField(m, "noise_offset", src),
                 Json.longField(m, "penalty_offset", src), position);
         Object version = m.get("gcgan_version");

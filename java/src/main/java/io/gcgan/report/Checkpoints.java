@@ -64,20 +64,23 @@ public final class Checkpoints {
         }
         Files.createDirectories(dir);
         deleteTemporaries();
-        Path tmp = Files.createTempDirectory(dir, TEMP_PREFIX + name(step) + "-");
+        // Made with the permissions of any new folder (0777 less the umask), not a temporary folder's 0700.
+        Path tmp = Files.createDirectory(dir.resolve(TEMP_PREFIX + name(step) + "-" + AtomicFiles.randomSuffix()));
         Path target = dir.resolve(name(step));
         try {
             contents.writeTo(tmp);
             if (Files.exists(target)) {
                 // A checkpoint of this step left by a run that was later resumed from an earlier one: replace it.
                 // latest does not name it (it names an earlier step), so no reader is pointed at it meanwhile.
-                Path old = Files.createTempDirectory(dir, TEMP_PREFIX + "old-");
-                Files.delete(old);
+                Path old = dir.resolve(TEMP_PREFIX + "old-" + AtomicFiles.randomSuffix());
                 Files.move(target, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 AtomicFiles.deleteRecursively(old);
             }
             AtomicFiles.moveDirectory(tmp, target);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            AtomicFiles.deleteRecursively(tmp);
+            throw AtomicFiles.naming(target, "write the checkpoint", e);
+        } catch (RuntimeException e) {
             AtomicFiles.deleteRecursively(tmp);
             throw e;
         }
@@ -108,7 +111,7 @@ public final class Checkpoints {
     public Optional<Path> latest() throws IOException {
         Path pointer = dir.resolve(LATEST);
         try {
-            String name = Files.readString(pointer).strip();
+            String name = TextFiles.read(pointer).strip();
             if (STEP_DIR.matcher(name).matches() && Files.isDirectory(dir.resolve(name))) {
                 return Optional.of(dir.resolve(name));
             }

@@ -53,7 +53,7 @@ public final class Json {
 
     /** One JSON object from a file. */
     public static Map<String, Object> read(Path file) throws IOException {
-        return parseObject(Files.readString(file), file.toString());
+        return parseObject(TextFiles.read(file), file.toString());
     }
 
     private static Object sanitize(Object v) {

@@ -52,7 +52,7 @@ public final class MetricsLog implements Closeable {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " is missing: cannot resume a run without its metrics");
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = TextFiles.readLines(file);
         if (lines.isEmpty() || !lines.get(0).equals(StepMetrics.csvHeader())) {
             throw new IOException(file + ": the header is not gcgan's metrics header " + StepMetrics.csvHeader());
         }

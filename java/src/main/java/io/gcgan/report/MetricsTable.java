@@ -1,7 +1,6 @@
 package io.gcgan.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ public final class MetricsTable {
     }
 
     public static MetricsTable read(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> lines = TextFiles.readLines(csv);
         if (lines.isEmpty()) {
             throw new IOException(csv + " is empty: expected a header line of metrics columns");
         }

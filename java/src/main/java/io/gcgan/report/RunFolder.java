@@ -1,8 +1,14 @@
 package io.gcgan.report;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -21,16 +27,33 @@ import java.util.stream.Stream;
  *
  * A folder that holds anything is never reused by a new run unless the caller asks to overwrite it, and then
  * only when it looks like a run folder (so a mistyped {@code --out $HOME} deletes nothing).
+ *
+ * <p>A run folder opened to train in ({@link #create}, {@link #open}) is locked until {@link #release}: an exclusive
+ * lock on the file {@code .lock} (held by the process, released by the system when it ends however it ends), so that
+ * a second process refuses to train in it instead of interleaving its writes with the first one's.
  */
 public final class RunFolder {
 
     /** The files whose presence marks a folder as a gcgan run folder. */
     private static final List<String> MARKERS = List.of("config.json", "metrics.csv", "checkpoints");
 
+    /** The lock file; it stays when the lock is released, and alone it does not make a folder non-empty. */
+    private static final String LOCK = ".lock";
+
     private final Path root;
+    private FileChannel lockChannel; // null: not locked (read only)
 
     private RunFolder(Path root) {
         this.root = root;
+    }
+
+    /** Thrown when another process trains in the run folder. */
+    public static final class InUseException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InUseException(String message) {
+            super(message);
+        }
     }
 
     /** Thrown when a new run would reuse a folder that is not empty. */
@@ -48,6 +71,31 @@ public final class RunFolder {
      * that is not one).
      */
     public static RunFolder create(Path dir, boolean overwrite) throws IOException {
+        Path root = checkNew(dir, overwrite);
+        RunFolder run = new RunFolder(root);
+        if (Files.isDirectory(root)) {
+            run.lock(); // before deleting: another process may be training in it
+            if (overwrite && !isEmpty(root)) {
+                try (Stream<Path> s = Files.list(root)) {
+                    for (Path p : s.filter(p -> !p.getFileName().toString().equals(LOCK)).toList()) {
+                        AtomicFiles.deleteRecursively(p);
+                    }
+                }
+            }
+        } else {
+            Files.createDirectories(root);
+            run.lock();
+        }
+        Files.createDirectories(root.resolve("samples"));
+        Files.createDirectories(root.resolve("checkpoints"));
+        return run;
+    }
+
+    /**
+     * Checks that {@link #create} can make a new run in {@code dir}, without changing anything (a command checks this
+     * first, and creates the folder once the run's data and models are built): the absolute folder.
+     */
+    public static Path checkNew(Path dir, boolean overwrite) throws IOException {
         Path root = dir.toAbsolutePath().normalize();
         if (Files.exists(root)) {
             if (!Files.isDirectory(root)) {
@@ -62,20 +110,65 @@ public final class RunFolder {
                     throw new FolderExistsException(root + " is not empty and is not a gcgan run folder (no "
                             + String.join(", ", MARKERS) + "); --overwrite only replaces run folders");
                 }
-                AtomicFiles.deleteRecursively(root);
             }
         }
-        Files.createDirectories(root.resolve("samples"));
-        Files.createDirectories(root.resolve("checkpoints"));
-        return new RunFolder(root);
+        return root;
     }
 
-    /** An existing run folder to resume: {@link #read}, with its samples and checkpoints folders made if missing. */
+    /**
+     * An existing run folder to resume, locked: {@link #read}, with its samples and checkpoints folders made if
+     * missing.
+     */
     public static RunFolder open(Path dir) throws IOException {
         RunFolder run = read(dir);
+        run.lock();
         Files.createDirectories(run.root.resolve("samples"));
         Files.createDirectories(run.root.resolve("checkpoints"));
         return run;
+    }
+
+    /** Takes the folder's lock, or throws {@link InUseException} naming the process that holds it. */
+    private void lock() throws IOException {
+        Path file = root.resolve(LOCK);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            String holder;
+            try {
+                holder = Files.readString(file).strip();
+            } catch (IOException e) {
+                holder = "";
+            }
+            ch.close();
+            throw new InUseException("the run folder " + root + " is in use by another gcgan process"
+                    + (holder.isEmpty() ? "" : " (" + holder + ")") + "; wait until it ends, or stop it (Ctrl-C saves"
+                    + " a checkpoint) and resume");
+        }
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+        lockChannel = ch;
+    }
+
+    /** Releases the lock taken by {@link #create} or {@link #open} (nothing for a folder only read). Idempotent. */
+    public void release() {
+        FileChannel ch = lockChannel;
+        lockChannel = null;
+        if (ch != null) {
+            try {
+                ch.close(); // releases the lock
+            } catch (IOException ignored) {
+                // the lock goes with the process at the latest
+            }
+        }
     }
 
     /** An existing run folder, to read from (nothing in it is created or changed). */
@@ -96,9 +189,10 @@ public final class RunFolder {
         return MARKERS.stream().anyMatch(m -> Files.exists(dir.resolve(m)));
     }
 
+    /** Whether {@code dir} holds nothing but perhaps a lock file left by an earlier run. */
     private static boolean isEmpty(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
+            return s.allMatch(p -> p.getFileName().toString().equals(LOCK));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.gcgan.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ public final class ScoresLog {
         String header = "step," + String.join(",", columns);
         List<String> lines = new ArrayList<>();
         if (Files.isRegularFile(file)) {
-            lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+            lines.addAll(TextFiles.readLines(file));
             if (lines.isEmpty() || !lines.get(0).equals(header)) {
                 throw new IOException(file + ": the header is not " + header);
             }
@@ -52,7 +51,7 @@ public final class ScoresLog {
         if (!Files.isRegularFile(file)) {
             return;
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = TextFiles.readLines(file);
         if (lines.isEmpty()) {
             return;
         }

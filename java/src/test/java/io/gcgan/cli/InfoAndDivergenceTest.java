@@ -40,7 +40,7 @@ class InfoAndDivergenceTest {
                 "--steps", "500", "--device", "cpu", "--quiet", "--out", run.toString());
         assertEquals(TrainingRun.EXIT_DIVERGED, r.status(), r.toString());
         assertTrue(r.err().contains("training diverged at step "), r.err());
-        assertTrue(r.err().contains("Lower the learning rates"), r.err());
+        assertTrue(r.err().contains("Start a new run with lower learning rates"), r.err());
         long rows = Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
         assertTrue(r.err().contains("training diverged at step " + rows + ":"), rows + " rows; " + r.err());
         assertTrue(Files.isRegularFile(run.resolve("loss.png")));

@@ -99,7 +99,8 @@ class CheckpointsTest {
             contents(20).writeTo(dir);
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", boom.getMessage());
+        assertEquals("cannot write the checkpoint " + cps.dir().resolve("step-000020") + ": disk full",
+                boom.getMessage(), "the error names the checkpoint");
         assertEquals(List.of(10L), cps.steps());
         assertEquals(10, readWhole(cps.latest().orElseThrow()));
         try (var s = Files.list(cps.dir())) {

@@ -1,0 +1,88 @@
+package io.gcgan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gcgan.report.RunFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the command line does so that a mistake loses nothing: a run that cannot start leaves no folder behind, a run
+ * folder in use by a training is refused to a second one, an image is written only to a .png name and never over a
+ * file that is not a PNG, and an experiment checks every configuration before training any.
+ */
+class RunFolderSafetyTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRunThatCannotStartLeavesNoFolder() throws Exception {
+        Path bad = tmp.resolve("digits.idx");
+        Files.write(bad, new byte[] {0, 0, 8, 3, 0, 0, 0, 9}); // an IDX header cut short
+        Path out = tmp.resolve("run");
+        CliRunner.Result r = CliRunner.run("train", "--data", bad.toString(), "--steps", "1", "--out", out.toString());
+        assertEquals(1, r.status(), r.toString());
+        assertFalse(Files.exists(out), "no run folder for a run that never started: " + r);
+        // So the same command, with the data fixed, is not refused for an existing folder.
+        r = CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(Files.isRegularFile(out.resolve("metrics.csv")), r.toString());
+    }
+
+    @Test
+    void aRunFolderInUseIsRefusedToASecondTraining() throws Exception {
+        Path out = tmp.resolve("run");
+        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString())
+                .status());
+        byte[] metrics = Files.readAllBytes(out.resolve("metrics.csv"));
+        RunFolder held = RunFolder.open(out); // as a training in progress holds it
+        try {
+            CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "4");
+            assertEquals(1, r.status(), r.toString());
+            assertTrue(r.err().contains("is in use by another gcgan process") && r.err().contains("pid "),
+                    r.err());
+            r = CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString(),
+                    "--overwrite");
+            assertEquals(1, r.status(), r.toString());
+            assertTrue(r.err().contains("is in use"), r.err());
+            assertArrayEquals(metrics, Files.readAllBytes(out.resolve("metrics.csv")), "nothing was written");
+        } finally {
+            held.release();
+        }
+        CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "4");
+        assertEquals(0, r.status(), "released: the resume runs: " + r);
+    }
+
+    @Test
+    void imagesAreWrittenOnlyToPngNamesAndNeverOverAnotherFile() throws Exception {
+        CliRunner.Result r = CliRunner.run("dirac", "--steps", "10", "--out", tmp.resolve("plot.jpg").toString());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("ending in .png"), r.err());
+        Path notAnImage = tmp.resolve("config.png");
+        Files.writeString(notAnImage, "{\"options\": {}}");
+        r = CliRunner.run("dirac", "--steps", "10", "--out", notAnImage.toString());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("is not a PNG image; it is not replaced"), r.err());
+        assertEquals("{\"options\": {}}", Files.readString(notAnImage));
+        Path plot = tmp.resolve("plot.png");
+        assertEquals(0, CliRunner.run("dirac", "--steps", "10", "--out", plot.toString()).status());
+        r = CliRunner.run("dirac", "--steps", "20", "--out", plot.toString());
+        assertEquals(0, r.status(), "a PNG is replaced: " + r);
+    }
+
+    @Test
+    void anExperimentChecksEveryConfigurationBeforeTrainingAny() {
+        Path out = tmp.resolve("exp");
+        CliRunner.Result r = CliRunner.run("experiment", "--out", out.toString(), "--run", "A=--lr 0.001",
+                "--run", "B=--lr 99", "--", "--data", "8gaussians", "--steps", "2");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("run B: ") && r.err().contains("--lr"), r.err());
+        assertFalse(Files.exists(out.resolve("a")), "A did not train: " + r);
+    }
+}
