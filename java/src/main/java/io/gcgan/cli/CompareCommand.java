@@ -67,6 +67,22 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", description = "Chart title. Default: the metrics drawn.")
     String title;
 
+    /** Says which curves a logarithmic axis shows in part only (their zero and negative values are left out). */
+    private void noteValuesALogAxisLeavesOut(List<String> names, List<MetricsTable> tables, List<String> columns) {
+        PrintWriter e = spec.commandLine().getErr();
+        for (int i = 0; i < tables.size(); i++) {
+            for (String col : columns) {
+                double[] v = tables.get(i).column(col);
+                long notPositive = java.util.Arrays.stream(v).filter(x -> x <= 0).count();
+                if (notPositive > 0) {
+                    e.println("note: --log-y leaves out " + notPositive + " of " + v.length + " values of " + col
+                            + " of run " + names.get(i) + " (zero or negative)");
+                }
+            }
+        }
+        e.flush();
+    }
+
     @Override
     public Integer call() throws Exception {
         Check.pngOut("--out", out);
@@ -104,6 +120,9 @@ final class CompareCommand implements Callable<Integer> {
         }
         String t = title != null ? title : String.join(" and ", columns) + (smooth > 1 ? " (moving average over "
                 + smooth + " steps)" : "");
+        if (logY) {
+            noteValuesALogAxisLeavesOut(names, tables, columns);
+        }
         Charts.write(RunPlots.compare(names, tables, columns, smooth, t, logY), out);
         PrintWriter w = spec.commandLine().getOut();
         w.print(table(names, tables, last));

@@ -177,6 +177,10 @@ final class Experiment {
     /** The --data value as stored: a name, or the path made absolute. */
     static String canonicalData(String data) {
         String d = data.strip();
+        if (d.isEmpty()) {
+            throw new UsageException("--data is empty: give mnist, 8gaussians, 25gaussians, an IDX file, an MNIST IDX"
+                    + " folder or an image folder");
+        }
         String lower = d.toLowerCase(Locale.ROOT);
         if (DATA_NAMES.contains(lower)) {
             return lower;

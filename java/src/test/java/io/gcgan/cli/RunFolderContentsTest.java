@@ -1,6 +1,7 @@
 package io.gcgan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +104,14 @@ class RunFolderContentsTest {
         assertTrue(r.out().contains("final metrics (means over the last 5 steps"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("a ") && l.contains(" 12 ")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("b ")), r.out());
+        // A logarithmic axis says which curves it shows in part only.
+        Path csv = tmp.resolve("signs.csv");
+        Files.writeString(csv, "step,d_loss,g_loss\n1,0.5,1\n2,-0.25,2\n3,0,3\n4,0.75,4\n");
+        r = CliRunner.run("compare", csv.toString(), "--labels", "signs", "--metrics", "d_loss,g_loss", "--log-y",
+                "--out", chart.toString());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("note: --log-y leaves out 2 of 4 values of d_loss of run signs"), r.toString());
+        assertFalse(r.err().contains("of g_loss"), r.toString());
 
         // sample: a scatter plot for a 2-D model, from the run folder and from a checkpoint folder.
         Path samples = tmp.resolve("s.png");
