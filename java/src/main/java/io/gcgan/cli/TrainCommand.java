@@ -534,7 +534,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--resume " + folder + ": no checkpoint in " + folder.checkpoints().dir()
                     + "; nothing to resume (start the run again with --out " + folder + " --overwrite)");
         }
-        Checkpoint.Info info = Checkpoint.readInfo(latest.get());
+        Checkpoint.Info info;
+        try {
+            info = Checkpoint.readInfo(latest.get());
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + folder.checkpoints().otherCheckpointsHint(latest.get()), e);
+        }
         // The run's options: config.json (which also holds the run-control options), then the checkpoint's
         // (the identity options it was trained with), then what this command line gives explicitly.
         Map<String, Object> saved = new LinkedHashMap<>();

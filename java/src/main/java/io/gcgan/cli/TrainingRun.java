@@ -109,8 +109,14 @@ final class TrainingRun {
             Trainer trainer = e.trainer;
             MetricsLog log;
             if (resumeFrom != null) {
-                Checkpoint.Info info = Checkpoint.readInfo(resumeFrom);
-                Checkpoint.load(resumeFrom, e.generator, e.discriminator, e.gOptimizer, e.dOptimizer);
+                Checkpoint.Info info;
+                try {
+                    info = Checkpoint.readInfo(resumeFrom);
+                    Checkpoint.load(resumeFrom, e.generator, e.discriminator, e.gOptimizer, e.dOptimizer);
+                } catch (IOException bad) {
+                    throw new IOException(bad.getMessage() + folder.checkpoints().otherCheckpointsHint(resumeFrom),
+                            bad);
+                }
                 trainer.restore(info.state());
                 lastCheckpoint = info.state().step();
                 log = MetricsLog.openForResume(folder.metrics(), info.state().step());

@@ -141,6 +141,28 @@ public final class Checkpoints {
         return Long.parseLong(m.group(1));
     }
 
+    /**
+     * What to tell a user whose checkpoint {@code bad} cannot be read: the run's other checkpoints, and how to resume
+     * from one ("" when there is none).
+     */
+    public String otherCheckpointsHint(Path bad) {
+        List<String> others = new ArrayList<>();
+        try {
+            for (long s : steps()) {
+                if (!dir.resolve(name(s)).equals(bad)) {
+                    others.add(name(s));
+                }
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        if (others.isEmpty()) {
+            return "";
+        }
+        return ". The run has other checkpoints (" + String.join(", ", others) + "): to resume from one, write its"
+                + " name into " + dir.resolve(LATEST);
+    }
+
     private void prune(int keep, long newest) throws IOException {
         List<Long> steps = steps();
         // Keep the newest `keep` up to and including the one just written; later ones (stale, from before a

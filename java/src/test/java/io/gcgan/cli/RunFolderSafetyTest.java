@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gcgan.report.Checkpoint;
 import io.gcgan.report.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +59,22 @@ class RunFolderSafetyTest {
         }
         CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "4");
         assertEquals(0, r.status(), "released: the resume runs: " + r);
+    }
+
+    @Test
+    void aDamagedLatestCheckpointNamesTheOthersToResumeFrom() throws Exception {
+        Path out = tmp.resolve("run");
+        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "4", "--checkpoint-every", "2",
+                "--keep", "2", "--out", out.toString()).status());
+        Path generator = out.resolve("checkpoints/step-000004").resolve(Checkpoint.GENERATOR);
+        Files.write(generator, Arrays.copyOf(Files.readAllBytes(generator), 20)); // cut short
+        CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "6");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains(Checkpoint.GENERATOR) && r.err().contains("other checkpoints (step-000002)")
+                && r.err().contains(out.resolve("checkpoints").resolve("latest").toString()), r.err());
+        Files.writeString(out.resolve("checkpoints/latest"), "step-000002\n");
+        r = CliRunner.run("train", "--resume", out.toString(), "--steps", "6");
+        assertEquals(0, r.status(), "resumed from the older one: " + r);
     }
 
     @Test
