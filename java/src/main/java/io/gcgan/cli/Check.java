@@ -104,6 +104,10 @@ final class Check {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
+        double a = Math.abs(v);
+        if (a >= 1e15 || a < 1e-6) {
+            return Double.toString(v).replace("E", "e"); // 1.0e308, not 309 digits
+        }
         // The shortest decimal that reads back as v, without an exponent: 2e-4 prints as 0.0002.
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }

@@ -126,6 +126,10 @@ final class Experiment {
     static Dataset.Split split(TrainSettings s, ImageDataset images, String description) {
         int n = images.size();
         int heldOut = s.heldOut() == 0 ? Math.max(1, Math.min(DEFAULT_HELD_OUT, n / 10)) : s.heldOut();
+        if (n < 2) {
+            throw new UsageException(description + " has " + n + " image" + (n == 1 ? "" : "s") + ": a run needs at"
+                    + " least 2 (one is held out for scoring)");
+        }
         if (heldOut < 1 || heldOut > n - 1) {
             throw new UsageException("--held-out = " + heldOut + " is out of range [1, " + (n - 1) + "]: "
                     + description + " has " + n + " images");
