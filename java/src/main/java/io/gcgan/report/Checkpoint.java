@@ -133,7 +133,18 @@ public final class Checkpoint {
 
     /** Loads only G's weights (for sampling). */
     public static void loadGenerator(Path folder, Module g) throws IOException {
-        g.loadWeights(folder.resolve(GENERATOR));
+        Path file = folder.resolve(GENERATOR);
+        g.loadWeights(file);
+        // Samples of a G with NaN or infinite weights are NaN images or points: say so instead of scoring them.
+        for (var e : g.namedParameters().entrySet()) {
+            double[] w = e.getValue().toDoubleArray();
+            for (double v : w) {
+                if (!Double.isFinite(v)) {
+                    throw new IOException(file + ": G's " + e.getKey() + " holds " + v + " (the run diverged before"
+                            + " this checkpoint); sample or score an earlier checkpoint (--step)");
+                }
+            }
+        }
     }
 
     private static void loadOptimizer(Path file, Optimizer opt) throws IOException {

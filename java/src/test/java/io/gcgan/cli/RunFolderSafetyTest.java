@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gcgan.nn.SafeTensors;
 import io.gcgan.report.Checkpoint;
 import io.gcgan.report.RunFolder;
+import io.gcgan.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +80,26 @@ class RunFolderSafetyTest {
         Files.writeString(out.resolve("checkpoints/latest"), "step-000002\n");
         r = CliRunner.run("train", "--resume", out.toString(), "--steps", "6");
         assertEquals(0, r.status(), "resumed from the older one: " + r);
+    }
+
+    @Test
+    void aGeneratorWithNonFiniteWeightsIsNeitherSampledNorScored() throws Exception {
+        Path out = tmp.resolve("run");
+        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString())
+                .status());
+        Path generator = out.resolve("checkpoints/step-000002").resolve(Checkpoint.GENERATOR);
+        SafeTensors.Contents c = SafeTensors.load(generator);
+        Map<String, Tensor> weights = new LinkedHashMap<>(c.tensors());
+        String first = weights.keySet().iterator().next();
+        weights.put(first, weights.get(first).mul(Double.NaN));
+        SafeTensors.save(generator, weights, c.metadata());
+        for (CliRunner.Result r : List.of(CliRunner.run("sample", out.toString(), "--out",
+                tmp.resolve("s.png").toString()), CliRunner.run("score", out.toString()))) {
+            assertEquals(1, r.status(), r.toString());
+            assertTrue(r.err().contains("G's " + first + " holds NaN") && r.err().contains(generator.toString()),
+                    r.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("s.png")), "no image of NaN samples");
     }
 
     @Test
