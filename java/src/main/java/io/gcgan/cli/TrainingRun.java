@@ -121,7 +121,9 @@ final class TrainingRun {
                 lastCheckpoint = info.state().step();
                 log = MetricsLog.openForResume(folder.metrics(), info.state().step());
                 ScoresLog.dropAfter(folder.scores(), info.state().step()); // later steps are scored again
-                writeConfig(e, device, info.state().step());
+                if (settings.steps() > info.state().step()) { // else nothing trains: config.json stays as it is
+                    writeConfig(e, device, info.state().step());
+                }
                 say("resuming " + folder + " from " + folder.root().relativize(resumeFrom) + " (step "
                         + info.state().step() + " of " + settings.steps() + ")");
             } else {

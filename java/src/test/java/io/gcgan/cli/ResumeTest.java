@@ -1,5 +1,6 @@
 package io.gcgan.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,10 +66,12 @@ class ResumeTest {
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("--g-optimizer (the run: adam, now: sgd)") && r.err().contains("--d-optimizer"),
                 r.err());
-        // Asking for no more steps than the run has is not an error.
-        r = CliRunner.run("train", "--resume", part.toString());
+        // Asking for no more steps than the run has is not an error, and changes nothing.
+        byte[] config = Files.readAllBytes(part.resolve("config.json"));
+        r = CliRunner.run("train", "--resume", part.toString(), "--steps", "5");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("already has 30 steps"), r.out());
+        assertArrayEquals(config, Files.readAllBytes(part.resolve("config.json")), "config.json keeps --steps 30");
     }
 
     @Test
