@@ -6,6 +6,7 @@ import io.gcgan.report.Checkpoint;
 import io.gcgan.report.Json;
 import io.gcgan.report.RunFolder;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -373,6 +374,11 @@ final class TrainCommand implements Callable<Integer> {
             return resume(parsed);
         }
         TrainSettings s = resolve();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String note : ignoredOptions(parsed, s)) {
+            err.println("note: " + note);
+        }
+        err.flush();
         Path out = o.out != null ? o.out : defaultOut(s);
         try {
             RunFolder.checkNew(out, o.overwrite);
@@ -382,6 +388,59 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun run = new TrainingRun(s, out, o.overwrite, o.quiet, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), args(parsed));
         return run.execute();
+    }
+
+    /**
+     * The options this command line gives that the run does not use (kept in its config all the same): a note each,
+     * since a value that does nothing is usually a mistake (--momentum with Adam, --clip with a penalty loss).
+     */
+    static List<String> ignoredOptions(CommandLine.ParseResult parsed, TrainSettings s) {
+        List<String> notes = new ArrayList<>();
+        if (parsed == null) {
+            return notes;
+        }
+        java.util.function.BiConsumer<String, String> unless = (option, why) -> {
+            if (parsed.hasMatchedOption(option)) {
+                notes.add(option + " is ignored: " + why);
+            }
+        };
+        String loss = s.loss();
+        if (!loss.equals(GanLosses.WGAN)) {
+            unless.accept("--clip", "weight clipping goes with --loss wgan");
+        }
+        if (!loss.equals(GanLosses.GLS_GAN)) {
+            unless.accept("--nu", "it is the slope of --loss gls-gan");
+        }
+        if (!loss.equals(GanLosses.LOSS_SENSITIVE) && !loss.equals(GanLosses.GLS_GAN)) {
+            for (String ls : List.of("--ls-gamma", "--ls-lambda", "--ls-tau", "--ls-distance", "--ls-output")) {
+                unless.accept(ls, "it is an option of --loss loss-sensitive and gls-gan");
+            }
+        }
+        if (!loss.equals(GanLosses.LEAST_SQUARES)) {
+            unless.accept("--lsgan-targets", "they are the targets of --loss lsgan");
+        }
+        if (s.penalty().equals("none")) {
+            unless.accept("--penalty-weight", "there is no --penalty");
+            unless.accept("--one-sided", "there is no --penalty");
+        }
+        for (String who : List.of("g", "d")) {
+            String algorithm = (who.equals("g") ? s.g() : s.d()).algorithm();
+            String net = who.equals("g") ? "G" : "D";
+            if (algorithm.equals("adam")) {
+                unless.accept("--" + who + "-momentum", net + "'s optimizer is adam (its momentum is --betas)");
+            } else {
+                unless.accept("--" + who + "-betas", net + "'s optimizer is " + algorithm + ", not adam");
+            }
+        }
+        boolean adamG = s.g().algorithm().equals("adam");
+        boolean adamD = s.d().algorithm().equals("adam");
+        if (adamG && adamD) {
+            unless.accept("--momentum", "both optimizers are adam (their momentum is --betas)");
+        }
+        if (!adamG && !adamD) {
+            unless.accept("--betas", "neither optimizer is adam");
+        }
+        return notes;
     }
 
     /** The arguments after the subcommand's name ({@code originalArgs} starts at the top-level command). */

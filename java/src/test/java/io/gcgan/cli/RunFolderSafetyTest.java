@@ -120,6 +120,21 @@ class RunFolderSafetyTest {
     }
 
     @Test
+    void optionsTheRunDoesNotUseAreNoted() {
+        CliRunner.Result r = CliRunner.run("train", "--data", "8gaussians", "--steps", "1", "--out",
+                tmp.resolve("run").toString(), "--loss", "nsgan", "--clip", "0.01", "--optimizer", "adam",
+                "--momentum", "0.9", "--penalty", "none", "--penalty-weight", "5", "--quiet");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("note: --clip is ignored: weight clipping goes with --loss wgan"), r.err());
+        assertTrue(r.err().contains("note: --momentum is ignored: both optimizers are adam"), r.err());
+        assertTrue(r.err().contains("note: --penalty-weight is ignored: there is no --penalty"), r.err());
+        r = CliRunner.run("train", "--data", "8gaussians", "--steps", "1", "--out", tmp.resolve("run2").toString(),
+                "--loss", "wgan", "--clip", "0.01", "--optimizer", "sgd", "--momentum", "0.5", "--quiet");
+        assertEquals(0, r.status(), r.toString());
+        assertFalse(r.err().contains("note:"), "every option is used: " + r.err());
+    }
+
+    @Test
     void anExperimentChecksEveryConfigurationBeforeTrainingAny() {
         Path out = tmp.resolve("exp");
         CliRunner.Result r = CliRunner.run("experiment", "--out", out.toString(), "--run", "A=--lr 0.001",
