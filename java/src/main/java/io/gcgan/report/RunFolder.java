@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *
  * <p>A run folder opened to train in ({@link #create}, {@link #open}) is locked until {@link #release}: an exclusive
  * lock on the file {@code .lock} (held by the process, released by the system when it ends however it ends), so that
- * a second process refuses to train in it instead of interleaving its writes with the first one's.
+ * a second process refuses to train in it instead of interleaving its writes with the first one's. On a file system
+ * without locks the folder is used unlocked.
  */
 public final class RunFolder {
 
@@ -137,7 +138,10 @@ public final class RunFolder {
             lock = ch.tryLock();
         } catch (OverlappingFileLockException sameProcess) {
             lock = null;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException noLocks) {
+            ch.close(); // a file system without locks (some network mounts): train unguarded rather than not at all
+            return;
+        } catch (RuntimeException e) {
             ch.close();
             throw e;
         }
