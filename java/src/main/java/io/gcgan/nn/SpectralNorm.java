@@ -118,10 +118,15 @@ public final class SpectralNorm extends Module {
         }
     }
 
-    /** sigma = u^T W v with the current u and v (constants), differentiable with respect to W: rank 0. */
+    /**
+     * sigma = u^T W v with the current u and v (constants), differentiable with respect to W: rank 0. The graph gets
+     * copies of u and v (as PyTorch's spectral_norm clones them): the next forward's power iteration updates the
+     * buffers in place, and a derivative of this forward, taken after it (D on real, then on generated samples, then
+     * one backward), must see the u and v this forward used.
+     */
     private Tensor sigmaFromBuffers() {
         Tensor w = weightOrig.reshape(rows, -1);
-        return u.detach().reshape(1, rows).matmul(w).matmul(v.detach().reshape(-1, 1)).reshape();
+        return u.copy().reshape(1, rows).matmul(w).matmul(v.copy().reshape(-1, 1)).reshape();
     }
 
     /** W / sigma from the current u and v, without advancing them (recorded for autograd). */

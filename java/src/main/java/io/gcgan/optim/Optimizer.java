@@ -128,6 +128,7 @@ public abstract class Optimizer {
                 OptimizerHyper hyper = hyper(groups.get(gi), learningRate(gi));
                 // Normally one backend per group; a group spread over devices gets one call per device.
                 Map<Backend, List<ParamSlot>> slots = new LinkedHashMap<>();
+                List<Tensor> stepped = new ArrayList<>();
                 for (Entry e : entries.get(gi)) {
                     Tensor grad = e.param.grad();
                     if (grad == null) {
@@ -141,8 +142,12 @@ public abstract class Optimizer {
                     Storage s2 = nState > 1 ? e.state[1] : null;
                     slots.computeIfAbsent(e.param.backend(), b -> new ArrayList<>())
                             .add(new ParamSlot(e.param.storage(), grad.storage(), s1, s2, e.step, e.centring));
+                    stepped.add(e.param);
                 }
                 slots.forEach((backend, list) -> backend.optimizerStep(hyper, list, guardStorage));
+                for (Tensor p : stepped) {
+                    p.noteWrittenInPlace("an optimizer step");
+                }
             }
         }
         steps++;

@@ -18,11 +18,23 @@ public final class GradFn {
     private final String name;
     private final List<Tensor> inputs;
     private final Rule rule;
+    // The in-place write counts of the inputs and of the output when the operation ran: a rule computes with the
+    // values its tensors hold when it runs, so it must find the ones the operation saw.
+    private final int[] inputWrites;
+    private final Tensor.Version output;
+    private final int outputWrites;
 
-    GradFn(String name, List<Tensor> inputs, Rule rule) {
+    GradFn(String name, List<Tensor> inputs, Rule rule, Tensor.Version output) {
         this.name = name;
         this.inputs = inputs;
         this.rule = rule;
+        this.inputWrites = new int[inputs.size()];
+        for (int i = 0; i < inputWrites.length; i++) {
+            Tensor in = inputs.get(i);
+            inputWrites[i] = in == null ? 0 : in.version.count();
+        }
+        this.output = output;
+        this.outputWrites = output.count();
     }
 
     public String name() {
@@ -34,14 +46,33 @@ public final class GradFn {
         return inputs;
     }
 
-    /** Gradients of the inputs given the output's gradient; an entry is null when that input needs none. */
+    /**
+     * Gradients of the inputs given the output's gradient; an entry is null when that input needs none. Refused when
+     * an input or the output has been written in place since the operation ran (an optimizer step, assign, ...): the
+     * rule would compute with the new values, a wrong gradient (PyTorch refuses this too).
+     */
     public Tensor[] apply(Tensor gradOutput) {
+        for (int i = 0; i < inputWrites.length; i++) {
+            Tensor in = inputs.get(i);
+            if (in != null && in.version.count() != inputWrites[i]) {
+                throw modified("its input " + i + " (shape " + Shapes.toString(in.shape) + ")", in.version);
+            }
+        }
+        if (output.count() != outputWrites) {
+            throw modified("its result", output);
+        }
         Tensor[] grads = rule.apply(gradOutput);
         if (grads.length != inputs.size()) {
             throw new IllegalStateException(name + ": derivative rule returned " + grads.length
                     + " gradients for " + inputs.size() + " inputs");
         }
         return grads;
+    }
+
+    private IllegalStateException modified(String what, Tensor.Version v) {
+        return new IllegalStateException("the derivative of " + name + " needs " + what + " as the operation saw it,"
+                + " but it was written in place since (by " + v.lastWrite() + "): compute again after the change"
+                + " (for example the loss after an optimizer step), or change a copy");
     }
 
     @Override

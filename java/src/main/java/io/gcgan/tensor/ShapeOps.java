@@ -15,7 +15,7 @@ final class ShapeOps {
     static Tensor reshape(Tensor x, long[] newShape) {
         long[] s = inferShape(x, newShape);
         long[] xShape = x.shape;
-        return new Tensor(x.storage, s).record("reshape", g -> new Tensor[] {g.reshape(xShape)}, x);
+        return new Tensor(x.storage, s, x.version).record("reshape", g -> new Tensor[] {g.reshape(xShape)}, x);
     }
 
     private static long[] inferShape(Tensor x, long[] newShape) {

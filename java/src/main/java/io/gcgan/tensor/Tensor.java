@@ -28,6 +28,8 @@ public final class Tensor {
 
     final Storage storage;
     final long[] shape;
+    /** The in-place writes to {@link #storage}, shared by the tensors that view it (detach, reshape). */
+    final Version version;
 
     // Autograd state. A leaf that requires grad accumulates into `grad`; a recorded result has a gradFn.
     private boolean requiresGrad;
@@ -38,8 +40,45 @@ public final class Tensor {
     private boolean gradPendingZero;
 
     Tensor(Storage storage, long[] shape) {
+        this(storage, shape, new Version());
+    }
+
+    /** A view of {@code storage}, which the tensors of {@code version} view too. */
+    Tensor(Storage storage, long[] shape, Version version) {
         this.storage = storage;
         this.shape = shape;
+        this.version = version;
+    }
+
+    /**
+     * How many times a storage has been written in place, and by what last: a recorded operation notes its inputs'
+     * and output's counts, and its derivative is refused if one has changed since ({@link GradFn#apply}), since the
+     * rule would compute with the new values.
+     */
+    static final class Version {
+        private int count;
+        private String lastWrite = "";
+
+        int count() {
+            return count;
+        }
+
+        String lastWrite() {
+            return lastWrite;
+        }
+
+        void wrote(String op) {
+            count++;
+            lastWrite = op;
+        }
+    }
+
+    /**
+     * Notes that this tensor's storage was written in place by {@code op} outside the tensor operations (an optimizer
+     * step through its backend): a derivative recorded with the old values is refused from now on.
+     */
+    public void noteWrittenInPlace(String op) {
+        version.wrote(op);
     }
 
     /** Wraps an existing storage (for backends and optimizers); its element count must equal the shape's. */
@@ -341,9 +380,9 @@ public final class Tensor {
         }
     }
 
-    /** The same values as a new leaf that shares this tensor's storage and records nothing. */
+    /** The same values as a new leaf that shares this tensor's storage (and its in-place writes) and records nothing. */
     public Tensor detach() {
-        return new Tensor(storage, shape);
+        return new Tensor(storage, shape, version);
     }
 
     /**
@@ -356,7 +395,7 @@ public final class Tensor {
         }
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                gradFn = new GradFn(name, Arrays.asList(inputs.clone()), rule);
+                gradFn = new GradFn(name, Arrays.asList(inputs.clone()), rule, version);
                 return this;
             }
         }
@@ -384,8 +423,9 @@ public final class Tensor {
     }
 
     /**
-     * Overwrites this tensor's elements with {@code src}'s (same shape; dtype converted if different). An
-     * in-place write is not recorded: it is refused on a tensor that takes part in a recorded graph.
+     * Overwrites this tensor's elements with {@code src}'s (same shape; dtype converted if different). An in-place
+     * write is not recorded: it is refused on a tensor that requires grad (outside {@code GradMode.noGrad()}), and a
+     * recorded operation that used the old values refuses its derivative afterwards ({@link GradFn#apply}).
      */
     public Tensor assign(Tensor src) {
         checkWritable("assign");
@@ -395,6 +435,7 @@ public final class Tensor {
         }
         checkSameDevice("assign", this, src);
         copyDense(src, this);
+        version.wrote("assign");
         return this;
     }
 
@@ -407,6 +448,7 @@ public final class Tensor {
         long[] strides = Shapes.denseStrides(shape);
         backend().binary(BinaryOp.MUL, storage, strides, scalarLike(value).storage, new long[shape.length], storage,
                 shape);
+        version.wrote("mulInPlace");
         return this;
     }
 
@@ -424,6 +466,7 @@ public final class Tensor {
         }
         backend().binary(BinaryOp.ADD, storage, Shapes.denseStrides(shape), other.storage,
                 Shapes.broadcastStrides(other.shape, shape), storage, shape);
+        version.wrote("addInPlace");
         return this;
     }
 

@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.ProfilingBackend;
+import io.gcgan.optim.Optimizer;
+import io.gcgan.optim.ParamGroup;
+import io.gcgan.optim.Sgd;
 import io.gcgan.backend.cpu.CpuBackend;
 import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.DType;
@@ -104,6 +107,37 @@ class AutogradEngineTest {
         } finally {
             Backends.uninstall(Device.CPU);
         }
+    }
+
+    @Test
+    void aDerivativeWhoseValuesWereWrittenInPlaceSinceIsRefused() {
+        // An input written after the operation used it.
+        Tensor w = leaf(1, 2);
+        Tensor x = Tensor.of(new double[] {3, 4}, 2);
+        Tensor loss = w.mul(x).sum();
+        x.assign(Tensor.of(new double[] {5, 6}, 2));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Autograd.backward(loss));
+        assertTrue(e.getMessage().contains("mul") && e.getMessage().contains("by assign"), e.getMessage());
+        // The result written through a view that shares its storage.
+        Tensor v = leaf(0.5, -1);
+        Tensor exp = v.exp();
+        exp.detach().mulInPlace(0);
+        e = assertThrows(IllegalStateException.class, () -> Autograd.backward(exp.sum()));
+        assertTrue(e.getMessage().contains("its result") && e.getMessage().contains("by mulInPlace"),
+                e.getMessage());
+        // A parameter updated by an optimizer between the forward pass and the backward pass (stepping D before
+        // G's loss is differentiated through it).
+        Tensor p = leaf(1, -1);
+        Tensor out = p.mul(p).sum();
+        Optimizer sgd = new Sgd(List.of(ParamGroup.of(0.1, List.of(p))));
+        Autograd.backward(p.sum());
+        sgd.step();
+        e = assertThrows(IllegalStateException.class, () -> Autograd.backward(out));
+        assertTrue(e.getMessage().contains("by an optimizer step"), e.getMessage());
+        // Without a write in between, the same graph differentiates.
+        Tensor q = leaf(1, -1);
+        Autograd.backward(q.mul(q).sum());
+        assertValues("no write: d(q.q)/dq", new double[] {2, -2}, q.grad());
     }
 
     @Test

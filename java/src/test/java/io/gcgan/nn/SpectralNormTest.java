@@ -221,6 +221,22 @@ class SpectralNormTest {
         assertArrayEquals(gEval.toDoubleArray(), gTrain.toDoubleArray(), 1e-12);
     }
 
+    @Test
+    void aForwardsDerivativeUsesItsOwnUAndVWhenAnotherForwardRanSince() {
+        // D on real, then on generated samples, then one backward (a discriminator's update): the second forward's
+        // power step updates u and v in place, and the first forward's derivative must not see that.
+        var sn = SpectralNorm.wrap(new Linear(4, 3, true, F64), new Generator(15));
+        var same = SpectralNorm.wrap(new Linear(4, 3, true, F64), new Generator(15));
+        same.weightOrig().detach().assign(sn.weightOrig());
+        Tensor x1 = randn(16, 5, 4);
+        Tensor x2 = randn(17, 5, 4);
+        Tensor y1 = sn.forward(x1);
+        sn.forward(x2);
+        Tensor g = Autograd.grad(y1.sum(), sn.weightOrig(), false);
+        Tensor alone = Autograd.grad(same.forward(x1).sum(), same.weightOrig(), false);
+        assertArrayEquals(alone.toDoubleArray(), g.toDoubleArray(), 0, "the u and v of the first forward");
+    }
+
     /** sum(forward(x) * r) in evaluation mode (fixed u, v): autograd against central differences. */
     @Test
     void gradientsMatchFiniteDifferencesWithFixedUAndV() {
