@@ -38,6 +38,9 @@ public final class Tensor {
     // zeroGrad() leaves the gradient's memory in place but marks it as zeros not yet written: the next backward pass
     // copies its gradient in (one pass, no fill and add), and grad() writes the zeros only if it is read first.
     private boolean gradPendingZero;
+    // Whether recorded calls (Capture) write the gradient: then the pending flag above, which lives in Java, would not
+    // reach the device at a replay, so zeroGrad() outside a recording writes its zeros at once.
+    private boolean gradWrittenByRecording;
 
     Tensor(Storage storage, long[] shape) {
         this(storage, shape, new Version());
@@ -307,9 +310,19 @@ public final class Tensor {
      * now; the next backward pass copies its gradient in (rather than adding it to zeros), or {@link #grad()} fills
      * in the zeros when it is read first. (A reference to the gradient tensor taken before this call is not updated
      * until then: read gradients through {@link #grad()}.)
+     *
+     * <p>With captured calls ({@link Capture}): inside the recorded code this records the copy of the next gradient, as
+     * above. Outside it, once a recording writes this gradient, the zeros are written at once, so that a replay that
+     * adds into the gradient starts from them, and one that copies overwrites them.
      */
     public void zeroGrad() {
-        if (grad != null) {
+        if (grad == null) {
+            return;
+        }
+        if (gradWrittenByRecording && !backend().capturing()) {
+            grad.backend().fill(grad.storage, 0.0);
+            gradPendingZero = false;
+        } else {
             gradPendingZero = true;
         }
     }
@@ -327,6 +340,7 @@ public final class Tensor {
      */
     public void accumulateGrad(Tensor g) {
         checkGradTerm(g);
+        gradWrittenByRecording |= backend().capturing();
         if (grad == null) {
             grad = new Tensor(backend().allocate(dtype(), numel(), storage.lifetime()), shape);
             copyDense(g, grad);
@@ -354,6 +368,7 @@ public final class Tensor {
         for (Tensor t : terms) {
             checkGradTerm(t);
         }
+        gradWrittenByRecording |= backend().capturing();
         int last = terms.size() - 1;
         Tensor partial = terms.get(0);
         for (int i = 1; i < last; i++) {
