@@ -47,14 +47,18 @@ public final class TensorScope implements Lifetime, AutoCloseable {
         return top == null ? Lifetime.AUTOMATIC : top;
     }
 
-    /** Copies {@code t} into the lifetime enclosing this scope, so it survives this scope's close. */
+    /**
+     * Copies {@code t} into the lifetime enclosing this scope, so it survives this scope's close. The copy is detached
+     * (it records nothing): the autograd graph that made {@code t} lives in this scope, whose close frees it, so a
+     * backward pass from the copy could not run. Differentiate inside the scope and keep the results.
+     */
     public Tensor keep(Tensor t) {
         Deque<TensorScope> stack = OPEN.get();
         if (stack.peek() != this) {
             throw new IllegalStateException("keep() must be called on the innermost open scope");
         }
         stack.pop();
-        try {
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
             return t.copy();
         } finally {
             stack.push(this);

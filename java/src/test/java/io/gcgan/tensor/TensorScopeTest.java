@@ -70,6 +70,17 @@ class TensorScopeTest {
     }
 
     @Test
+    void aKeptTensorIsDetachedFromTheScopesGraph() {
+        Tensor w = Tensor.of(new double[] {1, 2}, 2).requiresGrad(true);
+        Tensor kept;
+        try (TensorScope scope = TensorScope.open()) {
+            kept = scope.keep(w.square().sum());
+        }
+        assertTrue(kept.isLeaf() && !kept.requiresGrad(), "no graph into the closed scope");
+        assertArrayEquals(new double[] {5}, kept.toDoubleArray());
+    }
+
+    @Test
     void keepCopiesIntoTheEnclosingScope() {
         try (TensorScope outer = TensorScope.open()) {
             Tensor kept;

@@ -9,6 +9,7 @@ import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.CaptureRefusal;
 import io.gcgan.backend.CapturedCalls;
+import io.gcgan.backend.CollectedMemory;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.OptimizerHyper;
@@ -77,12 +78,31 @@ public final class CpuBackend implements Backend {
         CpuCapture c = capture;
         // During a capture the memory belongs to the capture (as CUDA graph memory does): the scope may close first.
         Arena arena = c != null ? c.arena() : lifetime.arena();
-        MemorySegment segment = HostMemory.allocate(numel * dtype.byteSize(), ALIGNMENT, arena);
+        long bytes = numel * dtype.byteSize();
+        MemorySegment segment;
+        if (c == null && !lifetime.scoped() && bytes > 0) { // freed by the collector: counted, see CollectedMemory
+            COLLECTED.allocated(bytes);
+            segment = HostMemory.allocate(bytes, ALIGNMENT, arena, () -> COLLECTED.released(bytes));
+        } else {
+            segment = HostMemory.allocate(bytes, ALIGNMENT, arena);
+        }
         Storage storage = new Storage(this, dtype, numel, segment, lifetime);
         if (c != null) {
             c.allocated(storage);
         }
         return storage;
+    }
+
+    /**
+     * The host memory of storage in the automatic lifetime (tensors made outside any scope), which only the collector
+     * frees: past {@code -Dgcgan.cpu.collectedMemoryBytes} (default 256 MiB) held, a collection is asked for.
+     */
+    private static final CollectedMemory COLLECTED =
+            new CollectedMemory(Long.getLong("gcgan.cpu.collectedMemoryBytes", 256L << 20));
+
+    /** Host memory of automatic-lifetime storage not yet released by the collector, in bytes. */
+    public static long collectedMemoryHeld() {
+        return COLLECTED.held();
     }
 
     /**

@@ -67,8 +67,14 @@ final class HostMemory {
      * {@code arena}.
      */
     static MemorySegment allocate(long bytes, long alignment, Arena arena) {
+        return allocate(bytes, alignment, arena, null);
+    }
+
+    /** As {@link #allocate(long, long, Arena)}; {@code afterRelease} (null: none) runs once the memory is released. */
+    static MemorySegment allocate(long bytes, long alignment, Arena arena, Runnable afterRelease) {
         if (bytes == 0 || ALIGNED_ALLOC == null) {
-            return arena.allocate(bytes, alignment);
+            MemorySegment s = arena.allocate(bytes, alignment);
+            return afterRelease == null ? s : s.reinterpret(arena, ignored -> afterRelease.run());
         }
         long rounded = (bytes + alignment - 1) / alignment * alignment; // C11: size a multiple of the alignment
         long key = key(rounded, alignment);
@@ -83,7 +89,12 @@ final class HostMemory {
         if (raw == null) {
             raw = alignedAlloc(alignment, rounded);
         }
-        return raw.reinterpret(bytes, arena, block -> release(block, rounded, key));
+        return raw.reinterpret(bytes, arena, block -> {
+            release(block, rounded, key);
+            if (afterRelease != null) {
+                afterRelease.run();
+            }
+        });
     }
 
     /**

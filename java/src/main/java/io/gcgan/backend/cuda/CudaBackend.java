@@ -6,6 +6,7 @@ import io.gcgan.backend.BatchNormShape;
 import io.gcgan.backend.BinaryOp;
 import io.gcgan.backend.CaptureRefusal;
 import io.gcgan.backend.CapturedCalls;
+import io.gcgan.backend.CollectedMemory;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.OptimizerHyper;
@@ -92,6 +93,12 @@ public final class CudaBackend implements Backend {
     private final Device device;
     private final CudaDevice cuda;
     private final DevicePool pool;
+    /**
+     * Device memory of automatic-lifetime storage (tensors made outside any scope), which only the collector frees:
+     * past {@code -Dgcgan.cuda.collectedMemoryBytes} (default 1 GiB) held, a collection is asked for.
+     */
+    private final CollectedMemory collected =
+            new CollectedMemory(Long.getLong("gcgan.cuda.collectedMemoryBytes", 1L << 30));
     private final CublasHandle cublas;
     private final CudnnConvolution cudnn;
     private final OwnConvolution own;
@@ -298,7 +305,8 @@ public final class CudaBackend implements Backend {
             }
             return new Storage(this, dtype, numel, segment, lifetime);
         }
-        return new Storage(this, dtype, numel, automaticSegment(pool, address, bytes), lifetime);
+        collected.allocated(bytes);
+        return new Storage(this, dtype, numel, automaticSegment(pool, collected, address, bytes), lifetime);
     }
 
     /** The device address as a zero-length segment of the lifetime's arena: unusable once the lifetime ends. */
@@ -316,14 +324,17 @@ public final class CudaBackend implements Backend {
      * and the free itself is stream-ordered after that kernel.
      */
     @SuppressWarnings("restricted")
-    private static MemorySegment automaticSegment(DevicePool pool, long address, long bytes) {
-        return MemorySegment.ofAddress(address).reinterpret(Arena.ofAuto(), new Free(pool, address, bytes));
+    private static MemorySegment automaticSegment(DevicePool pool, CollectedMemory collected, long address,
+                                                  long bytes) {
+        return MemorySegment.ofAddress(address).reinterpret(Arena.ofAuto(), new Free(pool, collected, address, bytes));
     }
 
     /** The backstop's cleanup action: holds no reference to the Storage or segment it frees. */
-    private record Free(DevicePool pool, long address, long bytes) implements Consumer<MemorySegment> {
+    private record Free(DevicePool pool, CollectedMemory collected, long address, long bytes)
+            implements Consumer<MemorySegment> {
         @Override
         public void accept(MemorySegment ignored) {
+            collected.released(bytes);
             try {
                 pool.free(address, bytes);
             } catch (RuntimeException e) {

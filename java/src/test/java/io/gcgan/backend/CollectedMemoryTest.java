@@ -1,0 +1,45 @@
+package io.gcgan.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gcgan.backend.cpu.CpuBackend;
+import io.gcgan.tensor.DType;
+import io.gcgan.tensor.Device;
+import io.gcgan.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The count of memory only the collector frees, and the collections it asks for. */
+class CollectedMemoryTest {
+
+    @Test
+    void aCollectionIsAskedForPastTheThresholdWhichThenFollowsWhatStaysHeld() {
+        CollectedMemory m = new CollectedMemory(100);
+        m.allocated(60);
+        m.allocated(40);
+        assertEquals(0, m.collections(), "at the threshold: no collection");
+        m.allocated(10); // 110 > 100, and nothing is released: the threshold becomes 2 x 110
+        assertEquals(1, m.collections());
+        m.allocated(100);
+        assertEquals(1, m.collections(), "210 < 220");
+        m.released(150);
+        m.allocated(200); // 260 > 220
+        assertEquals(2, m.collections());
+        assertEquals(260, m.held());
+        assertThrows(IllegalArgumentException.class, () -> new CollectedMemory(0));
+    }
+
+    @Test
+    void tensorsMadeOutsideAnyScopeDoNotPileUp() {
+        // 1.5 GB of 1 MiB tensors made and dropped outside any scope; few Java objects, so without the count the
+        // collector would hardly run and the C library's memory would grow to all of it.
+        long most = 0;
+        for (int i = 0; i < 1500; i++) {
+            Tensor t = Tensor.full(i, DType.FLOAT32, Device.CPU, 1 << 18); // 1 MiB
+            assertTrue(t.numel() == 1 << 18);
+            most = Math.max(most, CpuBackend.collectedMemoryHeld());
+        }
+        assertTrue(most < (1L << 30), "held at most " + most + " bytes");
+    }
+}
