@@ -42,8 +42,16 @@ public final class Autograd {
         backward(loss, Tensor.ones(loss.dtype(), loss.device(), loss.shape()));
     }
 
-    /** Accumulates the gradient of {@code output} (seeded with {@code gradOutput}) into the leaves. */
+    /**
+     * Accumulates the gradient of {@code output} (seeded with {@code gradOutput}; null for a one-element output: 1)
+     * into the leaves.
+     */
     public static void backward(Tensor output, Tensor gradOutput) {
+        java.util.Objects.requireNonNull(output, "backward: output");
+        if (gradOutput == null) {
+            backward(output);
+            return;
+        }
         requireGraph("backward", output);
         if (output.isLeaf()) {
             // d(leaf)/d(leaf) = identity: the seed itself is the leaf's gradient.
@@ -86,12 +94,26 @@ public final class Autograd {
     }
 
     /**
-     * The vector-Jacobian products sum_i gradOutputs[i] * d outputs[i] / d inputs[j], one per input. Every
-     * input must lie on a recorded path from an output. With {@code createGraph} the result is recorded (so
+     * The vector-Jacobian products sum_i gradOutputs[i] * d outputs[i] / d inputs[j], one per input
+     * ({@code gradOutputs} null: ones, for one-element outputs). Every input must lie on a recorded path from an
+     * output. With {@code createGraph} the result is recorded (so
      * differentiable); otherwise nothing is recorded and the result requires no grad.
      */
     public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
                                     boolean createGraph) {
+        java.util.Objects.requireNonNull(outputs, "grad: outputs");
+        java.util.Objects.requireNonNull(inputs, "grad: inputs");
+        if (gradOutputs == null) { // as for backward(loss): every output must have one element, seeded with 1
+            List<Tensor> ones = new ArrayList<>();
+            for (Tensor out : outputs) {
+                if (out.numel() != 1) {
+                    throw new IllegalArgumentException("grad: no output gradients given, and an output has shape "
+                            + Shapes.toString(out.shape()) + "; give them for outputs of more than one element");
+                }
+                ones.add(Tensor.ones(out.dtype(), out.device(), out.shape()));
+            }
+            gradOutputs = ones;
+        }
         if (outputs.size() != gradOutputs.size()) {
             throw new IllegalArgumentException("grad: " + outputs.size() + " outputs but " + gradOutputs.size()
                     + " output gradients");

@@ -130,6 +130,11 @@ public abstract class Module {
             this.value = value;
         }
 
+        @Override
+        public String toString() {
+            return Long.toString(value);
+        }
+
         /** Adds one; returns the new value. */
         public long increment() {
             return ++value;

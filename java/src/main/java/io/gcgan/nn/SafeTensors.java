@@ -314,6 +314,10 @@ public final class SafeTensors {
 
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(target.toString(), null, "its folder " + dir
+                    + " does not exist");
+        }
         Path tmp = dir.resolve("." + target.getFileName() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
         boolean moved = false;

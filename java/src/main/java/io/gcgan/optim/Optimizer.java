@@ -67,8 +67,10 @@ public abstract class Optimizer {
                 Param p = g.params().get(pi);
                 String name = p.name() != null ? p.name() : gi + "." + pi;
                 if (!seen.add(p.tensor())) {
-                    throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter '" + name
-                            + "' appears more than once (in one group or in several)");
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter "
+                            + (p.name() != null ? "'" + name + "'" : pi + " of group " + gi) + " (shape "
+                            + Shapes.toString(p.tensor().shape()) + ") appears more than once (in one group or in"
+                            + " several)");
                 }
                 CentringView view = GradientCentralization.view(g.gcMode(), p.kind(), g.transposedConvCentring(),
                         p.tensor().shape());

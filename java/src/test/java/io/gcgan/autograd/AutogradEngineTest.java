@@ -141,6 +141,24 @@ class AutogradEngineTest {
     }
 
     @Test
+    void aMissingSeedIsOneForOneElementOutputsAndNamedOtherwise() {
+        Tensor x = leaf(1, -2);
+        Autograd.backward(x.square().sum(), null);
+        assertValues("backward(loss, null)", new double[] {2, -4}, x.grad());
+        List<Tensor> g = Autograd.grad(List.of(x.square().sum()), List.of(x), null, false);
+        assertArrayEquals(new double[] {2, -4}, g.get(0).toDoubleArray(), TOL);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Autograd.grad(List.of(x.square()), List.of(x), null, false));
+        assertTrue(e.getMessage().contains("no output gradients given") && e.getMessage().contains("[2]"),
+                e.getMessage());
+        Tensor p = leaf(1, 2);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Sgd(List.of(ParamGroup.of(0.1, List.of(leaf(0), p, p)))));
+        assertTrue(e.getMessage().contains("parameter 2 of group 0 (shape [2]) appears more than once"),
+                e.getMessage());
+    }
+
+    @Test
     void termsOfALeafAreAddedStraightIntoAGradientThatHoldsNothingYet() {
         ProfilingBackend p = new ProfilingBackend(CpuBackend.instance());
         Backends.install(p);
