@@ -45,6 +45,11 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + inFeatures + ", " + outFeatures + "): input of shape "
                     + Shapes.toString(x.shape()) + " needs rank >= 2 and last dimension " + inFeatures);
         }
+        if (x.dtype() != weight.dtype()) {
+            throw new IllegalArgumentException("Linear(" + inFeatures + ", " + outFeatures + "): input of dtype "
+                    + x.dtype().displayName() + ", weights of dtype " + weight.dtype().displayName()
+                    + " (convert one with .to(DType), or build the module with ModuleOptions.withDType)");
+        }
         Tensor y = x.matmul(weight, false, true);
         return bias == null ? y : y.add(bias);
     }

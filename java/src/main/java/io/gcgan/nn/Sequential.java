@@ -34,8 +34,15 @@ public final class Sequential extends Module {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x;
-        for (Module m : layers) {
-            y = m.forward(y);
+        for (int i = 0; i < layers.size(); i++) {
+            try {
+                y = layers.get(i).forward(y);
+            } catch (IllegalArgumentException e) { // shapes and dtypes: say which layer
+                String first = layers.get(i).toString().lines().findFirst().orElse(""); // a container's: "Name("
+                String name = first.endsWith("(") ? first.substring(0, first.length() - 1) : first;
+                throw new IllegalArgumentException("layer " + i + " of " + layers.size() + " (" + name + "): "
+                        + e.getMessage(), e);
+            }
         }
         return y;
     }

@@ -35,6 +35,19 @@ class LayersTest {
     }
 
     @Test
+    void shapeAndDtypeErrorsInASequentialNameTheLayer() {
+        var net = new Sequential(new Linear(4, 5, true, F64), new LeakyReLU(0.2), new Linear(6, 1, true, F64));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> net.forward(Tensor.zeros(DType.FLOAT64, Device.CPU, 2, 4)));
+        assertTrue(e.getMessage().startsWith("layer 2 of 3 (Linear(in_features=6"), e.getMessage());
+        assertTrue(e.getMessage().contains("input of shape [2, 5]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> net.forward(Tensor.zeros(DType.FLOAT32, Device.CPU, 2, 4)));
+        assertTrue(e.getMessage().contains("layer 0 of 3") && e.getMessage().contains("input of dtype float32,"
+                + " weights of dtype float64"), e.getMessage());
+    }
+
+    @Test
     void linearMatchesDirectSum() {
         for (boolean bias : new boolean[] {true, false}) {
             var fc = new Linear(5, 3, bias, F64);
