@@ -65,7 +65,8 @@ public class Conv2dBenchmark {
 
     /**
      * CUDA only: cudnn, own (gcgan's own kernels, kernels/src/conv.cu) or gemm (gcgan's im2col with cuBLAS GEMMs). The
-     * default sweep is cuDNN's; compare with {@code -p convImplementation=cudnn,own,gemm}.
+     * default sweep is cuDNN's; compare with {@code -p convImplementation=cudnn,own,gemm}. A CPU result carries the
+     * default (cudnn) as its label, and refuses another value.
      */
     @Param({"cudnn"})
     public String convImplementation;
@@ -97,6 +98,9 @@ public class Conv2dBenchmark {
         CudaBench.setMath(b, math);
         cuda = b instanceof CudaBackend c ? c : null;
         implementation = ConvImplementation.fromName(convImplementation);
+        if (cuda == null) {
+            CudaBench.requireCpuDefault("convImplementation", convImplementation, "cudnn");
+        }
         lifetime = new ScopedLifetime();
         // x, w, y in the geometry's roles; for a backward pass x or y holds the gradient it reads or writes.
         x = b.allocate(DType.FLOAT32, numel(g.xShape()), lifetime);

@@ -64,13 +64,27 @@ final class CudaBench {
     }
 
     /**
-     * Sets the CUDA backend's default conv implementation from a benchmark parameter: "own", "gemm" or "cudnn"
-     * ({@link ConvImplementation#fromName}). The CPU backend has one implementation and ignores it.
+     * Sets the CUDA backend's default conv implementation from a benchmark parameter: "own", "gemm", "cudnn" or "auto"
+     * ({@link ConvImplementation#fromName}). The CPU backend has one implementation: there only the parameter's
+     * default {@code cpuValue} is taken (another would label a CPU result with an implementation it did not use).
      */
-    static void setConv(Backend backend, String conv) {
+    static void setConv(Backend backend, String conv, String cpuValue) {
         ConvImplementation implementation = ConvImplementation.fromName(conv);
         if (backend instanceof CudaBackend cuda) {
             cuda.setDefaultConvImplementation(implementation);
+        } else {
+            requireCpuDefault("conv", conv, cpuValue);
+        }
+    }
+
+    /**
+     * Refuses a CUDA-only parameter's value other than its default on the CPU backend, where it would change nothing
+     * but the result's label.
+     */
+    static void requireCpuDefault(String param, String value, String cpuValue) {
+        if (!value.equals(cpuValue)) {
+            throw new IllegalArgumentException(param + "=" + value + " needs backend=cuda (the CPU backend has one"
+                    + " convolution; leave " + param + " at " + cpuValue + ")");
         }
     }
 }

@@ -39,8 +39,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
@@ -142,7 +140,7 @@ public class OptimizerStepBenchmark {
         boolean adam = switch (algorithm) {
             case "sgdm" -> false;
             case "adam" -> true;
-            default -> throw new IllegalArgumentException("algorithm must be sgdm or adam, got " + algorithm);
+            default -> throw new IllegalArgumentException("algorithm must be sgdm or adam, got '" + algorithm + "'");
         };
         ParamGroup.Builder group = ParamGroup.builder(adam ? ADAM_LR : SGD_LR).gc(mode)
                 .transposedConvCentring(centring);
@@ -221,18 +219,45 @@ public class OptimizerStepBenchmark {
         }
     }
 
+    /**
+     * A JMH score in {@code unit} ("ops/s", "ops/ms", ... for throughput; "s/op", "ms/op", ... for the time modes,
+     * whatever {@code -bm} and {@code -tu} chose) as milliseconds per operation.
+     */
+    static double msPerOp(double score, String unit) {
+        String[] parts = unit.split("/");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("a JMH score unit 'A/B' was expected, got '" + unit + "'");
+        }
+        boolean throughput = parts[0].equals("ops");
+        String time = throughput ? parts[1] : parts[0];
+        double ms = switch (time) {
+            case "s" -> 1e3;
+            case "ms" -> 1;
+            case "us" -> 1e-3;
+            case "ns" -> 1e-6;
+            case "min" -> 6e4;
+            default -> throw new IllegalArgumentException("unknown time unit '" + time + "' in '" + unit + "'");
+        };
+        return throughput ? ms / score : score * ms;
+    }
+
     static GcMode gcMode(String name) {
         return switch (name) {
             case "none" -> GcMode.NONE;
             case "gcc" -> GcMode.CONV_ONLY;
             case "gc" -> GcMode.CONV_AND_FC;
-            default -> throw new IllegalArgumentException("gc must be none, gcc or gc, got " + name);
+            default -> throw new IllegalArgumentException("gc must be none, gcc or gc, got '" + name + "'");
         };
     }
 
     /** Runs this benchmark (JMH command-line options accepted) and prints GC's overhead ratios. */
-    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+    public static void main(String[] args) throws Exception {
         CommandLineOptions cli = new CommandLineOptions(args);
+        if (cli.shouldHelp() || cli.shouldList() || cli.shouldListWithParams() || cli.shouldListProfilers()
+                || cli.shouldListResultFormats()) {
+            org.openjdk.jmh.Main.main(args); // -h, -l, -lp, -lprof, -lrf: JMH's own answer, nothing runs
+            return;
+        }
         OptionsBuilder options = new OptionsBuilder();
         options.parent(cli);
         if (cli.getIncludes().isEmpty()) {
@@ -246,7 +271,8 @@ public class OptimizerStepBenchmark {
             String key = p.getParam("implementation") + " " + p.getParam("workload") + " " + p.getParam("algorithm")
                     + " " + p.getParam("tconvCentring");
             times.computeIfAbsent(key, k -> new TreeMap<>())
-                    .put(p.getParam("gc"), 1e3 / r.getPrimaryResult().getScore());
+                    .put(p.getParam("gc"), msPerOp(r.getPrimaryResult().getScore(),
+                            r.getPrimaryResult().getScoreUnit()));
         }
         System.out.println();
         System.out.println("GC overhead = time(gc mode) / time(none), ms per optimizer step:");

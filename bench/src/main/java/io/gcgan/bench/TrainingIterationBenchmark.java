@@ -95,7 +95,7 @@ public class TrainingIterationBenchmark {
     public void setUp() {
         b = CudaBench.backend(backend);
         CudaBench.setMath(b, math);
-        CudaBench.setConv(b, conv);
+        CudaBench.setConv(b, conv, "own");
         Device device = CudaBench.device(backend);
         // Everything that lives for the trial (weights, optimizer state, the batch) in one scope, closed in tearDown.
         trial = TensorScope.open();
