@@ -148,6 +148,7 @@ public final class NullBackend implements Backend {
         capturing = false;
         return new CapturedCalls() {
             private long replays;
+            private boolean closed;
 
             @Override
             public void replay() {
@@ -161,6 +162,12 @@ public final class NullBackend implements Backend {
 
             @Override
             public void close() {
+                closed = true;
+            }
+
+            @Override
+            public boolean isClosed() {
+                return closed;
             }
         };
     }

@@ -24,4 +24,7 @@ public interface CapturedCalls extends AutoCloseable {
     /** Frees what the capture holds (the graph, the memory allocated during the capture). Idempotent. */
     @Override
     void close();
+
+    /** Whether {@link #close} has run. */
+    boolean isClosed();
 }

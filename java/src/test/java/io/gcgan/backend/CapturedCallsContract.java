@@ -114,6 +114,7 @@ public abstract class CapturedCallsContract {
                 assertArrayEquals(new double[] {2, 4, 6, 8}, z.toDoubleArray());
                 assertArrayEquals(new double[] {3, 6, 9, 12}, tripled.toDoubleArray());
             }
+            assertTrue(calls.isClosed());
             assertThrows(IllegalStateException.class, calls::replay, "replay after close");
             assertThrows(IllegalStateException.class, z::toDoubleArray, "an output read after the capture closed");
             calls.close(); // idempotent

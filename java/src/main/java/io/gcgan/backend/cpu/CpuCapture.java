@@ -1,5 +1,6 @@
 package io.gcgan.backend.cpu;
 
+import io.gcgan.backend.CaptureOrder;
 import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.StorageChecks;
@@ -109,17 +110,6 @@ final class CpuCapture implements CapturedCalls {
         }
     }
 
-    /** Refuses a replay that would read storage of a capture not replayed yet, or closed. */
-    private void refuseUnmadeInputs() {
-        for (CpuCapture c : readsFrom) {
-            if (c.closed || c.replays == 0) {
-                throw new IllegalStateException("replay: the recorded calls use storage that another capture makes,"
-                        + " and that capture " + (c.closed ? "is closed" : "has not been replayed yet (replay it"
-                        + " first)"));
-            }
-        }
-    }
-
     void add(Runnable call) {
         recorded.add(call);
     }
@@ -129,13 +119,8 @@ final class CpuCapture implements CapturedCalls {
         recording = false;
     }
 
-    /** Refuses {@code what} while another capture records: its calls would be recorded there instead of run. */
     private void refuseWhileAnotherRecords(String what) {
-        CpuCapture r = backend.recordingCapture();
-        if (r != null && r != this) {
-            throw new IllegalStateException(what + ": another capture is recording on " + backend.device()
-                    + "; end it first");
-        }
+        CaptureOrder.refuseWhileAnotherRecords(what, this, backend.recordingCapture(), backend.device());
     }
 
     @Override
@@ -147,7 +132,7 @@ final class CpuCapture implements CapturedCalls {
         if (recording) {
             throw new IllegalStateException("replay: the capture is still recording (call endCapture first)");
         }
-        refuseUnmadeInputs();
+        CaptureOrder.refuseUnmadeInputs(readsFrom);
         REPLAYING.set(true);
         try {
             for (Runnable call : recorded) {
@@ -157,6 +142,11 @@ final class CpuCapture implements CapturedCalls {
             REPLAYING.set(false);
         }
         replays++;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
     }
 
     @Override

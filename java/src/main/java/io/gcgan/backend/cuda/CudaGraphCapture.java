@@ -2,6 +2,7 @@ package io.gcgan.backend.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
+import io.gcgan.backend.CaptureOrder;
 import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.Storage;
@@ -141,13 +142,7 @@ final class CudaGraphCapture implements CapturedCalls {
      * allocation of this capture) freed since, or a graph allocation of a capture not launched yet.
      */
     private synchronized void refuseFreedInputs() {
-        for (CudaGraphCapture c : readsFrom) {
-            if (c.closed || c.replays == 0) {
-                throw new IllegalStateException("replay: the recorded calls use storage that another capture makes,"
-                        + " and that capture " + (c.closed ? "is closed" : "has not been replayed yet (replay it"
-                        + " first)"));
-            }
-        }
+        CaptureOrder.refuseUnmadeInputs(readsFrom);
         for (Storage s : retained.values()) {
             if (!s.segment().scope().isAlive()) {
                 throw StorageChecks.usedAfterScope("replay", s, " (the recorded calls use it: keep it until the"
@@ -216,11 +211,7 @@ final class CudaGraphCapture implements CapturedCalls {
 
     /** Refuses {@code what} while another capture records: its stream work would become part of that graph. */
     private void refuseWhileAnotherRecords(String what) {
-        CudaGraphCapture r = pool.recordingCapture();
-        if (r != null && r != this) {
-            throw new IllegalStateException(what + ": another capture is recording on cuda:" + device.index()
-                    + "; end it first");
-        }
+        CaptureOrder.refuseWhileAnotherRecords(what, this, pool.recordingCapture(), "cuda:" + device.index());
     }
 
     @Override
@@ -238,6 +229,11 @@ final class CudaGraphCapture implements CapturedCalls {
         CudaException.check(CudaRuntime.cudaGraphLaunch(exec, device.stream()),
                 "cudaGraphLaunch on cuda:" + device.index() + " (replay " + (replays + 1) + ")");
         replays++;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
     }
 
     @Override
