@@ -395,7 +395,7 @@ public final class Tensor {
         }
     }
 
-    /** The same values as a new leaf that shares this tensor's storage (and its in-place writes) and records nothing. */
+    /** The same values as a new leaf sharing this tensor's storage (and its in-place writes), recording nothing. */
     public Tensor detach() {
         return new Tensor(storage, shape, version);
     }
