@@ -33,18 +33,32 @@ public final class CollectedMemory {
         long now = held.addAndGet(bytes);
         long limit = threshold.get();
         if (now > limit && threshold.compareAndSet(limit, Long.MAX_VALUE)) { // one caller collects at a time
-            collections.incrementAndGet();
-            System.gc();
-            // The Cleaners run after the collection, on their own thread: give them a moment (at most ~0.1 s).
-            for (int i = 0; i < 7 && held.get() > limit; i++) {
-                try {
-                    Thread.sleep(1L << i);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            collect(limit);
             threshold.set(Math.max(base, 2 * held.get()));
+        }
+    }
+
+    /**
+     * Runs a collection now (an allocation failed while such memory is held) and waits a moment for what it releases;
+     * whether anything was.
+     */
+    public boolean collectNow() {
+        long before = held.get();
+        collect(0);
+        return held.get() < before;
+    }
+
+    /** System.gc(), then up to ~0.1 s for the Cleaners, which run on their own thread, to bring the bytes to below. */
+    private void collect(long below) {
+        collections.incrementAndGet();
+        System.gc();
+        for (int i = 0; i < 7 && held.get() > below; i++) {
+            try {
+                Thread.sleep(1L << i);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gcgan.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,8 @@ class CollectedMemoryTest {
         m.allocated(200); // 260 > 220
         assertEquals(2, m.collections());
         assertEquals(260, m.held());
+        assertFalse(m.collectNow(), "nothing of this count is released by a collection");
+        assertEquals(3, m.collections());
         assertThrows(IllegalArgumentException.class, () -> new CollectedMemory(0));
     }
 

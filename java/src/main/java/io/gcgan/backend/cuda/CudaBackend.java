@@ -281,7 +281,7 @@ public final class CudaBackend implements Backend {
             return new Storage(this, dtype, 0, MemorySegment.NULL, lifetime);
         }
         long bytes = Math.multiplyExact(numel, dtype.byteSize());
-        long address = pool.allocate(bytes);
+        long address = allocateOrCollect(bytes);
         CudaGraphCapture c = capture;
         if (c != null) {
             // A graph allocation (CudaGraphCapture): its segment lives as long as the capture; its scope's free, if
@@ -307,6 +307,21 @@ public final class CudaBackend implements Backend {
         }
         collected.allocated(bytes);
         return new Storage(this, dtype, numel, automaticSegment(pool, collected, address, bytes), lifetime);
+    }
+
+    /**
+     * {@code bytes} from the pool; when that fails while unreachable automatic storage holds device memory, a
+     * collection frees it and the allocation is tried once more.
+     */
+    private long allocateOrCollect(long bytes) {
+        try {
+            return pool.allocate(bytes);
+        } catch (CudaException e) {
+            if (capture != null || collected.held() == 0 || !collected.collectNow()) {
+                throw e;
+            }
+            return pool.allocate(bytes);
+        }
     }
 
     /** The device address as a zero-length segment of the lifetime's arena: unusable once the lifetime ends. */
