@@ -125,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
         double lsGamma;
 
         @Option(names = "--ls-lambda", paramLabel = "L", defaultValue = "1",
-                description = "loss-sensitive, gls-gan: weight of the margin term, >= 0. Default: ${DEFAULT-VALUE}.")
+                description = "loss-sensitive, gls-gan: weight of the margin term, > 0. Default: ${DEFAULT-VALUE}.")
         double lsLambda;
 
         @Option(names = "--ls-tau", paramLabel = "T", defaultValue = "2e-4",
@@ -496,7 +496,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--loss gls-gan needs --nu (a slope <= 1: 0 = LS-GAN, 1 = WGAN-like, -1 = |a|)");
         }
         Check.range("--ls-gamma", l.lsGamma, 0, true, 1e6, true);
-        Check.range("--ls-lambda", l.lsLambda, 0, true, 1e6, true);
+        Check.range("--ls-lambda", l.lsLambda, 0, false, 1e6, true);
         Check.range("--ls-tau", l.lsTau, 0, true, 1e6, true);
         String lsDistance = Check.oneOf("--ls-distance", l.lsDistance, List.of("l1-sum", "l1-mean"));
         String lsOutput = Check.oneOf("--ls-output", l.lsOutput, List.of("relu", "softplus", "identity"));

@@ -38,6 +38,7 @@ class ArgumentValidationTest {
                 Arguments.of(new String[] {"--model", "resnet"}, "--model: unknown value 'resnet'", "mnist28, dcgan64, mlp"),
                 Arguments.of(new String[] {"--data", "cifar-that-is-not-here"}, "--data", "8gaussians"),
                 Arguments.of(new String[] {"--data", " "}, "--data is empty", "an image folder"),
+                Arguments.of(new String[] {"--loss", "loss-sensitive", "--ls-lambda", "0"}, "--ls-lambda", "(0,"),
                 Arguments.of(new String[] {"--device", "tpu"}, "--device: unknown value 'tpu'", "auto, cpu, cuda"),
                 Arguments.of(new String[] {"--conv", "fast"}, "--conv: unknown value 'fast'", "cudnn, own, gemm, auto"),
                 Arguments.of(new String[] {"--dtype", "float16"}, "--dtype: unknown value 'float16'", "float32, float64"),
