@@ -303,6 +303,12 @@ final class TrainCommand implements Callable<Integer> {
                         + "--sample-every, --score-every, --score-samples, --log-every, --quiet may change.")
         Path resume;
 
+        @Option(names = "--from-step", paramLabel = "N",
+                description = "With --resume: continue from the checkpoint after N steps instead of the latest (after a"
+                        + " divergence, or when the latest is damaged); the run then goes on from there, and its later"
+                        + " checkpoints and metrics rows are replaced.")
+        Long fromStep;
+
         @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "250",
                 description = "Checkpoint every N steps (and at the end, and on Ctrl-C). Default: ${DEFAULT-VALUE}.")
         int checkpointEvery;
@@ -363,6 +369,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         OutputOptions o = outputOptions;
+        if (o.fromStep != null && o.resume == null) {
+            throw new UsageException("--from-step goes with --resume");
+        }
         if (o.resume != null) {
             if (o.out != null) {
                 throw new UsageException("--resume and --out: a resumed run stays in its own folder; give only "
@@ -588,7 +597,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int resume(CommandLine.ParseResult parsed, RunFolder folder) throws Exception {
-        Optional<Path> latest = folder.checkpoints().latest();
+        Long fromStep = outputOptions.fromStep;
+        Optional<Path> latest = fromStep != null ? Optional.of(folder.checkpoints().at(fromStep))
+                : folder.checkpoints().latest();
         if (latest.isEmpty()) {
             throw new UsageException("--resume " + folder + ": no checkpoint in " + folder.checkpoints().dir()
                     + "; nothing to resume (start the run again with --out " + folder + " --overwrite)");
@@ -597,7 +608,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             info = Checkpoint.readInfo(latest.get());
         } catch (IOException e) {
-            throw new IOException(e.getMessage() + folder.checkpoints().otherCheckpointsHint(latest.get()), e);
+            throw new IOException(e.getMessage() + otherCheckpointsHint(folder, latest.get()), e);
         }
         // The run's options: config.json (which also holds the run-control options), then the checkpoint's
         // (the identity options it was trained with), then what this command line gives explicitly.
@@ -652,9 +663,26 @@ final class TrainCommand implements Callable<Integer> {
                     + " does not match its options (hash " + s.configHash() + "); the checkpoint was edited or written"
                     + " by another gcgan version");
         }
+        if (fromStep != null) {
+            folder.checkpoints().pointLatestAt(fromStep); // a later stop resumes from here, not from the old latest
+        }
         TrainingRun run = new TrainingRun(s, folder, latest.get(), outputOptions.quiet || merged.outputOptions.quiet,
                 spec.commandLine().getOut(), spec.commandLine().getErr(), given);
         return run.execute();
+    }
+
+    /**
+     * What to tell a user whose checkpoint {@code bad} cannot be read: the run's other checkpoints, and how to resume
+     * from one ("" when there is none).
+     */
+    static String otherCheckpointsHint(RunFolder folder, Path bad) {
+        List<Long> others = folder.checkpoints().stepsOtherThan(bad);
+        if (others.isEmpty()) {
+            return "";
+        }
+        return ". The run has other checkpoints (after " + others.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ")) + " steps): resume from one with --resume "
+                + folder + " --from-step " + others.getLast();
     }
 
     private static boolean overriddenByShared(String key, CommandLine.ParseResult parsed) {

@@ -114,7 +114,7 @@ final class TrainingRun {
                     info = Checkpoint.readInfo(resumeFrom);
                     Checkpoint.load(resumeFrom, e.generator, e.discriminator, e.gOptimizer, e.dOptimizer);
                 } catch (IOException bad) {
-                    throw new IOException(bad.getMessage() + folder.checkpoints().otherCheckpointsHint(resumeFrom),
+                    throw new IOException(bad.getMessage() + TrainCommand.otherCheckpointsHint(folder, resumeFrom),
                             bad);
                 }
                 trainer.restore(info.state());

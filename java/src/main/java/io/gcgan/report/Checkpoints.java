@@ -141,26 +141,25 @@ public final class Checkpoints {
         return Long.parseLong(m.group(1));
     }
 
-    /**
-     * What to tell a user whose checkpoint {@code bad} cannot be read: the run's other checkpoints, and how to resume
-     * from one ("" when there is none).
-     */
-    public String otherCheckpointsHint(Path bad) {
-        List<String> others = new ArrayList<>();
+    /** The steps of the complete checkpoints other than {@code checkpoint}, ascending (none if they cannot be read). */
+    public List<Long> stepsOtherThan(Path checkpoint) {
+        List<Long> others = new ArrayList<>();
         try {
             for (long s : steps()) {
-                if (!dir.resolve(name(s)).equals(bad)) {
-                    others.add(name(s));
+                if (!dir.resolve(name(s)).equals(checkpoint)) {
+                    others.add(s);
                 }
             }
         } catch (IOException e) {
-            return "";
+            return List.of();
         }
-        if (others.isEmpty()) {
-            return "";
-        }
-        return ". The run has other checkpoints (" + String.join(", ", others) + "): to resume from one, write its"
-                + " name into " + dir.resolve(LATEST);
+        return others;
+    }
+
+    /** Points {@code latest} at the checkpoint of {@code step} (a run resumed from an earlier one). */
+    public void pointLatestAt(long step) throws IOException {
+        at(step);
+        AtomicFiles.writeString(dir.resolve(LATEST), name(step) + "\n");
     }
 
     private void prune(int keep, long newest) throws IOException {

@@ -75,11 +75,21 @@ class RunFolderSafetyTest {
         Files.write(generator, Arrays.copyOf(Files.readAllBytes(generator), 20)); // cut short
         CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "6");
         assertEquals(1, r.status(), r.toString());
-        assertTrue(r.err().contains(Checkpoint.GENERATOR) && r.err().contains("other checkpoints (step-000002)")
-                && r.err().contains(out.resolve("checkpoints").resolve("latest").toString()), r.err());
-        Files.writeString(out.resolve("checkpoints/latest"), "step-000002\n");
-        r = CliRunner.run("train", "--resume", out.toString(), "--steps", "6");
+        assertTrue(r.err().contains(Checkpoint.GENERATOR) && r.err().contains("other checkpoints (after 2 steps)")
+                && r.err().contains("--from-step 2"), r.err());
+        r = CliRunner.run("train", "--resume", out.toString(), "--from-step", "3");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("no checkpoint at step 3; present: [2, 4]"), r.err());
+        r = CliRunner.run("train", "--resume", out.toString(), "--from-step", "2", "--steps", "3");
         assertEquals(0, r.status(), "resumed from the older one: " + r);
+        assertEquals("step-000003", Files.readString(out.resolve("checkpoints/latest")).strip(),
+                "latest names the checkpoint at the run's end");
+        assertFalse(Files.exists(out.resolve("checkpoints/step-000004")), "the damaged later checkpoint is gone");
+        r = CliRunner.run("train", "--resume", out.toString(), "--steps", "6"); // on from step 3, past the bad one
+        assertEquals(0, r.status(), r.toString());
+        assertEquals(7, Files.readAllLines(out.resolve("metrics.csv")).size(), "a header and steps 0..5");
+        assertEquals(2, CliRunner.run("train", "--from-step", "2", "--data", "8gaussians").status(),
+                "--from-step without --resume");
     }
 
     @Test
