@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * conv2dForward, conv2dBackwardData and conv2dBackwardWeight on CUDA with cuDNN, with the explicit GEMMs
  * ({@link ConvImplementation#GEMM}: our im2col and col2im around cuBLAS) and with {@link ConvImplementation#AUTO}
- * against the CPU backend in float64 on the same values, for every conv and transposed-conv layer of mnist28 (batch 64 and 1) and dcgan64 (batch 8; d2 and g2 also
- * at batch 64), and odd geometries (float32 and float64). Outputs are NaN-filled first; both backward passes
+ * against the CPU backend in float64 on the same values, for every conv and transposed-conv layer of mnist28 (batch
+ * 64 and 1) and dcgan64 (batch 8; d2 and g2 also at batch 64), and odd geometries (float32 and float64); and that
+ * each repeats bit for bit. Outputs are NaN-filled first; both backward passes
  * overwrite, so the rows and columns of dx that no window covers must come back as 0, not NaN.
  *
  * <p>Tolerance per output element: {@code Check.sumFactor(dtype, K) * conv(|a|, |b|)}, the Higham-Mary bound with
@@ -118,6 +119,56 @@ class CudaConvTest {
             }
         }
         return Gpu.read(out);
+    }
+
+    /**
+     * Each pass of the batch-64 layers run four times on the same inputs gives the same bits: our kernels add split-K
+     * partials in a fixed order, cuBLAS is deterministic on one stream, and cuDNN keeps to its deterministic
+     * algorithms when {@link CudaBackend#requireDeterministicConvAlgorithms} requires it (set here). With cuDNN's
+     * nondeterministic algorithms (atomics), the captured dcgan64 steps of {@link CudaCapturedStepsTest} differed
+     * from the written ones in the sixth digit of D's loss after one Adam step (H200, 2026-11-27).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("implementations")
+    void everyPassRepeatsBitForBit(ConvImplementation impl) {
+        List<Layer> layers = new ArrayList<>(ConvShapes.reference("mnist28", 64));
+        layers.addAll(ConvShapes.reference("dcgan64", 64));
+        CudaBackend cuda = Gpu.cuda() instanceof CudaBackend c ? c : null; // null with the CPU stand-in
+        boolean before = cuda != null && cuda.deterministicConvAlgorithmsRequired();
+        if (cuda != null) {
+            cuda.requireDeterministicConvAlgorithms(true);
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            for (Layer layer : layers) {
+                ConvGeometry g = layer.g();
+                for (Pass pass : Pass.values()) {
+                    long[][] shapes = switch (pass) {
+                        case FORWARD -> new long[][] {g.xShape(), g.wShape()};
+                        case BACKWARD_DATA -> new long[][] {g.yShape(), g.wShape()};
+                        case BACKWARD_WEIGHT -> new long[][] {g.xShape(), g.yShape()};
+                    };
+                    String what = impl + " " + pass + " " + layer;
+                    double[] a = Data.uniform(Data.random(what + "a"), Math.toIntExact(Data.numel(shapes[0])), -1, 1,
+                            DType.FLOAT32);
+                    double[] b = Data.uniform(Data.random(what + "b"), Math.toIntExact(Data.numel(shapes[1])), -1, 1,
+                            DType.FLOAT32);
+                    double[] first = run(Gpu.cuda(), impl, DType.FLOAT32, pass, g, a, b, scope);
+                    for (int again = 0; again < 3; again++) {
+                        double[] next = run(Gpu.cuda(), impl, DType.FLOAT32, pass, g, a, b, scope);
+                        for (int i = 0; i < first.length; i++) {
+                            if (Double.doubleToRawLongBits(first[i]) != Double.doubleToRawLongBits(next[i])) {
+                                throw new AssertionError(what + ": run " + (again + 2) + " differs from run 1 at "
+                                        + i + ": " + next[i] + " vs " + first[i]);
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (cuda != null) {
+                cuda.requireDeterministicConvAlgorithms(before);
+            }
+        }
     }
 
     /**

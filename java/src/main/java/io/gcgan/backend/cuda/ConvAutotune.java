@@ -3,6 +3,8 @@ package io.gcgan.backend.cuda;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.tensor.DType;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +35,8 @@ final class ConvAutotune {
 
     private final List<ConvImplementation> candidates;
     private final Map<Key, ConvImplementation> chosen = new ConcurrentHashMap<>();
+    /** Per measured key, each candidate's median in milliseconds (a candidate that threw is absent). */
+    private final Map<Key, Map<ConvImplementation, Double>> medians = new ConcurrentHashMap<>();
 
     /** candidates: the concrete implementations to choose from, in tie-breaking order. */
     ConvAutotune(List<ConvImplementation> candidates) {
@@ -56,6 +60,7 @@ final class ConvAutotune {
         }
         ConvImplementation best = null;
         double bestMs = Double.POSITIVE_INFINITY;
+        Map<ConvImplementation, Double> measured = new EnumMap<>(ConvImplementation.class);
         RuntimeException firstFailure = null;
         for (ConvImplementation c : candidates) {
             double[] ms = new double[TIMED_RUNS];
@@ -72,6 +77,7 @@ final class ConvAutotune {
             }
             Arrays.sort(ms);
             double median = ms[TIMED_RUNS / 2];
+            measured.put(c, median);
             if (median < bestMs) {
                 bestMs = median;
                 best = c;
@@ -80,6 +86,7 @@ final class ConvAutotune {
         if (best == null) {
             throw firstFailure;
         }
+        medians.put(key, Collections.unmodifiableMap(measured));
         chosen.put(key, best);
         return best;
     }
@@ -92,5 +99,10 @@ final class ConvAutotune {
     /** The choices made so far (a copy), e.g. for a profile. */
     Map<Key, ConvImplementation> choices() {
         return Map.copyOf(chosen);
+    }
+
+    /** The medians measured for {@code key}, per candidate, in milliseconds; empty when not measured. */
+    Map<ConvImplementation, Double> medianMillis(Key key) {
+        return medians.getOrDefault(key, Map.of());
     }
 }

@@ -28,9 +28,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The {@link Backend} on one CUDA device: gcgan's own kernels (libgcgan_kernels) for fill, strided copy,
@@ -72,6 +74,8 @@ import java.util.function.Consumer;
  * fastest of those three per pass and geometry, measured once ({@link ConvAutotune}). cuDNN plans (descriptors and the
  * algorithm per pass) are cached per geometry, dtype and TF32 setting ({@link CudnnConvolution}); cuDNN's FFT and
  * Winograd algorithms are used only when {@link #allowConvTransformAlgorithms allowed} (off by default, for parity).
+ * OWN and GEMM repeat bit for bit; cuDNN does when {@link #requireDeterministicConvAlgorithms required} (off by
+ * default, as in PyTorch).
  *
  * <p>Any thread may call the backend; calls are queued in the order they are made. Settings ({@link #allowTf32},
  * the conv defaults) are per backend, i.e. per device.
@@ -115,6 +119,7 @@ public final class CudaBackend implements Backend {
     private volatile ConvAlgorithmSearch convSearch = ConvAlgorithmSearch.MEASURE;
     private volatile long convSearchWorkspace = DEFAULT_CONV_SEARCH_WORKSPACE;
     private volatile boolean convTransforms;
+    private volatile boolean convDeterministic;
 
     private CudaBackend(Device device) {
         this.device = device;
@@ -192,13 +197,17 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * What {@link ConvImplementation#AUTO} has chosen so far, one line per pass, geometry, dtype and math, e.g.
-     * "FORWARD ConvGeometry[n=64, c=256, ...] FLOAT32 fp32 -> GEMM", sorted.
+     * What {@link ConvImplementation#AUTO} has chosen so far, one line per pass, geometry, dtype and math, with each
+     * candidate's measured median, e.g. "FORWARD ConvGeometry[n=64, c=256, ...] FLOAT32 fp32 -> GEMM (OWN 0.1210 ms,
+     * GEMM 0.0984 ms, CUDNN 0.1032 ms)", sorted.
      */
     public List<String> autotunedConvChoices() {
         return autotune.choices().entrySet().stream()
                 .map(e -> e.getKey().pass() + " " + e.getKey().geometry() + " " + e.getKey().dtype() + " "
-                        + (e.getKey().tf32() ? "tf32" : "fp32") + " -> " + e.getValue())
+                        + (e.getKey().tf32() ? "tf32" : "fp32") + " -> " + e.getValue() + " ("
+                        + autotune.medianMillis(e.getKey()).entrySet().stream()
+                                .map(m -> m.getKey() + String.format(Locale.ROOT, " %.4f ms", m.getValue()))
+                                .collect(Collectors.joining(", ")) + ")")
                 .sorted()
                 .toList();
     }
@@ -223,6 +232,24 @@ public final class CudaBackend implements Backend {
 
     public boolean convTransformAlgorithmsAllowed() {
         return convTransforms;
+    }
+
+    /**
+     * Keeps cuDNN to the convolution algorithms it reports as deterministic (off by default, as PyTorch's
+     * {@code torch.backends.cudnn.deterministic}): the others add partial sums with atomics, so their last bits can
+     * differ from run to run on the same inputs, and Adam's normalized steps let such differences grow. Our own
+     * kernels (split-K partials added in a fixed order) and the GEMM path (cuBLAS on one stream) are deterministic
+     * either way. With it, {@link ConvImplementation#CUDNN} repeats bit for bit, at a cost: on an H200 the dcgan64
+     * training step with cuDNN convs took 15.8 ms with deterministic algorithms and 9.2 ms without (two runs,
+     * 2026-11-27, {@code bench/results/2026-11-27-h200-captured.md}), most of it in backward-data passes. Applies to
+     * geometries whose plan is made from now on (plans are cached per setting).
+     */
+    public void requireDeterministicConvAlgorithms(boolean require) {
+        this.convDeterministic = require;
+    }
+
+    public boolean deterministicConvAlgorithmsRequired() {
+        return convDeterministic;
     }
 
     /** The most device memory cuDNN may use as workspace while measuring algorithms (default 1 GiB). */
@@ -766,8 +793,8 @@ public final class CudaBackend implements Backend {
 
     /** One cuDNN pass over x [n, c, h, w], w [k, c, r, s], y [n, k, p, q] (the gradients for a backward pass). */
     private void runCudnn(CudnnConvolution.Pass pass, ConvGeometry g, DType dtype, Storage x, Storage w, Storage y) {
-        cudnn.run(pass, g, dtype, tf32, convSearch, convTransforms, convSearchWorkspace, x.segment(), w.segment(),
-                y.segment());
+        cudnn.run(pass, g, dtype, tf32, convSearch, convTransforms, convDeterministic, convSearchWorkspace,
+                x.segment(), w.segment(), y.segment());
     }
 
     // ---- fused batch normalization -----------------------------------------------------------------------

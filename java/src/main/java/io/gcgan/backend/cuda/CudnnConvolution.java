@@ -36,7 +36,10 @@ import java.util.Map;
  * <p><b>Algorithms.</b> FFT and Winograd algorithms (transform-domain; faster for some stride-1 3x3 and 5x5 shapes,
  * with rounding errors well above a direct sum's in float32) are skipped unless the backend allows them
  * ({@link CudaBackend#allowConvTransformAlgorithms}); the remaining ones (implicit/explicit GEMM, direct) sum the
- * same products as the CPU oracle in another order.
+ * same products as the CPU oracle in another order. Algorithms that cuDNN reports as nondeterministic (those that add
+ * partial sums with atomics, so that two runs on the same inputs can differ in the last bits) are skipped when the
+ * backend requires determinism ({@link CudaBackend#requireDeterministicConvAlgorithms}, as PyTorch's
+ * {@code torch.backends.cudnn.deterministic = True}).
  *
  * <p><b>Workspace.</b> One device buffer from the pool, kept for the life of the backend and grown to the largest
  * workspace a call has needed (every call is queued on the one stream, so calls reuse it in order without any
@@ -62,7 +65,8 @@ final class CudnnConvolution {
     }
 
     /** What a plan depends on. */
-    record Key(ConvGeometry geometry, DType dtype, boolean tf32, ConvAlgorithmSearch search, boolean transforms) {
+    record Key(ConvGeometry geometry, DType dtype, boolean tf32, ConvAlgorithmSearch search, boolean transforms,
+               boolean deterministic) {
     }
 
     /** FFT and Winograd algorithms: transform-domain methods that round differently from a direct sum. */
@@ -116,10 +120,10 @@ final class CudnnConvolution {
 
     /** Runs {@code pass} of convolution {@code g}; x, w, y are device pointers (gradients for a backward pass). */
     synchronized void run(Pass pass, ConvGeometry g, DType dtype, boolean tf32, ConvAlgorithmSearch search,
-                          boolean transforms, long searchWorkspaceLimit, MemorySegment x, MemorySegment w,
-                          MemorySegment y) {
+                          boolean transforms, boolean deterministic, long searchWorkspaceLimit, MemorySegment x,
+                          MemorySegment w, MemorySegment y) {
         device.makeCurrent();
-        Key key = new Key(g, dtype, tf32 && dtype == DType.FLOAT32, search, transforms);
+        Key key = new Key(g, dtype, tf32 && dtype == DType.FLOAT32, search, transforms, deterministic);
         Plan plan = plans.get(key);
         int p = pass.ordinal();
         if (pool.recording() && (handle == null || plan == null || plan.algorithm[p] < 0)) {
@@ -303,10 +307,12 @@ final class CudnnConvolution {
                 int math = Cudnn.algoPerf$mathType(perf, i);
                 boolean tensorOps = math == Cudnn.CUDNN_TENSOR_OP_MATH
                         || math == Cudnn.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
+                boolean nondeterministic = Cudnn.algoPerf$determinism(perf, i) == Cudnn.CUDNN_NON_DETERMINISTIC;
                 if (algoStatus != Cudnn.CUDNN_STATUS_SUCCESS || memory > searchBytes || (fmaOnly(key) && tensorOps)
-                        || (!key.transforms() && isTransformAlgorithm(pass, algo))) {
+                        || (!key.transforms() && isTransformAlgorithm(pass, algo))
+                        || (key.deterministic() && nondeterministic)) {
                     rejected.add("algo " + algo + ": status " + algoStatus + ", math " + math + ", " + memory
-                            + " bytes");
+                            + " bytes" + (nondeterministic ? ", nondeterministic" : ""));
                     continue;
                 }
                 int runMath = fmaOnly(key) ? Cudnn.CUDNN_FMA_MATH : math;
@@ -349,6 +355,7 @@ final class CudnnConvolution {
         return "x [" + g.n() + ", " + g.c() + ", " + g.h() + ", " + g.w() + "], w [" + g.k() + ", " + g.c() + ", "
                 + g.r() + ", " + g.s() + "], stride (" + g.strideH() + ", " + g.strideW() + "), padding (" + g.padH()
                 + ", " + g.padW() + "), " + key.dtype().displayName() + (key.tf32() ? ", TF32" : "")
-                + (key.transforms() ? ", FFT/Winograd allowed" : "");
+                + (key.transforms() ? ", FFT/Winograd allowed" : "")
+                + (key.deterministic() ? ", deterministic algorithms only" : "");
     }
 }

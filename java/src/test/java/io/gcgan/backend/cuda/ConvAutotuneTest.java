@@ -69,6 +69,9 @@ class ConvAutotuneTest {
         assertSame(ConvImplementation.GEMM, tune.choose(key(OwnConvolution.Pass.FORWARD), d::run, d::millis));
         assertEquals(before, d.runs.size(), "a kept choice measures nothing");
         assertEquals(Map.of(key(OwnConvolution.Pass.FORWARD), ConvImplementation.GEMM), tune.choices());
+        assertEquals(Map.of(ConvImplementation.OWN, 0.5, ConvImplementation.GEMM, 0.2, ConvImplementation.CUDNN, 0.3),
+                tune.medianMillis(key(OwnConvolution.Pass.FORWARD)), "each candidate's median");
+        assertEquals(Map.of(), tune.medianMillis(key(OwnConvolution.Pass.BACKWARD_DATA)), "not measured");
     }
 
     @Test
@@ -78,6 +81,8 @@ class ConvAutotuneTest {
                 ConvImplementation.OWN, new double[] {0.4, 0.4, 0.4},
                 ConvImplementation.GEMM, new double[] {0.4, 0.4, 0.4})); // no cuDNN
         assertSame(ConvImplementation.OWN, tune.choose(key(OwnConvolution.Pass.BACKWARD_DATA), d::run, d::millis));
+        assertEquals(Map.of(ConvImplementation.OWN, 0.4, ConvImplementation.GEMM, 0.4),
+                tune.medianMillis(key(OwnConvolution.Pass.BACKWARD_DATA)), "the failed candidate has no median");
         // another pass of the same geometry is a key of its own
         FakeDevice e = new FakeDevice(Map.of(ConvImplementation.CUDNN, new double[] {1, 1, 1}));
         assertSame(ConvImplementation.CUDNN,
