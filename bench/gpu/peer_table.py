@@ -11,9 +11,10 @@ CudaMemcpyBenchmark).
 
 Columns: the peer's workload name; our time; PyTorch's time (the median); ours/PyTorch, the ratio of the TIMES
 (below 1: we are faster; "~" marks workloads that are similar but not the same); then the memory floor or a note.
-Memory floor (optimizer rows): the minimum bytes a step must move (OptimizerStepBenchmark: 28 bytes per Adam
-parameter, 4 more per centred one) divided by the time, as a fraction of the device-to-device copy rate measured in
-the same run (ours: CudaMemcpyBenchmark; PyTorch: its d2d_copy_GBps), the same bytes for both.
+Memory floor (optimizer rows): the time to move the bytes an uncentred step must move (reads of w, g and the state,
+writes of w and the state: 28 bytes per Adam parameter, 20 per SGD-momentum one) at the device-to-device copy rate of
+the same run (CudaMemcpyBenchmark); "x of floor" is our time over it. A GC row has the same floor (a row's gradient
+need not be read twice), so its "x of floor" includes GC's cost.
 """
 import argparse
 import itertools
@@ -82,6 +83,9 @@ def fmt_ms(ms):
 
 # Parameters of the optimizer workloads (bench's Dcgan64Parameters: DESIGN.md's opt-*-dcgan64 and opt-*-50m).
 OPTIMIZER_PARAMS = {"dcgan64": 3576704 + 2765568, "50m": 200 * 250 * 1000}
+# An uncentred step's minimum traffic per float32 parameter: Adam reads w, g, m, v and writes w, m, v; SGD-momentum
+# reads w, g, buf and writes w, buf.
+FLOOR_BYTES_PER_PARAM = {"adam": 28, "sgdm": 20}
 
 
 def fmt_ratio(ours, theirs, approx=False):
@@ -96,8 +100,8 @@ def rows(ours, peer, peer_convs):
     torch_copy = (peer or {}).get("d2d_copy_GBps")
 
     # ---- optimizer step --------------------------------------------------------------------------------------
-    # Issue 6's floor: 32 bytes per parameter at the device-to-device copy rate of the same run; "x of floor" is our
-    # time over that (goal <= 1.3 on 50m), and a GC row says its cost over our fused step without GC (goal <= 5%).
+    # The floor: the uncentred step's bytes per parameter at the device-to-device copy rate of the same run; "x of
+    # floor" is our time over that, and a GC row says its cost over our fused step without GC (goal <= 5%).
     for algorithm in ("adam", "sgdm"):
         for workload in ("dcgan64", "50m"):
             fused_none = None
@@ -115,8 +119,9 @@ def rows(ours, peer, peer_convs):
                 notes = []
                 params = OPTIMIZER_PARAMS.get(workload)
                 if ms and copy and params:
-                    floor_ms = 32.0 * params / (copy * 1e9) * 1e3
-                    notes.append("x%.2f of floor (32 B/param at %.0f GB/s)" % (ms / floor_ms, copy))
+                    floor_bytes = FLOOR_BYTES_PER_PARAM[algorithm]
+                    floor_ms = floor_bytes * params / (copy * 1e9) * 1e3
+                    notes.append("x%.2f of floor (%d B/param at %.0f GB/s)" % (ms / floor_ms, floor_bytes, copy))
                 gbps = sec.get("gb")
                 if gbps is not None:
                     notes.append("%.0f GB/s" % gbps)
