@@ -24,17 +24,11 @@
 //                m, v into registers (<= kRegs float4 of each per thread), sums g + lambda w (warp shuffles, then
 //                shared memory across the group's warps), updates and stores: every element is read and written
 //                once, as in the uncentred step;
-//   kRowsStaged  (RowsVariant::kStaged) contiguous aligned rows of <= kStagedRowMax elements: ONE
-//                pass, as kRowsRegs, but the row's w, g, m, v go from global to shared memory by asynchronous copies
-//                (cp.async, no registers held while in flight; 32 KiB of shared memory per block, and as many
-//                registers as the lean kernel): a group of 32..256 threads per row issues every load of its row at
-//                once (<= kStageRegs float4 of each operand per thread), waits once, sums g + lambda w from shared
-//                memory, updates and stores: every element read once, one load latency per row;
-//   kRowsGroup   (RowsVariant::kGroupTwoPass on every row that fits; kGroupLongRows, the default, on rows of more than
-//                kGroupRowMin elements; kStaged on those too long to stage) contiguous aligned rows of
-//                <= kRegsRowMax elements: kRowsRegs' groups of 32..256 threads per row, each thread at most kRegs
-//                float4 of the row, but two passes like kRowsWarp: a work block is one round of loads per pass, where
-//                a warp on a 2,048-element row makes four (the long warps of kRowsWarp set the kernel's tail);
+//   kRowsGroup   (RowsVariant::kGroupTwoPass on every row that fits; kGroupLongRows, the default, on rows of more
+//                than kGroupRowMin elements) contiguous aligned rows of <= kRegsRowMax elements: kRowsRegs' groups of
+//                32..256 threads per row, each thread at most kRegs float4 of the row, but two passes like kRowsWarp:
+//                a work block is one round of loads per pass, where a warp on a 2,048-element row makes four (the
+//                long warps of kRowsWarp set the kernel's tail);
 //   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
@@ -42,8 +36,6 @@
 // float64 - the exact path: every double operation an explicit round-to-nearest intrinsic in OptimizerMath's
 //   (Java's) evaluation order, so a float64 step equals the CPU reference bit for bit (up to the order of the
 //   centring sum); one block per centred slice, kChunk64 elements per block otherwise.
-
-#include <cuda_pipeline.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -66,12 +58,8 @@ constexpr int kRegs = 4;                                 // kRowsRegs: float4s o
 constexpr int64_t kRegsRowMax = kBlockThreads * kRegs * 4;  // 4096: the longest row one thread block holds
 constexpr int64_t kChunk64 = 2048;                       // float64, not centred: elements per block
 constexpr int64_t kGroupRowMin = 1024;  // kGroupLongRows: longer rows take kRowsGroup, the others kRowsWarp
-constexpr int kStageRegs = 2;           // kRowsStaged: float4s of each operand per thread, in shared memory
-constexpr int64_t kStagedRowMax = kBlockThreads * kStageRegs * 4;  // 2048: the longest row one block stages
 
-enum Mode : int32_t {
-    kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5, kRowsStaged = 6
-};
+enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5 };
 
 // How float32 centred rows are done (kernels/dev/optimizer_lab.cu times each): kTwoPass = kRowsWarp / kRowsBlock
 // only; kSinglePass = kRowsRegs where a row fits, else those; kGroupTwoPass = kRowsGroup where a row fits, else
@@ -79,8 +67,11 @@ enum Mode : int32_t {
 // kGroupLongRows: in the lab (H200, 2026-11-27) kRowsGroup cut GC's cost on dcgan64, whose rows are mostly 2,048
 // and 4,096 elements, from +7.1% to +3.0% (Adam) and +8.5% to +5.5% (SGD-momentum), but raised it on the 50m
 // workload's 1,000-element rows (+5.9% to +7.3%, +8.1% to +10.1%), where a warp makes two rounds of loads.
-// kStaged = kRowsStaged where a row fits (<= kStagedRowMax), else as kGroupTwoPass.
-enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows, kStaged };
+// Tried and dropped (commit 25232c1 has it): one pass with the row's w, g, m, v copied into shared memory by
+// cp.async (as many registers as the lean kernel, 32 KiB of shared memory per block). Correct, but in the lab
+// (H200, 2026-11-27) GC then cost +21% (Adam) and +28% (SGD-momentum) on 50m, and +5% and +10% on dcgan64,
+// against group-long's +5%, +8%, +2% and +6% in the same run.
+enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows };
 constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kGroupLongRows;
 
 // How a launch numbers its work blocks, which the hardware starts roughly in that order: kTable = tensor by tensor
@@ -363,16 +354,11 @@ __device__ __forceinline__ double group_sum(double warp_sum, int group, int gi, 
     return sum;
 }
 
-// Which optional row path an instantiation has: kRowsRegs holds 16 float4s per thread and needs ~205 registers (one
-// block per SM); kRowsStaged 32 KiB of shared memory per block. Tables without such rows launch the lean
-// instantiation (~127 registers, two blocks per SM, no stage).
-enum RowsPath : int { kLeanPath = 0, kRegsPath = 1, kStagedPath = 2 };
-
-template <int Alg, int Cap, int Path>
+// kRegsRows: this instantiation has the kRowsRegs path. It holds 16 float4s per thread and needs ~205 registers
+// (one block per SM), so tables without such rows launch the lean instantiation (~127 registers, two blocks per SM).
+template <int Alg, int Cap, bool kRegsRows>
 __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __grid_constant__ Batch<Cap> batch) {
     __shared__ double scratch[32];
-    // kRowsStaged: [operand w, g, m, v][u < kStageRegs][thread]; each thread reads back only its own slots
-    __shared__ float4 stage[Path == kStagedPath ? 4 * kStageRegs * kBlockThreads : 1];
     if (!guard_passes<float>(batch.hyper)) {
         return;
     }
@@ -398,7 +384,7 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             for (int64_t e = scalar_from + threadIdx.x; e < end; e += kBlockThreads) {
                 update_scalar<Alg>(c, 0.0f, state2, w, g, m, v, e);
             }
-        } else if (Path == kRegsPath && t.mode == kRowsRegs) {
+        } else if (kRegsRows && t.mode == kRowsRegs) {
             const int group = t.group;
             const int gi = threadIdx.x / group;  // this thread's row within the work block
             const int li = threadIdx.x - gi * group;
@@ -445,71 +431,6 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
                     if constexpr (kUsesState1<Alg>) m4[i] = mr[u];
                     if constexpr (kMayUseState2<Alg>) {
                         if (state2) v4[i] = vr[u];
-                    }
-                }
-            }
-        } else if (Path == kStagedPath && t.mode == kRowsStaged) {
-            const int group = t.group;
-            const int gi = threadIdx.x / group;  // this thread's row within the work block
-            const int li = threadIdx.x - gi * group;
-            const int64_t row = local * (kBlockThreads / group) + gi;
-            const bool active = row < t.slices;
-            const int len4 = static_cast<int>(t.inner / 4);  // <= kStagedRowMax / 4
-            const int64_t base = active ? row * len4 : 0;
-            float4* const w4 = reinterpret_cast<float4*>(w) + base;
-            const float4* const g4 = reinterpret_cast<const float4*>(g) + base;
-            float4* const m4 = m != nullptr ? reinterpret_cast<float4*>(m) + base : nullptr;
-            float4* const v4 = v != nullptr ? reinterpret_cast<float4*>(v) + base : nullptr;
-            float4* const sw = stage + threadIdx.x;  // slot u of operand k: s? [u * kBlockThreads]
-            float4* const sg = sw + kStageRegs * kBlockThreads;
-            float4* const sm = sg + kStageRegs * kBlockThreads;
-            float4* const sv = sm + kStageRegs * kBlockThreads;
-#pragma unroll
-            for (int u = 0; u < kStageRegs; ++u) {  // every load of the row in flight at once, none in registers
-                const int i = li + u * group;
-                if (active && i < len4) {
-                    __pipeline_memcpy_async(sw + u * kBlockThreads, w4 + i, sizeof(float4));
-                    __pipeline_memcpy_async(sg + u * kBlockThreads, g4 + i, sizeof(float4));
-                    if constexpr (kUsesState1<Alg>) {
-                        __pipeline_memcpy_async(sm + u * kBlockThreads, m4 + i, sizeof(float4));
-                    }
-                    if constexpr (kMayUseState2<Alg>) {
-                        if (state2) __pipeline_memcpy_async(sv + u * kBlockThreads, v4 + i, sizeof(float4));
-                    }
-                }
-            }
-            __pipeline_commit();
-            __pipeline_wait_prior(0);  // this thread's copies have landed (it reads no other thread's slots)
-            double part = 0.0;
-#pragma unroll
-            for (int u = 0; u < kStageRegs; ++u) {
-                if (active && li + u * group < len4) {
-                    part += decayed_sum4(sg[u * kBlockThreads], sw[u * kBlockThreads], c.coupled_decay);
-                }
-            }
-            // a warp lies in one row's group (group >= 32); the group is the tensor's, uniform over the block
-            const double sum = group_sum(warp_allreduce(part), group, gi, scratch);
-            const float mean = static_cast<float>(sum / static_cast<double>(t.inner));
-#pragma unroll
-            for (int u = 0; u < kStageRegs; ++u) {
-                const int i = li + u * group;
-                if (active && i < len4) {
-                    float4 wr = sw[u * kBlockThreads];
-                    const float4 gr = sg[u * kBlockThreads];
-                    float4 mr = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
-                    float4 vr = mr;
-                    if constexpr (kUsesState1<Alg>) mr = sm[u * kBlockThreads];
-                    if constexpr (kMayUseState2<Alg>) {
-                        if (state2) vr = sv[u * kBlockThreads];
-                    }
-                    update1<Alg>(c, mean, wr.x, gr.x, mr.x, vr.x);
-                    update1<Alg>(c, mean, wr.y, gr.y, mr.y, vr.y);
-                    update1<Alg>(c, mean, wr.z, gr.z, mr.z, vr.z);
-                    update1<Alg>(c, mean, wr.w, gr.w, mr.w, vr.w);
-                    w4[i] = wr;
-                    if constexpr (kUsesState1<Alg>) m4[i] = mr;
-                    if constexpr (kMayUseState2<Alg>) {
-                        if (state2) v4[i] = vr;
                     }
                 }
             }
@@ -684,14 +605,12 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f64_kernel(const __gr
 // ================================================= host side =================================================
 
 template <typename T, int Alg, int Cap>
-void launch_one(const Batch<Cap>& batch, unsigned grid, RowsPath path, gcgan_stream stream) {
+void launch_one(const Batch<Cap>& batch, unsigned grid, bool regs_rows, gcgan_stream stream) {
     if constexpr (sizeof(T) == 4) {
-        if (path == kRegsPath) {
-            optimizer_f32_kernel<Alg, Cap, kRegsPath><<<grid, kBlockThreads, 0, stream>>>(batch);
-        } else if (path == kStagedPath) {
-            optimizer_f32_kernel<Alg, Cap, kStagedPath><<<grid, kBlockThreads, 0, stream>>>(batch);
+        if (regs_rows) {
+            optimizer_f32_kernel<Alg, Cap, true><<<grid, kBlockThreads, 0, stream>>>(batch);
         } else {
-            optimizer_f32_kernel<Alg, Cap, kLeanPath><<<grid, kBlockThreads, 0, stream>>>(batch);
+            optimizer_f32_kernel<Alg, Cap, false><<<grid, kBlockThreads, 0, stream>>>(batch);
         }
     } else {
         optimizer_f64_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
@@ -699,16 +618,16 @@ void launch_one(const Batch<Cap>& batch, unsigned grid, RowsPath path, gcgan_str
 }
 
 template <typename T, int Cap>
-void launch(const Batch<Cap>& batch, RowsPath path, gcgan_stream stream) {
+void launch(const Batch<Cap>& batch, bool regs_rows, gcgan_stream stream) {
     constexpr int64_t kMaxBlocks = 0x7fffffff;
     const unsigned grid = static_cast<unsigned>(batch.total_blocks > kMaxBlocks ? kMaxBlocks : batch.total_blocks);
     switch (batch.hyper.algorithm) {
-        case GCGAN_OPTIMIZER_SGD: launch_one<T, GCGAN_OPTIMIZER_SGD, Cap>(batch, grid, path, stream); break;
+        case GCGAN_OPTIMIZER_SGD: launch_one<T, GCGAN_OPTIMIZER_SGD, Cap>(batch, grid, regs_rows, stream); break;
         case GCGAN_OPTIMIZER_SGD_MOMENTUM:
-            launch_one<T, GCGAN_OPTIMIZER_SGD_MOMENTUM, Cap>(batch, grid, path, stream);
+            launch_one<T, GCGAN_OPTIMIZER_SGD_MOMENTUM, Cap>(batch, grid, regs_rows, stream);
             break;
-        case GCGAN_OPTIMIZER_ADAM: launch_one<T, GCGAN_OPTIMIZER_ADAM, Cap>(batch, grid, path, stream); break;
-        default: launch_one<T, GCGAN_OPTIMIZER_RMSPROP, Cap>(batch, grid, path, stream); break;
+        case GCGAN_OPTIMIZER_ADAM: launch_one<T, GCGAN_OPTIMIZER_ADAM, Cap>(batch, grid, regs_rows, stream); break;
+        default: launch_one<T, GCGAN_OPTIMIZER_RMSPROP, Cap>(batch, grid, regs_rows, stream); break;
     }
 }
 
@@ -766,18 +685,8 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
     } else if (t.outer == 1) {
         entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
         const bool group_rows = variant == RowsVariant::kSinglePass || variant == RowsVariant::kGroupTwoPass ||
-                                variant == RowsVariant::kStaged ||
                                 (variant == RowsVariant::kGroupLongRows && t.inner > kGroupRowMin);
-        if (variant == RowsVariant::kStaged && entry->vec && t.inner <= kStagedRowMax) {
-            int group = 32;  // the fewest threads (>= a warp) whose kStageRegs float4s cover the row
-            while (static_cast<int64_t>(group) * kStageRegs * 4 < t.inner) {
-                group *= 2;
-            }
-            entry->mode = kRowsStaged;
-            entry->group = group;
-            const int64_t rows_per_block = kBlockThreads / group;
-            *blocks = (t.slices + rows_per_block - 1) / rows_per_block;
-        } else if (group_rows && entry->vec && t.inner <= kRegsRowMax) {
+        if (group_rows && entry->vec && t.inner <= kRegsRowMax) {
             int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
             while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
                 group *= 2;
@@ -811,8 +720,7 @@ int64_t block_cost(const Entry& e, bool f64) {
     switch (e.mode) {
         case kRowsWarp: return 9 * per_thread(e.inner, 32);
         case kRowsBlock: return 9 * per_thread(e.inner, kBlockThreads);
-        case kRowsRegs:
-        case kRowsStaged: return 8 * per_thread(e.inner, e.group);
+        case kRowsRegs: return 8 * per_thread(e.inner, e.group);
         case kRowsGroup: return 9 * per_thread(e.inner, e.group);
         case kStrided: return 16 * per_thread(e.outer * e.inner, kBlockThreads);
         default: return 8 * (kDenseChunk / kBlockThreads);
@@ -856,12 +764,11 @@ gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, 
         total += blocks[i];
     }
     batch->total_blocks = total;
-    RowsPath path = kLeanPath;  // a variant makes kRowsRegs or kRowsStaged rows, never both
+    bool regs_rows = false;
     for (int32_t i = 0; i < n; ++i) {
-        if (entries[i].mode == kRowsRegs) path = kRegsPath;
-        if (entries[i].mode == kRowsStaged) path = kStagedPath;
+        regs_rows = regs_rows || entries[i].mode == kRowsRegs;
     }
-    launch<T, Cap>(*batch, path, stream);
+    launch<T, Cap>(*batch, regs_rows, stream);
     return check_launch(call);
 }
 
