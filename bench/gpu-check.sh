@@ -22,7 +22,9 @@
 #
 # Stages, in order, each under its own timeout and all inside GPU_CHECK_BUDGET_S (default 420 s):
 #   jdk         unpack .jdk.tgz into /tmp (or use $JAVA_HOME in a dry run without it)
-#   kernels     CMake (+ ninja) build of libgcgan_kernels.so for this GPU's architecture (GCGAN_CUDA_ARCH overrides)
+#   kernels     libgcgan_kernels.so for this GPU's architecture (GCGAN_CUDA_ARCH overrides): the one prepare.sh built
+#               (.device/kernels/libgcgan_kernels-sm<ARCH>.so.gz), else a CMake (+ ninja) build here;
+#               GPU_CHECK_BUILD_KERNELS=1 builds here even with a prebuilt library
 #   probe       io.gcgan.bench.gpu.GpuProbe: the CUDA components and whether this build's CUDA backend starts
 #   signatures  the FFM bindings against gcgan_kernels.h, cuda_runtime_api.h, cublas_v2.h, cudnn.h
 #               (io.gcgan.bindings.SignatureCheckTest's four header tests, with the C++ compiler on the PATH)
@@ -184,18 +186,29 @@ JVM_OPTS+=(${GPU_CHECK_JVM_OPTS:-})
 
 # ---- kernels ----------------------------------------------------------------------------------------------------
 
-if [ -z "$NVCC" ]; then
+KERNELS_ARCH=${GCGAN_CUDA_ARCH:-}
+if [ -z "$KERNELS_ARCH" ] && [ "$DRY" = 0 ]; then
+  KERNELS_ARCH=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1 | tr -d '. ')
+fi
+ARCH=${KERNELS_ARCH:-90}  # also the labs' -arch
+PREBUILT=.device/kernels/libgcgan_kernels-sm$ARCH.so.gz
+if [ -f "$PREBUILT" ] && [ "${GPU_CHECK_BUILD_KERNELS:-0}" != 1 ]; then
+  # Built by prepare.sh from the tree of MANIFEST.txt's commit, with the same nvcc; unpacked under the name the labs
+  # link against (-lgcgan_kernels).
+  mkdir -p "$WORK/kernels"
+  if gunzip -c "$PREBUILT" >"$WORK/kernels/libgcgan_kernels.so"; then
+    export GCGAN_KERNELS_LIBRARY="$WORK/kernels/libgcgan_kernels.so"
+    record kernels PASS "libgcgan_kernels.so for sm_$ARCH, prebuilt by bench/gpu/prepare.sh ($PREBUILT)"
+  else
+    record kernels FAIL "$PREBUILT does not unpack (run bench/gpu/prepare.sh again)"
+  fi
+elif [ -z "$NVCC" ]; then
   record kernels SKIP "nvcc not on the PATH"
 elif ! command -v cmake >/dev/null 2>&1; then
   record kernels FAIL "cmake not on the PATH"
 elif ! limit=$(stage_limit 180); then
   record kernels SKIP "out of time budget"
 else
-  ARCH=${GCGAN_CUDA_ARCH:-}
-  if [ -z "$ARCH" ] && [ "$DRY" = 0 ]; then
-    ARCH=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1 | tr -d '. ')
-  fi
-  ARCH=${ARCH:-90}
   GEN=()
   command -v ninja >/dev/null 2>&1 && GEN=(-G Ninja)
   BUILD=build/gpu-check/cmake
@@ -502,8 +515,9 @@ fi
 # --check-only under compute-sanitizer's memcheck (issue 6: no out-of-bounds or misaligned access, no API error).
 LAB_TXT="$OUT/lab.txt"
 : >"$LAB_TXT"
-if [ -z "${GCGAN_KERNELS_LIBRARY:-}" ] || [ "$DRY" = 1 ]; then
+if [ -z "${GCGAN_KERNELS_LIBRARY:-}" ] || [ "$DRY" = 1 ] || [ -z "$NVCC" ]; then
   why="no libgcgan_kernels.so from the kernels stage"
+  [ -z "$NVCC" ] && why="nvcc not on the PATH (the labs are built here)"
   [ "$DRY" = 1 ] && why="dry run ($DRY_WHY)"
   record lab SKIP "$why"
 else

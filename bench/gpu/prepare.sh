@@ -6,6 +6,8 @@
 #              jdk.incubator.vector added when that script leaves it out
 #   .device/   lib/*.jar         module jars, runtime dependencies, the JUnit console launcher and Jupiter engine,
 #                                OpenBLAS trimmed to the four files its loader extracts
+#              kernels/          libgcgan_kernels-sm<ARCH>.so.gz: the kernel library built here for the GPU's
+#                                architecture (when nvcc is here), which gpu-check.sh unpacks instead of building
 #              test-classes/     the java and bindings test classes (the gpu tests, the signature check test)
 #              pytorch_peer.py   the PyTorch peer benchmark
 #              MANIFEST.txt      commit, build time, sizes
@@ -17,6 +19,8 @@
 #   JAVA_HOME       a JDK 22+ with jlink and jar (we use 25); required
 #   MVN_ARGS        extra Maven arguments (default "-q -B"; add -o to stay offline once dependencies are cached)
 #   FRESH_JDK=1     repack .jdk.tgz even if it exists
+#   GCGAN_PREBUILT_ARCH  the CUDA architecture of the prebuilt kernel library (default 90: H100, H200); "none"
+#                   leaves it out (gpu-check.sh then builds the library on the GPU machine, about 40 s)
 # Then run on the GPU machine:  bash bench/gpu-check.sh   carrying [".jdk.tgz", ".device"]  (bench/README.md).
 set -euo pipefail
 
@@ -79,6 +83,26 @@ mv "$tmp/trimmed.jar" "$blas_jar"
 
 cp "$peer" .device/pytorch_peer.py
 
+# The kernel library, built here with the same nvcc (13.0) as the GPU machine's, for its architecture only: the
+# GPU machine's time is short, and building there took 33-41 s of it.
+rm -rf .device/kernels
+arch=${GCGAN_PREBUILT_ARCH:-90}
+if [ "$arch" = none ]; then
+  echo "prepare: no prebuilt kernel library (GCGAN_PREBUILT_ARCH=none)"
+elif ! command -v nvcc >/dev/null 2>&1 || ! command -v cmake >/dev/null 2>&1; then
+  echo "prepare: no nvcc or cmake here: gpu-check.sh will build the kernel library on the GPU machine"
+else
+  echo "prepare: building libgcgan_kernels.so for sm_$arch (build/gpu-prebuilt) ..."
+  # "-real": the machine code only, without the PTX a newer GPU would compile at load (a third of the size)
+  if ! { cmake -S . -B build/gpu-prebuilt -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$arch-real" \
+           && cmake --build build/gpu-prebuilt -j "$(nproc)" --target gcgan_kernels; } >"$tmp/kernels.log" 2>&1; then
+    tail -n 20 "$tmp/kernels.log" >&2
+    die "the kernel library did not build for sm_$arch"
+  fi
+  mkdir -p .device/kernels
+  gzip -9 -c build/gpu-prebuilt/libgcgan_kernels.so >".device/kernels/libgcgan_kernels-sm$arch.so.gz"
+fi
+
 if [ ! -f .jdk.tgz ] || [ "${FRESH_JDK:-0}" = 1 ]; then
   echo "prepare: packing the Java runtime with $pack ..."
   JAVA_HOME_25=${JAVA_HOME_25:-$JAVA_HOME} "$pack" .jdk.tgz
@@ -119,17 +143,25 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 changed=$( (git -C "$root" status --porcelain 2>/dev/null || true) | wc -l | tr -d ' ')
 jdk_bytes=$(stat -c %s .jdk.tgz)
 device_bytes=$(du -sb .device | cut -f1)
-total=$((jdk_bytes + device_bytes))
+# The run tool's 64 MiB hold the working tree too (tracked files and untracked ones git does not ignore).
+tree_bytes=$(git -C "$root" ls-files -z -c -o --exclude-standard | (cd "$root" && xargs -0 -r stat -c %s 2>/dev/null) \
+             | awk '{ s += $1 } END { print s + 0 }')
+total=$((jdk_bytes + device_bytes + tree_bytes))
 {
   echo "commit $commit ($changed paths changed or untracked in the working tree)"
   echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) with $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
-  echo "carried: .jdk.tgz $jdk_bytes bytes, .device $device_bytes bytes, total $total of $limit_bytes"
+  echo "carried: .jdk.tgz $jdk_bytes bytes, .device $device_bytes bytes, working tree $tree_bytes bytes," \
+    "total $total of $limit_bytes"
   (cd .device && ls -l lib | awk 'NR > 1 { print "  lib/" $9 "  " $5 }')
+  if [ -d .device/kernels ]; then
+    (cd .device && ls -l kernels | awk 'NR > 1 { print "  kernels/" $9 "  " $5 }')
+  fi
   echo "  test-classes/java $(find .device/test-classes/java -name '*.class' | wc -l) classes," \
     "test-classes/bindings $(find .device/test-classes/bindings -name '*.class' | wc -l) classes"
 } > .device/MANIFEST.txt
 
-awk -v j="$jdk_bytes" -v d="$device_bytes" 'BEGIN { m = 1048576
-  printf "prepare: .jdk.tgz %.1f MiB + .device %.1f MiB = %.1f MiB (limit 64 MiB)\n", j / m, d / m, (j + d) / m }'
-[ "$total" -le "$limit_bytes" ] || die "the carried paths exceed 64 MiB"
+awk -v j="$jdk_bytes" -v d="$device_bytes" -v t="$tree_bytes" 'BEGIN { m = 1048576
+  printf "prepare: .jdk.tgz %.1f MiB + .device %.1f MiB + working tree %.1f MiB = %.1f MiB (limit 64 MiB)\n",
+         j / m, d / m, t / m, (j + d + t) / m }'
+[ "$total" -le "$limit_bytes" ] || die "the working tree and the carried paths exceed 64 MiB"
 echo 'prepare: done. Run on the GPU machine: command "bash bench/gpu-check.sh", carry [".jdk.tgz", ".device"]'
