@@ -20,7 +20,9 @@ import java.util.List;
  *
  * Parameters and optimizer state belong in a long-lived scope; tensors created outside any scope are left to
  * the garbage collector. Scopes nest and must be closed in reverse order of opening, on the thread that
- * opened them. Using a tensor after its scope closed fails with an {@link IllegalStateException}.
+ * opened them; closing one while scopes opened inside it are still open closes those first, then this one, and
+ * throws an {@link IllegalStateException} that says so. Using a tensor after its scope closed fails with an
+ * {@link IllegalStateException}.
  */
 public final class TensorScope implements Lifetime, AutoCloseable {
 
@@ -100,7 +102,8 @@ public final class TensorScope implements Lifetime, AutoCloseable {
         }
         Deque<TensorScope> stack = OPEN.get();
         if (stack.peek() != this) {
-            throw new IllegalStateException("tensor scopes must be closed innermost first");
+            closeWithInnerScopes(stack);
+            return;
         }
         stack.pop();
         closed = true;
@@ -124,6 +127,37 @@ public final class TensorScope implements Lifetime, AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Scopes opened inside this one were left open (their close was skipped), which breaks the nesting: closes them,
+     * innermost first, then this one, so that this thread's scopes are consistent again and nothing they hold leaks
+     * (otherwise every later tensor on this thread would go into a scope that is never closed), and reports it.
+     */
+    private void closeWithInnerScopes(Deque<TensorScope> stack) {
+        if (!stack.contains(this)) {
+            throw new IllegalStateException("this tensor scope is not open on " + Thread.currentThread().getName());
+        }
+        int inner = 0;
+        List<RuntimeException> failures = new ArrayList<>();
+        while (stack.peek() != this) {
+            inner++;
+            try {
+                stack.peek().close(); // the innermost: pops itself before it frees anything
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        try {
+            close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        IllegalStateException violation = new IllegalStateException("tensor scopes must be closed innermost first: "
+                + inner + (inner == 1 ? " scope" : " scopes") + " opened inside this one were still open; closed"
+                + " them and then this one (their tensors are freed)");
+        failures.forEach(violation::addSuppressed);
+        throw violation;
     }
 
     private void checkOpen() {

@@ -98,10 +98,6 @@ class TensorScopeTest {
         TensorScope outer = TensorScope.open();
         TensorScope inner = TensorScope.open();
         Tensor a = Tensor.ones(3);
-        IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
-        assertTrue(e.getMessage().contains("innermost"), e.getMessage());
-        assertTrue(outer.isOpen(), "a refused close leaves the scope open");
-        assertArrayEquals(new double[] {1, 1, 1}, a.toDoubleArray(), "a refused close frees nothing");
         assertThrows(IllegalStateException.class, () -> outer.keep(a), "keep() on a scope that is not innermost");
         inner.close();
         assertFalse(inner.isOpen());
@@ -112,6 +108,28 @@ class TensorScopeTest {
         assertThrows(IllegalStateException.class, b::toDoubleArray);
         outer.close(); // closing twice is a no-op
         assertSame(Lifetime.AUTOMATIC, TensorScope.current());
+    }
+
+    @Test
+    void closingAScopeWhoseInnerScopesWereLeftOpenClosesThemAllAndSaysSo() {
+        TensorScope base = TensorScope.open();
+        TensorScope outer = TensorScope.open();
+        Tensor inOuter = Tensor.ones(2);
+        TensorScope inner = TensorScope.open();
+        TensorScope innermost = TensorScope.open();
+        Tensor inInnermost = Tensor.ones(3);
+        IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
+        assertTrue(e.getMessage().contains("innermost first") && e.getMessage().contains("2 scopes"), e.getMessage());
+        assertFalse(innermost.isOpen() || inner.isOpen() || outer.isOpen(), "the left-open scopes and this one");
+        assertThrows(IllegalStateException.class, inInnermost::toDoubleArray, "their tensors are freed");
+        assertThrows(IllegalStateException.class, inOuter::toDoubleArray);
+        assertSame(base, TensorScope.current(), "the enclosing scope is current again");
+        assertTrue(base.isOpen());
+        Tensor inBase = Tensor.ones(1);
+        base.close();
+        assertThrows(IllegalStateException.class, inBase::toDoubleArray, "later tensors go to the right scope");
+        innermost.close(); // closed scopes close as no-ops
+        outer.close();
     }
 
     @Test
