@@ -373,14 +373,16 @@ fi
 # that a timeout loses one file only (JMH writes its JSON at the end), then the peer's conv timings:
 #   jmh.json          forked: the optimizer step (fused and per-tensor loop, dcgan64 and 50m, with and without GC) and
 #                     cudaMemcpy device to device
-#   jmh-train.json    forked: the training iteration (mnist28, dcgan64 x two recipes)
+#   jmh-train.json    forked: the training iteration (mnist28, dcgan64 x two recipes x written, captured steps)
 #   jmh-conv.json     every reference conv layer x 3 passes on cuDNN, all in one JVM (-f 0: device-bound work, one
 #                     CUDA context instead of 42 forks)
 #   peer-convs.json   pytorch_peer.py --quick --convs (its --quick run has no convs), with the stage's leftover time
 # The classes take a backend/implementation @Param; GPU_BENCH_PARAMS picks the CUDA values (JMH ignores a -p that a
 # benchmark does not declare). The final table joins these with peer.json (bench/gpu/peer_table.py).
 # shellcheck disable=SC2206  # word lists
-BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam,sgdm -p gc=none,gc -p workload=dcgan64,50m -p convImplementation=cudnn,own,gemm -p conv=own,gemm,cudnn})
+# The training iteration runs the fastest settings (conv auto, G noise reused as in the peer's step), written and
+# captured: 8 forks.
+BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam,sgdm -p gc=none,gc -p workload=dcgan64,50m -p convImplementation=cudnn,own,gemm -p conv=auto -p generatorNoise=reuse -p steps=written,captured})
 # shellcheck disable=SC2206
 BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 4 -i 3 -w 200ms -r 400ms})
 # shellcheck disable=SC2206
