@@ -142,10 +142,14 @@ public final class TensorScope implements Lifetime, AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         while (stack.peek() != this) {
             inner++;
+            TensorScope top = stack.peek();
             try {
-                stack.peek().close(); // the innermost: pops itself before it frees anything
+                top.close(); // the innermost: pops itself before it frees anything
             } catch (RuntimeException e) {
                 failures.add(e);
+            }
+            if (stack.peek() == top) {
+                stack.pop(); // cannot happen (close pops first), but a scope left on the stack must not loop here
             }
         }
         try {
@@ -154,8 +158,9 @@ public final class TensorScope implements Lifetime, AutoCloseable {
             failures.add(e);
         }
         IllegalStateException violation = new IllegalStateException("tensor scopes must be closed innermost first: "
-                + inner + (inner == 1 ? " scope" : " scopes") + " opened inside this one were still open; closed"
-                + " them and then this one (their tensors are freed)");
+                + (inner == 1 ? "1 scope opened inside this one was" : inner + " scopes opened inside this one were")
+                + " still open; closed " + (inner == 1 ? "it" : "them") + " and then this one (their tensors are"
+                + " freed)");
         failures.forEach(violation::addSuppressed);
         throw violation;
     }
