@@ -29,6 +29,9 @@
 //                32..256 threads per row, each thread at most kRegs float4 of the row, but two passes like kRowsWarp:
 //                a work block is one round of loads per pass, where a warp on a 2,048-element row makes four (the
 //                long warps of kRowsWarp set the kernel's tail);
+//   kRowsWarpHeld (RowsVariant::kGroupLongHeld; compiled into kernels/dev/optimizer_lab.cu only, to be timed there)
+//                contiguous aligned rows of <= kWarpHeldRowMax elements: one warp per row as kRowsWarp, but pass 1
+//                keeps the lane's gradient float4s in registers for pass 2 (g read once; no barrier either way);
 //   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
@@ -59,7 +62,12 @@ constexpr int64_t kRegsRowMax = kBlockThreads * kRegs * 4;  // 4096: the longest
 constexpr int64_t kChunk64 = 2048;                       // float64, not centred: elements per block
 constexpr int64_t kGroupRowMin = 1024;  // kGroupLongRows: longer rows take kRowsGroup, the others kRowsWarp
 
-enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5 };
+enum Mode : int32_t {
+    kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5, kRowsWarpHeld = 6
+};
+constexpr int kWarpHeld4 = 8;                               // kRowsWarpHeld: float4s of g each lane holds
+constexpr int64_t kWarpHeldRowMax = 32 * kWarpHeld4 * 4;    // 1024
+constexpr int kWarpHeldChunk = 4;                           // kRowsWarpHeld pass 2: float4s of w, m, v per round
 
 // How float32 centred rows are done (kernels/dev/optimizer_lab.cu times each): kTwoPass = kRowsWarp / kRowsBlock
 // only; kSinglePass = kRowsRegs where a row fits, else those; kGroupTwoPass = kRowsGroup where a row fits, else
@@ -71,7 +79,13 @@ enum Mode : int32_t { kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, k
 // cp.async (as many registers as the lean kernel, 32 KiB of shared memory per block). Correct, but in the lab
 // (H200, 2026-11-27) GC then cost +21% (Adam) and +28% (SGD-momentum) on 50m, and +5% and +10% on dcgan64,
 // against group-long's +5%, +8%, +2% and +6% in the same run.
-enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows };
+// kGroupLongHeld = kGroupLongRows, but kRowsWarpHeld on the rows of kRowsWarp that fit (lab only, not yet timed).
+enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows, kGroupLongHeld };
+#ifdef GCGAN_OPTIMIZER_LAB
+constexpr bool kWarpHeldBuilt = true;  // this build has kRowsWarpHeld's kernel instantiation
+#else
+constexpr bool kWarpHeldBuilt = false;  // the library's: kGroupLongHeld then makes kRowsWarp rows
+#endif
 constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kGroupLongRows;
 
 // How a launch numbers its work blocks, which the hardware starts roughly in that order: kTable = tensor by tensor
@@ -354,10 +368,69 @@ __device__ __forceinline__ double group_sum(double warp_sum, int group, int gi, 
     return sum;
 }
 
-// kRegsRows: this instantiation has the kRowsRegs path. It holds 16 float4s per thread and needs ~205 registers
-// (one block per SM), so tables without such rows launch the lean instantiation (~127 registers, two blocks per SM).
-template <int Alg, int Cap, bool kRegsRows>
-__global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __grid_constant__ Batch<Cap> batch) {
+// kRowsWarpHeld: one row of len4 (<= 32 * kWarpHeld4) float4s by one warp. Pass 1 loads the lane's float4s of g into
+// registers (one round of loads) and sums g + lambda w; pass 2 loads w, m, v kWarpHeldChunk float4s at a time and
+// updates with g from the registers: g is read once.
+template <int Alg>
+__device__ __forceinline__ void warp_held_row(const Coeffs& c, bool state2, float4* __restrict__ w4,
+                                           const float4* __restrict__ g4, float4* __restrict__ m4,
+                                           float4* __restrict__ v4, int len4, int lane) {
+    float4 gr[kWarpHeld4];
+#pragma unroll
+    for (int u = 0; u < kWarpHeld4; ++u) {
+        const int i = lane + 32 * u;
+        if (i < len4) gr[u] = __ldg(g4 + i);
+    }
+    double part = 0.0;
+#pragma unroll
+    for (int u = 0; u < kWarpHeld4; ++u) {
+        const int i = lane + 32 * u;
+        if (i < len4) {  // w read here only with coupled decay (decayed ignores it otherwise)
+            part += decayed_sum4(gr[u], c.coupled_decay != 0.0f ? w4[i] : gr[u], c.coupled_decay);
+        }
+    }
+    const float mean = static_cast<float>(warp_allreduce(part) / (4.0 * len4));
+#pragma unroll
+    for (int u0 = 0; u0 < kWarpHeld4; u0 += kWarpHeldChunk) {
+        float4 wr[kWarpHeldChunk], mr[kWarpHeldChunk], vr[kWarpHeldChunk];
+#pragma unroll
+        for (int h = 0; h < kWarpHeldChunk; ++h) {
+            const int i = lane + 32 * (u0 + h);
+            if (i < len4) {
+                wr[h] = w4[i];
+                if constexpr (kUsesState1<Alg>) mr[h] = m4[i];
+                if constexpr (kMayUseState2<Alg>) {
+                    if (state2) vr[h] = v4[i];
+                }
+            }
+        }
+#pragma unroll
+        for (int h = 0; h < kWarpHeldChunk; ++h) {
+            const int i = lane + 32 * (u0 + h);
+            if (i < len4) {
+                const float4 gv = gr[u0 + h];
+                update1<Alg>(c, mean, wr[h].x, gv.x, mr[h].x, vr[h].x);
+                update1<Alg>(c, mean, wr[h].y, gv.y, mr[h].y, vr[h].y);
+                update1<Alg>(c, mean, wr[h].z, gv.z, mr[h].z, vr[h].z);
+                update1<Alg>(c, mean, wr[h].w, gv.w, mr[h].w, vr[h].w);
+                w4[i] = wr[h];
+                if constexpr (kUsesState1<Alg>) m4[i] = mr[h];
+                if constexpr (kMayUseState2<Alg>) {
+                    if (state2) v4[i] = vr[h];
+                }
+            }
+        }
+    }
+}
+
+// Which optional row path an instantiation has: kRowsRegs holds 16 float4s per thread and needs ~205 registers (one
+// block per SM); kRowsWarpHeld (the lab's only) has a kernel of its own, held to 128 registers. Tables without such
+// rows launch the lean instantiation (~127 registers, two blocks per SM).
+enum RowsPath : int { kLeanPath = 0, kRegsPath = 1, kWarpHeldPath = 2 };
+
+// The float32 kernel's body (the kernels below launch it): batch is the kernel's __grid_constant__ parameter.
+template <int Alg, int Cap, int Path>
+__device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
     __shared__ double scratch[32];
     if (!guard_passes<float>(batch.hyper)) {
         return;
@@ -384,7 +457,7 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
             for (int64_t e = scalar_from + threadIdx.x; e < end; e += kBlockThreads) {
                 update_scalar<Alg>(c, 0.0f, state2, w, g, m, v, e);
             }
-        } else if (kRegsRows && t.mode == kRowsRegs) {
+        } else if (Path == kRegsPath && t.mode == kRowsRegs) {
             const int group = t.group;
             const int gi = threadIdx.x / group;  // this thread's row within the work block
             const int li = threadIdx.x - gi * group;
@@ -454,6 +527,16 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
                                 reinterpret_cast<float4*>(m + (m != nullptr ? base : 0)),
                                 reinterpret_cast<float4*>(v + (v != nullptr ? base : 0)), li, len / 4, group);
             }
+        } else if (Path == kWarpHeldPath && t.mode == kRowsWarpHeld) {
+            const int64_t row = local * kWarpsPerBlock + (threadIdx.x >> 5);
+            if (row < t.slices) {  // uniform over the warp
+                const int64_t base = row * (t.inner / 4);
+                warp_held_row<Alg>(c, state2, reinterpret_cast<float4*>(w) + base,
+                                   reinterpret_cast<const float4*>(g) + base,
+                                   m != nullptr ? reinterpret_cast<float4*>(m) + base : nullptr,
+                                   v != nullptr ? reinterpret_cast<float4*>(v) + base : nullptr,
+                                   static_cast<int>(t.inner / 4), threadIdx.x & 31);
+            }
         } else if (t.mode == kRowsWarp) {
             const int64_t row = local * kWarpsPerBlock + (threadIdx.x >> 5);
             const int lane = threadIdx.x & 31;
@@ -519,6 +602,21 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
         }
     }
 }
+
+template <int Alg, int Cap, int Path>
+__global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __grid_constant__ Batch<Cap> batch) {
+    optimizer_f32_body<Alg, Cap, Path>(batch);
+}
+
+#ifdef GCGAN_OPTIMIZER_LAB
+// kRowsWarpHeld's instantiation, held to two blocks per SM (ptxas gives Adam's 155-175 registers otherwise, one
+// block per SM; held to 128 it spills 32 bytes for Adam and RMSprop, none for SGD and SGD-momentum).
+template <int Alg, int Cap>
+__global__ void __launch_bounds__(kBlockThreads, 2)
+    optimizer_f32_warp_held_kernel(const __grid_constant__ Batch<Cap> batch) {
+    optimizer_f32_body<Alg, Cap, kWarpHeldPath>(batch);
+}
+#endif
 
 // ================================================= float64 ===================================================
 
@@ -605,12 +703,16 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f64_kernel(const __gr
 // ================================================= host side =================================================
 
 template <typename T, int Alg, int Cap>
-void launch_one(const Batch<Cap>& batch, unsigned grid, bool regs_rows, gcgan_stream stream) {
+void launch_one(const Batch<Cap>& batch, unsigned grid, RowsPath path, gcgan_stream stream) {
     if constexpr (sizeof(T) == 4) {
-        if (regs_rows) {
-            optimizer_f32_kernel<Alg, Cap, true><<<grid, kBlockThreads, 0, stream>>>(batch);
+        if (path == kRegsPath) {
+            optimizer_f32_kernel<Alg, Cap, kRegsPath><<<grid, kBlockThreads, 0, stream>>>(batch);
+#ifdef GCGAN_OPTIMIZER_LAB  // the library never makes kRowsWarpHeld rows: no such instantiation in it
+        } else if (path == kWarpHeldPath) {
+            optimizer_f32_warp_held_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
+#endif
         } else {
-            optimizer_f32_kernel<Alg, Cap, false><<<grid, kBlockThreads, 0, stream>>>(batch);
+            optimizer_f32_kernel<Alg, Cap, kLeanPath><<<grid, kBlockThreads, 0, stream>>>(batch);
         }
     } else {
         optimizer_f64_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
@@ -618,16 +720,16 @@ void launch_one(const Batch<Cap>& batch, unsigned grid, bool regs_rows, gcgan_st
 }
 
 template <typename T, int Cap>
-void launch(const Batch<Cap>& batch, bool regs_rows, gcgan_stream stream) {
+void launch(const Batch<Cap>& batch, RowsPath path, gcgan_stream stream) {
     constexpr int64_t kMaxBlocks = 0x7fffffff;
     const unsigned grid = static_cast<unsigned>(batch.total_blocks > kMaxBlocks ? kMaxBlocks : batch.total_blocks);
     switch (batch.hyper.algorithm) {
-        case GCGAN_OPTIMIZER_SGD: launch_one<T, GCGAN_OPTIMIZER_SGD, Cap>(batch, grid, regs_rows, stream); break;
+        case GCGAN_OPTIMIZER_SGD: launch_one<T, GCGAN_OPTIMIZER_SGD, Cap>(batch, grid, path, stream); break;
         case GCGAN_OPTIMIZER_SGD_MOMENTUM:
-            launch_one<T, GCGAN_OPTIMIZER_SGD_MOMENTUM, Cap>(batch, grid, regs_rows, stream);
+            launch_one<T, GCGAN_OPTIMIZER_SGD_MOMENTUM, Cap>(batch, grid, path, stream);
             break;
-        case GCGAN_OPTIMIZER_ADAM: launch_one<T, GCGAN_OPTIMIZER_ADAM, Cap>(batch, grid, regs_rows, stream); break;
-        default: launch_one<T, GCGAN_OPTIMIZER_RMSPROP, Cap>(batch, grid, regs_rows, stream); break;
+        case GCGAN_OPTIMIZER_ADAM: launch_one<T, GCGAN_OPTIMIZER_ADAM, Cap>(batch, grid, path, stream); break;
+        default: launch_one<T, GCGAN_OPTIMIZER_RMSPROP, Cap>(batch, grid, path, stream); break;
     }
 }
 
@@ -685,7 +787,8 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
     } else if (t.outer == 1) {
         entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
         const bool group_rows = variant == RowsVariant::kSinglePass || variant == RowsVariant::kGroupTwoPass ||
-                                (variant == RowsVariant::kGroupLongRows && t.inner > kGroupRowMin);
+                                ((variant == RowsVariant::kGroupLongRows || variant == RowsVariant::kGroupLongHeld) &&
+                                 t.inner > kGroupRowMin);
         if (group_rows && entry->vec && t.inner <= kRegsRowMax) {
             int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
             while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
@@ -696,7 +799,9 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
             const int64_t rows_per_block = kBlockThreads / group;
             *blocks = (t.slices + rows_per_block - 1) / rows_per_block;
         } else if (t.inner <= kWarpRowMax) {
-            entry->mode = kRowsWarp;
+            const bool held = variant == RowsVariant::kGroupLongHeld && kWarpHeldBuilt && entry->vec &&
+                              t.inner <= kWarpHeldRowMax;
+            entry->mode = held ? kRowsWarpHeld : kRowsWarp;
             *blocks = (t.slices + kWarpsPerBlock - 1) / kWarpsPerBlock;
         } else {
             entry->mode = kRowsBlock;
@@ -719,6 +824,7 @@ int64_t block_cost(const Entry& e, bool f64) {
     }
     switch (e.mode) {
         case kRowsWarp: return 9 * per_thread(e.inner, 32);
+        case kRowsWarpHeld: return 8 * per_thread(e.inner, 32);
         case kRowsBlock: return 9 * per_thread(e.inner, kBlockThreads);
         case kRowsRegs: return 8 * per_thread(e.inner, e.group);
         case kRowsGroup: return 9 * per_thread(e.inner, e.group);
@@ -764,11 +870,12 @@ gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, 
         total += blocks[i];
     }
     batch->total_blocks = total;
-    bool regs_rows = false;
+    RowsPath path = kLeanPath;  // a variant makes kRowsRegs or kRowsWarpHeld rows, never both
     for (int32_t i = 0; i < n; ++i) {
-        regs_rows = regs_rows || entries[i].mode == kRowsRegs;
+        if (entries[i].mode == kRowsRegs) path = kRegsPath;
+        if (entries[i].mode == kRowsWarpHeld) path = kWarpHeldPath;
     }
-    launch<T, Cap>(*batch, regs_rows, stream);
+    launch<T, Cap>(*batch, path, stream);
     return check_launch(call);
 }
 
