@@ -381,15 +381,15 @@ fi
 # benchmark does not declare). The final table joins these with peer.json (bench/gpu/peer_table.py).
 # shellcheck disable=SC2206  # word lists
 # The training iteration runs the fastest settings (conv auto, G noise reused as in the peer's step), written and
-# captured: 8 forks.
-BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam,sgdm -p gc=none,gc -p workload=dcgan64,50m -p convImplementation=cudnn,own,gemm -p conv=auto -p generatorNoise=reuse -p steps=written,captured})
+# captured, with auto timing its candidates both ways: 16 forks.
+BENCH_PARAMS=(${GPU_BENCH_PARAMS:--p backend=cuda -p implementation=cuda-fused,cuda-loop -p algorithm=adam,sgdm -p gc=none,gc -p workload=dcgan64,50m -p convImplementation=cudnn,own,gemm -p conv=auto -p autotuneTiming=with-launches,device-only -p generatorNoise=reuse -p steps=written,captured})
 # shellcheck disable=SC2206
 BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 4 -i 3 -w 200ms -r 400ms})
 # shellcheck disable=SC2206
 BENCH_CONV_JMH=(${GPU_BENCH_CONV_JMH:--f 0 -wi 1 -i 3 -w 100ms -r 200ms})
 # name | benchmark regex | JSON file | cap (s): the parts, in order
 OPT_CAP=${GPU_BENCH_OPT_CAP_S:-75}
-TRAIN_CAP=${GPU_BENCH_TRAIN_CAP_S:-60}
+TRAIN_CAP=${GPU_BENCH_TRAIN_CAP_S:-90}
 CONV_CAP=${GPU_BENCH_CONV_CAP_S:-90}
 BENCH_PARTS=("optimizer|${GPU_BENCH_OPT_REGEX:-OptimizerStepBenchmark|CudaMemcpyBenchmark}|jmh.json|$OPT_CAP"
              "training|${GPU_BENCH_TRAIN_REGEX:-TrainingIterationBenchmark}|jmh-train.json|$TRAIN_CAP"
@@ -428,7 +428,7 @@ else
     record benchmarks SKIP "no GPU benchmarks in this build ($all benchmark methods, none matching)"
   elif [ "$DRY" = 1 ]; then
     record benchmarks SKIP "dry run ($DRY_WHY): $gpu GPU benchmark methods not run ($counts)"
-  elif ! limit=$(stage_limit 180); then
+  elif ! limit=$(stage_limit 240); then
     record benchmarks SKIP "out of time budget"
   else
     t_stage=$SECONDS

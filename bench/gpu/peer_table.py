@@ -159,18 +159,20 @@ def rows(ours, peer, peer_convs):
         (None, None, "mnist28", "wgan-0gp-adam-gc", False,
          "no peer workload (torch's mnist28-wgan-adam-fused-gc has no penalty)", []),
     ]
-    def train_ms(model, recipe, conv, noise, math_mode, steps):
+    def train_ms(model, recipe, conv, noise, math_mode, steps, timing):
         # Results made before a parameter existed lack it: no conv = cuDNN, no generatorNoise = fresh, no batchNorm
-        # = fused, no steps = written. A run with batchNorm=composed as well is read at fused.
+        # = fused, no steps = written, no autotuneTiming = with-launches. A run with batchNorm=composed as well is
+        # read at fused.
         for conv_value in ([conv, None] if conv == "cudnn" else [conv]):
             for noise_value in ([noise, None] if noise == "fresh" else [noise]):
                 for steps_value in ([steps, None] if steps == "written" else [steps]):
-                    for bn in ("fused", None):
-                        ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe, math=math_mode,
-                                          conv=conv_value, generatorNoise=noise_value, batchNorm=bn,
-                                          steps=steps_value)
-                        if ms is not None:
-                            return ms
+                    for timing_value in ([timing, None] if timing == "with-launches" else [timing]):
+                        for bn in ("fused", None):
+                            ms, _ = ours.find("TrainingIterationBenchmark", model=model, recipe=recipe,
+                                              math=math_mode, conv=conv_value, generatorNoise=noise_value,
+                                              batchNorm=bn, steps=steps_value, autotuneTiming=timing_value)
+                            if ms is not None:
+                                return ms
         return None
 
     # One row per math mode, conv implementation of ours (the benchmark's conv parameter) and G-update noise
@@ -183,9 +185,11 @@ def rows(ours, peer, peer_convs):
             theirs = peer_ms(peer, key) if key else None
             # approx None: approximate only at float32 (the peer's only workload has TF32 on)
             row_approx = (math_mode == "fp32") if approx is None else approx
-            for conv, noise, steps in itertools.product(("own", "gemm", "cudnn", "auto"), ("fresh", "reuse"),
-                                                        ("written", "captured")):
-                    ms = train_ms(model, recipe, conv, noise, math_mode, steps)
+            # conv auto once per way of timing its candidates (-p autotuneTiming); the other convs measure nothing
+            convs = ("own", "gemm", "cudnn", "auto", "auto/device-only")
+            for conv_label, noise, steps in itertools.product(convs, ("fresh", "reuse"), ("written", "captured")):
+                    conv, _, timing = conv_label.partition("/")
+                    ms = train_ms(model, recipe, conv, noise, math_mode, steps, timing or "with-launches")
                     if ms is None:
                         continue
                     notes = [note] if note and (approx is not None or math_mode == "fp32") else []
@@ -200,8 +204,9 @@ def rows(ours, peer, peer_convs):
                         elif label == "CUDA graph" and steps == "captured":
                             # TF32 and graphs on both sides: the ratio that compares like with like
                             notes.append("torch CUDA graph %s, ours/that %s" % (fmt_ms(t), fmt_ratio(ms, t)))
-                    name = (key or "%s-%s" % (model, recipe)) + " (%s%s conv%s%s%s)" % (
+                    name = (key or "%s-%s" % (model, recipe)) + " (%s%s conv%s%s%s%s)" % (
                         "TF32, " if math_mode == "tf32" else "", conv,
+                        " timed on the device alone" if timing else "",
                         ", G noise reused" if noise == "reuse" else "",
                         ", captured steps (CUDA graphs)" if steps == "captured" else "", "" if key else ", ours")
                     out.append((name, fmt_ms(ms), fmt_ms(theirs), fmt_ratio(ms, theirs, row_approx),

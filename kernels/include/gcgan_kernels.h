@@ -129,6 +129,13 @@ GCGAN_API gcgan_status gcgan_fill_f32(float* out, int64_t n, float value, gcgan_
 GCGAN_API gcgan_status gcgan_fill_f64(double* out, int64_t n, double value, gcgan_stream stream);
 
 /* ------------------------------------------------------------------------------------------------------------
+ * Busy wait (kernels/src/busy_wait.cu): keeps stream busy on the device for about nanoseconds ns (one thread
+ * sleeping on the global timer), so that work queued behind it while it runs starts back to back: timing events
+ * recorded after it measure device time alone, without the host's launch gaps. 0 <= nanoseconds <= 10^10.
+ * ------------------------------------------------------------------------------------------------------------ */
+GCGAN_API gcgan_status gcgan_busy_wait(int64_t nanoseconds, gcgan_stream stream);
+
+/* ------------------------------------------------------------------------------------------------------------
  * Strided copy with dtype conversion (kernels/src/copy.cu): operand 0 of layout is src, operand 1 is dst:
  *     dst[offsets[1] + i . strides[1]] = (dst_dtype) src[offsets[0] + i . strides[0]]   for every i of shape
  * src_dtype, dst_dtype: GCGAN_DTYPE_*; float64 -> float32 rounds to nearest even. Covers contiguous copy,

@@ -2,6 +2,7 @@ package io.gcgan.bench;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.cpu.CpuBackend;
+import io.gcgan.backend.cuda.ConvAutotuneTiming;
 import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bindings.CudaAvailability;
@@ -74,6 +75,19 @@ final class CudaBench {
             cuda.setDefaultConvImplementation(implementation);
         } else {
             requireCpuDefault("conv", conv, cpuValue);
+        }
+    }
+
+    /**
+     * Sets how the CUDA backend's conv auto times its candidates from a benchmark parameter: "with-launches" or
+     * "device-only" ({@link ConvAutotuneTiming#fromName}); on the CPU only the default {@code cpuValue}.
+     */
+    static void setAutotuneTiming(Backend backend, String timing, String cpuValue) {
+        ConvAutotuneTiming t = ConvAutotuneTiming.fromName(timing);
+        if (backend instanceof CudaBackend cuda) {
+            cuda.setConvAutotuneTiming(t);
+        } else {
+            requireCpuDefault("autotuneTiming", timing, cpuValue);
         }
     }
 

@@ -69,6 +69,13 @@ public class TrainingIterationBenchmark {
     @Param({"own"})
     public String conv;
 
+    /**
+     * CUDA only, for conv=auto: how auto times its candidates: with-launches (from an idle device, the host's launch
+     * gaps included) or device-only (queued behind a busy wait: the device's time alone).
+     */
+    @Param({"with-launches"})
+    public String autotuneTiming;
+
     /** BatchNorm's batch statistics: fused (one backend call each way) or composed (the tensor-op reference). */
     @Param({"fused"})
     public String batchNorm;
@@ -96,6 +103,7 @@ public class TrainingIterationBenchmark {
         b = CudaBench.backend(backend);
         CudaBench.setMath(b, math);
         CudaBench.setConv(b, conv, "own");
+        CudaBench.setAutotuneTiming(b, autotuneTiming, "with-launches");
         Device device = CudaBench.device(backend);
         // Everything that lives for the trial (weights, optimizer state, the batch) in one scope, closed in tearDown.
         trial = TensorScope.open();
@@ -118,7 +126,8 @@ public class TrainingIterationBenchmark {
         b.synchronize();
         System.out.println("# " + b.description() + "; " + w.describe()
                 + ", batchNorm " + batchNorm + ", generator noise " + generatorNoise + ", steps " + steps
-                + (b.device().kind() == Device.Kind.CUDA ? ", math " + math + ", conv " + conv : ""));
+                + (b.device().kind() == Device.Kind.CUDA ? ", math " + math + ", conv " + conv
+                        + (conv.equals("auto") ? " timed " + autotuneTiming : "") : ""));
     }
 
     @TearDown(Level.Trial)

@@ -105,6 +105,22 @@ class CpuBenchmarkSetupTest {
         }
     }
 
+    @Test
+    void autoTimedOnTheDeviceIsRefusedOnTheCpuByName() {
+        TrainingIterationBenchmark b = new TrainingIterationBenchmark();
+        b.model = "mnist28";
+        b.recipe = "nsgan-adam";
+        b.backend = "cpu";
+        b.math = "fp32";
+        b.conv = "own";
+        b.autotuneTiming = "device-only";
+        b.batchNorm = "fused";
+        b.generatorNoise = "fresh";
+        b.steps = "written";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setUp);
+        assertTrue(e.getMessage().startsWith("autotuneTiming=device-only needs backend=cuda"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "steps {0}")
     @ValueSource(strings = {"written", "captured"})
     void trainingIterationRunsAndLearnsSomething(String steps) {
@@ -114,6 +130,7 @@ class CpuBenchmarkSetupTest {
         b.backend = "cpu";
         b.math = "fp32";
         b.conv = "own";
+        b.autotuneTiming = "with-launches";
         b.batchNorm = "fused";
         b.generatorNoise = "fresh";
         b.steps = steps;

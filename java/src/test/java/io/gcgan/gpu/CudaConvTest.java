@@ -1,8 +1,11 @@
 package io.gcgan.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.cuda.ConvAutotuneTiming;
 import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.gpu.ConvShapes.Layer;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -119,6 +123,40 @@ class CudaConvTest {
             }
         }
         return Gpu.read(out);
+    }
+
+    /**
+     * {@link ConvAutotuneTiming#DEVICE_ONLY}: auto times its candidates queued behind a busy wait on the device
+     * ({@code gcgan_busy_wait}); the passes it then runs match the CPU as every implementation must, and its choices
+     * are kept apart from those timed with launches.
+     */
+    @Test
+    void autoTimedOnTheDeviceAloneComputesTheSameConvolutions() {
+        CudaBackend cuda = Gpu.cuda() instanceof CudaBackend c ? c : null; // null with the CPU stand-in
+        ConvAutotuneTiming before = cuda == null ? null : cuda.convAutotuneTiming();
+        if (cuda != null) {
+            cuda.setConvAutotuneTiming(ConvAutotuneTiming.DEVICE_ONLY);
+        }
+        try {
+            List<Layer> layers = new ArrayList<>(ConvShapes.reference("mnist28", 64));
+            layers.addAll(ConvShapes.reference("dcgan64.d3", 64));
+            for (Layer layer : layers) {
+                for (Pass pass : Pass.values()) {
+                    conv(layer, pass, DType.FLOAT32, ConvImplementation.AUTO);
+                }
+            }
+            if (cuda != null) {
+                List<String> timed = cuda.autotunedConvChoices().stream()
+                        .filter(line -> line.contains(" device-only -> ")).toList();
+                long geometries = layers.stream().map(Layer::g).distinct().count(); // mnist28's g2 is d1's
+                assertEquals(3 * geometries, timed.size(),
+                        "one device-only choice per geometry and pass: " + cuda.autotunedConvChoices());
+            }
+        } finally {
+            if (cuda != null) {
+                cuda.setConvAutotuneTiming(before);
+            }
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.gcgan.bench.gpu;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ProfilingBackend;
+import io.gcgan.backend.cuda.ConvAutotuneTiming;
 import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bench.NullBackend;
@@ -27,7 +28,8 @@ import java.util.Map;
  *   java --enable-native-access=ALL-UNNAMED -cp 'CLASSPATH' io.gcgan.bench.gpu.TrainingProfile \
  *       [--backend cuda|cpu|null] [--model mnist28,dcgan64] [--recipe nsgan-adam|wgan-0gp-adam-gc]
  *       [--warmup 20] [--iterations 20] [--math fp32|tf32] [--batch-norm fused|composed]
- *       [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto] [--steps written|captured]
+ *       [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto] [--autotune-timing with-launches|device-only]
+ *       [--steps written|captured]
  * </pre>
  *
  * Per model, after {@code --warmup} iterations each time (the first plans cuDNN and runs the step-0 diagnostics):
@@ -65,6 +67,7 @@ public final class TrainingProfile {
         GeneratorNoise noise = GeneratorNoise.FRESH;
         String steps = "written";
         String conv = "own";
+        ConvAutotuneTiming timing = ConvAutotuneTiming.WITH_LAUNCHES;
         int warmup = 20;
         int iterations = 20;
         for (int i = 0; i < args.length; i++) {
@@ -73,7 +76,7 @@ public final class TrainingProfile {
                 System.out.println("usage: TrainingProfile [--backend cuda|cpu|null] [--model mnist28,dcgan64]"
                         + " [--recipe nsgan-adam|wgan-0gp-adam-gc] [--warmup 20] [--iterations 20] [--math fp32|tf32]"
                         + " [--batch-norm fused|composed] [--generator-noise fresh|reuse] [--conv own|gemm|cudnn|auto]"
-                        + " [--steps written|captured]");
+                        + " [--autotune-timing with-launches|device-only] [--steps written|captured]");
                 return;
             }
             if (i + 1 >= args.length) {
@@ -89,6 +92,7 @@ public final class TrainingProfile {
                 case "--generator-noise" -> noise = GeneratorNoise.fromName(v);
                 case "--steps" -> steps = v;
                 case "--conv" -> conv = v;
+                case "--autotune-timing" -> timing = ConvAutotuneTiming.fromName(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--iterations" -> iterations = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("TrainingProfile: unknown option " + a + " (try --help)");
@@ -111,14 +115,18 @@ public final class TrainingProfile {
         if (plain instanceof CudaBackend cuda) {
             cuda.allowTf32(math.equals("tf32"));
             cuda.setDefaultConvImplementation(convImplementation);
-        } else if (!math.equals("fp32") || convImplementation != ConvImplementation.OWN) {
-            throw new IllegalArgumentException("--math tf32 and --conv gemm|cudnn|auto need --backend cuda");
+            cuda.setConvAutotuneTiming(timing);
+        } else if (!math.equals("fp32") || convImplementation != ConvImplementation.OWN
+                || timing != ConvAutotuneTiming.WITH_LAUNCHES) {
+            throw new IllegalArgumentException("--math tf32, --conv gemm|cudnn|auto and --autotune-timing device-only"
+                    + " need --backend cuda");
         }
         PrintStream out = System.out;
         out.println("# TrainingProfile: " + plain.description() + "; java " + Runtime.version() + "; math " + math
-                + "; conv " + conv + "; batchNorm " + batchNorm + "; generator noise " + noise.optionName() + "; steps " + steps
-                + "; warmup " + warmup
-                + ", iterations " + iterations);
+                + "; conv " + conv
+                + (convImplementation == ConvImplementation.AUTO ? " timed " + timing.optionName() : "")
+                + "; batchNorm " + batchNorm + "; generator noise " + noise.optionName() + "; steps " + steps
+                + "; warmup " + warmup + ", iterations " + iterations);
         for (String model : models.split(",")) {
             profile(out, plain, device, model.trim(), recipe, batchNorm, noise, steps, warmup, iterations);
         }

@@ -603,6 +603,46 @@ public final class GcganKernels {
         }
     }
 
+    // ---- gcgan_status gcgan_busy_wait(int64_t nanoseconds, gcgan_stream stream) ------------------------------------
+
+    private static final class gcgan_busy_wait {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT64_T, C_POINTER);
+
+        static final class Linked {
+            static final MemorySegment ADDR = findOrNull("gcgan_busy_wait");
+            static final MethodHandle HANDLE = downcall(ADDR, DESC);
+        }
+    }
+
+    public static FunctionDescriptor gcgan_busy_wait$descriptor() {
+        return gcgan_busy_wait.DESC;
+    }
+
+    public static MethodHandle gcgan_busy_wait$handle() {
+        requireLoaded();
+        return required(gcgan_busy_wait.Linked.HANDLE, "gcgan_busy_wait");
+    }
+
+    public static MemorySegment gcgan_busy_wait$address() {
+        requireLoaded();
+        return required(gcgan_busy_wait.Linked.ADDR, "gcgan_busy_wait");
+    }
+
+    /**
+     * Keeps the stream busy on the device for about {@code nanoseconds} (0 to 10^10), so that work queued behind it
+     * meanwhile runs back to back: events recorded after it time the device alone, without the host's launch gaps.
+     */
+    public static int gcgan_busy_wait(long nanoseconds, MemorySegment stream) {
+        var mh$ = gcgan_busy_wait$handle();
+        try {
+            return (int) mh$.invokeExact(nanoseconds, stream);
+        } catch (Error | RuntimeException ex$) {
+            throw ex$;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     // ---- gcgan_status gcgan_copy_strided(int32_t src_dtype, const void *src, int32_t dst_dtype, void *dst,
     //          const gcgan_strided_layout *layout, gcgan_stream stream) -----------------------------------------------
 

@@ -148,6 +148,19 @@ class GcganKernelsTest {
     }
 
     @Test
+    void busyWaitRejectsANegativeOrTooLongWaitBeforeAnyCudaCall() {
+        libraryFile();
+        assertEquals(GcganKernels.GCGAN_OK, GcganKernels.gcgan_busy_wait(0, MemorySegment.NULL), "0 ns: nothing");
+        for (long ns : new long[] {-1, 10_000_000_001L}) {
+            int status = GcganKernels.gcgan_busy_wait(ns, MemorySegment.NULL);
+            assertEquals(GcganKernels.GCGAN_ERR_INVALID_ARGUMENT, status);
+            GcganKernelException e = assertThrows(GcganKernelException.class,
+                    () -> GcganKernelException.check(status, "gcgan_busy_wait"));
+            assertEquals("gcgan_busy_wait: nanoseconds = " + ns + " must be in [0, 10000000000]", e.nativeMessage());
+        }
+    }
+
+    @Test
     void batchNormRejectsBadSizesAndEpsBeforeAnyCudaCall() {
         libraryFile();
         // Checked before anything is launched or allocated, so no GPU is needed; the pointers are never read.

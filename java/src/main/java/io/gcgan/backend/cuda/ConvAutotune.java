@@ -15,7 +15,8 @@ import java.util.function.ToDoubleFunction;
  * {@link ConvImplementation#AUTO}: for each pass, geometry, dtype and math, the fastest of the concrete
  * implementations, measured once on the call's own buffers and kept for the life of the backend, as cuDNN's
  * benchmark mode chooses its algorithms. A measurement runs each candidate once (its first call: cuDNN plans, cuBLAS
- * warms up) and then {@link #TIMED_RUNS} times, timed on the device; the median decides, ties going to the earlier
+ * warms up) and then {@link #TIMED_RUNS} times, timed on the device ({@link ConvAutotuneTiming}: with or without the
+ * host's launch gaps, a part of the key); the median decides, ties going to the earlier
  * candidate. A candidate that throws (cuDNN missing, a geometry beyond the GEMM path's int dimensions) is left out;
  * when all throw, the first failure is rethrown. Every pass overwrites its output, so the measurement leaves nothing
  * behind once the caller has run the chosen implementation.
@@ -30,7 +31,7 @@ final class ConvAutotune {
     static final int TIMED_RUNS = 3;
 
     /** What a choice depends on. */
-    record Key(OwnConvolution.Pass pass, ConvGeometry geometry, DType dtype, boolean tf32) {
+    record Key(OwnConvolution.Pass pass, ConvGeometry geometry, DType dtype, boolean tf32, ConvAutotuneTiming timing) {
     }
 
     private final List<ConvImplementation> candidates;

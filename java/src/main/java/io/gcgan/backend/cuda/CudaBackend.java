@@ -120,6 +120,7 @@ public final class CudaBackend implements Backend {
     private volatile long convSearchWorkspace = DEFAULT_CONV_SEARCH_WORKSPACE;
     private volatile boolean convTransforms;
     private volatile boolean convDeterministic;
+    private volatile ConvAutotuneTiming autotuneTiming = ConvAutotuneTiming.WITH_LAUNCHES;
 
     private CudaBackend(Device device) {
         this.device = device;
@@ -197,19 +198,31 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * What {@link ConvImplementation#AUTO} has chosen so far, one line per pass, geometry, dtype and math, with each
-     * candidate's measured median, e.g. "FORWARD ConvGeometry[n=64, c=256, ...] FLOAT32 fp32 -> GEMM (OWN 0.1210 ms,
-     * GEMM 0.0984 ms, CUDNN 0.1032 ms)", sorted.
+     * What {@link ConvImplementation#AUTO} has chosen so far, one line per pass, geometry, dtype, math and timing, with
+     * each candidate's measured median, e.g. "FORWARD ConvGeometry[n=64, c=256, ...] FLOAT32 fp32 with-launches ->
+     * GEMM (OWN 0.1210 ms, GEMM 0.0984 ms, CUDNN 0.1032 ms)", sorted.
      */
     public List<String> autotunedConvChoices() {
         return autotune.choices().entrySet().stream()
                 .map(e -> e.getKey().pass() + " " + e.getKey().geometry() + " " + e.getKey().dtype() + " "
-                        + (e.getKey().tf32() ? "tf32" : "fp32") + " -> " + e.getValue() + " ("
-                        + autotune.medianMillis(e.getKey()).entrySet().stream()
+                        + (e.getKey().tf32() ? "tf32" : "fp32") + " " + e.getKey().timing().optionName() + " -> "
+                        + e.getValue() + " (" + autotune.medianMillis(e.getKey()).entrySet().stream()
                                 .map(m -> m.getKey() + String.format(Locale.ROOT, " %.4f ms", m.getValue()))
                                 .collect(Collectors.joining(", ")) + ")")
                 .sorted()
                 .toList();
+    }
+
+    /**
+     * How {@link ConvImplementation#AUTO} times its candidates for the passes it measures from now on (choices are kept
+     * per timing): {@link ConvAutotuneTiming#WITH_LAUNCHES} (the default) or {@link ConvAutotuneTiming#DEVICE_ONLY}.
+     */
+    public void setConvAutotuneTiming(ConvAutotuneTiming timing) {
+        this.autotuneTiming = Objects.requireNonNull(timing, "timing");
+    }
+
+    public ConvAutotuneTiming convAutotuneTiming() {
+        return autotuneTiming;
     }
 
     /** How cuDNN algorithms are chosen for geometries planned from now on (default MEASURE). */
@@ -721,7 +734,7 @@ public final class CudaBackend implements Backend {
         StorageChecks.convSizes("conv2dForward", g, x, w, y);
         checkCaptureRules("conv2dForward", x, w, y);
         if (implementation == ConvImplementation.AUTO) {
-            implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.FORWARD, g, x.dtype(), tf32),
+            implementation = autoChoice(autoKey(OwnConvolution.Pass.FORWARD, g, x.dtype()),
                     c -> conv2dForward(x, w, y, g, c));
         }
         switch (implementation) {
@@ -743,7 +756,7 @@ public final class CudaBackend implements Backend {
         StorageChecks.convSizes("conv2dBackwardData", g, dx, w, dy);
         checkCaptureRules("conv2dBackwardData", dy, w, dx);
         if (implementation == ConvImplementation.AUTO) {
-            implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype(), tf32),
+            implementation = autoChoice(autoKey(OwnConvolution.Pass.BACKWARD_DATA, g, dy.dtype()),
                     c -> conv2dBackwardData(dy, w, dx, g, c));
         }
         switch (implementation) {
@@ -765,7 +778,7 @@ public final class CudaBackend implements Backend {
         StorageChecks.convSizes("conv2dBackwardWeight", g, x, dw, dy);
         checkCaptureRules("conv2dBackwardWeight", x, dy, dw);
         if (implementation == ConvImplementation.AUTO) {
-            implementation = autoChoice(new ConvAutotune.Key(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype(), tf32),
+            implementation = autoChoice(autoKey(OwnConvolution.Pass.BACKWARD_WEIGHT, g, x.dtype()),
                     c -> conv2dBackwardWeight(x, dy, dw, g, c));
         }
         switch (implementation) {
@@ -778,6 +791,11 @@ public final class CudaBackend implements Backend {
         retainRecorded(x, dy, dw); // after the call: a recording may refuse it above
     }
 
+    /** What AUTO's choice for a pass of geometry g depends on, with this backend's settings now. */
+    private ConvAutotune.Key autoKey(OwnConvolution.Pass pass, ConvGeometry g, DType dtype) {
+        return new ConvAutotune.Key(pass, g, dtype, tf32, autotuneTiming);
+    }
+
     /**
      * {@link ConvImplementation#AUTO}'s choice for {@code key}, measuring on the first call; refused while capturing
      * before the first call (the measurement waits for the device, which a capture cannot record).
@@ -788,7 +806,20 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("conv auto has not yet measured the " + what + ", and the measurement"
                     + " cannot be captured (it waits for the device): run the work once before capturing it");
         }
-        return autotune.choose(key, run, cuda::elapsedMillis);
+        return autotune.choose(key, run, work -> key.timing() == ConvAutotuneTiming.DEVICE_ONLY
+                ? cuda.elapsedMillis(this::busyWaitBeforeTiming, work)
+                : cuda.elapsedMillis(work));
+    }
+
+    /**
+     * Keeps the device busy while the host queues a timed run behind it ({@link ConvAutotuneTiming#DEVICE_ONLY}):
+     * 1 ms, well above the host's time to queue one conv pass (a cuDNN call takes it 50-100 us).
+     */
+    private void busyWaitBeforeTiming() {
+        int status = GcganKernels.gcgan_busy_wait(1_000_000L, cuda.stream());
+        if (status != GcganKernels.GCGAN_OK) {
+            throw GcganKernelException.of(status, "gcgan_busy_wait(1 ms) before timing a conv candidate");
+        }
     }
 
     /** One cuDNN pass over x [n, c, h, w], w [k, c, r, s], y [n, k, p, q] (the gradients for a backward pass). */

@@ -119,6 +119,14 @@ final class CudaDevice {
      * before and after it, then a wait for the second one.
      */
     double elapsedMillis(Runnable work) {
+        return elapsedMillis(() -> { }, work);
+    }
+
+    /**
+     * As {@link #elapsedMillis(Runnable)}, with {@code prelude} queued on the stream before the first event and not
+     * timed (e.g. a busy wait, so that the timed work's kernels start back to back).
+     */
+    double elapsedMillis(Runnable prelude, Runnable work) {
         makeCurrent();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment events = arena.allocate(ADDRESS, 2);
@@ -129,6 +137,7 @@ final class CudaDevice {
                         "cudaEventCreate");
                 MemorySegment end = events.getAtIndex(ADDRESS, 1);
                 try {
+                    prelude.run();
                     CudaException.check(CudaRuntime.cudaEventRecord(start, stream), "cudaEventRecord");
                     work.run();
                     CudaException.check(CudaRuntime.cudaEventRecord(end, stream), "cudaEventRecord");

@@ -25,7 +25,7 @@ class ConvAutotuneTest {
     private static final ConvGeometry G = new ConvGeometry(64, 128, 16, 16, 256, 4, 4, 2, 2, 1, 1);
 
     private static ConvAutotune.Key key(OwnConvolution.Pass pass) {
-        return new ConvAutotune.Key(pass, G, DType.FLOAT32, false);
+        return new ConvAutotune.Key(pass, G, DType.FLOAT32, false, ConvAutotuneTiming.WITH_LAUNCHES);
     }
 
     /** A device whose passes take fixed times per implementation; records every run. */
@@ -87,6 +87,25 @@ class ConvAutotuneTest {
         FakeDevice e = new FakeDevice(Map.of(ConvImplementation.CUDNN, new double[] {1, 1, 1}));
         assertSame(ConvImplementation.CUDNN,
                 tune.choose(key(OwnConvolution.Pass.BACKWARD_WEIGHT), e::run, e::millis));
+    }
+
+    @Test
+    void aKeyIsMeasuredPerTimingAndTimingsHaveOptionNames() {
+        ConvAutotune tune = new ConvAutotune(ALL);
+        FakeDevice d = new FakeDevice(Map.of(ConvImplementation.OWN, new double[] {0.4, 0.4, 0.4, 0.2, 0.2, 0.2},
+                ConvImplementation.GEMM, new double[] {0.3, 0.3, 0.3, 0.3, 0.3, 0.3}));
+        ConvAutotune.Key launches = key(OwnConvolution.Pass.FORWARD);
+        ConvAutotune.Key device = new ConvAutotune.Key(OwnConvolution.Pass.FORWARD, G, DType.FLOAT32, false,
+                ConvAutotuneTiming.DEVICE_ONLY);
+        assertSame(ConvImplementation.GEMM, tune.choose(launches, d::run, d::millis));
+        assertSame(ConvImplementation.OWN, tune.choose(device, d::run, d::millis), "measured again, apart");
+        assertEquals(List.of("with-launches", "device-only"), ConvAutotuneTiming.optionNames());
+        for (ConvAutotuneTiming t : ConvAutotuneTiming.values()) {
+            assertSame(t, ConvAutotuneTiming.fromName(t.optionName()));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConvAutotuneTiming.fromName("device"));
+        assertEquals("conv autotune timing must be one of [with-launches, device-only], got 'device'", e.getMessage());
     }
 
     @Test
