@@ -105,18 +105,24 @@ class CpuBenchmarkSetupTest {
         }
     }
 
-    @Test
-    void autoTimedOnTheDeviceIsRefusedOnTheCpuByName() {
+    /** The mnist28 training iteration on the CPU with every parameter at its default but these two. */
+    private static TrainingIterationBenchmark cpuTraining(String steps, String autotuneTiming) {
         TrainingIterationBenchmark b = new TrainingIterationBenchmark();
         b.model = "mnist28";
         b.recipe = "nsgan-adam";
         b.backend = "cpu";
         b.math = "fp32";
         b.conv = "own";
-        b.autotuneTiming = "device-only";
+        b.autotuneTiming = autotuneTiming;
         b.batchNorm = "fused";
         b.generatorNoise = "fresh";
-        b.steps = "written";
+        b.steps = steps;
+        return b;
+    }
+
+    @Test
+    void autoTimedOnTheDeviceIsRefusedOnTheCpuByName() {
+        TrainingIterationBenchmark b = cpuTraining("written", "device-only");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setUp);
         assertTrue(e.getMessage().startsWith("autotuneTiming=device-only needs backend=cuda"), e.getMessage());
     }
@@ -124,16 +130,7 @@ class CpuBenchmarkSetupTest {
     @ParameterizedTest(name = "steps {0}")
     @ValueSource(strings = {"written", "captured"})
     void trainingIterationRunsAndLearnsSomething(String steps) {
-        TrainingIterationBenchmark b = new TrainingIterationBenchmark();
-        b.model = "mnist28";
-        b.recipe = "nsgan-adam";
-        b.backend = "cpu";
-        b.math = "fp32";
-        b.conv = "own";
-        b.autotuneTiming = "with-launches";
-        b.batchNorm = "fused";
-        b.generatorNoise = "fresh";
-        b.steps = steps;
+        TrainingIterationBenchmark b = cpuTraining(steps, "with-launches");
         b.setUp();
         try {
             StepMetrics first = b.iteration();
