@@ -8,6 +8,8 @@ import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bindings.CudaAvailability;
 import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.Device;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The backends a benchmark {@code @Param backend} names, for {@code @Setup}: "cpu" or "cuda" (device 0). A CUDA
@@ -70,12 +72,8 @@ final class CudaBench {
      * default {@code cpuValue} is taken (another would label a CPU result with an implementation it did not use).
      */
     static void setConv(Backend backend, String conv, String cpuValue) {
-        ConvImplementation implementation = ConvImplementation.fromName(conv);
-        if (backend instanceof CudaBackend cuda) {
-            cuda.setDefaultConvImplementation(implementation);
-        } else {
-            requireCpuDefault("conv", conv, cpuValue);
-        }
+        setCudaOnly(backend, "conv", conv, cpuValue, ConvImplementation::fromName,
+                CudaBackend::setDefaultConvImplementation);
     }
 
     /**
@@ -83,11 +81,21 @@ final class CudaBench {
      * "device-only" ({@link ConvAutotuneTiming#fromName}); on the CPU only the default {@code cpuValue}.
      */
     static void setAutotuneTiming(Backend backend, String timing, String cpuValue) {
-        ConvAutotuneTiming t = ConvAutotuneTiming.fromName(timing);
+        setCudaOnly(backend, "autotuneTiming", timing, cpuValue, ConvAutotuneTiming::fromName,
+                CudaBackend::setConvAutotuneTiming);
+    }
+
+    /**
+     * A CUDA-only parameter: parsed on every backend (a misspelt value fails there too), applied to a CUDA backend,
+     * and on the CPU taken only at its default {@code cpuValue} ({@link #requireCpuDefault}).
+     */
+    private static <T> void setCudaOnly(Backend backend, String param, String value, String cpuValue,
+                                        Function<String, T> parse, BiConsumer<CudaBackend, T> apply) {
+        T parsed = parse.apply(value);
         if (backend instanceof CudaBackend cuda) {
-            cuda.setConvAutotuneTiming(t);
+            apply.accept(cuda, parsed);
         } else {
-            requireCpuDefault("autotuneTiming", timing, cpuValue);
+            requireCpuDefault(param, value, cpuValue);
         }
     }
 
