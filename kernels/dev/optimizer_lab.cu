@@ -12,6 +12,8 @@
 //   group-long   group on rows longer than 1,024 elements, two-pass on the others (the library's default)
 //   group-long-held  group-long, but a warp holds its row's gradient in registers from pass 1 to pass 2 on the
 //                rows of at most 1,024 elements (g read once; compiled into this program only)
+// and, for the two-pass rows of each, whether a row first asks L2 for its lines (optimizer.cu's L2Prefetch): "+pf"
+// = w, m, v (what pass 2 loads besides g), "+pf-all" = those and g.
 // The timings interleave: each round times a batch of back-to-back steps of every case in turn (the host builds
 // the next launch while the device runs the last, as in training), and each case's time is its median round, so
 // that clock and placement drift fall on every case alike; each case keeps its own buffers for the whole run.
@@ -123,6 +125,7 @@ void free_model(Model& model) {
 struct Plan {
     RowsVariant variant;
     WorkOrder order;
+    L2Prefetch prefetch = kDefaultL2Prefetch;
 };
 
 void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, Plan plan) {
@@ -151,7 +154,7 @@ void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, Pl
         e.first_step = t == 1 ? 1 : 0;
     }
     gcgan_ok(optimizer_step<float>("optimizer_step<float>", &hy, table.data(), static_cast<int32_t>(table.size()),
-                                   stream, plan.variant, plan.order),
+                                   stream, plan.variant, plan.order, plan.prefetch),
              "optimizer_step<float>");
 }
 
@@ -198,9 +201,19 @@ const char* variant_name(RowsVariant v) {
     }
 }
 
-// "two-pass" (the library's work order, longest block first) or "two-pass/table" (tensor by tensor).
+const char* prefetch_name(L2Prefetch p) {
+    switch (p) {
+        case L2Prefetch::kUpdateOperands: return "+pf";
+        case L2Prefetch::kWholeRow: return "+pf-all";
+        default: return "";
+    }
+}
+
+// "two-pass" (the library's work order, longest block first), "two-pass/table" (tensor by tensor), "two-pass+pf"
+// (rows prefetched into L2: prefetch_name).
 std::string plan_name(Plan plan) {
-    return std::string(variant_name(plan.variant)) + (plan.order == WorkOrder::kTable ? "/table" : "");
+    return std::string(variant_name(plan.variant)) + prefetch_name(plan.prefetch) +
+           (plan.order == WorkOrder::kTable ? "/table" : "");
 }
 
 std::vector<float> download(const float* p, int64_t n) {
@@ -246,7 +259,7 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
         worst = std::max(worst, rel);
         if (!(rel <= 1e-5)) ++bad;
     }
-    std::printf("check %-8s %-4s gc=%d %-17s: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n", name,
+    std::printf("check %-8s %-4s gc=%d %-20s: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n", name,
                 h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", gc ? 1 : 0, plan_name(plan).c_str(),
                 shapes.size(), worst, bad ? "FAIL" : "ok");
     free_model(model);
@@ -302,14 +315,19 @@ int main(int argc, char** argv) {
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst},
+                          {RowsVariant::kTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kWholeRow},
+                          {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
+                          {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
                           {RowsVariant::kTwoPass, WorkOrder::kTable},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kTable}};
     // Timed: the variants still in question (bench/results/2026-11-27-h200-tf32.md has single-pass and the table
-    // order, slower or no different).
+    // order, slower or no different, and group on every row, slower on 50m).
     const Plan timed[] = {{RowsVariant::kTwoPass, WorkOrder::kLongestFirst},
-                          {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst},
-                          {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst}};
+                          {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
+                          {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kWholeRow},
+                          {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst},
+                          {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands}};
     int bad = 0;
     for (Plan plan : plans) {
         for (const Hyper& h : {adam, sgdm}) {
@@ -328,7 +346,7 @@ int main(int argc, char** argv) {
     }
     const double copy = copy_rate();
     std::printf("d2d copy %.0f GB/s (read + write); the library runs %s\n", copy, plan_name(library).c_str());
-    std::printf("%-6s %-9s %-4s %-17s %10s %11s %9s\n", "alg", "workload", "gc", "rows", "kernel ms", "x of floor",
+    std::printf("%-6s %-9s %-4s %-20s %10s %11s %9s\n", "alg", "workload", "gc", "rows", "kernel ms", "x of floor",
                 "GC cost");
     for (const Hyper& h : {adam, sgdm}) {
         for (const char* name : {"dcgan64", "50m"}) {
@@ -350,12 +368,12 @@ int main(int argc, char** argv) {
             for (Model& model : models) free_model(model);
             const float plain = ms[0];
             const char* alg = h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm";
-            std::printf("%-6s %-9s %-4s %-17s %10.4f %11.2f %9s\n", alg, name, "none", "-", plain, plain / floor_ms,
+            std::printf("%-6s %-9s %-4s %-20s %10.4f %11.2f %9s\n", alg, name, "none", "-", plain, plain / floor_ms,
                         "-");
             for (size_t k = 1; k < cases.size(); ++k) {
                 char cost[32];
                 std::snprintf(cost, sizeof cost, "%+.1f%%", 100.0 * (ms[k] / plain - 1.0));
-                std::printf("%-6s %-9s %-4s %-17s %10.4f %11.2f %9s\n", alg, name, "gc",
+                std::printf("%-6s %-9s %-4s %-20s %10.4f %11.2f %9s\n", alg, name, "gc",
                             plan_name(cases[k].plan).c_str(), ms[k], ms[k] / floor_ms, cost);
             }
         }

@@ -96,6 +96,16 @@ constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kGroupLongRows;
 enum class WorkOrder { kTable, kLongestFirst };
 constexpr WorkOrder kDefaultWorkOrder = WorkOrder::kLongestFirst;
 
+// Whether a two-pass centred row (kRowsWarp, kRowsGroup, kRowsBlock, kRowsWarpHeld) first asks L2 to fetch its lines
+// (PTX prefetch.L2, sm_50+: no register is held and nothing waits): kNone; kUpdateOperands = the lines pass 2
+// loads besides g (w, unless pass 1 reads it for coupled decay, and m, v), so that they stream in from DRAM while
+// pass 1 sums g and pass 2 finds them in L2; kWholeRow = those and g's, so that pass 1's later rounds of loads hit
+// L2 too. GC's cost over the uncentred step looks like latency rather than bytes (pass 2's second read of g hits
+// L2): a warp's pass 1 has only g's loads in flight, and its pass 2 waits behind the row sum; the prefetches keep
+// DRAM busy meanwhile. The default stays kNone until the lab has timed the others on a GPU.
+enum class L2Prefetch : int32_t { kNone = 0, kUpdateOperands = 1, kWholeRow = 2 };
+constexpr L2Prefetch kDefaultL2Prefetch = L2Prefetch::kNone;
+
 // One table entry as the kernels see it (104 bytes).
 struct Entry {
     void* weight;
@@ -120,7 +130,7 @@ template <int Cap>
 struct Batch {
     gcgan_optimizer_hyper hyper;
     int32_t count;
-    int32_t reserved;
+    int32_t prefetch;  // L2Prefetch, for every centred row of the launch
     int64_t total_blocks;
     Entry entries[Cap];
 };
@@ -368,6 +378,38 @@ __device__ __forceinline__ double group_sum(double warp_sum, int group, int gi, 
     return sum;
 }
 
+// Asks L2 for the 128-byte lines of the `bytes` bytes at p that thread `first` of `stride` threads takes (lines
+// first, first + stride, ... counted from the line holding p); the first line is asked for at p itself, so every
+// address lies in [p, p + bytes). Generic addressing: p is a global pointer.
+__device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes, int first, int stride) {
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(p);
+    const uintptr_t end = begin + static_cast<uintptr_t>(bytes);
+    const uintptr_t step = static_cast<uintptr_t>(stride) * 128u;
+    for (uintptr_t a = (begin & ~static_cast<uintptr_t>(127)) + static_cast<uintptr_t>(first) * 128u; a < end;
+         a += step) {
+        asm volatile("prefetch.L2 [%0];" ::"l"(a < begin ? begin : a));
+    }
+}
+
+// The L2 prefetch `how` (an L2Prefetch) of the centred row of len elements at element base, by thread `first` of the
+// `stride` threads on the row: the operands pass 2 loads besides g (w only without coupled decay: pass 1 reads it
+// otherwise), and g too for kWholeRow.
+template <int Alg>
+__device__ __forceinline__ void prefetch_row(int32_t how, const Coeffs& c, bool state2, const float* w,
+                                             const float* g, const float* m, const float* v, int64_t base,
+                                             int64_t len, int first, int stride) {
+    if (how == static_cast<int32_t>(L2Prefetch::kNone)) {
+        return;
+    }
+    const int64_t bytes = len * static_cast<int64_t>(sizeof(float));
+    if (c.coupled_decay == 0.0f) prefetch_l2(w + base, bytes, first, stride);
+    if constexpr (kUsesState1<Alg>) prefetch_l2(m + base, bytes, first, stride);
+    if constexpr (kMayUseState2<Alg>) {
+        if (state2) prefetch_l2(v + base, bytes, first, stride);
+    }
+    if (how == static_cast<int32_t>(L2Prefetch::kWholeRow)) prefetch_l2(g + base, bytes, first, stride);
+}
+
 // kRowsWarpHeld: one row of len4 (<= 32 * kWarpHeld4) float4s by one warp. Pass 1 loads the lane's float4s of g into
 // registers (one round of loads) and sums g + lambda w; pass 2 loads w, m, v kWarpHeldChunk float4s at a time and
 // updates with g from the registers: g is read once.
@@ -515,6 +557,7 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
             const bool active = row < t.slices;
             const int64_t len = t.inner;
             const int64_t base = active ? row * len : 0;
+            if (active) prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, base, len, li, group);
             const double part = active ? row_sum_vec(reinterpret_cast<const float4*>(g + base),
                                                     reinterpret_cast<const float4*>(w + base), c.coupled_decay, li,
                                                     len / 4, group)
@@ -530,6 +573,8 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
         } else if (Path == kWarpHeldPath && t.mode == kRowsWarpHeld) {
             const int64_t row = local * kWarpsPerBlock + (threadIdx.x >> 5);
             if (row < t.slices) {  // uniform over the warp
+                prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, row * t.inner, t.inner, threadIdx.x & 31,
+                                  32);
                 const int64_t base = row * (t.inner / 4);
                 warp_held_row<Alg>(c, state2, reinterpret_cast<float4*>(w) + base,
                                    reinterpret_cast<const float4*>(g) + base,
@@ -543,6 +588,7 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
             if (row < t.slices) {  // uniform over the warp
                 const int64_t len = t.inner;
                 const int64_t base = row * len;
+                prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, base, len, lane, 32);
                 double part = 0.0;
                 if (t.vec) {
                     part = row_sum_vec(reinterpret_cast<const float4*>(g + base),
@@ -567,6 +613,7 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
         } else if (t.mode == kRowsBlock) {
             const int64_t len = t.inner;
             const int64_t base = local * len;
+            prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, base, len, threadIdx.x, kBlockThreads);
             double part = 0.0;
             if (t.vec) {
                 part = row_sum_vec(reinterpret_cast<const float4*>(g + base), reinterpret_cast<const float4*>(w + base),
@@ -857,12 +904,12 @@ void order_longest_first(std::vector<Entry>& entries, std::vector<int64_t>& bloc
 // Launches entries [0, n) of `entries` (with their block counts) as one Batch<Cap>.
 template <typename T, int Cap>
 gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, const Entry* entries,
-                          const int64_t* blocks, int32_t n, gcgan_stream stream) {
+                          const int64_t* blocks, int32_t n, L2Prefetch prefetch, gcgan_stream stream) {
     // 26 KiB for Cap = 256: on the heap, not the stack; the launch copies it into the parameter space.
     std::unique_ptr<Batch<Cap>> batch(new Batch<Cap>());
     batch->hyper = hyper;
     batch->count = n;
-    batch->reserved = 0;
+    batch->prefetch = static_cast<int32_t>(prefetch);
     int64_t total = 0;
     for (int32_t i = 0; i < n; ++i) {
         batch->entries[i] = entries[i];
@@ -882,7 +929,8 @@ gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, 
 template <typename T>
 gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper,
                             const gcgan_optimizer_tensor* tensors, int32_t count, gcgan_stream stream,
-                            RowsVariant variant = kDefaultRowsVariant, WorkOrder order = kDefaultWorkOrder) {
+                            RowsVariant variant = kDefaultRowsVariant, WorkOrder order = kDefaultWorkOrder,
+                            L2Prefetch prefetch = kDefaultL2Prefetch) {
     if (hyper == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "hyper is NULL");
     }
@@ -926,8 +974,10 @@ gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper
         const int32_t n = std::min(kMaxBatch, total - start);
         const gcgan_status status =
             n <= kSmallBatch
-                ? launch_batch<T, kSmallBatch>(call, *hyper, entries.data() + start, blocks.data() + start, n, stream)
-                : launch_batch<T, kMaxBatch>(call, *hyper, entries.data() + start, blocks.data() + start, n, stream);
+                ? launch_batch<T, kSmallBatch>(call, *hyper, entries.data() + start, blocks.data() + start, n,
+                                               prefetch, stream)
+                : launch_batch<T, kMaxBatch>(call, *hyper, entries.data() + start, blocks.data() + start, n, prefetch,
+                                             stream);
         if (status != GCGAN_OK) {
             return status;
         }
