@@ -1,7 +1,6 @@
 package io.gcgan.backend.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.gcgan.bindings.cudart.CudaException;
@@ -127,30 +126,12 @@ final class CudaDevice {
      * timed (e.g. a busy wait, so that the timed work's kernels start back to back).
      */
     double elapsedMillis(Runnable prelude, Runnable work) {
-        makeCurrent();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment events = arena.allocate(ADDRESS, 2);
-            CudaException.check(CudaRuntime.cudaEventCreate(events), "cudaEventCreate");
-            MemorySegment start = events.getAtIndex(ADDRESS, 0);
-            try {
-                CudaException.check(CudaRuntime.cudaEventCreate(events.asSlice(ADDRESS.byteSize())),
-                        "cudaEventCreate");
-                MemorySegment end = events.getAtIndex(ADDRESS, 1);
-                try {
-                    prelude.run();
-                    CudaException.check(CudaRuntime.cudaEventRecord(start, stream), "cudaEventRecord");
-                    work.run();
-                    CudaException.check(CudaRuntime.cudaEventRecord(end, stream), "cudaEventRecord");
-                    CudaException.check(CudaRuntime.cudaEventSynchronize(end), "cudaEventSynchronize");
-                    MemorySegment ms = arena.allocate(JAVA_FLOAT);
-                    CudaException.check(CudaRuntime.cudaEventElapsedTime(ms, start, end), "cudaEventElapsedTime");
-                    return ms.get(JAVA_FLOAT, 0);
-                } finally {
-                    CudaRuntime.cudaEventDestroy(end);
-                }
-            } finally {
-                CudaRuntime.cudaEventDestroy(start);
-            }
+        try (CudaEventTimer timer = new CudaEventTimer(this)) {
+            prelude.run();
+            timer.start();
+            work.run();
+            timer.stop();
+            return timer.elapsedMillis();
         }
     }
 
