@@ -1,10 +1,13 @@
 package io.gcgan.cli;
 
+import io.gcgan.backend.cuda.ConvImplementation;
+import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.gan.train.StepMetrics;
 import io.gcgan.gan.train.Trainer;
 import io.gcgan.gan.train.TrainingDivergedException;
 import io.gcgan.metrics.ModeCoverage;
 import io.gcgan.random.Generator;
+import io.gcgan.report.AtomicFiles;
 import io.gcgan.report.Checkpoint;
 import io.gcgan.report.Checkpoints;
 import io.gcgan.report.Json;
@@ -14,6 +17,8 @@ import io.gcgan.report.RunFolder;
 import io.gcgan.report.RunPlots;
 import io.gcgan.report.ScoresLog;
 import io.gcgan.report.Samples;
+import io.gcgan.tensor.Backends;
+import io.gcgan.tensor.Device;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
 import java.io.IOException;
@@ -61,6 +66,12 @@ final class TrainingRun {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private long lastCheckpoint = -1;
+    /**
+     * With --conv auto on a GPU, its backend: auto's choices go into the run folder's conv-choices.txt with each
+     * checkpoint, and a resume takes them back instead of measuring again (measurements can choose differently from
+     * run to run). Null otherwise.
+     */
+    private CudaBackend autoConv;
     private TrainingScores scores; // null without --score-every
     private long lastScored = -1;
     private String lastScore;
@@ -102,6 +113,10 @@ final class TrainingRun {
             // also when quiet: a log should say where it ran
             out.println("device: " + device.summary() + (cudaSettings.isEmpty() ? "" : "; " + cudaSettings));
             out.flush();
+            if (device.device().kind() == Device.Kind.CUDA
+                    && ConvImplementation.fromName(settings.conv()) == ConvImplementation.AUTO) {
+                autoConv = (CudaBackend) Backends.of(device.device());
+            }
             Experiment e = Experiment.build(settings, device.device());
             if (folder == null) {
                 folder = RunFolder.create(newFolder, overwrite);
@@ -119,6 +134,7 @@ final class TrainingRun {
                 }
                 trainer.restore(info.state());
                 lastCheckpoint = info.state().step();
+                importConvChoices();
                 log = MetricsLog.openForResume(folder.metrics(), info.state().step());
                 ScoresLog.dropAfter(folder.scores(), info.state().step()); // later steps are scored again
                 if (settings.steps() > info.state().step()) { // else nothing trains: config.json stays as it is
@@ -343,6 +359,27 @@ final class TrainingRun {
         cps.write(step, settings.keep(), dir -> Checkpoint.write(dir, e.generator, e.discriminator, e.gOptimizer,
                 e.dOptimizer, e.trainer.state(), settings.configHash(), settings.identity(), Versions.gcgan()));
         lastCheckpoint = step;
+        if (autoConv != null) {
+            AtomicFiles.writeString(folder.convChoices(), autoConv.exportConvChoices());
+        }
+    }
+
+    /**
+     * A resume with --conv auto on a GPU: takes the choices of the run folder's conv-choices.txt, if it has one. A file
+     * that cannot be read or parsed is reported, and auto then measures again.
+     */
+    private void importConvChoices() {
+        Path file = folder.convChoices();
+        if (autoConv == null || !Files.exists(file)) {
+            return;
+        }
+        try {
+            int n = autoConv.importConvChoices(Files.readString(file), file.toString());
+            say("conv auto: " + n + " choices from " + folder.root().relativize(file) + " (not measured again)");
+        } catch (IOException | IllegalArgumentException ex) {
+            err.println("warning: " + ex.getMessage() + "; conv auto measures every pass again");
+            err.flush();
+        }
     }
 
     // ---- stopping ----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  *   grad-norms.png       gradient norms against the iteration
  *   samples/step-NNNNNN.png   the fixed noise through G after NNNNNN steps; samples.png: the last of them
  *   checkpoints/step-NNNNNN/  weights, optimizer state, trainer state (see {@link Checkpoint}); checkpoints/latest
+ *   conv-choices.txt     with --conv auto on a GPU: the conv implementation auto chose per pass, for a resume
  * </pre>
  *
  * A folder that holds anything is never reused by a new run unless the caller asks to overwrite it, and then
@@ -241,6 +242,14 @@ public final class RunFolder {
     /** samples.png: a copy of the latest sample grid. */
     public Path latestSamples() {
         return root.resolve("samples.png");
+    }
+
+    /**
+     * conv-choices.txt: {@code --conv auto}'s choice per conv pass on a GPU, written with each checkpoint and read back
+     * by a resume ({@code CudaBackend.exportConvChoices}), so that the run continues with the same implementations.
+     */
+    public Path convChoices() {
+        return root.resolve("conv-choices.txt");
     }
 
     public Checkpoints checkpoints() {

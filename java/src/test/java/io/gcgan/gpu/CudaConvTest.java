@@ -1,6 +1,8 @@
 package io.gcgan.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.Backend;
 import io.gcgan.backend.ConvGeometry;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -157,6 +160,40 @@ class CudaConvTest {
                 cuda.setConvAutotuneTiming(before);
             }
         }
+    }
+
+    /**
+     * Choices imported with {@link CudaBackend#importConvChoices} are auto's for those passes: they run without being
+     * measured (no medians), compute the convolution, are exported again as read, and a later import replaces them.
+     * The geometry is one no other test uses, so the shared backend's other choices are untouched.
+     */
+    @Test
+    void importedConvChoicesAreTakenWithoutMeasuring() {
+        Assumptions.assumeTrue(Gpu.cuda() instanceof CudaBackend, "the CUDA backend (not a stand-in)");
+        CudaBackend cuda = (CudaBackend) Gpu.cuda();
+        ConvGeometry g = new ConvGeometry(3, 5, 11, 9, 7, 3, 3, 1, 2, 1, 0);
+        String forward = "forward 3 5 11 9 7 3 3 1 2 1 0 float32 fp32 ";
+        String data = "backward_data 3 5 11 9 7 3 3 1 2 1 0 float32 fp32 ";
+        String text = "# gcgan conv choices 1\n" + forward + "gemm\n" + data + "cudnn\n";
+        assertEquals(2, cuda.importConvChoices(text, "test choices"));
+        Layer layer = new Layer("odd", false, g);
+        conv(layer, Pass.FORWARD, DType.FLOAT32, ConvImplementation.AUTO); // checked against the CPU
+        conv(layer, Pass.BACKWARD_DATA, DType.FLOAT32, ConvImplementation.AUTO);
+        String described = "ConvGeometry[n=3, c=5, h=11, w=9, k=7, r=3, s=3, strideH=1, strideW=2, padH=1, padW=0]";
+        List<String> lines = cuda.autotunedConvChoices();
+        assertTrue(lines.contains("FORWARD " + described + " FLOAT32 fp32 with-launches -> GEMM ()"), lines::toString);
+        assertTrue(lines.contains("BACKWARD_DATA " + described + " FLOAT32 fp32 with-launches -> CUDNN ()"),
+                lines::toString);
+        String exported = cuda.exportConvChoices();
+        assertTrue(exported.startsWith("# gcgan conv choices 1\n# measured on cuda:"), exported);
+        assertTrue(exported.contains("\n" + forward + "gemm\n") && exported.contains("\n" + data + "cudnn\n"),
+                exported);
+        cuda.importConvChoices("# gcgan conv choices 1\n" + forward + "own\n", "second");
+        assertTrue(cuda.exportConvChoices().contains("\n" + forward + "own\n"), "replaced");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cuda.importConvChoices("# gcgan conv choices 1\n" + forward + "auto\n", "bad.txt"));
+        assertEquals("bad.txt line 2: a choice names a concrete implementation (own, gemm or cudnn), not auto",
+                e.getMessage());
     }
 
     /**

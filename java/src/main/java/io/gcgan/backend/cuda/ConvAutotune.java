@@ -92,7 +92,21 @@ final class ConvAutotune {
         return best;
     }
 
-    /** Whether {@code key} has been measured (its choice is kept). */
+    /**
+     * Sets the choice for {@code key} without measuring (a choice saved by an earlier run, {@link ConvChoiceFile}),
+     * replacing any choice it had; its medians are then unknown.
+     *
+     * @throws IllegalArgumentException when {@code implementation} is not one of the candidates
+     */
+    void preset(Key key, ConvImplementation implementation) {
+        if (!candidates.contains(implementation)) {
+            throw new IllegalArgumentException("conv auto chooses among " + candidates + ", not " + implementation);
+        }
+        medians.remove(key);
+        chosen.put(key, implementation);
+    }
+
+    /** Whether {@code key} has a choice (measured or preset), which is then kept. */
     boolean hasChosen(Key key) {
         return chosen.containsKey(key);
     }
@@ -102,7 +116,7 @@ final class ConvAutotune {
         return Map.copyOf(chosen);
     }
 
-    /** The medians measured for {@code key}, per candidate, in milliseconds; empty when not measured. */
+    /** The medians measured for {@code key}, per candidate, in milliseconds; empty when not measured (or preset). */
     Map<ConvImplementation, Double> medianMillis(Key key) {
         return medians.getOrDefault(key, Map.of());
     }

@@ -214,6 +214,38 @@ public final class CudaBackend implements Backend {
     }
 
     /**
+     * {@link ConvImplementation#AUTO}'s choices so far as text, one line per pass, geometry, dtype and math (the format
+     * {@link #importConvChoices} reads; a comment line names this device). Save it with a run, and import it into the
+     * run that resumes or repeats it: auto then takes the same implementation for every pass instead of measuring
+     * again, whose result can differ from run to run. (With cuDNN chosen for a pass, cuDNN still picks its algorithm
+     * per run unless {@link #requireDeterministicConvAlgorithms} keeps it to deterministic ones.)
+     */
+    public String exportConvChoices() {
+        return ConvChoicesText.format(autotune.choices(), device + " (" + cuda.name() + ")");
+    }
+
+    /**
+     * Makes the choices in {@code text} ({@link #exportConvChoices}' format) {@link ConvImplementation#AUTO}'s for
+     * those passes, with either autotune timing, replacing what it had chosen for them: it runs them without measuring.
+     * Choices made on another device are taken as they are (they may not be the fastest there).
+     *
+     * @param source what the text is (a file name), for the error messages
+     * @return the number of choices read
+     * @throws IllegalArgumentException naming {@code source} and the line, for text not in that format; nothing is
+     *                                  imported then
+     */
+    public int importConvChoices(String text, String source) {
+        List<ConvChoicesText.Choice> choices = ConvChoicesText.parse(text, source);
+        for (ConvChoicesText.Choice c : choices) {
+            for (ConvAutotuneTiming timing : ConvAutotuneTiming.values()) {
+                autotune.preset(new ConvAutotune.Key(c.pass(), c.geometry(), c.dtype(), c.tf32(), timing),
+                        c.implementation());
+            }
+        }
+        return choices.size();
+    }
+
+    /**
      * How {@link ConvImplementation#AUTO} times its candidates for the passes it measures from now on (choices are kept
      * per timing): {@link ConvAutotuneTiming#WITH_LAUNCHES} (the default) or {@link ConvAutotuneTiming#DEVICE_ONLY}.
      */

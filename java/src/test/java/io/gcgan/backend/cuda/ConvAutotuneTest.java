@@ -109,6 +109,26 @@ class ConvAutotuneTest {
     }
 
     @Test
+    void aPresetChoiceIsTakenWithoutMeasuringAndReplacesAMeasuredOne() {
+        ConvAutotune tune = new ConvAutotune(ALL);
+        FakeDevice d = new FakeDevice(Map.of(ConvImplementation.OWN, new double[] {0.1, 0.1, 0.1},
+                ConvImplementation.GEMM, new double[] {0.2, 0.2, 0.2}));
+        ConvAutotune.Key forward = key(OwnConvolution.Pass.FORWARD);
+        tune.preset(forward, ConvImplementation.CUDNN);
+        assertSame(ConvImplementation.CUDNN, tune.choose(forward, d::run, d::millis));
+        assertEquals(List.of(), d.runs, "a preset choice measures nothing");
+        assertEquals(Map.of(), tune.medianMillis(forward), "a preset choice has no medians");
+        ConvAutotune.Key data = key(OwnConvolution.Pass.BACKWARD_DATA);
+        assertSame(ConvImplementation.OWN, tune.choose(data, d::run, d::millis));
+        tune.preset(data, ConvImplementation.GEMM);
+        assertSame(ConvImplementation.GEMM, tune.choose(data, d::run, d::millis), "the preset replaces the measured");
+        assertEquals(Map.of(), tune.medianMillis(data), "and drops its medians");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ConvAutotune(List.of(ConvImplementation.OWN)).preset(forward, ConvImplementation.GEMM));
+        assertEquals("conv auto chooses among [OWN], not GEMM", e.getMessage());
+    }
+
+    @Test
     void whenEveryCandidateFailsTheFirstFailureIsThrown() {
         ConvAutotune tune = new ConvAutotune(ALL);
         FakeDevice d = new FakeDevice(Map.of());
