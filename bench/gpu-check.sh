@@ -316,7 +316,7 @@ fi
 
 # ---- gpu-tests --------------------------------------------------------------------------------------------------
 
-# The classes in GPU_TESTS_ISOLATED run after the others, in a JVM of their own: code that has never run on a GPU,
+# The classes in GPU_TESTS_ISOLATED run after the others, in a JVM of their own: CUDA graph capture and cached memory,
 # whose failure could leave the CUDA context unusable (a sticky error) for every test after it.
 ISOLATED=${GPU_TESTS_ISOLATED-CudaCapturedCallsTest CudaCapturedStepsTest CudaCachedMemoryTest}
 MAIN_CLASSES=()

@@ -2,8 +2,8 @@
 # Builds, on this machine, everything bench/gpu-check.sh needs on the GPU machine (which has no Java, Maven or
 # network) and puts it in the two ignored paths the run tool carries:
 #
-#   .jdk.tgz   a jlink'd Java 25 runtime, made by the workplace's pack-jdk.sh (given as the first argument), with
-#              jdk.incubator.vector added when that script leaves it out
+#   .jdk.tgz   a jlink'd Java 25 runtime, made by the JDK pack script given as the first argument (called as
+#              `JAVA_HOME_25=... PACK_JDK_SCRIPT .jdk.tgz`), with jdk.incubator.vector added when it leaves it out
 #   .device/   lib/*.jar         module jars, runtime dependencies, the JUnit console launcher and Jupiter engine,
 #                                OpenBLAS trimmed to the four files its loader extracts
 #              kernels/          libgcgan_kernels-sm<ARCH>.so.gz: the kernel library built here for the GPU's
@@ -14,8 +14,7 @@
 #
 # Usage, from anywhere (paths outside the project are arguments, never written into the project):
 #   bench/gpu/prepare.sh PACK_JDK_SCRIPT [PYTORCH_PEER_SCRIPT]
-#   e.g. in this workplace:  bench/gpu/prepare.sh ../shared/device/pack-jdk.sh
-# PYTORCH_PEER_SCRIPT defaults to ../peers/pytorch_peer.py beside the pack script's folder. Environment:
+# PYTORCH_PEER_SCRIPT defaults to pytorch_peer.py in a folder "peers" beside the pack script's folder. Environment:
 #   JAVA_HOME       a JDK 22+ with jlink and jar (we use 25); required
 #   MVN_ARGS        extra Maven arguments (default "-q -B"; add -o to stay offline once dependencies are cached)
 #   FRESH_JDK=1     repack .jdk.tgz even if it exists
