@@ -18,6 +18,17 @@ final class Check {
      * An image file to write: its name ends in .png (the image is PNG), and it is not a folder, nor a file that is not
      * a PNG image (a run's config.json or metrics.csv given by mistake would be lost).
      */
+    /**
+     * {@code path} unless it is empty: an empty {@code --out} would otherwise mean the current folder, which a run or
+     * an experiment would fill (or, with --overwrite, empty).
+     */
+    static Path nonEmptyPath(String option, Path path) {
+        if (path != null && path.toString().isBlank()) {
+            throw new UsageException(option + ": an empty path; give a folder name");
+        }
+        return path;
+    }
+
     static void pngOut(String option, Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         if (!name.toLowerCase(Locale.ROOT).endsWith(".png") || name.length() == 4) {

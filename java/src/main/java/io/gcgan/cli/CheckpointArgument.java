@@ -26,6 +26,9 @@ final class CheckpointArgument {
 
     /** The checkpoint folder that the argument (and --step) names. */
     Path resolve() throws IOException {
+        if (step != null) {
+            Check.range("--step", step, 0, Long.MAX_VALUE);
+        }
         if (Files.isRegularFile(source.resolve(Checkpoint.TRAINER))) {
             if (step != null) {
                 throw new UsageException("--step goes with a run folder; " + source + " is a checkpoint folder");

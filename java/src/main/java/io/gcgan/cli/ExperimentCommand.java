@@ -81,8 +81,13 @@ final class ExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, List<String>> configs = configurations();
         List<Long> seedList = seedList();
+        Check.nonEmptyPath("--out", out);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UsageException("--out " + out + " exists and is not a folder; give the experiment's folder");
+        }
         List<Run> plan = plan(configs, seedList);
         checkBeforeTraining(plan);
+        checkOutputs();
         PrintWriter w = spec.commandLine().getOut();
         PrintWriter e = spec.commandLine().getErr();
         Files.createDirectories(out);
@@ -121,21 +126,58 @@ final class ExperimentCommand implements Callable<Integer> {
         StringWriter table = new StringWriter();
         int c = Main.run(new PrintWriter(table, true), e, compare.toArray(String[]::new));
         w.print(table);
-        AtomicFiles.writeString(out.resolve("summary.txt"), table.toString());
-        w.println("summary: " + out.resolve("summary.txt").toAbsolutePath().normalize());
+        if (c == 0) {
+            AtomicFiles.writeString(out.resolve("summary.txt"), SUMMARY_FIRST_LINE + "\n" + table);
+            w.println("summary: " + out.resolve("summary.txt").toAbsolutePath().normalize());
+        } else {
+            e.println("experiment: compare ended with exit status " + c + "; summary.txt is not written");
+            e.flush();
+        }
         w.flush();
         return status != 0 ? status : c;
+    }
+
+    /** The first line of summary.txt: an experiment replaces only a summary.txt that starts with it. */
+    static final String SUMMARY_FIRST_LINE = "# gcgan experiment: the compare table of its runs";
+
+    /**
+     * Checks, before any run trains, that the experiment's own files can be written at the end: a summary.txt there
+     * must be an earlier experiment's, and compare.png and compare-scores.png PNG images (or absent).
+     */
+    private void checkOutputs() throws java.io.IOException {
+        Path summary = out.resolve("summary.txt");
+        if (Files.isDirectory(summary) || (Files.exists(summary) && !startsWithSummaryLine(summary))) {
+            throw new UsageException("--out " + out + ": its summary.txt was not written by gcgan experiment and is"
+                    + " not replaced (move it, or choose another --out)");
+        }
+        Check.pngOut("--out", out.resolve("compare.png"));
+        Check.pngOut("--out", out.resolve("compare-scores.png"));
+    }
+
+    private static boolean startsWithSummaryLine(Path file) throws java.io.IOException {
+        try (var lines = Files.lines(file)) {
+            return lines.findFirst().map(SUMMARY_FIRST_LINE::equals).orElse(false);
+        } catch (java.io.UncheckedIOException bad) { // not text
+            return false;
+        }
     }
 
     /**
      * Checks every new run's train options before any run trains, so that a bad value in the last configuration is
      * reported at once, and once (a resumed run's options are checked against its checkpoint when it starts).
      */
-    private static void checkBeforeTraining(List<Run> plan) {
+    private void checkBeforeTraining(List<Run> plan) {
         for (Run r : plan) {
             List<String> args = r.args().subList(1, r.args().size()); // after "train"
             if (args.contains("--resume")) {
                 continue;
+            }
+            try {
+                RunFolder.checkNew(r.dir(), overwrite);
+            } catch (java.io.IOException e) {
+                throw new UsageException("run " + r.label() + ": " + (overwrite ? e.getMessage() : r.dir()
+                        + " exists but holds no checkpoint to resume; move it away, or give --overwrite to start"
+                        + " every run again"), e);
             }
             TrainCommand train = new TrainCommand();
             try {

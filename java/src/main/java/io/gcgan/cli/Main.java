@@ -1,6 +1,8 @@
 package io.gcgan.cli;
 
+import io.gcgan.report.AtomicFiles;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,9 +85,13 @@ public final class Main implements Runnable {
         return cl;
     }
 
-    private static String describe(Throwable ex) {
+    /** The message of {@code ex} for the user: what went wrong and with which file, never a bare path. */
+    static String describe(Throwable ex) {
         if (ex instanceof NoSuchFileException n) {
             return "no such file: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : "");
+        }
+        if (ex instanceof FileSystemException f && f.getFile() != null && f.getFile().equals(f.getMessage())) {
+            return AtomicFiles.describe(f); // its message is the bare path: say what went wrong
         }
         String m = ex.getMessage();
         return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;

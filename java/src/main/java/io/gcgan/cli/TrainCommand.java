@@ -369,6 +369,11 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         OutputOptions o = outputOptions;
+        Check.nonEmptyPath("--out", o.out);
+        Check.nonEmptyPath("--resume", o.resume);
+        if (o.fromStep != null) {
+            Check.range("--from-step", o.fromStep, 0, Long.MAX_VALUE);
+        }
         if (o.fromStep != null && o.resume == null) {
             throw new UsageException("--from-step goes with --resume");
         }
@@ -608,7 +613,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             info = Checkpoint.readInfo(latest.get());
         } catch (IOException e) {
-            throw new IOException(e.getMessage() + otherCheckpointsHint(folder, latest.get()), e);
+            throw new IOException(Main.describe(e) + otherCheckpointsHint(folder, latest.get()), e);
         }
         // The run's options: config.json (which also holds the run-control options), then the checkpoint's
         // (the identity options it was trained with), then what this command line gives explicitly.

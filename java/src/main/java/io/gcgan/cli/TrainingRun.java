@@ -129,7 +129,7 @@ final class TrainingRun {
                     info = Checkpoint.readInfo(resumeFrom);
                     Checkpoint.load(resumeFrom, e.generator, e.discriminator, e.gOptimizer, e.dOptimizer);
                 } catch (IOException bad) {
-                    throw new IOException(bad.getMessage() + TrainCommand.otherCheckpointsHint(folder, resumeFrom),
+                    throw new IOException(Main.describe(bad) + TrainCommand.otherCheckpointsHint(folder, resumeFrom),
                             bad);
                 }
                 trainer.restore(info.state());
@@ -377,7 +377,7 @@ final class TrainingRun {
             int n = autoConv.importConvChoices(Files.readString(file), file.toString());
             say("conv auto: " + n + " choices from " + folder.root().relativize(file) + " (not measured again)");
         } catch (IOException | IllegalArgumentException ex) {
-            err.println("warning: " + ex.getMessage() + "; conv auto measures every pass again");
+            err.println("warning: " + Main.describe(ex) + "; conv auto measures every pass again");
             err.flush();
         }
     }

@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -72,9 +77,30 @@ public final class AtomicFiles {
      */
     public static IOException naming(Path file, String verb, IOException e) {
         if (e instanceof FileSystemException f && f.getFile() != null) {
-            return e;
+            if (f.getFile().equals(file.toString())) {
+                return e;
+            }
+            // another file (the temporary file beside it, a parent folder): say what could not be done to which
+            return new IOException("cannot " + verb + " " + file + ": " + describe(f), e);
         }
         return new IOException("cannot " + verb + " " + file + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * What went wrong with a file, in words: "permission denied: /x/y" (the exception's own reason where it has one),
+     * for messages. {@code getMessage()} of these exceptions is often the bare path.
+     */
+    public static String describe(FileSystemException f) {
+        String what = switch (f) {
+            case NoSuchFileException x -> "no such file or folder";
+            case AccessDeniedException x -> "permission denied";
+            case FileAlreadyExistsException x -> "already exists";
+            case NotDirectoryException x -> "not a folder";
+            case DirectoryNotEmptyException x -> "folder not empty";
+            default -> "file system error";
+        };
+        return what + ": " + f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "")
+                + (f.getReason() != null ? " (" + f.getReason() + ")" : "");
     }
 
     /** Writes {@code text} as UTF-8 to {@code target} atomically. */

@@ -127,6 +127,10 @@ public final class Checkpoint {
     public static void load(Path folder, Module g, Module d, Optimizer gOpt, Optimizer dOpt) throws IOException {
         g.loadWeights(folder.resolve(GENERATOR));
         d.loadWeights(folder.resolve(DISCRIMINATOR));
+        // Training on from NaN or infinite weights would only report a divergence at the first step: say which.
+        String advice = "resume from an earlier checkpoint (--from-step)";
+        requireFinite(folder.resolve(GENERATOR), "G", g, advice);
+        requireFinite(folder.resolve(DISCRIMINATOR), "D", d, advice);
         loadOptimizer(folder.resolve(OPTIMIZER_G), gOpt);
         loadOptimizer(folder.resolve(OPTIMIZER_D), dOpt);
     }
@@ -136,12 +140,17 @@ public final class Checkpoint {
         Path file = folder.resolve(GENERATOR);
         g.loadWeights(file);
         // Samples of a G with NaN or infinite weights are NaN images or points: say so instead of scoring them.
-        for (var e : g.namedParameters().entrySet()) {
+        requireFinite(file, "G", g, "sample or score an earlier checkpoint (--step)");
+    }
+
+    /** Throws naming {@code file}, the parameter and its value when a weight of {@code net} is NaN or infinite. */
+    private static void requireFinite(Path file, String net, Module m, String advice) throws IOException {
+        for (var e : m.namedParameters().entrySet()) {
             double[] w = e.getValue().toDoubleArray();
             for (double v : w) {
                 if (!Double.isFinite(v)) {
-                    throw new IOException(file + ": G's " + e.getKey() + " holds " + v + " (the run diverged before"
-                            + " this checkpoint); sample or score an earlier checkpoint (--step)");
+                    throw new IOException(file + ": " + net + "'s " + e.getKey() + " holds " + v + " (the run diverged"
+                            + " before this checkpoint); " + advice);
                 }
             }
         }

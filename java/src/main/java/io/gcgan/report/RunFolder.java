@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +43,14 @@ public final class RunFolder {
 
     /** The lock file; it stays when the lock is released, and alone it does not make a folder non-empty. */
     private static final String LOCK = ".lock";
+
+    /**
+     * Everything gcgan writes at the top of a run folder: {@code --overwrite} deletes a folder's content only when it
+     * holds nothing else (and {@link AtomicFiles}' temporary files, ".NAME.HEX.tmp", which a crash can leave).
+     */
+    private static final Set<String> RUN_ENTRIES = Set.of("config.json", "metrics.csv", "loss.png", "grad-norms.png",
+            "scores.csv", "scores.png", "samples", "samples.png", "checkpoints", "conv-choices.txt", LOCK);
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9a-f]+\\.tmp");
 
     private final Path root;
     private FileChannel lockChannel; // null: not locked (read only)
@@ -111,6 +121,12 @@ public final class RunFolder {
                 if (!isRunFolder(root)) {
                     throw new FolderExistsException(root + " is not empty and is not a gcgan run folder (no "
                             + String.join(", ", MARKERS) + "); --overwrite only replaces run folders");
+                }
+                List<String> foreign = foreignEntries(root);
+                if (!foreign.isEmpty()) {
+                    throw new FolderExistsException(root + " holds " + describeEntries(foreign) + ", which gcgan does"
+                            + " not write in a run folder; --overwrite deletes only run folders that hold nothing else:"
+                            + " move them, or choose another --out");
                 }
             }
         }
@@ -192,6 +208,23 @@ public final class RunFolder {
     /** Whether {@code dir} holds any of a run folder's marker files. */
     public static boolean isRunFolder(Path dir) {
         return MARKERS.stream().anyMatch(m -> Files.exists(dir.resolve(m)));
+    }
+
+    /** The names of {@code dir}'s entries that gcgan does not write at the top of a run folder, sorted. */
+    private static List<String> foreignEntries(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> !RUN_ENTRIES.contains(n) && !TEMPORARY.matcher(n).matches())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** "notes.txt" or "notes.txt, src and 3 more". */
+    private static String describeEntries(List<String> names) {
+        int shown = Math.min(names.size(), 3);
+        String head = String.join(", ", names.subList(0, shown));
+        return names.size() > shown ? head + " and " + (names.size() - shown) + " more" : head;
     }
 
     /** Whether {@code dir} holds nothing but perhaps a lock file left by an earlier run. */

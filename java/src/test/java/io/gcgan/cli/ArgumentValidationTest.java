@@ -118,6 +118,40 @@ class ArgumentValidationTest {
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("not a gcgan run folder"), r.err());
         assertEquals("keep me", Files.readString(other.resolve("thesis.tex")));
+
+        // Nor a folder that has a run's marker file among files gcgan did not write (a project with a config.json).
+        Path project = tmp.resolve("project");
+        Files.createDirectories(project.resolve("src"));
+        Files.writeString(project.resolve("config.json"), "{}");
+        Files.writeString(project.resolve("src/Main.java"), "class Main {}");
+        r = CliRunner.run("train", "--data", "8gaussians", "--steps", "1", "--out", project.toString(), "--overwrite");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains(project + " holds src, which gcgan does not write in a run folder"), r.err());
+        assertEquals("class Main {}", Files.readString(project.resolve("src/Main.java")));
+
+        // A run folder, with a temporary file a crash left, is replaced.
+        Path old = tmp.resolve("old");
+        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "1", "--out", old.toString())
+                .status());
+        Files.writeString(old.resolve(".metrics.csv.1f2e3d.tmp"), "half");
+        r = CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", old.toString(), "--overwrite");
+        assertEquals(0, r.status(), r.toString());
+        assertFalse(Files.exists(old.resolve(".metrics.csv.1f2e3d.tmp")), "the run folder was replaced");
+
+        // An empty --out would be the current folder.
+        r = CliRunner.run("train", "--data", "8gaussians", "--steps", "1", "--out", "", "--overwrite");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--out: an empty path"), r.err());
+    }
+
+    @Test
+    void negativeStepNumbersAreOutOfRange() {
+        CliRunner.Result r = CliRunner.run("train", "--resume", tmp.resolve("run").toString(), "--from-step", "-1");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--from-step = -1 is out of range [0, "), r.err());
+        r = CliRunner.run("sample", tmp.resolve("run").toString(), "--step", "-1");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--step = -1 is out of range [0, "), r.err());
     }
 
     @Test

@@ -110,6 +110,55 @@ class RunFolderSafetyTest {
                     r.err());
         }
         assertFalse(Files.exists(tmp.resolve("s.png")), "no image of NaN samples");
+        CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "4");
+        assertEquals(1, r.status(), "not reported as a divergence of the resumed run: " + r);
+        assertTrue(r.err().contains("G's " + first + " holds NaN") && r.err().contains("--from-step"), r.err());
+    }
+
+    @Test
+    void aMissingCheckpointFileIsNamedWithWhatIsWrong() throws Exception {
+        Path out = tmp.resolve("run");
+        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString())
+                .status());
+        Path generator = out.resolve("checkpoints/step-000002").resolve(Checkpoint.GENERATOR);
+        Files.delete(generator);
+        CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "4");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("no such file") && r.err().contains(generator.toString()), r.err());
+    }
+
+    @Test
+    void anExperimentChecksItsFoldersAndFilesBeforeTrainingAny() throws Exception {
+        Path exp = tmp.resolve("exp");
+        Files.createDirectories(exp.resolve("b"));
+        Files.writeString(exp.resolve("b/notes.txt"), "mine");
+        CliRunner.Result r = CliRunner.run("experiment", "--out", exp.toString(), "--run", "A=--lr 0.001",
+                "--run", "B=--lr 0.002", "--", "--data", "8gaussians", "--steps", "2");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("run B: ") && r.err().contains("holds no checkpoint to resume"), r.err());
+        assertFalse(Files.exists(exp.resolve("a")), "A did not train: " + r);
+
+        Path mine = tmp.resolve("mine");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("summary.txt"), "precious");
+        r = CliRunner.run("experiment", "--out", mine.toString(), "--run", "A=--lr 0.001", "--", "--data",
+                "8gaussians", "--steps", "2");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("summary.txt was not written by gcgan experiment"), r.err());
+        assertEquals("precious", Files.readString(mine.resolve("summary.txt")));
+        Files.delete(mine.resolve("summary.txt"));
+        Files.writeString(mine.resolve("compare.png"), "not an image");
+        r = CliRunner.run("experiment", "--out", mine.toString(), "--run", "A=--lr 0.001", "--", "--data",
+                "8gaussians", "--steps", "2");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("compare.png exists and is not a PNG image"), r.err());
+        assertFalse(Files.exists(mine.resolve("a")), "nothing trained: " + r);
+
+        Path file = tmp.resolve("afile");
+        Files.writeString(file, "x");
+        r = CliRunner.run("experiment", "--out", file.toString(), "--", "--data", "8gaussians", "--steps", "2");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("exists and is not a folder"), r.err());
     }
 
     @Test
