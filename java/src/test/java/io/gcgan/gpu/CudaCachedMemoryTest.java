@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.CapturedCalls;
 import io.gcgan.backend.cuda.CudaBackend;
-import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,14 +22,9 @@ class CudaCachedMemoryTest {
 
     private static final long MIB = 1L << 20;
 
-    private static CudaBackend cuda() {
-        Assumptions.assumeTrue(Backends.of(Gpu.CUDA) instanceof CudaBackend, "the CUDA backend (not a stand-in)");
-        return (CudaBackend) Backends.of(Gpu.CUDA);
-    }
-
     @Test
     void freedMemoryStaysReservedUntilReleased() {
-        CudaBackend b = cuda();
+        CudaBackend b = Gpu.cudaBackend();
         long bytes = 256 * MIB;
         b.releaseCachedMemory(); // what other tests left
         long base = b.deviceMemoryReserved();
@@ -55,7 +48,7 @@ class CudaCachedMemoryTest {
 
     @Test
     void graphMemoryIsReleasedOnlyOnceItsCaptureIsClosed() {
-        CudaBackend b = cuda();
+        CudaBackend b = Gpu.cudaBackend();
         long bytes = 128 * MIB;
         try (TensorScope scope = TensorScope.open()) {
             Tensor x = Tensor.zeros(DType.FLOAT32, Gpu.CUDA, bytes / 4);

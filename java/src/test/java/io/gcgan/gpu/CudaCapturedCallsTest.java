@@ -8,12 +8,10 @@ import io.gcgan.backend.CapturedCallsContract;
 import io.gcgan.backend.ConvGeometry;
 import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
-import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,8 +31,7 @@ class CudaCapturedCallsTest extends CapturedCallsContract {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = ConvImplementation.class, names = {"CUDNN", "AUTO"})
     void aConvNotYetMeasuredIsRefusedWhileCapturing(ConvImplementation implementation) {
-        Assumptions.assumeTrue(Backends.of(Gpu.CUDA) instanceof CudaBackend, "the CUDA backend (not a stand-in)");
-        CudaBackend cuda = (CudaBackend) Backends.of(Gpu.CUDA);
+        CudaBackend cuda = Gpu.cudaBackend();
         // A geometry no other test uses, so that nothing has been measured for it in this JVM.
         int c = implementation == ConvImplementation.CUDNN ? 5 : 7;
         ConvGeometry g = new ConvGeometry(3, c, 11, 9, 6, 3, 3, 1, 1, 1, 1);

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -169,8 +168,7 @@ class CudaConvTest {
      */
     @Test
     void importedConvChoicesAreTakenWithoutMeasuring() {
-        Assumptions.assumeTrue(Gpu.cuda() instanceof CudaBackend, "the CUDA backend (not a stand-in)");
-        CudaBackend cuda = (CudaBackend) Gpu.cuda();
+        CudaBackend cuda = Gpu.cudaBackend();
         ConvGeometry g = new ConvGeometry(3, 5, 11, 9, 7, 3, 3, 1, 2, 1, 0);
         String forward = "forward 3 5 11 9 7 3 3 1 2 1 0 float32 fp32 ";
         String data = "backward_data 3 5 11 9 7 3 3 1 2 1 0 float32 fp32 ";

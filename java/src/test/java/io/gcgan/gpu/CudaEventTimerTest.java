@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.backend.cuda.CudaEventTimer;
-import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Tensor;
 import io.gcgan.tensor.TensorScope;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,14 +17,9 @@ import org.junit.jupiter.api.Test;
 @GpuTest
 class CudaEventTimerTest {
 
-    private static CudaBackend cuda() {
-        Assumptions.assumeTrue(Backends.of(Gpu.CUDA) instanceof CudaBackend, "the CUDA backend (not a stand-in)");
-        return (CudaBackend) Backends.of(Gpu.CUDA);
-    }
-
     @Test
     void timesTheWorkQueuedBetweenItsEvents() {
-        CudaBackend b = cuda();
+        CudaBackend b = Gpu.cudaBackend();
         try (TensorScope scope = TensorScope.open(); CudaEventTimer timer = CudaEventTimer.on(b)) {
             Tensor x = Tensor.zeros(DType.FLOAT32, Gpu.CUDA, 64L << 20); // 256 MiB: tens of microseconds per fill
             b.synchronize();
@@ -54,7 +47,7 @@ class CudaEventTimerTest {
 
     @Test
     void refusesCallsOutOfOrderAndAfterClose() {
-        CudaBackend b = cuda();
+        CudaBackend b = Gpu.cudaBackend();
         CudaEventTimer timer = CudaEventTimer.on(b);
         IllegalStateException e = assertThrows(IllegalStateException.class, timer::stop);
         assertTrue(e.getMessage().contains("stop"), e.getMessage());

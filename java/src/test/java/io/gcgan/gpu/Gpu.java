@@ -7,6 +7,7 @@ import io.gcgan.backend.Backend;
 import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.cpu.CpuBackend;
+import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bindings.CudaAvailability;
 import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.DType;
@@ -14,6 +15,7 @@ import io.gcgan.tensor.Device;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The two backends of the GPU tests, whether the CUDA one can run here, and data movement that does not depend on
@@ -80,6 +82,13 @@ final class Gpu {
             unavailableReason(); // registers the stand-in
         }
         return Backends.of(CUDA);
+    }
+
+    /** The CUDA backend itself, for tests of what only it has: the test is skipped with the CPU stand-in. */
+    static CudaBackend cudaBackend() {
+        Backend b = cuda();
+        Assumptions.assumeTrue(b instanceof CudaBackend, "the CUDA backend (not a stand-in)");
+        return (CudaBackend) b;
     }
 
     static Backend cpu() {
