@@ -137,8 +137,12 @@ final class ExperimentCommand implements Callable<Integer> {
         return status != 0 ? status : c;
     }
 
-    /** The first line of summary.txt: an experiment replaces only a summary.txt that starts with it. */
+    /**
+     * The first line of summary.txt: an experiment replaces only a summary.txt that starts with it, or with compare's
+     * table as earlier versions wrote it ({@link #EARLIER_SUMMARY_START}).
+     */
     static final String SUMMARY_FIRST_LINE = "# gcgan experiment: the compare table of its runs";
+    private static final String EARLIER_SUMMARY_START = "final metrics (means over the last ";
 
     /**
      * Checks, before any run trains, that the experiment's own files can be written at the end: a summary.txt there
@@ -156,7 +160,8 @@ final class ExperimentCommand implements Callable<Integer> {
 
     private static boolean startsWithSummaryLine(Path file) throws java.io.IOException {
         try (var lines = Files.lines(file)) {
-            return lines.findFirst().map(SUMMARY_FIRST_LINE::equals).orElse(false);
+            return lines.findFirst().map(l -> l.equals(SUMMARY_FIRST_LINE) || l.startsWith(EARLIER_SUMMARY_START))
+                    .orElse(false);
         } catch (java.io.UncheckedIOException bad) { // not text
             return false;
         }

@@ -153,6 +153,13 @@ class RunFolderSafetyTest {
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("compare.png exists and is not a PNG image"), r.err());
         assertFalse(Files.exists(mine.resolve("a")), "nothing trained: " + r);
+        // A summary.txt as earlier versions wrote it (compare's table alone) is an experiment's: replaced.
+        Files.delete(mine.resolve("compare.png"));
+        Files.writeString(mine.resolve("summary.txt"), "final metrics (means over the last 50 steps of each run):\n");
+        r = CliRunner.run("experiment", "--out", mine.toString(), "--run", "A=--lr 0.001", "--", "--data",
+                "8gaussians", "--steps", "2");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(Files.readString(mine.resolve("summary.txt")).startsWith(ExperimentCommand.SUMMARY_FIRST_LINE));
 
         Path file = tmp.resolve("afile");
         Files.writeString(file, "x");
