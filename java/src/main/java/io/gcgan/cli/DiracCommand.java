@@ -119,6 +119,12 @@ final class DiracCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object (and nothing else) on stdout.")
     boolean json;
 
+    private void noteIgnored(String option, String why) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("note: " + option + " is ignored: it " + why + " (this run: --regularizer " + regularizer + ")");
+        err.flush();
+    }
+
     @Override
     public Integer call() throws Exception {
         Check.pngOut("--out", out);
@@ -127,6 +133,15 @@ final class DiracCommand implements Callable<Integer> {
         String rule = Check.oneOf("--update", update, UPDATES);
         Check.range("--gamma", gamma, 0, false, 1e6, true);
         Check.range("--sigma", sigma, 0, false, 100, true);
+        // As gcgan train does: an option that this run does not use is noted on stderr (--json keeps stdout clean).
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        boolean usesGamma = !reg.equals("none") && !reg.equals("instance-noise");
+        if (parsed.hasMatchedOption("--gamma") && !usesGamma) {
+            noteIgnored("--gamma", "goes with --regularizer wgan-gp, zero-centred or consensus");
+        }
+        if (parsed.hasMatchedOption("--sigma") && !reg.equals("instance-noise")) {
+            noteIgnored("--sigma", "goes with --regularizer instance-noise");
+        }
         if (clip != null) {
             Check.range("--clip", clip, 0, false, Double.POSITIVE_INFINITY, true);
         }

@@ -145,6 +145,19 @@ class ArgumentValidationTest {
     }
 
     @Test
+    void diracNotesTheOptionsItsRegularizerDoesNotUse() {
+        CliRunner.Result r = CliRunner.run("dirac", "--steps", "10", "--gamma", "5", "--sigma", "2", "--out",
+                tmp.resolve("d.png").toString());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("note: --gamma is ignored") && r.err().contains("note: --sigma is ignored"),
+                r.err());
+        r = CliRunner.run("dirac", "--steps", "10", "--regularizer", "zero-centred", "--gamma", "5", "--out",
+                tmp.resolve("d.png").toString());
+        assertEquals(0, r.status(), r.toString());
+        assertFalse(r.err().contains("note:"), "gamma is used: " + r.err());
+    }
+
+    @Test
     void negativeStepNumbersAreOutOfRange() {
         CliRunner.Result r = CliRunner.run("train", "--resume", tmp.resolve("run").toString(), "--from-step", "-1");
         assertEquals(2, r.status(), r.toString());
