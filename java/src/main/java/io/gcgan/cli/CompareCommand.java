@@ -83,6 +83,11 @@ final class CompareCommand implements Callable<Integer> {
         e.flush();
     }
 
+    /** Whether --metrics was given (else its default columns are compared). */
+    private boolean metricsGiven() {
+        return spec.commandLine().getParseResult().hasMatchedOption("--metrics");
+    }
+
     @Override
     public Integer call() throws Exception {
         Check.pngOut("--out", out);
@@ -90,6 +95,7 @@ final class CompareCommand implements Callable<Integer> {
         Check.range("--last", last, 1, 1_000_000_000);
         List<String> names = new ArrayList<>();
         List<MetricsTable> tables = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         for (Path r : runs) {
             Path csv = Files.isDirectory(r) ? r.resolve("metrics.csv") : r;
             if (!Files.isRegularFile(csv)) {
@@ -97,6 +103,7 @@ final class CompareCommand implements Callable<Integer> {
                         + "metrics.csv");
             }
             tables.add(MetricsTable.read(csv));
+            files.add(csv);
             Path named = Files.isDirectory(r) ? r : r.toAbsolutePath().getParent();
             names.add(named.toAbsolutePath().normalize().getFileName().toString());
         }
@@ -112,8 +119,9 @@ final class CompareCommand implements Callable<Integer> {
             String col = c.strip();
             for (int i = 0; i < tables.size(); i++) {
                 if (!tables.get(i).has(col)) {
-                    throw new UsageException("--metrics: run " + names.get(i) + " has no column '" + col
-                            + "'; its columns: " + String.join(", ", tables.get(i).columns()));
+                    throw new UsageException((metricsGiven() ? "--metrics: " : "compare: ") + files.get(i)
+                            + " has no column '" + col + "' (not a gcgan metrics.csv?); its columns: "
+                            + String.join(", ", tables.get(i).columns()));
                 }
             }
             columns.add(col);

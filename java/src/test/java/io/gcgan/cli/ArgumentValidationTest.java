@@ -158,6 +158,18 @@ class ArgumentValidationTest {
     }
 
     @Test
+    void compareNamesACsvWithoutTheMetricsColumns() throws Exception {
+        Path csv = tmp.resolve("other.csv");
+        Files.writeString(csv, "a,b\n1,2\n");
+        CliRunner.Result r = CliRunner.run("compare", csv.toString(), "--out", tmp.resolve("c.png").toString());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("compare: " + csv + " has no column 'd_loss' (not a gcgan metrics.csv?)"),
+                r.err());
+        r = CliRunner.run("compare", csv.toString(), "--metrics", "x", "--out", tmp.resolve("c.png").toString());
+        assertTrue(r.err().contains("--metrics: " + csv + " has no column 'x'"), r.err());
+    }
+
+    @Test
     void negativeStepNumbersAreOutOfRange() {
         CliRunner.Result r = CliRunner.run("train", "--resume", tmp.resolve("run").toString(), "--from-step", "-1");
         assertEquals(2, r.status(), r.toString());
