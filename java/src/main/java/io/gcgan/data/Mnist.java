@@ -102,7 +102,7 @@ public final class Mnist {
             }
         }
         throw new java.nio.file.NoSuchFileException(folder.toString(), null,
-                "no MNIST file; tried " + String.join(", ", tried));
+                "no MNIST " + stem + " file in this folder; tried " + String.join(", ", tried));
     }
 
     /**
