@@ -418,6 +418,9 @@ final class TrainCommand implements Callable<Integer> {
                 notes.add(option + " is ignored: " + why);
             }
         };
+        if (Experiment.dataKind(s.data()) == Experiment.DataKind.POINTS) {
+            unless.accept("--held-out", "2-D point data is drawn fresh each step, with no images to set aside");
+        }
         String loss = s.loss();
         if (!loss.equals(GanLosses.WGAN)) {
             unless.accept("--clip", "weight clipping goes with --loss wgan");

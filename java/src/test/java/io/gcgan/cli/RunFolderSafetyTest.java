@@ -189,9 +189,10 @@ class RunFolderSafetyTest {
     void optionsTheRunDoesNotUseAreNoted() {
         CliRunner.Result r = CliRunner.run("train", "--data", "8gaussians", "--steps", "1", "--out",
                 tmp.resolve("run").toString(), "--loss", "nsgan", "--clip", "0.01", "--optimizer", "adam",
-                "--momentum", "0.9", "--penalty", "none", "--penalty-weight", "5", "--quiet");
+                "--momentum", "0.9", "--penalty", "none", "--penalty-weight", "5", "--held-out", "100", "--quiet");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.err().contains("note: --clip is ignored: weight clipping goes with --loss wgan"), r.err());
+        assertTrue(r.err().contains("note: --held-out is ignored: 2-D point data"), r.err());
         assertTrue(r.err().contains("note: --momentum is ignored: both optimizers are adam"), r.err());
         assertTrue(r.err().contains("note: --penalty-weight is ignored: there is no --penalty"), r.err());
         r = CliRunner.run("train", "--data", "8gaussians", "--steps", "1", "--out", tmp.resolve("run2").toString(),
