@@ -42,6 +42,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        DeviceChoice.canonical(device); // a misspelt --device is a usage error before anything is printed
         Versions.all().forEach((k, v) -> out.println(k + ": " + v));
         out.println("CUDA:");
         out.println(CudaAvailability.probe().summary());

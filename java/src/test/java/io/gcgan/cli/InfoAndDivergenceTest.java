@@ -22,6 +22,10 @@ class InfoAndDivergenceTest {
         assertTrue(r.out().contains("device: cpu"), r.out());
         assertEquals(3, r.out().lines().filter(l -> l.startsWith("smoke: mnist28 D forward, batch 64: out [64, 1]"))
                 .count(), r.out());
+        r = CliRunner.run("info", "--device", "gpu");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--device: unknown value 'gpu'") && r.out().isEmpty(),
+                "nothing printed first: " + r);
         r = CliRunner.run("--version");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().startsWith("gcgan "), r.out());
