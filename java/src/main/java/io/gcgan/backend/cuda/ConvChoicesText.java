@@ -30,7 +30,8 @@ import java.util.Map;
 final class ConvChoicesText {
 
     static final String FIRST_LINE = "# gcgan conv choices 1";
-    private static final String COLUMNS = "# pass n c h w k r s stride_h stride_w pad_h pad_w dtype math implementation";
+    private static final String COLUMNS =
+            "# pass n c h w k r s stride_h stride_w pad_h pad_w dtype math implementation";
     private static final int FIELDS = 15;
 
     /** One choice: what it depends on but the timing, and the implementation chosen. */
