@@ -132,6 +132,14 @@ final class ScoreCommand implements Callable<Integer> {
         } else {
             String referenceData = reference != null ? reference : s.data();
             ImageDataset real = Experiment.images(referenceData, "mnist28");
+            if (real.size() <= DigitClassifier.FEATURES) {
+                // The reference covariance of n <= d features is singular: FD is then mostly estimation noise.
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("note: " + referenceData + " has " + real.size() + " images, no more than the "
+                        + DigitClassifier.FEATURES + " features FD compares: its covariance is singular and the FD"
+                        + " unreliable (give a reference of thousands of images)");
+                err.flush();
+            }
             DigitClassifier classifier = DigitClassifier.load(dev);
             FeatureStatistics stats = DigitScores.referenceStatistics(classifier, real, dev);
             DigitScores.Accumulator samples = SampleScorer.digits(g::forward, s, dev, seed, count, classifier, stats);

@@ -154,5 +154,10 @@ class ScoreCommandTest {
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("--reference: '" + tmp.resolve("missing") + "' is neither mnist nor an existing"),
                 r.err());
+        Path few = imageFolder(tmp.resolve("few"), 10);
+        r = CliRunner.run("score", mnistRun.toString(), "--reference", few.toString(), "--device", "cpu", "--count",
+                "4");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("has 10 images, no more than the 64 features FD compares"), r.err());
     }
 }
