@@ -67,11 +67,12 @@ std::vector<Shape> dcgan64() {
 std::vector<Shape> fifty_million() { return std::vector<Shape>(200, Shape{{250, 1000}, 0}); }
 
 // Odd cases for the check: strided rows (dim 1, one of them 3,200 elements per slice), rows longer than a warp's
-// share, rows not a multiple of 4, tails.
+// share, rows not a multiple of 4, tails, and group rows (1,100 and 2,052 elements: 128 and 256 threads per row,
+// the last float4s of the row on part of the group).
 std::vector<Shape> odd() {
     return {{{100, 64, 4, 4}, 1}, {{200, 8, 4, 4}, 1}, {{5, 7, 3, 3}, 1}, {{7, 45}, 0}, {{5, 8192}, 0},
             {{3, 20001}, 0},      {{1, 1}, 0},         {{10003}, -1},      {{1}, -1},    {{64, 3, 4, 4}, 0},
-            {{6272, 100}, 0}};
+            {{6272, 100}, 0},     {{9, 1100}, 0},      {{6, 2052}, 0}};
 }
 
 // The centring view [outer, slices, inner] of a shape along dim.
