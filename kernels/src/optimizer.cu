@@ -36,6 +36,8 @@
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
 //   kStrided     rows with outer > 1 (transposed conv centred per output filter): one block per row, scalar.
+//   Two-pass rows may first ask L2 for their lines (L2Prefetch, launch-wide; off in the library until the lab has
+//   timed it on a GPU).
 // float64 - the exact path: every double operation an explicit round-to-nearest intrinsic in OptimizerMath's
 //   (Java's) evaluation order, so a float64 step equals the CPU reference bit for bit (up to the order of the
 //   centring sum); one block per centred slice, kChunk64 elements per block otherwise.
