@@ -1,7 +1,9 @@
 package io.gcgan.backend;
 
 import io.gcgan.tensor.DType;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** The argument checks every backend makes before touching memory; messages name the op and the values. */
@@ -37,6 +39,51 @@ public final class StorageChecks {
     public static IllegalStateException usedAfterScope(String op, Storage s, String detail) {
         return new IllegalStateException(op + ": a " + s.numel() + " x " + s.dtype().displayName() + " storage on "
                 + s.backend().device() + " was used after its scope closed" + detail);
+    }
+
+    /**
+     * The slots of {@link Backend#optimizerStep} on {@code backend}: every storage of every slot belongs to it and is
+     * alive; each slot has the states {@code hyper}'s algorithm needs; no two slots share a weight or state storage,
+     * and no gradient is a weight or state storage (it is read while those are written). Messages name the slot.
+     */
+    public static void optimizerSlots(Backend backend, OptimizerHyper hyper, List<ParamSlot> slots) {
+        Objects.requireNonNull(hyper, "optimizerStep: hyper is null");
+        Objects.requireNonNull(slots, "optimizerStep: the list of slots is null");
+        Map<Storage, Integer> written = new IdentityHashMap<>();
+        int states = hyper.stateCount();
+        for (int i = 0; i < slots.size(); i++) {
+            ParamSlot slot = slots.get(i);
+            if (slot == null) {
+                throw new IllegalArgumentException("optimizerStep: slot " + i + " is null");
+            }
+            String op = "optimizerStep slot " + i;
+            owned(backend, op + " weight", slot.weight());
+            owned(backend, op + " grad", slot.grad());
+            for (int k = 0; k < states; k++) {
+                if (slot.state(k) == null) {
+                    throw new IllegalArgumentException("optimizerStep: " + hyper.algorithm() + " needs " + states
+                            + " state storage(s), slot " + i + " has no state" + (k + 1));
+                }
+                owned(backend, op + " state" + (k + 1), slot.state(k));
+            }
+            for (Storage s : new Storage[] {slot.weight(), slot.state1(), slot.state2()}) {
+                if (s == null) {
+                    continue;
+                }
+                Integer previous = written.put(s, i);
+                if (previous != null) {
+                    throw new IllegalArgumentException("optimizerStep: slots " + previous + " and " + i
+                            + " share a weight or state storage");
+                }
+            }
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            Integer other = written.get(slots.get(i).grad());
+            if (other != null) {
+                throw new IllegalArgumentException("optimizerStep: slot " + i + "'s gradient is the weight or a state"
+                        + " of slot " + other + " (the step reads gradients while it writes those)");
+            }
+        }
     }
 
     /** All storages share one dtype. */

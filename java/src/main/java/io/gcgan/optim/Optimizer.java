@@ -136,6 +136,7 @@ public abstract class Optimizer {
                     if (grad == null) {
                         continue;
                     }
+                    requireAlive(e);
                     if (e.state == null) {
                         e.state = allocateState(e.param, nState);
                     }
@@ -161,6 +162,24 @@ public abstract class Optimizer {
             for (Entry e : list) {
                 e.param.zeroGrad();
             }
+        }
+    }
+
+    /**
+     * The parameter's memory (and its state's) still exists: a model made inside a {@link io.gcgan.tensor.TensorScope}
+     * that has closed would otherwise fail deep in the backend without naming the parameter.
+     */
+    private void requireAlive(Entry e) {
+        boolean alive = e.param.storage().segment().scope().isAlive();
+        if (alive && e.state != null) {
+            for (Storage s : e.state) {
+                alive &= s.segment().scope().isAlive();
+            }
+        }
+        if (!alive) {
+            throw new IllegalStateException(getClass().getSimpleName() + ".step: parameter '" + e.name
+                    + "' was used after the scope it was made in closed; make the model and its optimizer outside"
+                    + " the scopes of the training steps");
         }
     }
 

@@ -265,6 +265,22 @@ class OptimizerApiTest {
         }
     }
 
+    /** A model made inside a scope that has closed: the step names the parameter (not the FFM's "Already closed"). */
+    @Test
+    void aStepAfterTheModelsScopeClosedNamesTheParameter() {
+        Tensor w;
+        Adam adam;
+        try (TensorScope model = TensorScope.open()) {
+            w = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).requiresGrad(true);
+            adam = new Adam(List.of(ParamGroup.builder(0.1).add("layer.weight", w).build()));
+            w.accumulateGrad(Tensor.of(new float[] {1, 1, 1, 1}, 2, 2));
+            adam.step(); // the state now exists, in the model's scope
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, adam::step);
+        assertEquals("Adam.step: parameter 'layer.weight' was used after the scope it was made in closed; make the"
+                + " model and its optimizer outside the scopes of the training steps", e.getMessage());
+    }
+
     /**
      * With autograd: a linear layer y = x W^T + b, W [out 4, in 8] in PyTorch's layout, fits a target whose
      * rows sum to zero, from W = 0. With GC, SGD keeps each row sum of W where it started (0, the target's), so it

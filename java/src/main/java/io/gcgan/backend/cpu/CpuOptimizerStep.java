@@ -8,14 +8,13 @@ import io.gcgan.backend.OptimizerGuard;
 import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.StorageChecks;
 import io.gcgan.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The memory walk of {@link CpuBackend#optimizerStep}: the readable per-tensor loop that fused GPU kernels are
@@ -113,7 +112,7 @@ final class CpuOptimizerStep {
             throw new IllegalStateException("optimizerStep: Vector API centring sums need the JVM option"
                     + " --add-modules jdk.incubator.vector");
         }
-        check(backend, hyper, slots);
+        StorageChecks.optimizerSlots(backend, hyper, slots);
         if (guard != null) {
             OptimizerGuard.check(backend, guard, slots);
             if (!allFinite(guard)) {
@@ -553,34 +552,6 @@ final class CpuOptimizerStep {
             b.loadState(this, start, 0, n);
             b.update(h, c, 0, n, mean);
             b.storeState(this, start, 0, n);
-        }
-    }
-
-    private static void check(CpuBackend backend, OptimizerHyper hyper, List<ParamSlot> slots) {
-        Map<Storage, Integer> written = new IdentityHashMap<>();
-        int states = hyper.stateCount();
-        for (int i = 0; i < slots.size(); i++) {
-            ParamSlot slot = slots.get(i);
-            if (slot.weight().backend() != backend) {
-                throw new IllegalArgumentException("optimizerStep: slot " + i + " belongs to "
-                        + slot.weight().backend().device() + ", not to the CPU backend");
-            }
-            for (int k = 0; k < states; k++) {
-                if (slot.state(k) == null) {
-                    throw new IllegalArgumentException("optimizerStep: " + hyper.algorithm() + " needs " + states
-                            + " state storage(s), slot " + i + " has no state" + (k + 1));
-                }
-            }
-            for (Storage s : new Storage[] {slot.weight(), slot.state1(), slot.state2()}) {
-                if (s == null) {
-                    continue;
-                }
-                Integer previous = written.put(s, i);
-                if (previous != null) {
-                    throw new IllegalArgumentException("optimizerStep: slots " + previous + " and " + i
-                            + " share a weight or state storage");
-                }
-            }
         }
     }
 }

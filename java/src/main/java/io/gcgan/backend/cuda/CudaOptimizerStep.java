@@ -11,6 +11,7 @@ import io.gcgan.backend.OptimizerGuard;
 import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.Storage;
+import io.gcgan.backend.StorageChecks;
 import io.gcgan.backend.WeightDecayMode;
 import io.gcgan.bindings.kernels.GcganKernelException;
 import io.gcgan.bindings.kernels.GcganKernels;
@@ -21,9 +22,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link CudaBackend#optimizerStep}: fills the C structs {@code gcgan_optimizer_hyper} and a table of
@@ -102,7 +101,7 @@ final class CudaOptimizerStep {
 
     /** guard: null, or a device storage in the slots' dtype that the kernel reads and obeys (gcgan_kernels.h). */
     static void run(CudaBackend backend, OptimizerHyper h, List<ParamSlot> slots, Storage guard) {
-        check(backend, h, slots);
+        StorageChecks.optimizerSlots(backend, h, slots);
         if (guard != null) {
             OptimizerGuard.check(backend, guard, slots);
         }
@@ -191,35 +190,6 @@ final class CudaOptimizerStep {
             // The table holds bare addresses: keep the storages (and their memory) alive until the launch is queued.
             Reference.reachabilityFence(slots);
             Reference.reachabilityFence(guard);
-        }
-    }
-
-    /** The CPU reference's checks (CpuOptimizerStep.check), for this backend. */
-    private static void check(CudaBackend backend, OptimizerHyper hyper, List<ParamSlot> slots) {
-        Map<Storage, Integer> written = new IdentityHashMap<>();
-        int states = hyper.stateCount();
-        for (int i = 0; i < slots.size(); i++) {
-            ParamSlot slot = slots.get(i);
-            if (slot.weight().backend() != backend) {
-                throw new IllegalArgumentException("optimizerStep: slot " + i + " belongs to "
-                        + slot.weight().backend().device() + ", not to " + backend.device());
-            }
-            for (int k = 0; k < states; k++) {
-                if (slot.state(k) == null) {
-                    throw new IllegalArgumentException("optimizerStep: " + hyper.algorithm() + " needs " + states
-                            + " state storage(s), slot " + i + " has no state" + (k + 1));
-                }
-            }
-            for (Storage s : new Storage[] {slot.weight(), slot.state1(), slot.state2()}) {
-                if (s == null) {
-                    continue;
-                }
-                Integer previous = written.put(s, i);
-                if (previous != null) {
-                    throw new IllegalArgumentException("optimizerStep: slots " + previous + " and " + i
-                            + " share a weight or state storage");
-                }
-            }
         }
     }
 }

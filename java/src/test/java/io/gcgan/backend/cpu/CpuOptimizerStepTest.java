@@ -12,6 +12,7 @@ import io.gcgan.backend.Lifetime;
 import io.gcgan.backend.MomentumStart;
 import io.gcgan.backend.OptimizerHyper;
 import io.gcgan.backend.ParamSlot;
+import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.WeightDecayMode;
 import io.gcgan.tensor.DType;
@@ -77,6 +78,49 @@ class CpuOptimizerStepTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CpuOptimizerStep.vectorSumsWanted("no"));
         assertEquals("-Dgcgan.cpu.vectorSums must be true or false, got 'no'", e.getMessage());
+    }
+
+    @Test
+    void badSlotsAreRefusedNamingTheSlotAndNothingIsWritten() {
+        OptimizerHyper sgdm = OptimizerHyper.sgdMomentum(0.1, 0.9, 0, false, MomentumStart.FIRST_GRADIENT, 0,
+                WeightDecayMode.NONE);
+        try (ScopedLifetime scope = new ScopedLifetime()) {
+            Storage w = CPU.allocate(DType.FLOAT32, 4, scope);
+            Storage g = CPU.allocate(DType.FLOAT32, 4, scope);
+            Storage b = CPU.allocate(DType.FLOAT32, 4, scope);
+            Storage w2 = CPU.allocate(DType.FLOAT32, 4, scope);
+            Storage b2 = CPU.allocate(DType.FLOAT32, 4, scope);
+            for (Storage s : List.of(w, g, b, w2, b2)) {
+                write(s, new double[] {1, 2, 3, 4});
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CPU.optimizerStep(sgdm,
+                    List.of(new ParamSlot(w, g, null, null, 1, CentringView.NONE)), null));
+            assertEquals("optimizerStep: SGD_MOMENTUM needs 1 state storage(s), slot 0 has no state1", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> CPU.optimizerStep(sgdm,
+                    List.of(new ParamSlot(w, g, b, null, 1, CentringView.NONE),
+                            new ParamSlot(w2, g, b, null, 1, CentringView.NONE)), null));
+            assertEquals("optimizerStep: slots 0 and 1 share a weight or state storage", e.getMessage());
+            // slot 1's gradient is slot 0's weight: the step would read it while writing it
+            e = assertThrows(IllegalArgumentException.class, () -> CPU.optimizerStep(sgdm,
+                    List.of(new ParamSlot(w, g, b, null, 1, CentringView.NONE),
+                            new ParamSlot(w2, w, b2, null, 1, CentringView.NONE)), null));
+            assertEquals("optimizerStep: slot 1's gradient is the weight or a state of slot 0 (the step reads"
+                    + " gradients while it writes those)", e.getMessage());
+            assertEquals(List.of(1.0, 2.0, 3.0, 4.0), boxed(read(w)), "nothing written");
+        }
+        ScopedLifetime closed = new ScopedLifetime();
+        Storage w = CPU.allocate(DType.FLOAT32, 4, closed);
+        Storage g = CPU.allocate(DType.FLOAT32, 4, closed);
+        Storage b = CPU.allocate(DType.FLOAT32, 4, closed);
+        closed.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CPU.optimizerStep(sgdm,
+                List.of(new ParamSlot(w, g, b, null, 1, CentringView.NONE)), null));
+        assertEquals("optimizerStep slot 0 weight: a 4 x float32 storage on cpu was used after its scope closed",
+                e.getMessage());
+    }
+
+    private static List<Double> boxed(double[] v) {
+        return java.util.Arrays.stream(v).boxed().toList();
     }
 
     static Stream<Arguments> centredCases() {
