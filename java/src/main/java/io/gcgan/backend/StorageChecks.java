@@ -1,6 +1,7 @@
 package io.gcgan.backend;
 
 import io.gcgan.tensor.DType;
+import java.lang.foreign.MemorySegment;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,31 @@ public final class StorageChecks {
                 throw new IllegalArgumentException("optimizerStep: slot " + i + "'s gradient is the weight or a state"
                         + " of slot " + other + " (the step reads gradients while it writes those)");
             }
+        }
+    }
+
+    /**
+     * A host segment that {@link Backend#copyFromHost} ({@code toHost} false) or {@link Backend#copyToHost} copies
+     * {@code s}'s elements from or into: at least as many bytes as {@code s}, writable for a copy to the host, and, for
+     * a Java array, of {@code s}'s element type or bytes (a double[] copied into a float32 storage would be
+     * reinterpreted, not converted).
+     */
+    public static void hostSegment(String op, Storage s, MemorySegment host, boolean toHost) {
+        Objects.requireNonNull(host, op + ": the host segment is null");
+        String storage = s.numel() + " x " + s.dtype().displayName();
+        if (host.byteSize() < s.byteSize()) {
+            throw new IllegalArgumentException(op + ": the host segment has " + host.byteSize() + " bytes, the storage "
+                    + (toHost ? "holds " : "needs ") + s.byteSize() + " (" + storage + ")");
+        }
+        if (toHost && host.isReadOnly()) {
+            throw new IllegalArgumentException(op + ": the host segment is read-only");
+        }
+        Class<?> element = host.heapBase().map(a -> a.getClass().getComponentType()).orElse(null);
+        Class<?> expected = s.dtype() == DType.FLOAT32 ? float.class : double.class;
+        if (element != null && element != expected && element != byte.class) {
+            throw new IllegalArgumentException(op + ": a " + element.getName() + "[] host array for a " + storage
+                    + " storage (its bytes would be reinterpreted, not converted): use a " + expected.getName()
+                    + "[] or a segment of bytes");
         }
     }
 

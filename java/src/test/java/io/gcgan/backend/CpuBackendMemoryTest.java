@@ -286,6 +286,29 @@ class CpuBackendMemoryTest {
 
     /** A long contiguous copy (one row, cut into pieces for the cores) and a two-row gather at a stride. */
     @Test
+    void hostCopiesCheckTheSegmentAndNameWhatIsWrong() {
+        try (ScopedLifetime scope = new ScopedLifetime()) {
+            Storage s = B.allocate(DType.FLOAT32, 4, scope);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> B.copyFromHost(MemorySegment.ofArray(new float[3]), s));
+            assertEquals("copyFromHost: the host segment has 12 bytes, the storage needs 16 (4 x float32)",
+                    e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> B.copyToHost(s, MemorySegment.ofArray(new float[2])));
+            assertEquals("copyToHost: the host segment has 8 bytes, the storage holds 16 (4 x float32)",
+                    e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> B.copyFromHost(MemorySegment.ofArray(new double[4]), s));
+            assertEquals("copyFromHost: a double[] host array for a 4 x float32 storage (its bytes would be"
+                    + " reinterpreted, not converted): use a float[] or a segment of bytes", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> B.copyToHost(s, MemorySegment.ofArray(new float[4]).asReadOnly()));
+            assertEquals("copyToHost: the host segment is read-only", e.getMessage());
+            B.copyFromHost(MemorySegment.ofArray(new byte[16]), s); // raw bytes in the storage's layout
+        }
+    }
+
+    @Test
     void copyStridedOfLongRows() {
         double[] src = new double[2 * 70001];
         for (int i = 0; i < src.length; i++) {

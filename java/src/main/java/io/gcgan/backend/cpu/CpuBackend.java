@@ -150,6 +150,7 @@ public final class CpuBackend implements Backend {
         CaptureRefusal.COPY_FROM_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyFromHost", dst);
         use("copyFromHost", dst);
+        StorageChecks.hostSegment("copyFromHost", dst, src, false);
         MemorySegment.copy(src, 0, dst.segment(), 0, dst.byteSize());
     }
 
@@ -158,6 +159,7 @@ public final class CpuBackend implements Backend {
         CaptureRefusal.COPY_TO_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyToHost", src);
         use("copyToHost", src);
+        StorageChecks.hostSegment("copyToHost", src, dst, true);
         MemorySegment.copy(src.segment(), 0, dst, 0, src.byteSize());
     }
 

@@ -452,12 +452,8 @@ public final class CudaBackend implements Backend {
         CaptureRefusal.COPY_FROM_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyFromHost", dst);
         use("copyFromHost", dst);
+        StorageChecks.hostSegment("copyFromHost", dst, src, false);
         long bytes = dst.byteSize();
-        if (src.byteSize() < bytes) {
-            throw new IllegalArgumentException("copyFromHost: the host segment has " + src.byteSize()
-                    + " bytes, the storage needs " + bytes + " (" + dst.numel() + " x " + dst.dtype().displayName()
-                    + ")");
-        }
         if (bytes == 0) {
             return;
         }
@@ -480,15 +476,8 @@ public final class CudaBackend implements Backend {
         CaptureRefusal.COPY_TO_HOST.check(capturing(), this);
         StorageChecks.owned(this, "copyToHost", src);
         use("copyToHost", src);
+        StorageChecks.hostSegment("copyToHost", src, dst, true);
         long bytes = src.byteSize();
-        if (dst.byteSize() < bytes) {
-            throw new IllegalArgumentException("copyToHost: the host segment has " + dst.byteSize()
-                    + " bytes, the storage holds " + bytes + " (" + src.numel() + " x " + src.dtype().displayName()
-                    + ")");
-        }
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("copyToHost: the host segment is read-only");
-        }
         if (bytes == 0) {
             return;
         }
