@@ -23,6 +23,10 @@ import java.util.Map;
  *
  * Parameters that have not been updated yet have no entry. Learning rates and schedules are configuration, not
  * state: set them again after loading (a schedule is evaluated at the restored {@code steps}).
+ *
+ * <p>As a file: {@code io.gcgan.report.Checkpoint.writeOptimizerState(path, optimizer.state())} and
+ * {@code optimizer.loadState(Checkpoint.readOptimizerState(path))} (safetensors, the step counts in its metadata;
+ * {@link #flatTensors()} alone leaves them out).
  */
 public record OptimizerState(long steps, Map<String, ParamState> params) {
 

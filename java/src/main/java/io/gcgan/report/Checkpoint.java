@@ -58,8 +58,8 @@ public final class Checkpoint {
         Map<String, String> meta = Map.of("format", "gcgan-checkpoint-" + FORMAT, "step", Long.toString(state.step()));
         g.saveWeights(folder.resolve(GENERATOR), meta);
         d.saveWeights(folder.resolve(DISCRIMINATOR), meta);
-        writeOptimizer(folder.resolve(OPTIMIZER_G), gOpt.state());
-        writeOptimizer(folder.resolve(OPTIMIZER_D), dOpt.state());
+        writeOptimizerState(folder.resolve(OPTIMIZER_G), gOpt.state());
+        writeOptimizerState(folder.resolve(OPTIMIZER_D), dOpt.state());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
         json.put("step", state.step());
@@ -79,7 +79,13 @@ public final class Checkpoint {
         AtomicFiles.writeString(folder.resolve(TRAINER), Json.write(json));
     }
 
-    private static void writeOptimizer(Path file, OptimizerState s) throws IOException {
+    /**
+     * Writes an optimizer state ({@link io.gcgan.optim.Optimizer#state()}) as one safetensors file: its buffers under
+     * "PARAM.BUFFER" names, in PyTorch's layout, and the step counts (the optimizer's and each parameter's) in the
+     * metadata, which {@link OptimizerState#flatTensors()} leaves out. {@link #readOptimizerState} reads it back for
+     * {@link io.gcgan.optim.Optimizer#loadState}. The file appears atomically.
+     */
+    public static void writeOptimizerState(Path file, OptimizerState s) throws IOException {
         Map<String, Object> paramSteps = new LinkedHashMap<>();
         s.params().forEach((name, p) -> paramSteps.put(name, p.step()));
         Map<String, String> meta = new LinkedHashMap<>();
@@ -162,7 +168,7 @@ public final class Checkpoint {
         }
     }
 
-    /** An optimizer state file read back (tensors on the CPU, in the current scope). */
+    /** An optimizer state file ({@link #writeOptimizerState}) read back (tensors on the CPU, in the current scope). */
     public static OptimizerState readOptimizerState(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "checkpoint file missing");
