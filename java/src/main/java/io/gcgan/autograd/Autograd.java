@@ -33,7 +33,12 @@ public final class Autograd {
     private Autograd() {
     }
 
-    /** backward of a scalar (one-element) loss with seed gradient 1. */
+    /**
+     * backward of a scalar (one-element) loss with seed gradient 1. Gradients accumulate: calling it twice on the same
+     * graph adds the gradients twice (PyTorch would refuse the second call unless the graph was retained; here the
+     * graph lives until its {@link io.gcgan.tensor.TensorScope} closes). Clear them between updates with the
+     * optimizer's {@code zeroGrad()}.
+     */
     public static void backward(Tensor loss) {
         if (loss.numel() != 1) {
             throw new IllegalArgumentException("backward: the output has shape " + Shapes.toString(loss.shape())

@@ -161,6 +161,11 @@ public interface Backend {
      * step's losses and gradient norms while they are still being computed and read them on the host later,
      * instead of waiting for them before it queues the update. It must belong to this backend and have the slots'
      * dtype ({@link OptimizerGuard#check}).
+     *
+     * <p>Called directly (not through {@code io.gcgan.optim.Optimizer}), the caller also owns two duties the backend
+     * cannot check: each slot's {@link CentringView} must describe the weight's real shape (only its element count is
+     * checked), and a weight that a recorded autograd graph may still read must be marked with
+     * {@code Tensor.noteWrittenInPlace} after the step, as the optimizers do.
      */
     void optimizerStep(OptimizerHyper hyper, List<ParamSlot> slots, Storage guard);
 

@@ -81,6 +81,16 @@ public final class Conv2d extends Module {
         return bias;
     }
 
+    /** Input channels (the weight's dimension {@code 1}). */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /** Output channels (the weight's dimension {@code 0}). */
+    public int outChannels() {
+        return outChannels;
+    }
+
     @Override
     protected String extraRepr() {
         StringBuilder s = new StringBuilder().append(inChannels).append(", ").append(outChannels)

@@ -30,6 +30,12 @@ public final class ConvTranspose2d extends Module {
         this(inChannels, outChannels, kernel, stride, padding, 0, bias, ModuleOptions.defaults());
     }
 
+    /** Square kernel, stride and padding, no output padding (as {@link Conv2d}'s constructor of these arguments). */
+    public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean bias,
+                           ModuleOptions options) {
+        this(inChannels, outChannels, kernel, stride, padding, 0, bias, options);
+    }
+
     /** Square kernel, stride, padding and output padding. */
     public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, int padding, int outputPadding,
                            boolean bias, ModuleOptions options) {
@@ -89,6 +95,16 @@ public final class ConvTranspose2d extends Module {
     /** [out], or null without bias. */
     public Tensor bias() {
         return bias;
+    }
+
+    /** Input channels (the weight's dimension {@code 0}). */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /** Output channels (the weight's dimension {@code 1}). */
+    public int outChannels() {
+        return outChannels;
     }
 
     @Override

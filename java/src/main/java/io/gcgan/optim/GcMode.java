@@ -4,6 +4,10 @@ package io.gcgan.optim;
  * Which parameter tensors gradient centralization (Yong et al. 2020) centres, by rank, as in the official code:
  * each slice along dimension 0 has the mean over all other dimensions subtracted from its gradient. Rank-1
  * tensors (biases, BatchNorm weights) and scalars are never centred.
+ *
+ * <p>A centred tensor whose slices hold one element each (a Linear weight [out, 1], a 1x1 conv from one channel)
+ * gets a gradient of exactly 0 and never changes, as in the official code: the mean of one element is itself. Use
+ * {@link #CONV_ONLY} or a group without GC for such layers.
  */
 public enum GcMode {
     /** No centring. */

@@ -120,7 +120,8 @@ public abstract class Optimizer {
      * parameter's step count advance), since the host does not know whether it was skipped: after a skipped step,
      * continue from a checkpoint for an exact run. null: no guard.
      *
-     * @param guard a tensor on the parameters' device, in their dtype, or null
+     * @param guard a tensor on the parameters' device, in their dtype, or null (a guarded step needs every parameter
+     *              in that one dtype: a group mixing float32 and float64 parameters can only be stepped unguarded)
      */
     public void step(Tensor guard) {
         int nState = stateNames().size();

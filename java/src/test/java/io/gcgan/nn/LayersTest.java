@@ -208,6 +208,11 @@ class LayersTest {
         assertTrue(e.getMessage().contains("[2, 2, 5, 5]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConvTranspose2d(2, 2, 3, 2, 1, 2, true, F64));
         assertThrows(IllegalArgumentException.class, () -> new Conv2d(0, 2, 3, 1, 0, true, F64));
+        assertEquals(List.of(3, 4), List.of(conv.inChannels(), conv.outChannels()));
+        var convT = new ConvTranspose2d(4, 3, 4, 2, 1, true, F64); // Conv2d's argument list: no output padding
+        assertEquals(List.of(4, 3), List.of(convT.inChannels(), convT.outChannels()));
+        assertArrayEquals(new long[] {4, 3, 4, 4}, convT.weight().shape(), "[in, out, kh, kw] as PyTorch's");
+        assertArrayEquals(new long[] {1, 3, 10, 10}, convT.forward(randn(2, 1, 4, 5, 5)).shape());
     }
 
     @Test
