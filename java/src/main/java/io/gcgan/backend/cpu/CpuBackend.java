@@ -39,6 +39,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * CpuConvolution's im2col) bulk-copy a block of storage into a thread's arrays with {@code MemorySegment.copy},
  * compute there, and copy back: 2-4x faster than the element-by-element form they replaced
  * (bench/results/2026-11-27-cpu-bulk-copies.md).
+ *
+ * <p>Memory: freed storage goes back to a block cache for reuse (up to {@code -Dgcgan.cpu.blockCacheBytes}, 1 GiB
+ * by default, as a GPU caching allocator keeps memory), and storage that only the garbage collector frees (tensors
+ * made outside any {@link io.gcgan.tensor.TensorScope}) may hold up to {@code -Dgcgan.cpu.collectedMemoryBytes}
+ * (256 MiB) before a collection is asked for. A process that embeds the library can therefore hold that much beyond
+ * its live tensors: make each step's tensors in a scope, and call {@link #releaseCachedMemory()} when done training.
  */
 public final class CpuBackend implements Backend {
 
