@@ -52,6 +52,12 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * Sets up the parameters of {@code groups} (copied), naming unnamed ones {@code "<group>.<index>"}, each group at
+     * a constant schedule of its {@link ParamGroup#learningRate()}; no state is allocated yet. Throws an
+     * {@link IllegalArgumentException} when there is no group, when a tensor appears more than once (in one group or
+     * in several), or when two parameters have the same name.
+     */
     protected Optimizer(List<ParamGroup> groups) {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameter groups");
@@ -196,11 +202,15 @@ public abstract class Optimizer {
 
     // ---- groups and learning rates ------------------------------------------------------------------------
 
+    /** The parameter groups, as given (an unmodifiable copy); their learning rates are the initial ones. */
     public List<ParamGroup> groups() {
         return groups;
     }
 
-    /** The number of {@link #step()} calls so far. */
+    /**
+     * The number of steps taken: calls of {@link #step()} and {@link #step(Tensor)} (skipped guarded steps
+     * included), counted on from the step count {@link #loadState} restored, if it was called.
+     */
     public long steps() {
         return steps;
     }
@@ -221,6 +231,10 @@ public abstract class Optimizer {
         schedules[group] = Objects.requireNonNull(schedule, "schedule");
     }
 
+    /**
+     * Group {@code group}'s learning-rate schedule (a constant of its initial rate unless {@link #setSchedule} or
+     * {@link #setLearningRate} replaced it); an {@link IndexOutOfBoundsException} for a group that does not exist.
+     */
     public LearningRateSchedule schedule(int group) {
         checkGroup(group);
         return schedules[group];
@@ -307,6 +321,7 @@ public abstract class Optimizer {
         steps = state.steps();
     }
 
+    /** The class name with the number of groups, parameters and steps. */
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(" + groups.size() + " group(s), " + byName.size() + " params, "

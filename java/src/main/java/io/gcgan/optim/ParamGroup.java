@@ -47,6 +47,7 @@ public final class ParamGroup {
         this.transposedConvCentring = b.transposedConvCentring;
     }
 
+    /** A builder of a group with initial learning rate {@code learningRate} (checked by {@link Builder#build()}). */
     public static Builder builder(double learningRate) {
         return new Builder(learningRate);
     }
@@ -61,6 +62,7 @@ public final class ParamGroup {
         return builder(learningRate).addAll(namedParams).build();
     }
 
+    /** The parameters, in the order they were added (an unmodifiable list). */
     public List<Param> params() {
         return params;
     }
@@ -70,22 +72,27 @@ public final class ParamGroup {
         return learningRate;
     }
 
+    /** Which of the group's parameters gradient centralization centres, by rank. */
     public GcMode gcMode() {
         return gcMode;
     }
 
+    /** The weight-decay factor {@code lambda} (0 when the mode is {@link WeightDecayMode#NONE}). */
     public double weightDecay() {
         return weightDecay;
     }
 
+    /** How {@link #weightDecay()} is applied. */
     public WeightDecayMode decayMode() {
         return decayMode;
     }
 
+    /** How gradient centralization slices the group's transposed-conv weights. */
     public TransposedConvCentring transposedConvCentring() {
         return transposedConvCentring;
     }
 
+    /** The parameter count and the options, for logs. */
     @Override
     public String toString() {
         return "ParamGroup(" + params.size() + " params, lr=" + learningRate + ", gc=" + gcMode + ", weightDecay="
@@ -105,6 +112,7 @@ public final class ParamGroup {
             this.learningRate = learningRate;
         }
 
+        /** Adds {@code param} (not null). */
         public Builder add(Param param) {
             params.add(Objects.requireNonNull(param, "param"));
             return this;
@@ -115,6 +123,7 @@ public final class ParamGroup {
             return add(Param.of(null, param));
         }
 
+        /** A named parameter of the default kind; {@code param} must be a leaf ({@link Param}). */
         public Builder add(String name, Tensor param) {
             return add(Param.of(name, param));
         }
@@ -124,11 +133,13 @@ public final class ParamGroup {
             return add(Param.transposedConvWeight(name, param));
         }
 
+        /** Unnamed parameters of the default kind, in list order. */
         public Builder addAll(List<Tensor> unnamed) {
             unnamed.forEach(this::add);
             return this;
         }
 
+        /** Named parameters of the default kind, in map order (none of them a transposed-conv weight). */
         public Builder addAll(Map<String, Tensor> named) {
             return addAll(named, name -> false);
         }
@@ -155,6 +166,7 @@ public final class ParamGroup {
             return addAll(params, name -> transposed.contains(params.get(name)));
         }
 
+        /** Sets the GC mode (default {@link GcMode#NONE}). */
         public Builder gc(GcMode mode) {
             this.gcMode = Objects.requireNonNull(mode, "gc mode");
             return this;
@@ -167,11 +179,16 @@ public final class ParamGroup {
             return this;
         }
 
+        /** Sets how GC slices transposed-conv weights (default {@link TransposedConvCentring#INPUT_CHANNEL}). */
         public Builder transposedConvCentring(TransposedConvCentring centring) {
             this.transposedConvCentring = Objects.requireNonNull(centring, "transposed-conv centring");
             return this;
         }
 
+        /**
+         * The group; an {@link IllegalArgumentException} when the learning rate or the weight decay is negative or not
+         * finite, or when a non-zero weight decay has mode {@link WeightDecayMode#NONE}.
+         */
         public ParamGroup build() {
             if (!(learningRate >= 0) || !Double.isFinite(learningRate)) {
                 throw new IllegalArgumentException("ParamGroup: learning rate must be finite and >= 0, got "

@@ -25,6 +25,14 @@ public final class Backends {
     private Backends() {
     }
 
+    /**
+     * Makes {@code factory} the maker of the backend of each device of {@code kind} (for CUDA, in place of
+     * {@link CudaBackend}), replacing the factory registered before. It replaces no backend instance: {@link #of} makes
+     * one backend per device, on that device's first request, and keeps it, so a device whose backend was already made
+     * keeps it, and so do the tensors made on it; only devices first requested afterwards get their backend from
+     * {@code factory}. The CPU device always has {@link CpuBackend#instance()}: registering {@link Device.Kind#CPU}
+     * has no effect.
+     */
     public static void register(Device.Kind kind, Function<Device, Backend> factory) {
         FACTORIES.put(kind, factory);
     }

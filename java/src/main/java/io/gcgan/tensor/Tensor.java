@@ -103,16 +103,22 @@ public final class Tensor {
         return new Tensor(backend.allocate(dtype, Shapes.numel(s), TensorScope.current()), s);
     }
 
+    /**
+     * A new tensor of {@code shape} on {@code device} with every element {@code value} (rounded to {@code dtype}),
+     * in the current scope.
+     */
     public static Tensor full(double value, DType dtype, Device device, long... shape) {
         Tensor t = empty(dtype, device, shape);
         t.backend().fill(t.storage, value);
         return t;
     }
 
+    /** A float32 CPU tensor of {@code shape} with every element {@code value}. */
     public static Tensor full(double value, long... shape) {
         return full(value, DType.FLOAT32, Device.CPU, shape);
     }
 
+    /** A new tensor of zeros of {@code shape} on {@code device}, in the current scope. */
     public static Tensor zeros(DType dtype, Device device, long... shape) {
         return full(0.0, dtype, device, shape);
     }
@@ -122,6 +128,7 @@ public final class Tensor {
         return zeros(DType.FLOAT32, Device.CPU, shape);
     }
 
+    /** A new tensor of ones of {@code shape} on {@code device}, in the current scope. */
     public static Tensor ones(DType dtype, Device device, long... shape) {
         return full(1.0, dtype, device, shape);
     }
@@ -218,6 +225,7 @@ public final class Tensor {
         return t;
     }
 
+    /** {@link #rand(Generator, DType, Device, long...)} as float32 on the CPU. */
     public static Tensor rand(Generator generator, long... shape) {
         return rand(generator, DType.FLOAT32, Device.CPU, shape);
     }
@@ -230,36 +238,44 @@ public final class Tensor {
         return t;
     }
 
+    /** {@link #randn(Generator, DType, Device, long...)} as float32 on the CPU. */
     public static Tensor randn(Generator generator, long... shape) {
         return randn(generator, DType.FLOAT32, Device.CPU, shape);
     }
 
     // ==== properties =======================================================================================
 
+    /** The size of each dimension, as a copy ({@code []} for a rank-0 tensor). */
     public long[] shape() {
         return shape.clone();
     }
 
+    /** The size of dimension {@code dim} (-1 is the last); an {@link IllegalArgumentException} when out of range. */
     public long size(int dim) {
         return shape[Shapes.normalizeDim("size", dim, shape.length)];
     }
 
+    /** The number of dimensions (0 for a scalar). */
     public int rank() {
         return shape.length;
     }
 
+    /** The number of elements: the product of the shape (1 for rank 0). */
     public long numel() {
         return storage.numel();
     }
 
+    /** The element type, float32 or float64. */
     public DType dtype() {
         return storage.dtype();
     }
 
+    /** The device this tensor's storage lives on. */
     public Device device() {
         return storage.backend().device();
     }
 
+    /** The backend this tensor's storage belongs to, which runs the operations on it. */
     public Backend backend() {
         return storage.backend();
     }
@@ -516,6 +532,10 @@ public final class Tensor {
         return out.record("toDevice", g -> new Tensor[] {g.to(from)}, this);
     }
 
+    /**
+     * A new Java array holding a copy of the elements, row-major (float64 values rounded to float); waits for the
+     * data. More than {@code Integer.MAX_VALUE} elements throw an {@link ArithmeticException}.
+     */
     public float[] toFloatArray() {
         if (dtype() == DType.FLOAT32) {
             float[] out = new float[Math.toIntExact(numel())];
@@ -530,6 +550,10 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * A new Java array holding a copy of the elements, row-major (float32 values widened exactly); waits for the
+     * data. More than {@code Integer.MAX_VALUE} elements throw an {@link ArithmeticException}.
+     */
     public double[] toDoubleArray() {
         if (dtype() == DType.FLOAT64) {
             double[] out = new double[Math.toIntExact(numel())];
@@ -634,10 +658,12 @@ public final class Tensor {
 
     // ==== elementwise (Pointwise) ==========================================================================
 
+    /** {@code -x} elementwise. */
     public Tensor neg() {
         return Pointwise.neg(this);
     }
 
+    /** {@code |x|} elementwise; the gradient is {@code sign(x)} (0 at 0). */
     public Tensor abs() {
         return Pointwise.abs(this);
     }
@@ -647,30 +673,37 @@ public final class Tensor {
         return Pointwise.sign(this);
     }
 
+    /** {@code e^x} elementwise. */
     public Tensor exp() {
         return Pointwise.exp(this);
     }
 
+    /** Natural logarithm elementwise (-inf at 0, NaN below 0). */
     public Tensor log() {
         return Pointwise.log(this);
     }
 
+    /** Square root elementwise (NaN below 0). */
     public Tensor sqrt() {
         return Pointwise.sqrt(this);
     }
 
+    /** Hyperbolic tangent elementwise. */
     public Tensor tanh() {
         return Pointwise.tanh(this);
     }
 
+    /** The logistic function {@code 1 / (1 + exp(-x))} elementwise. */
     public Tensor sigmoid() {
         return Pointwise.sigmoid(this);
     }
 
+    /** {@code x < 0 ? 0 : x} elementwise; the gradient is 1 where x > 0, else 0. */
     public Tensor relu() {
         return Pointwise.relu(this);
     }
 
+    /** {@code x < 0 ? negativeSlope * x : x} elementwise; the gradient is 1 where x > 0, else {@code negativeSlope}. */
     public Tensor leakyRelu(double negativeSlope) {
         return Pointwise.leakyRelu(this, negativeSlope);
     }
@@ -685,10 +718,12 @@ public final class Tensor {
         return neg().softplus().neg();
     }
 
+    /** {@code x^exponent} elementwise; the gradient is {@code exponent * x^(exponent - 1)} (0 for exponent 0). */
     public Tensor pow(double exponent) {
         return Pointwise.pow(this, exponent);
     }
 
+    /** {@code x^2} elementwise: {@code pow(2.0)}. */
     public Tensor square() {
         return Pointwise.pow(this, 2.0);
     }
@@ -703,34 +738,42 @@ public final class Tensor {
         return ScalarConstants.of(value, dtype(), backend());
     }
 
+    /** {@code this + other} elementwise, the shapes broadcast together. */
     public Tensor add(Tensor other) {
         return Pointwise.add(this, other);
     }
 
+    /** {@code this + value} elementwise, {@code value} rounded to this tensor's dtype. */
     public Tensor add(double value) {
         return Pointwise.add(this, scalarLike(value));
     }
 
+    /** {@code this - other} elementwise, the shapes broadcast together. */
     public Tensor sub(Tensor other) {
         return Pointwise.sub(this, other);
     }
 
+    /** {@code this - value} elementwise, {@code value} rounded to this tensor's dtype. */
     public Tensor sub(double value) {
         return Pointwise.sub(this, scalarLike(value));
     }
 
+    /** {@code this * other} elementwise, the shapes broadcast together. */
     public Tensor mul(Tensor other) {
         return Pointwise.mul(this, other);
     }
 
+    /** {@code this * value} elementwise, {@code value} rounded to this tensor's dtype. */
     public Tensor mul(double value) {
         return Pointwise.mul(this, scalarLike(value));
     }
 
+    /** {@code this / other} elementwise, the shapes broadcast together. */
     public Tensor div(Tensor other) {
         return Pointwise.div(this, other);
     }
 
+    /** {@code this / value} elementwise, {@code value} rounded to this tensor's dtype. */
     public Tensor div(double value) {
         return Pointwise.div(this, scalarLike(value));
     }
@@ -745,14 +788,17 @@ public final class Tensor {
         return Pointwise.maximum(this, other);
     }
 
+    /** Elementwise maximum with {@code value} (NaN propagates; on ties the gradient goes to this tensor). */
     public Tensor maximum(double value) {
         return Pointwise.maximum(this, scalarLike(value));
     }
 
+    /** Elementwise minimum (NaN propagates; on ties the gradient goes to this tensor). */
     public Tensor minimum(Tensor other) {
         return Pointwise.minimum(this, other);
     }
 
+    /** Elementwise minimum with {@code value} (NaN propagates; on ties the gradient goes to this tensor). */
     public Tensor minimum(double value) {
         return Pointwise.minimum(this, scalarLike(value));
     }
@@ -762,30 +808,37 @@ public final class Tensor {
         return Pointwise.compare(BinaryOp.EQ, this, other);
     }
 
+    /** 1 where not equal (also where either is NaN), else 0; see {@link #eq}. */
     public Tensor ne(Tensor other) {
         return Pointwise.compare(BinaryOp.NE, this, other);
     }
 
+    /** 1 where {@code this < other}, else 0; see {@link #eq}. */
     public Tensor lt(Tensor other) {
         return Pointwise.compare(BinaryOp.LT, this, other);
     }
 
+    /** 1 where {@code this <= other}, else 0; see {@link #eq}. */
     public Tensor le(Tensor other) {
         return Pointwise.compare(BinaryOp.LE, this, other);
     }
 
+    /** 1 where {@code this > other}, else 0; see {@link #eq}. */
     public Tensor gt(Tensor other) {
         return Pointwise.compare(BinaryOp.GT, this, other);
     }
 
+    /** 1 where {@code this >= other}, else 0; see {@link #eq}. */
     public Tensor ge(Tensor other) {
         return Pointwise.compare(BinaryOp.GE, this, other);
     }
 
+    /** 1 where {@code this > value}, else 0, in this tensor's dtype; carries no gradient. */
     public Tensor gt(double value) {
         return Pointwise.compare(BinaryOp.GT, this, scalarLike(value));
     }
 
+    /** 1 where {@code this < value}, else 0, in this tensor's dtype; carries no gradient. */
     public Tensor lt(double value) {
         return Pointwise.compare(BinaryOp.LT, this, scalarLike(value));
     }
@@ -816,18 +869,32 @@ public final class Tensor {
         return Reductions.sum(this, dims, keepDim);
     }
 
+    /** Mean of all elements, as a rank-0 tensor. */
     public Tensor mean() {
         return Reductions.mean(this, new int[0], false);
     }
 
+    /**
+     * Mean over {@code dims} (every dimension when empty); {@code keepDim} keeps them as size 1, else they are
+     * removed.
+     */
     public Tensor mean(int[] dims, boolean keepDim) {
         return Reductions.mean(this, dims, keepDim);
     }
 
+    /**
+     * The largest element, as a rank-0 tensor; the gradient is shared equally among tied maxima. An empty tensor
+     * throws an {@link IllegalArgumentException}.
+     */
     public Tensor max() {
         return Reductions.max(this, new int[0], false);
     }
 
+    /**
+     * Maximum over {@code dims} (every dimension when empty), {@code keepDim} as in {@link #mean(int[], boolean)};
+     * the gradient is shared equally among tied maxima. A reduced dimension of size 0 throws an
+     * {@link IllegalArgumentException}.
+     */
     public Tensor max(int[] dims, boolean keepDim) {
         return Reductions.max(this, dims, keepDim);
     }
@@ -926,7 +993,10 @@ public final class Tensor {
         }
     }
 
-    /** Shape, dtype, device, gradient function and up to the first 8 values. */
+    /**
+     * Shape, dtype, device, gradient function (or {@code requiresGrad=true} for a marked leaf) and, for a tensor of
+     * at most 8 elements whose memory is still alive, its values (read from the device).
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor(shape=").append(Shapes.toString(shape))
