@@ -36,8 +36,8 @@
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
 //   kStrided     rows with outer > 1 (transposed conv centred per output filter): one block per row, scalar.
-//   Two-pass rows may first ask L2 for their lines (L2Prefetch, launch-wide; off in the library until the lab has
-//   timed it on a GPU).
+//   Two-pass rows may first ask L2 for their lines (L2Prefetch, launch-wide; built into the optimizer lab only until
+//   it has been timed on a GPU).
 // float64 - the exact path: every double operation an explicit round-to-nearest intrinsic in OptimizerMath's
 //   (Java's) evaluation order, so a float64 step equals the CPU reference bit for bit (up to the order of the
 //   centring sum); one block per centred slice, kChunk64 elements per block otherwise.
@@ -107,8 +107,15 @@ constexpr WorkOrder kDefaultWorkOrder = WorkOrder::kLongestFirst;
 // DRAM busy meanwhile. The default stays kNone until the lab has timed the others on a GPU. (kWholeRow instead of
 // loading 8 float4s of g per thread per round in pass 1, not 4: that took the lean kernel from 128 to 173 registers
 // for Adam, one block per SM, or 244 bytes of spills held to 128; ptxas, sm_90, 2026-11-27.)
+// The prefetch code is compiled into kernels/dev/optimizer_lab.cu only: even never taken, its branch took plain SGD's
+// lean kernel from 80 to 98 registers (sm_90), 3 to 2 blocks per SM; the library's kernels stay as they were.
 enum class L2Prefetch : int32_t { kNone = 0, kUpdateOperands = 1, kWholeRow = 2 };
 constexpr L2Prefetch kDefaultL2Prefetch = L2Prefetch::kNone;
+#ifdef GCGAN_OPTIMIZER_LAB
+constexpr bool kPrefetchBuilt = true;
+#else
+constexpr bool kPrefetchBuilt = false;  // optimizer_step refuses another L2Prefetch than kNone in the library
+#endif
 
 // One table entry as the kernels see it (104 bytes).
 struct Entry {
@@ -402,6 +409,9 @@ template <int Alg>
 __device__ __forceinline__ void prefetch_row(int32_t how, const Coeffs& c, bool state2, const float* w,
                                              const float* g, const float* m, const float* v, int64_t base,
                                              int64_t len, int first, int stride) {
+    if constexpr (!kPrefetchBuilt) {
+        return;
+    }
     if (how == static_cast<int32_t>(L2Prefetch::kNone)) {
         return;
     }
@@ -937,6 +947,10 @@ gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper
                             L2Prefetch prefetch = kDefaultL2Prefetch) {
     if (hyper == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "hyper is NULL");
+    }
+    if (prefetch != L2Prefetch::kNone && !kPrefetchBuilt) {
+        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "L2 prefetch %d is built into the optimizer lab only",
+                    static_cast<int>(prefetch));
     }
     if (hyper->algorithm < GCGAN_OPTIMIZER_SGD || hyper->algorithm > GCGAN_OPTIMIZER_RMSPROP) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "unknown algorithm %d (expected %d .. %d)", hyper->algorithm,
