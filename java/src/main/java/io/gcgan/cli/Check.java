@@ -15,10 +15,6 @@ final class Check {
     }
 
     /**
-     * An image file to write: its name ends in .png (the image is PNG), and it is not a folder, nor a file that is not
-     * a PNG image (a run's config.json or metrics.csv given by mistake would be lost).
-     */
-    /**
      * {@code path} unless it is empty: an empty {@code --out} would otherwise mean the current folder, which a run or
      * an experiment would fill (or, with --overwrite, empty).
      */
@@ -29,6 +25,10 @@ final class Check {
         return path;
     }
 
+    /**
+     * An image file to write: its name ends in .png (the image is PNG), and it is not a folder, nor a file that is not
+     * a PNG image (a run's config.json or metrics.csv given by mistake would be lost).
+     */
     static void pngOut(String option, Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         if (!name.toLowerCase(Locale.ROOT).endsWith(".png") || name.length() == 4) {

@@ -73,8 +73,11 @@ final class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRAIN-OPTION", description = "Options for every run (after --).")
     List<String> common = new ArrayList<>();
 
-    /** One training run of the experiment. */
-    record Run(String label, Path dir, List<String> args) {
+    /**
+     * One training run of the experiment; {@code skip}: null, or why it does not train this time (a run folder of an
+     * earlier attempt that stopped before its first checkpoint: it keeps its metrics, and compare shows them).
+     */
+    record Run(String label, Path dir, List<String> args, String skip) {
     }
 
     @Override
@@ -94,6 +97,12 @@ final class ExperimentCommand implements Callable<Integer> {
         int status = 0;
         for (int i = 0; i < plan.size(); i++) {
             Run r = plan.get(i);
+            if (r.skip() != null) {
+                e.printf(Locale.ROOT, "experiment: run %d of %d, %s skipped: %s%n", i + 1, plan.size(), r.label(),
+                        r.skip());
+                e.flush();
+                continue;
+            }
             w.printf(Locale.ROOT, "experiment: run %d of %d, %s -> %s%n", i + 1, plan.size(), r.label(), r.dir());
             w.flush();
             int s = Main.run(w, e, r.args().toArray(String[]::new));
@@ -160,8 +169,9 @@ final class ExperimentCommand implements Callable<Integer> {
 
     private static boolean startsWithSummaryLine(Path file) throws java.io.IOException {
         try (var lines = Files.lines(file)) {
+            // empty: an earlier version wrote it when compare failed
             return lines.findFirst().map(l -> l.equals(SUMMARY_FIRST_LINE) || l.startsWith(EARLIER_SUMMARY_START))
-                    .orElse(false);
+                    .orElse(true);
         } catch (java.io.UncheckedIOException bad) { // not text
             return false;
         }
@@ -174,15 +184,14 @@ final class ExperimentCommand implements Callable<Integer> {
     private void checkBeforeTraining(List<Run> plan) {
         for (Run r : plan) {
             List<String> args = r.args().subList(1, r.args().size()); // after "train"
-            if (args.contains("--resume")) {
+            if (args.contains("--resume") || r.skip() != null) {
                 continue;
             }
             try {
                 RunFolder.checkNew(r.dir(), overwrite);
             } catch (java.io.IOException e) {
                 throw new UsageException("run " + r.label() + ": " + (overwrite ? e.getMessage() : r.dir()
-                        + " exists but holds no checkpoint to resume; move it away, or give --overwrite to start"
-                        + " every run again"), e);
+                        + " is not a gcgan run folder and not empty; move it away, or choose another --out"), e);
             }
             TrainCommand train = new TrainCommand();
             try {
@@ -274,8 +283,11 @@ final class ExperimentCommand implements Callable<Integer> {
                 String label = several ? c.getKey() + " s" + seed : c.getKey();
                 Path dir = out.resolve(folderName(c.getKey()) + (several ? "-s" + seed : ""));
                 List<String> args = new ArrayList<>(List.of("train"));
-                boolean resume = !overwrite && Files.isDirectory(dir.resolve("checkpoints"))
-                        && RunFolder.isRunFolder(dir) && !RunFolder.read(dir).checkpoints().steps().isEmpty();
+                boolean runFolder = !overwrite && Files.isDirectory(dir) && RunFolder.isRunFolder(dir);
+                boolean resume = runFolder && !RunFolder.read(dir).checkpoints().steps().isEmpty();
+                String skip = runFolder && !resume ? dir + " holds a run that stopped before its first checkpoint"
+                        + " (nothing to resume; give --overwrite to start every run again, or remove the folder)"
+                        : null;
                 if (resume) {
                     args.addAll(List.of("--resume", dir.toString()));
                 } else {
@@ -290,7 +302,7 @@ final class ExperimentCommand implements Callable<Integer> {
                 }
                 args.addAll(c.getValue());
                 args.addAll(common);
-                plan.add(new Run(label, dir, args));
+                plan.add(new Run(label, dir, args, skip));
             }
         }
         return plan;

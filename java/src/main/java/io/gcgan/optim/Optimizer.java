@@ -132,6 +132,14 @@ public abstract class Optimizer {
     public void step(Tensor guard) {
         int nState = stateNames().size();
         Storage guardStorage = guard == null ? null : guard.storage();
+        // Checked before anything changes (step counts, state), so that a caller who catches the error can go on.
+        for (List<Entry> list : entries) {
+            for (Entry e : list) {
+                if (e.param.grad() != null) {
+                    requireAlive(e);
+                }
+            }
+        }
         try (GradMode.Guard ignored = GradMode.noGrad()) {
             for (int gi = 0; gi < groups.size(); gi++) {
                 OptimizerHyper hyper = hyper(groups.get(gi), learningRate(gi));
@@ -143,7 +151,6 @@ public abstract class Optimizer {
                     if (grad == null) {
                         continue;
                     }
-                    requireAlive(e);
                     if (e.state == null) {
                         e.state = allocateState(e.param, nState);
                     }

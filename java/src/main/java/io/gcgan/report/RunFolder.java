@@ -46,11 +46,15 @@ public final class RunFolder {
 
     /**
      * Everything gcgan writes at the top of a run folder: {@code --overwrite} deletes a folder's content only when it
-     * holds nothing else (and {@link AtomicFiles}' temporary files, ".NAME.HEX.tmp", which a crash can leave).
+     * holds nothing else (but {@link AtomicFiles}' temporary files, ".NAME.HEX.tmp", which a crash can leave, and
+     * {@link #SYSTEM_FILES}).
      */
     private static final Set<String> RUN_ENTRIES = Set.of("config.json", "metrics.csv", "loss.png", "grad-norms.png",
             "scores.csv", "scores.png", "samples", "samples.png", "checkpoints", "conv-choices.txt", LOCK);
     private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9a-f]+\\.tmp");
+    /** What file browsers and file systems leave in a folder someone looked at: not the user's files either. */
+    private static final Pattern SYSTEM_FILES =
+            Pattern.compile("\\.DS_Store|Thumbs\\.db|desktop\\.ini|\\._.*|\\.nfs.*");
 
     private final Path root;
     private FileChannel lockChannel; // null: not locked (read only)
@@ -214,7 +218,8 @@ public final class RunFolder {
     private static List<String> foreignEntries(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString())
-                    .filter(n -> !RUN_ENTRIES.contains(n) && !TEMPORARY.matcher(n).matches())
+                    .filter(n -> !RUN_ENTRIES.contains(n) && !TEMPORARY.matcher(n).matches()
+                            && !SYSTEM_FILES.matcher(n).matches())
                     .sorted()
                     .toList();
         }

@@ -284,7 +284,7 @@ class CpuBackendMemoryTest {
         }
     }
 
-    /** A long contiguous copy (one row, cut into pieces for the cores) and a two-row gather at a stride. */
+    /** Host copies refuse a segment too small, read-only, or a Java array of another element type, by name. */
     @Test
     void hostCopiesCheckTheSegmentAndNameWhatIsWrong() {
         try (ScopedLifetime scope = new ScopedLifetime()) {
@@ -308,6 +308,7 @@ class CpuBackendMemoryTest {
         }
     }
 
+    /** A long contiguous copy (one row, cut into pieces for the cores) and a two-row gather at a stride. */
     @Test
     void copyStridedOfLongRows() {
         double[] src = new double[2 * 70001];

@@ -134,6 +134,7 @@ class ArgumentValidationTest {
         assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "1", "--out", old.toString())
                 .status());
         Files.writeString(old.resolve(".metrics.csv.1f2e3d.tmp"), "half");
+        Files.writeString(old.resolve(".DS_Store"), "a file browser's"); // looked at in a file browser
         r = CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", old.toString(), "--overwrite");
         assertEquals(0, r.status(), r.toString());
         assertFalse(Files.exists(old.resolve(".metrics.csv.1f2e3d.tmp")), "the run folder was replaced");

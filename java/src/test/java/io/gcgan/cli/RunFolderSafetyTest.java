@@ -135,8 +135,25 @@ class RunFolderSafetyTest {
         CliRunner.Result r = CliRunner.run("experiment", "--out", exp.toString(), "--run", "A=--lr 0.001",
                 "--run", "B=--lr 0.002", "--", "--data", "8gaussians", "--steps", "2");
         assertEquals(2, r.status(), r.toString());
-        assertTrue(r.err().contains("run B: ") && r.err().contains("holds no checkpoint to resume"), r.err());
+        assertTrue(r.err().contains("run B: ") && r.err().contains("is not a gcgan run folder and not empty"),
+                r.err());
         assertFalse(Files.exists(exp.resolve("a")), "A did not train: " + r);
+
+        // A run folder of an earlier attempt that stopped before its first checkpoint is skipped, not refused.
+        Path exp2 = tmp.resolve("exp2");
+        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out",
+                exp2.resolve("b").toString()).status());
+        try (var steps = Files.list(exp2.resolve("b/checkpoints"))) {
+            for (Path p : steps.toList()) {
+                io.gcgan.report.AtomicFiles.deleteRecursively(p);
+            }
+        }
+        r = CliRunner.run("experiment", "--out", exp2.toString(), "--run", "A=--lr 0.001", "--run", "B=--lr 0.002",
+                "--", "--data", "8gaussians", "--steps", "2");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("experiment: run 2 of 2, B skipped: ") && r.err().contains("before its first"
+                + " checkpoint"), r.err());
+        assertTrue(Files.exists(exp2.resolve("a/metrics.csv")), "A trained: " + r);
 
         Path mine = tmp.resolve("mine");
         Files.createDirectories(mine);

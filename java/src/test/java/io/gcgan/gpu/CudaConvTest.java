@@ -10,6 +10,7 @@ import io.gcgan.backend.Storage;
 import io.gcgan.backend.cuda.ConvAutotuneTiming;
 import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
+import io.gcgan.bindings.CudaAvailability;
 import io.gcgan.gpu.ConvShapes.Layer;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.TensorScope;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -169,6 +171,8 @@ class CudaConvTest {
     @Test
     void importedConvChoicesAreTakenWithoutMeasuring() {
         CudaBackend cuda = Gpu.cudaBackend();
+        Assumptions.assumeTrue(CudaAvailability.probe().available(CudaAvailability.Component.CUDNN),
+                "cuDNN (one imported choice names it)");
         ConvGeometry g = new ConvGeometry(3, 5, 11, 9, 7, 3, 3, 1, 2, 1, 0);
         String forward = "forward 3 5 11 9 7 3 3 1 2 1 0 float32 fp32 ";
         String data = "backward_data 3 5 11 9 7 3 3 1 2 1 0 float32 fp32 ";

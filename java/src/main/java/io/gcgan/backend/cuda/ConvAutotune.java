@@ -93,7 +93,7 @@ final class ConvAutotune {
     }
 
     /**
-     * Sets the choice for {@code key} without measuring (a choice saved by an earlier run, {@link ConvChoiceFile}),
+     * Sets the choice for {@code key} without measuring (a choice saved by an earlier run, {@link ConvChoicesText}),
      * replacing any choice it had; its medians are then unknown.
      *
      * @throws IllegalArgumentException when {@code implementation} is not one of the candidates

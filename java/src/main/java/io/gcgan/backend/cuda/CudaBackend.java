@@ -230,19 +230,26 @@ public final class CudaBackend implements Backend {
      * Choices made on another device are taken as they are (they may not be the fastest there).
      *
      * @param source what the text is (a file name), for the error messages
-     * @return the number of choices read
+     * @return the number of choices taken: all of them, but those naming cuDNN where it does not load
      * @throws IllegalArgumentException naming {@code source} and the line, for text not in that format; nothing is
      *                                  imported then
      */
     public int importConvChoices(String text, String source) {
         List<ConvChoicesText.Choice> choices = ConvChoicesText.parse(text, source);
+        // Where cuDNN does not load, its choices are left to auto to measure again (it then leaves cuDNN out).
+        boolean cudnnLoads = CudaAvailability.probe().available(CudaAvailability.Component.CUDNN);
+        int imported = 0;
         for (ConvChoicesText.Choice c : choices) {
+            if (c.implementation() == ConvImplementation.CUDNN && !cudnnLoads) {
+                continue;
+            }
+            imported++;
             for (ConvAutotuneTiming timing : ConvAutotuneTiming.values()) {
                 autotune.preset(new ConvAutotune.Key(c.pass(), c.geometry(), c.dtype(), c.tf32(), timing),
                         c.implementation());
             }
         }
-        return choices.size();
+        return imported;
     }
 
     /**

@@ -38,9 +38,10 @@ public final class CudaEventTimer implements AutoCloseable {
 
     CudaEventTimer(CudaDevice device) {
         this.device = device;
-        device.makeCurrent();
         MemorySegment events = arena.allocate(ADDRESS, 2);
+        millis = arena.allocate(JAVA_FLOAT);
         try {
+            device.makeCurrent();
             CudaException.check(CudaRuntime.cudaEventCreate(events), "cudaEventCreate");
             startEvent = events.getAtIndex(ADDRESS, 0);
             int status = CudaRuntime.cudaEventCreate(events.asSlice(ADDRESS.byteSize()));
@@ -53,7 +54,6 @@ public final class CudaEventTimer implements AutoCloseable {
             throw e;
         }
         stopEvent = events.getAtIndex(ADDRESS, 1);
-        millis = arena.allocate(JAVA_FLOAT);
     }
 
     /** A timer on {@code backend}'s stream. */
@@ -113,9 +113,15 @@ public final class CudaEventTimer implements AutoCloseable {
             return;
         }
         closed = true;
-        device.makeCurrent();
-        CudaRuntime.cudaEventDestroy(startEvent);
-        CudaRuntime.cudaEventDestroy(stopEvent);
-        arena.close();
+        try {
+            device.makeCurrent();
+        } finally {
+            try {
+                CudaRuntime.cudaEventDestroy(startEvent);
+                CudaRuntime.cudaEventDestroy(stopEvent);
+            } finally {
+                arena.close();
+            }
+        }
     }
 }
