@@ -24,7 +24,7 @@
 #   jdk         unpack .jdk.tgz into /tmp (or use $JAVA_HOME in a dry run without it)
 #   kernels     libgcgan_kernels.so for this GPU's architecture (GCGAN_CUDA_ARCH overrides): the one prepare.sh built
 #               (.device/kernels/libgcgan_kernels-sm<ARCH>.so.gz), else a CMake (+ ninja) build here;
-#               GPU_CHECK_BUILD_KERNELS=1 builds here even with a prebuilt library
+#               GPU_CHECK_BUILD_KERNELS=1 builds here even with a prebuilt library (and the labs)
 #   probe       io.gcgan.bench.gpu.GpuProbe: the CUDA components and whether this build's CUDA backend starts
 #   signatures  the FFM bindings against gcgan_kernels.h, cuda_runtime_api.h, cublas_v2.h, cudnn.h
 #               (io.gcgan.bindings.SignatureCheckTest's four header tests, with the C++ compiler on the PATH)
@@ -542,11 +542,18 @@ else
     if ! limit=$(stage_limit 60); then
       lab_parts+=("$name skipped: out of time"); continue
     fi
-    # shellcheck disable=SC2086  # LAB_EXTRA values are lists of files
-    run_logged "lab-$name-build" "$limit" "$NVCC" -std=c++17 -O3 -arch="sm_$ARCH" -I kernels/include -I kernels/src \
-      "$src" ${LAB_EXTRA[$name]:-} -L "$SO_DIR" -lgcgan_kernels -Xlinker -rpath -Xlinker "$SO_DIR" -o "$LAB_DIR/$name"
-    if [ "$RC" != 0 ]; then
-      lab_verdict=FAIL; lab_parts+=("$name: build failed (lab-$name-build.log)"); continue
+    lab_prebuilt=.device/kernels/$name-sm$ARCH.gz  # bench/gpu/prepare.sh builds the optimizer lab
+    if [ -f "$lab_prebuilt" ] && [ "${GPU_CHECK_BUILD_KERNELS:-0}" != 1 ] \
+       && gunzip -c "$lab_prebuilt" >"$LAB_DIR/$name" && chmod +x "$LAB_DIR/$name"; then
+      lab_parts+=("$name prebuilt")
+    else
+      # shellcheck disable=SC2086  # LAB_EXTRA values are lists of files
+      run_logged "lab-$name-build" "$limit" "$NVCC" -std=c++17 -O3 -arch="sm_$ARCH" -I kernels/include \
+        -I kernels/src "$src" ${LAB_EXTRA[$name]:-} -L "$SO_DIR" -lgcgan_kernels -Xlinker -rpath -Xlinker "$SO_DIR" \
+        -o "$LAB_DIR/$name"
+      if [ "$RC" != 0 ]; then
+        lab_verdict=FAIL; lab_parts+=("$name: build failed (lab-$name-build.log)"); continue
+      fi
     fi
     if [ -n "${GPU_LAB_TIMING+x}" ] && [[ " $GPU_LAB_TIMING " != *" $name "* ]]; then
       lab_parts+=("$name timing skipped (GPU_LAB_TIMING)")
