@@ -57,15 +57,14 @@ public final class StorageChecks {
             if (slot == null) {
                 throw new IllegalArgumentException("optimizerStep: slot " + i + " is null");
             }
-            String op = "optimizerStep slot " + i;
-            owned(backend, op + " weight", slot.weight());
-            owned(backend, op + " grad", slot.grad());
+            slotStorage(backend, i, "weight", slot.weight());
+            slotStorage(backend, i, "grad", slot.grad());
             for (int k = 0; k < states; k++) {
                 if (slot.state(k) == null) {
                     throw new IllegalArgumentException("optimizerStep: " + hyper.algorithm() + " needs " + states
                             + " state storage(s), slot " + i + " has no state" + (k + 1));
                 }
-                owned(backend, op + " state" + (k + 1), slot.state(k));
+                slotStorage(backend, i, STATE_NAMES[k], slot.state(k));
             }
             for (Storage s : new Storage[] {slot.weight(), slot.state1(), slot.state2()}) {
                 if (s == null) {
@@ -109,6 +108,15 @@ public final class StorageChecks {
             throw new IllegalArgumentException(op + ": a " + element.getName() + "[] host array for a " + storage
                     + " storage (its bytes would be reinterpreted, not converted): use a " + expected.getName()
                     + "[] or a segment of bytes");
+        }
+    }
+
+    private static final String[] STATE_NAMES = {"state1", "state2"};
+
+    /** {@link #owned} for one storage of slot {@code slot}, the message made only when it fails (a step's hot path). */
+    private static void slotStorage(Backend backend, int slot, String role, Storage s) {
+        if (s.backend() != backend || !s.segment().scope().isAlive()) {
+            owned(backend, "optimizerStep slot " + slot + " " + role, s);
         }
     }
 
