@@ -6,8 +6,9 @@
 // (kernels/src/norm_internal.cuh): its chunk plan (every element read once, no chunk across two tensors, any launch
 // split), and the emulated kernels against a long double sum and, bit for bit, against the documented order written
 // out with plain loops, for aligned (128-bit loads) and misaligned tensors; and of the fused rectifier derivative
-// (device_common.cuh's rectifier_backward_element) against the composed GT -> where -> MUL, bit for bit; and of
-// im2col and col2im (kernels/src/im2col_internal.cuh) against their layout's definition and a naive scatter.
+// (device_common.cuh's rectifier_backward_element) against the composed GT -> where -> MUL, bit for bit; of
+// im2col and col2im (kernels/src/im2col_internal.cuh) against their layout's definition and a naive scatter; and of
+// the optimizer's L2 prefetch addresses (kernels/src/prefetch_internal.cuh): inside the row, every line once.
 //
 //   nvcc -std=c++17 -I kernels/include -I kernels/src kernels/dev/host_selfcheck.cu -o build/host_selfcheck
 //   build/host_selfcheck                   (from the repository root)
@@ -27,6 +28,7 @@
 #include "device_common.cuh"
 #include "im2col_internal.cuh"
 #include "norm_internal.cuh"
+#include "prefetch_internal.cuh"
 
 using namespace gcgan::detail;
 
@@ -914,6 +916,42 @@ void check_im2col() {
     expect(!im2col_fits_int32(at_col), "im2col: col of 2^31 elements does not fit int32", 1, 0);
 }
 
+// The L2 prefetch of a byte range by a group of threads (prefetch_internal.cuh, the optimizer's two-pass rows): for
+// rows that start anywhere in a line (float-aligned), of lengths around a line and the reference models' rows, and
+// for the groups the kernel uses (a warp, 64..256 threads, a block), every address lies inside the row and every
+// line the row touches is asked for exactly once.
+void check_prefetch_lines() {
+    const uintptr_t base = uintptr_t{1} << 20;  // a line-aligned address; rows start at base + offset
+    for (uintptr_t offset = 0; offset < gcgan::prefetch::kLine; offset += 4) {
+        for (int64_t floats : {int64_t{1}, int64_t{31}, int64_t{32}, int64_t{33}, int64_t{45}, int64_t{100},
+                               int64_t{1000}, int64_t{1024}, int64_t{1100}, int64_t{2052}, int64_t{4096},
+                               int64_t{8192}, int64_t{20001}}) {
+            const int64_t bytes = floats * 4;
+            const uintptr_t begin = base + offset;
+            const uintptr_t end = begin + static_cast<uintptr_t>(bytes);
+            const uintptr_t first_line = begin / gcgan::prefetch::kLine;
+            const uintptr_t lines = (end - 1) / gcgan::prefetch::kLine - first_line + 1;
+            for (int stride : {32, 64, 128, 256}) {
+                std::vector<int> asked(lines, 0);
+                bool inside = true;
+                for (int t = 0; t < stride; ++t) {
+                    gcgan::prefetch::for_each_line(begin, bytes, t, stride, [&](uintptr_t a) {
+                        inside &= a >= begin && a < end;
+                        const uintptr_t line = a / gcgan::prefetch::kLine - first_line;
+                        if (line < lines) ++asked[line];
+                    });
+                }
+                bool once = true;
+                for (int n : asked) once &= n == 1;
+                expect(inside, "prefetch: an address outside the row", static_cast<double>(offset),
+                       static_cast<double>(floats));
+                expect(once, "prefetch: a line asked for not exactly once", static_cast<double>(offset),
+                       static_cast<double>(stride));
+            }
+        }
+    }
+}
+
 int main() {
     // ---- strided index math ----
     gcgan_strided_layout l{};
@@ -987,6 +1025,9 @@ int main() {
 
     // ---- im2col and col2im: the element functions vs the layout's definition and a naive scatter ----
     check_im2col();
+
+    // ---- the optimizer's L2 prefetch: addresses inside the row, every line once ----
+    check_prefetch_lines();
 
     if (failures > 0) {
         std::printf("host_selfcheck: %d of %d checks failed\n", failures, checks);

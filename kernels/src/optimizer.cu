@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "device_common.cuh"
+#include "prefetch_internal.cuh"
 
 namespace {
 
@@ -393,13 +394,9 @@ __device__ __forceinline__ double group_sum(double warp_sum, int group, int gi, 
 // first, first + stride, ... counted from the line holding p); the first line is asked for at p itself, so every
 // address lies in [p, p + bytes). Generic addressing: p is a global pointer.
 __device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes, int first, int stride) {
-    const uintptr_t begin = reinterpret_cast<uintptr_t>(p);
-    const uintptr_t end = begin + static_cast<uintptr_t>(bytes);
-    const uintptr_t step = static_cast<uintptr_t>(stride) * 128u;
-    for (uintptr_t a = (begin & ~static_cast<uintptr_t>(127)) + static_cast<uintptr_t>(first) * 128u; a < end;
-         a += step) {
-        asm volatile("prefetch.L2 [%0];" ::"l"(a < begin ? begin : a));
-    }
+    // prefetch_internal.cuh says which addresses (host_selfcheck walks the same ones)
+    gcgan::prefetch::for_each_line(reinterpret_cast<uintptr_t>(p), bytes, first, stride,
+                                   [](uintptr_t a) { asm volatile("prefetch.L2 [%0];" ::"l"(a)); });
 }
 
 // The L2 prefetch `how` (an L2Prefetch) of the centred row of len elements at element base, by thread `first` of the
