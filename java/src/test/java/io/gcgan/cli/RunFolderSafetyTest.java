@@ -95,9 +95,7 @@ class RunFolderSafetyTest {
     @Test
     void aGeneratorWithNonFiniteWeightsIsNeitherSampledNorScored() throws Exception {
         Path out = tmp.resolve("run");
-        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString())
-                .status());
-        Path generator = out.resolve("checkpoints/step-000002").resolve(Checkpoint.GENERATOR);
+        Path generator = trainTwoSteps(out);
         SafeTensors.Contents c = SafeTensors.load(generator);
         Map<String, Tensor> weights = new LinkedHashMap<>(c.tensors());
         String first = weights.keySet().iterator().next();
@@ -115,12 +113,17 @@ class RunFolderSafetyTest {
         assertTrue(r.err().contains("G's " + first + " holds NaN") && r.err().contains("--from-step"), r.err());
     }
 
+    /** A 2-step 8gaussians run in {@code out}; returns its checkpoint's generator file. */
+    private static Path trainTwoSteps(Path out) {
+        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString())
+                .status());
+        return out.resolve("checkpoints/step-000002").resolve(Checkpoint.GENERATOR);
+    }
+
     @Test
     void aMissingCheckpointFileIsNamedWithWhatIsWrong() throws Exception {
         Path out = tmp.resolve("run");
-        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString())
-                .status());
-        Path generator = out.resolve("checkpoints/step-000002").resolve(Checkpoint.GENERATOR);
+        Path generator = trainTwoSteps(out);
         Files.delete(generator);
         CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "4");
         assertEquals(1, r.status(), r.toString());
