@@ -23,6 +23,9 @@
 //        kernels/src/status.cu -o build/optimizer_lab
 //   build/optimizer_lab [--check-only]                 (from the repository root; --check-only for compute-sanitizer:
 //                                                        the checks on the odd shapes only, no timing)
+//   build/optimizer_lab --profile ALG WORKLOAD PLAN     (for Nsight Compute: no check, no timing; 3 steps of the
+//                                                        uncentred step, then 3 of PLAN with GC, e.g. "sgdm 50m
+//                                                        group-long+pf"; ALG adam or sgdm, PLAN a timed plan's name)
 //
 // Workloads (bench's Dcgan64Parameters): dcgan64 = the 24 parameter tensors of DCGAN-64's G and D (6,342,272
 // floats), conv weights centred along dimension 0 when GC is on; 50m = 200 tensors [250, 1000], centred along
@@ -305,11 +308,50 @@ std::vector<float> time_steps(const std::vector<Case>& cases, const Hyper& h, in
     return result;
 }
 
+// --profile ALG WORKLOAD PLAN: 3 uncentred steps (the library's plan), then 3 of PLAN with GC, each on buffers of
+// its own, for a profiler to compare the two kernels (their launches are the last 3 of each kind). 0, or 2 with the
+// choices listed when an argument names none of them.
+int profile(const char* alg, const char* workload, const char* plan_arg, const Hyper& adam, const Hyper& sgdm,
+            const Plan* plans, size_t plan_count, const Plan& library) {
+    const bool adam_alg = std::strcmp(alg, "adam") == 0;
+    const bool known_alg = adam_alg || std::strcmp(alg, "sgdm") == 0;
+    const bool known_workload = std::strcmp(workload, "dcgan64") == 0 || std::strcmp(workload, "50m") == 0;
+    const Plan* plan = nullptr;
+    for (size_t k = 0; k < plan_count; ++k) {
+        if (plan_name(plans[k]) == plan_arg) plan = &plans[k];
+    }
+    if (!known_alg || !known_workload || plan == nullptr) {
+        std::fprintf(stderr, "optimizer_lab --profile ALG WORKLOAD PLAN: got '%s %s %s'; ALG adam or sgdm, WORKLOAD"
+                     " dcgan64 or 50m, PLAN one of:", alg, workload, plan_arg);
+        for (size_t k = 0; k < plan_count; ++k) std::fprintf(stderr, " %s", plan_name(plans[k]).c_str());
+        std::fprintf(stderr, "\n");
+        return 2;
+    }
+    const Hyper& h = adam_alg ? adam : sgdm;
+    const std::vector<Shape> shapes = std::strcmp(workload, "50m") == 0 ? fifty_million() : dcgan64();
+    std::mt19937 rnd(42);
+    Model plain = make_model(shapes, false, rnd, nullptr);
+    Model centred = make_model(shapes, true, rnd, nullptr);
+    for (int t = 1; t <= 3; ++t) step(plain, h, t, nullptr, library);
+    for (int t = 1; t <= 3; ++t) step(centred, h, t, nullptr, *plan);
+    CUDA_OK(cudaDeviceSynchronize());
+    free_model(plain);
+    free_model(centred);
+    std::printf("optimizer_lab --profile %s %s: 3 steps without GC (%s), 3 with GC (%s)\n", alg, workload,
+                plan_name(library).c_str(), plan_arg);
+    return 0;
+}
+
 }  // namespace lab
 
 int main(int argc, char** argv) {
     using namespace lab;
     const bool check_only = argc > 1 && std::strcmp(argv[1], "--check-only") == 0;
+    const bool profiling = argc > 1 && std::strcmp(argv[1], "--profile") == 0;
+    if (argc > 1 && !check_only && !(profiling && argc == 5)) {
+        std::fprintf(stderr, "usage: optimizer_lab [--check-only | --profile ALG WORKLOAD PLAN]\n");
+        return 2;
+    }
     std::mt19937 rnd(42);
     // Checked with coupled weight decay (the sums then read w too) and without; timed without, as GANs are trained
     // (DCGAN's Adam, the benchmarks' OptimizerStepBenchmark). The timings in bench/results up to session 11
@@ -342,6 +384,10 @@ int main(int argc, char** argv) {
                           {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands}};
+    if (profiling) {
+        return profile(argv[2], argv[3], argv[4], adam_plain, sgdm_plain, timed, sizeof timed / sizeof timed[0],
+                       library);
+    }
     int bad = 0;
     for (Plan plan : plans) {
         for (const Hyper& h : {adam, sgdm, adam_plain, sgdm_plain}) {
