@@ -388,10 +388,11 @@ BENCH_JMH=(${GPU_BENCH_JMH:--f 1 -wi 4 -i 3 -w 200ms -r 400ms})
 # shellcheck disable=SC2206
 BENCH_CONV_JMH=(${GPU_BENCH_CONV_JMH:--f 0 -wi 1 -i 3 -w 100ms -r 200ms})
 # name | benchmark regex | JSON file | cap (s): the parts, in order
-OPT_CAP=${GPU_BENCH_OPT_CAP_S:-75}
+OPT_CAP=${GPU_BENCH_OPT_CAP_S:-110}
 TRAIN_CAP=${GPU_BENCH_TRAIN_CAP_S:-90}
 CONV_CAP=${GPU_BENCH_CONV_CAP_S:-90}
-BENCH_PARTS=("optimizer|${GPU_BENCH_OPT_REGEX:-OptimizerStepBenchmark|CudaMemcpyBenchmark}|jmh.json|$OPT_CAP"
+OPT_REGEX=${GPU_BENCH_OPT_REGEX:-OptimizerStepBenchmark|GcOverheadBenchmark|CudaMemcpyBenchmark}
+BENCH_PARTS=("optimizer|$OPT_REGEX|jmh.json|$OPT_CAP"
              "training|${GPU_BENCH_TRAIN_REGEX:-TrainingIterationBenchmark}|jmh-train.json|$TRAIN_CAP"
              "conv|${GPU_BENCH_CONV_REGEX:-Conv2dBenchmark}|jmh-conv.json|$CONV_CAP")
 JMH_MAIN=("$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main)

@@ -94,6 +94,16 @@ def fmt_ratio(ours, theirs, approx=False):
     return ("~x%.2f" if approx else "x%.2f") % (ours / theirs)
 
 
+def paired_gc_cost(ours, algorithm, workload):
+    """GC's cost from GcOverheadBenchmark on the GPU (both copies stepped in every iteration): gcMs / noneMs - 1 of
+    its totals, or None without that result."""
+    _, sec = ours.find("GcOverheadBenchmark", backend="cuda", algorithm=algorithm, gc="gc", workload=workload)
+    none_ms, gc_ms = sec.get("noneMs"), sec.get("gcMs")
+    if not none_ms or gc_ms is None or none_ms <= 0:
+        return None
+    return gc_ms / none_ms - 1.0
+
+
 def rows(ours, peer, peer_convs):
     out = []
     copy = ours.copy_gbps()
@@ -127,6 +137,10 @@ def rows(ours, peer, peer_convs):
                     notes.append("%.0f GB/s" % gbps)
                 if gc == "gc" and ms and fused_none:
                     notes.append("GC +%.1f%% over our fused" % (100.0 * (ms / fused_none - 1.0)))
+                if gc == "gc":
+                    paired = paired_gc_cost(ours, algorithm, workload)
+                    if paired is not None:
+                        notes.append("paired: GC %+.1f%%" % (100.0 * paired))
                 if gc == "gc" and theirs is not None:
                     notes.append("torch: GC as separate ops")
                 if peer_note and theirs is not None:

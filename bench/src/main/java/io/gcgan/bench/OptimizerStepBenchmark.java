@@ -8,16 +8,12 @@ import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.backend.Storage;
 import io.gcgan.backend.WeightDecayMode;
-import io.gcgan.optim.Adam;
 import io.gcgan.optim.GcMode;
 import io.gcgan.optim.GradientCentralization;
 import io.gcgan.optim.Optimizer;
-import io.gcgan.optim.ParamGroup;
 import io.gcgan.optim.ParamKind;
-import io.gcgan.optim.Sgd;
 import io.gcgan.optim.TransposedConvCentring;
 import io.gcgan.tensor.DType;
-import io.gcgan.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -105,9 +101,6 @@ public class OptimizerStepBenchmark {
     @Param({"cpu", "cuda-fused", "cuda-loop"})
     public String implementation;
 
-    private static final double SGD_LR = 1e-3;
-    private static final double ADAM_LR = 2e-4;
-
     private Backend backend;
     private ScopedLifetime lifetime;
     private Optimizer optimizer;     // cpu, cuda-fused
@@ -131,32 +124,22 @@ public class OptimizerStepBenchmark {
         lifetime = new ScopedLifetime();
         List<Dcgan64Parameters.ParamShape> shapes = Dcgan64Parameters.workload(workload);
         GcMode mode = gcMode(gc);
-        TransposedConvCentring centring = switch (tconvCentring) {
-            case "input-channel" -> TransposedConvCentring.INPUT_CHANNEL;
-            case "output-filter" -> TransposedConvCentring.OUTPUT_FILTER;
-            default -> throw new IllegalArgumentException("tconvCentring must be input-channel or output-filter, got '"
-                    + tconvCentring + "'");
-        };
-        boolean adam = switch (algorithm) {
-            case "sgdm" -> false;
-            case "adam" -> true;
-            default -> throw new IllegalArgumentException("algorithm must be sgdm or adam, got '" + algorithm + "'");
-        };
-        ParamGroup.Builder group = ParamGroup.builder(adam ? ADAM_LR : SGD_LR).gc(mode)
-                .transposedConvCentring(centring);
-        loop = new ArrayList<>();
+        TransposedConvCentring centring = OptimizerWorkload.centring(tconvCentring);
+        boolean adam = OptimizerWorkload.isAdam(algorithm);
         long bytes = 0;
-        long seed = 1;
         for (Dcgan64Parameters.ParamShape s : shapes) {
-            Storage w = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
-            Storage g = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
-            backend.randomNormal(w, seed++, 0);
-            backend.randomNormal(g, seed++, 0);
-            CentringView view = GradientCentralization.view(mode,
-                    s.transposedConv() ? ParamKind.TRANSPOSED_CONV_WEIGHT : ParamKind.DEFAULT,
-                    centring, s.shape());
-            bytes += s.numel() * ((adam ? 7 : 5) + (view.centred() ? 1 : 0)) * (long) Float.BYTES;
-            if (implementation.equals("cuda-loop")) {
+            bytes += s.numel() * ((adam ? 7 : 5) + (view(mode, centring, s).centred() ? 1 : 0)) * (long) Float.BYTES;
+        }
+        gbPerStep = bytes / 1e9;
+        if (implementation.equals("cuda-loop")) {
+            // The same tensors (and seeds) as OptimizerWorkload's, stepped one backend call each.
+            loop = new ArrayList<>();
+            for (int i = 0; i < shapes.size(); i++) {
+                Dcgan64Parameters.ParamShape s = shapes.get(i);
+                Storage w = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
+                Storage g = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
+                backend.randomNormal(w, OptimizerWorkload.weightSeed(i), 0);
+                backend.randomNormal(g, OptimizerWorkload.weightSeed(i) + 1, 0);
                 Storage s1 = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
                 backend.fill(s1, 0);
                 Storage s2 = null;
@@ -164,27 +147,15 @@ public class OptimizerStepBenchmark {
                     s2 = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
                     backend.fill(s2, 0);
                 }
-                loop.add(new LoopSlot(w, g, s1, s2, view));
-                continue;
+                loop.add(new LoopSlot(w, g, s1, s2, view(mode, centring, s)));
             }
-            Tensor p = Tensor.wrap(w, s.shape()).requiresGrad(true);
-            p.accumulateGrad(Tensor.wrap(g, s.shape())); // the gradient lives in the trial's lifetime too
-            if (s.transposedConv()) {
-                group.addTransposedConvWeight(s.name(), p);
-            } else {
-                group.add(s.name(), p);
-            }
-        }
-        gbPerStep = bytes / 1e9;
-        if (implementation.equals("cuda-loop")) {
-            // The hyper-parameters the optimizers below hand to the backend.
+            // The hyper-parameters the optimizers of OptimizerWorkload hand to the backend.
             loopHyper = adam
-                    ? OptimizerHyper.adam(ADAM_LR, 0.5, 0.999, 1e-8, 0, WeightDecayMode.NONE)
-                    : OptimizerHyper.sgdMomentum(SGD_LR, 0.9, 0, false, MomentumStart.FIRST_GRADIENT, 0,
-                            WeightDecayMode.NONE);
+                    ? OptimizerHyper.adam(OptimizerWorkload.ADAM_LR, 0.5, 0.999, 1e-8, 0, WeightDecayMode.NONE)
+                    : OptimizerHyper.sgdMomentum(OptimizerWorkload.SGD_LR, 0.9, 0, false,
+                            MomentumStart.FIRST_GRADIENT, 0, WeightDecayMode.NONE);
         } else {
-            List<ParamGroup> groups = List.of(group.build());
-            optimizer = adam ? new Adam(groups, 0.5, 0.999, 1e-8) : new Sgd(groups, 0.9);
+            optimizer = OptimizerWorkload.build(backend, lifetime, shapes, adam, mode, centring);
         }
         // One step outside the measurement allocates the moments (and loads the kernels).
         step();
@@ -239,6 +210,12 @@ public class OptimizerStepBenchmark {
             default -> throw new IllegalArgumentException("unknown time unit '" + time + "' in '" + unit + "'");
         };
         return throughput ? ms / score : score * ms;
+    }
+
+    /** The centring view GC gives tensor {@code s} of the workload. */
+    private static CentringView view(GcMode mode, TransposedConvCentring centring, Dcgan64Parameters.ParamShape s) {
+        return GradientCentralization.view(mode,
+                s.transposedConv() ? ParamKind.TRANSPOSED_CONV_WEIGHT : ParamKind.DEFAULT, centring, s.shape());
     }
 
     static GcMode gcMode(String name) {

@@ -44,6 +44,59 @@ class CpuBenchmarkSetupTest {
         }
     }
 
+    /**
+     * The paired GC benchmark steps both copies once per pair, in alternating order, and only the centred copy is
+     * centred: after the same steps from the same values the two copies' conv weights differ with gc and are equal
+     * bit for bit in the A/A control (gc=none), while the BatchNorm weights (never centred) are equal either way.
+     */
+    @ParameterizedTest
+    @CsvSource({"sgdm, gc", "adam, none"})
+    void gcOverheadStepsBothCopiesAndCentresOnlyOne(String algorithm, String gc) {
+        GcOverheadBenchmark b = new GcOverheadBenchmark();
+        b.algorithm = algorithm;
+        b.gc = gc;
+        b.workload = "dcgan64";
+        b.backend = "cpu";
+        b.setUp();
+        try {
+            GcOverheadBenchmark.PairTimes times = new GcOverheadBenchmark.PairTimes();
+            times.reset();
+            for (int i = 0; i < 3; i++) {
+                b.pair(times);
+            }
+            assertEquals(3, times.pairs);
+            assertTrue(times.noneMs > 0 && times.gcMs > 0, times.noneMs + " / " + times.gcMs + " ms");
+            assertEquals(4, b.plain().steps()); // the set-up's step, then one per pair
+            assertEquals(4, b.centred().steps());
+            float[] convPlain = weight(b.plain(), "netD.main.8.weight");
+            float[] convCentred = weight(b.centred(), "netD.main.8.weight");
+            if (gc.equals("none")) {
+                assertArrayEquals(convPlain, convCentred);
+            } else {
+                assertTrue(!java.util.Arrays.equals(convPlain, convCentred), "GC changed no conv weight");
+            }
+            assertArrayEquals(weight(b.plain(), "netD.main.9.weight"), weight(b.centred(), "netD.main.9.weight"));
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    private static float[] weight(io.gcgan.optim.Optimizer optimizer, String name) {
+        return optimizer.groups().get(0).params().stream().filter(p -> name.equals(p.name())).findFirst()
+                .orElseThrow().tensor().toFloatArray();
+    }
+
+    @Test
+    void gcOverheadCostIsTheRatioOfTheTotalsAndNaNWithoutThem() {
+        var none = new org.openjdk.jmh.results.ScalarResult("noneMs", 200.0, "#",
+                org.openjdk.jmh.results.AggregationPolicy.SUM);
+        var centred = new org.openjdk.jmh.results.ScalarResult("gcMs", 210.0, "#",
+                org.openjdk.jmh.results.AggregationPolicy.SUM);
+        assertEquals(0.05, GcOverheadBenchmark.cost(none, centred), 1e-12);
+        assertTrue(Double.isNaN(GcOverheadBenchmark.cost(null, centred)));
+        assertTrue(Double.isNaN(GcOverheadBenchmark.cost(centred, null)));
+    }
+
     @Test
     void oneTensorOfTheSetIsAWorkloadAndAnUnknownNameIsRefusedWithTheKnownOnes() {
         List<Dcgan64Parameters.ParamShape> one = Dcgan64Parameters.workload("netD.main.8.weight");

@@ -1,0 +1,220 @@
+package io.gcgan.bench;
+
+import io.gcgan.backend.Backend;
+import io.gcgan.backend.ScopedLifetime;
+import io.gcgan.optim.GcMode;
+import io.gcgan.optim.Optimizer;
+import io.gcgan.optim.TransposedConvCentring;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * GC's cost on one optimizer step through the library, measured in pairs: each invocation steps two copies of an
+ * {@code opt-*} workload ({@link OptimizerWorkload}: the same shapes, values and optimizer), one without GC and one
+ * with the {@code gc} mode, each step timed to its {@code synchronize()}, the two in alternating order from one
+ * invocation to the next. {@link OptimizerStepBenchmark} times each GC mode in a fork of its own, one after another,
+ * so that a drift of the device's clocks or of the host between forks falls on one side of the comparison: a few
+ * percent, the size of the 5% goal. Here both sides share every iteration.
+ *
+ * <p>The secondary results are totals over an iteration ({@link PairTimes}): {@code noneMs} and {@code gcMs}, the
+ * milliseconds of the steps without and with GC, and {@code pairs}. {@link #main} prints per step both means and
+ * GC's cost, {@code gcMs / noneMs - 1} over all measured iterations, with its range over the iterations.
+ * {@code gc=none} centres neither copy: an A/A run whose cost should read 0 within the noise.
+ *
+ * <pre>
+ *   java --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar \
+ *        io.gcgan.bench.GcOverheadBenchmark -p backend=cpu -f 1 -wi 3 -i 5     # then the costs
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-modules=jdk.incubator.vector"})
+public class GcOverheadBenchmark {
+
+    @Param({"sgdm", "adam"})
+    public String algorithm;
+
+    /** The centred copy's mode: {@code gcc}, {@code gc}, or {@code none} (the A/A control). */
+    @Param({"gc"})
+    public String gc;
+
+    /** "dcgan64" or "50m" (slow on the CPU); see {@link Dcgan64Parameters#workload}. */
+    @Param({"dcgan64"})
+    public String workload;
+
+    /** cpu or cuda (device 0; {@link Optimizer#step()} is then one fused kernel launch per step). */
+    @Param({"cpu", "cuda"})
+    public String backend;
+
+    private Backend device;
+    private ScopedLifetime lifetime;
+    private Optimizer plain;
+    private Optimizer centred;
+    private long invocations;
+
+    /**
+     * Per iteration, as {@link AuxCounters.Type#EVENTS} totals: JMH reports them as summed, not divided by time
+     * (their ratio is what counts).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class PairTimes {
+
+        /** Milliseconds of the steps without GC. */
+        public double noneMs;
+
+        /** Milliseconds of the steps with GC ({@code gc}'s mode). */
+        public double gcMs;
+
+        /** Pairs of steps timed. */
+        public double pairs;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            noneMs = 0;
+            gcMs = 0;
+            pairs = 0;
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        GcMode mode = OptimizerStepBenchmark.gcMode(gc);
+        boolean adam = OptimizerWorkload.isAdam(algorithm);
+        List<Dcgan64Parameters.ParamShape> shapes = Dcgan64Parameters.workload(workload);
+        device = CudaBench.backend(backend);
+        lifetime = new ScopedLifetime();
+        TransposedConvCentring centring = TransposedConvCentring.INPUT_CHANNEL; // the official centring
+        plain = OptimizerWorkload.build(device, lifetime, shapes, adam, GcMode.NONE, centring);
+        centred = OptimizerWorkload.build(device, lifetime, shapes, adam, mode, centring);
+        // One step of each outside the measurement allocates the moments (and loads the kernels).
+        plain.step();
+        centred.step();
+        device.synchronize();
+        System.out.println("# " + device.description() + "; " + workload + ": " + shapes.size() + " tensors, "
+                + Dcgan64Parameters.numel(shapes) + " floats, twice; " + algorithm + ", none against gc=" + gc);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        device.synchronize();
+        lifetime.close();
+    }
+
+    @Benchmark
+    public void pair(PairTimes times) {
+        // Alternating which goes first: the second step of a pair may find the host or device in another state.
+        if ((invocations++ & 1) == 0) {
+            times.noneMs += timedStep(plain);
+            times.gcMs += timedStep(centred);
+        } else {
+            times.gcMs += timedStep(centred);
+            times.noneMs += timedStep(plain);
+        }
+        times.pairs += 1;
+    }
+
+    /** The copy stepped without GC (tests). */
+    Optimizer plain() {
+        return plain;
+    }
+
+    /** The copy stepped with {@code gc}'s mode (tests). */
+    Optimizer centred() {
+        return centred;
+    }
+
+    /** Milliseconds of one step of {@code optimizer}, until the device has finished it. */
+    private double timedStep(Optimizer optimizer) {
+        long start = System.nanoTime();
+        optimizer.step();
+        device.synchronize();
+        return (System.nanoTime() - start) * 1e-6;
+    }
+
+    /**
+     * GC's cost from one iteration's (or one run's) totals: {@code gcMs / noneMs - 1}, or NaN where a total is
+     * missing or not positive.
+     */
+    static double cost(Result<?> noneMs, Result<?> gcMs) {
+        if (noneMs == null || gcMs == null || !(noneMs.getScore() > 0) || !(gcMs.getScore() >= 0)) {
+            return Double.NaN;
+        }
+        return gcMs.getScore() / noneMs.getScore() - 1.0;
+    }
+
+    /** One line of {@link #main}'s report for a run's result. */
+    static String report(RunResult r) {
+        BenchmarkParams p = r.getParams();
+        var total = r.getAggregatedResult().getSecondaryResults();
+        double pairs = total.get("pairs") == null ? Double.NaN : total.get("pairs").getScore();
+        double noneMs = total.get("noneMs") == null ? Double.NaN : total.get("noneMs").getScore() / pairs;
+        double gcMs = total.get("gcMs") == null ? Double.NaN : total.get("gcMs").getScore() / pairs;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (BenchmarkResult b : r.getBenchmarkResults()) {
+            for (IterationResult it : b.getIterationResults()) {
+                var s = it.getSecondaryResults();
+                double c = cost(s.get("noneMs"), s.get("gcMs"));
+                if (!Double.isNaN(c)) {
+                    min = Math.min(min, c);
+                    max = Math.max(max, c);
+                }
+            }
+        }
+        String range = min <= max ? String.format("%+.1f%% .. %+.1f%%", 100 * min, 100 * max) : "-";
+        return String.format("  %-4s %-7s %-4s gc=%-4s  none %8.4f ms  gc %8.4f ms  GC %+6.1f%%  (iterations %s; %.0f"
+                        + " pairs)", p.getParam("backend"), p.getParam("workload"), p.getParam("algorithm"),
+                p.getParam("gc"), noneMs, gcMs, 100 * cost(total.get("noneMs"), total.get("gcMs")), range, pairs);
+    }
+
+    /** Runs this benchmark (JMH command-line options accepted) and prints GC's cost per parameter set. */
+    public static void main(String[] args) throws Exception {
+        CommandLineOptions cli = new CommandLineOptions(args);
+        if (cli.shouldHelp() || cli.shouldList() || cli.shouldListWithParams() || cli.shouldListProfilers()
+                || cli.shouldListResultFormats()) {
+            org.openjdk.jmh.Main.main(args); // -h, -l, -lp, -lprof, -lrf: JMH's own answer, nothing runs
+            return;
+        }
+        OptionsBuilder options = new OptionsBuilder();
+        options.parent(cli);
+        if (cli.getIncludes().isEmpty()) {
+            options.include(GcOverheadBenchmark.class.getSimpleName());
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        List<String> lines = new ArrayList<>();
+        for (RunResult r : results) {
+            lines.add(report(r));
+        }
+        System.out.println();
+        System.out.println("GC's cost per optimizer step, paired (gcMs / noneMs - 1 over the measured iterations):");
+        lines.forEach(System.out::println);
+    }
+}
