@@ -45,108 +45,18 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "device_common.cuh"
+#include "optimizer_internal.cuh"
 #include "prefetch_internal.cuh"
 
 namespace {
 
 using namespace gcgan::detail;
-
-constexpr int kBlockThreads = 256;
-constexpr int kWarpsPerBlock = kBlockThreads / 32;
-constexpr int kMaxBatch = 256;       // tensors per launch: 256 x 104-byte entries + header < 32 KiB of parameters
-constexpr int kSmallBatch = 32;      // a launch for <= 32 tensors carries a 3 KiB parameter block instead
-constexpr int64_t kDenseChunk = kBlockThreads * 4 * 4;  // float32, not centred: 4 float4 per thread per block
-constexpr int64_t kWarpRowMax = 2048;                    // float32 rows up to this length: one warp per row
-constexpr int kRegs = 4;                                 // kRowsRegs: float4s of each operand per thread
-constexpr int64_t kRegsRowMax = kBlockThreads * kRegs * 4;  // 4096: the longest row one thread block holds
-constexpr int64_t kChunk64 = 2048;                       // float64, not centred: elements per block
-constexpr int64_t kGroupRowMin = 1024;  // kGroupLongRows: longer rows take kRowsGroup, the others kRowsWarp
-
-enum Mode : int32_t {
-    kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5, kRowsWarpHeld = 6
-};
-constexpr int kWarpHeld4 = 8;                               // kRowsWarpHeld: float4s of g each lane holds
-constexpr int64_t kWarpHeldRowMax = 32 * kWarpHeld4 * 4;    // 1024
-constexpr int kWarpHeldChunk = 4;                           // kRowsWarpHeld pass 2: float4s of w, m, v per round
-
-// How float32 centred rows are done (kernels/dev/optimizer_lab.cu times each): kTwoPass = kRowsWarp / kRowsBlock
-// only; kSinglePass = kRowsRegs where a row fits, else those; kGroupTwoPass = kRowsGroup where a row fits, else
-// those; kGroupLongRows = kRowsGroup where a row fits and is longer than kGroupRowMin, else those. The default is
-// kGroupLongRows: in the lab (H200, 2026-11-27) kRowsGroup cut GC's cost on dcgan64, whose rows are mostly 2,048
-// and 4,096 elements, from +7.1% to +3.0% (Adam) and +8.5% to +5.5% (SGD-momentum), but raised it on the 50m
-// workload's 1,000-element rows (+5.9% to +7.3%, +8.1% to +10.1%), where a warp makes two rounds of loads.
-// Tried and dropped (commit 25232c1 has it): one pass with the row's w, g, m, v copied into shared memory by
-// cp.async (as many registers as the lean kernel, 32 KiB of shared memory per block). Correct, but in the lab
-// (H200, 2026-11-27) GC then cost +21% (Adam) and +28% (SGD-momentum) on 50m, and +5% and +10% on dcgan64,
-// against group-long's +5%, +8%, +2% and +6% in the same run.
-// kGroupLongHeld = kGroupLongRows, but kRowsWarpHeld on the rows of kRowsWarp that fit (lab only, not yet timed).
-enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows, kGroupLongHeld };
-#ifdef GCGAN_OPTIMIZER_LAB
-constexpr bool kWarpHeldBuilt = true;  // this build has kRowsWarpHeld's kernel instantiation
-#else
-constexpr bool kWarpHeldBuilt = false;  // the library's: kGroupLongHeld then makes kRowsWarp rows
-#endif
-constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kGroupLongRows;
-
-// How a launch numbers its work blocks, which the hardware starts roughly in that order: kTable = tensor by tensor
-// as given; kLongestFirst = the tensors whose work blocks take longest first (block_cost below), so that long
-// blocks (a warp on a 2,048-element row makes 16 rounds of loads per pass where a dense block makes 4) do not start
-// in the last wave and set the kernel's tail; the rest fill in behind them. The table's order does not change any
-// result: every entry owns its elements.
-enum class WorkOrder { kTable, kLongestFirst };
-constexpr WorkOrder kDefaultWorkOrder = WorkOrder::kLongestFirst;
-
-// Whether a two-pass centred row (kRowsWarp, kRowsGroup, kRowsBlock, kRowsWarpHeld) first asks L2 to fetch its lines
-// (PTX prefetch.L2, sm_50+: no register is held and nothing waits): kNone; kUpdateOperands = the lines pass 2
-// loads besides g (w, unless pass 1 reads it for coupled decay, and m, v), so that they stream in from DRAM while
-// pass 1 sums g and pass 2 finds them in L2; kWholeRow = those and g's, so that pass 1's later rounds of loads hit
-// L2 too. GC's cost over the uncentred step looks like latency rather than bytes (pass 2's second read of g hits
-// L2): a warp's pass 1 has only g's loads in flight, and its pass 2 waits behind the row sum; the prefetches keep
-// DRAM busy meanwhile. The default stays kNone until the lab has timed the others on a GPU. (kWholeRow instead of
-// loading 8 float4s of g per thread per round in pass 1, not 4: that took the lean kernel from 128 to 173 registers
-// for Adam, one block per SM, or 244 bytes of spills held to 128; ptxas, sm_90, 2026-11-27.)
-// The prefetch code is compiled into kernels/dev/optimizer_lab.cu only: even never taken, its branch took plain SGD's
-// lean kernel from 80 to 98 registers (sm_90), 3 to 2 blocks per SM; the library's kernels stay as they were.
-enum class L2Prefetch : int32_t { kNone = 0, kUpdateOperands = 1, kWholeRow = 2 };
-constexpr L2Prefetch kDefaultL2Prefetch = L2Prefetch::kNone;
-#ifdef GCGAN_OPTIMIZER_LAB
-constexpr bool kPrefetchBuilt = true;
-#else
-constexpr bool kPrefetchBuilt = false;  // optimizer_step refuses another L2Prefetch than kNone in the library
-#endif
-
-// One table entry as the kernels see it (104 bytes).
-struct Entry {
-    void* weight;
-    const void* grad;
-    void* state1;
-    void* state2;
-    int64_t numel;
-    int64_t outer;        // centring view [outer, slices, inner]; slices == 0: not centred
-    int64_t slices;
-    int64_t inner;
-    int64_t block_start;  // first work block of this entry
-    double step_size;     // lr; Adam: lr / (1 - beta1^t)
-    double bc2_sqrt;      // Adam: sqrt(1 - beta2^t); else 1
-    int32_t first_step;   // SGD_MOMENTUM: 1 when this update initialises the buffer to d
-    int32_t mode;         // Mode (float32 only)
-    int32_t vec;          // float32: 1 when the float4 path applies
-    int32_t group;        // kRowsRegs, kRowsGroup: threads per row (32, 64, 128 or 256)
-};
-static_assert(sizeof(Entry) == 104, "Entry is 104 bytes: the parameter-space budget below counts on it");
-
-template <int Cap>
-struct Batch {
-    gcgan_optimizer_hyper hyper;
-    int32_t count;
-    int32_t prefetch;  // L2Prefetch, for every centred row of the launch
-    int64_t total_blocks;
-    Entry entries[Cap];
-};
-static_assert(sizeof(Batch<kMaxBatch>) <= 32764, "the kernel parameter space holds 32764 bytes");
+// The table, the planning and the per-thread stages (optimizer_internal.cuh, shared with the host check).
+using namespace gcgan::optimizer;
 
 // False when the call's guard (gcgan_kernels.h) holds a NaN or an infinity: the kernel then writes nothing. Every
 // thread checks a strided share and __syncthreads_and combines them, so the answer is uniform over the block (the
@@ -156,210 +66,10 @@ __device__ __forceinline__ bool guard_passes(const gcgan_optimizer_hyper& hyper)
     if (hyper.guard_count == 0) {
         return true;
     }
-    const T* const guard = static_cast<const T*>(hyper.guard);
-    int finite = 1;
-    for (int64_t i = threadIdx.x; i < hyper.guard_count; i += blockDim.x) {
-        finite &= isfinite(guard[i]) ? 1 : 0;
-    }
-    return __syncthreads_and(finite) != 0;
-}
-
-// The entry whose work blocks include block b: the last one with block_start <= b (uniform over the thread block).
-template <int Cap>
-__device__ __forceinline__ int32_t find_entry(const Batch<Cap>& batch, int64_t b) {
-    int32_t lo = 0;
-    int32_t hi = batch.count - 1;
-    while (lo < hi) {
-        const int32_t mid = lo + (hi - lo + 1) / 2;
-        if (batch.entries[mid].block_start <= b) {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return lo;
-}
-
-// Element j (0 <= j < outer * inner) of slice s of a centred tensor.
-__host__ __device__ __forceinline__ int64_t slice_element(int64_t outer, int64_t slices, int64_t inner, int64_t s,
-                                                          int64_t j) {
-    if (outer == 1) {
-        return s * inner + j;
-    }
-    const int64_t o = j / inner;
-    return (o * slices + s) * inner + (j - o * inner);
+    return __syncthreads_and(guard_share<T>(hyper, threadIdx.x, blockDim.x)) != 0;
 }
 
 // ================================================= float32 ===================================================
-
-// The hyper-parameters in float, with the per-entry step constants.
-struct Coeffs {
-    float momentum, dampening1, beta1, beta1c, beta2, beta2c, alpha, alphac, eps, coupled_decay;
-    float decay;  // decoupled: lr * weight decay (1 - weight_scale, from the double; a float 1 - lr wd would round it)
-    float step_size, inv_bc2;
-    bool nesterov, first_step, rms_momentum;
-};
-
-__device__ __forceinline__ Coeffs coeffs_for(const gcgan_optimizer_hyper& h, const Entry& t) {
-    Coeffs c;
-    c.momentum = static_cast<float>(h.momentum);
-    c.dampening1 = static_cast<float>(1.0 - h.dampening);
-    c.beta1 = static_cast<float>(h.beta1);
-    c.beta1c = static_cast<float>(1.0 - h.beta1);
-    c.beta2 = static_cast<float>(h.beta2);
-    c.beta2c = static_cast<float>(1.0 - h.beta2);
-    c.alpha = static_cast<float>(h.alpha);
-    c.alphac = static_cast<float>(1.0 - h.alpha);
-    c.eps = static_cast<float>(h.eps);
-    c.coupled_decay = static_cast<float>(h.coupled_decay);
-    c.decay = static_cast<float>(1.0 - h.weight_scale);
-    c.step_size = static_cast<float>(t.step_size);
-    c.inv_bc2 = static_cast<float>(1.0 / t.bc2_sqrt);
-    c.nesterov = h.nesterov != 0;
-    c.first_step = t.first_step != 0;
-    c.rms_momentum = h.momentum > 0;
-    return c;
-}
-
-// g + lambda w, the quantity whose row mean is subtracted (one expression, so a one-element row centres to 0); just g
-// without coupled decay, as OptimizerMath.decayed (an infinite w must not make 0 * w NaN, and -0 stays -0).
-__device__ __forceinline__ float decayed(float g, float w, float lambda) {
-    return lambda == 0.0f ? g : __fmaf_rn(lambda, w, g);
-}
-
-// w after decoupled decay and the step delta: w (1 - decay) - delta, with decay * w + delta rounded once (a float
-// 1 - decay, near 1, would lose most of a small decay's digits); w - delta without decay, as the CPU's w * 1 - delta.
-__device__ __forceinline__ float stepped(const Coeffs& c, float w, float delta) {
-    return c.decay == 0.0f ? w - delta : w - __fmaf_rn(c.decay, w, delta);
-}
-
-// One element in float: the same formulas as OptimizerMath (gcgan_kernels.h), in float32.
-template <int Alg>
-__device__ __forceinline__ void update1(const Coeffs& c, float mean, float& w, float g, float& s1, float& s2) {
-    const float d = decayed(g, w, c.coupled_decay) - mean;
-    if constexpr (Alg == GCGAN_OPTIMIZER_SGD) {
-        w = stepped(c, w, c.step_size * d);
-    } else if constexpr (Alg == GCGAN_OPTIMIZER_SGD_MOMENTUM) {
-        const float buf = c.first_step ? d : c.momentum * s1 + c.dampening1 * d;
-        s1 = buf;
-        const float u = c.nesterov ? d + c.momentum * buf : buf;
-        w = stepped(c, w, c.step_size * u);
-    } else if constexpr (Alg == GCGAN_OPTIMIZER_ADAM) {
-        const float m = c.beta1 * s1 + c.beta1c * d;
-        const float v = c.beta2 * s2 + c.beta2c * d * d;
-        s1 = m;
-        s2 = v;
-        w = stepped(c, w, c.step_size * m / (sqrtf(v) * c.inv_bc2 + c.eps));
-    } else {
-        static_assert(Alg == GCGAN_OPTIMIZER_RMSPROP, "unknown optimizer");
-        const float v = c.alpha * s1 + c.alphac * d * d;
-        s1 = v;
-        const float a = sqrtf(v) + c.eps;
-        if (c.rms_momentum) {
-            const float u = c.momentum * s2 + d / a;
-            s2 = u;
-            w = stepped(c, w, c.step_size * u);
-        } else {
-            w = stepped(c, w, c.step_size * d / a);
-        }
-    }
-}
-
-// Which state buffers an algorithm may read and write (RMSprop's second only with momentum, a runtime choice).
-template <int Alg>
-constexpr bool kUsesState1 = Alg != GCGAN_OPTIMIZER_SGD;
-template <int Alg>
-constexpr bool kMayUseState2 = Alg == GCGAN_OPTIMIZER_ADAM || Alg == GCGAN_OPTIMIZER_RMSPROP;
-
-// Updates the float4s i = first, first + stride, ... < end of a tensor (indices in float4 units), kUnroll at a time:
-// all loads of a batch are issued before any store, which the compiler could not do across possibly aliasing stores.
-template <int Alg>
-__device__ __forceinline__ void update_vec(const Coeffs& c, float mean, bool state2, float4* __restrict__ w4,
-                                           const float4* __restrict__ g4, float4* __restrict__ m4,
-                                           float4* __restrict__ v4, int64_t first, int64_t end, int64_t stride) {
-    constexpr int kUnroll = 4;
-    for (int64_t base = first; base < end; base += kUnroll * stride) {
-        float4 w[kUnroll], g[kUnroll], m[kUnroll], v[kUnroll];
-#pragma unroll
-        for (int u = 0; u < kUnroll; ++u) {
-            const int64_t i = base + u * stride;
-            if (i < end) {
-                w[u] = w4[i];
-                g[u] = __ldg(g4 + i);
-                if constexpr (kUsesState1<Alg>) m[u] = m4[i];
-                if constexpr (kMayUseState2<Alg>) {
-                    if (state2) v[u] = v4[i];
-                }
-            }
-        }
-#pragma unroll
-        for (int u = 0; u < kUnroll; ++u) {
-            const int64_t i = base + u * stride;
-            if (i < end) {
-                // Component-wise; m and v are unread registers for the algorithms that keep no such state.
-                update1<Alg>(c, mean, w[u].x, g[u].x, m[u].x, v[u].x);
-                update1<Alg>(c, mean, w[u].y, g[u].y, m[u].y, v[u].y);
-                update1<Alg>(c, mean, w[u].z, g[u].z, m[u].z, v[u].z);
-                update1<Alg>(c, mean, w[u].w, g[u].w, m[u].w, v[u].w);
-                w4[i] = w[u];
-                if constexpr (kUsesState1<Alg>) m4[i] = m[u];
-                if constexpr (kMayUseState2<Alg>) {
-                    if (state2) v4[i] = v[u];
-                }
-            }
-        }
-    }
-}
-
-// The same update for element e, with scalar loads (tensors that are not 16-byte aligned, and tails).
-template <int Alg>
-__device__ __forceinline__ void update_scalar(const Coeffs& c, float mean, bool state2, float* __restrict__ w,
-                                              const float* __restrict__ g, float* __restrict__ m,
-                                              float* __restrict__ v, int64_t e) {
-    float wv = w[e];
-    const float gv = __ldg(g + e);
-    float mv = 0.0f;
-    float vv = 0.0f;
-    if constexpr (kUsesState1<Alg>) mv = m[e];
-    if (state2) vv = v[e];
-    update1<Alg>(c, mean, wv, gv, mv, vv);
-    w[e] = wv;
-    if constexpr (kUsesState1<Alg>) m[e] = mv;
-    if (state2) v[e] = vv;
-}
-
-// The decayed values of a float4 added in double (exact for float g without coupled decay, as the CPU's lanes).
-__device__ __forceinline__ double decayed_sum4(const float4& g, const float4& w, float lambda) {
-    return (static_cast<double>(decayed(g.x, w.x, lambda)) + static_cast<double>(decayed(g.y, w.y, lambda))) +
-           (static_cast<double>(decayed(g.z, w.z, lambda)) + static_cast<double>(decayed(g.w, w.w, lambda)));
-}
-
-// This thread's part of a row sum of g + lambda w over float4s first, first + stride, ... < end, 4 loads in flight,
-// in double: a float partial of many elements would round the small mean of a row of mixed signs.
-__device__ __forceinline__ double row_sum_vec(const float4* __restrict__ g4, const float4* __restrict__ w4,
-                                             float lambda, int64_t first, int64_t end, int64_t stride) {
-    constexpr int kUnroll = 4;
-    double sum = 0.0;
-    for (int64_t base = first; base < end; base += kUnroll * stride) {
-        float4 g[kUnroll];
-        float4 w[kUnroll];
-#pragma unroll
-        for (int u = 0; u < kUnroll; ++u) {
-            const int64_t i = base + u * stride;
-            if (i < end) {
-                g[u] = __ldg(g4 + i);
-                w[u] = lambda != 0.0f ? w4[i] : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
-            }
-        }
-#pragma unroll
-        for (int u = 0; u < kUnroll; ++u) {
-            if (base + u * stride < end) {
-                sum += decayed_sum4(g[u], w[u], lambda);
-            }
-        }
-    }
-    return sum;
-}
 
 // Sum over the warp, returned to every lane (double: the per-lane partials of a long row differ in magnitude).
 __device__ __forceinline__ double warp_allreduce(double v) {
@@ -429,59 +139,13 @@ __device__ __forceinline__ void warp_held_row(const Coeffs& c, bool state2, floa
                                            const float4* __restrict__ g4, float4* __restrict__ m4,
                                            float4* __restrict__ v4, int len4, int lane) {
     float4 gr[kWarpHeld4];
-#pragma unroll
-    for (int u = 0; u < kWarpHeld4; ++u) {
-        const int i = lane + 32 * u;
-        if (i < len4) gr[u] = __ldg(g4 + i);
-    }
-    double part = 0.0;
-#pragma unroll
-    for (int u = 0; u < kWarpHeld4; ++u) {
-        const int i = lane + 32 * u;
-        if (i < len4) {  // w read here only with coupled decay (decayed ignores it otherwise)
-            part += decayed_sum4(gr[u], c.coupled_decay != 0.0f ? w4[i] : gr[u], c.coupled_decay);
-        }
-    }
+    const double part = warp_held_load(c, w4, g4, len4, lane, gr);
     const float mean = static_cast<float>(warp_allreduce(part) / (4.0 * len4));
-#pragma unroll
-    for (int u0 = 0; u0 < kWarpHeld4; u0 += kWarpHeldChunk) {
-        float4 wr[kWarpHeldChunk], mr[kWarpHeldChunk], vr[kWarpHeldChunk];
-#pragma unroll
-        for (int h = 0; h < kWarpHeldChunk; ++h) {
-            const int i = lane + 32 * (u0 + h);
-            if (i < len4) {
-                wr[h] = w4[i];
-                if constexpr (kUsesState1<Alg>) mr[h] = m4[i];
-                if constexpr (kMayUseState2<Alg>) {
-                    if (state2) vr[h] = v4[i];
-                }
-            }
-        }
-#pragma unroll
-        for (int h = 0; h < kWarpHeldChunk; ++h) {
-            const int i = lane + 32 * (u0 + h);
-            if (i < len4) {
-                const float4 gv = gr[u0 + h];
-                update1<Alg>(c, mean, wr[h].x, gv.x, mr[h].x, vr[h].x);
-                update1<Alg>(c, mean, wr[h].y, gv.y, mr[h].y, vr[h].y);
-                update1<Alg>(c, mean, wr[h].z, gv.z, mr[h].z, vr[h].z);
-                update1<Alg>(c, mean, wr[h].w, gv.w, mr[h].w, vr[h].w);
-                w4[i] = wr[h];
-                if constexpr (kUsesState1<Alg>) m4[i] = mr[h];
-                if constexpr (kMayUseState2<Alg>) {
-                    if (state2) v4[i] = vr[h];
-                }
-            }
-        }
-    }
+    warp_held_update<Alg>(c, state2, w4, m4, v4, len4, lane, gr, mean);
 }
 
-// Which optional row path an instantiation has: kRowsRegs holds 16 float4s per thread and needs ~205 registers (one
-// block per SM); kRowsWarpHeld (the lab's only) has a kernel of its own, held to 128 registers. Tables without such
-// rows launch the lean instantiation (~127 registers, two blocks per SM).
-enum RowsPath : int { kLeanPath = 0, kRegsPath = 1, kWarpHeldPath = 2 };
-
-// The float32 kernel's body (the kernels below launch it): batch is the kernel's __grid_constant__ parameter.
+// The float32 kernel's body (the kernels below launch it): batch is the kernel's __grid_constant__ parameter. The
+// stages are optimizer_internal.cuh's; between them the warp and block sums, and the barriers.
 template <int Alg, int Cap, int Path>
 __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
     __shared__ double scratch[32];
@@ -492,97 +156,32 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
         const Entry& t = batch.entries[find_entry(batch, b)];
         const int64_t local = b - t.block_start;
         const Coeffs c = coeffs_for(batch.hyper, t);
+        // uses_state2<Alg>(c), spelled out: as a call it changed SGD-momentum's PTX (its scalar path then loaded the
+        // momentum buffer also on the first step, and contracted the other product into the FMA)
         const bool state2 = Alg == GCGAN_OPTIMIZER_ADAM || (Alg == GCGAN_OPTIMIZER_RMSPROP && c.rms_momentum);
         float* const w = static_cast<float*>(t.weight);
         const float* const g = static_cast<const float*>(t.grad);
         float* const m = static_cast<float*>(t.state1);
         float* const v = static_cast<float*>(t.state2);
         if (t.mode == kDense) {
-            const int64_t begin = local * kDenseChunk;  // a multiple of 4
-            const int64_t end = begin + kDenseChunk < t.numel ? begin + kDenseChunk : t.numel;
-            int64_t scalar_from = begin;
-            if (t.vec) {
-                update_vec<Alg>(c, 0.0f, state2, reinterpret_cast<float4*>(w), reinterpret_cast<const float4*>(g),
-                                reinterpret_cast<float4*>(m), reinterpret_cast<float4*>(v),
-                                begin / 4 + threadIdx.x, end / 4, kBlockThreads);
-                scalar_from = end / 4 * 4;  // the last chunk's 0..3 trailing elements
-            }
-            for (int64_t e = scalar_from + threadIdx.x; e < end; e += kBlockThreads) {
-                update_scalar<Alg>(c, 0.0f, state2, w, g, m, v, e);
-            }
+            dense_thread<Alg>(c, state2, t, local, w, g, m, v, threadIdx.x);
         } else if (Path == kRegsPath && t.mode == kRowsRegs) {
-            const int group = t.group;
-            const int gi = threadIdx.x / group;  // this thread's row within the work block
-            const int li = threadIdx.x - gi * group;
-            const int64_t row = local * (kBlockThreads / group) + gi;
-            const bool active = row < t.slices;
-            const int len4 = static_cast<int>(t.inner / 4);  // <= kRegsRowMax / 4
-            const int64_t base = active ? row * len4 : 0;
-            float4* const w4 = reinterpret_cast<float4*>(w) + base;
-            const float4* const g4 = reinterpret_cast<const float4*>(g) + base;
-            float4* const m4 = m != nullptr ? reinterpret_cast<float4*>(m) + base : nullptr;
-            float4* const v4 = v != nullptr ? reinterpret_cast<float4*>(v) + base : nullptr;
+            const RegsRow r = regs_row(t, local, w, g, m, v, threadIdx.x);
             float4 wr[kRegs], gr[kRegs], mr[kRegs], vr[kRegs];
-            double part = 0.0;
-#pragma unroll
-            for (int u = 0; u < kRegs; ++u) {  // every load of the row is issued before any is used
-                const int i = li + u * group;
-                if (active && i < len4) {
-                    wr[u] = w4[i];
-                    gr[u] = __ldg(g4 + i);
-                    if constexpr (kUsesState1<Alg>) mr[u] = m4[i];
-                    if constexpr (kMayUseState2<Alg>) {
-                        if (state2) vr[u] = v4[i];
-                    }
-                }
-            }
-#pragma unroll
-            for (int u = 0; u < kRegs; ++u) {
-                if (active && li + u * group < len4) {
-                    part += decayed_sum4(gr[u], wr[u], c.coupled_decay);
-                }
-            }
+            const double part = regs_load<Alg>(c, state2, r, wr, gr, mr, vr);
             // a warp lies in one row's group (group >= 32); the group is the tensor's, uniform over the block
-            const double sum = group_sum(warp_allreduce(part), group, gi, scratch);
+            const double sum = group_sum(warp_allreduce(part), r.group, r.gi, scratch);
             const float mean = static_cast<float>(sum / static_cast<double>(t.inner));
-#pragma unroll
-            for (int u = 0; u < kRegs; ++u) {
-                const int i = li + u * group;
-                if (active && i < len4) {
-                    update1<Alg>(c, mean, wr[u].x, gr[u].x, mr[u].x, vr[u].x);
-                    update1<Alg>(c, mean, wr[u].y, gr[u].y, mr[u].y, vr[u].y);
-                    update1<Alg>(c, mean, wr[u].z, gr[u].z, mr[u].z, vr[u].z);
-                    update1<Alg>(c, mean, wr[u].w, gr[u].w, mr[u].w, vr[u].w);
-                    w4[i] = wr[u];
-                    if constexpr (kUsesState1<Alg>) m4[i] = mr[u];
-                    if constexpr (kMayUseState2<Alg>) {
-                        if (state2) v4[i] = vr[u];
-                    }
-                }
-            }
+            regs_update<Alg>(c, state2, r, wr, gr, mr, vr, mean);
         } else if (t.mode == kRowsGroup) {
-            const int group = t.group;
-            const int gi = threadIdx.x / group;  // this thread's row within the work block
-            const int li = threadIdx.x - gi * group;
-            const int64_t row = local * (kBlockThreads / group) + gi;
-            const bool active = row < t.slices;
-            const int64_t len = t.inner;
-            const int64_t base = active ? row * len : 0;
-            if (active) prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, base, len, li, group);
-            const double part = active ? row_sum_vec(reinterpret_cast<const float4*>(g + base),
-                                                    reinterpret_cast<const float4*>(w + base), c.coupled_decay, li,
-                                                    len / 4, group)
-                                       : 0.0;
-            const double sum = group_sum(warp_allreduce(part), group, gi, scratch);  // every thread: barriers
-            const float mean = static_cast<float>(sum / static_cast<double>(len));
-            if (active) {
-                update_vec<Alg>(c, mean, state2, reinterpret_cast<float4*>(w + base),
-                                reinterpret_cast<const float4*>(g + base),
-                                reinterpret_cast<float4*>(m + (m != nullptr ? base : 0)),
-                                reinterpret_cast<float4*>(v + (v != nullptr ? base : 0)), li, len / 4, group);
-            }
+            const GroupRow r = group_row(t, local, threadIdx.x);
+            if (r.active) prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, r.base, r.len, r.li, r.group);
+            const double part = group_row_part(c, r, w, g);
+            const double sum = group_sum(warp_allreduce(part), r.group, r.gi, scratch);  // every thread: barriers
+            const float mean = static_cast<float>(sum / static_cast<double>(r.len));
+            if (r.active) group_row_update<Alg>(c, state2, r, w, g, m, v, mean);
         } else if (Path == kWarpHeldPath && t.mode == kRowsWarpHeld) {
-            const int64_t row = local * kWarpsPerBlock + (threadIdx.x >> 5);
+            const int64_t row = warp_row(local, threadIdx.x);
             if (row < t.slices) {  // uniform over the warp
                 prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, row * t.inner, t.inner, threadIdx.x & 31,
                                   32);
@@ -594,69 +193,28 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
                                    static_cast<int>(t.inner / 4), threadIdx.x & 31);
             }
         } else if (t.mode == kRowsWarp) {
-            const int64_t row = local * kWarpsPerBlock + (threadIdx.x >> 5);
+            const int64_t row = warp_row(local, threadIdx.x);
             const int lane = threadIdx.x & 31;
             if (row < t.slices) {  // uniform over the warp
                 const int64_t len = t.inner;
                 const int64_t base = row * len;
                 prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, base, len, lane, 32);
-                double part = 0.0;
-                if (t.vec) {
-                    part = row_sum_vec(reinterpret_cast<const float4*>(g + base),
-                                       reinterpret_cast<const float4*>(w + base), c.coupled_decay, lane, len / 4, 32);
-                } else {
-                    for (int64_t j = lane; j < len; j += 32) {
-                        part += decayed(__ldg(g + base + j), w[base + j], c.coupled_decay);
-                    }
-                }
+                const double part = row_part(t.vec, c, w, g, base, len, lane, 32);
                 const float mean = static_cast<float>(warp_allreduce(part) / static_cast<double>(len));
-                if (t.vec) {
-                    update_vec<Alg>(c, mean, state2, reinterpret_cast<float4*>(w + base),
-                                    reinterpret_cast<const float4*>(g + base),
-                                    reinterpret_cast<float4*>(m + (m != nullptr ? base : 0)),
-                                    reinterpret_cast<float4*>(v + (v != nullptr ? base : 0)), lane, len / 4, 32);
-                } else {
-                    for (int64_t j = lane; j < len; j += 32) {
-                        update_scalar<Alg>(c, mean, state2, w, g, m, v, base + j);
-                    }
-                }
+                row_update<Alg>(t.vec, c, state2, w, g, m, v, base, len, lane, 32, mean);
             }
         } else if (t.mode == kRowsBlock) {
             const int64_t len = t.inner;
             const int64_t base = local * len;
             prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, base, len, threadIdx.x, kBlockThreads);
-            double part = 0.0;
-            if (t.vec) {
-                part = row_sum_vec(reinterpret_cast<const float4*>(g + base), reinterpret_cast<const float4*>(w + base),
-                                   c.coupled_decay, threadIdx.x, len / 4, kBlockThreads);
-            } else {
-                for (int64_t j = threadIdx.x; j < len; j += kBlockThreads) {
-                    part += decayed(__ldg(g + base + j), w[base + j], c.coupled_decay);
-                }
-            }
+            const double part = row_part(t.vec, c, w, g, base, len, threadIdx.x, kBlockThreads);
             const float mean = static_cast<float>(block_reduce<false>(part, scratch) / static_cast<double>(len));
-            if (t.vec) {
-                update_vec<Alg>(c, mean, state2, reinterpret_cast<float4*>(w + base),
-                                reinterpret_cast<const float4*>(g + base),
-                                reinterpret_cast<float4*>(m + (m != nullptr ? base : 0)),
-                                reinterpret_cast<float4*>(v + (v != nullptr ? base : 0)), threadIdx.x, len / 4,
-                                kBlockThreads);
-            } else {
-                for (int64_t j = threadIdx.x; j < len; j += kBlockThreads) {
-                    update_scalar<Alg>(c, mean, state2, w, g, m, v, base + j);
-                }
-            }
+            row_update<Alg>(t.vec, c, state2, w, g, m, v, base, len, threadIdx.x, kBlockThreads, mean);
         } else {  // kStrided: slice `local` of [outer, slices, inner], outer > 1
             const int64_t group = t.outer * t.inner;
-            double part = 0.0;
-            for (int64_t j = threadIdx.x; j < group; j += kBlockThreads) {
-                const int64_t e = slice_element(t.outer, t.slices, t.inner, local, j);
-                part += decayed(__ldg(g + e), w[e], c.coupled_decay);
-            }
+            const double part = strided_part(c, t, local, group, w, g, threadIdx.x);
             const float mean = static_cast<float>(block_reduce<false>(part, scratch) / static_cast<double>(group));
-            for (int64_t j = threadIdx.x; j < group; j += kBlockThreads) {
-                update_scalar<Alg>(c, mean, state2, w, g, m, v, slice_element(t.outer, t.slices, t.inner, local, j));
-            }
+            strided_update<Alg>(c, state2, t, local, group, w, g, m, v, threadIdx.x, mean);
         }
     }
 }
@@ -678,51 +236,6 @@ __global__ void __launch_bounds__(kBlockThreads, 2)
 
 // ================================================= float64 ===================================================
 
-// One element: OptimizerMath.update for the element at index e, with its group's mean, exactly as Java rounds.
-template <int Alg>
-__device__ __forceinline__ void update_element_f64(const Entry& t, const gcgan_optimizer_hyper& h, int64_t e,
-                                                   double mean) {
-    double* wp = static_cast<double*>(t.weight);
-    const double* gp = static_cast<const double*>(t.grad);
-    double* s1 = static_cast<double*>(t.state1);
-    double* s2 = static_cast<double*>(t.state2);
-    const double w = wp[e];
-    const double g = gp[e];
-    // As OptimizerMath.decayed: g alone without coupled decay (no 0 * inf, and -0 stays -0).
-    const double d = sub_rn(h.coupled_decay != 0.0 ? add_rn(g, mul_rn(h.coupled_decay, w)) : g, mean);
-    const double scaled = mul_rn(w, h.weight_scale);
-    double next;
-    if constexpr (Alg == GCGAN_OPTIMIZER_SGD) {
-        next = sub_rn(scaled, mul_rn(t.step_size, d));
-    } else if constexpr (Alg == GCGAN_OPTIMIZER_SGD_MOMENTUM) {
-        const double buf = t.first_step ? d : add_rn(mul_rn(h.momentum, s1[e]), mul_rn(sub_rn(1.0, h.dampening), d));
-        s1[e] = buf;
-        const double u = h.nesterov ? add_rn(d, mul_rn(h.momentum, buf)) : buf;
-        next = sub_rn(scaled, mul_rn(t.step_size, u));
-    } else if constexpr (Alg == GCGAN_OPTIMIZER_ADAM) {
-        const double m = add_rn(mul_rn(h.beta1, s1[e]), mul_rn(sub_rn(1.0, h.beta1), d));
-        const double v = add_rn(mul_rn(h.beta2, s2[e]), mul_rn(mul_rn(sub_rn(1.0, h.beta2), d), d));
-        s1[e] = m;
-        s2[e] = v;
-        const double denom = add_rn(div_rn(sqrt_rn(v), t.bc2_sqrt), h.eps);
-        next = sub_rn(scaled, div_rn(mul_rn(t.step_size, m), denom));
-    } else {
-        static_assert(Alg == GCGAN_OPTIMIZER_RMSPROP, "unknown optimizer");
-        const double v = add_rn(mul_rn(h.alpha, s1[e]), mul_rn(mul_rn(sub_rn(1.0, h.alpha), d), d));
-        s1[e] = v;
-        const double a = add_rn(sqrt_rn(v), h.eps);
-        double u;
-        if (h.momentum > 0) {
-            u = add_rn(mul_rn(h.momentum, s2[e]), div_rn(d, a));
-            s2[e] = u;
-        } else {
-            u = div_rn(d, a);
-        }
-        next = sub_rn(scaled, mul_rn(t.step_size, u));
-    }
-    wp[e] = next;
-}
-
 template <int Alg, int Cap>
 __global__ void __launch_bounds__(kBlockThreads) optimizer_f64_kernel(const __grid_constant__ Batch<Cap> batch) {
     __shared__ double scratch[32];
@@ -735,25 +248,11 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f64_kernel(const __gr
         const int64_t local = b - t.block_start;
         if (t.slices > 0) {
             const int64_t group = t.outer * t.inner;
-            double sum = 0.0;
-            for (int64_t j = threadIdx.x; j < group; j += blockDim.x) {
-                const int64_t e = slice_element(t.outer, t.slices, t.inner, local, j);
-                const double g = static_cast<const double*>(t.grad)[e];
-                // As CpuOptimizerStep.decayedSum: g + lambda w when decay is coupled, else g alone.
-                sum += hyper.coupled_decay != 0.0
-                           ? add_rn(g, mul_rn(hyper.coupled_decay, static_cast<const double*>(t.weight)[e]))
-                           : g;
-            }
+            const double sum = f64_slice_part(t, hyper, local, group, threadIdx.x, blockDim.x);
             const double mean = div_rn(block_reduce<false>(sum, scratch), static_cast<double>(group));
-            for (int64_t j = threadIdx.x; j < group; j += blockDim.x) {
-                update_element_f64<Alg>(t, hyper, slice_element(t.outer, t.slices, t.inner, local, j), mean);
-            }
+            f64_slice_update<Alg>(t, hyper, local, group, threadIdx.x, blockDim.x, mean);
         } else {
-            const int64_t begin = local * kChunk64;
-            const int64_t end = begin + kChunk64 < t.numel ? begin + kChunk64 : t.numel;
-            for (int64_t e = begin + threadIdx.x; e < end; e += blockDim.x) {
-                update_element_f64<Alg>(t, hyper, e, 0.0);
-            }
+            f64_dense_thread<Alg>(t, hyper, local, threadIdx.x, blockDim.x);
         }
     }
 }
@@ -791,149 +290,14 @@ void launch(const Batch<Cap>& batch, RowsPath path, gcgan_stream stream) {
     }
 }
 
-bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
-
-// Checks tensor i and makes its entry (block_start left 0); *blocks = its work blocks, 0 when it has no element.
-template <typename T>
-gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const gcgan_optimizer_tensor& t, int32_t i,
-                        RowsVariant variant, Entry* entry, int64_t* blocks) {
-    *blocks = 0;
-    if (t.numel < 0) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "tensor %d: numel = %lld must be >= 0", i,
-                    static_cast<long long>(t.numel));
-    }
-    if (t.numel == 0) {
-        return GCGAN_OK;
-    }
-    const bool needs1 = h.algorithm != GCGAN_OPTIMIZER_SGD;
-    const bool needs2 =
-        h.algorithm == GCGAN_OPTIMIZER_ADAM || (h.algorithm == GCGAN_OPTIMIZER_RMSPROP && h.momentum > 0);
-    if (t.weight == nullptr || t.grad == nullptr || (needs1 && t.state1 == nullptr) ||
-        (needs2 && t.state2 == nullptr)) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call,
-                    "tensor %d: a NULL pointer (weight %p, grad %p, state1 %p, state2 %p; algorithm %d needs %d state)",
-                    i, t.weight, t.grad, t.state1, t.state2, h.algorithm, needs2 ? 2 : (needs1 ? 1 : 0));
-    }
-    if (t.slices < 0 || t.outer < 0 || t.inner < 0) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "tensor %d: negative centring view [%lld, %lld, %lld]", i,
-                    static_cast<long long>(t.outer), static_cast<long long>(t.slices),
-                    static_cast<long long>(t.inner));
-    }
-    if (t.slices > 0) {
-        const bool fits = t.outer > 0 && t.inner > 0 && t.outer <= t.numel / t.slices &&
-                          t.outer * t.slices <= t.numel / t.inner && t.outer * t.slices * t.inner == t.numel;
-        if (!fits) {
-            return fail(GCGAN_ERR_INVALID_ARGUMENT, call,
-                        "tensor %d: centring view [%lld, %lld, %lld] does not cover its %lld elements", i,
-                        static_cast<long long>(t.outer), static_cast<long long>(t.slices),
-                        static_cast<long long>(t.inner), static_cast<long long>(t.numel));
-        }
-    }
-    *entry = Entry{t.weight, t.grad, needs1 ? t.state1 : nullptr, needs2 ? t.state2 : nullptr, t.numel,
-                   t.slices > 0 ? t.outer : 0, t.slices, t.slices > 0 ? t.inner : 0, 0, t.step_size, t.bc2_sqrt,
-                   t.first_step, kDense, 0, 0};
-    if (sizeof(T) == 8) {  // the exact path: one block per slice, else kChunk64 elements per block
-        *blocks = t.slices > 0 ? t.slices : (t.numel + kChunk64 - 1) / kChunk64;
-        return GCGAN_OK;
-    }
-    const bool aligned = aligned16(t.weight) && aligned16(t.grad) && (!needs1 || aligned16(t.state1)) &&
-                         (!needs2 || aligned16(t.state2));
-    if (t.slices == 0) {
-        entry->mode = kDense;
-        entry->vec = aligned ? 1 : 0;
-        *blocks = (t.numel + kDenseChunk - 1) / kDenseChunk;
-    } else if (t.outer == 1) {
-        entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
-        const bool group_rows = variant == RowsVariant::kSinglePass || variant == RowsVariant::kGroupTwoPass ||
-                                ((variant == RowsVariant::kGroupLongRows || variant == RowsVariant::kGroupLongHeld) &&
-                                 t.inner > kGroupRowMin);
-        if (group_rows && entry->vec && t.inner <= kRegsRowMax) {
-            int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
-            while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
-                group *= 2;
-            }
-            entry->mode = variant == RowsVariant::kSinglePass ? kRowsRegs : kRowsGroup;
-            entry->group = group;
-            const int64_t rows_per_block = kBlockThreads / group;
-            *blocks = (t.slices + rows_per_block - 1) / rows_per_block;
-        } else if (t.inner <= kWarpRowMax) {
-            const bool held = variant == RowsVariant::kGroupLongHeld && kWarpHeldBuilt && entry->vec &&
-                              t.inner <= kWarpHeldRowMax;
-            entry->mode = held ? kRowsWarpHeld : kRowsWarp;
-            *blocks = (t.slices + kWarpsPerBlock - 1) / kWarpsPerBlock;
-        } else {
-            entry->mode = kRowsBlock;
-            *blocks = t.slices;
-        }
-    } else {
-        entry->mode = kStrided;
-        *blocks = t.slices;
-    }
-    return GCGAN_OK;
-}
-
-// The estimated time of one work block of `e`, in eighths of a float32 element per thread: the elements each
-// thread walks in series, 9/8 of them where the block makes two passes (pass 1 reads only the gradient), twice
-// for the scalar strided walk.
-int64_t block_cost(const Entry& e, bool f64) {
-    auto per_thread = [](int64_t elements, int64_t threads) { return (elements + threads - 1) / threads; };
-    if (f64) {
-        return e.slices > 0 ? 9 * per_thread(e.outer * e.inner, kBlockThreads) : 8 * (kChunk64 / kBlockThreads);
-    }
-    switch (e.mode) {
-        case kRowsWarp: return 9 * per_thread(e.inner, 32);
-        case kRowsWarpHeld: return 8 * per_thread(e.inner, 32);
-        case kRowsBlock: return 9 * per_thread(e.inner, kBlockThreads);
-        case kRowsRegs: return 8 * per_thread(e.inner, e.group);
-        case kRowsGroup: return 9 * per_thread(e.inner, e.group);
-        case kStrided: return 16 * per_thread(e.outer * e.inner, kBlockThreads);
-        default: return 8 * (kDenseChunk / kBlockThreads);
-    }
-}
-
-// Reorders `entries` and their `blocks` longest work block first (stable: equal costs keep the table's order).
-void order_longest_first(std::vector<Entry>& entries, std::vector<int64_t>& blocks, bool f64) {
-    std::vector<int32_t> order(entries.size());
-    std::vector<int64_t> cost(entries.size());
-    for (size_t i = 0; i < entries.size(); ++i) {
-        order[i] = static_cast<int32_t>(i);
-        cost[i] = block_cost(entries[i], f64);
-    }
-    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return cost[a] > cost[b]; });
-    std::vector<Entry> e2;
-    std::vector<int64_t> b2;
-    e2.reserve(entries.size());
-    b2.reserve(entries.size());
-    for (int32_t i : order) {
-        e2.push_back(entries[i]);
-        b2.push_back(blocks[i]);
-    }
-    entries.swap(e2);
-    blocks.swap(b2);
-}
-
 // Launches entries [0, n) of `entries` (with their block counts) as one Batch<Cap>.
 template <typename T, int Cap>
 gcgan_status launch_batch(const char* call, const gcgan_optimizer_hyper& hyper, const Entry* entries,
                           const int64_t* blocks, int32_t n, L2Prefetch prefetch, gcgan_stream stream) {
     // 26 KiB for Cap = 256: on the heap, not the stack; the launch copies it into the parameter space.
     std::unique_ptr<Batch<Cap>> batch(new Batch<Cap>());
-    batch->hyper = hyper;
-    batch->count = n;
-    batch->prefetch = static_cast<int32_t>(prefetch);
-    int64_t total = 0;
-    for (int32_t i = 0; i < n; ++i) {
-        batch->entries[i] = entries[i];
-        batch->entries[i].block_start = total;
-        total += blocks[i];
-    }
-    batch->total_blocks = total;
-    RowsPath path = kLeanPath;  // a variant makes kRowsRegs or kRowsWarpHeld rows, never both
-    for (int32_t i = 0; i < n; ++i) {
-        if (entries[i].mode == kRowsRegs) path = kRegsPath;
-        if (entries[i].mode == kRowsWarpHeld) path = kWarpHeldPath;
-    }
-    launch<T, Cap>(*batch, path, stream);
+    fill_batch<Cap>(hyper, entries, blocks, n, prefetch, batch.get());
+    launch<T, Cap>(*batch, rows_path(entries, n), stream);
     return check_launch(call);
 }
 
@@ -942,62 +306,17 @@ gcgan_status optimizer_step(const char* call, const gcgan_optimizer_hyper* hyper
                             const gcgan_optimizer_tensor* tensors, int32_t count, gcgan_stream stream,
                             RowsVariant variant = kDefaultRowsVariant, WorkOrder order = kDefaultWorkOrder,
                             L2Prefetch prefetch = kDefaultL2Prefetch) {
-    if (hyper == nullptr) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "hyper is NULL");
-    }
-    if (prefetch != L2Prefetch::kNone && !kPrefetchBuilt) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "L2 prefetch %d is built into the optimizer lab only",
-                    static_cast<int>(prefetch));
-    }
-    if (hyper->algorithm < GCGAN_OPTIMIZER_SGD || hyper->algorithm > GCGAN_OPTIMIZER_RMSPROP) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "unknown algorithm %d (expected %d .. %d)", hyper->algorithm,
-                    GCGAN_OPTIMIZER_SGD, GCGAN_OPTIMIZER_RMSPROP);
-    }
-    if (count < 0) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "count = %d must be >= 0", count);
-    }
-    if (hyper->guard_count < 0 || (hyper->guard_count > 0 && hyper->guard == nullptr)) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call,
-                    "guard %p with guard_count = %lld (expected >= 0, and a pointer when > 0)", hyper->guard,
-                    static_cast<long long>(hyper->guard_count));
-    }
-    if (count > 0 && tensors == nullptr) {
-        return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "tensors is NULL with count = %d", count);
-    }
     // Check every tensor before launching anything: a bad entry leaves every tensor unchanged.
     std::vector<Entry> entries;
     std::vector<int64_t> blocks;
-    entries.reserve(static_cast<size_t>(count));
-    blocks.reserve(static_cast<size_t>(count));
-    for (int32_t i = 0; i < count; ++i) {
-        Entry entry{};
-        int64_t n = 0;
-        const gcgan_status status = make_entry<T>(call, *hyper, tensors[i], i, variant, &entry, &n);
-        if (status != GCGAN_OK) {
-            return status;
-        }
-        if (n > 0) {
-            entries.push_back(entry);
-            blocks.push_back(n);
-        }
+    const gcgan_status status = plan_step<T>(call, hyper, tensors, count, variant, order, prefetch, &entries, &blocks);
+    if (status != GCGAN_OK) {
+        return status;
     }
-    if (order == WorkOrder::kLongestFirst) {
-        order_longest_first(entries, blocks, sizeof(T) == 8);
-    }
-    const int32_t total = static_cast<int32_t>(entries.size());
-    for (int32_t start = 0; start < total; start += kMaxBatch) {
-        const int32_t n = std::min(kMaxBatch, total - start);
-        const gcgan_status status =
-            n <= kSmallBatch
-                ? launch_batch<T, kSmallBatch>(call, *hyper, entries.data() + start, blocks.data() + start, n,
-                                               prefetch, stream)
-                : launch_batch<T, kMaxBatch>(call, *hyper, entries.data() + start, blocks.data() + start, n, prefetch,
-                                             stream);
-        if (status != GCGAN_OK) {
-            return status;
-        }
-    }
-    return GCGAN_OK;
+    return for_each_launch(static_cast<int32_t>(entries.size()), [&](auto cap, int32_t start, int32_t n) {
+        return launch_batch<T, decltype(cap)::value>(call, *hyper, entries.data() + start, blocks.data() + start, n,
+                                                     prefetch, stream);
+    });
 }
 
 }  // namespace
