@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * eps; float32 within one rounding. A wrong mean or a misplaced block is off by far more.
  *
  * <p>Sizes cross the step's block boundaries (blocks of {@link CpuOptimizerStep#BLOCK}, whole slices up to
- * {@link CpuOptimizerStep#WHOLE_SLICE}, runs of a slice gathered into one block, tiles of
- * {@link CpuOptimizerStep#TILE} elements per row, runs that end in a partial vector). Centred cases run with both
+ * {@link CpuOptimizerStep#WHOLE_SLICE}, runs of a slice longer than a block, tiles of
+ * {@link CpuOptimizerStep#TILE} elements per row and several tiles per tensor, runs that end in a partial vector). Centred cases run with both
  * centring sums: the Vector API's read from storage and the lane sums over copied blocks.
  */
 class CpuOptimizerStepTest {
@@ -60,6 +60,14 @@ class CpuOptimizerStepTest {
     void uncentredStepsMatchThePlainLoopExactly(OptimizerHyper h, DType dtype) {
         // 2.4 blocks: two whole blocks and a partial one, split over the worker threads.
         check(h, dtype, new long[] {2 * CpuOptimizerStep.BLOCK + 409}, CentringView.NONE,
+                CpuOptimizerStep.VECTOR_SUMS);
+    }
+
+    @ParameterizedTest
+    @MethodSource("hypers")
+    void uncentredStepsOfAllButFullBlocksMatchThePlainLoopExactly(OptimizerHyper h, DType dtype) {
+        // One element short of two blocks: the block count is a rounded-up division (2, not 1 or 3).
+        check(h, dtype, new long[] {2 * CpuOptimizerStep.BLOCK - 1}, CentringView.NONE,
                 CpuOptimizerStep.VECTOR_SUMS);
     }
 
@@ -131,12 +139,21 @@ class CpuOptimizerStepTest {
                 Arguments.of(a.get()[0], a.get()[1], new long[] {5, 1037}, 0),
                 // Slices over WHOLE_SLICE: streamed twice.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {2, CpuOptimizerStep.WHOLE_SLICE + 100}, 0),
-                // Per output filter of a transposed conv [in, out, 4, 4]: runs of 16, in tiles of 16 slices.
+                // Per output filter of a transposed conv [in, out, 4, 4]: runs of 16, one tile of all 5 slices.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {70, 5, 4, 4}, 1),
-                // Runs of 40 elements: tiles of 6 slices, the last of 1.
-                Arguments.of(a.get()[0], a.get()[1], new long[] {30, 7, 40}, 1),
-                // Runs of 300 elements, longer than a tile's half: whole slices, 3 runs to a block.
-                Arguments.of(a.get()[0], a.get()[1], new long[] {7, 3, 300}, 1)));
+                // Runs of 16 in tiles of TILE / 16 = 64 slices (rows of exactly TILE elements, the loops' bound)
+                // and of 36, the two tiles on two workers where there are several.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {20, 100, 4, 4}, 1),
+                // Runs of 40 elements: tiles of TILE / 40 = 25 slices, 25 and the last of 10, over the workers.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {12, 60, 40}, 1),
+                // Runs of 600 elements, longer than a tile's half: whole slices, one run to a block.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {7, 3, 600}, 1),
+                // Runs of 1500 elements, longer than a block, 3 to a slice: whole slices, each run in two blocks.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {3, 2, 1500}, 1),
+                // Slices of 2 runs of 9000, over WHOLE_SLICE: streamed twice, run by run.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {2, 3, 9000}, 1),
+                // Conv filters [out, in, kh, kw] of 27 elements, contiguous: whole slices of one short block.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {40, 3, 3, 3}, 0)));
         return shapes.flatMap(a -> Stream.of(true, false).filter(v -> !v || CpuOptimizerStep.VECTOR_API)
                 .map(v -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], a.get()[3], v)));
     }
@@ -145,6 +162,33 @@ class CpuOptimizerStepTest {
     @MethodSource("centredCases")
     void centredStepsMatchThePlainLoop(OptimizerHyper h, DType dtype, long[] shape, int dim, boolean vectorSums) {
         check(h, dtype, shape, CentringView.along(shape, dim), vectorSums);
+    }
+
+    /**
+     * The blocks of whole-loaded slices, by hand. Runs longer than a block are split ([3, 2, 1500] along dim 1:
+     * 3 runs of 1500, 2 * 1500 = 3000 apart, each in blocks of 1024 and 476). Shorter runs are gathered as many to
+     * a block as fit ([7, 3, 300] along dim 1: 7 runs of 300, 900 apart, 3 to a block); the step itself never
+     * gathers runs now (TILE = BLOCK: slices of runs up to TILE / 2 with outer > 1 go to the tile walk, and longer
+     * runs fill a block alone), so only this checks that branch.
+     */
+    @Test
+    void sliceBlocksByHand() {
+        assertEquals(List.of(new CpuOptimizerStep.SliceBlock(0, 0, 1, 1024),
+                        new CpuOptimizerStep.SliceBlock(1024, 0, 1, 476),
+                        new CpuOptimizerStep.SliceBlock(3000, 0, 1, 1024),
+                        new CpuOptimizerStep.SliceBlock(4024, 0, 1, 476),
+                        new CpuOptimizerStep.SliceBlock(6000, 0, 1, 1024),
+                        new CpuOptimizerStep.SliceBlock(7024, 0, 1, 476)),
+                List.of(CpuOptimizerStep.SliceBlock.of(CentringView.along(new long[] {3, 2, 1500}, 1))));
+        assertEquals(List.of(new CpuOptimizerStep.SliceBlock(0, 900, 3, 300),
+                        new CpuOptimizerStep.SliceBlock(2700, 900, 3, 300),
+                        new CpuOptimizerStep.SliceBlock(5400, 900, 1, 300)),
+                List.of(CpuOptimizerStep.SliceBlock.of(CentringView.along(new long[] {7, 3, 300}, 1))));
+        // a run of exactly one block is not split; contiguous filters of 27 are one block each
+        assertEquals(List.of(new CpuOptimizerStep.SliceBlock(0, 0, 1, 1024)),
+                List.of(CpuOptimizerStep.SliceBlock.of(CentringView.along(new long[] {4, 1024}, 0))));
+        assertEquals(List.of(new CpuOptimizerStep.SliceBlock(0, 1080, 1, 27)),
+                List.of(CpuOptimizerStep.SliceBlock.of(CentringView.along(new long[] {40, 3, 3, 3}, 0))));
     }
 
     private static void check(OptimizerHyper h, DType dtype, long[] shape, CentringView view, boolean vectorSums) {
