@@ -34,6 +34,8 @@ class CentredGradientPenaltyMutationGapsTest {
         Tensor alpha = column(0.5, 0.5);
         CentredGradientPenalty zero = CentredGradientPenalty.zeroCentred(1).withEps(0);
         assertEquals(0.0, zero.eps());
+        assertEquals(CentredGradientPenalty.DEFAULT_EPS, CentredGradientPenalty.zeroCentred(1).eps());
+        assertEquals(1e-6, zero.withEps(1e-6).eps());
         assertEquals(10.0, zero.computeWithAlpha(SQUARE, real, fake, alpha).item(), 1e-12);
         assertEquals(5.0, CentredGradientPenalty.wganGp(1).computeWithAlpha(SQUARE, real, fake, alpha).item(), 1e-10);
         // alpha = [1, 0.25]: x^ = [2, 1], norms [4, 2]: the same 10, in the other order
