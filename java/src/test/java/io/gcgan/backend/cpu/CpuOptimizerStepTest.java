@@ -144,8 +144,9 @@ class CpuOptimizerStepTest {
                 // Runs of 16 in tiles of TILE / 16 = 64 slices (rows of exactly TILE elements, the loops' bound)
                 // and of 36, the two tiles on two workers where there are several.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {20, 100, 4, 4}, 1),
-                // Runs of 40 elements: tiles of TILE / 40 = 25 slices, 25 and the last of 10, over the workers.
-                Arguments.of(a.get()[0], a.get()[1], new long[] {12, 60, 40}, 1),
+                // Runs of 40 elements: tiles of TILE / 40 = 25 slices, 25 and the last of 24 (one short, so a
+                // tile count rounded up one too many would start a tile past the end), over the workers.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {20, 49, 40}, 1),
                 // Runs of 600 elements, longer than a tile's half: whole slices, one run to a block.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {7, 3, 600}, 1),
                 // Runs of 1500 elements, longer than a block, 3 to a slice: whole slices, each run in two blocks.
