@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Sizes cross the step's block boundaries (blocks of {@link CpuOptimizerStep#BLOCK}, whole slices up to
  * {@link CpuOptimizerStep#WHOLE_SLICE}, runs of a slice longer than a block, tiles of
- * {@link CpuOptimizerStep#TILE} elements per row and several tiles per tensor, runs that end in a partial vector). Centred cases run with both
- * centring sums: the Vector API's read from storage and the lane sums over copied blocks.
+ * {@link CpuOptimizerStep#TILE} elements per row and several tiles per tensor, runs that end in a partial
+ * vector). Centred cases run with both centring sums: the Vector API's read from storage and the lane sums
+ * over copied blocks.
  */
 class CpuOptimizerStepTest {
 
