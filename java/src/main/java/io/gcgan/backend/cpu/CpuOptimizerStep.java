@@ -240,6 +240,9 @@ final class CpuOptimizerStep {
                     }
                 }
             } else {
+                // From the step, a block holds one run here: runs of at most TILE / 2 elements with outer > 1 take
+                // the tile walk (updateTile), and longer ones leave room for no second run. Several short runs to
+                // a block are still made for a view given directly (SliceBlock's own test).
                 int perBlock = Math.min(runs, BLOCK / length);
                 for (int r = 0; r < runs; r += perBlock) {
                     out.add(new SliceBlock(r * stride, stride, Math.min(perBlock, runs - r), length));
