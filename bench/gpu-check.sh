@@ -616,7 +616,10 @@ else
       elif [ "$RC" != 0 ]; then
         lab_parts+=("ncu rc $RC: $(short "$(grep -m 1 -i 'err\|denied\|permission' "$OUT/lab-ncu.log")" 80)")
       else
-        lab_parts+=("ncu $(grep -c '^  [a-z_].*(' "$OUT/lab-ncu.log") kernels (${TOOK} s, lab-ncu.log)")
+        # a profiled kernel's header line ends "..., Context 1, Stream 7, Device 0, CC 9.0" (its name may start with
+        # "(anonymous namespace)::", as the optimizer's do)
+        kernels=$(grep -cE 'Context [0-9]+, Stream [0-9]+' "$OUT/lab-ncu.log")
+        lab_parts+=("ncu $kernels kernels (${TOOK} s, lab-ncu.log)")
       fi
     fi
   fi

@@ -1,8 +1,9 @@
 // optimizer_host_check.cu - a host-only check (no GPU needed) of gcgan's fused optimizer step
 // (kernels/src/optimizer.cu): for many tensor tables it runs the library's own planning (optimizer_internal.cuh's
 // plan_step: make_entry, block_cost, order_longest_first; for_each_launch and fill_batch: the launches and their
-// Batch) for every RowsVariant and WorkOrder, then emulates each launch on the CPU with the kernels' own __host__ __device__ stages,
-// work block by work block and thread by thread, and checks that every element of every tensor was updated exactly
+// Batch) for every RowsVariant and WorkOrder, then emulates each launch on the CPU with the kernels' own
+// __host__ __device__ stages, work block by work block and thread by thread, and checks that every element of every
+// tensor was updated exactly
 // once with its row's exact mean, against a naive per-row loop that calls the same per-element update (update1,
 // update_element_f64).
 //
@@ -13,7 +14,9 @@
 //
 // Prints "optimizer_host_check: N launches checked, all exact" and exits 0, or the first ten failures and exits 1.
 //
-// How the emulation stands in for the GPU: a launch has grid = total_blocks thread blocks of kBlockThreads threads;
+// How the emulation stands in for the GPU: a launch has grid = total_blocks thread blocks of kBlockThreads threads
+// (some tables also run on a grid of 7, so that one thread block takes many work blocks of several modes and reuses
+// its shared scratch, which the library's grid does only past 2^31 - 1 work blocks);
 // block x takes work blocks x, x + grid, ... as the kernel's grid-stride loop, finds each one's entry with find_entry
 // and runs the path the kernel's if-chain picks for the launch's RowsPath (kRegsPath, kWarpHeldPath or the lean one;
 // a mode the instantiation lacks falls through to kStrided there, and here). Within a barrier interval the threads run
@@ -39,8 +42,12 @@
 // a row needs (make_entry: group * kRegs * 4 < inner / 2; 861, kRowsRegs rows cut short), and a wrong block_start
 // (fill_batch counting one block less per multi-block entry; 21,435).
 //
-// Not covered here (only a GPU shows them): real concurrency inside a warp, the L2 prefetches (their addresses are
-// host_selfcheck's), FMA contraction and launch limits.
+// Not covered here: the kernel bodies themselves. The per-thread stages are the kernels' own (optimizer_internal.cuh),
+// but the body that strings them together in optimizer.cu (the if-chain over modes, the arguments of each stage, the
+// divisor of each mean, warp_allreduce, group_sum, guard_passes) is written out again below, so a slip made only
+// there passes this check. Nor can it see the order of a sum: the inputs make every sum exact in any order. Only a
+// GPU shows real concurrency inside a warp, the L2 prefetches (their addresses are host_selfcheck's), FMA contraction
+// and launch limits: CudaOptimizerStepTest and the optimizer lab check the kernels themselves.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -267,11 +274,14 @@ void emulate_f64_block(const Batch<Cap>& batch, int64_t bx, int64_t grid) {
     }
 }
 
-// The launch as optimizer.cu's launch: grid = total_blocks (at most 2^31 - 1), every block.
+// The most thread blocks a launch has: optimizer.cu's 2^31 - 1, or fewer for the grid-stride runs (main).
+int64_t g_grid_cap = 0x7fffffff;
+
+// The launch as optimizer.cu's launch: grid = total_blocks (at most g_grid_cap), every block.
 template <typename T, int Alg, int Cap>
 void emulate_launch(const Batch<Cap>& batch, RowsPath path) {
     ++launches;
-    const int64_t grid = std::min<int64_t>(batch.total_blocks, 0x7fffffff);
+    const int64_t grid = std::min<int64_t>(batch.total_blocks, g_grid_cap);
     for (int64_t bx = 0; bx < grid; ++bx) {
         if constexpr (sizeof(T) == 8) {
             emulate_f64_block<Alg, Cap>(batch, bx, grid);
@@ -639,6 +649,15 @@ int main() {
         run<float>("300 tensors", many, configs[0], variant, WorkOrder::kTable, seed++, true);
         run<float>("40 tensors", some, configs[7], variant, WorkOrder::kLongestFirst, seed++, false);
     }
+    // A grid of 7 thread blocks: each takes many work blocks, of several modes, through the grid-stride loop.
+    g_grid_cap = 7;
+    for (RowsVariant variant : {RowsVariant::kSinglePass, RowsVariant::kGroupTwoPass, RowsVariant::kGroupLongHeld}) {
+        run<float>("mixed, grid 7", mixed, configs[3], variant, WorkOrder::kLongestFirst, seed++, false);
+        run<float>("rows, grid 7", rows, configs[0], variant, WorkOrder::kTable, seed++, true);
+    }
+    run<double>("mixed, grid 7", mixed, configs[4], RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, seed++,
+                false);
+    g_grid_cap = 0x7fffffff;
     // float64: one path per kind of tensor (the variant does not apply), both orders
     for (WorkOrder order : orders) {
         run<double>("rows", rows, configs[0], RowsVariant::kGroupLongRows, order, seed++, true);

@@ -81,6 +81,42 @@ class CpuBenchmarkSetupTest {
         }
     }
 
+    /**
+     * Each pair's times go to the copy that took them, and the order alternates: plain first, then centred first.
+     * The steps are timed by a stand-in clock (1 ms for the plain copy, 10 ms for the centred one).
+     */
+    @Test
+    void gcOverheadCreditsEachCopyItsOwnTimeInAlternatingOrder() {
+        List<String> order = new java.util.ArrayList<>();
+        GcOverheadBenchmark b = new GcOverheadBenchmark() {
+            @Override
+            double timedStep(io.gcgan.optim.Optimizer optimizer) {
+                boolean plain = optimizer == plain();
+                assertTrue(plain || optimizer == centred(), "a step of neither copy");
+                order.add(plain ? "none" : "gc");
+                return plain ? 1.0 : 10.0;
+            }
+        };
+        b.algorithm = "sgdm";
+        b.gc = "gc";
+        b.workload = "netD.main.8.weight";
+        b.backend = "cpu";
+        b.setUp();
+        try {
+            GcOverheadBenchmark.PairTimes times = new GcOverheadBenchmark.PairTimes();
+            times.reset();
+            for (int i = 0; i < 4; i++) {
+                b.pair(times);
+            }
+            assertEquals(List.of("none", "gc", "gc", "none", "none", "gc", "gc", "none"), order);
+            assertEquals(4.0, times.noneMs);
+            assertEquals(40.0, times.gcMs);
+            assertEquals(4.0, times.pairs);
+        } finally {
+            b.tearDown();
+        }
+    }
+
     private static float[] weight(io.gcgan.optim.Optimizer optimizer, String name) {
         return optimizer.groups().get(0).params().stream().filter(p -> name.equals(p.name())).findFirst()
                 .orElseThrow().tensor().toFloatArray();
