@@ -1,6 +1,8 @@
 package io.gcgan.bench;
 
 import io.gcgan.backend.Backend;
+import io.gcgan.backend.OptimizerHyper;
+import io.gcgan.backend.ParamSlot;
 import io.gcgan.backend.ScopedLifetime;
 import io.gcgan.optim.GcMode;
 import io.gcgan.optim.Optimizer;
@@ -33,17 +35,24 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * GC's cost on one optimizer step through the library, measured in pairs: each invocation steps two copies of an
- * {@code opt-*} workload ({@link OptimizerWorkload}: the same shapes, values and optimizer), one without GC and one
- * with the {@code gc} mode, each step timed to its {@code synchronize()}, the two in alternating order from one
- * invocation to the next. {@link OptimizerStepBenchmark} times each GC mode in a fork of its own, one after another,
- * so that a drift of the device's clocks or of the host between forks falls on one side of the comparison: a few
- * percent, the size of the 5% goal. Here both sides share every iteration.
+ * GC's cost on one optimizer step, measured in pairs: each invocation makes two {@link Backend#optimizerStep} calls
+ * over the same storages of an {@code opt-*} workload ({@link OptimizerWorkload#storages}: weights, gradients and
+ * moments as the optimizers hold them), one with every tensor uncentred and one centred by the {@code gc} mode,
+ * each timed to its {@code synchronize()}, the two in alternating order from one invocation to the next.
+ * {@link OptimizerStepBenchmark} times each GC mode in a fork of its own, one after another, so that a drift of the
+ * device's clocks or of the host between forks falls on one side of the comparison: a few percent, the size of the
+ * 5% goal. Here both sides share every iteration and every byte of memory: two copies of the workload in separate
+ * buffers differed by 6% with no GC on either (SGD-momentum on the 2-core CPU machine, in every iteration), the
+ * placement of their memory alone.
+ *
+ * <p>The steps call the backend as {@link Optimizer#step()} does (one fused call per step), at a fixed step count of
+ * 2, so that Adam's bias corrections stay the same and SGD-momentum's buffer is not reset. The optimizer's Java
+ * layer above the call (its slot list) is not timed here; {@link OptimizerStepBenchmark} times it.
  *
  * <p>The secondary results are totals over an iteration ({@link PairTimes}): {@code noneMs} and {@code gcMs}, the
  * milliseconds of the steps without and with GC, and {@code pairs}. {@link #main} prints per step both means and
  * GC's cost, {@code gcMs / noneMs - 1} over all measured iterations, with its range over the iterations.
- * {@code gc=none} centres neither copy: an A/A run whose cost should read 0 within the noise.
+ * {@code gc=none} centres neither step: an A/A run whose cost should read 0 within the noise.
  *
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar \
@@ -69,14 +78,18 @@ public class GcOverheadBenchmark {
     @Param({"dcgan64"})
     public String workload;
 
-    /** cpu or cuda (device 0; {@link Optimizer#step()} is then one fused kernel launch per step). */
+    /** cpu or cuda (device 0; each step is then one fused kernel launch, as {@link Optimizer#step()} makes). */
     @Param({"cpu", "cuda"})
     public String backend;
 
+    /** The step count of every timed step: not the first (SGD-momentum would reset its buffer), always the same. */
+    static final long STEP = 2;
+
     private Backend device;
     private ScopedLifetime lifetime;
-    private Optimizer plain;
-    private Optimizer centred;
+    private OptimizerHyper hyper;
+    private List<ParamSlot> plain;
+    private List<ParamSlot> centred;
     private long invocations;
 
     /**
@@ -111,15 +124,18 @@ public class GcOverheadBenchmark {
         List<Dcgan64Parameters.ParamShape> shapes = Dcgan64Parameters.workload(workload);
         device = CudaBench.backend(backend);
         lifetime = new ScopedLifetime();
+        OptimizerWorkload.Storages storages = OptimizerWorkload.storages(device, lifetime, shapes, adam);
         TransposedConvCentring centring = TransposedConvCentring.INPUT_CHANNEL; // the official centring
-        plain = OptimizerWorkload.build(device, lifetime, shapes, adam, GcMode.NONE, centring);
-        centred = OptimizerWorkload.build(device, lifetime, shapes, adam, mode, centring);
-        // One step of each outside the measurement allocates the moments (and loads the kernels).
-        plain.step();
-        centred.step();
+        hyper = OptimizerWorkload.hyper(adam);
+        plain = storages.slots(GcMode.NONE, centring, STEP);
+        centred = storages.slots(mode, centring, STEP);
+        // One step of each outside the measurement (loads the kernels).
+        device.optimizerStep(hyper, plain, null);
+        device.optimizerStep(hyper, centred, null);
         device.synchronize();
         System.out.println("# " + device.description() + "; " + workload + ": " + shapes.size() + " tensors, "
-                + Dcgan64Parameters.numel(shapes) + " floats, twice; " + algorithm + ", none against gc=" + gc);
+                + Dcgan64Parameters.numel(shapes) + " floats; " + algorithm + ", none against gc=" + gc
+                + " on the same storages");
     }
 
     @TearDown(Level.Trial)
@@ -130,7 +146,7 @@ public class GcOverheadBenchmark {
 
     @Benchmark
     public void pair(PairTimes times) {
-        // Alternating which goes first: the second step of a pair may find the host or device in another state.
+        // Alternating which goes first: the second step of a pair finds the first one's lines in the caches.
         if ((invocations++ & 1) == 0) {
             times.noneMs += timedStep(plain);
             times.gcMs += timedStep(centred);
@@ -141,20 +157,20 @@ public class GcOverheadBenchmark {
         times.pairs += 1;
     }
 
-    /** The copy stepped without GC (tests). */
-    Optimizer plain() {
+    /** The slots of the step without GC (tests). */
+    List<ParamSlot> plain() {
         return plain;
     }
 
-    /** The copy stepped with {@code gc}'s mode (tests). */
-    Optimizer centred() {
+    /** The slots of the step with {@code gc}'s mode (tests). */
+    List<ParamSlot> centred() {
         return centred;
     }
 
-    /** Milliseconds of one step of {@code optimizer}, until the device has finished it (a test overrides it). */
-    double timedStep(Optimizer optimizer) {
+    /** Milliseconds of one step over {@code slots}, until the device has finished it (a test overrides it). */
+    double timedStep(List<ParamSlot> slots) {
         long start = System.nanoTime();
-        optimizer.step();
+        device.optimizerStep(hyper, slots, null);
         device.synchronize();
         return (System.nanoTime() - start) * 1e-6;
     }

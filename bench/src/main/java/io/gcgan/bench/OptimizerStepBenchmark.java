@@ -104,14 +104,11 @@ public class OptimizerStepBenchmark {
     private Backend backend;
     private ScopedLifetime lifetime;
     private Optimizer optimizer;     // cpu, cuda-fused
-    private List<LoopSlot> loop;     // cuda-loop
+    private OptimizerWorkload.Storages loop;  // cuda-loop
+    private List<CentringView> loopViews;     // cuda-loop: tensor i's centring
     private OptimizerHyper loopHyper;
     private long loopStep;
     private double gbPerStep;
-
-    /** One tensor of the cuda-loop implementation: what the optimizer would keep for it. */
-    private record LoopSlot(Storage weight, Storage grad, Storage state1, Storage state2, CentringView centring) {
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -128,32 +125,18 @@ public class OptimizerStepBenchmark {
         boolean adam = OptimizerWorkload.isAdam(algorithm);
         long bytes = 0;
         for (Dcgan64Parameters.ParamShape s : shapes) {
-            bytes += s.numel() * ((adam ? 7 : 5) + (view(mode, centring, s).centred() ? 1 : 0)) * (long) Float.BYTES;
+            bytes += s.numel() * ((adam ? 7 : 5) + (OptimizerWorkload.view(mode, centring, s).centred() ? 1 : 0))
+                    * (long) Float.BYTES;
         }
         gbPerStep = bytes / 1e9;
         if (implementation.equals("cuda-loop")) {
-            // The same tensors (and seeds) as OptimizerWorkload's, stepped one backend call each.
-            loop = new ArrayList<>();
-            for (int i = 0; i < shapes.size(); i++) {
-                Dcgan64Parameters.ParamShape s = shapes.get(i);
-                Storage w = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
-                Storage g = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
-                backend.randomNormal(w, OptimizerWorkload.weightSeed(i), 0);
-                backend.randomNormal(g, OptimizerWorkload.weightSeed(i) + 1, 0);
-                Storage s1 = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
-                backend.fill(s1, 0);
-                Storage s2 = null;
-                if (adam) {
-                    s2 = backend.allocate(DType.FLOAT32, s.numel(), lifetime);
-                    backend.fill(s2, 0);
-                }
-                loop.add(new LoopSlot(w, g, s1, s2, view(mode, centring, s)));
+            // The same tensors (and seeds) as OptimizerWorkload.build's, stepped one backend call each.
+            loop = OptimizerWorkload.storages(backend, lifetime, shapes, adam);
+            loopViews = new ArrayList<>();
+            for (Dcgan64Parameters.ParamShape s : shapes) {
+                loopViews.add(OptimizerWorkload.view(mode, centring, s));
             }
-            // The hyper-parameters the optimizers of OptimizerWorkload hand to the backend.
-            loopHyper = adam
-                    ? OptimizerHyper.adam(OptimizerWorkload.ADAM_LR, 0.5, 0.999, 1e-8, 0, WeightDecayMode.NONE)
-                    : OptimizerHyper.sgdMomentum(OptimizerWorkload.SGD_LR, 0.9, 0, false,
-                            MomentumStart.FIRST_GRADIENT, 0, WeightDecayMode.NONE);
+            loopHyper = OptimizerWorkload.hyper(adam);
         } else {
             optimizer = OptimizerWorkload.build(backend, lifetime, shapes, adam, mode, centring);
         }
@@ -184,9 +167,8 @@ public class OptimizerStepBenchmark {
             return;
         }
         long t = ++loopStep;
-        for (LoopSlot s : loop) {
-            backend.optimizerStep(loopHyper,
-                    List.of(new ParamSlot(s.weight, s.grad, s.state1, s.state2, t, s.centring)), null);
+        for (int i = 0; i < loopViews.size(); i++) {
+            backend.optimizerStep(loopHyper, List.of(loop.slot(i, loopViews.get(i), t)), null);
         }
     }
 
@@ -210,12 +192,6 @@ public class OptimizerStepBenchmark {
             default -> throw new IllegalArgumentException("unknown time unit '" + time + "' in '" + unit + "'");
         };
         return throughput ? ms / score : score * ms;
-    }
-
-    /** The centring view GC gives tensor {@code s} of the workload. */
-    private static CentringView view(GcMode mode, TransposedConvCentring centring, Dcgan64Parameters.ParamShape s) {
-        return GradientCentralization.view(mode,
-                s.transposedConv() ? ParamKind.TRANSPOSED_CONV_WEIGHT : ParamKind.DEFAULT, centring, s.shape());
     }
 
     static GcMode gcMode(String name) {
