@@ -30,9 +30,6 @@ import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * GC's cost on one optimizer step, measured in pairs: each invocation makes two {@link Backend#optimizerStep} calls
@@ -213,18 +210,10 @@ public class GcOverheadBenchmark {
 
     /** Runs this benchmark (JMH command-line options accepted) and prints GC's cost per parameter set. */
     public static void main(String[] args) throws Exception {
-        CommandLineOptions cli = new CommandLineOptions(args);
-        if (cli.shouldHelp() || cli.shouldList() || cli.shouldListWithParams() || cli.shouldListProfilers()
-                || cli.shouldListResultFormats()) {
-            org.openjdk.jmh.Main.main(args); // -h, -l, -lp, -lprof, -lrf: JMH's own answer, nothing runs
-            return;
+        Collection<RunResult> results = JmhRuns.run(args, GcOverheadBenchmark.class);
+        if (results == null) {
+            return; // JMH's help or a listing
         }
-        OptionsBuilder options = new OptionsBuilder();
-        options.parent(cli);
-        if (cli.getIncludes().isEmpty()) {
-            options.include(GcOverheadBenchmark.class.getSimpleName());
-        }
-        Collection<RunResult> results = new Runner(options.build()).run();
         List<String> lines = new ArrayList<>();
         for (RunResult r : results) {
             lines.add(report(r));

@@ -34,9 +34,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * One optimizer step over DESIGN.md's {@code opt-*} workloads, float32, with and without gradient centralization:
@@ -205,18 +202,10 @@ public class OptimizerStepBenchmark {
 
     /** Runs this benchmark (JMH command-line options accepted) and prints GC's overhead ratios. */
     public static void main(String[] args) throws Exception {
-        CommandLineOptions cli = new CommandLineOptions(args);
-        if (cli.shouldHelp() || cli.shouldList() || cli.shouldListWithParams() || cli.shouldListProfilers()
-                || cli.shouldListResultFormats()) {
-            org.openjdk.jmh.Main.main(args); // -h, -l, -lp, -lprof, -lrf: JMH's own answer, nothing runs
-            return;
+        Collection<RunResult> results = JmhRuns.run(args, OptimizerStepBenchmark.class);
+        if (results == null) {
+            return; // JMH's help or a listing
         }
-        OptionsBuilder options = new OptionsBuilder();
-        options.parent(cli);
-        if (cli.getIncludes().isEmpty()) {
-            options.include(OptimizerStepBenchmark.class.getSimpleName());
-        }
-        Collection<RunResult> results = new Runner(options.build()).run();
         // (implementation, workload, algorithm, tconvCentring) -> gc -> ms per step (the score is steps per second)
         Map<String, Map<String, Double>> times = new TreeMap<>();
         for (RunResult r : results) {
