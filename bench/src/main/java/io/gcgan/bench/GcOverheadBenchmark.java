@@ -67,7 +67,7 @@ public class GcOverheadBenchmark {
     @Param({"sgdm", "adam"})
     public String algorithm;
 
-    /** The centred copy's mode: {@code gcc}, {@code gc}, or {@code none} (the A/A control). */
+    /** The centred step's mode: {@code gcc}, {@code gc}, or {@code none} (the A/A control). */
     @Param({"gc"})
     public String gc;
 
