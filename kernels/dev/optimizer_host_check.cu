@@ -42,12 +42,20 @@
 // a row needs (make_entry: group * kRegs * 4 < inner / 2; 861, kRowsRegs rows cut short), and a wrong block_start
 // (fill_batch counting one block less per multi-block entry; 21,435).
 //
-// Not covered here: the kernel bodies themselves. The per-thread stages are the kernels' own (optimizer_internal.cuh),
-// but the body that strings them together in optimizer.cu (the if-chain over modes, the arguments of each stage, the
-// divisor of each mean, warp_allreduce, group_sum, guard_passes) is written out again below, so a slip made only
-// there passes this check. Nor can it see the order of a sum: the inputs make every sum exact in any order. Only a
-// GPU shows real concurrency inside a warp, the L2 prefetches (their addresses are host_selfcheck's), FMA contraction
-// and launch limits: CudaOptimizerStepTest and the optimizer lab check the kernels themselves.
+// The float64 kernel's body and both kernels' guard vote are the kernels' own: optimizer_internal.cuh's
+// optimizer_f64_body and guard_passes, run here with the host execution policy HostBlock (threads one after another
+// between barriers, block_reduce emulated in its exact order over a NaN-filled scratch). Mutations of that shared body
+// that made this check fail (each tried, then reverted): the mean divided by inner instead of the row's
+// outer * inner (627 failures), a row summed from slice local ^ 1 instead of its own (4,717), and the guard vote
+// checking a stride of 2 * blockDim (the NaN at 299 of 300 unseen: 2,657).
+//
+// Not covered here: the float32 kernel body. Its stages are the kernel's own, but the body that strings them
+// together in optimizer.cu (optimizer_f32_body: the if-chain over modes, the arguments of each stage, the divisor of
+// each mean, warp_allreduce, group_sum) is written out again below (emulate_f32_block), so a slip made only there
+// passes this check: written over the execution policy, its kernels' PTX changed, and the library's device code must
+// not. Nor can it see the order of a sum: the inputs make every sum exact in any order. Only a GPU shows real
+// concurrency inside a warp, the L2 prefetches (their addresses are host_selfcheck's), FMA contraction and launch
+// limits: CudaOptimizerStepTest and the optimizer lab check the kernels themselves.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -138,6 +146,47 @@ void group_sums(const double* part, int group, const int* gi, double* scratch, d
     }
 }
 
+// ---- the host execution policy of optimizer_internal.cuh's kernel bodies ----
+
+// One thread block of a launch on the CPU: a phase runs for threads 0 .. kBlockThreads - 1 one after the other (the
+// barrier interval's threads in order), a PerThread value is an array over the block's threads, and block_reduce is
+// block_reduce_emulated over a NaN-filled scratch.
+struct HostBlock {
+    int64_t bx, grid;        // blockIdx.x, gridDim.x
+    double scratch[32];      // the block's __shared__ double[32]
+
+    template <typename T>
+    struct PerThread {
+        T at[kBlockThreads];
+        __host__ __device__ T& operator[](unsigned tid) { return at[tid]; }
+    };
+
+    int64_t block_index() const { return bx; }
+    int64_t grid_dim() const { return grid; }
+    // __host__ __device__ (as the PerThread index): the body's phase lambdas, which call them, are (no device code
+    // is made of them here)
+    __host__ __device__ unsigned block_dim() const { return kBlockThreads; }
+
+    template <typename F>
+    void threads(F&& f) const {
+        for (unsigned tid = 0; tid < kBlockThreads; ++tid) f(tid);
+    }
+
+    void block_reduce(PerThread<double>& sum) {
+        const double total = block_reduce_emulated(sum.at, scratch);
+        for (unsigned tid = 0; tid < kBlockThreads; ++tid) sum[tid] = total;
+    }
+
+    template <typename F>
+    bool all(F&& f) const {
+        int all = 1;
+        for (unsigned tid = 0; tid < kBlockThreads; ++tid) all &= f(tid) != 0 ? 1 : 0;
+        return all != 0;
+    }
+
+    void work_block(const Entry& t, bool f64) const { ++path_blocks[f64 ? 7 : t.mode]; }
+};
+
 // ---- the emulated launches ----
 
 // One thread block's share of a float32 launch: optimizer_f32_body's loop and if-chain for blockIdx.x = bx.
@@ -151,11 +200,8 @@ void emulate_f32_block(const Batch<Cap>& batch, int64_t bx, int64_t grid) {
         vr[kBlockThreads][kRegs];
     static GroupRow rows[kBlockThreads];
     static float4 held[32][kWarpHeld4];
-    if (batch.hyper.guard_count != 0) {  // guard_passes: __syncthreads_and of every thread's share
-        int all = 1;
-        for (unsigned tid = 0; tid < kBlockThreads; ++tid) all &= guard_share<float>(batch.hyper, tid, kBlockThreads);
-        if (all == 0) return;
-    }
+    HostBlock blk{bx, grid, {}};
+    if (!guard_passes<float>(blk, batch.hyper)) return;  // the kernel's, over the host policy
     for (int64_t b = bx; b < batch.total_blocks; b += grid) {
         const Entry& t = batch.entries[find_entry(batch, b)];
         const int64_t local = b - t.block_start;
@@ -243,37 +289,6 @@ void emulate_f32_block(const Batch<Cap>& batch, int64_t bx, int64_t grid) {
     }
 }
 
-// One thread block of a float64 launch: optimizer_f64_kernel for blockIdx.x = bx.
-template <int Alg, int Cap>
-void emulate_f64_block(const Batch<Cap>& batch, int64_t bx, int64_t grid) {
-    static double scratch[32];
-    static double part[kBlockThreads];
-    if (batch.hyper.guard_count != 0) {
-        int all = 1;
-        for (unsigned tid = 0; tid < kBlockThreads; ++tid) all &= guard_share<double>(batch.hyper, tid, kBlockThreads);
-        if (all == 0) return;
-    }
-    for (int64_t b = bx; b < batch.total_blocks; b += grid) {
-        const Entry& t = batch.entries[find_entry(batch, b)];
-        const int64_t local = b - t.block_start;
-        ++path_blocks[7];
-        if (t.slices > 0) {
-            const int64_t group = t.outer * t.inner;
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                part[tid] = f64_slice_part(t, batch.hyper, local, group, tid, kBlockThreads);
-            }
-            const double mean = div_rn(block_reduce_emulated(part, scratch), static_cast<double>(group));
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                f64_slice_update<Alg>(t, batch.hyper, local, group, tid, kBlockThreads, mean);
-            }
-        } else {
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                f64_dense_thread<Alg>(t, batch.hyper, local, tid, kBlockThreads);
-            }
-        }
-    }
-}
-
 // The most thread blocks a launch has: optimizer.cu's 2^31 - 1, or fewer for the grid-stride runs (main).
 int64_t g_grid_cap = 0x7fffffff;
 
@@ -284,7 +299,8 @@ void emulate_launch(const Batch<Cap>& batch, RowsPath path) {
     const int64_t grid = std::min<int64_t>(batch.total_blocks, g_grid_cap);
     for (int64_t bx = 0; bx < grid; ++bx) {
         if constexpr (sizeof(T) == 8) {
-            emulate_f64_block<Alg, Cap>(batch, bx, grid);
+            HostBlock blk{bx, grid, {}};
+            optimizer_f64_body<Alg, Cap>(batch, blk);  // the kernel's own body, over the host policy
         } else if (path == kRegsPath) {
             emulate_f32_block<Alg, Cap, kRegsPath>(batch, bx, grid);
         } else if (path == kWarpHeldPath) {

@@ -58,16 +58,38 @@ using namespace gcgan::detail;
 // The table, the planning and the per-thread stages (optimizer_internal.cuh, shared with the host check).
 using namespace gcgan::optimizer;
 
-// False when the call's guard (gcgan_kernels.h) holds a NaN or an infinity: the kernel then writes nothing. Every
-// thread checks a strided share and __syncthreads_and combines them, so the answer is uniform over the block (the
-// kernels call it first, where every thread of the block reaches it).
-template <typename T>
-__device__ __forceinline__ bool guard_passes(const gcgan_optimizer_hyper& hyper) {
-    if (hyper.guard_count == 0) {
-        return true;
+// The execution policy of optimizer_internal.cuh's kernel bodies (which lists what a policy supplies): one thread of
+// the block. A phase runs for this thread, a PerThread value is this thread's register, and block_reduce is
+// device_common.cuh's, through the kernel's shared scratch (__shared__ double[32]).
+struct DeviceBlock {
+    double* scratch;
+
+    template <typename T>
+    struct PerThread {
+        T v;
+        __device__ __forceinline__ T& operator[](unsigned) { return v; }
+    };
+
+    __device__ __forceinline__ unsigned block_index() const { return blockIdx.x; }
+    __device__ __forceinline__ unsigned grid_dim() const { return gridDim.x; }
+    __device__ __forceinline__ unsigned block_dim() const { return blockDim.x; }
+
+    template <typename F>
+    __device__ __forceinline__ void threads(F&& f) const {
+        f(threadIdx.x);
     }
-    return __syncthreads_and(guard_share<T>(hyper, threadIdx.x, blockDim.x)) != 0;
-}
+
+    __device__ __forceinline__ void block_reduce(PerThread<double>& sum) const {
+        sum.v = gcgan::detail::block_reduce<false>(sum.v, scratch);
+    }
+
+    template <typename F>
+    __device__ __forceinline__ bool all(F&& f) const {
+        return __syncthreads_and(f(threadIdx.x)) != 0;
+    }
+
+    __device__ __forceinline__ void work_block(const Entry&, bool) const {}
+};
 
 // ================================================= float32 ===================================================
 
@@ -149,7 +171,7 @@ __device__ __forceinline__ void warp_held_row(const Coeffs& c, bool state2, floa
 template <int Alg, int Cap, int Path>
 __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
     __shared__ double scratch[32];
-    if (!guard_passes<float>(batch.hyper)) {
+    if (!guard_passes<float>(DeviceBlock{scratch}, batch.hyper)) {
         return;
     }
     for (int64_t b = blockIdx.x; b < batch.total_blocks; b += gridDim.x) {  // uniform over the block
@@ -239,22 +261,8 @@ __global__ void __launch_bounds__(kBlockThreads, 2)
 template <int Alg, int Cap>
 __global__ void __launch_bounds__(kBlockThreads) optimizer_f64_kernel(const __grid_constant__ Batch<Cap> batch) {
     __shared__ double scratch[32];
-    if (!guard_passes<double>(batch.hyper)) {
-        return;
-    }
-    const gcgan_optimizer_hyper& hyper = batch.hyper;
-    for (int64_t b = blockIdx.x; b < batch.total_blocks; b += gridDim.x) {  // uniform over the block
-        const Entry& t = batch.entries[find_entry(batch, b)];
-        const int64_t local = b - t.block_start;
-        if (t.slices > 0) {
-            const int64_t group = t.outer * t.inner;
-            const double sum = f64_slice_part(t, hyper, local, group, threadIdx.x, blockDim.x);
-            const double mean = div_rn(block_reduce<false>(sum, scratch), static_cast<double>(group));
-            f64_slice_update<Alg>(t, hyper, local, group, threadIdx.x, blockDim.x, mean);
-        } else {
-            f64_dense_thread<Alg>(t, hyper, local, threadIdx.x, blockDim.x);
-        }
-    }
+    DeviceBlock blk{scratch};
+    optimizer_f64_body<Alg, Cap>(batch, blk);  // optimizer_internal.cuh's, shared with the host check
 }
 
 // ================================================= host side =================================================

@@ -744,6 +744,78 @@ __host__ __device__ __forceinline__ void f64_dense_thread(const Entry& t, const 
     }
 }
 
+// ================================================= the kernel bodies =========================================
+//
+// optimizer.cu's float64 kernel and kernels/dev/optimizer_host_check.cu run the one body below, optimizer_f64_body,
+// and both float32 bodies' guard_passes, with an execution policy `Blk` (an object of one thread block) that supplies
+// what differs between the GPU and the host's emulation of it:
+//   PerThread<Blk, T>            a value of each thread: one T on the device (this thread's register), T[kBlockThreads]
+//                                on the host; indexed by the thread's index tid in the block;
+//   blk.block_index(), blk.grid_dim(), blk.block_dim()    blockIdx.x, gridDim.x, blockDim.x;
+//   blk.threads(f)               f(tid) for every thread of the block (device: this thread; host: tid = 0, 1, ...);
+//   blk.block_reduce(v)          v[tid] = device_common.cuh's block_reduce<false> of v over the block, in its order
+//                                (shuffle-down trees, scratch and barriers), for every thread;
+//   blk.all(f)                   __syncthreads_and(f(tid)) != 0 over the block's threads;
+//   blk.work_block(t, f64)       a hook at each work block (device: nothing; host: counts work blocks per path).
+// The body is written as phases between those synchronisations, each phase a per-thread lambda: the device policy
+// runs a phase for its own thread (the kernel's code as it was before the body was shared: the same PTX up to
+// register numbering), the host policy for all the block's threads in order. Code outside a phase is uniform over
+// the block (the grid-stride loop, the entry, the branch on slices).
+// The float32 body (optimizer.cu's optimizer_f32_body) is not shared yet: written over such a policy, its kernels'
+// PTX changed (loop strength reduction and register reuse in the Adam, RMSprop and kRowsRegs instantiations), so the
+// host check still writes it out again (its header comment says what that leaves unseen).
+
+// A phase's lambda is always inlined, as the stages are (__forceinline__), so that the body is optimised whole.
+#define GCGAN_PHASE __attribute__((always_inline))
+
+template <typename Blk, typename T>
+using PerThread = typename Blk::template PerThread<T>;
+
+// False when the call's guard (gcgan_kernels.h) holds a NaN or an infinity: the kernel then writes nothing. Every
+// thread checks a strided share and blk.all (__syncthreads_and) combines them, so the answer is uniform over the
+// block (the bodies call it first, where every thread of the block reaches it).
+// (nv_exec_check_disable: the body calls the policy's __device__ or __host__ members, as the instantiation's side)
+#pragma nv_exec_check_disable
+template <typename T, typename Blk>
+__host__ __device__ __forceinline__ bool guard_passes(const Blk& blk, const gcgan_optimizer_hyper& hyper) {
+    if (hyper.guard_count == 0) {
+        return true;
+    }
+    return blk.all([&](unsigned tid) GCGAN_PHASE { return guard_share<T>(hyper, tid, blk.block_dim()); });
+}
+
+// The float64 kernel's body (batch: the kernel's __grid_constant__ parameter): one block per centred slice
+// (f64_slice_part | block_reduce | f64_slice_update), or kChunk64 elements of an uncentred tensor (f64_dense_thread).
+#pragma nv_exec_check_disable
+template <int Alg, int Cap, typename Blk>
+__host__ __device__ __forceinline__ void optimizer_f64_body(const Batch<Cap>& batch, Blk& blk) {
+    if (!guard_passes<double>(blk, batch.hyper)) {
+        return;
+    }
+    const gcgan_optimizer_hyper& hyper = batch.hyper;
+    for (int64_t b = blk.block_index(); b < batch.total_blocks; b += blk.grid_dim()) {  // uniform over the block
+        const Entry& t = batch.entries[find_entry(batch, b)];
+        const int64_t local = b - t.block_start;
+        blk.work_block(t, true);
+        if (t.slices > 0) {
+            const int64_t group = t.outer * t.inner;
+            PerThread<Blk, double> sum;
+            blk.threads([&](unsigned tid) GCGAN_PHASE {
+                sum[tid] = f64_slice_part(t, hyper, local, group, tid, blk.block_dim());
+            });
+            blk.block_reduce(sum);  // every thread: barriers
+            blk.threads([&](unsigned tid) GCGAN_PHASE {
+                const double mean = div_rn(sum[tid], static_cast<double>(group));
+                f64_slice_update<Alg>(t, hyper, local, group, tid, blk.block_dim(), mean);
+            });
+        } else {
+            blk.threads([&](unsigned tid) GCGAN_PHASE {
+                f64_dense_thread<Alg>(t, hyper, local, tid, blk.block_dim());
+            });
+        }
+    }
+}
+
 // ================================================= host side =================================================
 
 inline bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
