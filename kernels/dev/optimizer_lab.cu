@@ -312,7 +312,7 @@ std::vector<float> time_steps(const std::vector<Case>& cases, const Hyper& h, in
 }
 
 // --profile ALG WORKLOAD PLAN: 3 uncentred steps (the library's plan), then 3 of PLAN with GC, each on buffers of
-// its own, for a profiler to compare the two kernels (their launches are the last 3 of each kind). 0, or 2 with the
+// its own, for a profiler to compare the two kernels (6 launches: 3 of each, in that order). 0, or 2 with the
 // choices listed when an argument names none of them.
 int profile(const char* alg, const char* workload, const char* plan_arg, const Hyper& adam, const Hyper& sgdm,
             const Plan* plans, size_t plan_count, const Plan& library) {
