@@ -45,6 +45,16 @@ class CpuBenchmarkSetupTest {
         }
     }
 
+    /** {@code b} on the CPU with these parameters, set up (its trial's {@code @Setup}). */
+    private static GcOverheadBenchmark setUp(GcOverheadBenchmark b, String algorithm, String gc, String workload) {
+        b.algorithm = algorithm;
+        b.gc = gc;
+        b.workload = workload;
+        b.backend = "cpu";
+        b.setUp();
+        return b;
+    }
+
     /**
      * The paired GC benchmark's two steps share their storages and differ only in centring: with gc every conv
      * weight is centred in the second and none in the first; BatchNorm weights in neither; with gc=none in neither.
@@ -52,12 +62,7 @@ class CpuBenchmarkSetupTest {
     @ParameterizedTest
     @CsvSource({"sgdm, gc", "adam, none"})
     void gcOverheadStepsShareStoragesAndDifferOnlyInCentring(String algorithm, String gc) {
-        GcOverheadBenchmark b = new GcOverheadBenchmark();
-        b.algorithm = algorithm;
-        b.gc = gc;
-        b.workload = "dcgan64";
-        b.backend = "cpu";
-        b.setUp();
+        GcOverheadBenchmark b = setUp(new GcOverheadBenchmark(), algorithm, gc, "dcgan64");
         try {
             List<ParamSlot> plain = b.plain();
             List<ParamSlot> centred = b.centred();
@@ -90,12 +95,7 @@ class CpuBenchmarkSetupTest {
      */
     @Test
     void gcOverheadStepsAreSgdMomentumWithAndWithoutTheRowMean() {
-        GcOverheadBenchmark b = new GcOverheadBenchmark();
-        b.algorithm = "sgdm";
-        b.gc = "gc";
-        b.workload = "netD.main.8.weight";
-        b.backend = "cpu";
-        b.setUp();
+        GcOverheadBenchmark b = setUp(new GcOverheadBenchmark(), "sgdm", "gc", "netD.main.8.weight");
         try {
             ParamSlot slot = b.plain().get(0);
             int row = 256 * 4 * 4;
@@ -148,11 +148,7 @@ class CpuBenchmarkSetupTest {
                 return plain ? 1.0 : 10.0;
             }
         };
-        b.algorithm = "sgdm";
-        b.gc = "gc";
-        b.workload = "netD.main.8.weight";
-        b.backend = "cpu";
-        b.setUp();
+        setUp(b, "sgdm", "gc", "netD.main.8.weight");
         try {
             GcOverheadBenchmark.PairTimes times = new GcOverheadBenchmark.PairTimes();
             times.reset();

@@ -1,5 +1,7 @@
 package io.gcgan.optim;
 
+import static io.gcgan.optim.OptimizerFixtures.grad;
+import static io.gcgan.optim.OptimizerFixtures.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -29,15 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The optimizer API around the math: groups, learning rates, schedules, skipping, state, lifetimes, errors. */
 class OptimizerApiTest {
-
-    private static Tensor param(double... values) {
-        return Tensor.of(values, values.length).requiresGrad(true);
-    }
-
-    private static void grad(Tensor p, double... g) {
-        p.zeroGrad();
-        p.accumulateGrad(Tensor.of(g, p.shape()));
-    }
 
     @Test
     void addModuleNamesEveryParameterAndMarksTransposedConvWeights() {

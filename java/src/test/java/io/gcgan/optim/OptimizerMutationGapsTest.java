@@ -1,5 +1,7 @@
 package io.gcgan.optim;
 
+import static io.gcgan.optim.OptimizerFixtures.grad;
+import static io.gcgan.optim.OptimizerFixtures.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,15 +23,6 @@ import org.junit.jupiter.api.Test;
  * unchecked: each test names the mutant it kills. Expected values are computed by hand in the comments.
  */
 class OptimizerMutationGapsTest {
-
-    private static Tensor param(double... values) {
-        return Tensor.of(values, values.length).requiresGrad(true);
-    }
-
-    private static void grad(Tensor p, double... g) {
-        p.zeroGrad();
-        p.accumulateGrad(Tensor.of(g, p.shape()));
-    }
 
     /**
      * A ramp to a non-zero end (the existing test ramps to 0, which a "return 0" mutant also returns), and the end
