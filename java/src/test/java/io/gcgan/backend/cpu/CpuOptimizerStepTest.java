@@ -154,8 +154,15 @@ class CpuOptimizerStepTest {
                 Arguments.of(a.get()[0], a.get()[1], new long[] {3, 2, 1500}, 1),
                 // Slices of 2 runs of 9000, over WHOLE_SLICE: streamed twice, run by run.
                 Arguments.of(a.get()[0], a.get()[1], new long[] {2, 3, 9000}, 1),
-                // Conv filters [out, in, kh, kw] of 27 elements, contiguous: whole slices of one short block.
-                Arguments.of(a.get()[0], a.get()[1], new long[] {40, 3, 3, 3}, 0)));
+                // Conv filters [out, in, kh, kw] of 27 elements, contiguous: whole slices of one short block, or
+                // with vector sums short rows in blocks of TILE / 27 = 37 rows, then the last 3.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {40, 3, 3, 3}, 0),
+                // A linear layer's rows of 100: with vector sums, blocks of 10 rows over the workers (the rows
+                // lengths 100 = 3 x 32 + 4 leave a masked tail on every vector width).
+                Arguments.of(a.get()[0], a.get()[1], new long[] {1203, 100}, 0),
+                // Rows of exactly TILE / 2: two to a block, the longest short rows; one longer goes block by block.
+                Arguments.of(a.get()[0], a.get()[1], new long[] {5, CpuOptimizerStep.TILE / 2}, 0),
+                Arguments.of(a.get()[0], a.get()[1], new long[] {3, CpuOptimizerStep.TILE / 2 + 1}, 0)));
         return shapes.flatMap(a -> Stream.of(true, false).filter(v -> !v || CpuOptimizerStep.VECTOR_API)
                 .map(v -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], a.get()[3], v)));
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link VectorSums} against the exact sum (BigDecimal) of the same decayed values: every start and length around
- * the vector widths (the vector loop, the scalar tail, both, neither), float32 and float64, with and without
+ * the vector widths (the unrolled loop, single vectors, the masked tail, any of them alone or none), runs that end
+ * at the storage's last element, float32 and float64, with and without
  * coupled decay. The bound, 1e-15 of the sum of magnitudes, holds for any order of double adds at these lengths
  * and is 1e8 times tighter than a float32 accumulator would manage; a skipped or doubled element is off by far more.
  * (Without the Vector API in the test JVM, {@link CpuOptimizerStepTest#theTestJvmResolvesTheVectorApi} fails.)
@@ -41,8 +42,11 @@ class VectorSumsTest {
     private static void check(boolean f32) {
         Random rnd = new Random(f32 ? 7 : 8);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment g = arena.allocate(N * 8L, 64);
-            MemorySegment w = arena.allocate(N * 8L, 64);
+            // Storage of exactly N elements: the runs that end at N read up to the segment's last byte, so a masked
+            // tail load that touched a lane past its run would fail with an IndexOutOfBoundsException.
+            long bytes = N * (f32 ? 4L : 8L);
+            MemorySegment g = arena.allocate(bytes, 64);
+            MemorySegment w = arena.allocate(bytes, 64);
             double[] gv = new double[N];
             double[] wv = new double[N];
             for (int i = 0; i < N; i++) {
@@ -57,6 +61,9 @@ class VectorSumsTest {
                         checkOne(g, w, gv, wv, f32, lambda, first, n);
                     }
                     checkOne(g, w, gv, wv, f32, lambda, first, N - first);
+                }
+                for (int n = 0; n <= 40; n++) {
+                    checkOne(g, w, gv, wv, f32, lambda, N - n, n);
                 }
             }
         }
