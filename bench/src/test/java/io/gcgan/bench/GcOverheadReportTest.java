@@ -1,0 +1,67 @@
+package io.gcgan.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.AggregationPolicy;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.ScalarResult;
+
+/**
+ * {@link GcOverheadBenchmark}'s report from a real JMH run: a short in-process run on the CPU (the A/A control,
+ * gc=none, of the dcgan64 workload), whose line must give the mean milliseconds per step and GC's cost that the
+ * run's own totals give, and a range over its iterations that holds the whole run's cost.
+ */
+class GcOverheadReportTest {
+
+    private static final Pattern LINE = Pattern.compile("  cpu  dcgan64 sgdm gc=none  none +([0-9.]+) ms  gc +([0-9.]+)"
+            + " ms  GC +([-+][0-9.]+)%  \\(iterations ([-+][0-9.]+)% \\.\\. ([-+][0-9.]+)%; ([0-9]+) pairs\\)");
+
+    @Test
+    void theReportReadsTheRunsOwnTotals() throws Exception {
+        Collection<RunResult> results = JmhRuns.run(new String[] {"-p", "backend=cpu", "-p", "algorithm=sgdm",
+            "-p", "gc=none", "-f", "0", "-wi", "0", "-i", "3", "-r", "150ms"}, GcOverheadBenchmark.class);
+        assertEquals(1, results.size());
+        RunResult r = results.iterator().next();
+        String line = GcOverheadBenchmark.report(r);
+        Matcher m = LINE.matcher(line);
+        assertTrue(m.matches(), "report line: '" + line + "'");
+
+        var total = r.getAggregatedResult().getSecondaryResults();
+        double pairs = total.get("pairs").getScore();
+        double noneMs = total.get("noneMs").getScore();
+        double gcMs = total.get("gcMs").getScore();
+        assertTrue(pairs >= 3, "pairs: " + pairs); // at least one per iteration
+        assertEquals(pairs, Double.parseDouble(m.group(6)));
+        assertEquals(noneMs / pairs, Double.parseDouble(m.group(1)), 1e-4);
+        assertEquals(gcMs / pairs, Double.parseDouble(m.group(2)), 1e-4);
+        double cost = 100 * (gcMs / noneMs - 1);
+        assertEquals(cost, Double.parseDouble(m.group(3)), 0.05);
+        // A ratio of sums lies between the smallest and the largest ratio of its parts.
+        double low = Double.parseDouble(m.group(4));
+        double high = Double.parseDouble(m.group(5));
+        assertTrue(low <= high && low - 0.05 <= cost && cost <= high + 0.05, line);
+    }
+
+    @Test
+    void costIsNanWhereATotalIsMissingOrNotPositive() {
+        assertEquals(0.25, GcOverheadBenchmark.cost(ms("noneMs", 4), ms("gcMs", 5)), 1e-15);
+        assertEquals(-1.0, GcOverheadBenchmark.cost(ms("noneMs", 4), ms("gcMs", 0)), 1e-15);
+        for (List<ScalarResult> pair : List.of(List.of(ms("noneMs", 0), ms("gcMs", 5)),
+                List.of(ms("noneMs", -1), ms("gcMs", 5)), List.of(ms("noneMs", Double.NaN), ms("gcMs", 5)),
+                List.of(ms("noneMs", 4), ms("gcMs", -1)), List.of(ms("noneMs", 4), ms("gcMs", Double.NaN)))) {
+            assertTrue(Double.isNaN(GcOverheadBenchmark.cost(pair.get(0), pair.get(1))), pair.toString());
+        }
+        assertTrue(Double.isNaN(GcOverheadBenchmark.cost(null, ms("gcMs", 5))));
+        assertTrue(Double.isNaN(GcOverheadBenchmark.cost(ms("noneMs", 4), null)));
+    }
+
+    private static ScalarResult ms(String label, double value) {
+        return new ScalarResult(label, value, "ms", AggregationPolicy.SUM);
+    }
+}
