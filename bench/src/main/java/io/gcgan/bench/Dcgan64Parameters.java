@@ -75,6 +75,27 @@ public final class Dcgan64Parameters {
     /** Generator then discriminator: 24 tensors, 6,342,272 elements. */
     public static final List<ParamShape> ALL = concat(GENERATOR, DISCRIMINATOR);
 
+    /**
+     * The {@code mnist28} reference model's parameters (DESIGN.md), generator then discriminator, with biases:
+     * 16 tensors, 916,866 floats. Mostly short rows for GC: the generator's Linear(100, 6272) weight is 6,272
+     * rows of 100, the 1-channel convolutions' filters are 16 elements. Not a workload of the PyTorch peer.
+     */
+    public static final List<ParamShape> MNIST28 = List.of(
+            new ParamShape("netG.0.weight", new long[] {6272, 100}, false),
+            new ParamShape("netG.0.bias", new long[] {6272}, false),
+            bn("netG.1", 6272)[0], bn("netG.1", 6272)[1],
+            new ParamShape("netG.4.weight", new long[] {128, 64, 4, 4}, true),
+            new ParamShape("netG.4.bias", new long[] {64}, false),
+            bn("netG.5", 64)[0], bn("netG.5", 64)[1],
+            new ParamShape("netG.7.weight", new long[] {64, 1, 4, 4}, true),
+            new ParamShape("netG.7.bias", new long[] {1}, false),
+            new ParamShape("netD.0.weight", new long[] {64, 1, 4, 4}, false),
+            new ParamShape("netD.0.bias", new long[] {64}, false),
+            new ParamShape("netD.2.weight", new long[] {128, 64, 4, 4}, false),
+            new ParamShape("netD.2.bias", new long[] {128}, false),
+            new ParamShape("netD.5.weight", new long[] {1, 6272}, false),
+            new ParamShape("netD.5.bias", new long[] {1}, false));
+
     /** DESIGN.md's {@code opt-*-50m}: 200 tensors of [250, 1000], 50,000,000 elements. */
     public static List<ParamShape> fiftyMillion() {
         ParamShape[] out = new ParamShape[200];
@@ -85,16 +106,17 @@ public final class Dcgan64Parameters {
     }
 
     /**
-     * The tensor list of a named workload: "dcgan64", "50m", or one dcgan64 tensor by its name (e.g.
+     * The tensor list of a named workload: "dcgan64", "mnist28", "50m", or one dcgan64 tensor by its name (e.g.
      * "netD.main.8.weight", the [512, 256, 4, 4] conv weight), to see what one shape costs.
      */
     public static List<ParamShape> workload(String name) {
         return switch (name) {
             case "dcgan64" -> ALL;
+            case "mnist28" -> MNIST28;
             case "50m" -> fiftyMillion();
             default -> ALL.stream().filter(t -> t.name().equals(name)).map(List::of).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no optimizer workload '" + name
-                            + "'; known: dcgan64, 50m, or one dcgan64 tensor: "
+                            + "'; known: dcgan64, mnist28, 50m, or one dcgan64 tensor: "
                             + ALL.stream().map(ParamShape::name).collect(Collectors.joining(", "))));
         };
     }

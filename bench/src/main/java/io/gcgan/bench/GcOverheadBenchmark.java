@@ -71,7 +71,10 @@ public class GcOverheadBenchmark {
     @Param({"gc"})
     public String gc;
 
-    /** "dcgan64" or "50m" (slow on the CPU); see {@link Dcgan64Parameters#workload}. */
+    /**
+     * "dcgan64", "mnist28" (not a workload of the PyTorch peer) or "50m" (slow on the CPU); see
+     * {@link Dcgan64Parameters#workload}.
+     */
     @Param({"dcgan64"})
     public String workload;
 

@@ -82,7 +82,10 @@ public class OptimizerStepBenchmark {
     @Param({"none", "gcc", "gc"})
     public String gc;
 
-    /** "dcgan64", "50m" (slow on the CPU), or one dcgan64 tensor by name ("netD.main.8.weight": [512, 256, 4, 4]). */
+    /**
+     * "dcgan64", "mnist28", "50m" (slow on the CPU), or one dcgan64 tensor by name ("netD.main.8.weight":
+     * [512, 256, 4, 4]).
+     */
     @Param({"dcgan64"})
     public String workload;
 
