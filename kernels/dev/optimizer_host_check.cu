@@ -18,7 +18,7 @@
 // (some tables also run on a grid of 7, so that one thread block takes many work blocks of several modes and reuses
 // its shared scratch, which the library's grid does only past 2^31 - 1 work blocks);
 // block x takes work blocks x, x + grid, ... as the kernel's grid-stride loop, finds each one's entry with find_entry
-// and runs the path the kernel's if-chain picks for the launch's RowsPath (kRegsPath, kWarpHeldPath or the lean one;
+// and runs the path the kernel's if-chain picks for the launch's RowsPath (kRegsPath, kHeldPath or the lean one;
 // a mode the instantiation lacks falls through to kStrided there, and here). Within a barrier interval the threads run
 // one after the other; the warp sums are optimizer.cu's warp_allreduce (xor tree: lane l adds lane l ^ delta for
 // delta = 16, 8, 4, 2, 1), group_sum (lane 0 of each warp stores its warp's total, barrier, each thread adds its
@@ -31,8 +31,9 @@
 // algorithm kCountUpdates (update1 adds 1 to state1 and leaves w), which must leave exactly 1 in every element's
 // state1: an element updated twice or never is named, whatever its values.
 // Covered: float32 aligned (float4) and misaligned (scalar) tensors on every path (kDense, kRowsWarp, kRowsGroup,
-// kRowsBlock, kStrided, kRowsRegs = RowsVariant::kSinglePass, and kRowsWarpHeld: this program defines
-// GCGAN_OPTIMIZER_LAB, as the lab does, so kGroupLongHeld plans such rows), row lengths around every threshold,
+// kRowsBlock, kStrided, kRowsRegs = RowsVariant::kSinglePass, and kRowsHeld: this program defines
+// GCGAN_OPTIMIZER_LAB, as the lab does, so kHeld and kHeldLongRows plan such rows), row lengths around every
+// threshold,
 // strided centring (outer > 1), uncentred tensors with tails, the four algorithms, coupled and decoupled decay,
 // nesterov, first_step per tensor, RMSprop with and without momentum, the guard (a NaN: nothing written), tables of
 // more than kSmallBatch and kMaxBatch tensors (several launches), both work orders, and float64.
@@ -67,7 +68,7 @@
 #include <string>
 #include <vector>
 
-#define GCGAN_OPTIMIZER_LAB  // kRowsWarpHeld is planned and emulated, as in kernels/dev/optimizer_lab.cu
+#define GCGAN_OPTIMIZER_LAB  // kRowsHeld is planned and emulated, as in kernels/dev/optimizer_lab.cu
 #include "optimizer_internal.cuh"
 
 using namespace gcgan::optimizer;
@@ -199,7 +200,7 @@ void emulate_f32_block(const Batch<Cap>& batch, int64_t bx, int64_t grid) {
     static float4 wr[kBlockThreads][kRegs], gr[kBlockThreads][kRegs], mr[kBlockThreads][kRegs],
         vr[kBlockThreads][kRegs];
     static GroupRow rows[kBlockThreads];
-    static float4 held[32][kWarpHeld4];
+    static float4 held[kBlockThreads][kRegs];
     HostBlock blk{bx, grid, {}};
     if (!guard_passes<float>(blk, batch.hyper)) return;  // the kernel's, over the host policy
     for (int64_t b = bx; b < batch.total_blocks; b += grid) {
@@ -236,22 +237,26 @@ void emulate_f32_block(const Batch<Cap>& batch, int64_t bx, int64_t grid) {
                 const float mean = static_cast<float>(sum[tid] / static_cast<double>(rows[tid].len));
                 if (rows[tid].active) group_row_update<Alg>(c, state2, rows[tid], w, g, m, v, mean);
             }
-        } else if (Path == kWarpHeldPath && t.mode == kRowsWarpHeld) {
-            for (unsigned warp = 0; warp < kBlockThreads / 32; ++warp) {  // warp_held_row, warp by warp
-                const int64_t row = warp_row(local, warp * 32);
-                if (row >= t.slices) continue;
-                const int64_t base = row * (t.inner / 4);
-                float4* const w4 = reinterpret_cast<float4*>(w) + base;
-                const float4* const g4 = reinterpret_cast<const float4*>(g) + base;
-                float4* const m4 = m != nullptr ? reinterpret_cast<float4*>(m) + base : nullptr;
-                float4* const v4 = v != nullptr ? reinterpret_cast<float4*>(v) + base : nullptr;
-                const int len4 = static_cast<int>(t.inner / 4);
-                double lanes[32];
-                for (int lane = 0; lane < 32; ++lane) lanes[lane] = warp_held_load(c, w4, g4, len4, lane, held[lane]);
-                warp_allreduce_lanes(lanes);
-                for (int lane = 0; lane < 32; ++lane) {
-                    const float mean = static_cast<float>(lanes[lane] / (4.0 * len4));
-                    warp_held_update<Alg>(c, state2, w4, m4, v4, len4, lane, held[lane], mean);
+        } else if (Path == kHeldPath && t.mode == kRowsHeld) {
+            const int len4 = static_cast<int>(t.inner / 4);
+            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
+                rows[tid] = group_row(t, local, tid);
+                const GroupRow& r = rows[tid];
+                part[tid] = r.active ? held_load(c, reinterpret_cast<const float4*>(w + r.base),
+                                                 reinterpret_cast<const float4*>(g + r.base), len4, r.li, r.group,
+                                                 held[tid])
+                                     : 0.0;
+                gi[tid] = r.gi;
+            }
+            group_sums(part, rows[0].group, gi, scratch, sum);
+            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
+                const GroupRow& r = rows[tid];
+                const float mean = static_cast<float>(sum[tid] / static_cast<double>(r.len));
+                if (r.active) {
+                    held_update<Alg>(c, state2, reinterpret_cast<float4*>(w + r.base),
+                                     m != nullptr ? reinterpret_cast<float4*>(m + r.base) : nullptr,
+                                     v != nullptr ? reinterpret_cast<float4*>(v + r.base) : nullptr, len4, r.li,
+                                     r.group, held[tid], mean);
                 }
             }
         } else if (t.mode == kRowsWarp) {
@@ -303,8 +308,8 @@ void emulate_launch(const Batch<Cap>& batch, RowsPath path) {
             optimizer_f64_body<Alg, Cap>(batch, blk);  // the kernel's own body, over the host policy
         } else if (path == kRegsPath) {
             emulate_f32_block<Alg, Cap, kRegsPath>(batch, bx, grid);
-        } else if (path == kWarpHeldPath) {
-            emulate_f32_block<Alg, Cap, kWarpHeldPath>(batch, bx, grid);
+        } else if (path == kHeldPath) {
+            emulate_f32_block<Alg, Cap, kHeldPath>(batch, bx, grid);
         } else {
             emulate_f32_block<Alg, Cap, kLeanPath>(batch, bx, grid);
         }
@@ -544,7 +549,8 @@ const char* variant_name(RowsVariant v) {
         case RowsVariant::kSinglePass: return "single-pass";
         case RowsVariant::kGroupTwoPass: return "group";
         case RowsVariant::kGroupLongRows: return "group-long";
-        default: return "group-long-held";
+        case RowsVariant::kHeld: return "held";
+        default: return "held-long";
     }
 }
 
@@ -583,13 +589,14 @@ void run(const char* table, const std::vector<Spec>& specs, const Config& cfg, R
 
 // ---- the tables ----
 
-// Contiguous rows [slices, inner] of lengths around every threshold (kWarpRowMax, kGroupRowMin = kWarpHeldRowMax,
-// kRegsRowMax, the group sizes' 512 / 1024 / 2048 boundaries, non-multiples of 4, one element), aligned and not,
+// Contiguous rows [slices, inner] of lengths around every threshold (kWarpRowMax, kGroupRowMin, kRegsRowMax, the
+// group sizes' 512 / 1024 / 2048 boundaries, non-multiples of 4, one element, 8,192), aligned and not,
 // and some uncentred and strided tensors among them; first_step on every third tensor.
 std::vector<Spec> rows_table() {
     const int64_t lengths[] = {1,    2,    3,    4,    5,    7,    8,    31,   32,   33,   64,   100,  127,  128,
                                129,  255,  256,  260,  512,  513,  516,  1000, 1020, 1023, 1024, 1025, 1028, 1100,
-                               2044, 2047, 2048, 2049, 2052, 3000, 4092, 4095, 4096, 4097, 4100, 5000};
+                               2044, 2047, 2048, 2049, 2052, 3000, 4092, 4095, 4096, 4097, 4100, 5000,
+                               8192};
     std::vector<Spec> s;
     int k = 0;
     for (int64_t len : lengths) {
@@ -634,7 +641,7 @@ std::vector<Spec> many_table(int count) {
 
 int main() {
     const RowsVariant variants[] = {RowsVariant::kTwoPass, RowsVariant::kSinglePass, RowsVariant::kGroupTwoPass,
-                                    RowsVariant::kGroupLongRows, RowsVariant::kGroupLongHeld};
+                                    RowsVariant::kGroupLongRows, RowsVariant::kHeld, RowsVariant::kHeldLongRows};
     const WorkOrder orders[] = {WorkOrder::kLongestFirst, WorkOrder::kTable};
     // algorithm, nesterov, momentum, dampening, coupled decay, weight scale, guard count, NaN at
     const Config configs[] = {
@@ -667,7 +674,7 @@ int main() {
     }
     // A grid of 7 thread blocks: each takes many work blocks, of several modes, through the grid-stride loop.
     g_grid_cap = 7;
-    for (RowsVariant variant : {RowsVariant::kSinglePass, RowsVariant::kGroupTwoPass, RowsVariant::kGroupLongHeld}) {
+    for (RowsVariant variant : {RowsVariant::kSinglePass, RowsVariant::kGroupTwoPass, RowsVariant::kHeld}) {
         run<float>("mixed, grid 7", mixed, configs[3], variant, WorkOrder::kLongestFirst, seed++, false);
         run<float>("rows, grid 7", rows, configs[0], variant, WorkOrder::kTable, seed++, true);
     }
@@ -687,7 +694,7 @@ int main() {
         run<double>("300 tensors", many, configs[0], RowsVariant::kGroupLongRows, order, seed++, true);
     }
     const char* paths[8] = {"kDense", "kRowsWarp", "kRowsBlock", "kStrided", "kRowsRegs", "kRowsGroup",
-                            "kRowsWarpHeld", "float64"};
+                            "kRowsHeld", "float64"};
     std::printf("work blocks emulated:");
     for (int k = 0; k < 8; ++k) {
         std::printf(" %s %lld%s", paths[k], static_cast<long long>(path_blocks[k]), k < 7 ? "," : "");

@@ -11,8 +11,9 @@
 //   group        two passes as two-pass, but by 32..256 threads per row as single-pass (at most 4 float4 of the
 //                row per thread: one round of loads per pass instead of a warp's four on a 2,048-element row)
 //   group-long   group on rows longer than 1,024 elements, two-pass on the others (the library's default)
-//   group-long-held  group-long, but a warp holds its row's gradient in registers from pass 1 to pass 2 on the
-//                rows of at most 1,024 elements (g read once; compiled into this program only)
+//   held         group, but each thread holds its float4s of the row's gradient in registers from pass 1 to
+//                pass 2, which then loads only w, m, v (g read once; compiled into this program only)
+//   held-long    held on rows longer than 1,024 elements, two-pass on the others (group-long with held rows)
 // and, for the two-pass rows of each, whether a row first asks L2 for its lines (optimizer.cu's L2Prefetch): "+pf"
 // = w, m, v (what pass 2 loads besides g), "+pf-all" = those and g.
 // The timings interleave: each round times a batch of back-to-back steps of every case in turn (the host builds
@@ -205,7 +206,8 @@ const char* variant_name(RowsVariant v) {
         case RowsVariant::kTwoPass: return "two-pass";
         case RowsVariant::kSinglePass: return "single-pass";
         case RowsVariant::kGroupTwoPass: return "group";
-        case RowsVariant::kGroupLongHeld: return "group-long-held";
+        case RowsVariant::kHeld: return "held";
+        case RowsVariant::kHeldLongRows: return "held-long";
         default: return "group-long";
     }
 }
@@ -368,10 +370,11 @@ int main(int argc, char** argv) {
                           {RowsVariant::kSinglePass, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst},
-                          {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst},
+                          {RowsVariant::kHeld, WorkOrder::kLongestFirst},
+                          {RowsVariant::kHeldLongRows, WorkOrder::kLongestFirst},
                           {RowsVariant::kTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kWholeRow},
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
-                          {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
+                          {RowsVariant::kHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
                           {RowsVariant::kTwoPass, WorkOrder::kTable},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kTable}};
@@ -379,13 +382,16 @@ int main(int argc, char** argv) {
     // order, slower or no different, and group on every row, slower on 50m). group+pf is group on every row with the
     // update operands prefetched: on 50m's 1,000-element rows a group of 64 threads makes one round of loads per
     // pass where a warp makes two, and the prefetch may hide what made it slower there (its pass 1 then has only g
-    // in flight for the whole row at once).
+    // in flight for the whole row at once). held reads g once on every row group takes (all but G's first layer's
+    // 8,192-element rows): its pass 2 waits behind the row sum as group's does, but finds g in registers, not L2;
+    // held-long does so where group-long takes group, and leaves 50m's rows to warps.
     const Plan timed[] = {{RowsVariant::kTwoPass, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kWholeRow},
-                          {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst},
-                          {RowsVariant::kGroupLongHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
+                          {RowsVariant::kHeld, WorkOrder::kLongestFirst},
+                          {RowsVariant::kHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
+                          {RowsVariant::kHeldLongRows, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands}};
     if (profiling) {
         return profile(argv[2], argv[3], argv[4], adam_plain, sgdm_plain, timed, sizeof timed / sizeof timed[0],

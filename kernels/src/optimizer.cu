@@ -29,9 +29,9 @@
 //                32..256 threads per row, each thread at most kRegs float4 of the row, but two passes like kRowsWarp:
 //                a work block is one round of loads per pass, where a warp on a 2,048-element row makes four (the
 //                long warps of kRowsWarp set the kernel's tail);
-//   kRowsWarpHeld (RowsVariant::kGroupLongHeld; compiled into kernels/dev/optimizer_lab.cu only, to be timed there)
-//                contiguous aligned rows of <= kWarpHeldRowMax elements: one warp per row as kRowsWarp, but pass 1
-//                keeps the lane's gradient float4s in registers for pass 2 (g read once; no barrier either way);
+//   kRowsHeld    (RowsVariant::kHeld, kHeldLongRows; compiled into kernels/dev/optimizer_lab.cu only, to be timed
+//                there) kRowsGroup's rows and groups, but pass 1 keeps the thread's float4s of g (<= kRegs) in
+//                registers for pass 2, which then loads only w, m, v: g is read once;
 //   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
@@ -153,17 +153,28 @@ __device__ __forceinline__ void prefetch_row(int32_t how, const Coeffs& c, bool 
     if (how == static_cast<int32_t>(L2Prefetch::kWholeRow)) prefetch_l2(g + base, bytes, first, stride);
 }
 
-// kRowsWarpHeld: one row of len4 (<= 32 * kWarpHeld4) float4s by one warp. Pass 1 loads the lane's float4s of g into
-// registers (one round of loads) and sums g + lambda w; pass 2 loads w, m, v kWarpHeldChunk float4s at a time and
-// updates with g from the registers: g is read once.
-template <int Alg>
-__device__ __forceinline__ void warp_held_row(const Coeffs& c, bool state2, float4* __restrict__ w4,
-                                           const float4* __restrict__ g4, float4* __restrict__ m4,
-                                           float4* __restrict__ v4, int len4, int lane) {
-    float4 gr[kWarpHeld4];
-    const double part = warp_held_load(c, w4, g4, len4, lane, gr);
-    const float mean = static_cast<float>(warp_allreduce(part) / (4.0 * len4));
-    warp_held_update<Alg>(c, state2, w4, m4, v4, len4, lane, gr, mean);
+// kRowsHeld: row r by a group of Group threads (r.group, as a constant, so that the stages' strides fold into
+// immediate offsets: with the group read at run time, the lab's first try at this path spilled more). Pass 1 loads the
+// thread's float4s of g into registers and sums; the group's sum (barriers when Group > 32: every thread of the block
+// calls this); pass 2 updates with g from the registers.
+template <int Alg, int Group>
+__device__ __forceinline__ void held_row(int32_t prefetch, const Coeffs& c, bool state2, const GroupRow& r, float* w,
+                                         const float* g, float* m, float* v, double* scratch) {
+    const int len4 = static_cast<int>(r.len / 4);
+    float4 gr[kRegs];
+    double part = 0.0;
+    if (r.active) {
+        prefetch_row<Alg>(prefetch, c, state2, w, g, m, v, r.base, r.len, r.li, Group);
+        part = held_load(c, reinterpret_cast<const float4*>(w + r.base), reinterpret_cast<const float4*>(g + r.base),
+                         len4, r.li, Group, gr);
+    }
+    const double sum = group_sum(warp_allreduce(part), Group, r.gi, scratch);
+    const float mean = static_cast<float>(sum / static_cast<double>(r.len));
+    if (r.active) {
+        held_update<Alg>(c, state2, reinterpret_cast<float4*>(w + r.base),
+                         m != nullptr ? reinterpret_cast<float4*>(m + r.base) : nullptr,
+                         v != nullptr ? reinterpret_cast<float4*>(v + r.base) : nullptr, len4, r.li, Group, gr, mean);
+    }
 }
 
 // The float32 kernel's body (the kernels below launch it): batch is the kernel's __grid_constant__ parameter. The
@@ -202,17 +213,13 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
             const double sum = group_sum(warp_allreduce(part), r.group, r.gi, scratch);  // every thread: barriers
             const float mean = static_cast<float>(sum / static_cast<double>(r.len));
             if (r.active) group_row_update<Alg>(c, state2, r, w, g, m, v, mean);
-        } else if (Path == kWarpHeldPath && t.mode == kRowsWarpHeld) {
-            const int64_t row = warp_row(local, threadIdx.x);
-            if (row < t.slices) {  // uniform over the warp
-                prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, row * t.inner, t.inner, threadIdx.x & 31,
-                                  32);
-                const int64_t base = row * (t.inner / 4);
-                warp_held_row<Alg>(c, state2, reinterpret_cast<float4*>(w) + base,
-                                   reinterpret_cast<const float4*>(g) + base,
-                                   m != nullptr ? reinterpret_cast<float4*>(m) + base : nullptr,
-                                   v != nullptr ? reinterpret_cast<float4*>(v) + base : nullptr,
-                                   static_cast<int>(t.inner / 4), threadIdx.x & 31);
+        } else if (Path == kHeldPath && t.mode == kRowsHeld) {
+            const GroupRow r = group_row(t, local, threadIdx.x);
+            switch (r.group) {  // the tensor's, uniform over the block
+                case 32: held_row<Alg, 32>(batch.prefetch, c, state2, r, w, g, m, v, scratch); break;
+                case 64: held_row<Alg, 64>(batch.prefetch, c, state2, r, w, g, m, v, scratch); break;
+                case 128: held_row<Alg, 128>(batch.prefetch, c, state2, r, w, g, m, v, scratch); break;
+                default: held_row<Alg, 256>(batch.prefetch, c, state2, r, w, g, m, v, scratch); break;
             }
         } else if (t.mode == kRowsWarp) {
             const int64_t row = warp_row(local, threadIdx.x);
@@ -247,12 +254,12 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
 }
 
 #ifdef GCGAN_OPTIMIZER_LAB
-// kRowsWarpHeld's instantiation, held to two blocks per SM (ptxas gives Adam's 155-175 registers otherwise, one
-// block per SM; held to 128 it spills 32 bytes for Adam and RMSprop, none for SGD and SGD-momentum).
+// kRowsHeld's instantiation, held to two blocks per SM as the lean one (128 registers; ptxas, sm_90, 2026-11-27: no
+// spills; 8 bytes of stack for Adam).
 template <int Alg, int Cap>
 __global__ void __launch_bounds__(kBlockThreads, 2)
-    optimizer_f32_warp_held_kernel(const __grid_constant__ Batch<Cap> batch) {
-    optimizer_f32_body<Alg, Cap, kWarpHeldPath>(batch);
+    optimizer_f32_held_kernel(const __grid_constant__ Batch<Cap> batch) {
+    optimizer_f32_body<Alg, Cap, kHeldPath>(batch);
 }
 #endif
 
@@ -272,9 +279,9 @@ void launch_one(const Batch<Cap>& batch, unsigned grid, RowsPath path, gcgan_str
     if constexpr (sizeof(T) == 4) {
         if (path == kRegsPath) {
             optimizer_f32_kernel<Alg, Cap, kRegsPath><<<grid, kBlockThreads, 0, stream>>>(batch);
-#ifdef GCGAN_OPTIMIZER_LAB  // the library never makes kRowsWarpHeld rows: no such instantiation in it
-        } else if (path == kWarpHeldPath) {
-            optimizer_f32_warp_held_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
+#ifdef GCGAN_OPTIMIZER_LAB  // the library never makes kRowsHeld rows: no such instantiation in it
+        } else if (path == kHeldPath) {
+            optimizer_f32_held_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
 #endif
         } else {
             optimizer_f32_kernel<Alg, Cap, kLeanPath><<<grid, kBlockThreads, 0, stream>>>(batch);

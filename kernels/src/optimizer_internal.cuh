@@ -15,7 +15,7 @@
 //   kDense        dense_thread: no synchronisation.
 //   kRowsRegs     regs_load (registers <- the row, partial sum) | warp_allreduce, group_sum | regs_update.
 //   kRowsGroup    group_row_part | warp_allreduce, group_sum | group_row_update.
-//   kRowsWarpHeld warp_held_load | warp_allreduce | warp_held_update      (threads of a warp row only)
+//   kRowsHeld     held_load (registers <- the row's g, partial sum) | warp_allreduce, group_sum | held_update.
 //   kRowsWarp     row_part (stride 32) | warp_allreduce | row_update       (threads of a warp row only)
 //   kRowsBlock    row_part (stride kBlockThreads) | block_reduce | row_update.
 //   kStrided      strided_part | block_reduce | strided_update.
@@ -61,11 +61,8 @@ constexpr int64_t kChunk64 = 2048;                       // float64, not centred
 constexpr int64_t kGroupRowMin = 1024;  // kGroupLongRows: longer rows take kRowsGroup, the others kRowsWarp
 
 enum Mode : int32_t {
-    kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5, kRowsWarpHeld = 6
+    kDense = 0, kRowsWarp = 1, kRowsBlock = 2, kStrided = 3, kRowsRegs = 4, kRowsGroup = 5, kRowsHeld = 6
 };
-constexpr int kWarpHeld4 = 8;                               // kRowsWarpHeld: float4s of g each lane holds
-constexpr int64_t kWarpHeldRowMax = 32 * kWarpHeld4 * 4;    // 1024
-constexpr int kWarpHeldChunk = 4;                           // kRowsWarpHeld pass 2: float4s of w, m, v per round
 
 // How float32 centred rows are done (kernels/dev/optimizer_lab.cu times each): kTwoPass = kRowsWarp / kRowsBlock
 // only; kSinglePass = kRowsRegs where a row fits, else those; kGroupTwoPass = kRowsGroup where a row fits, else
@@ -77,12 +74,17 @@ constexpr int kWarpHeldChunk = 4;                           // kRowsWarpHeld pas
 // cp.async (as many registers as the lean kernel, 32 KiB of shared memory per block). Correct, but in the lab
 // (H200, 2026-11-27) GC then cost +21% (Adam) and +28% (SGD-momentum) on 50m, and +5% and +10% on dcgan64,
 // against group-long's +5%, +8%, +2% and +6% in the same run.
-// kGroupLongHeld = kGroupLongRows, but kRowsWarpHeld on the rows of kRowsWarp that fit (lab only, not yet timed).
-enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows, kGroupLongHeld };
+// kHeld = kRowsHeld where a row fits (kRowsGroup's rows: g read once), else as kTwoPass; kHeldLongRows = kRowsHeld on
+// the rows kGroupLongRows gives kRowsGroup, kRowsWarp on the shorter ones (lab only, not yet timed). (Until
+// 2026-11-27 the lab had kGroupLongHeld instead: a warp holding up to 8 float4s of a row of <= 1,024 elements. Its
+// gradient array sat in local memory, not registers, so it read g from L1 in pass 2: a conditional lvalue took its
+// address. Held in registers, 8 float4s per thread spilled 64 bytes for SGD-momentum and 288 for Adam at the 128
+// registers of two blocks per SM (sm_90), and the same rows need 159 and 178 registers unspilled: one block per SM.)
+enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows, kHeld, kHeldLongRows };
 #ifdef GCGAN_OPTIMIZER_LAB
-constexpr bool kWarpHeldBuilt = true;  // this build has kRowsWarpHeld's kernel instantiation
+constexpr bool kHeldBuilt = true;  // this build has kRowsHeld's kernel instantiation
 #else
-constexpr bool kWarpHeldBuilt = false;  // the library's: kGroupLongHeld then makes kRowsWarp rows
+constexpr bool kHeldBuilt = false;  // the library's: kHeld and kHeldLongRows then plan as kGroupLongRows
 #endif
 constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kGroupLongRows;
 
@@ -94,7 +96,7 @@ constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kGroupLongRows;
 enum class WorkOrder { kTable, kLongestFirst };
 constexpr WorkOrder kDefaultWorkOrder = WorkOrder::kLongestFirst;
 
-// Whether a two-pass centred row (kRowsWarp, kRowsGroup, kRowsBlock, kRowsWarpHeld) first asks L2 to fetch its lines
+// Whether a two-pass centred row (kRowsWarp, kRowsGroup, kRowsBlock, and kRowsHeld) first asks L2 to fetch its lines
 // (PTX prefetch.L2, sm_50+: no register is held and nothing waits): kNone; kUpdateOperands = the lines pass 2
 // loads besides g (w, unless pass 1 reads it for coupled decay, and m, v), so that they stream in from DRAM while
 // pass 1 sums g and pass 2 finds them in L2; kWholeRow = those and g's, so that pass 1's later rounds of loads hit
@@ -114,9 +116,9 @@ constexpr bool kPrefetchBuilt = false;  // optimizer_step refuses another L2Pref
 #endif
 
 // Which optional row path an instantiation has: kRowsRegs holds 16 float4s per thread and needs ~205 registers (one
-// block per SM); kRowsWarpHeld (the lab's only) has a kernel of its own, held to 128 registers. Tables without such
+// block per SM); kRowsHeld (the lab's only) has a kernel of its own, held to 128 registers. Tables without such
 // rows launch the lean instantiation (~127 registers, two blocks per SM).
-enum RowsPath : int { kLeanPath = 0, kRegsPath = 1, kWarpHeldPath = 2 };
+enum RowsPath : int { kLeanPath = 0, kRegsPath = 1, kHeldPath = 2 };
 
 // One table entry as the kernels see it (104 bytes).
 struct Entry {
@@ -134,7 +136,7 @@ struct Entry {
     int32_t first_step;   // SGD_MOMENTUM: 1 when this update initialises the buffer to d
     int32_t mode;         // Mode (float32 only)
     int32_t vec;          // float32: 1 when the float4 path applies
-    int32_t group;        // kRowsRegs, kRowsGroup: threads per row (32, 64, 128 or 256)
+    int32_t group;        // kRowsRegs, kRowsGroup, kRowsHeld: threads per row (32, 64, 128 or 256)
 };
 static_assert(sizeof(Entry) == 104, "Entry is 104 bytes: the parameter-space budget below counts on it");
 
@@ -533,7 +535,7 @@ __host__ __device__ __forceinline__ void group_row_update(const Coeffs& c, bool 
                     reinterpret_cast<float4*>(v + (v != nullptr ? r.base : 0)), r.li, r.len / 4, r.group);
 }
 
-// ---- kRowsWarp, kRowsWarpHeld: one warp per row; kRowsBlock: one thread block per row ----
+// ---- kRowsWarp: one warp per row; kRowsBlock: one thread block per row ----
 
 // The row of warp tid / 32 in work block `local` (the warp does nothing when it is >= slices).
 __host__ __device__ __forceinline__ int64_t warp_row(int64_t local, unsigned tid) {
@@ -573,60 +575,61 @@ __host__ __device__ __forceinline__ void row_update(bool vec, const Coeffs& c, b
     }
 }
 
-// kRowsWarpHeld pass 1: lane `lane` loads its float4s lane, lane + 32, ... < len4 (<= 32 * kWarpHeld4) of g into gr
-// (one round of loads) and returns its part of the sum of g + lambda w.
-__host__ __device__ __forceinline__ double warp_held_load(const Coeffs& c, const float4* __restrict__ w4,
-                                                          const float4* __restrict__ g4, int len4, int lane,
-                                                          float4 (&gr)[kWarpHeld4]) {
+// ---- kRowsHeld: kRowsGroup's groups, each thread's float4s of g held in registers from pass 1 to pass 2 ----
+
+// kRowsHeld pass 1: thread li of the row's `group` threads loads its float4s li, li + group, ... < len4 (at most
+// kRegs: the planner sizes the group as kRowsGroup's) of g into gr, one round of loads, and returns its part of the
+// sum of g + lambda w. (The row: group_row's GroupRow; w4, g4 from its first element.)
+__host__ __device__ __forceinline__ double held_load(const Coeffs& c, const float4* __restrict__ w4,
+                                                     const float4* __restrict__ g4, int len4, int li, int group,
+                                                     float4 (&gr)[kRegs]) {
 GCGAN_UNROLL
-    for (int u = 0; u < kWarpHeld4; ++u) {
-        const int i = lane + 32 * u;
+    for (int u = 0; u < kRegs; ++u) {
+        const int i = li + group * u;
         if (i < len4) gr[u] = ldg(g4 + i);
     }
     double part = 0.0;
 GCGAN_UNROLL
-    for (int u = 0; u < kWarpHeld4; ++u) {
-        const int i = lane + 32 * u;
+    for (int u = 0; u < kRegs; ++u) {
+        const int i = li + group * u;
         if (i < len4) {  // w read here only with coupled decay (decayed ignores it otherwise)
-            part += decayed_sum4(gr[u], c.coupled_decay != 0.0f ? w4[i] : gr[u], c.coupled_decay);
+            // A value, not `cond ? w4[i] : gr[u]`: that lvalue is a pointer into gr, which puts gr in local memory.
+            const float4 wv = c.coupled_decay != 0.0f ? w4[i] : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+            part += decayed_sum4(gr[u], wv, c.coupled_decay);
         }
     }
     return part;
 }
 
-// kRowsWarpHeld pass 2: loads w, m, v kWarpHeldChunk float4s at a time and updates with g from gr.
+// kRowsHeld pass 2, with the row's mean: loads the thread's w, m, v (one round) and updates with g from gr.
 template <int Alg>
-__host__ __device__ __forceinline__ void warp_held_update(const Coeffs& c, bool state2, float4* __restrict__ w4,
-                                                          float4* __restrict__ m4, float4* __restrict__ v4, int len4,
-                                                          int lane, const float4 (&gr)[kWarpHeld4], float mean) {
+__host__ __device__ __forceinline__ void held_update(const Coeffs& c, bool state2, float4* __restrict__ w4,
+                                                     float4* __restrict__ m4, float4* __restrict__ v4, int len4,
+                                                     int li, int group, const float4 (&gr)[kRegs], float mean) {
+    float4 wr[kRegs], mr[kRegs], vr[kRegs];
 GCGAN_UNROLL
-    for (int u0 = 0; u0 < kWarpHeld4; u0 += kWarpHeldChunk) {
-        float4 wr[kWarpHeldChunk], mr[kWarpHeldChunk], vr[kWarpHeldChunk];
-GCGAN_UNROLL
-        for (int h = 0; h < kWarpHeldChunk; ++h) {
-            const int i = lane + 32 * (u0 + h);
-            if (i < len4) {
-                wr[h] = w4[i];
-                if constexpr (kUsesState1<Alg>) mr[h] = m4[i];
-                if constexpr (kMayUseState2<Alg>) {
-                    if (state2) vr[h] = v4[i];
-                }
+    for (int u = 0; u < kRegs; ++u) {
+        const int i = li + group * u;
+        if (i < len4) {
+            wr[u] = w4[i];
+            if constexpr (kUsesState1<Alg>) mr[u] = m4[i];
+            if constexpr (kMayUseState2<Alg>) {
+                if (state2) vr[u] = v4[i];
             }
         }
+    }
 GCGAN_UNROLL
-        for (int h = 0; h < kWarpHeldChunk; ++h) {
-            const int i = lane + 32 * (u0 + h);
-            if (i < len4) {
-                const float4 gv = gr[u0 + h];
-                update1<Alg>(c, mean, wr[h].x, gv.x, mr[h].x, vr[h].x);
-                update1<Alg>(c, mean, wr[h].y, gv.y, mr[h].y, vr[h].y);
-                update1<Alg>(c, mean, wr[h].z, gv.z, mr[h].z, vr[h].z);
-                update1<Alg>(c, mean, wr[h].w, gv.w, mr[h].w, vr[h].w);
-                w4[i] = wr[h];
-                if constexpr (kUsesState1<Alg>) m4[i] = mr[h];
-                if constexpr (kMayUseState2<Alg>) {
-                    if (state2) v4[i] = vr[h];
-                }
+    for (int u = 0; u < kRegs; ++u) {
+        const int i = li + group * u;
+        if (i < len4) {
+            update1<Alg>(c, mean, wr[u].x, gr[u].x, mr[u].x, vr[u].x);
+            update1<Alg>(c, mean, wr[u].y, gr[u].y, mr[u].y, vr[u].y);
+            update1<Alg>(c, mean, wr[u].z, gr[u].z, mr[u].z, vr[u].z);
+            update1<Alg>(c, mean, wr[u].w, gr[u].w, mr[u].w, vr[u].w);
+            w4[i] = wr[u];
+            if constexpr (kUsesState1<Alg>) m4[i] = mr[u];
+            if constexpr (kMayUseState2<Alg>) {
+                if (state2) v4[i] = vr[u];
             }
         }
     }
@@ -871,22 +874,24 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
         *blocks = (t.numel + kDenseChunk - 1) / kDenseChunk;
     } else if (t.outer == 1) {
         entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
+        // kHeld and kHeldLongRows plan as kGroupTwoPass and kGroupLongRows, with kRowsHeld for kRowsGroup where
+        // built (the library plans them as kGroupLongRows)
+        const bool held = kHeldBuilt && (variant == RowsVariant::kHeld || variant == RowsVariant::kHeldLongRows);
+        const bool long_rows = variant == RowsVariant::kGroupLongRows || variant == RowsVariant::kHeldLongRows ||
+                               (variant == RowsVariant::kHeld && !kHeldBuilt);
         const bool group_rows = variant == RowsVariant::kSinglePass || variant == RowsVariant::kGroupTwoPass ||
-                                ((variant == RowsVariant::kGroupLongRows || variant == RowsVariant::kGroupLongHeld) &&
-                                 t.inner > kGroupRowMin);
+                                (variant == RowsVariant::kHeld && kHeldBuilt) || (long_rows && t.inner > kGroupRowMin);
         if (group_rows && entry->vec && t.inner <= kRegsRowMax) {
             int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
             while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
                 group *= 2;
             }
-            entry->mode = variant == RowsVariant::kSinglePass ? kRowsRegs : kRowsGroup;
+            entry->mode = variant == RowsVariant::kSinglePass ? kRowsRegs : (held ? kRowsHeld : kRowsGroup);
             entry->group = group;
             const int64_t rows_per_block = kBlockThreads / group;
             *blocks = (t.slices + rows_per_block - 1) / rows_per_block;
         } else if (t.inner <= kWarpRowMax) {
-            const bool held = variant == RowsVariant::kGroupLongHeld && kWarpHeldBuilt && entry->vec &&
-                              t.inner <= kWarpHeldRowMax;
-            entry->mode = held ? kRowsWarpHeld : kRowsWarp;
+            entry->mode = kRowsWarp;
             *blocks = (t.slices + kWarpsPerBlock - 1) / kWarpsPerBlock;
         } else {
             entry->mode = kRowsBlock;
@@ -909,7 +914,7 @@ inline int64_t block_cost(const Entry& e, bool f64) {
     }
     switch (e.mode) {
         case kRowsWarp: return 9 * per_thread(e.inner, 32);
-        case kRowsWarpHeld: return 8 * per_thread(e.inner, 32);
+        case kRowsHeld: return 8 * per_thread(e.inner, e.group);  // g read once, as kRowsRegs
         case kRowsBlock: return 9 * per_thread(e.inner, kBlockThreads);
         case kRowsRegs: return 8 * per_thread(e.inner, e.group);
         case kRowsGroup: return 9 * per_thread(e.inner, e.group);
@@ -1009,10 +1014,10 @@ void fill_batch(const gcgan_optimizer_hyper& hyper, const Entry* entries, const 
 
 // The kernel instantiation a launch of entries [0, n) needs.
 inline RowsPath rows_path(const Entry* entries, int32_t n) {
-    RowsPath path = kLeanPath;  // a variant makes kRowsRegs or kRowsWarpHeld rows, never both
+    RowsPath path = kLeanPath;  // a variant makes kRowsRegs or kRowsHeld rows, never both
     for (int32_t i = 0; i < n; ++i) {
         if (entries[i].mode == kRowsRegs) path = kRegsPath;
-        if (entries[i].mode == kRowsWarpHeld) path = kWarpHeldPath;
+        if (entries[i].mode == kRowsHeld) path = kHeldPath;
     }
     return path;
 }
