@@ -306,6 +306,23 @@ __host__ __device__ __forceinline__ bool uses_state2(const Coeffs& c) {
     return Alg == GCGAN_OPTIMIZER_ADAM || (Alg == GCGAN_OPTIMIZER_RMSPROP && c.rms_momentum);
 }
 
+// Updates w, m, v of one float4 of a tensor with its g (component-wise; m and v are unread registers for the
+// algorithms that keep no such state) and stores them at float4 i.
+template <int Alg>
+__host__ __device__ __forceinline__ void update_store4(const Coeffs& c, float mean, bool state2, float4& w,
+                                                       const float4& g, float4& m, float4& v, float4* __restrict__ w4,
+                                                       float4* __restrict__ m4, float4* __restrict__ v4, int64_t i) {
+    update1<Alg>(c, mean, w.x, g.x, m.x, v.x);
+    update1<Alg>(c, mean, w.y, g.y, m.y, v.y);
+    update1<Alg>(c, mean, w.z, g.z, m.z, v.z);
+    update1<Alg>(c, mean, w.w, g.w, m.w, v.w);
+    w4[i] = w;
+    if constexpr (kUsesState1<Alg>) m4[i] = m;
+    if constexpr (kMayUseState2<Alg>) {
+        if (state2) v4[i] = v;
+    }
+}
+
 // Updates the float4s i = first, first + stride, ... < end of a tensor (indices in float4 units), kUnroll at a time:
 // all loads of a batch are issued before any store, which the compiler could not do across possibly aliasing stores.
 template <int Alg>
@@ -331,18 +348,7 @@ GCGAN_UNROLL
 GCGAN_UNROLL
         for (int u = 0; u < kUnroll; ++u) {
             const int64_t i = base + u * stride;
-            if (i < end) {
-                // Component-wise; m and v are unread registers for the algorithms that keep no such state.
-                update1<Alg>(c, mean, w[u].x, g[u].x, m[u].x, v[u].x);
-                update1<Alg>(c, mean, w[u].y, g[u].y, m[u].y, v[u].y);
-                update1<Alg>(c, mean, w[u].z, g[u].z, m[u].z, v[u].z);
-                update1<Alg>(c, mean, w[u].w, g[u].w, m[u].w, v[u].w);
-                w4[i] = w[u];
-                if constexpr (kUsesState1<Alg>) m4[i] = m[u];
-                if constexpr (kMayUseState2<Alg>) {
-                    if (state2) v4[i] = v[u];
-                }
-            }
+            if (i < end) update_store4<Alg>(c, mean, state2, w[u], g[u], m[u], v[u], w4, m4, v4, i);
         }
     }
 }
@@ -483,15 +489,7 @@ GCGAN_UNROLL
     for (int u = 0; u < kRegs; ++u) {
         const int i = r.li + u * r.group;
         if (r.active && i < r.len4) {
-            update1<Alg>(c, mean, wr[u].x, gr[u].x, mr[u].x, vr[u].x);
-            update1<Alg>(c, mean, wr[u].y, gr[u].y, mr[u].y, vr[u].y);
-            update1<Alg>(c, mean, wr[u].z, gr[u].z, mr[u].z, vr[u].z);
-            update1<Alg>(c, mean, wr[u].w, gr[u].w, mr[u].w, vr[u].w);
-            r.w4[i] = wr[u];
-            if constexpr (kUsesState1<Alg>) r.m4[i] = mr[u];
-            if constexpr (kMayUseState2<Alg>) {
-                if (state2) r.v4[i] = vr[u];
-            }
+            update_store4<Alg>(c, mean, state2, wr[u], gr[u], mr[u], vr[u], r.w4, r.m4, r.v4, i);
         }
     }
 }
@@ -621,17 +619,7 @@ GCGAN_UNROLL
 GCGAN_UNROLL
     for (int u = 0; u < kRegs; ++u) {
         const int i = li + group * u;
-        if (i < len4) {
-            update1<Alg>(c, mean, wr[u].x, gr[u].x, mr[u].x, vr[u].x);
-            update1<Alg>(c, mean, wr[u].y, gr[u].y, mr[u].y, vr[u].y);
-            update1<Alg>(c, mean, wr[u].z, gr[u].z, mr[u].z, vr[u].z);
-            update1<Alg>(c, mean, wr[u].w, gr[u].w, mr[u].w, vr[u].w);
-            w4[i] = wr[u];
-            if constexpr (kUsesState1<Alg>) m4[i] = mr[u];
-            if constexpr (kMayUseState2<Alg>) {
-                if (state2) v4[i] = vr[u];
-            }
-        }
+        if (i < len4) update_store4<Alg>(c, mean, state2, wr[u], gr[u], mr[u], vr[u], w4, m4, v4, i);
     }
 }
 
