@@ -40,8 +40,9 @@
 // Mutations of optimizer_internal.cuh that made it fail (each tried, then reverted): a scalar row's update one
 // element past its end (row_update: j <= len; 10,830 failures, elements updated twice), kRowsGroup's update one float4
 // short of its row's end (group_row_update: len / 4 - 1; 2,862, elements never updated), groups of half the threads
-// a row needs (make_entry: group * kRegs * 4 < inner / 2; 861, kRowsRegs rows cut short), and a wrong block_start
-// (fill_batch counting one block less per multi-block entry; 21,435).
+// a row needs (make_entry: group * kRegs * 4 < inner / 2; 861, kRowsRegs rows cut short), a wrong block_start
+// (fill_batch counting one block less per multi-block entry; 21,435), and in kRowsHeld a component of g swapped
+// (held_update: gr[u].z for gr[u].w; 1,835) or a held row's last float4 of g never loaded (held_load; 1,835).
 //
 // The float64 kernel's body and both kernels' guard vote are the kernels' own: optimizer_internal.cuh's
 // optimizer_f64_body and guard_passes, run here with the host execution policy HostBlock (threads one after another
