@@ -3,21 +3,30 @@ package io.gcgan.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisState;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.TickType;
 import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.axis.ValueTick;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.Range;
+import org.jfree.data.general.DatasetUtils;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -72,6 +81,11 @@ public final class Charts {
     /** A line chart. */
     public static BufferedImage lines(String title, String xLabel, String yLabel, List<Line> lines, boolean logY,
                                       int width, int height) {
+        return render(title, linePlot(xLabel, yLabel, lines, logY), width, height, true);
+    }
+
+    /** The plot that {@link #lines} draws. */
+    static XYPlot linePlot(String xLabel, String yLabel, List<Line> lines, boolean logY) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         renderer.setDrawSeriesLineAsPath(true); // a dash pattern runs along the whole line, not per segment
@@ -88,6 +102,10 @@ public final class Charts {
             }
             data.addSeries(s);
             renderer.setSeriesPaint(k, line.color() != null ? line.color() : color(k));
+            if (s.getItemCount() == 1) { // a lone point draws no line (a run scored once): mark it
+                renderer.setSeriesShapesVisible(k, true);
+                renderer.setSeriesShape(k, new Ellipse2D.Double(-3, -3, 6, 6));
+            }
             renderer.setSeriesStroke(k, line.dashed()
                     ? new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f)
                     : new BasicStroke(1.0f));
@@ -95,20 +113,32 @@ public final class Charts {
         }
         NumberAxis xAxis = new NumberAxis(xLabel);
         xAxis.setAutoRangeIncludesZero(false);
+        xAxis.setAutoRangeMinimumSize(minimumSpan(DatasetUtils.findDomainBounds(data, false)));
         ValueAxis yAxis;
         if (logY) {
-            LogAxis log = new LogAxis(yLabel);
+            LogAxis log = new PlainLogAxis(yLabel);
             log.setSmallestValue(1e-12);
-            // Tick labels as plain numbers of 3 significant digits (0.0158, 6.31, 2240) rather than powers 10^-1.8.
-            log.setNumberFormatOverride(new SignificantDigits(3));
             yAxis = log;
         } else {
             NumberAxis lin = new NumberAxis(yLabel);
             lin.setAutoRangeIncludesZero(false);
             yAxis = lin;
         }
-        XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
-        return render(title, plot, width, height, true);
+        yAxis.setAutoRangeMinimumSize(minimumSpan(DatasetUtils.findRangeBounds(data, false)));
+        return new XYPlot(data, xAxis, yAxis, renderer);
+    }
+
+    /**
+     * The smallest span of an axis over {@code values}: JFreeChart's default, unless every value is the same (one
+     * scored step, a constant column), which would get a span of 1e-8 and its one value as every tick label; then
+     * 10% of the value (1 at zero).
+     */
+    static double minimumSpan(Range values) {
+        if (values == null || values.getLength() > 0) {
+            return ValueAxis.DEFAULT_AUTO_RANGE_MINIMUM_SIZE;
+        }
+        double v = Math.abs(values.getCentralValue());
+        return v > 0 ? 0.1 * v : 1;
     }
 
     /** A scatter chart over a fixed square range [-range, range]^2 (range <= 0: automatic). */
@@ -164,11 +194,55 @@ public final class Charts {
         return new Rectangle2D.Double(-size / 2, -size / 2, size, size);
     }
 
+    /**
+     * A log axis labelled with plain numbers of 3 significant digits (0.0158, 6.31, 2240) rather than powers 10^-1.8,
+     * or of as many more as it takes to tell its ticks apart: over a narrow range (a Frechet distance from 1729 to
+     * 1677) the ticks are a few units apart, and 3 digits would print 1680, 1680, 1690, 1690.
+     */
+    static final class PlainLogAxis extends LogAxis {
+        private final SignificantDigits labels = new SignificantDigits(3);
+
+        PlainLogAxis(String label) {
+            super(label);
+            setNumberFormatOverride(labels);
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes") // JFreeChart's signature
+        public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
+            List ticks = null;
+            for (int digits = 3; digits <= 17; digits++) {
+                labels.setDigits(digits);
+                ticks = super.refreshTicks(g2, state, dataArea, edge);
+                if (distinctLabels(ticks)) {
+                    break;
+                }
+            }
+            return ticks;
+        }
+
+        private boolean distinctLabels(List<?> ticks) {
+            Set<String> seen = new HashSet<>();
+            for (Object o : ticks) {
+                if (o instanceof ValueTick t && t.getTickType() == TickType.MAJOR
+                        && !seen.add(labels.format(t.getValue()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     /** Formats a number with at most {@code digits} significant digits, in plain notation, trailing zeros dropped. */
     static final class SignificantDigits extends java.text.NumberFormat {
-        private final java.math.MathContext context;
+        private java.math.MathContext context;
 
         SignificantDigits(int digits) {
+            setDigits(digits);
+        }
+
+        /** Formats with {@code digits} significant digits from now on. */
+        void setDigits(int digits) {
             context = new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN);
         }
 
