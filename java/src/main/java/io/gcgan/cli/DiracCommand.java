@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
                 + "over the gradient vector field as a PNG; --json prints the final point, its distance to the "
                 + "equilibrium (0, 0) and the Jacobian's eigenvalues at the equilibrium.",
         footer = {"", "Examples:",
-            "  gcgan dirac                     # unregularized GAN: it circles, no convergence",
+            "  gcgan dirac                     # unregularized GAN: circles, no convergence",
             "  gcgan dirac --regularizer zero-centred --gamma 1 --json",
             "  gcgan dirac --loss wgan --update alternating --h 0.2 --out wgan-alt.png"})
 final class DiracCommand implements Callable<Integer> {

@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
             "Options after -- go to every run (gcgan train's options); --run adds a configuration's own."},
         footer = {"", "Examples:",
             "  gcgan experiment --out runs/optimizers -- --steps 1200",
-            "  gcgan experiment --out runs/gc --seeds 0,1,2 --run \"none=--gc none\" --run \"GC=--gc gc\" \\",
-            "      -- --data 8gaussians --steps 2000"})
+            "  gcgan experiment --out runs/gc --seeds 0,1,2 \\",
+            "    --run \"none=--gc none\" --run \"GC=--gc gc\" -- --data 8gaussians --steps 2000"})
 final class ExperimentCommand implements Callable<Integer> {
 
     /** The thesis's optimizers (SGD's learning rate: the best of a 400-step sweep on the main job, README). */
@@ -59,7 +59,7 @@ final class ExperimentCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--run", paramLabel = "NAME=OPTIONS",
-            description = "A configuration: its name and gcgan train options, e.g. \"SGD+GC=--optimizer sgd --gc "
+            description = "A configuration: its name and gcgan train options, as \"SGD+GC=--optimizer sgd --gc "
                     + "gc\" (repeatable). Default: SGD, SGD+GC (sgd, lr 0.03, momentum 0.5), Adam, Adam+GC.")
     List<String> runs;
 

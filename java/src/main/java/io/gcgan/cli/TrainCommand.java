@@ -159,8 +159,8 @@ final class TrainCommand implements Callable<Integer> {
         String dOptimizer;
 
         @Option(names = "--gc", paramLabel = "MODE",
-                description = {"Gradient Centralization inside the optimizer of G and D: none; gcc (conv weights);",
-                    "gc (conv and fully connected weights). Default: " + DEFAULT_GC + "."})
+                description = "Gradient Centralization inside the optimizer of G and D: none; gcc (conv weights);"
+                        + " gc (conv and fully connected weights). Default: " + DEFAULT_GC + ".")
         String gc;
 
         @Option(names = "--g-gc", paramLabel = "MODE", description = "G's GC mode (overrides --gc).")
