@@ -21,6 +21,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.TickType;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.axis.ValueTick;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
@@ -141,7 +142,10 @@ public final class Charts {
         return v > 0 ? 0.1 * v : 1;
     }
 
-    /** A scatter chart over a fixed square range [-range, range]^2 (range <= 0: automatic). */
+    /**
+     * A scatter chart over a fixed square range [-range, range]^2 (range <= 0: automatic). Later sets are drawn over
+     * earlier ones (the modes over the real and generated points).
+     */
     public static BufferedImage scatter(String title, String xLabel, String yLabel, List<Dots> sets, double range,
                                         int width, int height) {
         XYSeriesCollection data = new XYSeriesCollection();
@@ -168,6 +172,7 @@ public final class Charts {
             yAxis.setRange(-range, range);
         }
         XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
+        plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // JFreeChart draws the first set last by default
         return render(title, plot, width, height, true);
     }
 

@@ -88,6 +88,29 @@ class ChartsTest {
     }
 
     @Test
+    void scatterDrawsLaterSetsOverEarlierOnes() {
+        // samples.png of a 2-D run: the modes (red, last) sit inside dense clouds of real points (green, first)
+        int n = 41;
+        double[] rx = new double[n * n];
+        double[] ry = new double[n * n];
+        for (int i = 0; i < n * n; i++) {
+            rx[i] = 0.5 + (i % n - n / 2) * 0.002;
+            ry[i] = 0.5 + (i / n - n / 2) * 0.002;
+        }
+        java.awt.Color red = new java.awt.Color(0xd62728);
+        BufferedImage image = Charts.scatter("modes", "x", "y", List.of(
+                new Charts.Dots("real", rx, ry, new java.awt.Color(0x2ca02c), 3),
+                new Charts.Dots("modes", new double[] {0.5}, new double[] {0.5}, red, 7)), 1, 400, 400);
+        int redPixels = 0;
+        for (int y = 0; y < image.getHeight() / 2; y++) { // the upper half: the legend's red dot is at the bottom
+            for (int x = 0; x < image.getWidth(); x++) {
+                redPixels += (image.getRGB(x, y) & 0xffffff) == red.getRGB() - 0xff000000 ? 1 : 0;
+            }
+        }
+        assertTrue(redPixels >= 9, "the mode's dot is hidden under the real points: " + redPixels + " red pixels");
+    }
+
+    @Test
     void aConstantSeriesOnALinearAxisSpansARange() {
         XYPlot plot = Charts.linePlot("iteration", "digits covered", List.of(new Charts.Line("digits",
                 new double[] {0, 200, 400}, new double[] {10, 10, 10}, null, false)), false);
