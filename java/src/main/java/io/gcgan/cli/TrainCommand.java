@@ -439,6 +439,20 @@ final class TrainCommand implements Callable<Integer> {
         if (s.penalty().equals("none")) {
             unless.accept("--penalty-weight", "there is no --penalty");
             unless.accept("--one-sided", "there is no --penalty");
+        } else if (!s.penalty().equals("wgan-gp")) {
+            // one-sided penalises norms above the centre, and every norm is above 0: the penalty stays as it was
+            unless.accept("--one-sided", "--penalty " + s.penalty() + " is centred at 0, below every gradient norm"
+                    + " (--one-sided goes with wgan-gp, centred at 1)");
+        }
+        if (!s.model().equals("dcgan64")) {
+            unless.accept("--d-batchnorm", "it is an option of --model dcgan64 (this run: " + s.model() + ")");
+        }
+        if (!s.model().equals("mlp")) {
+            unless.accept("--mlp-width", "it is an option of --model mlp (this run: " + s.model() + ")");
+        }
+        if (s.device().equals("cpu")) {
+            unless.accept("--conv", "--device cpu (it chooses the convolutions of a CUDA device)");
+            unless.accept("--tf32", "--device cpu (TF32 is a mode of a CUDA device's tensor cores)");
         }
         for (String who : List.of("g", "d")) {
             String algorithm = (who.equals("g") ? s.g() : s.d()).algorithm();
