@@ -254,6 +254,8 @@ final class Experiment {
     private static Loaded load(String data, String model) throws IOException {
         switch (data) {
             case "mnist":
+                // checked too: score --reference mnist of a dcgan64 run would compare digits with 3x64x64 samples
+                checkGeometry(Mnist.embedded(), data, model);
                 return new Loaded(Mnist.embedded(), null, "embedded MNIST (" + Mnist.EMBEDDED_COUNT + " digits)");
             case "8gaussians":
                 return new Loaded(null, mixture(data), "8 Gaussians on a ring");
@@ -272,13 +274,17 @@ final class Experiment {
             long[] geometry = imageGeometry(model);
             images = ImageFolder.load(p, (int) geometry[0], (int) geometry[1], (int) geometry[2]);
         }
+        checkGeometry(images, data, model);
+        return new Loaded(images, null, images.toString());
+    }
+
+    private static void checkGeometry(ImageDataset images, String data, String model) {
         long[] want = imageGeometry(model);
         long[] have = images.itemShape();
         if (!java.util.Arrays.equals(want, have)) {
-            throw new UsageException("--model " + model + " needs images " + java.util.Arrays.toString(want)
-                    + " but " + data + " holds " + java.util.Arrays.toString(have));
+            throw new UsageException(model + " images are " + java.util.Arrays.toString(want) + " but " + data
+                    + " holds " + java.util.Arrays.toString(have));
         }
-        return new Loaded(images, null, images.toString());
     }
 
     /** [C, H, W] of the images a model takes. */

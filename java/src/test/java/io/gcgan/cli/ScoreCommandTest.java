@@ -120,6 +120,11 @@ class ScoreCommandTest {
         assertTrue(r.err().contains("is no longer there; give the real images with --reference DATA"), r.err());
         r = CliRunner.run("score", run.toString(), "--device", "cpu", "--count", "4", "--reference", moved.toString());
         assertEquals(0, r.status(), r.toString());
+
+        // The embedded digits are 1x28x28: no reference for 3x64x64 samples (an IDX file of them neither).
+        r = CliRunner.run("score", run.toString(), "--device", "cpu", "--count", "4", "--reference", "mnist");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("dcgan64 images are [3, 64, 64] but mnist holds [1, 28, 28]"), r.err());
     }
 
     /** A folder of n 64 x 64 RGB PNGs, each a different colour gradient. */
