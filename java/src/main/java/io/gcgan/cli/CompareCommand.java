@@ -83,6 +83,20 @@ final class CompareCommand implements Callable<Integer> {
         e.flush();
     }
 
+    /** Says which runs have no value at all in a column drawn (wasserstein of a run without a WGAN loss, say). */
+    private void noteEmptyCurves(List<String> names, List<MetricsTable> tables, List<String> columns) {
+        PrintWriter e = spec.commandLine().getErr();
+        for (int i = 0; i < tables.size(); i++) {
+            for (String col : columns) {
+                if (java.util.Arrays.stream(tables.get(i).column(col)).noneMatch(Double::isFinite)) {
+                    e.println("note: run " + names.get(i) + " has no values of " + col + " (an empty column): the"
+                            + " chart has no curve of it");
+                }
+            }
+        }
+        e.flush();
+    }
+
     /** Whether --metrics was given (else its default columns are compared). */
     private boolean metricsGiven() {
         return spec.commandLine().getParseResult().hasMatchedOption("--metrics");
@@ -128,6 +142,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         String t = title != null ? title : String.join(" and ", columns) + (smooth > 1 ? " (moving average over "
                 + smooth + " steps)" : "");
+        noteEmptyCurves(names, tables, columns);
         if (logY) {
             noteValuesALogAxisLeavesOut(names, tables, columns);
         }
@@ -135,7 +150,7 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         w.print(table(names, tables, last));
         w.println("chart: " + out.toAbsolutePath().normalize());
-        List<MetricsTable> scores = scoreTables();
+        List<MetricsTable> scores = scoreTables(names);
         if (scores != null) {
             MetricsTable first = scores.getFirst();
             String column = first.has("frechet_distance") ? "frechet_distance"
@@ -157,22 +172,37 @@ final class CompareCommand implements Callable<Integer> {
 
     /**
      * The scores.csv of every run ({@code gcgan train --score-every}), when all are run folders that have one with at
-     * least one row and all hold the same kind of scores; otherwise null (compare then draws the losses only).
+     * least one row and all hold the same kind of scores; otherwise null (compare then draws the losses only, and
+     * says why when some of the runs have scores).
      */
-    private List<MetricsTable> scoreTables() throws java.io.IOException {
+    private List<MetricsTable> scoreTables(List<String> names) throws java.io.IOException {
         List<MetricsTable> out = new ArrayList<>();
-        for (Path r : runs) {
+        String missing = null;
+        String otherKind = null;
+        for (int i = 0; i < runs.size(); i++) {
+            Path r = runs.get(i);
             Path csv = r.resolve("scores.csv");
-            if (!Files.isDirectory(r) || !Files.isRegularFile(csv)) {
-                return null;
+            MetricsTable t = Files.isDirectory(r) && Files.isRegularFile(csv) ? MetricsTable.read(csv) : null;
+            if (t == null || t.rows() == 0) {
+                missing = missing != null ? missing : names.get(i);
+            } else if (!out.isEmpty() && !t.columns().equals(out.getFirst().columns())) {
+                otherKind = otherKind != null ? otherKind : names.get(i);
+            } else {
+                out.add(t);
             }
-            MetricsTable t = MetricsTable.read(csv);
-            if (t.rows() == 0 || (!out.isEmpty() && !t.columns().equals(out.getFirst().columns()))) {
-                return null;
-            }
-            out.add(t);
         }
-        return out;
+        if (missing == null && otherKind == null) {
+            return out;
+        }
+        if (!out.isEmpty()) {
+            PrintWriter e = spec.commandLine().getErr();
+            e.println("note: no scores chart: " + (missing != null
+                    ? "run " + missing + " has no scores (gcgan train --score-every)"
+                    : "run " + otherKind + "'s scores.csv holds other scores than the first run's ("
+                            + String.join(", ", out.getFirst().columns()) + ")"));
+            e.flush();
+        }
+        return null;
     }
 
     /** "dir/compare.png" -> "dir/compare-scores.png". */
