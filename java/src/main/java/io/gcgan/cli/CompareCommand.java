@@ -146,11 +146,15 @@ final class CompareCommand implements Callable<Integer> {
         if (logY) {
             noteValuesALogAxisLeavesOut(names, tables, columns);
         }
+        List<MetricsTable> scores = scoreTables(names);
+        Path scoresChart = siblingOf(out, "-scores");
+        if (scores != null) { // checked before anything is written, as --out itself
+            Check.pngOut("--out (its scores chart)", scoresChart);
+        }
         Charts.write(RunPlots.compare(names, tables, columns, smooth, t, logY), out);
         PrintWriter w = spec.commandLine().getOut();
         w.print(table(names, tables, last));
         w.println("chart: " + out.toAbsolutePath().normalize());
-        List<MetricsTable> scores = scoreTables(names);
         if (scores != null) {
             MetricsTable first = scores.getFirst();
             String column = first.has("frechet_distance") ? "frechet_distance"
@@ -160,7 +164,6 @@ final class CompareCommand implements Callable<Integer> {
                 case "swd_mean" -> "sliced Wasserstein distance x 1e3, mean over the levels (lower is better)";
                 default -> "share of samples within 3 sigma of a mode";
             };
-            Path scoresChart = siblingOf(out, "-scores");
             Charts.write(RunPlots.compare(names, scores, List.of(column), 1, chartTitle,
                     column.equals("frechet_distance")), scoresChart);
             w.print(scoreTable(names, scores));

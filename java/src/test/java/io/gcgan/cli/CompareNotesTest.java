@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What gcgan compare cannot draw, it says: a column a run never wrote, scores of runs that cannot be overlaid. */
+/**
+ * What gcgan compare cannot draw, it says (a column a run never wrote, scores of runs that cannot be overlaid), and
+ * what it would draw over, it refuses (a file by the name of its scores chart that is not a PNG).
+ */
 class CompareNotesTest {
 
     private static final String METRICS = "step,d_loss,wasserstein,g_loss\n0,1.0,,0.5\n1,0.9,,0.6\n";
@@ -34,6 +37,18 @@ class CompareNotesTest {
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.err().contains("note: run a has no values of wasserstein (an empty column)"), r.toString());
         assertFalse(r.err().contains("of d_loss"), r.toString());
+    }
+
+    @Test
+    void theScoresChartReplacesNoFileButAPng() throws Exception {
+        Path digits = run("digits", "step,frechet_distance,classifier_score\n2,100.0,5.0\n");
+        Path notes = Files.writeString(tmp.resolve("cmp-scores.png"), "my notes");
+        CliRunner.Result r = CliRunner.run("compare", digits.toString(), "--out", tmp.resolve("cmp.png").toString());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--out (its scores chart) " + notes + " exists and is not a PNG image; it is not"
+                + " replaced"), r.toString());
+        assertEquals("my notes", Files.readString(notes));
+        assertFalse(Files.exists(tmp.resolve("cmp.png")), "nothing is written: " + r);
     }
 
     @Test
