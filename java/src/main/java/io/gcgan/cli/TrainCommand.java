@@ -234,7 +234,8 @@ final class TrainCommand implements Callable<Integer> {
         long steps;
 
         @Option(names = "--batch-size", paramLabel = "N", defaultValue = DEFAULT_BATCH,
-                description = "Samples per D and per G update, in [1, 65536]. Default: ${DEFAULT-VALUE}.")
+                description = "Samples per D and per G update, in [1, 65536] (mlp) or [2, 65536] (mnist28, dcgan64:"
+                        + " BatchNorm). Default: ${DEFAULT-VALUE}.")
         int batchSize;
 
         @Option(names = "--n-critic", paramLabel = "N", defaultValue = "1",
@@ -545,6 +546,12 @@ final class TrainCommand implements Callable<Integer> {
         Check.range("--mlp-width", dat.mlpWidth, 1, 8192);
         Check.range("--n-critic", sc.nCritic, 1, 1000);
         Check.range("--batch-size", sc.batchSize, 1, 65536);
+        if (!points && sc.batchSize < 2) {
+            // BatchNorm in training normalizes with the batch's own statistics: one sample has no variance (the first
+            // step would fail, after the run folder was made)
+            throw new UsageException("--batch-size = " + sc.batchSize + " is out of range [2, 65536] for --model "
+                    + model + ": its G's BatchNorm layers need the statistics of 2 or more samples");
+        }
         Check.range("--steps", sc.steps, 1, 1_000_000_000L);
         Check.range("--seed", sc.seed, 0, Long.MAX_VALUE);
         String dtype = Check.oneOf("--dtype", sc.dtype, List.of("float32", "float64"));

@@ -57,6 +57,8 @@ class ArgumentValidationTest {
                 Arguments.of(new String[] {"--weight-decay", "2"}, "--weight-decay = 2 is out of range [0, 1]", ""),
                 Arguments.of(new String[] {"--n-critic", "0"}, "--n-critic = 0 is out of range [1, 1000]", ""),
                 Arguments.of(new String[] {"--batch-size", "0"}, "--batch-size = 0 is out of range [1, 65536]", ""),
+                Arguments.of(new String[] {"--batch-size", "1"},
+                        "--batch-size = 1 is out of range [2, 65536] for --model mnist28", "BatchNorm"),
                 Arguments.of(new String[] {"--steps", "0"}, "--steps = 0 is out of range [1, 1000000000]", ""),
                 Arguments.of(new String[] {"--seed", "-5"}, "--seed = -5 is out of range", ""),
                 Arguments.of(new String[] {"--penalty-weight", "-1"}, "--penalty-weight = -1 is out of range [0, 1000000]", ""),
