@@ -140,6 +140,13 @@ final class ScoreCommand implements Callable<Integer> {
                         + " unreliable (give a reference of thousands of images)");
                 err.flush();
             }
+            if (count <= DigitClassifier.FEATURES) { // the samples' covariance likewise
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("note: --count " + count + " is no more than the " + DigitClassifier.FEATURES
+                        + " features FD compares: the samples' covariance is singular and the FD unreliable (score"
+                        + " thousands of samples)");
+                err.flush();
+            }
             DigitClassifier classifier = DigitClassifier.load(dev);
             FeatureStatistics stats = DigitScores.referenceStatistics(classifier, real, dev);
             DigitScores.Accumulator samples = SampleScorer.digits(g::forward, s, dev, seed, count, classifier, stats);

@@ -164,5 +164,9 @@ class ScoreCommandTest {
                 "4");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.err().contains("has 10 images, no more than the 64 features FD compares"), r.err());
+        assertTrue(r.err().contains("note: --count 4 is no more than the 64 features FD compares"), r.err());
+        r = CliRunner.run("score", mnistRun.toString(), "--device", "cpu", "--count", "65");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(!r.err().contains("note:"), r.err());
     }
 }
