@@ -706,8 +706,8 @@ final class TrainCommand implements Callable<Integer> {
      */
     static String otherCheckpointsHint(RunFolder folder, Path bad) {
         List<Long> others = folder.checkpoints().stepsOtherThan(bad);
-        if (others.isEmpty()) {
-            return "";
+        if (others.isEmpty()) { // a NaN checkpoint's message advises an earlier one: say there is none
+            return ". The run has no other checkpoint: start it again with --out " + folder + " --overwrite";
         }
         return ". The run has other checkpoints (after " + others.stream().map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(", ")) + " steps): resume from one with --resume "

@@ -67,6 +67,19 @@ class RunFolderSafetyTest {
     }
 
     @Test
+    void aDamagedOnlyCheckpointSaysThereIsNoOther() throws Exception {
+        Path out = tmp.resolve("run");
+        assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "2", "--out", out.toString())
+                .status());
+        Path trainer = out.resolve("checkpoints/step-000002").resolve("trainer.json");
+        Files.writeString(trainer, "{\"format\": 1, \"step\": "); // cut short
+        CliRunner.Result r = CliRunner.run("train", "--resume", out.toString(), "--steps", "4");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("trainer.json") && r.err().contains("The run has no other checkpoint: start it"
+                + " again with --out " + out + " --overwrite"), r.err());
+    }
+
+    @Test
     void aDamagedLatestCheckpointNamesTheOthersToResumeFrom() throws Exception {
         Path out = tmp.resolve("run");
         assertEquals(0, CliRunner.run("train", "--data", "8gaussians", "--steps", "4", "--checkpoint-every", "2",
