@@ -178,13 +178,25 @@ final class ExperimentCommand implements Callable<Integer> {
     }
 
     /**
-     * Checks every new run's train options before any run trains, so that a bad value in the last configuration is
-     * reported at once, and once (a resumed run's options are checked against its checkpoint when it starts).
+     * Checks every run's train options before any run trains, so that a bad value in the last configuration is
+     * reported at once, and once; a resumed run's options against its checkpoint too (an option changed since the
+     * experiment began). A checkpoint that cannot be read is left to its run, which says so when its turn comes.
      */
-    private void checkBeforeTraining(List<Run> plan) {
+    private void checkBeforeTraining(List<Run> plan) throws Exception {
         for (Run r : plan) {
             List<String> args = r.args().subList(1, r.args().size()); // after "train"
-            if (args.contains("--resume") || r.skip() != null) {
+            if (r.skip() != null) {
+                continue;
+            }
+            if (args.contains("--resume")) {
+                try {
+                    TrainCommand.checkResume(args);
+                } catch (CommandLine.ParameterException | UsageException e) {
+                    throw new UsageException("run " + r.label() + ": " + e.getMessage() + " To start every run of"
+                            + " the experiment again, give it --overwrite.", e);
+                } catch (java.io.IOException damaged) {
+                    // its run reports it, and the others train
+                }
                 continue;
             }
             try {

@@ -626,6 +626,33 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int resume(CommandLine.ParseResult parsed, RunFolder folder) throws Exception {
+        Resume r = checkResume(parsed, folder);
+        if (outputOptions.fromStep != null) {
+            // a later stop resumes from here, not from the old latest
+            folder.checkpoints().pointLatestAt(outputOptions.fromStep);
+        }
+        TrainingRun run = new TrainingRun(r.settings(), folder, r.checkpoint(), outputOptions.quiet || r.quiet(),
+                spec.commandLine().getOut(), spec.commandLine().getErr(), args(parsed));
+        return run.execute();
+    }
+
+    /** What a resume continues: the checkpoint, the run's settings with this command line's changes, --quiet. */
+    private record Resume(Path checkpoint, TrainSettings settings, boolean quiet) {
+    }
+
+    /**
+     * Checks that gcgan train's {@code args} (with --resume) can resume their run folder as given, without taking its
+     * lock or writing anything: {@code gcgan experiment} asks before its first run trains, so that an option changed
+     * since the runs began stops it at once, not at each run in turn.
+     */
+    static void checkResume(List<String> args) throws Exception {
+        TrainCommand train = new TrainCommand();
+        CommandLine cl = new CommandLine(train);
+        CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
+        train.checkResume(parsed, RunFolder.read(train.outputOptions.resume));
+    }
+
+    private Resume checkResume(CommandLine.ParseResult parsed, RunFolder folder) throws Exception {
         Long fromStep = outputOptions.fromStep;
         Optional<Path> latest = fromStep != null ? Optional.of(folder.checkpoints().at(fromStep))
                 : folder.checkpoints().latest();
@@ -692,12 +719,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " does not match its options (hash " + s.configHash() + "); the checkpoint was edited or written"
                     + " by another gcgan version");
         }
-        if (fromStep != null) {
-            folder.checkpoints().pointLatestAt(fromStep); // a later stop resumes from here, not from the old latest
-        }
-        TrainingRun run = new TrainingRun(s, folder, latest.get(), outputOptions.quiet || merged.outputOptions.quiet,
-                spec.commandLine().getOut(), spec.commandLine().getErr(), given);
-        return run.execute();
+        return new Resume(latest.get(), s, merged.outputOptions.quiet);
     }
 
     /**

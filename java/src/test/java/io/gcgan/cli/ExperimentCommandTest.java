@@ -50,6 +50,16 @@ class ExperimentCommandTest {
         assertEquals(5, MetricsTable.read(out.resolve("gc-s0/metrics.csv")).rows());
         assertEquals(List.of(2.0, 3.0, 4.0, 5.0),
                 boxed(MetricsTable.read(out.resolve("gc-s0/scores.csv")).column("step")));
+
+        // Again with an option that defines the runs changed: refused before any run trains, naming the option.
+        String summaryBefore = Files.readString(out.resolve("summary.txt"));
+        r = CliRunner.run(CliRunner.with(experiment(out, "6"), "--lr", "0.01"));
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("run plain s0: --resume ") && r.err().contains("--g-lr (the run: 0.001, now: 0.01)")
+                && r.err().contains("--overwrite"), r.err());
+        assertTrue(!r.out().contains("experiment: run 1 of 4"), "nothing trained: " + r);
+        assertEquals(5, MetricsTable.read(out.resolve("plain-s0/metrics.csv")).rows());
+        assertEquals(summaryBefore, Files.readString(out.resolve("summary.txt")));
     }
 
     @Test
