@@ -39,6 +39,12 @@ final class CheckpointArgument {
             throw new UsageException(source + " is a file; give a run folder (runs/NAME) or a checkpoint folder"
                     + " (runs/NAME/checkpoints/step-N)");
         }
+        Path parent = source.toAbsolutePath().normalize().getParent();
+        if (Files.isDirectory(source) && source.toAbsolutePath().normalize().endsWith("checkpoints") && parent != null
+                && RunFolder.isRunFolder(parent)) {
+            throw new UsageException(source + " holds a run's checkpoints; give the run folder (" + parent + ") or one"
+                    + " checkpoint in it (" + source.resolve("step-N") + ")");
+        }
         RunFolder run = RunFolder.read(source);
         Checkpoints cps = run.checkpoints();
         if (step != null) {

@@ -148,6 +148,10 @@ class ScoreCommandTest {
         CliRunner.Result r = CliRunner.run("score", file.toString(), "--device", "cpu");
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("notes.txt is a file; give a run folder"), r.err());
+        r = CliRunner.run("score", mnistRun.resolve("checkpoints").toString(), "--device", "cpu");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("holds a run's checkpoints; give the run folder (" + mnistRun.toAbsolutePath()
+                .normalize() + ")"), r.err());
         r = CliRunner.run("score", mnistRun.toString(), "--count", "1");
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("--count = 1 is out of range [2, 1000000]"), r.err());
