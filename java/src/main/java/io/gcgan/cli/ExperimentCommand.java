@@ -93,7 +93,11 @@ final class ExperimentCommand implements Callable<Integer> {
         checkOutputs();
         PrintWriter w = spec.commandLine().getOut();
         PrintWriter e = spec.commandLine().getErr();
-        Files.createDirectories(out);
+        try {
+            AtomicFiles.createDirectories(out);
+        } catch (java.io.IOException cannot) {
+            throw AtomicFiles.naming(out, "create the experiment's folder", cannot);
+        }
         int status = 0;
         for (int i = 0; i < plan.size(); i++) {
             Run r = plan.get(i);

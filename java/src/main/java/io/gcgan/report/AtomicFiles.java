@@ -36,7 +36,7 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            createDirectories(dir);
             tmp = dir.resolve("." + target.getFileName() + "." + randomSuffix() + ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -54,6 +54,22 @@ public final class AtomicFiles {
             throw e;
         }
         forceDirectory(dir);
+    }
+
+    /**
+     * {@link Files#createDirectories}, except that a file where a folder is needed (--out notes.txt/run) is named:
+     * the JDK reports the folder it could not make ("Not a directory") or the file as "already exists".
+     */
+    public static void createDirectories(Path dir) throws IOException {
+        for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p)) {
+                break;
+            }
+            if (Files.exists(p)) {
+                throw new NotDirectoryException(p.toString());
+            }
+        }
+        Files.createDirectories(dir);
     }
 
     private static void deleteQuietly(Path tmp) {

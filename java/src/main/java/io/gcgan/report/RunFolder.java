@@ -99,7 +99,11 @@ public final class RunFolder {
                 }
             }
         } else {
-            Files.createDirectories(root);
+            try {
+                AtomicFiles.createDirectories(root);
+            } catch (IOException e) {
+                throw AtomicFiles.naming(root, "create the run folder", e);
+            }
             run.lock();
         }
         Files.createDirectories(root.resolve("samples"));
