@@ -74,6 +74,11 @@ final class SampleCommand implements Callable<Integer> {
             Tensor z = Tensor.randn(new Generator(seed), Experiment.dtype(s.dtype()), choice.device(), shape);
             Tensor x = g.forward(z);
             if (s.model().equals("mlp")) {
+                if (columns != null) {
+                    PrintWriter e = spec.commandLine().getErr();
+                    e.println("note: --columns is ignored: the samples of a 2-D run are points in one scatter plot");
+                    e.flush();
+                }
                 Samples.writePoints(x, Experiment.mixture(s.data()), new Generator(seed ^ 0x7265616CL),
                         "samples of " + checkpoint.getFileName(), out);
             } else {

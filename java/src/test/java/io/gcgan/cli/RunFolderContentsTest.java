@@ -122,6 +122,9 @@ class RunFolderContentsTest {
                 samples.toString());
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("step 10"), r.out());
+        r = CliRunner.run("sample", run.toString(), "--columns", "5", "--device", "cpu", "--out", samples.toString());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("note: --columns is ignored: the samples of a 2-D run are points"), r.err());
     }
 
     @Test
