@@ -104,8 +104,8 @@ final class DiracCommand implements Callable<Integer> {
     String start;
 
     @Option(names = "--range", paramLabel = "R",
-            description = "The plot shows [-R, R]^2, R in (0, 1000]. Default: fits the start and the trajectory "
-                    + "(at most 5).")
+            description = "The arrows' grid spans [-R, R]^2 (the plot half an arrow more), R in (0, 1000]. Default:"
+                    + " fits the start and the trajectory (at most 5).")
     Double range;
 
     @Option(names = "--grid", paramLabel = "N", defaultValue = "21",

@@ -22,9 +22,15 @@ import org.jfree.data.xy.XYSeriesCollection;
  * around the equilibrium (0, 0) (cross).
  *
  * <p>Arrows show the field's direction; their length grows with the square root of |v| relative to the largest
- * |v| on the grid (so that the slow region near the equilibrium stays visible), at most 0.9 grid spacings.
+ * |v| on the grid (so that the slow region near the equilibrium stays visible), at most {@link #ARROW} grid
+ * spacings; each is centred on its grid point, and the axes reach half the longest arrow past the grid, so that every
+ * arrow is drawn whole (anchored at their points, the outer arrows ran past the plot and were cut, on a coarse grid
+ * such as {@code --grid 5} by almost half their length).
  */
 public final class DiracPlot {
+
+    /** The longest arrow, in grid spacings. */
+    static final double ARROW = 0.9;
 
     private DiracPlot() {
     }
@@ -32,25 +38,11 @@ public final class DiracPlot {
     /**
      * @param grid       the field on a regular grid (from {@code DiracGan.fieldGrid})
      * @param trajectory the simulated points
-     * @param range      the axes show [-range, range] for theta and psi
+     * @param range      the grid spans [-range, range] for theta and psi; the axes half the longest arrow more
      */
     public static BufferedImage render(String title, FieldGrid grid, Trajectory trajectory, double range, int size) {
-        double spacing = 2 * range / Math.max(1, Math.max(grid.thetaCount(), grid.psiCount()) - 1);
-        double maxNorm = 0;
-        for (FieldGrid.Sample s : grid.samples()) {
-            maxNorm = Math.max(maxNorm, Math.hypot(s.vTheta(), s.vPsi()));
-        }
-        VectorSeries arrows = new VectorSeries("v(theta, psi)");
-        for (FieldGrid.Sample s : grid.samples()) {
-            double n = Math.hypot(s.vTheta(), s.vPsi());
-            if (n == 0 || maxNorm == 0 || !Double.isFinite(n)) {
-                continue;
-            }
-            double len = 0.9 * spacing * Math.sqrt(n / maxNorm);
-            arrows.add(s.theta(), s.psi(), s.vTheta() / n * len, s.vPsi() / n * len);
-        }
         VectorSeriesCollection field = new VectorSeriesCollection();
-        field.addSeries(arrows);
+        field.addSeries(arrows(grid, range));
         VectorRenderer arrowRenderer = new VectorRenderer();
         arrowRenderer.setSeriesPaint(0, new Color(0x9a9a9a));
         arrowRenderer.setSeriesStroke(0, new BasicStroke(0.8f));
@@ -84,12 +76,42 @@ public final class DiracPlot {
 
         NumberAxis theta = new NumberAxis("theta (generator)");
         NumberAxis psi = new NumberAxis("psi (discriminator)");
-        theta.setRange(-range, range);
-        psi.setRange(-range, range);
+        double margin = ARROW / 2 * spacing(grid, range);
+        theta.setRange(-range - margin, range + margin);
+        psi.setRange(-range - margin, range + margin);
         XYPlot plot = new XYPlot(lines, theta, psi, lineRenderer);
         plot.setDataset(1, field);
         plot.setRenderer(1, arrowRenderer);
         // The default REVERSE order draws dataset 0 (the trajectory) last, over the arrows.
         return Charts.render(title, plot, size, size, true);
+    }
+
+    /**
+     * The arrows of {@code grid}'s field (class comment): one per grid point where the field is finite and not 0,
+     * centred on the point.
+     */
+    static VectorSeries arrows(FieldGrid grid, double range) {
+        double spacing = spacing(grid, range);
+        double maxNorm = 0;
+        for (FieldGrid.Sample s : grid.samples()) {
+            maxNorm = Math.max(maxNorm, Math.hypot(s.vTheta(), s.vPsi()));
+        }
+        VectorSeries arrows = new VectorSeries("v(theta, psi)");
+        for (FieldGrid.Sample s : grid.samples()) {
+            double n = Math.hypot(s.vTheta(), s.vPsi());
+            if (n == 0 || maxNorm == 0 || !Double.isFinite(n)) {
+                continue;
+            }
+            double len = ARROW * spacing * Math.sqrt(n / maxNorm);
+            double dTheta = s.vTheta() / n * len;
+            double dPsi = s.vPsi() / n * len;
+            arrows.add(s.theta() - dTheta / 2, s.psi() - dPsi / 2, dTheta, dPsi);
+        }
+        return arrows;
+    }
+
+    /** The distance between neighbouring grid points of a grid over [-range, range] (the finer axis's). */
+    static double spacing(FieldGrid grid, double range) {
+        return 2 * range / Math.max(1, Math.max(grid.thetaCount(), grid.psiCount()) - 1);
     }
 }
