@@ -324,8 +324,8 @@ final class TrainCommand implements Callable<Integer> {
         int sampleEvery;
 
         @Option(names = "--score-every", paramLabel = "N", defaultValue = "0",
-                description = "Score G every N steps (and at the end) into scores.csv and scores.png, as gcgan score"
-                        + " does: mnist28 runs the digit scores (FD, classifier score, digits covered), dcgan64 runs"
+                description = "Score G every N steps and at the end, as gcgan score does, into scores.csv and"
+                        + " scores.png: mnist28 runs the digit scores (FD, classifier score, digits covered), dcgan64 runs"
                         + " the sliced Wasserstein distance, 2-D runs the mode coverage; 0 = never. Default:"
                         + " ${DEFAULT-VALUE}.")
         int scoreEvery;

@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -51,6 +53,28 @@ class HelpTextTest {
             }
         }
         assertEquals(List.of(), split, "descriptions of several strings print as several lines");
+    }
+
+    /**
+     * picocli may break a line after a dot inside a word: "scores." at the end of one line, "csv" at the start of the
+     * next. A file name in a description must not be split so.
+     */
+    @Test
+    void fileNamesAreNotSplitAtTheirDot() {
+        Pattern end = Pattern.compile("([A-Za-z0-9_*-]+)\\.$");
+        Pattern start = Pattern.compile(
+                "^\\s*(csv|png|json|txt|safetensors|gz|ubyte|md|jpg|jpeg)\\b.*");
+        List<String> split = new ArrayList<>();
+        for (CommandLine c : commands()) {
+            String[] lines = c.getUsageMessage().split("\\R");
+            for (int i = 0; i + 1 < lines.length; i++) {
+                Matcher m = end.matcher(lines[i].stripTrailing());
+                if (m.find() && start.matcher(lines[i + 1]).matches()) {
+                    split.add(c.getCommandName() + ": '" + lines[i].strip() + "' / '" + lines[i + 1].strip() + "'");
+                }
+            }
+        }
+        assertEquals(List.of(), split, "file names split across lines");
     }
 
     @Test
