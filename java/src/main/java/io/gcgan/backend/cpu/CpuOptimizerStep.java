@@ -31,19 +31,19 @@ import java.util.List;
  * mean subtracted. With the Vector API ({@link #VECTOR_SUMS}) the sum reads storage directly ({@link VectorSums})
  * and the blocks are then walked as an uncentred tensor's; contiguous slices of at most {@code TILE / 2} elements
  * (a linear layer's rows, small conv filters) are summed one by one and updated a block of neighbouring slices at a
- * time ({@link Walk#updateShortRows}), as a block walk with one update call per slice spent more in calls than in
- * updates (GC's cost over an SGD-momentum step of a [6272, 100] weight, mnist28's first layer, on two cores: +49%
- * slice by slice, +22% by blocks of 10 rows; of [1024, 16, 3, 3], +43% and +11%). (Summing the next slice next to
- * the update of the current one, so that its gradient streams in with the update's operands, was tried: GC then
- * cost +14% over the dcgan64 parameters against +10%, the current slice's gradient being read back from L2, not
- * L1.)
+ * time ({@link Walk#updateShortRows}): one update call per slice spent more in calls than in updates (GC's cost over
+ * an SGD-momentum step of the mnist28 parameters, mostly rows of 100: +33-39% slice by slice, +11.4% by blocks,
+ * +7.6% with VectorSums' faster short sums; bench/results/2026-11-27-cpu-gc-short-rows.md). (Summing the next slice next to the update of the current one, so
+ * that its gradient streams in with the update's operands, was tried: GC then cost +14% over the dcgan64 parameters
+ * against +10%, the current slice's gradient being read back from L2, not L1.)
  *
  * <p>Without the Vector API, a slice of up to {@link #WHOLE_SLICE} elements (every conv filter of the reference
  * models) has its gradient copied whole, one array per block, and summed in double lanes; then its blocks are
  * updated, each reading its gradient from its own array, so the gradient is read from storage once. A longer slice
- * is streamed twice: pass 1 sums the decayed gradient block by block, pass 2 updates block by block. Slices of short runs far apart (a transposed-conv weight centred per
- * output filter) are done a tile of neighbouring slices at a time ({@link Walk#updateTile}) either way. Blocks,
- * slices and tiles are independent, so they are spread over the cores; tensors are done one after another.
+ * is streamed twice: pass 1 sums the decayed gradient block by block, pass 2 updates block by block. Slices of short
+ * runs far apart (a transposed-conv weight centred per output filter) are done a tile of neighbouring slices at a
+ * time ({@link Walk#updateTile}) either way. Blocks, slices and tiles are independent, so they are spread over the
+ * cores; tensors are done one after another.
  */
 final class CpuOptimizerStep {
 

@@ -23,11 +23,12 @@ import jdk.incubator.vector.VectorSpecies;
  * sums read storage directly, so the update that follows is the uncentred block walk, given a mean.
  *
  * <p>Each sum is exact to about 1e-16 relative to the sum of magnitudes, as the lane sums are: float32 values are
- * widened to double before any add. The order is fixed (four accumulators of {@code D.length()} lanes over the
- * run, then whole vectors into the first and the last part of a vector, a masked load, into the second; the four
- * added pairwise, their lanes in a fixed pairwise tree), so a sum does not depend on thread splits. (The masked tail and the
- * single-vector loop took a sum over 100 elements from 18 to 14 ns, over 16 from 17 to 8 ns, on one core here:
- * the scalar tail they replace read each element through a bounds-checked {@code getAtIndex}.)
+ * widened to double before any add. The order is fixed, so a sum does not depend on thread splits: four
+ * accumulators of {@code D.length()} lanes over the run, the remaining whole vectors into the first and the last
+ * part of a vector (a masked load) into the second, the four added pairwise, their lanes in a fixed tree
+ * ({@link #lanesSum}). (The single vectors and the masked tail took a sum over 100 elements from 18 to 14 ns, over 16
+ * from 17 to 8 ns, on one core here: the scalar tail they replace read each element through a bounds-checked
+ * {@code getAtIndex}.)
  */
 final class VectorSums {
 
