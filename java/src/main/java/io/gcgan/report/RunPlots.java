@@ -63,16 +63,22 @@ public final class RunPlots {
             return Charts.lines(title, "iteration (generator step)", "sliced Wasserstein distance x 1e3", lines, false,
                     WIDTH, HEIGHT);
         }
+        return Charts.lines(title, "iteration (generator step)", "fraction", List.of(
+                new Charts.Line("samples within 3 sigma of a mode", step, t.column("high_quality_fraction"),
+                        Charts.color(0), false),
+                new Charts.Line("modes covered", step, modesCoveredShare(t), Charts.color(1), true)), false, WIDTH,
+                HEIGHT);
+    }
+
+    /** The share of the mixture's modes covered at each row of a 2-D run's scores: modes_covered / modes. */
+    static double[] modesCoveredShare(MetricsTable t) {
         double[] modes = t.column("modes_covered");
         double[] total = t.column("modes");
         double[] share = new double[modes.length];
         for (int i = 0; i < share.length; i++) {
             share[i] = modes[i] / total[i];
         }
-        return Charts.lines(title, "iteration (generator step)", "fraction", List.of(
-                new Charts.Line("samples within 3 sigma of a mode", step, t.column("high_quality_fraction"),
-                        Charts.color(0), false),
-                new Charts.Line("modes covered", step, share, Charts.color(1), true)), false, WIDTH, HEIGHT);
+        return share;
     }
 
     /** Writes loss.png and grad-norms.png of {@code run} from its metrics.csv, and scores.png when it has scores. */

@@ -397,4 +397,13 @@ class ReportMutationGapsTest {
         assertFalse(Files.exists(target));
         AtomicFiles.deleteRecursively(target); // absent: no error
     }
+
+    /** A 2-D run's scores chart plots modes_covered / modes per row, the share of the mixture's modes covered. */
+    @Test
+    void modesCoveredShareIsCoveredOverModesPerRow() throws IOException {
+        Path csv = tmp.resolve("scores.csv");
+        Files.writeString(csv, "step,high_quality_fraction,modes_covered,modes\n10,0.5,6,8\n20,0.7,25,25\n"
+                + "30,0.1,0,25\n");
+        assertArrayEquals(new double[] {0.75, 1.0, 0.0}, RunPlots.modesCoveredShare(MetricsTable.read(csv)), 0.0);
+    }
 }
