@@ -13,7 +13,6 @@ import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import io.gcgan.tensor.Tensor;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -46,14 +44,6 @@ class DataMutationGapsTest {
             assertTrue(message.contains(part), "expected '" + part + "' in: " + message);
         }
         return message;
-    }
-
-    private static byte[] gzip(byte[] plain) throws IOException {
-        var bytes = new ByteArrayOutputStream();
-        try (var z = new GZIPOutputStream(bytes)) {
-            z.write(plain);
-        }
-        return bytes.toByteArray();
     }
 
     private Path file(String name, byte[] content) throws IOException {
@@ -110,7 +100,7 @@ class DataMutationGapsTest {
 
     @Test
     void gzipErrorsQuoteTheirCause() throws IOException {
-        byte[] gz = gzip(Idx.encode(IdxTest.tinyImages()));
+        byte[] gz = IdxTest.gzip(Idx.encode(IdxTest.tinyImages()));
         DataFileException header = assertThrows(DataFileException.class,
                 () -> Idx.read(file("header-only.gz", Arrays.copyOf(gz, 5))));
         assertEquals(null, header.getCause().getMessage(), "the JDK's EOFException has no message");
@@ -126,7 +116,7 @@ class DataMutationGapsTest {
 
     @Test
     void corruptGzipAfterExtraBytesCountsThem() throws IOException {
-        byte[] longer = gzip(Arrays.copyOf(Idx.encode(IdxTest.tinyImages()), 44));
+        byte[] longer = IdxTest.gzip(Arrays.copyOf(Idx.encode(IdxTest.tinyImages()), 44));
         longer[longer.length - 6] ^= 1; // the CRC-32, checked once all 44 bytes are out
         fails(DataFileException.class, () -> Idx.read(file("longer-bad-crc.gz", longer)),
                 "corrupt gzip data after 44 decompressed bytes of the 40 that the IDX header describes");

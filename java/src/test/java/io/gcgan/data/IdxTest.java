@@ -37,7 +37,8 @@ class IdxTest {
         return new IdxArray(new int[] {3}, new byte[] {7, 0, 9});
     }
 
-    private static byte[] gzip(byte[] plain) throws IOException {
+    /** {@code plain} gzip-compressed, as an {@code .idx3-ubyte.gz} file holds it (DataMutationGapsTest too). */
+    static byte[] gzip(byte[] plain) throws IOException {
         var bytes = new ByteArrayOutputStream();
         try (var z = new GZIPOutputStream(bytes)) {
             z.write(plain);

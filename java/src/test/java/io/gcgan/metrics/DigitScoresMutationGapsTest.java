@@ -32,11 +32,10 @@ class DigitScoresMutationGapsTest {
     static FeatureStatistics reference;
 
     @BeforeAll
-    static void load() throws Exception {
-        classifier = DigitClassifier.load(Device.CPU);
-        var split = DigitClassifierTraining.split();
-        test = (ImageDataset) split.heldOut();
-        reference = DigitScores.referenceStatistics(classifier, (ImageDataset) split.train(), Device.CPU);
+    static void load() {
+        classifier = DigitScoresFixture.CLASSIFIER;
+        test = DigitScoresFixture.TEST;
+        reference = DigitScoresFixture.REFERENCE;
     }
 
     /** The index of the largest probability, the first on ties. */

@@ -26,12 +26,11 @@ class DigitScoresTest {
     static FeatureStatistics reference;
 
     @BeforeAll
-    static void load() throws Exception {
-        classifier = DigitClassifier.load(Device.CPU);
-        var split = DigitClassifierTraining.split();
-        train = (ImageDataset) split.train();
-        test = (ImageDataset) split.heldOut();
-        reference = DigitScores.referenceStatistics(classifier, train, Device.CPU);
+    static void load() {
+        classifier = DigitScoresFixture.CLASSIFIER;
+        train = DigitScoresFixture.TRAIN;
+        test = DigitScoresFixture.TEST;
+        reference = DigitScoresFixture.REFERENCE;
     }
 
     static int[] all(ImageDataset d) {
