@@ -588,8 +588,9 @@ public final class Tensor {
     public Tensor flattenFrom(int startDim) {
         int d = Shapes.normalizeDim("flattenFrom", startDim, shape.length);
         long[] s = Arrays.copyOf(shape, d + 1);
-        s[d] = -1;
-        return d == shape.length - 1 ? reshape(shape) : reshape(s);
+        // The product itself, not -1: reshape cannot infer a size when the kept dimensions hold 0 elements.
+        s[d] = Shapes.numel(Arrays.copyOfRange(shape, d, shape.length));
+        return reshape(s);
     }
 
     /** Inserts a dimension of size 1 at {@code dim} (in [-(rank+1), rank]). */
