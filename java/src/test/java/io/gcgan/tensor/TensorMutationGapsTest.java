@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gcgan.backend.CapturedCalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -137,6 +138,10 @@ class TensorMutationGapsTest {
         Tensor g = Tensor.ones(2, 3);
         assertSame(g, ShapeOps.sumTo(g, new long[] {2, 3}));
         assertArrayEquals(new float[] {2, 2, 2}, ShapeOps.sumTo(g, new long[] {1, 3}).toFloatArray());
+        Tensor g3 = Tensor.arange(12).reshape(2, 2, 3); // [[[0 1 2] [3 4 5]] [[6 7 8] [9 10 11]]]
+        assertArrayEquals(new float[] {6, 8, 10, 12, 14, 16}, ShapeOps.sumTo(g3, new long[] {2, 3}).toFloatArray());
+        assertArrayEquals(new float[] {18, 22, 26}, ShapeOps.sumTo(g3, new long[] {1, 3}).toFloatArray());
+        assertArrayEquals(new float[] {24, 42}, ShapeOps.sumTo(g3, new long[] {2, 1}).toFloatArray());
     }
 
     @Test
@@ -178,6 +183,10 @@ class TensorMutationGapsTest {
         assertIllegalState(() -> y.gradFn().apply(Tensor.ones(2)), "derivative of mul", "its input 1 (shape [2])",
                 "by mulInPlace");
 
+        Tensor y3 = a.mul(c);
+        c.noteWrittenInPlace("an optimizer step");
+        assertIllegalState(() -> y3.gradFn().apply(Tensor.ones(2)), "its input 1", "by an optimizer step");
+
         Tensor y2 = a.mul(c);
         y2.detach().addInPlace(Tensor.ones(2));
         assertIllegalState(() -> y2.gradFn().apply(Tensor.ones(2)), "derivative of mul", "its result",
@@ -194,6 +203,26 @@ class TensorMutationGapsTest {
         assertArrayEquals(new float[] {111, 222}, leaf.grad().toFloatArray());
         leaf.accumulateGrad(List.of(Tensor.ones(2), Tensor.ones(2), Tensor.ones(2), Tensor.ones(2)));
         assertArrayEquals(new float[] {115, 226}, leaf.grad().toFloatArray());
+    }
+
+    @Test
+    void zeroGradIsSeenByGradAndByTheNextAccumulation() {
+        Tensor leaf = z(2).requiresGrad(true);
+        leaf.accumulateGrad(Tensor.of(new float[] {1, 2}, 2));
+        leaf.zeroGrad();
+        assertArrayEquals(new float[] {0, 0}, leaf.grad().toFloatArray());
+        leaf.accumulateGrad(Tensor.of(new float[] {3, 4}, 2));
+        leaf.zeroGrad();
+        leaf.accumulateGrad(Tensor.of(new float[] {5, 6}, 2));
+        assertArrayEquals(new float[] {5, 6}, leaf.grad().toFloatArray());
+    }
+
+    @Test
+    void logSigmoidIsStableForLargeInputs() {
+        double[] y = Tensor.of(new double[] {0, -100, 100}, 3).logSigmoid().toDoubleArray();
+        assertEquals(-Math.log(2), y[0], 1e-15);
+        assertEquals(-100, y[1], 1e-12);
+        assertEquals(0, y[2], 1e-40);
     }
 
     @Test
@@ -238,6 +267,70 @@ class TensorMutationGapsTest {
         assertRejects(() -> x.batchNorm(c, c, 1e-5, z(3), z(4), 0.1), "runningVar must have shape [3]", "got [4]");
         assertRejects(() -> x.batchNorm(c, c, 1e-5, z(3), z(3).requiresGrad(true), 0.1),
                 "running statistics are updated in place and must not require grad");
+    }
+
+    @Test
+    void batchNormForwardAndBothBackwardsMatchTheFormula() {
+        // x is [N=3, C=2]; per channel: y = w (x - mean) / sqrt(var + eps) + b, var biased.
+        double[] xs = {1, 0, 2, 0, 3, 6};
+        double[] w = {2, 0.5};
+        double[] b = {1, -1};
+        double[] gs = {0.5, -1, 2, 3, -0.25, 1};
+        double eps = 1e-5;
+        double[] yRef = new double[6];
+        double[] dxRef = new double[6];
+        double[] dwRef = new double[2];
+        double[] dbRef = new double[2];
+        for (int c = 0; c < 2; c++) {
+            double mean = (xs[c] + xs[2 + c] + xs[4 + c]) / 3;
+            double var = 0;
+            for (int n = 0; n < 3; n++) {
+                var += (xs[2 * n + c] - mean) * (xs[2 * n + c] - mean) / 3;
+            }
+            double invStd = 1 / Math.sqrt(var + eps);
+            double gMean = 0;
+            double gxMean = 0;
+            for (int n = 0; n < 3; n++) {
+                double xhat = (xs[2 * n + c] - mean) * invStd;
+                yRef[2 * n + c] = w[c] * xhat + b[c];
+                gMean += gs[2 * n + c] / 3;
+                gxMean += gs[2 * n + c] * xhat / 3;
+                dwRef[c] += gs[2 * n + c] * xhat;
+                dbRef[c] += gs[2 * n + c];
+            }
+            for (int n = 0; n < 3; n++) {
+                double xhat = (xs[2 * n + c] - mean) * invStd;
+                dxRef[2 * n + c] = w[c] * invStd * (gs[2 * n + c] - gMean - xhat * gxMean);
+            }
+        }
+        Tensor x = Tensor.of(xs, 3, 2).requiresGrad(true);
+        Tensor weight = Tensor.of(w, 2).requiresGrad(true);
+        Tensor bias = Tensor.of(b, 2).requiresGrad(true);
+        BatchNormResult r = x.batchNorm(weight, bias, eps);
+        assertArrayEquals(yRef, r.output().toDoubleArray(), 1e-12);
+        assertArrayEquals(new double[] {2, 2}, r.mean().toDoubleArray(), 1e-12);
+        assertArrayEquals(new double[] {2.0 / 3, 8}, r.biasedVar().toDoubleArray(), 1e-12);
+        Tensor g = Tensor.of(gs, 3, 2);
+        Tensor[] composed = r.output().gradFn().apply(g);
+        Tensor[] fused;
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
+            fused = r.output().gradFn().apply(g);
+        }
+        for (Tensor[] grads : List.of(composed, fused)) {
+            assertArrayEquals(dxRef, grads[0].toDoubleArray(), 1e-12);
+            assertArrayEquals(dwRef, grads[1].toDoubleArray(), 1e-12);
+            assertArrayEquals(dbRef, grads[2].toDoubleArray(), 1e-12);
+        }
+        Tensor[] onlyX = x.batchNorm(null, null, eps).output().gradFn().apply(g);
+        assertEquals(null, onlyX[1]);
+        assertEquals(null, onlyX[2]);
+        GradFn weightOnly = Tensor.of(xs, 3, 2).batchNorm(weight, Tensor.of(b, 2), eps).output().gradFn();
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
+            Tensor[] none = weightOnly.apply(g);
+            assertArrayEquals(dwRef, none[1].toDoubleArray(), 1e-12);
+            assertEquals(null, none[0], "x does not require grad");
+            assertEquals(null, none[2], "bias does not require grad");
+        }
     }
 
     // ---- host copies ---------------------------------------------------------------------------------------
@@ -288,5 +381,34 @@ class TensorMutationGapsTest {
         assertFalse(scope.isOpen());
         scope.close(); // idempotent: nothing runs again
         assertEquals(3, ran[0]);
+    }
+
+    // ---- capture -------------------------------------------------------------------------------------------
+
+    @Test
+    void captureRecordsReplaysAndEndsAFailedRecording() {
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = Capture.input(scope, DType.FLOAT32, Device.CPU, 2);
+            x.assign(Tensor.of(new float[] {1, 2}, 2));
+            Tensor[] y = new Tensor[1];
+            boolean[] recording = new boolean[1];
+            try (CapturedCalls calls = Capture.record(Device.CPU, () -> {
+                recording[0] = Capture.recording(Device.CPU);
+                y[0] = x.mul(3.0);
+            })) {
+                assertTrue(recording[0], "recording() inside the recorded code");
+                assertFalse(Capture.recording(Device.CPU));
+                calls.replay();
+                assertArrayEquals(new float[] {3, 6}, y[0].toFloatArray());
+            }
+            IllegalArgumentException failure = new IllegalArgumentException("recorded code failed");
+            assertSame(failure, assertThrows(IllegalArgumentException.class, () -> Capture.record(Device.CPU, () -> {
+                assertIllegalState(() -> Capture.input(scope, DType.FLOAT32, Device.CPU, 2),
+                        "Capture.input: make inputs before recording (cpu is capturing)");
+                throw failure;
+            })));
+            assertFalse(Capture.recording(Device.CPU), "a failed recording is ended");
+            assertEquals(0, failure.getSuppressed().length);
+        }
     }
 }
