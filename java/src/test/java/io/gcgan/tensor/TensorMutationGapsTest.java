@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gcgan.backend.Backend;
 import io.gcgan.backend.CapturedCalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -321,6 +322,8 @@ class TensorMutationGapsTest {
             assertArrayEquals(dwRef, grads[1].toDoubleArray(), 1e-12);
             assertArrayEquals(dbRef, grads[2].toDoubleArray(), 1e-12);
         }
+        assertTrue(composed[0].requiresGrad(), "with grad mode on the rule is composed, so differentiable");
+        assertEquals(null, fused[0].gradFn(), "under noGrad the rule is the fused backend call");
         Tensor[] onlyX = x.batchNorm(null, null, eps).output().gradFn().apply(g);
         assertEquals(null, onlyX[1]);
         assertEquals(null, onlyX[2]);
@@ -330,6 +333,29 @@ class TensorMutationGapsTest {
             assertArrayEquals(dwRef, none[1].toDoubleArray(), 1e-12);
             assertEquals(null, none[0], "x does not require grad");
             assertEquals(null, none[2], "bias does not require grad");
+        }
+    }
+
+    @Test
+    void batchNormComposedAndFusedBackwardAgreeOnImages() {
+        double[] xs = new double[24];
+        double[] gs = new double[24];
+        for (int i = 0; i < 24; i++) {
+            xs[i] = Math.sin(i);
+            gs[i] = Math.cos(3 * i);
+        }
+        Tensor x = Tensor.of(xs, 2, 3, 2, 2).requiresGrad(true);
+        Tensor weight = Tensor.of(new double[] {1, -2, 0.5}, 3).requiresGrad(true);
+        Tensor bias = Tensor.of(new double[] {0, 1, 2}, 3).requiresGrad(true);
+        Tensor y = x.batchNorm(weight, bias, 1e-5).output();
+        Tensor g = Tensor.of(gs, 2, 3, 2, 2);
+        Tensor[] composed = y.gradFn().apply(g);
+        Tensor[] fused;
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
+            fused = y.gradFn().apply(g);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(fused[i].toDoubleArray(), composed[i].toDoubleArray(), 1e-12, "gradient " + i);
         }
     }
 
@@ -394,12 +420,12 @@ class TensorMutationGapsTest {
             boolean[] recording = new boolean[1];
             try (CapturedCalls calls = Capture.record(Device.CPU, () -> {
                 recording[0] = Capture.recording(Device.CPU);
-                y[0] = x.mul(3.0);
+                y[0] = x.mul(3.0).add(0.015625); // a constant no other test uses: made, not cached, while recording
             })) {
                 assertTrue(recording[0], "recording() inside the recorded code");
                 assertFalse(Capture.recording(Device.CPU));
                 calls.replay();
-                assertArrayEquals(new float[] {3, 6}, y[0].toFloatArray());
+                assertArrayEquals(new float[] {3.015625f, 6.015625f}, y[0].toFloatArray());
             }
             IllegalArgumentException failure = new IllegalArgumentException("recorded code failed");
             assertSame(failure, assertThrows(IllegalArgumentException.class, () -> Capture.record(Device.CPU, () -> {
@@ -409,6 +435,42 @@ class TensorMutationGapsTest {
             })));
             assertFalse(Capture.recording(Device.CPU), "a failed recording is ended");
             assertEquals(0, failure.getSuppressed().length);
+        }
+    }
+
+    @Test
+    void aConstantHoldsItsValue() {
+        Backend cpu = Backends.of(Device.CPU);
+        Tensor c = ScalarConstants.of(987.654321, DType.FLOAT64, cpu);
+        assertEquals(987.654321, c.item(), 0.0);
+        assertSame(c, ScalarConstants.of(987.654321, DType.FLOAT64, cpu));
+        assertEquals(0.0009765625, ScalarConstants.of(0.0009765625, DType.FLOAT32, cpu).item(), 0.0);
+    }
+
+    @Test
+    void zeroGradAfterAReplayWroteTheGradientZeroesAtOnce() {
+        try (TensorScope scope = TensorScope.open()) {
+            // A gradient that exists before the recording: the recording adds into it.
+            Tensor adds = Tensor.zeros(2).requiresGrad(true);
+            adds.accumulateGrad(Tensor.of(new float[] {1, 2}, 2));
+            // No gradient before the recording: the recording's sum of two terms writes it.
+            Tensor writes = Tensor.zeros(2).requiresGrad(true);
+            Tensor g = Capture.input(scope, DType.FLOAT32, Device.CPU, 2);
+            try (CapturedCalls calls = Capture.record(Device.CPU, () -> {
+                adds.accumulateGrad(g);
+                writes.accumulateGrad(List.of(g, g));
+            })) {
+                g.assign(Tensor.of(new float[] {5, 6}, 2));
+                calls.replay();
+                assertArrayEquals(new float[] {6, 8}, adds.grad().toFloatArray());
+                assertArrayEquals(new float[] {10, 12}, writes.grad().toFloatArray());
+                adds.zeroGrad();
+                writes.zeroGrad();
+                g.assign(Tensor.of(new float[] {1, 3}, 2));
+                calls.replay();
+                assertArrayEquals(new float[] {1, 3}, adds.grad().toFloatArray(), "added into zeros");
+                assertArrayEquals(new float[] {2, 6}, writes.grad().toFloatArray(), "written by the replay");
+            }
         }
     }
 }
