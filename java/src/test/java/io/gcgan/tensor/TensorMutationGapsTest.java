@@ -324,9 +324,13 @@ class TensorMutationGapsTest {
         }
         assertTrue(composed[0].requiresGrad(), "with grad mode on the rule is composed, so differentiable");
         assertEquals(null, fused[0].gradFn(), "under noGrad the rule is the fused backend call");
-        Tensor[] onlyX = x.batchNorm(null, null, eps).output().gradFn().apply(g);
+        GradFn plain = x.batchNorm(null, null, eps).output().gradFn();
+        Tensor[] onlyX = plain.apply(g);
         assertEquals(null, onlyX[1]);
         assertEquals(null, onlyX[2]);
+        try (GradMode.Guard ignored = GradMode.noGrad()) {
+            assertArrayEquals(onlyX[0].toDoubleArray(), plain.apply(g)[0].toDoubleArray(), 1e-12, "fused, dx only");
+        }
         GradFn weightOnly = Tensor.of(xs, 3, 2).batchNorm(weight, Tensor.of(b, 2), eps).output().gradFn();
         try (GradMode.Guard ignored = GradMode.noGrad()) {
             Tensor[] none = weightOnly.apply(g);
@@ -357,6 +361,36 @@ class TensorMutationGapsTest {
         for (int i = 0; i < 3; i++) {
             assertArrayEquals(fused[i].toDoubleArray(), composed[i].toDoubleArray(), 1e-12, "gradient " + i);
         }
+    }
+
+    @Test
+    void gradFnNamesTheOperation() {
+        Tensor y = Tensor.ones(2).requiresGrad(true).mul(Tensor.ones(2));
+        assertEquals("mul", y.gradFn().name());
+        assertEquals("mulBackward", y.gradFn().toString());
+        assertTrue(y.toString().contains("gradFn=mulBackward"), y.toString());
+    }
+
+    @Test
+    void dtypeConversionPassesTheGradientBackInTheSourceDtype() {
+        Tensor x = Tensor.of(new double[] {1.5, -2}, 2).requiresGrad(true);
+        Tensor y = x.to(DType.FLOAT32);
+        assertEquals(DType.FLOAT32, y.dtype());
+        Tensor dx = y.gradFn().apply(Tensor.of(new float[] {0.5f, 3}, 2))[0];
+        assertEquals(DType.FLOAT64, dx.dtype());
+        assertArrayEquals(new double[] {0.5, 3}, dx.toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void batchNormWithRunningStatisticsReturnsTheSameOutputAndUpdatesThem() {
+        Tensor x = Tensor.of(new double[] {1, 0, 2, 0, 3, 6}, 3, 2);
+        Tensor runningMean = Tensor.zeros(DType.FLOAT64, Device.CPU, 2);
+        Tensor runningVar = Tensor.ones(DType.FLOAT64, Device.CPU, 2);
+        BatchNormResult r = x.batchNorm(null, null, 1e-5, runningMean, runningVar, 0.1);
+        assertArrayEquals(x.batchNorm(null, null, 1e-5).output().toDoubleArray(), r.output().toDoubleArray(), 0.0);
+        assertArrayEquals(new double[] {0.2, 0.2}, runningMean.toDoubleArray(), 1e-12);
+        // The unbiased batch variances are 1 and 12.
+        assertArrayEquals(new double[] {1.0, 2.1}, runningVar.toDoubleArray(), 1e-12);
     }
 
     // ---- host copies ---------------------------------------------------------------------------------------
