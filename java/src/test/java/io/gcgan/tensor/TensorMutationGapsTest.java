@@ -369,6 +369,8 @@ class TensorMutationGapsTest {
         assertEquals("mul", y.gradFn().name());
         assertEquals("mulBackward", y.gradFn().toString());
         assertTrue(y.toString().contains("gradFn=mulBackward"), y.toString());
+        assertTrue(Tensor.ones(2).requiresGrad(true).toString().contains("requiresGrad=true"));
+        assertFalse(Tensor.ones(2).toString().contains("requiresGrad"), Tensor.ones(2).toString());
     }
 
     @Test
