@@ -10,12 +10,13 @@
 //   single-pass  the row's w, g, m, v held in registers by 32..256 threads: read once, sum, update, write
 //   group        two passes as two-pass, but by 32..256 threads per row as single-pass (at most 4 float4 of the
 //                row per thread: one round of loads per pass instead of a warp's four on a 2,048-element row)
-//   group-long   group on rows longer than 1,024 elements, two-pass on the others (the library's default)
+//   group-long   group on rows longer than 1,024 elements, two-pass on the others
 //   held         group, but each thread holds its float4s of the row's gradient in registers from pass 1 to
-//                pass 2, which then loads only w, m, v (g read once; compiled into this program only)
+//                pass 2, which then loads only w, m, v (g read once); the library's default as held+pf-short
 //   held-long    held on rows longer than 1,024 elements, two-pass on the others (group-long with held rows)
 // and, for the two-pass rows of each, whether a row first asks L2 for its lines (optimizer.cu's L2Prefetch): "+pf"
-// = w, m, v (what pass 2 loads besides g), "+pf-all" = those and g.
+// = w, m, v (what pass 2 loads besides g), "+pf-all" = those and g, "+pf-short" = "+pf" on rows of at most 1,024
+// elements only (the prefetch is built into every kernel here, into kRowsHeld's only in the library).
 // The timings interleave: each round times a batch of back-to-back steps of every case in turn (the host builds
 // the next launch while the device runs the last, as in training), and each case's time is its median round, so
 // that clock and placement drift fall on every case alike; each case keeps its own buffers for the whole run.
@@ -135,7 +136,7 @@ void free_model(Model& model) {
 struct Plan {
     RowsVariant variant;
     WorkOrder order;
-    L2Prefetch prefetch = kDefaultL2Prefetch;
+    L2Prefetch prefetch = L2Prefetch::kNone;  // the library's default is kDefaultL2Prefetch (the plan `library`)
 };
 
 void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, Plan plan) {
@@ -216,6 +217,7 @@ const char* prefetch_name(L2Prefetch p) {
     switch (p) {
         case L2Prefetch::kUpdateOperands: return "+pf";
         case L2Prefetch::kWholeRow: return "+pf-all";
+        case L2Prefetch::kShortRows: return "+pf-short";
         default: return "";
     }
 }
@@ -365,7 +367,7 @@ int main(int argc, char** argv) {
     const Hyper sgdm{GCGAN_OPTIMIZER_SGD_MOMENTUM, 1e-2, 0.9, 0, 0, 0, 1e-3};
     const Hyper adam_plain{GCGAN_OPTIMIZER_ADAM, 1e-3, 0, 0.5, 0.999, 1e-8, 0};
     const Hyper sgdm_plain{GCGAN_OPTIMIZER_SGD_MOMENTUM, 1e-2, 0.9, 0, 0, 0, 0};
-    const Plan library{kDefaultRowsVariant, kDefaultWorkOrder};
+    const Plan library{kDefaultRowsVariant, kDefaultWorkOrder, kDefaultL2Prefetch};
     const Plan plans[] = {{RowsVariant::kTwoPass, WorkOrder::kLongestFirst},
                           {RowsVariant::kSinglePass, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst},
@@ -376,6 +378,7 @@ int main(int argc, char** argv) {
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
                           {RowsVariant::kHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
+                          {RowsVariant::kHeld, WorkOrder::kLongestFirst, L2Prefetch::kShortRows},
                           {RowsVariant::kTwoPass, WorkOrder::kTable},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kTable}};
     // Timed: the variants still in question (bench/results/2026-11-27-h200-tf32.md has single-pass and the table
@@ -384,13 +387,13 @@ int main(int argc, char** argv) {
     // pass where a warp makes two, and the prefetch may hide what made it slower there (its pass 1 then has only g
     // in flight for the whole row at once). held reads g once on every row group takes (all but G's first layer's
     // 8,192-element rows): its pass 2 waits behind the row sum as group's does, but finds g in registers, not L2;
-    // held-long does so where group-long takes group, and leaves 50m's rows to warps.
+    // held-long does so where group-long takes group, and leaves 50m's rows to warps. held+pf-short (the library's
+    // default since 2026-11-27) prefetches only rows of at most 1,024 elements, where +pf paid in that day's runs.
     const Plan timed[] = {{RowsVariant::kTwoPass, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst},
-                          {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
-                          {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kWholeRow},
                           {RowsVariant::kHeld, WorkOrder::kLongestFirst},
                           {RowsVariant::kHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
+                          {RowsVariant::kHeld, WorkOrder::kLongestFirst, L2Prefetch::kShortRows},
                           {RowsVariant::kHeldLongRows, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands}};
     if (profiling) {

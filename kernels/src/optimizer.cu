@@ -24,20 +24,20 @@
 //                m, v into registers (<= kRegs float4 of each per thread), sums g + lambda w (warp shuffles, then
 //                shared memory across the group's warps), updates and stores: every element is read and written
 //                once, as in the uncentred step;
-//   kRowsGroup   (RowsVariant::kGroupTwoPass on every row that fits; kGroupLongRows, the default, on rows of more
+//   kRowsGroup   (RowsVariant::kGroupTwoPass on every row that fits; kGroupLongRows on rows of more
 //                than kGroupRowMin elements) contiguous aligned rows of <= kRegsRowMax elements: kRowsRegs' groups of
 //                32..256 threads per row, each thread at most kRegs float4 of the row, but two passes like kRowsWarp:
 //                a work block is one round of loads per pass, where a warp on a 2,048-element row makes four (the
 //                long warps of kRowsWarp set the kernel's tail);
-//   kRowsHeld    (RowsVariant::kHeld, kHeldLongRows; compiled into kernels/dev/optimizer_lab.cu only, to be timed
-//                there) kRowsGroup's rows and groups, but pass 1 keeps the thread's float4s of g (<= kRegs) in
-//                registers for pass 2, which then loads only w, m, v: g is read once;
+//   kRowsHeld    (RowsVariant::kHeld, the default, on every row that fits; kHeldLongRows) kRowsGroup's rows and
+//                groups, but pass 1 keeps the thread's float4s of g (<= kRegs) in registers for pass 2, which then
+//                loads only w, m, v: g is read once; a kernel of its own (RowsPath);
 //   kRowsWarp    other contiguous rows of <= kWarpRowMax elements: one WARP per row, kWarpsPerBlock rows per work
 //                block, two passes (pass 1 sums, pass 2 updates; its second read of g hits L2);
 //   kRowsBlock   longer contiguous rows: one thread block per row, two passes, block reduction;
 //   kStrided     rows with outer > 1 (transposed conv centred per output filter): one block per row, scalar.
-//   Two-pass rows may first ask L2 for their lines (L2Prefetch, launch-wide; built into the optimizer lab only until
-//   it has been timed on a GPU).
+//   Two-pass rows may first ask L2 for their lines (L2Prefetch, launch-wide; the library's default asks for the
+//   update operands of rows of at most kGroupRowMin elements, in kRowsHeld's kernel only).
 // float64 - the exact path: every double operation an explicit round-to-nearest intrinsic in OptimizerMath's
 //   (Java's) evaluation order, so a float64 step equals the CPU reference bit for bit (up to the order of the
 //   centring sum); one block per centred slice, kChunk64 elements per block otherwise.
@@ -134,14 +134,16 @@ __device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes, int fi
 // The L2 prefetch `how` (an L2Prefetch) of the centred row of len elements at element base, by thread `first` of the
 // `stride` threads on the row: the operands pass 2 loads besides g (w only without coupled decay: pass 1 reads it
 // otherwise), and g too for kWholeRow.
-template <int Alg>
+// Built into the kernel of Path only where kPrefetchBuilt (the lab) or Path is kHeldPath (L2Prefetch's note).
+template <int Alg, int Path>
 __device__ __forceinline__ void prefetch_row(int32_t how, const Coeffs& c, bool state2, const float* w,
                                              const float* g, const float* m, const float* v, int64_t base,
                                              int64_t len, int first, int stride) {
-    if constexpr (!kPrefetchBuilt) {
+    if constexpr (!kPrefetchBuilt && Path != kHeldPath) {
         return;
     }
-    if (how == static_cast<int32_t>(L2Prefetch::kNone)) {
+    if (how == static_cast<int32_t>(L2Prefetch::kNone) ||
+        (how == static_cast<int32_t>(L2Prefetch::kShortRows) && len > kGroupRowMin)) {
         return;
     }
     const int64_t bytes = len * static_cast<int64_t>(sizeof(float));
@@ -164,7 +166,7 @@ __device__ __forceinline__ void held_row(int32_t prefetch, const Coeffs& c, bool
     float4 gr[kRegs];
     double part = 0.0;
     if (r.active) {
-        prefetch_row<Alg>(prefetch, c, state2, w, g, m, v, r.base, r.len, r.li, Group);
+        prefetch_row<Alg, kHeldPath>(prefetch, c, state2, w, g, m, v, r.base, r.len, r.li, Group);
         part = held_load(c, reinterpret_cast<const float4*>(w + r.base), reinterpret_cast<const float4*>(g + r.base),
                          len4, r.li, Group, gr);
     }
@@ -208,7 +210,7 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
             regs_update<Alg>(c, state2, r, wr, gr, mr, vr, mean);
         } else if (t.mode == kRowsGroup) {
             const GroupRow r = group_row(t, local, threadIdx.x);
-            if (r.active) prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, r.base, r.len, r.li, r.group);
+            if (r.active) prefetch_row<Alg, Path>(batch.prefetch, c, state2, w, g, m, v, r.base, r.len, r.li, r.group);
             const double part = group_row_part(c, r, w, g);
             const double sum = group_sum(warp_allreduce(part), r.group, r.gi, scratch);  // every thread: barriers
             const float mean = static_cast<float>(sum / static_cast<double>(r.len));
@@ -227,7 +229,7 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
             if (row < t.slices) {  // uniform over the warp
                 const int64_t len = t.inner;
                 const int64_t base = row * len;
-                prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, base, len, lane, 32);
+                prefetch_row<Alg, Path>(batch.prefetch, c, state2, w, g, m, v, base, len, lane, 32);
                 const double part = row_part(t.vec, c, w, g, base, len, lane, 32);
                 const float mean = static_cast<float>(warp_allreduce(part) / static_cast<double>(len));
                 row_update<Alg>(t.vec, c, state2, w, g, m, v, base, len, lane, 32, mean);
@@ -235,7 +237,7 @@ __device__ __forceinline__ void optimizer_f32_body(const Batch<Cap>& batch) {
         } else if (t.mode == kRowsBlock) {
             const int64_t len = t.inner;
             const int64_t base = local * len;
-            prefetch_row<Alg>(batch.prefetch, c, state2, w, g, m, v, base, len, threadIdx.x, kBlockThreads);
+            prefetch_row<Alg, Path>(batch.prefetch, c, state2, w, g, m, v, base, len, threadIdx.x, kBlockThreads);
             const double part = row_part(t.vec, c, w, g, base, len, threadIdx.x, kBlockThreads);
             const float mean = static_cast<float>(block_reduce<false>(part, scratch) / static_cast<double>(len));
             row_update<Alg>(t.vec, c, state2, w, g, m, v, base, len, threadIdx.x, kBlockThreads, mean);
@@ -253,7 +255,6 @@ __global__ void __launch_bounds__(kBlockThreads) optimizer_f32_kernel(const __gr
     optimizer_f32_body<Alg, Cap, Path>(batch);
 }
 
-#ifdef GCGAN_OPTIMIZER_LAB
 // kRowsHeld's instantiation, held to two blocks per SM as the lean one (128 registers; ptxas, sm_90, 2026-11-27: no
 // spills; 8 bytes of stack for Adam).
 template <int Alg, int Cap>
@@ -261,7 +262,6 @@ __global__ void __launch_bounds__(kBlockThreads, 2)
     optimizer_f32_held_kernel(const __grid_constant__ Batch<Cap> batch) {
     optimizer_f32_body<Alg, Cap, kHeldPath>(batch);
 }
-#endif
 
 // ================================================= float64 ===================================================
 
@@ -279,10 +279,8 @@ void launch_one(const Batch<Cap>& batch, unsigned grid, RowsPath path, gcgan_str
     if constexpr (sizeof(T) == 4) {
         if (path == kRegsPath) {
             optimizer_f32_kernel<Alg, Cap, kRegsPath><<<grid, kBlockThreads, 0, stream>>>(batch);
-#ifdef GCGAN_OPTIMIZER_LAB  // the library never makes kRowsHeld rows: no such instantiation in it
         } else if (path == kHeldPath) {
             optimizer_f32_held_kernel<Alg, Cap><<<grid, kBlockThreads, 0, stream>>>(batch);
-#endif
         } else {
             optimizer_f32_kernel<Alg, Cap, kLeanPath><<<grid, kBlockThreads, 0, stream>>>(batch);
         }

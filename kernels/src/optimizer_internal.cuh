@@ -75,18 +75,17 @@ enum Mode : int32_t {
 // (H200, 2026-11-27) GC then cost +21% (Adam) and +28% (SGD-momentum) on 50m, and +5% and +10% on dcgan64,
 // against group-long's +5%, +8%, +2% and +6% in the same run.
 // kHeld = kRowsHeld where a row fits (kRowsGroup's rows: g read once), else as kTwoPass; kHeldLongRows = kRowsHeld on
-// the rows kGroupLongRows gives kRowsGroup, kRowsWarp on the shorter ones (lab only, not yet timed). (Until
-// 2026-11-27 the lab had kGroupLongHeld instead: a warp holding up to 8 float4s of a row of <= 1,024 elements. Its
-// gradient array sat in local memory, not registers, so it read g from L1 in pass 2: a conditional lvalue took its
-// address. Held in registers, 8 float4s per thread spilled 64 bytes for SGD-momentum and 288 for Adam at the 128
+// the rows kGroupLongRows gives kRowsGroup, kRowsWarp on the shorter ones. The default is kHeld, with the update
+// operands of rows of at most kGroupRowMin elements prefetched (L2Prefetch::kShortRows, below): in the lab (H200,
+// 2026-11-27, two runs alike to 0.4 points) GC then cost +5.0% (Adam) and +4.6-5.0% (SGD-momentum) on dcgan64, and
+// +0.6-0.7% and +1.7% on 50m, where kGroupLongRows cost +3.2%, +6.1-6.5%, +6.4% and +11.6%. On dcgan64 alone
+// kHeldLongRows was cheaper (+2.8%, +3.2-3.6%), but it leaves 50m's rows to warps (+6.6%, +11.6%).
+// (Until 2026-11-27 the lab had kGroupLongHeld instead: a warp holding up to 8 float4s of a row of <= 1,024 elements.
+// Its gradient array sat in local memory, not registers, so it read g from L1 in pass 2: a conditional lvalue took
+// its address. Held in registers, 8 float4s per thread spilled 64 bytes for SGD-momentum and 288 for Adam at the 128
 // registers of two blocks per SM (sm_90), and the same rows need 159 and 178 registers unspilled: one block per SM.)
 enum class RowsVariant { kTwoPass, kSinglePass, kGroupTwoPass, kGroupLongRows, kHeld, kHeldLongRows };
-#ifdef GCGAN_OPTIMIZER_LAB
-constexpr bool kHeldBuilt = true;  // this build has kRowsHeld's kernel instantiation
-#else
-constexpr bool kHeldBuilt = false;  // the library's: kHeld and kHeldLongRows then plan as kGroupLongRows
-#endif
-constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kGroupLongRows;
+constexpr RowsVariant kDefaultRowsVariant = RowsVariant::kHeld;
 
 // How a launch numbers its work blocks, which the hardware starts roughly in that order: kTable = tensor by tensor
 // as given; kLongestFirst = the tensors whose work blocks take longest first (block_cost below), so that long
@@ -100,24 +99,27 @@ constexpr WorkOrder kDefaultWorkOrder = WorkOrder::kLongestFirst;
 // (PTX prefetch.L2, sm_50+: no register is held and nothing waits): kNone; kUpdateOperands = the lines pass 2
 // loads besides g (w, unless pass 1 reads it for coupled decay, and m, v), so that they stream in from DRAM while
 // pass 1 sums g and pass 2 finds them in L2; kWholeRow = those and g's, so that pass 1's later rounds of loads hit
-// L2 too. GC's cost over the uncentred step looks like latency rather than bytes (pass 2's second read of g hits
-// L2): a warp's pass 1 has only g's loads in flight, and its pass 2 waits behind the row sum; the prefetches keep
-// DRAM busy meanwhile. The default stays kNone until the lab has timed the others on a GPU. (kWholeRow instead of
-// loading 8 float4s of g per thread per round in pass 1, not 4: that took the lean kernel from 128 to 173 registers
-// for Adam, one block per SM, or 244 bytes of spills held to 128; ptxas, sm_90, 2026-11-27.)
-// The prefetch code is compiled into kernels/dev/optimizer_lab.cu only: even never taken, its branch took plain SGD's
-// lean kernel from 80 to 98 registers (sm_90), 3 to 2 blocks per SM; the library's kernels stay as they were.
-enum class L2Prefetch : int32_t { kNone = 0, kUpdateOperands = 1, kWholeRow = 2 };
-constexpr L2Prefetch kDefaultL2Prefetch = L2Prefetch::kNone;
+// L2 too; kShortRows = kUpdateOperands on rows of at most kGroupRowMin elements only. GC's cost over the uncentred
+// step looks like latency rather than bytes: a row's pass 2 waits behind its sum, while only g's loads were in
+// flight. In the lab (H200, 2026-11-27) the update operands' prefetch cut GC's cost on 50m's 1,000-element rows
+// (held: +7.5% to +1.7%, SGD-momentum; Adam +7.4% to +0.7%) but raised it on dcgan64's rows of 2,048 and 4,096
+// elements (+6.1% to +7.3%; Adam +4.6% to +13.5%); kShortRows keeps the first without the second. (kWholeRow instead
+// of loading 8 float4s of g per thread per round in pass 1, not 4: that took the lean kernel from 128 to 173
+// registers for Adam, one block per SM, or 244 bytes of spills held to 128; ptxas, sm_90, 2026-11-27.)
+// The library builds the prefetch into kRowsHeld's kernel only (the only one its default plan prefetches in): even
+// never taken, the branch took plain SGD's lean kernel from 80 to 98 registers (sm_90), 3 to 2 blocks per SM. The
+// optimizer lab (kernels/dev/optimizer_lab.cu) builds it into every kernel, to time every L2Prefetch on every path.
+enum class L2Prefetch : int32_t { kNone = 0, kUpdateOperands = 1, kWholeRow = 2, kShortRows = 3 };
+constexpr L2Prefetch kDefaultL2Prefetch = L2Prefetch::kShortRows;
 #ifdef GCGAN_OPTIMIZER_LAB
-constexpr bool kPrefetchBuilt = true;
+constexpr bool kPrefetchBuilt = true;  // in every kernel
 #else
-constexpr bool kPrefetchBuilt = false;  // optimizer_step refuses another L2Prefetch than kNone in the library
+constexpr bool kPrefetchBuilt = false;  // in kRowsHeld's kernel only; the library refuses kUpdateOperands, kWholeRow
 #endif
 
 // Which optional row path an instantiation has: kRowsRegs holds 16 float4s per thread and needs ~205 registers (one
-// block per SM); kRowsHeld (the lab's only) has a kernel of its own, held to 128 registers. Tables without such
-// rows launch the lean instantiation (~127 registers, two blocks per SM).
+// block per SM); kRowsHeld has a kernel of its own, held to 128 registers, with the L2 prefetch built in. Tables
+// without such rows launch the lean instantiation (~127 registers, two blocks per SM).
 enum RowsPath : int { kLeanPath = 0, kRegsPath = 1, kHeldPath = 2 };
 
 // One table entry as the kernels see it (104 bytes).
@@ -862,13 +864,11 @@ gcgan_status make_entry(const char* call, const gcgan_optimizer_hyper& h, const 
         *blocks = (t.numel + kDenseChunk - 1) / kDenseChunk;
     } else if (t.outer == 1) {
         entry->vec = aligned && t.inner % 4 == 0 ? 1 : 0;
-        // kHeld and kHeldLongRows plan as kGroupTwoPass and kGroupLongRows, with kRowsHeld for kRowsGroup where
-        // built (the library plans them as kGroupLongRows)
-        const bool held = kHeldBuilt && (variant == RowsVariant::kHeld || variant == RowsVariant::kHeldLongRows);
-        const bool long_rows = variant == RowsVariant::kGroupLongRows || variant == RowsVariant::kHeldLongRows ||
-                               (variant == RowsVariant::kHeld && !kHeldBuilt);
+        // kHeld and kHeldLongRows plan as kGroupTwoPass and kGroupLongRows, with kRowsHeld for kRowsGroup
+        const bool held = variant == RowsVariant::kHeld || variant == RowsVariant::kHeldLongRows;
+        const bool long_rows = variant == RowsVariant::kGroupLongRows || variant == RowsVariant::kHeldLongRows;
         const bool group_rows = variant == RowsVariant::kSinglePass || variant == RowsVariant::kGroupTwoPass ||
-                                (variant == RowsVariant::kHeld && kHeldBuilt) || (long_rows && t.inner > kGroupRowMin);
+                                variant == RowsVariant::kHeld || (long_rows && t.inner > kGroupRowMin);
         if (group_rows && entry->vec && t.inner <= kRegsRowMax) {
             int group = 32;  // the fewest threads (>= a warp) whose kRegs float4s cover the row
             while (static_cast<int64_t>(group) * kRegs * 4 < t.inner) {
@@ -942,7 +942,7 @@ gcgan_status plan_step(const char* call, const gcgan_optimizer_hyper* hyper, con
     if (hyper == nullptr) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "hyper is NULL");
     }
-    if (prefetch != L2Prefetch::kNone && !kPrefetchBuilt) {
+    if (prefetch != L2Prefetch::kNone && prefetch != L2Prefetch::kShortRows && !kPrefetchBuilt) {
         return fail(GCGAN_ERR_INVALID_ARGUMENT, call, "L2 prefetch %d is built into the optimizer lab only",
                     static_cast<int>(prefetch));
     }
