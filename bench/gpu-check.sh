@@ -15,8 +15,10 @@
 #   whose kernels were under memcheck before), GPU_LAB_ARGS_<lab> (arguments of that lab's timing run, e.g.
 #   GPU_LAB_ARGS_conv_lab="--layer dcgan64.g5,dcgan64.d1"), GPU_LAB_NCU ("LAB ARGS...": Nsight Compute on one
 #   lab run, see the lab stage; GPU_LAB_NCU_KERNELS, GPU_LAB_NCU_COUNT),
-#   GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu" to run the gpu tests with the CPU
-#   backend standing in for CUDA: a check of the tests themselves on a machine without a GPU); for the benchmarks
+#   GPU_CHECK_PACK (1: at the end $OUT keeps summary.txt, peer-table.md, lab.txt, jmh.json, peer.json and logs.tgz,
+#   all the files; 0 leaves it as written), GPU_CHECK_JVM_OPTS (extra JVM options, e.g. "-Dgcgan.gpu.selfTest=cpu"
+#   to run the gpu tests with the CPU backend standing in for CUDA: a check of the tests themselves on a machine
+#   without a GPU); for the benchmarks
 #   GPU_BENCH_{OPT,TRAIN,CONV}_REGEX, GPU_BENCH_{OPT,TRAIN,CONV}_CAP_S (each part's seconds at most), GPU_BENCH_PARAMS,
 #   GPU_BENCH_JMH, GPU_BENCH_CONV_JMH (defaults below).
 #
@@ -61,6 +63,7 @@ fi
 OUT=${OUT:-build/gpu-check/out}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+OUT_BEFORE=$(ls -A "$OUT")  # what the caller put there: left out of the packing at the end
 BUDGET=${GPU_CHECK_BUDGET_S:-420}
 T0=$SECONDS
 LIB=.device/lib
@@ -671,4 +674,26 @@ overall=PASS
   [ -s "$LAB_TXT" ] && sed 's/^/  /' "$LAB_TXT"
   printf '%-11s %-6s %d PASS, %d FAIL, %d SKIP; logs in %s\n' overall "$overall" "$pass" "$fail" "$skip" "$OUT"
 } | tee "$OUT/summary.txt"
+
+# The run tool brings back at most 8 files of $OUT (bench/README.md, "The GPU check"): everything this run wrote goes
+# into logs.tgz, and beside it stay only the files read first (and what the caller put there before). GPU_CHECK_PACK=0
+# leaves $OUT as it is.
+if [ "${GPU_CHECK_PACK:-1}" = 1 ]; then
+  KEEP=(summary.txt peer-table.md lab.txt jmh.json peer.json)
+  PACK=()
+  for f in "$OUT"/* "$OUT"/.[!.]*; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f")
+    grep -qxF -- "$name" <<<"$OUT_BEFORE" || PACK+=("$name")
+  done
+  if [ "${#PACK[@]}" -gt 0 ] && tar czf "$WORK/logs.tgz" -C "$OUT" "${PACK[@]}" 2>/dev/null; then
+    for name in "${PACK[@]}"; do
+      [[ " ${KEEP[*]} " == *" $name "* ]] || rm -rf "${OUT:?}/$name"
+    done
+    mv "$WORK/logs.tgz" "$OUT/logs.tgz"
+    echo "gpu-check: $OUT holds ${KEEP[*]} (where written) and logs.tgz (everything)"
+  else
+    echo "gpu-check: could not pack $OUT into logs.tgz; left as it is"
+  fi
+fi
 [ "$overall" = PASS ]
