@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The GPU check: everything a GPU machine verifies about gcgan, in one call, within a time budget, ending with one
-# short table. It needs what bench/gpu/prepare.sh built and the run tool carried (.jdk.tgz and .device/); paths are
+# short table. It needs what bench/gpu/prepare.sh built and the GPU run carried (.jdk.tgz and .device/); paths are
 # relative to the repository root and $OUT (bench/README.md, "The GPU check").
 #
 #   bash bench/gpu-check.sh              on the GPU machine; logs and reports go to $OUT
@@ -675,7 +675,7 @@ overall=PASS
   printf '%-11s %-6s %d PASS, %d FAIL, %d SKIP; logs in %s\n' overall "$overall" "$pass" "$fail" "$skip" "$OUT"
 } | tee "$OUT/summary.txt"
 
-# The run tool brings back at most 8 files of $OUT (bench/README.md, "The GPU check"): everything this run wrote goes
+# A GPU run brings back at most 8 files of $OUT (bench/README.md, "The GPU check"): everything this run wrote goes
 # into logs.tgz, and beside it stay only the files read first (and what the caller put there before). GPU_CHECK_PACK=0
 # leaves $OUT as it is.
 if [ "${GPU_CHECK_PACK:-1}" = 1 ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds, on this machine, everything bench/gpu-check.sh needs on the GPU machine (which has no Java, Maven or
-# network) and puts it in the two ignored paths the run tool carries:
+# network) and puts it in the two ignored paths a GPU run carries:
 #
 #   .jdk.tgz   a jlink'd Java 25 runtime, made by the JDK pack script given as the first argument (called as
 #              `JAVA_HOME_25=... PACK_JDK_SCRIPT .jdk.tgz`), with jdk.incubator.vector added when it leaves it out
@@ -103,7 +103,7 @@ else
   gzip -9 -c build/gpu-prebuilt/libgcgan_kernels.so >".device/kernels/libgcgan_kernels-sm$arch.so.gz"
   # The optimizer lab too (it compiles the kernel's source in and needs no library): building it there took a minute
   # of the GPU machine's time, and its timing decides issue 9's last goal. 1.6 MiB gzipped; the other labs would not
-  # fit in the run tool's 64 MiB.
+  # fit in the GPU run's 64 MiB.
   echo "prepare: building optimizer_lab for sm_$arch ..."
   if ! nvcc -std=c++17 -O3 -arch="sm_$arch" -I kernels/include -I kernels/src kernels/dev/optimizer_lab.cu \
          kernels/src/status.cu -o "$tmp/optimizer_lab" >"$tmp/lab.log" 2>&1; then
@@ -153,7 +153,7 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 changed=$( (git -C "$root" status --porcelain 2>/dev/null || true) | wc -l | tr -d ' ')
 jdk_bytes=$(stat -c %s .jdk.tgz)
 device_bytes=$(du -sb .device | cut -f1)
-# The run tool's 64 MiB hold the working tree too (tracked files and untracked ones git does not ignore).
+# The GPU run's 64 MiB hold the working tree too (tracked files and untracked ones git does not ignore).
 tree_bytes=$(git -C "$root" ls-files -z -c -o --exclude-standard | (cd "$root" && xargs -0 -r stat -c %s 2>/dev/null) \
              | awk '{ s += $1 } END { print s + 0 }')
 total=$((jdk_bytes + device_bytes + tree_bytes))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs io.gcgan.bench.gpu.TrainingProfile (where the time of one training iteration goes) on a GPU machine, with
-# what bench/gpu/prepare.sh built and the run tool carried (.jdk.tgz and .device/). Reuses the Java runtime and the
+# what bench/gpu/prepare.sh built and the GPU run carried (.jdk.tgz and .device/). Reuses the Java runtime and the
 # kernels that bench/gpu-check.sh left in /tmp/gcgan-gpu-check when it ran on the same machine before; otherwise
 # unpacks the runtime and prepare.sh's prebuilt kernel library (or builds one). Output: stdout and $OUT/profile.txt.
 #
