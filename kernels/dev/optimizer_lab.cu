@@ -60,6 +60,11 @@ struct Shape {
         for (int64_t d : dims) n *= d;
         return n;
     }
+    std::string text() const {  // e.g. "[9, 1100] centred along 0"
+        std::string t = "[";
+        for (size_t d = 0; d < dims.size(); ++d) t += (d ? ", " : "") + std::to_string(dims[d]);
+        return t + "]" + (centre_dim >= 0 ? " centred along " + std::to_string(centre_dim) : "");
+    }
 };
 
 std::vector<Shape> dcgan64() {
@@ -236,6 +241,8 @@ std::vector<float> download(const float* p, int64_t n) {
 }
 
 // 10 steps of `shapes` against the reference; returns the number of tensors out of tolerance.
+std::vector<std::string> failures;  // a line per tensor that failed a check (print_failures)
+
 int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyper& h, Plan plan,
           std::mt19937& rnd) {
     std::vector<std::vector<float>> w0;
@@ -270,7 +277,19 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
         }
         const double rel = max_err / std::max(max_ref, 1e-30);
         worst = std::max(worst, rel);
-        if (!(rel <= 1e-5)) ++bad;
+        if (!(rel <= 1e-5)) {  // NaN fails too
+            ++bad;
+            size_t at = 0;  // the worst element (or a NaN), for the failures' list
+            for (size_t e = 0; e < got.size(); ++e) {
+                if (!(std::fabs(got[e] - w[i][e]) < max_err)) at = e;
+            }
+            char line[256];
+            std::snprintf(line, sizeof line, "  %s %s wd=%g gc=%d %s: tensor %zu %s, element %zu got %.9g want %.9g",
+                          name, h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", h.decay, gc ? 1 : 0,
+                          plan_name(plan).c_str(), i, shapes[i].text().c_str(), at, static_cast<double>(got[at]),
+                          w[i][at]);
+            failures.push_back(line);
+        }
     }
     std::printf("check %-8s %-4s wd=%-5g gc=%d %-20s: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n",
                 name, h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", h.decay, gc ? 1 : 0,
@@ -278,6 +297,13 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
                 shapes.size(), worst, bad ? "FAIL" : "ok");
     free_model(model);
     return bad;
+}
+
+// Every failed tensor of every check, printed again last (a log's tail then names them).
+void print_failures() {
+    if (failures.empty()) return;
+    std::printf("optimizer_lab: %zu tensors failed their check:\n", failures.size());
+    for (const std::string& f : failures) std::printf("%s\n", f.c_str());
 }
 
 // One timed case: a model (its own buffers for the whole run) and how the library is asked to step it.
@@ -422,6 +448,7 @@ int main(int argc, char** argv) {
         }
     }
     if (check_only) {
+        print_failures();
         std::printf("optimizer_lab: %s\n", bad ? "CHECK FAILED" : "checks passed");
         return bad ? 1 : 0;
     }
@@ -459,6 +486,7 @@ int main(int argc, char** argv) {
             }
         }
     }
+    print_failures();
     std::printf("optimizer_lab: %s\n", bad ? "CHECK FAILED" : "checks passed");
     return bad ? 1 : 0;
 }
