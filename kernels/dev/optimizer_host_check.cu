@@ -31,9 +31,8 @@
 // algorithm kCountUpdates (update1 adds 1 to state1 and leaves w), which must leave exactly 1 in every element's
 // state1: an element updated twice or never is named, whatever its values.
 // Covered: float32 aligned (float4) and misaligned (scalar) tensors on every path (kDense, kRowsWarp, kRowsGroup,
-// kRowsBlock, kStrided, kRowsRegs = RowsVariant::kSinglePass, and kRowsHeld: this program defines
-// GCGAN_OPTIMIZER_LAB, as the lab does, so kHeld and kHeldLongRows plan such rows), row lengths around every
-// threshold,
+// kRowsBlock, kStrided, kRowsRegs = RowsVariant::kSinglePass, and kRowsHeld = kHeld, the default, and
+// kHeldLongRows), row lengths around every threshold,
 // strided centring (outer > 1), uncentred tensors with tails, the four algorithms, coupled and decoupled decay,
 // nesterov, first_step per tensor, RMSprop with and without momentum, the guard (a NaN: nothing written), tables of
 // more than kSmallBatch and kMaxBatch tensors (several launches), both work orders, and float64.
@@ -69,7 +68,6 @@
 #include <string>
 #include <vector>
 
-#define GCGAN_OPTIMIZER_LAB  // kRowsHeld is planned and emulated, as in kernels/dev/optimizer_lab.cu
 #include "optimizer_internal.cuh"
 
 using namespace gcgan::optimizer;

@@ -77,7 +77,7 @@ enum Mode : int32_t {
 // kHeld = kRowsHeld where a row fits (kRowsGroup's rows: g read once), else as kTwoPass; kHeldLongRows = kRowsHeld on
 // the rows kGroupLongRows gives kRowsGroup, kRowsWarp on the shorter ones. The default is kHeld, with the update
 // operands of rows of at most kGroupRowMin elements prefetched (L2Prefetch::kShortRows, below): in the lab (H200,
-// 2026-11-27, two runs alike to 0.4 points) GC then cost +5.0% (Adam) and +4.6-5.0% (SGD-momentum) on dcgan64, and
+// 2026-11-27, two runs alike to 0.5 points) GC then cost +5.0% (Adam) and +4.6-5.0% (SGD-momentum) on dcgan64, and
 // +0.6-0.7% and +1.7% on 50m, where kGroupLongRows cost +3.2%, +6.1-6.5%, +6.4% and +11.6%. On dcgan64 alone
 // kHeldLongRows was cheaper (+2.8%, +3.2-3.6%), but it leaves 50m's rows to warps (+6.6%, +11.6%).
 // (Until 2026-11-27 the lab had kGroupLongHeld instead: a warp holding up to 8 float4s of a row of <= 1,024 elements.

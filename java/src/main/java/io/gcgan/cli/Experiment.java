@@ -100,7 +100,8 @@ final class Experiment {
             this.heldOutCount = split.heldOut().size();
             if (trainCount < s.batchSize()) {
                 throw new UsageException("--batch-size = " + s.batchSize() + " is out of range [1, " + trainCount
-                        + "]: the training part of " + loaded.description + " has " + trainCount + " images");
+                        + "]: the training part of " + loaded.description + " has " + trainCount
+                        + (trainCount == 1 ? " image" : " images"));
             }
             DataLoader train = DataLoader.shuffled(split.train(), s.batchSize(), s.seed() ^ TRAIN_ORDER_STREAM);
             DataLoader heldOutLoader = new DataLoader(split.heldOut(), s.batchSize(),

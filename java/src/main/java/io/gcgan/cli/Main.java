@@ -20,8 +20,8 @@ import picocli.CommandLine.Command;
  *   gcgan info        versions, the CPU backend, CUDA availability, and a smoke forward pass
  * </pre>
  *
- * Exit status: 0 success, 1 failure (a file that cannot be read, ...), 2 bad command line (unknown option or
- * name, value out of range), 3 training diverged, 130 stopped by Ctrl-C / SIGTERM after saving a checkpoint.
+ * Exit status: 0 success, 1 failure (a file that cannot be read, ...), 2 bad command line (no command, unknown
+ * option or name, value out of range), 3 training diverged, 130 stopped by Ctrl-C / SIGTERM after saving a checkpoint.
  * Set GCGAN_DEBUG=1 to get stack traces with error messages.
  */
 @Command(name = "gcgan", mixinStandardHelpOptions = true, versionProvider = Versions.class,
@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 + " GPUs or the CPU.",
         subcommands = {TrainCommand.class, ExperimentCommand.class, CompareCommand.class, DiracCommand.class,
             SampleCommand.class, ScoreCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -38,9 +38,17 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * {@code gcgan} without a command: a bad command line (status 2, as git and most tools with subcommands do),
+     * with the list of commands on stderr, so that a script that forgot its command does not read success.
+     */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: no command given");
+        spec.commandLine().usage(err);
+        err.flush();
+        return 2;
     }
 
     public static void main(String[] args) {

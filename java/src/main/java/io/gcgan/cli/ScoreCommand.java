@@ -135,9 +135,9 @@ final class ScoreCommand implements Callable<Integer> {
             if (real.size() <= DigitClassifier.FEATURES) {
                 // The reference covariance of n <= d features is singular: FD is then mostly estimation noise.
                 PrintWriter err = spec.commandLine().getErr();
-                err.println("note: " + referenceData + " has " + real.size() + " images, no more than the "
-                        + DigitClassifier.FEATURES + " features FD compares: its covariance is singular and the FD"
-                        + " unreliable (give a reference of thousands of images)");
+                err.println("note: " + referenceData + " has " + real.size() + (real.size() == 1 ? " image" : " images")
+                        + ", no more than the " + DigitClassifier.FEATURES + " features FD compares: its covariance"
+                        + " is singular and the FD unreliable (give a reference of thousands of images)");
                 err.flush();
             }
             if (count <= DigitClassifier.FEATURES) { // the samples' covariance likewise
@@ -159,7 +159,8 @@ final class ScoreCommand implements Callable<Integer> {
             result.put("digit_shares", d.classShares());
             result.put("digit_imbalance", d.classImbalance());
             result.put("confident_fraction", d.confidentFraction());
-            line = d + "; reference: " + real.size() + " images of " + referenceData;
+            line = d + "; reference: " + real.size() + (real.size() == 1 ? " image of " : " images of ")
+                    + referenceData;
             if (reference == null) {
                 line += "; " + generalization(s, real, classifier, dev, samples.featureStatistics(), result);
             }

@@ -167,7 +167,7 @@ public final class ImageDataset implements Dataset {
             mapped[i] = base(indices[i]);
         }
         return new ImageDataset(pixels, channels, height, width, labels, mapped, mapped.length,
-                indices.length + " items of " + description);
+                indices.length + (indices.length == 1 ? " item of " : " items of ") + description);
     }
 
     private long itemBytes() {
@@ -183,6 +183,7 @@ public final class ImageDataset implements Dataset {
 
     @Override
     public String toString() {
-        return description + " (" + size + " images, " + channels + "x" + height + "x" + width + ")";
+        return description + " (" + size + (size == 1 ? " image, " : " images, ") + channels + "x" + height + "x"
+                + width + ")";
     }
 }

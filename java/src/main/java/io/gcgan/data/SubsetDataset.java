@@ -43,6 +43,6 @@ final class SubsetDataset implements Dataset {
 
     @Override
     public String toString() {
-        return indices.length + " items of " + parent;
+        return indices.length + (indices.length == 1 ? " item of " : " items of ") + parent;
     }
 }

@@ -120,7 +120,7 @@ public final class SlicedWasserstein {
         long size = (long) n * c * h * w;
         if (a.length != size || b.length != size) {
             throw new IllegalArgumentException("SlicedWasserstein: " + a.length + " and " + b.length + " values for "
-                    + n + " images of " + c + " x " + h + " x " + w + " (" + size + " each)");
+                    + n + (n == 1 ? " image of " : " images of ") + c + " x " + h + " x " + w + " (" + size + " each)");
         }
         for (float[] set : List.of(a, b)) {
             for (int i = 0; i < set.length; i++) {

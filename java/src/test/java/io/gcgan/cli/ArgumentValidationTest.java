@@ -234,4 +234,29 @@ class ArgumentValidationTest {
         assertTrue(flat.contains("Default: 1200"), flat);
         assertTrue(flat.contains("Default: auto"), flat);
     }
+
+    @Test
+    void noCommandIsABadCommandLineThatListsTheCommands() {
+        CliRunner.Result r = CliRunner.run();
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().startsWith("error: no command given"), r.toString());
+        for (String command : new String[] {"train", "experiment", "compare", "dirac", "sample", "score", "info"}) {
+            assertTrue(r.err().contains("  " + command + " "), "usage lacks " + command + ":\n" + r.err());
+        }
+        assertEquals("", r.out(), "nothing on stdout, which a script may read as a result");
+        CliRunner.Result help = CliRunner.run("--help");
+        assertEquals(0, help.status(), help.toString());
+        assertTrue(help.out().contains("  train "), help.out());
+    }
+
+    @Test
+    void aBatchLargerThanTheTrainingPartCountsItsImagesInWords() throws Exception {
+        // 2 images: 1 held out for scoring, 1 left to train on, which a batch of 2 cannot fill
+        Path folder = ScoreCommandTest.imageFolder(tmp.resolve("two"), 2);
+        CliRunner.Result r = CliRunner.run("train", "--data", folder.toString(), "--model", "dcgan64", "--batch-size",
+                "2", "--steps", "1", "--device", "cpu", "--out", tmp.resolve("run").toString());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--batch-size = 2 is out of range [1, 1]"), r.err());
+        assertTrue(r.err().contains(" has 1 image\n") || r.err().contains(" has 1 image\r\n"), r.err());
+    }
 }

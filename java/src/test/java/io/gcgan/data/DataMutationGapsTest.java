@@ -217,7 +217,7 @@ class DataMutationGapsTest {
         assertEquals(11, rgb.pixel(1, 2, 0, 1));
         assertEquals(8, rgb.pixel(1, 1, 0, 0));
         assertEquals("rgb (2 images, 3x1x2)", rgb.toString());
-        assertEquals("1 items of rgb (1 images, 3x1x2)", rgb.subset(new int[] {1}).toString());
+        assertEquals("1 item of rgb (1 image, 3x1x2)", rgb.subset(new int[] {1}).toString());
         fails(IndexOutOfBoundsException.class, () -> rgb.pixel(0, 3, 0, 0), "(c, y, x) = (3, 0, 0)");
         fails(IndexOutOfBoundsException.class, () -> rgb.pixel(0, 0, 1, 0), "(c, y, x) = (0, 1, 0)");
         fails(IndexOutOfBoundsException.class, () -> rgb.pixel(0, 0, 0, 2), "(c, y, x) = (0, 0, 2)");

@@ -125,8 +125,13 @@ class DigitScoresTest {
             acc.add(x.slice(0, 123, 1000).to(DType.FLOAT64)); // float64 samples are scored as float32
             DigitScores parts = acc.result();
             assertEquals(whole.classShares(), parts.classShares());
-            assertEquals(whole.classifierScore(), parts.classifierScore(), 1e-12);
-            assertEquals(whole.frechetDistance(), parts.frechetDistance(), 1e-9 * whole.frechetDistance());
+            // Not bit for bit: a BLAS may round a row of a product differently with the count of rows around it
+            // (OpenBLAS's Haswell kernels, taken on an AMD EPYC, do: classifier score 9.277073831605144 whole,
+            // 9.277073836963686 in parts), so the float32 logits of a sample may differ in their last bits between
+            // the two batchings. One sample left out moved the classifier score by 1.6e-4 of itself, FD by 4.7e-3.
+            assertEquals(whole.classifierScore(), parts.classifierScore(), 1e-7 * whole.classifierScore());
+            // FD: 1.3e-9 of itself apart there
+            assertEquals(whole.frechetDistance(), parts.frechetDistance(), 1e-7 * whole.frechetDistance());
         }
     }
 

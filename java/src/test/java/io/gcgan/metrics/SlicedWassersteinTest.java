@@ -174,7 +174,7 @@ class SlicedWassersteinTest {
         SlicedWasserstein.Options o = SlicedWasserstein.Options.defaults(0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SlicedWasserstein.between(new float[10], new float[12], 1, 1, 2, 5, o));
-        assertTrue(e.getMessage().contains("10 and 12 values for 1 images of 1 x 2 x 5"), e.getMessage());
+        assertTrue(e.getMessage().contains("10 and 12 values for 1 image of 1 x 2 x 5"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> SlicedWasserstein.between(new float[2 * 64], new float[2 * 64], 2, 1, 8, 8, o));
         assertTrue(e.getMessage().contains("images of 8 x 8 are smaller than 16 x 16"), e.getMessage());
