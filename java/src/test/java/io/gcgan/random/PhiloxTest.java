@@ -425,6 +425,40 @@ class PhiloxTest {
         assertArrayEquals(whole, joined);
         assertThrows(IllegalArgumentException.class, () -> g.fillUniform(b, DType.FLOAT32, 201));
         assertEquals(550, g.offset(), "a rejected fill consumes no blocks");
+        // fillNormal checks the segment before reserving too (Philox's own check would come after the reserve).
+        assertThrows(IllegalArgumentException.class, () -> g.fillNormal(b, DType.FLOAT64, 101));
+        assertEquals(550, g.offset(), "a rejected normal fill consumes no blocks");
+    }
+
+    /**
+     * Generator.fillUniform draws the uniform stream at its offset (float64 here: 5 elements from block 2^32 - 2,
+     * so the counter's high word changes inside the draw), and an empty draw is legal and consumes nothing.
+     */
+    @Test
+    void generatorUniformDrawsAndEmptyDraws() {
+        long start = (1L << 32) - 2;
+        Generator g = new Generator(SEED, start);
+        MemorySegment seg = MemorySegment.ofArray(new double[5]);
+        g.fillUniform(seg, DType.FLOAT64, 5);
+        assertEquals(start + 5, g.offset(), "one block per element");
+        double[] expected = new double[5];
+        for (int i = 0; i < 5; i++) {
+            expected[i] = Philox.uniformDouble(SEED, start + i);
+        }
+        assertArrayEquals(expected, doubles(seg), "uniforms of blocks 2^32 - 2 ... 2^32 + 2");
+
+        MemorySegment empty = MemorySegment.ofArray(new float[0]);
+        g.fillUniform(empty, DType.FLOAT32, 0);
+        g.fillNormal(empty, DType.FLOAT32, 0);
+        assertEquals(start + 5, g.offset(), "empty draws take no blocks");
+    }
+
+    /** seed and offset print as the unsigned 64-bit values they are (the counter wraps modulo 2^64). */
+    @Test
+    void generatorPrintsSeedAndOffsetUnsigned() {
+        assertEquals("Generator[seed=18446744073709551615, offset=9223372036854775808]",
+                new Generator(-1L, Long.MIN_VALUE).toString());
+        assertEquals("Generator[seed=42, offset=0]", new Generator(42).toString());
     }
 
     // ---- helpers ----
