@@ -1,5 +1,12 @@
 package io.gcgan.gan.model;
 
+import static io.gcgan.nn.PyTorchModels.DCGAN64_D;
+import static io.gcgan.nn.PyTorchModels.DCGAN64_G;
+import static io.gcgan.nn.PyTorchModels.DCGAN64_G_REPR;
+import static io.gcgan.nn.PyTorchModels.MNIST28_D;
+import static io.gcgan.nn.PyTorchModels.MNIST28_D_REPR;
+import static io.gcgan.nn.PyTorchModels.MNIST28_G;
+import static io.gcgan.nn.PyTorchModels.keysAndShapes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,12 +31,6 @@ class ModelsTest {
 
     private static final ModuleOptions OPTS = ModuleOptions.of(new Generator(7));
 
-    private static List<String> keysAndShapes(Map<String, Tensor> state) {
-        List<String> out = new ArrayList<>();
-        state.forEach((k, v) -> out.add(k + " " + Arrays.toString(v.shape())));
-        return out;
-    }
-
     private static void assertInClosedUnitBall(String what, Tensor t) {
         for (double v : t.toDoubleArray()) {
             assertTrue(v >= -1 && v <= 1, what + ": " + v + " outside [-1, 1]");
@@ -37,36 +38,6 @@ class ModelsTest {
     }
 
     // ---- Dcgan64 -------------------------------------------------------------------------------------------
-
-    /** PyTorch: Generator(nz=100, ngf=64, nc=3).state_dict(), key and shape (bias-free convs, BN after each). */
-    private static final List<String> DCGAN64_G = List.of(
-            "main.0.weight [100, 512, 4, 4]",
-            "main.1.weight [512]", "main.1.bias [512]", "main.1.running_mean [512]", "main.1.running_var [512]",
-            "main.1.num_batches_tracked []",
-            "main.3.weight [512, 256, 4, 4]",
-            "main.4.weight [256]", "main.4.bias [256]", "main.4.running_mean [256]", "main.4.running_var [256]",
-            "main.4.num_batches_tracked []",
-            "main.6.weight [256, 128, 4, 4]",
-            "main.7.weight [128]", "main.7.bias [128]", "main.7.running_mean [128]", "main.7.running_var [128]",
-            "main.7.num_batches_tracked []",
-            "main.9.weight [128, 64, 4, 4]",
-            "main.10.weight [64]", "main.10.bias [64]", "main.10.running_mean [64]", "main.10.running_var [64]",
-            "main.10.num_batches_tracked []",
-            "main.12.weight [64, 3, 4, 4]");
-
-    /** PyTorch: Discriminator(ndf=64, nc=3).state_dict(); the example's final Sigmoid has no entries. */
-    private static final List<String> DCGAN64_D = List.of(
-            "main.0.weight [64, 3, 4, 4]",
-            "main.2.weight [128, 64, 4, 4]",
-            "main.3.weight [128]", "main.3.bias [128]", "main.3.running_mean [128]", "main.3.running_var [128]",
-            "main.3.num_batches_tracked []",
-            "main.5.weight [256, 128, 4, 4]",
-            "main.6.weight [256]", "main.6.bias [256]", "main.6.running_mean [256]", "main.6.running_var [256]",
-            "main.6.num_batches_tracked []",
-            "main.8.weight [512, 256, 4, 4]",
-            "main.9.weight [512]", "main.9.bias [512]", "main.9.running_mean [512]", "main.9.running_var [512]",
-            "main.9.num_batches_tracked []",
-            "main.11.weight [1, 512, 4, 4]");
 
     /** Without BatchNorm: conv, LeakyReLU pairs, so the convs sit at the even indices 0, 2, 4, 6, 8. */
     private static final List<String> DCGAN64_D_NO_BN = List.of(
@@ -81,25 +52,7 @@ class ModelsTest {
         Dcgan64.Generator g = Dcgan64.generator(OPTS);
         assertEquals(DCGAN64_G, keysAndShapes(g.stateDict()), "state dict");
         assertEquals(3_576_704L, g.parameterCount(), "parameters (DESIGN.md: G + D = 6.34M)");
-        assertEquals("""
-                Generator(
-                  (main): Sequential(
-                    (0): ConvTranspose2d(100, 512, kernel_size=(4, 4), stride=(1, 1), bias=False)
-                    (1): BatchNorm2d(512, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
-                    (2): ReLU()
-                    (3): ConvTranspose2d(512, 256, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1), bias=False)
-                    (4): BatchNorm2d(256, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
-                    (5): ReLU()
-                    (6): ConvTranspose2d(256, 128, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1), bias=False)
-                    (7): BatchNorm2d(128, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
-                    (8): ReLU()
-                    (9): ConvTranspose2d(128, 64, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1), bias=False)
-                    (10): BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
-                    (11): ReLU()
-                    (12): ConvTranspose2d(64, 3, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1), bias=False)
-                    (13): Tanh()
-                  )
-                )""", g.toString());
+        assertEquals(DCGAN64_G_REPR, g.toString());
         // z [2, 100, 1, 1] -> [2, 512, 4, 4] -> ... -> [2, 3, 64, 64], through Tanh.
         Tensor images = g.forward(Tensor.randn(new Generator(1), 2, Dcgan64.NZ, 1, 1));
         assertArrayEquals(new long[] {2, 3, Dcgan64.IMAGE_SIZE, Dcgan64.IMAGE_SIZE}, images.shape(), "images");
@@ -184,28 +137,10 @@ class ModelsTest {
     @Test
     void mnist28MatchesThePyTorchPeer() {
         Sequential g = Mnist28.generator(OPTS);
-        assertEquals(List.of(
-                "0.weight [6272, 100]", "0.bias [6272]",
-                "1.weight [6272]", "1.bias [6272]", "1.running_mean [6272]", "1.running_var [6272]",
-                "1.num_batches_tracked []",
-                "4.weight [128, 64, 4, 4]", "4.bias [64]",
-                "5.weight [64]", "5.bias [64]", "5.running_mean [64]", "5.running_var [64]",
-                "5.num_batches_tracked []",
-                "7.weight [64, 1, 4, 4]", "7.bias [1]"), keysAndShapes(g.stateDict()), "G state dict");
+        assertEquals(MNIST28_G, keysAndShapes(g.stateDict()), "G state dict");
         Sequential d = Mnist28.discriminator(OPTS);
-        assertEquals(List.of(
-                "0.weight [64, 1, 4, 4]", "0.bias [64]",
-                "2.weight [128, 64, 4, 4]", "2.bias [128]",
-                "5.weight [1, 6272]", "5.bias [1]"), keysAndShapes(d.stateDict()), "D state dict");
-        assertEquals("""
-                Sequential(
-                  (0): Conv2d(1, 64, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))
-                  (1): LeakyReLU(negative_slope=0.2)
-                  (2): Conv2d(64, 128, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))
-                  (3): LeakyReLU(negative_slope=0.2)
-                  (4): Flatten(start_dim=1, end_dim=-1)
-                  (5): Linear(in_features=6272, out_features=1, bias=True)
-                )""", d.toString(), "D");
+        assertEquals(MNIST28_D, keysAndShapes(d.stateDict()), "D state dict");
+        assertEquals(MNIST28_D_REPR, d.toString(), "D");
         // z [3, 100] -> [3, 6272] -> [3, 128, 7, 7] -> [3, 64, 14, 14] -> images [3, 1, 28, 28] -> logits [3, 1].
         Tensor images = g.forward(Tensor.randn(new Generator(2), 3, Mnist28.NZ));
         assertArrayEquals(new long[] {3, 1, Mnist28.IMAGE_SIZE, Mnist28.IMAGE_SIZE}, images.shape(), "images");
