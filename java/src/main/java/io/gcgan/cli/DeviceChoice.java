@@ -1,5 +1,6 @@
 package io.gcgan.cli;
 
+import io.gcgan.backend.cuda.ConvAutotuneTiming;
 import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.backend.cuda.CudaBackend;
 import io.gcgan.bindings.CudaAvailability;
@@ -72,18 +73,36 @@ record DeviceChoice(String requested, Device device, String backend, String reas
     }
 
     /**
-     * Applies the CUDA settings of a command ({@code --conv}, {@code --tf32}) to the chosen device's backend and says
-     * what was set, or that they do not apply (the CPU backend has one conv and no TF32).
+     * Applies the CUDA settings of a command ({@code --conv}, {@code --tf32}, and for conv auto how it times its
+     * candidates: {@link #autotuneTiming}) to the chosen device's backend and says what was set, or that they do not
+     * apply (the CPU backend has one conv and no TF32).
      */
-    String applyCudaSettings(String conv, boolean tf32) {
+    String applyCudaSettings(String conv, boolean tf32, boolean capturedSteps) {
         if (device.kind() != Device.Kind.CUDA) {
             boolean asked = !conv.equals(TrainSettings.DEFAULT_CONV) || tf32;
             return asked ? "--conv and --tf32 apply to CUDA devices only" : "";
         }
         CudaBackend cuda = (CudaBackend) Backends.of(device);
-        cuda.setDefaultConvImplementation(ConvImplementation.fromName(conv));
+        ConvImplementation implementation = ConvImplementation.fromName(conv);
+        ConvAutotuneTiming timing = autotuneTiming(implementation, capturedSteps);
+        cuda.setDefaultConvImplementation(implementation);
+        cuda.setConvAutotuneTiming(timing); // also back to the default: the backend outlives a run of an experiment
         cuda.allowTf32(tf32);
-        return "conv " + conv + ", TF32 " + (tf32 ? "on" : "off");
+        String timed = implementation == ConvImplementation.AUTO && timing == ConvAutotuneTiming.DEVICE_ONLY
+                ? " (timed on the device alone, as captured steps run)" : "";
+        return "conv " + conv + timed + ", TF32 " + (tf32 ? "on" : "off");
+    }
+
+    /**
+     * How conv auto times its candidates in a run: on the device alone where the steps are captured (a CUDA graph pays
+     * no host time per call, which timing with the launches charges cuDNN's calls 50-100 us each), else with the
+     * launches, as a written step pays them. On an H200 (2026-11-27, bench/results/2026-11-27-h200-held-rows.md)
+     * device-only timing made captured steps faster on both reference models, dcgan64 6.99 ms against 7.61 ms and
+     * mnist28 1.36 ms against 1.51 ms, but written mnist28 steps 7% slower.
+     */
+    static ConvAutotuneTiming autotuneTiming(ConvImplementation conv, boolean capturedSteps) {
+        return conv == ConvImplementation.AUTO && capturedSteps ? ConvAutotuneTiming.DEVICE_ONLY
+                : ConvAutotuneTiming.WITH_LAUNCHES;
     }
 
     private static DeviceChoice cpu(String requested, String reason) {

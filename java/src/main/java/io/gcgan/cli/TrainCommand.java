@@ -274,7 +274,8 @@ final class TrainCommand implements Callable<Integer> {
 
         @Option(names = "--conv", paramLabel = "IMPL", defaultValue = TrainSettings.DEFAULT_CONV,
                 description = "On a CUDA device: own (gcgan's conv kernels), gemm (gcgan's im2col with cuBLAS GEMMs),"
-                        + " cudnn, or auto (the fastest per layer and pass, measured once). Default: ${DEFAULT-VALUE}.")
+                        + " cudnn, or auto (the fastest per layer and pass, measured once: with --captured-steps on the"
+                        + " device alone, as a captured step runs). Default: ${DEFAULT-VALUE}.")
         String conv;
 
         @Option(names = "--tf32", arity = "0..1", defaultValue = "false", paramLabel = "BOOL",

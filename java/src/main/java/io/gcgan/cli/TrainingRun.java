@@ -109,7 +109,7 @@ final class TrainingRun {
         boolean hookInstalled = false;
         try {
             DeviceChoice device = DeviceChoice.select(settings.device());
-            String cudaSettings = device.applyCudaSettings(settings.conv(), settings.tf32());
+            String cudaSettings = device.applyCudaSettings(settings.conv(), settings.tf32(), settings.capturedSteps());
             // also when quiet: a log should say where it ran
             out.println("device: " + device.summary() + (cudaSettings.isEmpty() ? "" : "; " + cudaSettings));
             out.flush();

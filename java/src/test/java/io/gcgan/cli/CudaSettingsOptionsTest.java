@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gcgan.backend.cuda.ConvAutotuneTiming;
+import io.gcgan.backend.cuda.ConvImplementation;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,5 +68,17 @@ class CudaSettingsOptionsTest {
         TrainSettings s = TrainSettings.fromOptions(options);
         assertEquals(TrainSettings.DEFAULT_CONV, s.conv());
         assertFalse(s.tf32());
+    }
+
+    @Test
+    void convAutoTimesOnTheDeviceAloneOnlyForCapturedSteps() {
+        // a captured step (a CUDA graph) pays the device's time alone; a written one the launches too
+        assertEquals(ConvAutotuneTiming.DEVICE_ONLY, DeviceChoice.autotuneTiming(ConvImplementation.AUTO, true));
+        assertEquals(ConvAutotuneTiming.WITH_LAUNCHES, DeviceChoice.autotuneTiming(ConvImplementation.AUTO, false));
+        for (ConvImplementation fixed : ConvImplementation.values()) {
+            if (fixed != ConvImplementation.AUTO) { // nothing is timed: the default, whatever the steps
+                assertEquals(ConvAutotuneTiming.WITH_LAUNCHES, DeviceChoice.autotuneTiming(fixed, true), fixed.name());
+            }
+        }
     }
 }
