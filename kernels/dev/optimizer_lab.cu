@@ -275,7 +275,11 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
             max_ref = std::max(max_ref, std::fabs(w[i][e]));
             max_err = std::max(max_err, std::fabs(got[e] - w[i][e]));
         }
-        const double rel = max_err / std::max(max_ref, 1e-30);
+        // Relative to the weights' scale, at least 1 (they start uniform in [-1, 1)): a one-element tensor's weight
+        // can end near 0, where float32's rounding along its path is a large part of it. Relative to max|w| alone,
+        // SGD-momentum's float32 step missed 1e-5 on 0.1% of one-element tensors (a host simulation of 10 steps),
+        // a few percent of the lab's runs; this may be the check that failed under memcheck on 2026-11-27.
+        const double rel = max_err / std::max(max_ref, 1.0);
         worst = std::max(worst, rel);
         if (!(rel <= 1e-5)) {  // NaN fails too
             ++bad;
@@ -291,7 +295,7 @@ int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyp
             failures.push_back(line);
         }
     }
-    std::printf("check %-8s %-4s wd=%-5g gc=%d %-20s: %zu tensors x 10 steps, worst max|err|/max|w| %.2e %s\n",
+    std::printf("check %-8s %-4s wd=%-5g gc=%d %-20s: %zu tensors x 10 steps, worst max|err|/max(max|w|, 1) %.2e %s\n",
                 name, h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", h.decay, gc ? 1 : 0,
                 plan_name(plan).c_str(),
                 shapes.size(), worst, bad ? "FAIL" : "ok");
