@@ -76,6 +76,19 @@ class OptimizerHyperTest {
         }
     }
 
+    /**
+     * The state storages each slot needs: RMSprop keeps its momentum buffer only with a momentum above 0 (PIT found
+     * the bound movable to {@code >= 0}, which would make every RMSprop slot without momentum carry a buffer).
+     */
+    @Test
+    void stateCountPerAlgorithm() {
+        assertEquals(0, OptimizerHyper.sgd(0.1, 0, NONE).stateCount(), "SGD");
+        assertEquals(1, OptimizerHyper.sgdMomentum(0.1, 0.9, 0, false, FIRST, 0, NONE).stateCount(), "SGD momentum");
+        assertEquals(2, OptimizerHyper.adam(0.1, 0.9, 0.999, 1e-8, 0, NONE).stateCount(), "Adam");
+        assertEquals(1, OptimizerHyper.rmsprop(0.1, 0.99, 1e-8, 0.0, 0, NONE).stateCount(), "RMSprop, momentum 0");
+        assertEquals(2, OptimizerHyper.rmsprop(0.1, 0.99, 1e-8, 1e-3, 0, NONE).stateCount(), "RMSprop, momentum");
+    }
+
     /** withLr changes the learning rate and nothing else. */
     @Test
     void withLrKeepsTheRest() {
