@@ -3,6 +3,7 @@ package io.gcgan.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -26,6 +27,20 @@ class ScopedLifetimeTest {
         lifetime.close();
         assertEquals(List.of(2, 1), order);
         assertFalse(segment.scope().isAlive());
+    }
+
+    /**
+     * A second close is refused (its arena is closed) without running the releases again: on a GPU each is a free,
+     * and a second one would free memory that another allocation may hold by then.
+     */
+    @Test
+    void aSecondCloseDoesNotRunTheReleasesAgain() {
+        int[] runs = {0};
+        ScopedLifetime lifetime = new ScopedLifetime();
+        lifetime.onClose(() -> runs[0]++);
+        lifetime.close();
+        assertThrows(IllegalStateException.class, lifetime::close);
+        assertEquals(1, runs[0], "releases run once");
     }
 
     @Test
