@@ -33,6 +33,23 @@ class CollectedMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> new CollectedMemory(0));
     }
 
+    /**
+     * A collection waits for the Cleaners in short sleeps; an interrupt ends the wait and stays set for the caller
+     * (an allocation that failed on an interrupted thread must not swallow the interrupt).
+     */
+    @Test
+    void anInterruptEndsTheWaitAndStaysSet() {
+        CollectedMemory m = new CollectedMemory(100);
+        m.allocated(50); // never released: collectNow waits for it
+        Thread.currentThread().interrupt();
+        try {
+            assertFalse(m.collectNow());
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+        } finally {
+            Thread.interrupted(); // clear it for the next test
+        }
+    }
+
     @Test
     void tensorsMadeOutsideAnyScopeDoNotPileUp() {
         // 1.5 GB of 1 MiB tensors made and dropped outside any scope; few Java objects, so without the count the
