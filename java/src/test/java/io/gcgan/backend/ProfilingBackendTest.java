@@ -311,4 +311,133 @@ class ProfilingBackendTest {
             Backends.uninstall(Device.CPU);
         }
     }
+
+    // ---- what DEVICE mode and the accessors add ------------------------------------------------------------------
+
+    /**
+     * A stub backend on the CPU device that logs the calls it gets and runs {@code onSynchronize} in each synchronize;
+     * every other call does nothing.
+     */
+    private static Backend logging(List<String> log, Runnable onSynchronize) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "device" -> Device.CPU;
+                    case "capturing" -> false;
+                    case "toString" -> "stub";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "synchronize" -> {
+                        log.add("synchronize");
+                        onSynchronize.run();
+                        yield null;
+                    }
+                    default -> {
+                        log.add(method.getName());
+                        yield null;
+                    }
+                });
+    }
+
+    @Test
+    void accessorsNameTheWrappedBackendAndTheMode() {
+        ProfilingBackend p = new ProfilingBackend(CPU);
+        assertSame(CPU, p.inner());
+        assertEquals(ProfilingBackend.Mode.HOST, p.mode(), "the default mode");
+        p.setMode(ProfilingBackend.Mode.COUNT);
+        assertEquals(ProfilingBackend.Mode.COUNT, p.mode());
+        assertEquals("ProfilingBackend(" + CPU + ")", p.toString());
+    }
+
+    /**
+     * DEVICE mode synchronizes the wrapped backend before and after each call (the time after the call returned is
+     * the tail); HOST mode does not synchronize at all.
+     */
+    @Test
+    void deviceModeSynchronizesAroundEachCallHostModeDoesNot() {
+        List<String> log = new ArrayList<>();
+        ProfilingBackend p = new ProfilingBackend(logging(log, () -> { }));
+        Storage s = new Storage(p, DType.FLOAT32, 4, MemorySegment.NULL, Lifetime.AUTOMATIC);
+        p.fill(s, 1);
+        assertEquals(List.of("fill"), log, "HOST mode");
+        log.clear();
+        p.setMode(ProfilingBackend.Mode.DEVICE);
+        p.fill(s, 1);
+        assertEquals(List.of("synchronize", "fill", "synchronize"), log, "DEVICE mode");
+    }
+
+    /**
+     * The floor of DEVICE mode: one synchronize to drain the queue, then the median of the timed ones. The stub's
+     * synchronizes take 0, 40, 40, 0, 0, 40 ms in turn (the first one untimed), so the median of the five timed is
+     * 40 ms and the middle one unsorted would be a 0.
+     */
+    @Test
+    void idleSynchronizeIsTheMedianOfTheTimedSamples() {
+        List<String> log = new ArrayList<>();
+        long[] sleeps = {0, 40, 40, 0, 0, 40};
+        ProfilingBackend p = new ProfilingBackend(logging(log, () -> {
+            try {
+                Thread.sleep(sleeps[log.size() - 1]);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }));
+        long median = p.idleSynchronizeNanos(5);
+        assertEquals(6, log.size(), "one untimed synchronize and five timed: " + log);
+        assertTrue(median >= 40_000_000L && median < 1_000_000_000L, "median " + median + " ns");
+        assertTrue(p.entries().isEmpty(), "not counted as calls");
+        log.clear();
+        assertTrue(p.idleSynchronizeNanos(0) >= 0);
+        assertEquals(2, log.size(), "at least one sample");
+    }
+
+    /** DEVICE mode's details are keyed by each call's shapes, so that calls of one op are told apart by size. */
+    @Test
+    void deviceModeDetailsNameTheShapes() {
+        ProfilingBackend p = new ProfilingBackend(CPU);
+        p.setMode(ProfilingBackend.Mode.DEVICE);
+        Storage[] s = new Storage[4];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = p.allocate(DType.FLOAT64, 64, Lifetime.AUTOMATIC);
+        }
+        p.binary(BinaryOp.MUL, s[0], new long[] {8, 1}, s[1], new long[] {0, 1}, s[2], new long[] {8, 8});
+        p.where(s[0], new long[] {1}, s[1], new long[] {1}, s[2], new long[] {0}, s[3], new long[] {64});
+        p.squaredNorm(List.of(s[0], s[1], s[2]), s[3]);
+        Map<String, Map<String, long[]>> details = new HashMap<>();
+        for (ProfilingBackend.Entry e : p.entries()) {
+            details.put(e.name(), e.details());
+        }
+        assertEquals(Map.of("[8, 8] a[8, 1] b[0, 1]", 1L), calls(details.get("binary MUL")));
+        assertEquals(Map.of("[64]", 1L), calls(details.get("where")));
+        assertEquals(Map.of("3 tensors, 192 elements", 1L), calls(details.get("squaredNorm")));
+    }
+
+    private static Map<String, Long> calls(Map<String, long[]> details) {
+        Map<String, Long> out = new HashMap<>();
+        details.forEach((k, v) -> out.put(k, v[0]));
+        return out;
+    }
+
+    /**
+     * A synchronizing call's site is the outermost frame of the tensor and backend layers and the three callers
+     * above it, one entry per site; calls from the same line add up.
+     */
+    @Test
+    void aSyncSiteIsTheEntryAndThreeCallers() {
+        ProfilingBackend p = new ProfilingBackend(CPU);
+        p.synchronize();
+        assertTrue(p.syncSites().isEmpty(), "not traced by default");
+        p.traceSynchronizations(true);
+        for (int i = 0; i < 2; i++) {
+            p.synchronize();
+        }
+        List<ProfilingBackend.SyncSite> sites = p.syncSites();
+        assertEquals(1, sites.size(), sites.toString());
+        ProfilingBackend.SyncSite site = sites.get(0);
+        assertEquals("synchronize", site.kind());
+        assertEquals(2, site.calls());
+        // this test class is in io.gcgan.backend, so its frame is the entry; JUnit's frames are the callers
+        String[] frames = site.site().split(" <- ");
+        assertEquals("ProfilingBackendTest.aSyncSiteIsTheEntryAndThreeCallers", frames[0], site.site());
+        assertEquals(4, frames.length, site.site());
+    }
 }
