@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ParamSlot}: the gradient and each state are like the weight (count, dtype, backend), refused with both
- * described; and {@link OptimizerGuard}: a guard of another backend is refused. Mutation testing (PIT) found each of
- * the three likeness checks, and the guard's backend check, removable without a test of the backend package failing.
+ * described; and {@link OptimizerGuard}: a guard of another backend, of another dtype or written by a slot is
+ * refused. Mutation testing (PIT) found each of the three likeness checks, the guard's backend check and its loop
+ * over the slots removable without a test of the backend package failing.
  */
 class ParamSlotTest {
 
@@ -55,5 +56,23 @@ class ParamSlotTest {
                 () -> OptimizerGuard.check(CPU, foreign, List.of(slot)));
         assertTrue(e.getMessage().startsWith("optimizerStep: the guard belongs to cpu"), e.getMessage());
         assertDoesNotThrow(() -> OptimizerGuard.check(CPU, f32(1), List.of(slot)));
+    }
+
+    /**
+     * Every slot is checked against the guard, the later ones included: its dtype (a kernel reads the guard as the
+     * slots' element type) and that no slot writes it. PIT found the loop over the slots removable.
+     */
+    @Test
+    void theGuardIsCheckedAgainstEverySlot() {
+        Storage state = f32(4);
+        List<ParamSlot> slots = List.of(new ParamSlot(f32(4), f32(4), f32(4), null, 1, CentringView.NONE),
+                new ParamSlot(f32(4), f32(4), state, null, 1, CentringView.NONE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerGuard.check(CPU, state, slots));
+        assertEquals("optimizerStep: the guard is slot 1's weight or state, which the step writes", e.getMessage());
+        Storage f64 = CPU.allocate(DType.FLOAT64, 1, Lifetime.AUTOMATIC);
+        e = assertThrows(IllegalArgumentException.class, () -> OptimizerGuard.check(CPU, f64, slots));
+        assertEquals("optimizerStep: the guard is " + DType.FLOAT64 + " but slot 0 is " + DType.FLOAT32
+                + " (a guard has the slots' dtype)", e.getMessage());
     }
 }
