@@ -34,6 +34,40 @@ class CollectedMemoryTest {
     }
 
     /**
+     * collectNow waits (up to ~0.1 s, in growing sleeps) for the Cleaners, which release on their own thread after
+     * the collection: a release a few ms into the wait is seen. The other tests see the wait only through the memory
+     * a loop of tensors holds, which depends on the collector's speed: mutation testing (PIT) found the sleep
+     * removable, or cut to 1 ms in all, in one run and not in another.
+     */
+    @Test
+    void collectNowWaitsForAReleaseOnAnotherThread() throws InterruptedException {
+        CollectedMemory m = new CollectedMemory(100);
+        m.allocated(50);
+        Thread caller = Thread.currentThread();
+        // a stand-in Cleaner: once the caller sleeps in the wait, 5 ms more, then release
+        Thread cleaner = new Thread(() -> {
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (caller.getState() != Thread.State.TIMED_WAITING) {
+                if (System.nanoTime() > deadline) {
+                    return; // the caller never waited: nothing is released
+                }
+                Thread.onSpinWait();
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                return;
+            }
+            m.released(50);
+        });
+        cleaner.start();
+        boolean released = m.collectNow();
+        cleaner.join();
+        assertTrue(released, "the release during the wait is reported");
+        assertEquals(0, m.held());
+    }
+
+    /**
      * A collection waits for the Cleaners in short sleeps; an interrupt ends the wait and stays set for the caller
      * (an allocation that failed on an interrupted thread must not swallow the interrupt).
      */
