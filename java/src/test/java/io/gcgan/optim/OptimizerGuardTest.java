@@ -104,7 +104,7 @@ class OptimizerGuardTest {
         double[] before = m.weight().toDoubleArray();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> m.optimizer().step(guard(DType.FLOAT64, 1.0)));
-        assertTrue(e.getMessage().contains("the guard is FLOAT64 but slot 0 is FLOAT32"), e.getMessage());
+        assertTrue(e.getMessage().contains("the guard is float64 but slot 0 is float32"), e.getMessage());
         assertArrayEquals(before, m.weight().toDoubleArray(), "a refused call changes nothing");
     }
     @Test
