@@ -2,6 +2,9 @@ package io.gcgan.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gcgan.backend.BinaryOp;
+import io.gcgan.backend.UnaryOp;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -43,6 +46,47 @@ class ElementMathTest {
             same("leakyRelu", x, x < 0 ? x * slope : x, ElementMath.leakyRelu(x, slope));
             same("selectPositive", x, x > 0 ? 1.0 : slope, ElementMath.selectPositive(x, 1.0, slope));
             same("selectPositive -0", x, x > 0 ? -0.0 : Double.NaN, ElementMath.selectPositive(x, -0.0, Double.NaN));
+        }
+    }
+
+    /**
+     * The scalar definitions {@code unary} and {@code binary} (the backend's reference for every op, and the
+     * fallback of the block loops) for the ops whose block loops are written out separately, so that the backend
+     * itself never calls their scalar case: each equals its closed form bit for bit, and its block loop.
+     */
+    @Test
+    void scalarDefinitionsOfTheOpsWithTheirOwnBlockLoops() {
+        double slope = (float) 0.2;
+        double[] xs = {-3.5, -1, -Double.MIN_VALUE, -0.0, 0.0, Double.MIN_VALUE, 0.25, 2, Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY, Double.NaN};
+        for (double x : xs) {
+            double[] block = new double[1];
+            for (UnaryOp op : new UnaryOp[] {UnaryOp.NEG, UnaryOp.RELU, UnaryOp.LEAKY_RELU}) {
+                double want = switch (op) {
+                    case NEG -> -x;
+                    case RELU -> x < 0 ? 0.0 : x;
+                    default -> x < 0 ? x * slope : x;
+                };
+                same("unary " + op, x, want, ElementMath.unary(op, x, slope, 0));
+                block[0] = x;
+                ElementMath.unaryBlock(op, block, 1, slope, 0);
+                same("unaryBlock " + op, x, want, block[0]);
+            }
+            for (double y : xs) {
+                for (BinaryOp op : new BinaryOp[] {BinaryOp.LT, BinaryOp.LE, BinaryOp.GT, BinaryOp.GE}) {
+                    boolean holds = switch (op) {
+                        case LT -> x < y;
+                        case LE -> x <= y;
+                        case GT -> x > y;
+                        default -> x >= y;
+                    };
+                    double want = holds ? 1.0 : 0.0;
+                    same("binary " + op + " " + y, x, want, ElementMath.binary(op, x, y));
+                    double[] a = {x};
+                    ElementMath.binaryBlock(op, a, new double[] {y}, 1);
+                    same("binaryBlock " + op + " " + y, x, want, a[0]);
+                }
+            }
         }
     }
 }
