@@ -4,10 +4,12 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,5 +53,54 @@ class HostMemoryTest {
         assertEquals(0, empty.byteSize());
         arena.close();
         assertFalse(small.scope().isAlive());
+    }
+
+    /** The release hook (how the backend counts automatic-lifetime memory) runs once per block, of any size. */
+    @Test
+    void theReleaseHookRunsOnceWhenTheArenaCloses() {
+        for (long bytes : new long[] {0, 100, HostMemory.MIN_CACHED, 3 * HostMemory.MIN_CACHED + 12}) {
+            AtomicInteger released = new AtomicInteger();
+            Arena arena = Arena.ofShared();
+            MemorySegment s = HostMemory.allocate(bytes, 64, arena, released::incrementAndGet);
+            assertEquals(bytes, s.byteSize());
+            assertEquals(0, released.get(), bytes + " bytes: not released while the arena is open");
+            arena.close();
+            assertEquals(1, released.get(), bytes + " bytes: released once with the arena");
+        }
+    }
+
+    /**
+     * A block of exactly MIN_CACHED bytes is the smallest that is cached. (Only this test's block can leave the
+     * cache meanwhile: the collector's releases only add to it.)
+     */
+    @Test
+    void aBlockOfExactlyTheMinimumCachedSizeIsCached() {
+        HostMemory.trim();
+        long before = HostMemory.cachedBytes();
+        try (Arena arena = Arena.ofShared()) {
+            HostMemory.allocate(HostMemory.MIN_CACHED, 64, arena);
+        }
+        long after = HostMemory.cachedBytes();
+        assertTrue(after >= before + HostMemory.MIN_CACHED, "cached " + before + " -> " + after);
+        HostMemory.trim();
+    }
+
+    /**
+     * An allocation the C library cannot make returns the cached blocks first (they may be what is missing), tries
+     * again, and then fails with an OutOfMemoryError that says how much was asked for.
+     */
+    @Test
+    void anImpossibleAllocationTrimsTheCacheAndThenFails() {
+        long bytes = 5 * HostMemory.MIN_CACHED;
+        try (Arena arena = Arena.ofShared()) {
+            HostMemory.allocate(bytes, 64, arena);
+        }
+        assertTrue(HostMemory.cachedBytes() >= bytes, "cached: " + HostMemory.cachedBytes());
+        try (Arena arena = Arena.ofShared()) {
+            OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> HostMemory.allocate(1L << 60, 64, arena));
+            assertTrue(e.getMessage().contains(Long.toString(1L << 60)), e.getMessage());
+        }
+        // (the collector may hand back other tests' automatic-lifetime blocks meanwhile, smaller than this one)
+        assertTrue(HostMemory.cachedBytes() < bytes, "trimmed before the second try: " + HostMemory.cachedBytes());
     }
 }
