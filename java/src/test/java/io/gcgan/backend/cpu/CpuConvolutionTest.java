@@ -177,7 +177,8 @@ class CpuConvolutionTest {
 
     /**
      * 128 channels, 4x4 kernel, 64x64 input, stride 1, pad 1: one sample's column matrix is CRS*PQ = 2048 * 63*63
-     * = 8.1M elements, more than half of CHUNK_ELEMENTS (2^24), so at most 2 samples share a GEMM and a batch of 5
+     * = 8.1M elements, more than CHUNK_ELEMENTS (2^20; the assertion below allows up to 2 per GEMM, for a larger
+     * chunk), so each sample has a GEMM of its own and a batch of 5
      * takes at least 3 GEMMs whose backward-weight results must be accumulated (beta = 1 after a chunk's first, or
      * per-worker partial sums added at the end), with an uneven last chunk.
      */
