@@ -118,7 +118,8 @@ class ModelsTest {
         var g = new Dcgan64.Generator(5, 2, 1, OPTS);
         Map<String, Tensor> gState = g.stateDict();
         List<String> convs = new ArrayList<>();
-        for (String key : List.of("main.0.weight", "main.3.weight", "main.6.weight", "main.9.weight", "main.12.weight")) {
+        for (String key : List.of("main.0.weight", "main.3.weight", "main.6.weight", "main.9.weight",
+                "main.12.weight")) {
             convs.add(key + " " + Arrays.toString(gState.get(key).shape()));
         }
         assertEquals(List.of("main.0.weight [5, 16, 4, 4]", "main.3.weight [16, 8, 4, 4]",
