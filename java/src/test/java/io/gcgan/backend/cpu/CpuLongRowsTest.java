@@ -52,8 +52,11 @@ class CpuLongRowsTest {
         List<Arguments> out = new ArrayList<>();
         for (DType dt : DType.values()) {
             // 6 rows (fewer than the tasks) of 40000 elements, cut into pieces; and 512 short rows split over the
-            // cores by rows, each task starting at a row whose index tuple it must work out.
+            // cores by rows, each task starting at a row whose index tuple it must work out. [2, 3] alone does not
+            // show a piece's row decomposed wrongly into (r * 3 % 2, r % 3): that is a permutation of the rows, so
+            // every piece is still done once (PIT); over [2, 2] it is not (r * 2 % 2 is always 0).
             out.add(Arguments.of(dt, 2, 3, 40_000));
+            out.add(Arguments.of(dt, 2, 2, 40_000));
             out.add(Arguments.of(dt, 8, 64, 100));
         }
         return out.stream();
