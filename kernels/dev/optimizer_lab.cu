@@ -1,6 +1,7 @@
 // optimizer_lab.cu - the fused optimizer step (kernels/src/optimizer.cu, compiled into this program so that each
 // of its RowsVariants can be called) on its own, without Java: checks each variant against a host reference in
-// double over 10 steps (with coupled weight decay, and for the prefetch plans without), then times the step alone
+// double over 10 steps (with coupled weight decay, and for the prefetch plans without; optimizer_lab_checks.cuh,
+// which optimizer_lab_replay.cu runs on the CPU with the same data), then times the step alone
 // (without weight decay, as GANs train) with CUDA events on issue 6's workloads and prints each time
 // against the memory floor (an uncentred step's bytes, 28 per Adam parameter and 20 per SGD-momentum one, at the
 // device-to-device copy rate measured in the same run) and GC's cost over the same step without GC. Each variant
@@ -48,58 +49,9 @@
 
 #define GCGAN_OPTIMIZER_LAB
 #include "optimizer.cu"
+#include "optimizer_lab_checks.cuh"
 
 namespace lab {
-
-// One parameter tensor: its shape and the dimension GC centres (-1: never centred).
-struct Shape {
-    std::vector<int64_t> dims;
-    int centre_dim;
-    int64_t numel() const {
-        int64_t n = 1;
-        for (int64_t d : dims) n *= d;
-        return n;
-    }
-    std::string text() const {  // e.g. "[9, 1100] centred along 0"
-        std::string t = "[";
-        for (size_t d = 0; d < dims.size(); ++d) t += (d ? ", " : "") + std::to_string(dims[d]);
-        return t + "]" + (centre_dim >= 0 ? " centred along " + std::to_string(centre_dim) : "");
-    }
-};
-
-std::vector<Shape> dcgan64() {
-    std::vector<Shape> s;
-    auto conv = [&](int64_t a, int64_t b) { s.push_back({{a, b, 4, 4}, 0}); };
-    auto bn = [&](int64_t c) { s.push_back({{c}, -1}); s.push_back({{c}, -1}); };
-    conv(100, 512); bn(512); conv(512, 256); bn(256); conv(256, 128); bn(128); conv(128, 64); bn(64); conv(64, 3);
-    conv(64, 3); conv(128, 64); bn(128); conv(256, 128); bn(256); conv(512, 256); bn(512); conv(1, 512);
-    return s;
-}
-
-std::vector<Shape> fifty_million() { return std::vector<Shape>(200, Shape{{250, 1000}, 0}); }
-
-// Odd cases for the check: strided rows (dim 1, one of them 3,200 elements per slice), rows longer than a warp's
-// share, rows not a multiple of 4, tails, and group rows (1,100 and 2,052 elements: 128 and 256 threads per row,
-// the last float4s of the row on part of the group).
-std::vector<Shape> odd() {
-    return {{{100, 64, 4, 4}, 1}, {{200, 8, 4, 4}, 1}, {{5, 7, 3, 3}, 1}, {{7, 45}, 0}, {{5, 8192}, 0},
-            {{3, 20001}, 0},      {{1, 1}, 0},         {{10003}, -1},      {{1}, -1},    {{64, 3, 4, 4}, 0},
-            {{6272, 100}, 0},     {{9, 1100}, 0},      {{6, 2052}, 0}};
-}
-
-// The centring view [outer, slices, inner] of a shape along dim.
-void view(const Shape& s, int dim, int64_t* outer, int64_t* slices, int64_t* inner) {
-    *outer = 1;
-    *inner = 1;
-    for (int d = 0; d < dim; ++d) *outer *= s.dims[d];
-    for (size_t d = dim + 1; d < s.dims.size(); ++d) *inner *= s.dims[d];
-    *slices = s.dims[dim];
-}
-
-struct Hyper {
-    int algorithm;
-    double lr, momentum, beta1, beta2, eps, decay;
-};
 
 struct Model {
     std::vector<Shape> shapes;
@@ -107,20 +59,17 @@ struct Model {
     std::vector<float*> w, g, m, v;  // device
 };
 
-Model make_model(const std::vector<Shape>& shapes, bool gc, std::mt19937& rnd, std::vector<std::vector<float>>* hw) {
+// A model on the device with the given starting weights (one array per shape) and states 0.
+Model upload_model(const std::vector<Shape>& shapes, bool gc, const std::vector<std::vector<float>>& weights) {
     Model model{shapes, gc, {}, {}, {}, {}};
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    for (const Shape& s : shapes) {
-        const size_t n = static_cast<size_t>(s.numel());
+    for (size_t i = 0; i < shapes.size(); ++i) {
+        const size_t n = static_cast<size_t>(shapes[i].numel());
         float* p[4];
         for (float*& q : p) CUDA_OK(cudaMalloc(&q, n * sizeof(float)));
-        std::vector<float> host(n);
-        for (float& x : host) x = u(rnd);
-        CUDA_OK(cudaMemcpy(p[0], host.data(), n * sizeof(float), cudaMemcpyHostToDevice));
+        CUDA_OK(cudaMemcpy(p[0], weights[i].data(), n * sizeof(float), cudaMemcpyHostToDevice));
         // The gradient starts as a copy of the weights (uniform in [-1, 1)): the timed and profiled steps read
-        // defined, finite values; check() writes a fresh gradient before each of its steps.
+        // defined, finite values; a check writes a fresh gradient before each of its steps.
         CUDA_OK(cudaMemcpy(p[1], p[0], n * sizeof(float), cudaMemcpyDeviceToDevice));
-        if (hw) hw->push_back(host);
         CUDA_OK(cudaMemset(p[2], 0, n * sizeof(float)));
         CUDA_OK(cudaMemset(p[3], 0, n * sizeof(float)));
         model.w.push_back(p[0]);
@@ -131,107 +80,33 @@ Model make_model(const std::vector<Shape>& shapes, bool gc, std::mt19937& rnd, s
     return model;
 }
 
+// A model with starting weights uniform in [-1, 1), drawn from rnd.
+Model make_model(const std::vector<Shape>& shapes, bool gc, std::mt19937& rnd) {
+    std::vector<std::vector<float>> weights;
+    for (const Shape& s : shapes) weights.push_back(draw_uniform(rnd, s.numel()));
+    return upload_model(shapes, gc, weights);
+}
+
 void free_model(Model& model) {
     for (auto* list : {&model.w, &model.g, &model.m, &model.v}) {
         for (float* p : *list) CUDA_OK(cudaFree(p));
     }
 }
 
-// How the library is asked to do the step: the centred-row variant and the work order (optimizer.cu).
-struct Plan {
-    RowsVariant variant;
-    WorkOrder order;
-    L2Prefetch prefetch = L2Prefetch::kNone;  // the library's default is kDefaultL2Prefetch (the plan `library`)
-};
-
 void step(const Model& model, const Hyper& h, int64_t t, cudaStream_t stream, Plan plan) {
-    gcgan_optimizer_hyper hy{};
-    hy.algorithm = h.algorithm;
-    hy.momentum = h.momentum;
-    hy.beta1 = h.beta1;
-    hy.beta2 = h.beta2;
-    hy.eps = h.eps;
-    hy.coupled_decay = h.decay;
-    hy.weight_scale = 1.0;
+    const gcgan_optimizer_hyper hy = api_hyper(h);
     std::vector<gcgan_optimizer_tensor> table(model.shapes.size());
     for (size_t i = 0; i < table.size(); ++i) {
         gcgan_optimizer_tensor& e = table[i];
-        e = gcgan_optimizer_tensor{};
+        e = api_tensor(model.shapes[i], model.gc, h, t);
         e.weight = model.w[i];
         e.grad = model.g[i];
         e.state1 = model.m[i];
         e.state2 = h.algorithm == GCGAN_OPTIMIZER_ADAM ? model.v[i] : nullptr;
-        e.numel = model.shapes[i].numel();
-        if (model.gc && model.shapes[i].centre_dim >= 0) {
-            view(model.shapes[i], model.shapes[i].centre_dim, &e.outer, &e.slices, &e.inner);
-        }
-        e.step_size = h.algorithm == GCGAN_OPTIMIZER_ADAM ? h.lr / (1.0 - std::pow(h.beta1, t)) : h.lr;
-        e.bc2_sqrt = h.algorithm == GCGAN_OPTIMIZER_ADAM ? std::sqrt(1.0 - std::pow(h.beta2, t)) : 1.0;
-        e.first_step = t == 1 ? 1 : 0;
     }
     gcgan_ok(optimizer_step<float>("optimizer_step<float>", &hy, table.data(), static_cast<int32_t>(table.size()),
                                    stream, plan.variant, plan.order, plan.prefetch),
              "optimizer_step<float>");
-}
-
-// The host reference of one step of one tensor, in double (gcgan_kernels.h's formulas, PyTorch's first-step rule).
-void reference_step(const Shape& s, bool gc, const Hyper& h, int64_t t, std::vector<double>& w,
-                    const std::vector<double>& g, std::vector<double>& m, std::vector<double>& v) {
-    const int64_t n = s.numel();
-    std::vector<double> d(n);
-    for (int64_t e = 0; e < n; ++e) d[e] = g[e] + h.decay * w[e];
-    if (gc && s.centre_dim >= 0) {
-        int64_t outer, slices, inner;
-        view(s, s.centre_dim, &outer, &slices, &inner);
-        for (int64_t sl = 0; sl < slices; ++sl) {
-            double sum = 0;
-            for (int64_t o = 0; o < outer; ++o)
-                for (int64_t i = 0; i < inner; ++i) sum += d[(o * slices + sl) * inner + i];
-            const double mean = sum / static_cast<double>(outer * inner);
-            for (int64_t o = 0; o < outer; ++o)
-                for (int64_t i = 0; i < inner; ++i) d[(o * slices + sl) * inner + i] -= mean;
-        }
-    }
-    // Adam's bias corrections depend on t only (computed per element, they made the checks most of the lab's time).
-    const double step = h.lr / (1.0 - std::pow(h.beta1, t));
-    const double bc2_sqrt = std::sqrt(1.0 - std::pow(h.beta2, t));
-    for (int64_t e = 0; e < n; ++e) {
-        if (h.algorithm == GCGAN_OPTIMIZER_ADAM) {
-            m[e] = h.beta1 * m[e] + (1 - h.beta1) * d[e];
-            v[e] = h.beta2 * v[e] + (1 - h.beta2) * d[e] * d[e];
-            w[e] -= step * m[e] / (std::sqrt(v[e]) / bc2_sqrt + h.eps);
-        } else {
-            m[e] = t == 1 ? d[e] : h.momentum * m[e] + d[e];
-            w[e] -= h.lr * m[e];
-        }
-    }
-}
-
-const char* variant_name(RowsVariant v) {
-    switch (v) {
-        case RowsVariant::kTwoPass: return "two-pass";
-        case RowsVariant::kSinglePass: return "single-pass";
-        case RowsVariant::kGroupTwoPass: return "group";
-        case RowsVariant::kHeld: return "held";
-        case RowsVariant::kHeldLongRows: return "held-long";
-        default: return "group-long";
-    }
-}
-
-const char* prefetch_name(L2Prefetch p) {
-    switch (p) {
-        case L2Prefetch::kUpdateOperands: return "+pf";
-        case L2Prefetch::kWholeRow: return "+pf-all";
-        case L2Prefetch::kShortRows: return "+pf-short";
-        default: return "";
-    }
-}
-
-// "two-pass" (the library's work order, longest block first), "two-pass/table" (tensor by tensor), "two-pass+pf"
-// (rows prefetched into L2: prefetch_name).
-std::string plan_name(Plan plan) {
-    return std::string(variant_name(plan.variant)) + prefetch_name(plan.prefetch) +
-           (plan.order == WorkOrder::kTable ? "/table" : "");
 }
 
 std::vector<float> download(const float* p, int64_t n) {
@@ -240,75 +115,31 @@ std::vector<float> download(const float* p, int64_t n) {
     return host;
 }
 
-// 10 steps of `shapes` against the reference; returns the number of tensors out of tolerance.
-std::vector<std::string> failures;  // a line per tensor that failed a check (print_failures)
+// The library's step on the GPU as run_check's candidate (optimizer_lab_checks.cuh).
+struct DeviceStep {
+    Model model{};
+    bool live = false;
 
-int check(const char* name, const std::vector<Shape>& shapes, bool gc, const Hyper& h, Plan plan,
-          std::mt19937& rnd) {
-    std::vector<std::vector<float>> w0;
-    Model model = make_model(shapes, gc, rnd, &w0);
-    std::vector<std::vector<double>> w, m, v;
-    for (size_t i = 0; i < shapes.size(); ++i) {
-        w.emplace_back(w0[i].begin(), w0[i].end());
-        m.emplace_back(w0[i].size(), 0.0);
-        v.emplace_back(w0[i].size(), 0.0);
+    void start(const std::vector<Shape>& shapes, bool gc, const std::vector<std::vector<float>>& w0) {
+        model = upload_model(shapes, gc, w0);
+        live = true;
     }
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    double worst = 0;
-    int bad = 0;
-    for (int64_t t = 1; t <= 10; ++t) {
-        std::vector<std::vector<double>> g;
-        for (size_t i = 0; i < shapes.size(); ++i) {
-            std::vector<float> gf(w0[i].size());
-            for (float& x : gf) x = u(rnd);
-            CUDA_OK(cudaMemcpy(model.g[i], gf.data(), gf.size() * sizeof(float), cudaMemcpyHostToDevice));
-            g.emplace_back(gf.begin(), gf.end());
+    void step(const Hyper& h, int64_t t, Plan plan, const std::vector<std::vector<float>>& g) {
+        for (size_t i = 0; i < g.size(); ++i) {
+            CUDA_OK(cudaMemcpy(model.g[i], g[i].data(), g[i].size() * sizeof(float), cudaMemcpyHostToDevice));
         }
-        step(model, h, t, nullptr, plan);
-        for (size_t i = 0; i < shapes.size(); ++i) reference_step(shapes[i], gc, h, t, w[i], g[i], m[i], v[i]);
+        lab::step(model, h, t, nullptr, plan);
     }
-    CUDA_OK(cudaDeviceSynchronize());
-    for (size_t i = 0; i < shapes.size(); ++i) {
-        const std::vector<float> got = download(model.w[i], shapes[i].numel());
-        double max_ref = 0, max_err = 0;
-        for (size_t e = 0; e < got.size(); ++e) {
-            max_ref = std::max(max_ref, std::fabs(w[i][e]));
-            max_err = std::max(max_err, std::fabs(got[e] - w[i][e]));
-        }
-        // Relative to the weights' scale, at least 1 (they start uniform in [-1, 1)): a one-element tensor's weight
-        // can end near 0, where float32's rounding along its path is a large part of it. Relative to max|w| alone,
-        // SGD-momentum's float32 step missed 1e-5 on 0.1% of one-element tensors (a host simulation of 10 steps),
-        // a few percent of the lab's runs; this may be the check that failed under memcheck on 2026-11-27.
-        const double rel = max_err / std::max(max_ref, 1.0);
-        worst = std::max(worst, rel);
-        if (!(rel <= 1e-5)) {  // NaN fails too
-            ++bad;
-            size_t at = 0;  // the worst element (or a NaN), for the failures' list
-            for (size_t e = 0; e < got.size(); ++e) {
-                if (!(std::fabs(got[e] - w[i][e]) < max_err)) at = e;
-            }
-            char line[256];
-            std::snprintf(line, sizeof line, "  %s %s wd=%g gc=%d %s: tensor %zu %s, element %zu got %.9g want %.9g",
-                          name, h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", h.decay, gc ? 1 : 0,
-                          plan_name(plan).c_str(), i, shapes[i].text().c_str(), at, static_cast<double>(got[at]),
-                          w[i][at]);
-            failures.push_back(line);
-        }
+    std::vector<std::vector<float>> weights() const {
+        CUDA_OK(cudaDeviceSynchronize());
+        std::vector<std::vector<float>> w;
+        for (size_t i = 0; i < model.shapes.size(); ++i) w.push_back(download(model.w[i], model.shapes[i].numel()));
+        return w;
     }
-    std::printf("check %-8s %-4s wd=%-5g gc=%d %-20s: %zu tensors x 10 steps, worst max|err|/max(max|w|, 1) %.2e %s\n",
-                name, h.algorithm == GCGAN_OPTIMIZER_ADAM ? "adam" : "sgdm", h.decay, gc ? 1 : 0,
-                plan_name(plan).c_str(),
-                shapes.size(), worst, bad ? "FAIL" : "ok");
-    free_model(model);
-    return bad;
-}
-
-// Every failed tensor of every check, printed again last (a log's tail then names them).
-void print_failures() {
-    if (failures.empty()) return;
-    std::printf("optimizer_lab: %zu tensors failed their check:\n", failures.size());
-    for (const std::string& f : failures) std::printf("%s\n", f.c_str());
-}
+    ~DeviceStep() {
+        if (live) free_model(model);
+    }
+};
 
 // One timed case: a model (its own buffers for the whole run) and how the library is asked to step it.
 struct Case {
@@ -367,8 +198,8 @@ int profile(const char* alg, const char* workload, const char* plan_arg, const H
     const Hyper& h = adam_alg ? adam : sgdm;
     const std::vector<Shape> shapes = std::strcmp(workload, "50m") == 0 ? fifty_million() : dcgan64();
     std::mt19937 rnd(42);
-    Model plain = make_model(shapes, false, rnd, nullptr);
-    Model centred = make_model(shapes, true, rnd, nullptr);
+    Model plain = make_model(shapes, false, rnd);
+    Model centred = make_model(shapes, true, rnd);
     for (int t = 1; t <= 3; ++t) step(plain, h, t, nullptr, library);
     for (int t = 1; t <= 3; ++t) step(centred, h, t, nullptr, *plan);
     CUDA_OK(cudaDeviceSynchronize());
@@ -390,27 +221,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::mt19937 rnd(42);
-    // Checked with coupled weight decay (the sums then read w too) and without; timed without, as GANs are trained
-    // (DCGAN's Adam, the benchmarks' OptimizerStepBenchmark). The timings in bench/results up to session 11
-    // (2026-11-27) had the decay.
-    const Hyper adam{GCGAN_OPTIMIZER_ADAM, 1e-3, 0, 0.9, 0.999, 1e-4, 1e-2};
-    const Hyper sgdm{GCGAN_OPTIMIZER_SGD_MOMENTUM, 1e-2, 0.9, 0, 0, 0, 1e-3};
-    const Hyper adam_plain{GCGAN_OPTIMIZER_ADAM, 1e-3, 0, 0.5, 0.999, 1e-8, 0};
-    const Hyper sgdm_plain{GCGAN_OPTIMIZER_SGD_MOMENTUM, 1e-2, 0.9, 0, 0, 0, 0};
     const Plan library{kDefaultRowsVariant, kDefaultWorkOrder, kDefaultL2Prefetch};
-    const Plan plans[] = {{RowsVariant::kTwoPass, WorkOrder::kLongestFirst},
-                          {RowsVariant::kSinglePass, WorkOrder::kLongestFirst},
-                          {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst},
-                          {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst},
-                          {RowsVariant::kHeld, WorkOrder::kLongestFirst},
-                          {RowsVariant::kHeldLongRows, WorkOrder::kLongestFirst},
-                          {RowsVariant::kTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kWholeRow},
-                          {RowsVariant::kGroupLongRows, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
-                          {RowsVariant::kHeld, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
-                          {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands},
-                          {RowsVariant::kHeld, WorkOrder::kLongestFirst, L2Prefetch::kShortRows},
-                          {RowsVariant::kTwoPass, WorkOrder::kTable},
-                          {RowsVariant::kGroupTwoPass, WorkOrder::kTable}};
     // Timed: the variants still in question (bench/results/2026-11-27-h200-tf32.md has single-pass and the table
     // order, slower or no different, and group on every row, slower on 50m). group+pf is group on every row with the
     // update operands prefetched: on 50m's 1,000-element rows a group of 64 threads makes one round of loads per
@@ -427,30 +238,15 @@ int main(int argc, char** argv) {
                           {RowsVariant::kHeldLongRows, WorkOrder::kLongestFirst},
                           {RowsVariant::kGroupTwoPass, WorkOrder::kLongestFirst, L2Prefetch::kUpdateOperands}};
     if (profiling) {
-        return profile(argv[2], argv[3], argv[4], adam_plain, sgdm_plain, timed, sizeof timed / sizeof timed[0],
+        return profile(argv[2], argv[3], argv[4], kAdamPlain, kSgdmPlain, timed, sizeof timed / sizeof timed[0],
                        library);
     }
     int bad = 0;
-    for (Plan plan : plans) {
-        for (const Hyper& h : {adam, sgdm, adam_plain, sgdm_plain}) {
-            for (bool gc : {false, true}) {
-                const bool plain = h.decay == 0;  // only the prefetch plans: pass 1 then leaves w to the prefetch
-                if (plain && plan.prefetch == L2Prefetch::kNone) continue;
-                // The table order only permutes the launch table: one case each shows it changes nothing (and keeps
-                // the memcheck run short); the library's order is checked in every case.
-                if (plan.order == WorkOrder::kTable && !(gc && h.algorithm == GCGAN_OPTIMIZER_ADAM)) continue;
-                // A prefetch changes no value, only which lines L2 fetches early, so a value check cannot see a wrong
-                // address: these runs put every prefetch path (the odd shapes' row paths, misaligned rows, tails,
-                // with and without decay) under the memcheck run, and show the plan computes the same step.
-                const bool prefetching = plan.prefetch != L2Prefetch::kNone;
-                if (prefetching && !gc) continue;
-                bad += check("odd", odd(), gc, h, plan, rnd);
-                // --check-only is the memcheck run: the odd shapes reach every row path and edge; the full run (the
-                // timing run, before it) checks dcgan64 too.
-                if (!prefetching && !check_only) bad += check("dcgan64", dcgan64(), gc, h, plan, rnd);
-            }
-        }
-    }
+    for_each_check(check_only, [&](const char* name, const std::vector<Shape>& shapes, bool gc, const Hyper& h,
+                                   Plan plan) {
+        DeviceStep device;
+        bad += run_check(device, name, shapes, gc, h, plan, rnd);
+    });
     if (check_only) {
         print_failures();
         std::printf("optimizer_lab: %s\n", bad ? "CHECK FAILED" : "checks passed");
@@ -460,7 +256,7 @@ int main(int argc, char** argv) {
     std::printf("d2d copy %.0f GB/s (read + write); the library runs %s\n", copy, plan_name(library).c_str());
     std::printf("%-6s %-9s %-4s %-20s %10s %11s %9s\n", "alg", "workload", "gc", "rows", "kernel ms", "x of floor",
                 "GC cost");
-    for (const Hyper& h : {adam_plain, sgdm_plain}) {
+    for (const Hyper& h : {kAdamPlain, kSgdmPlain}) {
         for (const char* name : {"dcgan64", "50m"}) {
             const std::vector<Shape> shapes = std::strcmp(name, "50m") == 0 ? fifty_million() : dcgan64();
             int64_t params = 0;
@@ -469,10 +265,10 @@ int main(int argc, char** argv) {
             const double floor_ms = bytes * params / (copy * 1e9) * 1e3;
             // The uncentred step (with the library's plan, which only centred rows depend on), then each plan with
             // GC, each on buffers of its own; all timed together (time_steps).
-            std::vector<Model> models{make_model(shapes, false, rnd, nullptr)};
+            std::vector<Model> models{make_model(shapes, false, rnd)};
             std::vector<Case> cases{{nullptr, library}};
             for (Plan plan : timed) {
-                models.push_back(make_model(shapes, true, rnd, nullptr));
+                models.push_back(make_model(shapes, true, rnd));
                 cases.push_back({nullptr, plan});
             }
             for (size_t k = 0; k < cases.size(); ++k) cases[k].model = &models[k];
