@@ -196,8 +196,8 @@ final class ExperimentCommand implements Callable<Integer> {
                 try {
                     TrainCommand.checkResume(args);
                 } catch (CommandLine.ParameterException | UsageException e) {
-                    throw new UsageException("run " + r.label() + ": " + e.getMessage() + " To start every run of"
-                            + " the experiment again, give it --overwrite.", e);
+                    throw new UsageException("run " + r.label() + ": " + e.getMessage() + (repeated(e)
+                            ? REPEATED_HINT : " To start every run of the experiment again, give it --overwrite."), e);
                 } catch (java.io.IOException damaged) {
                     // its run reports it, and the others train
                 }
@@ -211,10 +211,11 @@ final class ExperimentCommand implements Callable<Integer> {
             }
             TrainCommand train = new TrainCommand();
             try {
-                new CommandLine(train).parseArgs(args.toArray(String[]::new));
+                TrainCommand.refuseRepeatedOptions(new CommandLine(train).parseArgs(args.toArray(String[]::new)));
                 train.resolve();
             } catch (CommandLine.ParameterException | UsageException e) {
-                throw new UsageException("run " + r.label() + ": " + e.getMessage(), e);
+                throw new UsageException("run " + r.label() + ": " + e.getMessage() + (repeated(e) ? REPEATED_HINT
+                        : ""), e);
             }
         }
     }
@@ -261,6 +262,14 @@ final class ExperimentCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /** Said after a run's repeated option: where the two come from. */
+    private static final String REPEATED_HINT = " (a configuration's options and those after -- go to the same"
+            + " train command: give an option in one of them, e.g. in each --run)";
+
+    private static boolean repeated(RuntimeException e) {
+        return e.getMessage() != null && e.getMessage().endsWith(TrainCommand.GIVE_ONCE);
     }
 
     /** gcgan train options that the experiment sets for every run itself. */

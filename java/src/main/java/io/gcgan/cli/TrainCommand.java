@@ -370,6 +370,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        refuseRepeatedOptions(parsed);
         OutputOptions o = outputOptions;
         Check.nonEmptyPath("--out", o.out);
         Check.nonEmptyPath("--resume", o.resume);
@@ -650,7 +651,41 @@ final class TrainCommand implements Callable<Integer> {
         TrainCommand train = new TrainCommand();
         CommandLine cl = new CommandLine(train);
         CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
+        refuseRepeatedOptions(parsed);
         train.checkResume(parsed, RunFolder.read(train.outputOptions.resume));
+    }
+
+    /**
+     * Refuses an option given more than once. picocli starts a new instance of an option's group when the option
+     * comes again, which would reset the group's other options to their defaults ({@code --optimizer sgd --lr 0.03
+     * --lr 0.01} would train Adam); so a repeated option is a usage error that names it and its values.
+     */
+    static final String GIVE_ONCE = "; give each option once";
+
+    static void refuseRepeatedOptions(CommandLine.ParseResult parsed) {
+        List<String> original = parsed.originalArgs();
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (int i = 0; i < original.size(); i++) {
+            String a = original.get(i);
+            if (!a.startsWith("--")) {
+                continue;
+            }
+            int eq = a.indexOf('=');
+            CommandLine.Model.OptionSpec option = parsed.commandSpec().findOption(eq < 0 ? a : a.substring(0, eq));
+            if (option == null) {
+                continue;
+            }
+            String value = eq >= 0 ? a.substring(eq + 1)
+                    : option.arity().max() > 0 && i + 1 < original.size() && !original.get(i + 1).startsWith("--")
+                            ? original.get(i + 1) : "(no value)";
+            values.computeIfAbsent(option.longestName(), k -> new ArrayList<>()).add(value);
+        }
+        for (var e : values.entrySet()) {
+            if (e.getValue().size() > 1) {
+                throw new UsageException(e.getKey() + " is given " + e.getValue().size() + " times ("
+                        + String.join(", then ", e.getValue()) + ")" + GIVE_ONCE);
+            }
+        }
     }
 
     private Resume checkResume(CommandLine.ParseResult parsed, RunFolder folder) throws Exception {
