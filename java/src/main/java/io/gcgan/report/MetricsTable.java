@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * A metrics.csv read back as columns of doubles (an empty field is NaN), for plots and for {@code compare}.
- * Rows that do not have the header's number of fields (a line cut short by a kill) end the table.
+ * The last line may lack fields (a line cut short by a kill, or still being written): it is left out. Any other line
+ * with another number of fields than the header is an error, so that damage in the middle of a file is named instead
+ * of silently ending the table there.
  */
 public final class MetricsTable {
 
@@ -37,7 +39,11 @@ public final class MetricsTable {
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).split(",", -1);
             if (f.length != columns.size()) {
-                break;
+                if (i == lines.size() - 1) {
+                    break; // cut short by a kill, or still being written
+                }
+                throw new IOException(csv + " line " + (i + 1) + ": " + f.length + " fields, but the header has "
+                        + columns.size() + " (" + (lines.size() - 1 - i) + " more lines follow it)");
             }
             double[] row = new double[f.length];
             try {
