@@ -655,13 +655,14 @@ final class TrainCommand implements Callable<Integer> {
         train.checkResume(parsed, RunFolder.read(train.outputOptions.resume));
     }
 
+    /** The end of a repeated option's message (refuseRepeatedOptions), which the experiment recognises. */
+    static final String GIVE_ONCE = "; give each option once";
+
     /**
      * Refuses an option given more than once. picocli starts a new instance of an option's group when the option
      * comes again, which would reset the group's other options to their defaults ({@code --optimizer sgd --lr 0.03
      * --lr 0.01} would train Adam); so a repeated option is a usage error that names it and its values.
      */
-    static final String GIVE_ONCE = "; give each option once";
-
     static void refuseRepeatedOptions(CommandLine.ParseResult parsed) {
         List<String> original = parsed.originalArgs();
         Map<String, List<String>> values = new LinkedHashMap<>();
