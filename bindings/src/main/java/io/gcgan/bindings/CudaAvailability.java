@@ -109,6 +109,14 @@ public final class CudaAvailability {
             return missing.isEmpty() ? "" : "CUDA unavailable: " + String.join("; ", missing);
         }
 
+        /**
+         * The labels of the CUDA backend's components that are unavailable, in {@link #BACKEND}'s order, e.g.
+         * {@code ["CUDA driver and device", "cuBLAS"]}: {@link #reason()} without the details, for a one-line note.
+         */
+        public List<String> unavailableBackendComponents() {
+            return BACKEND.stream().filter(c -> !statuses.get(c).available()).map(Component::label).toList();
+        }
+
         /** One line per component: "  [ok] cuBLAS: libcublas.so.13, cuBLAS 13.0.0" or "  [--] ...". */
         public String summary() {
             return Arrays.stream(Component.values())

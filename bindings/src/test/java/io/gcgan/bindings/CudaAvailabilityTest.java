@@ -35,6 +35,18 @@ class CudaAvailabilityTest {
     }
 
     @Test
+    void theUnavailableComponentsAreTheReasonsLabelsInTheBackendsOrder() {
+        Report report = CudaAvailability.probe();
+        java.util.List<String> expected = CudaAvailability.BACKEND.stream()
+                .filter(c -> !report.status(c).available()).map(Component::label).toList();
+        assertEquals(expected, report.unavailableBackendComponents(), report.summary());
+        assertEquals(report.cudaBackendAvailable(), report.unavailableBackendComponents().isEmpty(), report.summary());
+        for (String label : report.unavailableBackendComponents()) {
+            assertTrue(report.reason().contains(label + ": "), label + " not in " + report.reason());
+        }
+    }
+
+    @Test
     void withoutADeviceTheReasonSaysWhy() {
         Report report = CudaAvailability.probe();
         if (report.available(Component.DEVICE)) {

@@ -14,9 +14,11 @@ import java.util.List;
  *
  * @param device      the chosen device
  * @param backend     its backend's description
- * @param reason      why it was chosen (for auto: what made the GPU usable or not)
+ * @param reason      why it was chosen (for auto: what made the GPU usable or not, in full: config.json keeps it)
+ * @param brief       the reason in a few words, for the line a command prints (auto on a machine without CUDA:
+ *                    which components are missing, not each library's file names and error codes)
  */
-record DeviceChoice(String requested, Device device, String backend, String reason) {
+record DeviceChoice(String requested, Device device, String backend, String reason, String brief) {
 
     static final List<String> NAMES = List.of("auto", "cpu", "cuda", "cuda:N");
 
@@ -44,18 +46,20 @@ record DeviceChoice(String requested, Device device, String backend, String reas
     static DeviceChoice select(String requested) {
         String r = canonical(requested);
         if (r.equals("cpu")) {
-            return cpu(r, "requested with --device cpu");
+            return cpu(r, "requested with --device cpu", "requested with --device cpu");
         }
         if (r.equals("auto")) {
             CudaAvailability.Report report = CudaAvailability.probe();
             if (!report.cudaBackendAvailable()) {
-                return cpu(r, report.reason());
+                return cpu(r, report.reason(), "CUDA unavailable (" + String.join(", ",
+                        report.unavailableBackendComponents()) + "; gcgan info says why)");
             }
             try {
                 Device d = Device.cuda(0);
-                return new DeviceChoice(r, d, Backends.of(d).description(), "CUDA is available");
+                return new DeviceChoice(r, d, Backends.of(d).description(), "CUDA is available", "CUDA is available");
             } catch (RuntimeException e) {
-                return cpu(r, "the CUDA backend did not start: " + e.getMessage());
+                String reason = "the CUDA backend did not start: " + e.getMessage();
+                return cpu(r, reason, reason);
             }
         }
         Device d = Device.parse(r);
@@ -65,7 +69,8 @@ record DeviceChoice(String requested, Device device, String backend, String reas
                     + ". Use --device cpu (or auto, which falls back to the CPU).");
         }
         try {
-            return new DeviceChoice(r, d, Backends.of(d).description(), "requested with --device " + requested);
+            String reason = "requested with --device " + requested;
+            return new DeviceChoice(r, d, Backends.of(d).description(), reason, reason);
         } catch (RuntimeException e) {
             throw new UsageException("--device " + requested + ": the CUDA backend did not start: " + e.getMessage(),
                     e);
@@ -105,12 +110,12 @@ record DeviceChoice(String requested, Device device, String backend, String reas
                 : ConvAutotuneTiming.WITH_LAUNCHES;
     }
 
-    private static DeviceChoice cpu(String requested, String reason) {
-        return new DeviceChoice(requested, Device.CPU, Backends.of(Device.CPU).description(), reason);
+    private static DeviceChoice cpu(String requested, String reason, String brief) {
+        return new DeviceChoice(requested, Device.CPU, Backends.of(Device.CPU).description(), reason, brief);
     }
 
-    /** "cpu (2 cores; OpenBLAS ...); chosen because CUDA unavailable: ..." */
+    /** "cpu (2 cores; OpenBLAS ...); auto: CUDA unavailable (libcudart, cuBLAS; gcgan info says why)" */
     String summary() {
-        return backend + (reason.isEmpty() ? "" : "; " + (requested.equals("auto") ? "auto: " : "") + reason);
+        return backend + (brief.isEmpty() ? "" : "; " + (requested.equals("auto") ? "auto: " : "") + brief);
     }
 }
