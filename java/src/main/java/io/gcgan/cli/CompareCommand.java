@@ -241,8 +241,12 @@ final class CompareCommand implements Callable<Integer> {
         List<String> header = new ArrayList<>(List.of("run", "steps", "s/step"));
         header.addAll(TABLE_COLUMNS);
         List<List<String>> rows = new ArrayList<>();
+        List<String> shorter = new ArrayList<>(); // runs of fewer steps than the window: their means are over all
         for (int i = 0; i < tables.size(); i++) {
             MetricsTable t = tables.get(i);
+            if (t.rows() < last) {
+                shorter.add(names.get(i) + " (" + t.rows() + ")");
+            }
             List<String> row = new ArrayList<>();
             row.add(names.get(i));
             row.add(Integer.toString(t.rows()));
@@ -252,7 +256,10 @@ final class CompareCommand implements Callable<Integer> {
             }
             rows.add(row);
         }
-        return format("final metrics (means over the last " + last + " steps of each run):", header, rows);
+        String window = shorter.size() == tables.size() ? "means over all steps of each run, none has " + last
+                : "means over the last " + last + " steps of each run"
+                        + (shorter.isEmpty() ? "" : "; all steps of " + String.join(", ", shorter));
+        return format("final metrics (" + window + "):", header, rows);
     }
 
     /** A caption line, then the header and rows in aligned columns (the first left-aligned, the others right). */

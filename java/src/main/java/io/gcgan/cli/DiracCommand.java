@@ -196,7 +196,7 @@ final class DiracCommand implements Callable<Integer> {
         } else {
             Point f = trajectory.finalPoint();
             Eigenvalues ev = j.eigenvalues();
-            w.printf(Locale.ROOT, "%s%n", game);
+            w.println(title);
             w.printf(Locale.ROOT, "final point after %d steps: theta %.6g, psi %.6g; distance to (0, 0): %.6g%s%n",
                     trajectory.steps(), f.theta(), f.psi(), trajectory.finalDistance(),
                     f.isFinite() ? "" : " (diverged)");
