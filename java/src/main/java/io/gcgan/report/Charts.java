@@ -117,7 +117,7 @@ public final class Charts {
         xAxis.setAutoRangeMinimumSize(minimumSpan(DatasetUtils.findDomainBounds(data, false)));
         ValueAxis yAxis;
         if (logY) {
-            LogAxis log = new PlainLogAxis(yLabel);
+            LogAxis log = new PlainLogAxis(yLabel + " (log scale)"); // its ticks alone do not say so
             log.setSmallestValue(1e-12);
             yAxis = log;
         } else {

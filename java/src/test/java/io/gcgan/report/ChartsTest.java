@@ -70,6 +70,10 @@ class ChartsTest {
             assertTrue(new java.math.BigDecimal(label).stripTrailingZeros().precision() <= 3,
                     "more than 3 significant digits in " + labels);
         }
+        assertEquals("norm (log scale)", plot.getRangeAxis().getLabel(), "a log axis says so");
+        XYPlot linear = Charts.linePlot("iteration", "norm", List.of(new Charts.Line("norm", new double[] {0, 1},
+                new double[] {1, 2}, null, false)), false);
+        assertEquals("norm", linear.getRangeAxis().getLabel());
     }
 
     @Test
