@@ -122,13 +122,14 @@ public final class RunFolder {
                 throw new FolderExistsException(root + " exists and is not a folder; choose another --out");
             }
             if (!isEmpty(root)) {
+                if (!isRunFolder(root)) { // neither --resume nor --overwrite takes it: say so, whichever was given
+                    throw new FolderExistsException(root + " is not empty and is not a gcgan run folder (no "
+                            + String.join(", ", MARKERS) + "); " + (overwrite ? "--overwrite only replaces run folders"
+                            : "choose another --out"));
+                }
                 if (!overwrite) {
                     throw new FolderExistsException("the run folder " + root + " already exists; continue that run with"
                             + " --resume " + root + ", replace it with --overwrite, or choose another --out");
-                }
-                if (!isRunFolder(root)) {
-                    throw new FolderExistsException(root + " is not empty and is not a gcgan run folder (no "
-                            + String.join(", ", MARKERS) + "); --overwrite only replaces run folders");
                 }
                 List<String> foreign = foreignEntries(root);
                 if (!foreign.isEmpty()) {

@@ -82,6 +82,11 @@ class RunFolderTest {
         IOException e = assertThrows(RunFolder.FolderExistsException.class, () -> RunFolder.create(home, true));
         assertEquals(home + " is not empty and is not a gcgan run folder (no config.json, metrics.csv, checkpoints);"
                 + " --overwrite only replaces run folders", e.getMessage());
+        // without --overwrite the same: it is no run to continue with --resume
+        e = assertThrows(RunFolder.FolderExistsException.class, () -> RunFolder.create(home, false));
+        assertEquals(home + " is not empty and is not a gcgan run folder (no config.json, metrics.csv, checkpoints);"
+                + " choose another --out", e.getMessage());
+        assertEquals(List.of("thesis.tex"), entries(home), "nothing made or deleted");
 
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(run.resolve("metrics.csv"), "step\n");
