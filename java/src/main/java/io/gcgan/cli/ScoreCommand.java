@@ -119,6 +119,11 @@ final class ScoreCommand implements Callable<Integer> {
             String referenceData = reference != null ? reference : s.data();
             ImageDataset real = Experiment.images(referenceData, s.model());
             SlicedWasserstein.Result r = SampleScorer.swd(g::forward, s, dev, seed, count, real);
+            if (this.count != null && count > real.size()) { // asked for more than SWD can compare: say so
+                spec.commandLine().getErr().println("note: --count " + count + " is more than the " + real.size()
+                        + (real.size() == 1 ? " image" : " images") + " of " + referenceData + ": SWD compares "
+                        + r.images() + " samples with them");
+            }
             result.put("samples", r.images()); // at most the reference's size
             result.put("reference", referenceData);
             result.put("reference_images", real.size());
