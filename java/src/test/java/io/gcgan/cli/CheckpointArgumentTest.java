@@ -48,6 +48,13 @@ class CheckpointArgumentTest {
         assertTrue(r.err().contains("error: --step goes with a run folder; " + checkpoint + " is a checkpoint folder"),
                 r.err());
 
+        Path cps = run.resolve("checkpoints");
+        r = sample(cps.toString(), "--out", png.toString());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("error: " + cps + " holds a run's checkpoints; give the run folder ("
+                + run.toAbsolutePath().normalize() + ") or one checkpoint in it (" + cps.resolve("step-N") + ")"),
+                r.err());
+
         AtomicFiles.deleteRecursively(run.resolve("checkpoints"));
         Files.createDirectories(run.resolve("checkpoints"));
         r = sample(run.toString(), "--out", png.toString());
