@@ -88,6 +88,6 @@ class ErrorReportingTest {
         DeviceChoice auto = DeviceChoice.select("auto");
         assertEquals("auto", auto.requested());
         assertEquals(report.reason(), auto.reason());
-        assertTrue(auto.summary().endsWith("; auto: " + report.reason()), auto.summary());
+        assertTrue(auto.summary().endsWith("; auto: " + auto.brief()), auto.summary()); // DeviceLineTest: the brief
     }
 }
