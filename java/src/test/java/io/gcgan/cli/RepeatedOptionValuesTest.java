@@ -10,8 +10,9 @@ import picocli.CommandLine;
 
 /**
  * How {@link TrainCommand#refuseRepeatedOptions} reads the values it names: {@code --x=V} and {@code --x V} alike,
- * "(no value)" for a flag or an optional value that is not there, a negative number as a value, each time in the
- * order given; an option given once passes. And the default run folder's name. Without training.
+ * "(no value)" for a flag (even before an argument that is not an option) or an optional value that is not
+ * there, a negative number as a value, each time in the order given; an option given once passes. And the default
+ * run folder's name. Without training.
  */
 class RepeatedOptionValuesTest {
 
@@ -40,6 +41,8 @@ class RepeatedOptionValuesTest {
                 "--tf32");
         assertRefused("--tf32 is given 2 times ((no value), then false); give each option once", "--tf32",
                 "--steps", "3", "--tf32=false");
+        assertRefused("--quiet is given 2 times ((no value), then (no value)); give each option once", "--quiet",
+                "-h", "--quiet");
     }
 
     @Test
