@@ -196,8 +196,9 @@ final class ExperimentCommand implements Callable<Integer> {
                 try {
                     TrainCommand.checkResume(args);
                 } catch (CommandLine.ParameterException | UsageException e) {
-                    throw new UsageException("run " + r.label() + ": " + e.getMessage() + (repeated(e)
-                            ? REPEATED_HINT : " To start every run of the experiment again, give it --overwrite."), e);
+                    String hint = e instanceof RepeatedOptionException ? REPEATED_HINT
+                            : " To start every run of the experiment again, give it --overwrite.";
+                    throw new UsageException("run " + r.label() + ": " + e.getMessage() + hint, e);
                 } catch (java.io.IOException damaged) {
                     // its run reports it, and the others train
                 }
@@ -214,8 +215,8 @@ final class ExperimentCommand implements Callable<Integer> {
                 TrainCommand.refuseRepeatedOptions(new CommandLine(train).parseArgs(args.toArray(String[]::new)));
                 train.resolve();
             } catch (CommandLine.ParameterException | UsageException e) {
-                throw new UsageException("run " + r.label() + ": " + e.getMessage() + (repeated(e) ? REPEATED_HINT
-                        : ""), e);
+                String hint = e instanceof RepeatedOptionException ? REPEATED_HINT : "";
+                throw new UsageException("run " + r.label() + ": " + e.getMessage() + hint, e);
             }
         }
     }
@@ -267,10 +268,6 @@ final class ExperimentCommand implements Callable<Integer> {
     /** Said after a run's repeated option: where the two come from. */
     private static final String REPEATED_HINT = " (a configuration's options and those after -- go to the same"
             + " train command: give an option in one of them, e.g. in each --run)";
-
-    private static boolean repeated(RuntimeException e) {
-        return e.getMessage() != null && e.getMessage().endsWith(TrainCommand.GIVE_ONCE);
-    }
 
     /** gcgan train options that the experiment sets for every run itself. */
     private static final List<String> SET_BY_EXPERIMENT = List.of("--out", "--resume", "--seed");

@@ -655,9 +655,6 @@ final class TrainCommand implements Callable<Integer> {
         train.checkResume(parsed, RunFolder.read(train.outputOptions.resume));
     }
 
-    /** The end of a repeated option's message (refuseRepeatedOptions), which the experiment recognises. */
-    static final String GIVE_ONCE = "; give each option once";
-
     /**
      * Refuses an option given more than once. picocli starts a new instance of an option's group when the option
      * comes again, which would reset the group's other options to their defaults ({@code --optimizer sgd --lr 0.03
@@ -683,8 +680,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         for (var e : values.entrySet()) {
             if (e.getValue().size() > 1) {
-                throw new UsageException(e.getKey() + " is given " + e.getValue().size() + " times ("
-                        + String.join(", then ", e.getValue()) + ")" + GIVE_ONCE);
+                throw new RepeatedOptionException(e.getKey() + " is given " + e.getValue().size() + " times ("
+                        + String.join(", then ", e.getValue()) + "); give each option once");
             }
         }
     }
