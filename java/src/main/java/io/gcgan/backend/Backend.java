@@ -91,7 +91,8 @@ public interface Backend {
      * Batched GEMM: for {@code i < batch}, {@code out_i [m, n] = op(a_i) @ op(b_i)}, where {@code a_i} starts
      * at {@code i * aBatchStride} and is stored [m, k] (or [k, m] when {@code transA}), {@code b_i} at
      * {@code i * bBatchStride} stored [k, n] (or [n, k] when {@code transB}); a batch stride of 0 reuses one
-     * matrix for every batch entry. {@code out} is dense [batch, m, n].
+     * matrix for every batch entry. {@code out} is dense [batch, m, n]. Storages too small for these sizes and
+     * strides are refused ({@link StorageChecks#matmulSizes}): the GEMM itself would run past them.
      */
     void matmul(Storage a, long aBatchStride, boolean transA, Storage b, long bBatchStride, boolean transB,
                 Storage out, int batch, int m, int n, int k);

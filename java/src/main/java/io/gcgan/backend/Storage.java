@@ -11,6 +11,11 @@ import java.util.Objects;
  * aligned. For a GPU backend it is a device address (a zero-length segment that must not be dereferenced on
  * the host). It is freed with the {@link Lifetime} it was allocated in (which is kept so that state derived
  * from it, such as a parameter's gradient, can be allocated to live as long).
+ *
+ * <p>Storage is made by {@link Backend#allocate}. A caller who builds one by hand (to hand memory of its own to the
+ * CPU backend without a copy) owns the segment's lifetime, and must give native memory of at least
+ * {@link #byteSize()} bytes: the CPU backend refuses a heap segment or a shorter one ({@link StorageChecks#hostSpan})
+ * but cannot tell whether the memory is still allocated unless the segment's scope says so.
  */
 public record Storage(Backend backend, DType dtype, long numel, MemorySegment segment, Lifetime lifetime) {
 

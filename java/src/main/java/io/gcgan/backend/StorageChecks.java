@@ -1,6 +1,7 @@
 package io.gcgan.backend;
 
 import io.gcgan.tensor.DType;
+import io.gcgan.tensor.Device;
 import java.lang.foreign.MemorySegment;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -13,7 +14,10 @@ public final class StorageChecks {
     private StorageChecks() {
     }
 
-    /** Every storage was allocated by {@code backend} and its scope has not closed ({@link #alive}). */
+    /**
+     * Every storage was allocated by {@code backend}, its scope has not closed ({@link #alive}) and, on the CPU, its
+     * segment is the host memory it claims to be ({@link #hostSpan}).
+     */
     public static void owned(Backend backend, String op, Storage... storages) {
         for (Storage s : storages) {
             if (s.backend() != backend) {
@@ -22,6 +26,27 @@ public final class StorageChecks {
                         + ", not to the " + backend.device() + " backend");
             }
             alive(op, s);
+            if (backend.device().kind() == Device.Kind.CPU) {
+                hostSpan(op, s);
+            }
+        }
+    }
+
+    /**
+     * A CPU storage's segment is native memory of at least {@code numel * dtype.byteSize()} bytes. {@link Storage} is
+     * a public record, so a caller can build one over any segment; the CPU backend hands segments to OpenBLAS, which
+     * would read or write past a shorter one (silent corruption or a crash of the JVM) and cannot take a Java array's.
+     */
+    public static void hostSpan(String op, Storage s) {
+        MemorySegment seg = s.segment();
+        if (!seg.isNative()) {
+            throw new IllegalArgumentException(op + ": a " + s.numel() + " x " + s.dtype().displayName()
+                    + " storage on the CPU is a heap segment (a Java array); CPU storage must be native memory:"
+                    + " allocate it with the backend, or copy the array in with copyFromHost");
+        }
+        if (seg.byteSize() < s.byteSize()) {
+            throw new IllegalArgumentException(op + ": a " + s.numel() + " x " + s.dtype().displayName() + " storage on"
+                    + " the CPU needs " + s.byteSize() + " bytes, its segment has " + seg.byteSize());
         }
     }
 
@@ -115,7 +140,9 @@ public final class StorageChecks {
 
     /** {@link #owned} for one storage of slot {@code slot}, the message made only when it fails (a step's hot path). */
     private static void slotStorage(Backend backend, int slot, String role, Storage s) {
-        if (s.backend() != backend || !s.segment().scope().isAlive()) {
+        MemorySegment seg = s.segment();
+        if (s.backend() != backend || !seg.scope().isAlive()
+                || (!seg.isNative() || seg.byteSize() < s.byteSize()) && backend.device().kind() == Device.Kind.CPU) {
             owned(backend, "optimizerStep slot " + slot + " " + role, s);
         }
     }
@@ -128,6 +155,47 @@ public final class StorageChecks {
                 throw new IllegalArgumentException(op + ": mixed dtypes " + first.displayName() + " and "
                         + s.dtype().displayName());
             }
+        }
+    }
+
+    /**
+     * The operands of {@link Backend#matmul} hold the elements its sizes reach: {@code a}
+     * {@code (batch - 1) * aBatchStride + m * k}, {@code b} {@code (batch - 1) * bBatchStride + k * n} and {@code out}
+     * {@code batch * m * n}; sizes and batch strides are >= 0. A GEMM reads and writes through raw addresses, so a
+     * storage too small for its sizes would be overrun, not refused.
+     */
+    public static void matmulSizes(String op, Storage a, long aBatchStride, Storage b, long bBatchStride,
+                                   Storage out, int batch, int m, int n, int k) {
+        if (batch < 0 || m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(op + ": negative size batch=" + batch + " m=" + m + " n=" + n
+                    + " k=" + k);
+        }
+        if (aBatchStride < 0 || bBatchStride < 0) {
+            throw new IllegalArgumentException(op + ": negative batch stride aBatchStride=" + aBatchStride
+                    + " bBatchStride=" + bBatchStride);
+        }
+        if (batch == 0) {
+            return;
+        }
+        matmulOperand(op, "a", a, batch, aBatchStride, (long) m * k, "[" + m + ", " + k + "]");
+        matmulOperand(op, "b", b, batch, bBatchStride, (long) k * n, "[" + k + ", " + n + "]");
+        matmulOperand(op, "out", out, batch, (long) m * n, (long) m * n, "[" + m + ", " + n + "]");
+    }
+
+    private static void matmulOperand(String op, String name, Storage s, int batch, long batchStride, long matrix,
+                                      String shape) {
+        if (matrix == 0) {
+            return;
+        }
+        long needed;
+        try {
+            needed = Math.addExact(Math.multiplyExact(batch - 1L, batchStride), matrix);
+        } catch (ArithmeticException e) {
+            needed = Long.MAX_VALUE;
+        }
+        if (s.numel() < needed) {
+            throw new IllegalArgumentException(op + ": " + name + " holds " + s.numel() + " elements, " + batch
+                    + " matrices of " + shape + " " + batchStride + " apart need " + needed);
         }
     }
 

@@ -271,4 +271,30 @@ class CpuBackendReduceMatmulTest {
                 () -> B.matmul(a, 0, false, a, 0, false, Host.poisoned(DType.FLOAT32, 4), 1, -2, 2, 2));
         assertTrue(e.getMessage().contains("-2"), e.getMessage());
     }
+
+    /**
+     * Storages too small for the sizes are refused before OpenBLAS runs: a GEMM reads and writes through raw
+     * addresses, and an output of one element for a 10x10 product had overwritten the C heap (the JVM aborted with
+     * "malloc(): corrupted top size").
+     */
+    @Test
+    void matmulRefusesStoragesTooSmallForItsSizes() {
+        Storage small = Host.of(DType.FLOAT32, new double[4]);
+        Storage big = Host.of(DType.FLOAT32, new double[100]);
+        Storage out = Host.poisoned(DType.FLOAT32, 100);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> B.matmul(small, 0, false, big, 0, false, out, 1, 10, 10, 10));
+        assertEquals("matmul: a holds 4 elements, 1 matrices of [10, 10] 0 apart need 100", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> B.matmul(big, 0, false, big, 60, true, out, 2, 5, 10, 10));
+        assertEquals("matmul: b holds 100 elements, 2 matrices of [10, 10] 60 apart need 160", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> B.matmul(big, 0, false, big, 0, false, Host.poisoned(DType.FLOAT32, 1), 1, 10, 10, 10));
+        assertEquals("matmul: out holds 1 elements, 1 matrices of [10, 10] 100 apart need 100", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> B.matmul(big, -1, false, big, 0, false, out, 2, 2, 2, 2));
+        assertEquals("matmul: negative batch stride aBatchStride=-1 bBatchStride=0", e.getMessage());
+        B.matmul(big, 0, false, big, 0, false, out, 1, 10, 10, 10);
+        assertEquals(0.0, Host.read(out)[99], "a fitting call still runs");
+    }
 }

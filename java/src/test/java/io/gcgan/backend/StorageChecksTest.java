@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gcgan.backend.cpu.CpuBackend;
 import io.gcgan.tensor.DType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -200,5 +202,52 @@ class StorageChecksTest {
         assertEquals("batchNormBackward: dx is float64, the other operands float32",
                 refused(() -> StorageChecks.batchNormBackward(CPU, SHAPE, 1e-5, dy, x, mean, var, null,
                         CPU.allocate(DType.FLOAT64, 24, Lifetime.AUTOMATIC), null, null)));
+    }
+
+    /**
+     * {@link Storage} is a public record, so a caller can build a CPU storage over any segment: one shorter than its
+     * elements or over a Java array is refused by name (OpenBLAS would have read past the first; a conv over an 8-byte
+     * segment for 108 floats ran without an error).
+     */
+    @Test
+    void aCpuStorageMustBeNativeMemoryOfItsSize() {
+        try (Arena arena = Arena.ofConfined()) {
+            Storage shortSegment = new Storage(CPU, DType.FLOAT32, 108, arena.allocate(8), Lifetime.AUTOMATIC);
+            assertEquals("fill: a 108 x float32 storage on the CPU needs 432 bytes, its segment has 8",
+                    refused(() -> CPU.fill(shortSegment, 1)));
+            Storage x = f32(2 * 3 * 5 * 6);
+            Storage y = f32(2 * 4 * 5 * 6);
+            ConvGeometry g = new ConvGeometry(2, 3, 5, 6, 4, 3, 3, 1, 1, 1, 1);
+            assertEquals("conv2dForward: a 108 x float32 storage on the CPU needs 432 bytes, its segment has 8",
+                    refused(() -> CPU.conv2dForward(x, shortSegment, y, g)));
+            Storage heap = new Storage(CPU, DType.FLOAT32, 108, MemorySegment.ofArray(new float[108]),
+                    Lifetime.AUTOMATIC);
+            assertEquals("conv2dForward: a 108 x float32 storage on the CPU is a heap segment (a Java array); CPU"
+                    + " storage must be native memory: allocate it with the backend, or copy the array in with"
+                    + " copyFromHost", refused(() -> CPU.conv2dForward(x, heap, y, g)));
+            OptimizerHyper sgd = OptimizerHyper.sgd(0.1, 0, WeightDecayMode.NONE);
+            assertEquals("optimizerStep slot 0 grad: a 108 x float32 storage on the CPU needs 432 bytes, its segment"
+                    + " has 8", refused(() -> CPU.optimizerStep(sgd,
+                            List.of(new ParamSlot(f32(108), shortSegment, null, null, 1, CentringView.NONE)), null)));
+            Storage exact = new Storage(CPU, DType.FLOAT32, 2, arena.allocate(8), Lifetime.AUTOMATIC);
+            assertDoesNotThrow(() -> CPU.fill(exact, 1), "native memory of exactly its size");
+        }
+    }
+
+    /** Each operand of matmul is named with what its sizes reach; sizes of 0 reach nothing. */
+    @Test
+    void matmulSizesNameTheOperandAndWhatItsSizesNeed() {
+        assertEquals("mm: b holds 5 elements, 3 matrices of [2, 3] 0 apart need 6",
+                refused(() -> StorageChecks.matmulSizes("mm", f32(12), 4, f32(5), 0, f32(18), 3, 2, 3, 2)));
+        assertEquals("mm: a holds 4 elements, 3 matrices of [2, 2] 4 apart need 12",
+                refused(() -> StorageChecks.matmulSizes("mm", f32(4), 4, f32(6), 0, f32(18), 3, 2, 3, 2)));
+        assertEquals("mm: a holds 4 elements, 2 matrices of [2, 2] " + Long.MAX_VALUE + " apart need "
+                + Long.MAX_VALUE, refused(() -> StorageChecks.matmulSizes("mm", f32(4), Long.MAX_VALUE, f32(6), 0,
+                        f32(18), 2, 2, 3, 2)));
+        assertEquals("mm: negative size batch=1 m=2 n=-3 k=2",
+                refused(() -> StorageChecks.matmulSizes("mm", f32(4), 0, f32(6), 0, f32(6), 1, 2, -3, 2)));
+        assertDoesNotThrow(() -> StorageChecks.matmulSizes("mm", f32(0), 0, f32(0), 0, f32(0), 0, 5, 5, 5));
+        assertDoesNotThrow(() -> StorageChecks.matmulSizes("mm", f32(0), 0, f32(0), 0, f32(12), 3, 2, 2, 0));
+        assertDoesNotThrow(() -> StorageChecks.matmulSizes("mm", f32(12), 4, f32(6), 0, f32(18), 3, 2, 3, 2));
     }
 }

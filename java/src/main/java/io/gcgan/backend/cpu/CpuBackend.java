@@ -446,10 +446,7 @@ public final class CpuBackend implements Backend {
                        Storage out, int batch, int m, int n, int k) {
         StorageChecks.owned(this, "matmul", a, b, out);
         StorageChecks.sameDtype("matmul", a, b, out);
-        if (batch < 0 || m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
-                    + " k=" + k);
-        }
+        StorageChecks.matmulSizes("matmul", a, aBatchStride, b, bBatchStride, out, batch, m, n, k);
         use("matmul", a, b, out);
         if (capture != null) {
             record(() -> matmul(a, aBatchStride, transA, b, bBatchStride, transB, out, batch, m, n, k));
