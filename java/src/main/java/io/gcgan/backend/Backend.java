@@ -12,6 +12,11 @@ import java.util.List;
  * <p>Conventions: storages are dense and row-major; shapes and strides are counted in elements; a stride of 0
  * broadcasts. Operands of one call share a dtype unless a method says otherwise. Calls may be asynchronous
  * (a GPU backend queues them on its stream); {@link #copyToHost} waits for the data it reads.
+ *
+ * <p>Every storage must hold each element that a call's sizes, offsets and strides reach. The CPU backend refuses one
+ * that does not, naming the call and the operand ({@link StorageChecks}); the CUDA backend does not yet check
+ * matmul, reduce and the strided calls (copyStrided, binary, where) this way, and would read or write past the
+ * allocation.
  */
 public interface Backend {
 

@@ -3,6 +3,7 @@ package io.gcgan.backend;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,6 +197,77 @@ public final class StorageChecks {
         if (s.numel() < needed) {
             throw new IllegalArgumentException(op + ": " + name + " holds " + s.numel() + " elements, " + batch
                     + " matrices of " + shape + " " + batchStride + " apart need " + needed);
+        }
+    }
+
+    /**
+     * The elements a strided walk of {@code s} reaches, {@code offset + sum(i[d] * strides[d])} for every index tuple
+     * {@code i} of {@code shape}, lie within the storage: the strided calls ({@link Backend#copyStrided},
+     * {@link Backend#binary}, {@link Backend#where}) index it directly, so a stride or offset too large for it would
+     * read or write past its end. {@code name} names the operand in the message ("src", "a", ...). O(rank).
+     */
+    public static void stridedReach(String op, String name, Storage s, long offset, long[] strides, long[] shape) {
+        if (strides.length != shape.length) {
+            throw new IllegalArgumentException(op + ": " + name + " strides " + Arrays.toString(strides) + " of rank "
+                    + strides.length + " for shape " + Arrays.toString(shape) + " of rank " + shape.length);
+        }
+        long low = offset;
+        long high = offset;
+        try {
+            for (int d = 0; d < shape.length; d++) {
+                if (shape[d] < 0) {
+                    throw new IllegalArgumentException(op + ": negative size " + shape[d] + " in shape "
+                            + Arrays.toString(shape));
+                }
+                if (shape[d] == 0) {
+                    return;
+                }
+                long span = Math.multiplyExact(strides[d], shape[d] - 1);
+                if (span < 0) {
+                    low = Math.addExact(low, span);
+                } else {
+                    high = Math.addExact(high, span);
+                }
+            }
+        } catch (ArithmeticException e) {
+            low = Long.MIN_VALUE;
+        }
+        if (low < 0 || high >= s.numel()) {
+            throw new IllegalArgumentException(op + ": " + name + " (offset " + offset + ", strides "
+                    + Arrays.toString(strides) + ", shape " + Arrays.toString(shape) + ") reaches elements "
+                    + (low == Long.MIN_VALUE ? "beyond the long range" : "[" + low + ", " + high + "]")
+                    + ", the storage holds " + s.numel());
+        }
+    }
+
+    /**
+     * The arguments of {@link Backend#reduce}: {@code axes} distinct dimensions of {@code shape}, {@code x} of at least
+     * {@code numel(shape)} elements and {@code out} of at least the kept-dimension shape's (every reduced axis set to
+     * 1). A backend's loops index both directly, so a shape larger than a storage would read or write past it.
+     */
+    public static void reduceSizes(String op, Storage x, long[] shape, int[] axes, Storage out) {
+        boolean[] reduced = new boolean[shape.length];
+        for (int a : axes) {
+            if (a < 0 || a >= shape.length || reduced[a]) {
+                throw new IllegalArgumentException(op + ": bad axes " + Arrays.toString(axes) + " for shape "
+                        + Arrays.toString(shape));
+            }
+            reduced[a] = true;
+        }
+        long numel = 1;
+        long kept = 1;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 0) {
+                throw new IllegalArgumentException(op + ": negative size " + shape[d] + " in shape "
+                        + Arrays.toString(shape));
+            }
+            numel = Math.multiplyExact(numel, shape[d]);
+            kept = reduced[d] ? kept : Math.multiplyExact(kept, shape[d]);
+        }
+        if (x.numel() < numel || out.numel() < kept) {
+            throw new IllegalArgumentException(op + ": x of shape " + Arrays.toString(shape) + " needs " + numel
+                    + " elements and out, over axes " + Arrays.toString(axes) + ", " + kept + "; the storages hold "
+                    + x.numel() + " and " + out.numel());
         }
     }
 

@@ -250,4 +250,52 @@ class StorageChecksTest {
         assertDoesNotThrow(() -> StorageChecks.matmulSizes("mm", f32(0), 0, f32(0), 0, f32(12), 3, 2, 2, 0));
         assertDoesNotThrow(() -> StorageChecks.matmulSizes("mm", f32(12), 4, f32(6), 0, f32(18), 3, 2, 3, 2));
     }
+
+    /**
+     * The strided calls refuse an offset or stride that would reach past a storage, naming the call, the operand and
+     * the range: before, the CPU failed inside its loops with the FFM's "Out of bound access on segment", naming
+     * neither (and a GPU kernel would have written past the allocation).
+     */
+    @Test
+    void stridedCallsRefuseStridesThatReachPastAStorage() {
+        Storage x = f32(180);
+        Storage y = f32(72);
+        assertEquals("copyStrided: dst (offset 0, strides [1], shape [180]) reaches elements [0, 179], the storage"
+                + " holds 72", refused(() -> CPU.copyStrided(x, 0, new long[] {1}, y, 0, new long[] {1},
+                        new long[] {180})));
+        assertEquals("copyStrided: src (offset 3, strides [-2], shape [3]) reaches elements [-1, 3], the storage"
+                + " holds 72", refused(() -> CPU.copyStrided(y, 3, new long[] {-2}, y, 10, new long[] {1},
+                        new long[] {3})));
+        assertEquals("binary ADD: b (offset 0, strides [0, 1], shape [2, 90]) reaches elements [0, 89], the storage"
+                + " holds 72", refused(() -> CPU.binary(BinaryOp.ADD, x, new long[] {90, 1}, y, new long[] {0, 1}, x,
+                        new long[] {2, 90})));
+        assertEquals("binary ADD: out (offset 0, strides [90, 1], shape [2, 90]) reaches elements [0, 179], the"
+                + " storage holds 72", refused(() -> CPU.binary(BinaryOp.ADD, x, new long[] {90, 1}, x,
+                        new long[] {90, 1}, y, new long[] {2, 90})));
+        assertEquals("binary ADD: a strides [1] of rank 1 for shape [2, 90] of rank 2", refused(() -> CPU.binary(
+                BinaryOp.ADD, x, new long[] {1}, x, new long[] {90, 1}, x, new long[] {2, 90})));
+        assertEquals("where: b (offset 0, strides [1], shape [180]) reaches elements [0, 179], the storage holds 72",
+                refused(() -> CPU.where(x, new long[] {1}, x, new long[] {1}, y, new long[] {1}, x,
+                        new long[] {180})));
+        assertDoesNotThrow(() -> CPU.copyStrided(y, 0, new long[] {1}, y, 0, new long[] {1}, new long[] {0}),
+                "an empty shape reaches nothing");
+        assertDoesNotThrow(() -> CPU.copyStrided(y, 71, new long[] {-1}, x, 0, new long[] {1}, new long[] {72}),
+                "a reversed walk over the whole storage");
+        assertDoesNotThrow(() -> CPU.copyStrided(y, 71, new long[0], x, 179, new long[0], new long[0]),
+                "one element at the last offset");
+    }
+
+    /** reduce names the shape, the axes and both storages' sizes when they do not fit each other. */
+    @Test
+    void reduceRefusesStoragesThatDoNotFitTheShape() {
+        assertEquals("reduce SUM: x of shape [2, 3, 5, 7] needs 210 elements and out, over axes [1], 70; the storages"
+                + " hold 180 and 70", refused(() -> CPU.reduce(ReduceOp.SUM, f32(180), new long[] {2, 3, 5, 7},
+                        new int[] {1}, f32(70))));
+        assertEquals("reduce MEAN: x of shape [2, 3] needs 6 elements and out, over axes [0], 3; the storages hold 6"
+                + " and 2", refused(() -> CPU.reduce(ReduceOp.MEAN, f32(6), new long[] {2, 3}, new int[] {0},
+                        f32(2))));
+        assertEquals("reduce MAX: bad axes [0, 0] for shape [2, 3]", refused(() -> CPU.reduce(ReduceOp.MAX, f32(6),
+                new long[] {2, 3}, new int[] {0, 0}, f32(3))));
+        assertDoesNotThrow(() -> CPU.reduce(ReduceOp.SUM, f32(6), new long[] {2, 3}, new int[] {1, 0}, f32(1)));
+    }
 }

@@ -173,6 +173,8 @@ public final class CpuBackend implements Backend {
     public void copyStrided(Storage src, long srcOffset, long[] srcStrides,
                             Storage dst, long dstOffset, long[] dstStrides, long[] shape) {
         StorageChecks.owned(this, "copyStrided", src, dst);
+        StorageChecks.stridedReach("copyStrided", "src", src, srcOffset, srcStrides, shape);
+        StorageChecks.stridedReach("copyStrided", "dst", dst, dstOffset, dstStrides, shape);
         use("copyStrided", src, dst);
         if (capture != null) {
             long[] keptSrc = srcStrides.clone();
@@ -241,6 +243,9 @@ public final class CpuBackend implements Backend {
                        Storage out, long[] outShape) {
         StorageChecks.owned(this, "binary " + op, a, b, out);
         StorageChecks.sameDtype("binary " + op, a, b, out);
+        StorageChecks.stridedReach("binary " + op, "a", a, 0, aStrides, outShape);
+        StorageChecks.stridedReach("binary " + op, "b", b, 0, bStrides, outShape);
+        StorageChecks.stridedReach("binary " + op, "out", out, 0, denseStrides(outShape), outShape);
         use("binary " + op, a, b, out);
         if (capture != null) {
             long[] keptA = aStrides.clone();
@@ -325,6 +330,10 @@ public final class CpuBackend implements Backend {
                       Storage out, long[] outShape) {
         StorageChecks.owned(this, "where", cond, a, b, out);
         StorageChecks.sameDtype("where", cond, a, b, out);
+        StorageChecks.stridedReach("where", "cond", cond, 0, condStrides, outShape);
+        StorageChecks.stridedReach("where", "a", a, 0, aStrides, outShape);
+        StorageChecks.stridedReach("where", "b", b, 0, bStrides, outShape);
+        StorageChecks.stridedReach("where", "out", out, 0, denseStrides(outShape), outShape);
         use("where", cond, a, b, out);
         if (capture != null) {
             long[] keptCond = condStrides.clone();
@@ -358,6 +367,7 @@ public final class CpuBackend implements Backend {
     public void reduce(ReduceOp op, Storage x, long[] shape, int[] axes, Storage out) {
         StorageChecks.owned(this, "reduce " + op, x, out);
         StorageChecks.sameDtype("reduce " + op, x, out);
+        StorageChecks.reduceSizes("reduce " + op, x, shape, axes, out);
         use("reduce " + op, x, out);
         if (capture != null) {
             long[] keptShape = shape.clone();
