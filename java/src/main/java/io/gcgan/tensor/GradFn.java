@@ -1,5 +1,6 @@
 package io.gcgan.tensor;
 
+import io.gcgan.backend.Storage;
 import java.util.List;
 
 /**
@@ -23,8 +24,10 @@ public final class GradFn {
     private final int[] inputWrites;
     private final Tensor.Version output;
     private final int outputWrites;
+    // The result's memory: a rule that reads the result (exp, tanh, sigmoid) fails once its scope has closed.
+    private final Storage outputStorage;
 
-    GradFn(String name, List<Tensor> inputs, Rule rule, Tensor.Version output) {
+    GradFn(String name, List<Tensor> inputs, Rule rule, Tensor.Version output, Storage outputStorage) {
         this.name = name;
         this.inputs = inputs;
         this.rule = rule;
@@ -35,6 +38,7 @@ public final class GradFn {
         }
         this.output = output;
         this.outputWrites = output.count();
+        this.outputStorage = outputStorage;
     }
 
     public String name() {
@@ -49,7 +53,9 @@ public final class GradFn {
     /**
      * Gradients of the inputs given the output's gradient; an entry is null when that input needs none. Refused when
      * an input or the output has been written in place since the operation ran (an optimizer step, assign, ...): the
-     * rule would compute with the new values, a wrong gradient (PyTorch refuses this too).
+     * rule would compute with the new values, a wrong gradient (PyTorch refuses this too). A rule that fails because
+     * a tensor it reads was freed with its {@link TensorScope} (a backward pass after the forward pass's scope closed)
+     * names the operation and that tensor.
      */
     public Tensor[] apply(Tensor gradOutput) {
         for (int i = 0; i < inputWrites.length; i++) {
@@ -61,12 +67,34 @@ public final class GradFn {
         if (output.count() != outputWrites) {
             throw modified("its result", output);
         }
-        Tensor[] grads = rule.apply(gradOutput);
+        Tensor[] grads;
+        try {
+            grads = rule.apply(gradOutput);
+        } catch (IllegalStateException e) {
+            String freed = freedOperand();
+            if (freed == null) {
+                throw e;
+            }
+            throw new IllegalStateException("the derivative of " + name + " needs " + freed + ", whose TensorScope"
+                    + " has closed: run backward (or Autograd.grad) before closing the scope the forward pass ran in,"
+                    + " or keep() what the derivative needs", e);
+        }
         if (grads.length != inputs.size()) {
             throw new IllegalStateException(name + ": derivative rule returned " + grads.length
                     + " gradients for " + inputs.size() + " inputs");
         }
         return grads;
+    }
+
+    /** The first input, or the result, whose memory has been freed with its scope; null when none. */
+    private String freedOperand() {
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor in = inputs.get(i);
+            if (in != null && !in.storage.segment().scope().isAlive()) {
+                return "its input " + i + " (shape " + Shapes.toString(in.shape) + ")";
+            }
+        }
+        return outputStorage.segment().scope().isAlive() ? null : "its result";
     }
 
     private IllegalStateException modified(String what, Tensor.Version v) {

@@ -426,7 +426,7 @@ public final class Tensor {
         }
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                gradFn = new GradFn(name, Arrays.asList(inputs.clone()), rule, version);
+                gradFn = new GradFn(name, Arrays.asList(inputs.clone()), rule, version, storage);
                 return this;
             }
         }

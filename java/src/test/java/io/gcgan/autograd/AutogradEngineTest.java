@@ -570,4 +570,37 @@ class AutogradEngineTest {
         Autograd.backward(x);
         assertValues("backward of a leaf", new double[] {1}, x.grad());
     }
+
+    /**
+     * A backward pass after the forward pass's scope closed, through a rule that reads freed memory, names the
+     * operation and the freed tensor: before, the error named only the backend call inside the rule ("binary MUL: a
+     * 3 x float64 storage on cpu was used after its scope closed"), with no word of the backward pass. A rule that
+     * reads nothing freed still runs (mul by a constant, then sum).
+     */
+    @Test
+    void aBackwardPassThroughFreedTensorsNamesTheOperation() {
+        Tensor w = Tensor.of(new double[] {1, 2, 3}, 3).requiresGrad(true);
+        Tensor loss;
+        try (TensorScope scope = TensorScope.open()) {
+            loss = w.exp().mul(w.exp()).sum();
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Autograd.backward(loss));
+        assertEquals("the derivative of mul needs its input 0 (shape [3]), whose TensorScope has closed: run backward"
+                + " (or Autograd.grad) before closing the scope the forward pass ran in, or keep() what the derivative"
+                + " needs", e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("used after its scope closed"), e.getCause().getMessage());
+        Tensor tanhSum;
+        try (TensorScope scope = TensorScope.open()) {
+            tanhSum = w.tanh().sum();
+        }
+        e = assertThrows(IllegalStateException.class, () -> Autograd.backward(tanhSum));
+        assertTrue(e.getMessage().startsWith("the derivative of tanh needs its result, whose TensorScope has closed"),
+                e.getMessage());
+        Tensor scaled;
+        try (TensorScope scope = TensorScope.open()) {
+            scaled = w.mul(2).sum();
+        }
+        Autograd.backward(scaled);
+        assertValues("a rule that reads nothing freed", new double[] {2, 2, 2}, w.grad());
+    }
 }
