@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * <p>Storage is made by {@link Backend#allocate}. A caller who builds one by hand (to hand memory of its own to the
  * CPU backend without a copy) owns the segment's lifetime, and must give native memory of at least
- * {@link #byteSize()} bytes: the CPU backend refuses a heap segment or a shorter one ({@link StorageChecks#hostSpan})
+ * {@link #byteSize()} bytes from a shared, global or automatic arena: the CPU backend refuses a heap segment, a
+ * shorter one and one confined to a thread, which its worker threads could not read ({@link StorageChecks#hostSpan}),
  * but cannot tell whether the memory is still allocated unless the segment's scope says so.
  */
 public record Storage(Backend backend, DType dtype, long numel, MemorySegment segment, Lifetime lifetime) {

@@ -34,9 +34,10 @@ public final class StorageChecks {
     }
 
     /**
-     * A CPU storage's segment is native memory of at least {@code numel * dtype.byteSize()} bytes. {@link Storage} is
-     * a public record, so a caller can build one over any segment; the CPU backend hands segments to OpenBLAS, which
-     * would read or write past a shorter one (silent corruption or a crash of the JVM) and cannot take a Java array's.
+     * A CPU storage's segment is native memory of at least {@code numel * dtype.byteSize()} bytes that any thread may
+     * access. {@link Storage} is a public record, so a caller can build one over any segment; the CPU backend hands
+     * segments to OpenBLAS, which would read or write past a shorter one (silent corruption or a crash of the JVM) and
+     * cannot take a Java array's, and its worker threads cannot access a segment of a confined arena.
      */
     public static void hostSpan(String op, Storage s) {
         MemorySegment seg = s.segment();
@@ -49,7 +50,15 @@ public final class StorageChecks {
             throw new IllegalArgumentException(op + ": a " + s.numel() + " x " + s.dtype().displayName() + " storage on"
                     + " the CPU needs " + s.byteSize() + " bytes, its segment has " + seg.byteSize());
         }
+        if (!seg.isAccessibleBy(NOT_AN_OWNER)) {
+            throw new IllegalArgumentException(op + ": a " + s.numel() + " x " + s.dtype().displayName()
+                    + " storage on the CPU is confined to one thread (Arena.ofConfined); the backend's worker threads"
+                    + " access it too: use a shared, global or automatic arena");
+        }
     }
+
+    /** A thread that owns no arena (never started): a segment it may access is not confined to any thread. */
+    private static final Thread NOT_AN_OWNER = Thread.ofPlatform().unstarted(() -> { });
 
     /**
      * The scope {@code s} was allocated in has not closed: its segment is alive. (Without this check the CPU would
@@ -143,7 +152,8 @@ public final class StorageChecks {
     private static void slotStorage(Backend backend, int slot, String role, Storage s) {
         MemorySegment seg = s.segment();
         if (s.backend() != backend || !seg.scope().isAlive()
-                || (!seg.isNative() || seg.byteSize() < s.byteSize()) && backend.device().kind() == Device.Kind.CPU) {
+                || (!seg.isNative() || seg.byteSize() < s.byteSize() || !seg.isAccessibleBy(NOT_AN_OWNER))
+                        && backend.device().kind() == Device.Kind.CPU) {
             owned(backend, "optimizerStep slot " + slot + " " + role, s);
         }
     }

@@ -212,7 +212,7 @@ class StorageChecksTest {
     @Test
     void aCpuStorageMustBeNativeMemoryOfItsSize() {
         try (Arena arena = Arena.ofConfined()) {
-            Storage shortSegment = new Storage(CPU, DType.FLOAT32, 108, arena.allocate(8), Lifetime.AUTOMATIC);
+            Storage shortSegment = new Storage(CPU, DType.FLOAT32, 108, Arena.ofAuto().allocate(8), Lifetime.AUTOMATIC);
             assertEquals("fill: a 108 x float32 storage on the CPU needs 432 bytes, its segment has 8",
                     refused(() -> CPU.fill(shortSegment, 1)));
             Storage x = f32(2 * 3 * 5 * 6);
@@ -229,8 +229,14 @@ class StorageChecksTest {
             assertEquals("optimizerStep slot 0 grad: a 108 x float32 storage on the CPU needs 432 bytes, its segment"
                     + " has 8", refused(() -> CPU.optimizerStep(sgd,
                             List.of(new ParamSlot(f32(108), shortSegment, null, null, 1, CentringView.NONE)), null)));
-            Storage exact = new Storage(CPU, DType.FLOAT32, 2, arena.allocate(8), Lifetime.AUTOMATIC);
-            assertDoesNotThrow(() -> CPU.fill(exact, 1), "native memory of exactly its size");
+            Storage confined = new Storage(CPU, DType.FLOAT32, 2, arena.allocate(8), Lifetime.AUTOMATIC);
+            assertEquals("fill: a 2 x float32 storage on the CPU is confined to one thread (Arena.ofConfined); the"
+                    + " backend's worker threads access it too: use a shared, global or automatic arena",
+                    refused(() -> CPU.fill(confined, 1)));
+        }
+        try (Arena shared = Arena.ofShared()) {
+            Storage exact = new Storage(CPU, DType.FLOAT32, 2, shared.allocate(8), Lifetime.AUTOMATIC);
+            assertDoesNotThrow(() -> CPU.fill(exact, 1), "shared native memory of exactly its size");
         }
     }
 
