@@ -84,7 +84,14 @@ public final class Tensor {
         version.wrote(op);
     }
 
-    /** Wraps an existing storage (for backends and optimizers); its element count must equal the shape's. */
+    /**
+     * Wraps an existing storage (for backends and optimizers); its element count must equal the shape's. The tensor
+     * shares the storage's memory: it is also how a caller hands memory of its own to the CPU backend without a copy,
+     * as {@code Tensor.wrap(new Storage(Backends.of(Device.CPU), DType.FLOAT32, n, seg, Lifetime.AUTOMATIC), shape)}
+     * over native memory of at least {@code n} floats from a shared, global or automatic arena (the backend's worker
+     * threads read it; a parameter that an optimizer then updates in place, its state allocated in the storage's
+     * lifetime). The caller keeps the segment alive as long as the tensor is used.
+     */
     public static Tensor wrap(Storage storage, long... shape) {
         long[] s = Shapes.checked("wrap", shape);
         if (Shapes.numel(s) != storage.numel()) {
@@ -190,6 +197,25 @@ public final class Tensor {
                     + Shapes.toString(shape) + " of " + dtype().displayName() + " (" + storage.byteSize() + " bytes)");
         }
         backend().copyToHost(storage, dst);
+    }
+
+    /**
+     * Overwrites this tensor's elements with host memory {@code src}: numel elements of this tensor's dtype in native
+     * byte order, row-major (a float[] for float32, a double[] for float64, or bytes; a longer segment's first bytes).
+     * The in-place counterpart of {@link #fromHost} and the inverse of {@link #copyToHost}, for a caller that keeps its
+     * own copy of a parameter or gradient and refreshes this tensor from it each step without allocating. Not
+     * recorded; refused where {@link #assign} is (on a tensor that requires grad, do it inside
+     * {@code GradMode.noGrad()}). Returns this tensor.
+     */
+    public Tensor copyFromHost(MemorySegment src) {
+        checkWritable("copyFromHost");
+        if (src.byteSize() < storage.byteSize()) {
+            throw new IllegalArgumentException("copyFromHost: " + src.byteSize() + " bytes cannot fill tensor "
+                    + Shapes.toString(shape) + " of " + dtype().displayName() + " (" + storage.byteSize() + " bytes)");
+        }
+        backend().copyFromHost(src, storage);
+        version.wrote("copyFromHost");
+        return this;
     }
 
     /** A float32 CPU tensor holding a copy of {@code data} (row-major). */
