@@ -28,6 +28,14 @@ import java.util.Set;
  * on the CPU a per-tensor loop, on a GPU one multi-tensor kernel. The optimizer state (moments) is allocated
  * on a parameter's first update, zero-filled, in the parameter's own lifetime, so it lives as long as the
  * parameter. Gradients are not modified.
+ *
+ * <p>Gradients computed outside gcgan's autograd (a caller that keeps its own): give each parameter its gradient with
+ * {@code p.zeroGrad(); p.accumulateGrad(g)} ({@code g} of p's shape, dtype and device, made for example with
+ * {@link Tensor#fromHost}; once p has a gradient, {@code p.grad().copyFromHost(segment)} refreshes it in place) before
+ * {@link #step()}. The parameters themselves need not require grad; {@link Tensor#wrap} lets them be the caller's own
+ * memory on the CPU, updated in place.
+ *
+ * <p>An optimizer is not thread-safe: step it, and write the gradients it reads, from one thread at a time.
  */
 public abstract class Optimizer {
 

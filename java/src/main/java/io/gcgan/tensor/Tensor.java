@@ -378,7 +378,8 @@ public final class Tensor {
     /**
      * Adds {@code g} (same shape) into this leaf's gradient. The gradient lives as long as this tensor's own
      * storage (a parameter's gradient outlives the step scope it was computed in) and is updated in place.
-     * Called by the autograd engine.
+     * Called by the autograd engine, and by a caller that computes gradients itself (after {@link #zeroGrad}, to set
+     * rather than add; see {@code io.gcgan.optim.Optimizer}).
      */
     public void accumulateGrad(Tensor g) {
         checkGradTerm(g);

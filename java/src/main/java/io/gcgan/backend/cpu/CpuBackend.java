@@ -45,6 +45,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * made outside any {@link io.gcgan.tensor.TensorScope}) may hold up to {@code -Dgcgan.cpu.collectedMemoryBytes}
  * (256 MiB) before a collection is asked for. A process that embeds the library can therefore hold that much beyond
  * its live tensors: make each step's tensors in a scope, and call {@link #releaseCachedMemory()} when done training.
+ *
+ * <p>Threads: a call runs on the calling thread and, for enough work, on the JDK's common fork-join pool
+ * ({@code ForkJoinPool.commonPool()}, shared with the host application's parallel streams; its size is
+ * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism}), with one OpenBLAS thread per Java worker. Calls
+ * from several threads at once are safe as long as no two of them write the same storage, or one writes what another
+ * reads: the backend keeps no per-call state (the block cache is concurrent). While a capture is under way
+ * ({@link #beginCapture}) every thread's calls are recorded, so only one thread may use the backend then. Storage
+ * handed in must be accessible from the pool's threads (not a confined arena's, {@link StorageChecks#hostSpan}).
  */
 public final class CpuBackend implements Backend {
 
