@@ -39,6 +39,7 @@ final class ShapeOps {
             }
             s[infer] = x.numel() / known;
         }
+        Shapes.checked("reshape", s);
         if (Shapes.numel(s) != x.numel()) {
             throw new IllegalArgumentException("reshape: cannot reshape " + Shapes.toString(x.shape) + " ("
                     + x.numel() + " elements) into " + Shapes.toString(newShape));

@@ -11,6 +11,11 @@ public final class Shapes {
     public static long numel(long[] shape) {
         long n = 1;
         for (long d : shape) {
+            if (d == 0) {
+                return 0; // before any overflow of the sizes in front of it
+            }
+        }
+        for (long d : shape) {
             n = Math.multiplyExact(n, d);
         }
         return n;
@@ -31,11 +36,26 @@ public final class Shapes {
         return Arrays.toString(shape);
     }
 
-    /** Rejects negative sizes; returns a defensive copy. */
+    /**
+     * Rejects negative sizes and shapes of more elements than a long counts (which {@link #numel} would otherwise
+     * report as a bare "long overflow"); returns a defensive copy.
+     */
     public static long[] checked(String op, long[] shape) {
+        boolean empty = false;
         for (long d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException(op + ": negative size in shape " + toString(shape));
+            }
+            empty |= d == 0;
+        }
+        if (!empty) {
+            long n = 1;
+            for (long d : shape) {
+                if (n > Long.MAX_VALUE / d) {
+                    throw new IllegalArgumentException(op + ": shape " + toString(shape) + " has more than "
+                            + Long.MAX_VALUE + " elements");
+                }
+                n *= d;
             }
         }
         return shape.clone();

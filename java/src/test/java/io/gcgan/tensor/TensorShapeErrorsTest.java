@@ -184,4 +184,16 @@ class TensorShapeErrorsTest {
         assertRejects(() -> z(3).clamp(2, 1), "clamp", "2", "1");
         assertRejects(() -> z(2, 3).assign(z(3, 2)), "assign", "[2, 3]", "[3, 2]");
     }
+
+    /**
+     * A shape of more elements than a long counts names the op and the shape (before: a bare ArithmeticException,
+     * "long overflow"); one with a 0 holds no element, whatever its other sizes.
+     */
+    @Test
+    void aShapeTooLargeToCountNamesTheOpAndTheShape() {
+        assertRejects(() -> Tensor.zeros(1L << 40, 1L << 40), "empty: shape [1099511627776, 1099511627776] has more"
+                + " than 9223372036854775807 elements");
+        assertRejects(() -> z(2).reshape(1L << 40, 1L << 40), "reshape", "[1099511627776, 1099511627776]");
+        assertTrue(Tensor.zeros(1L << 40, 1L << 40, 0).numel() == 0, "an empty shape");
+    }
 }
