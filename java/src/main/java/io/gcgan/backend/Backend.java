@@ -17,6 +17,17 @@ import java.util.List;
  * that does not, naming the call and the operand ({@link StorageChecks}); the CUDA backend does not yet check
  * matmul, reduce and the strided calls (copyStrided, binary, where) this way, and would read or write past the
  * allocation.
+ *
+ * <p>Ownership: a storage belongs to the backend that allocated it and is freed with its {@link Lifetime} (the
+ * caller's scope, or the garbage collector for {@link Lifetime#AUTOMATIC}); a call neither keeps nor frees the
+ * storages it is given, and outputs are overwritten, never accumulated into, unless a method says so. An output may be
+ * the same storage as an input only where a method says so ({@code unary}, {@code rectifierBackward}, and
+ * {@code binary} when that input has the output's dense layout, as an in-place update); otherwise outputs must not
+ * overlap inputs.
+ *
+ * <p>Threads: {@link io.gcgan.backend.cpu.CpuBackend} and {@link io.gcgan.backend.cuda.CudaBackend} take calls from
+ * any thread (see each for what concurrent calls may share); while a capture is under way one thread drives the
+ * backend.
  */
 public interface Backend {
 
@@ -104,7 +115,7 @@ public interface Backend {
 
     // ---- convolution (see ConvGeometry for layouts) ------------------------------------------------------
 
-    /** y = conv2d(x, w). */
+    /** y = conv2d(x, w): cross-correlation as PyTorch's, no bias; overwrites y. Layouts in {@link ConvGeometry}. */
     void conv2dForward(Storage x, Storage w, Storage y, ConvGeometry g);
 
     /** dx = conv2d_backward_data(dy, w); also the forward pass of a transposed conv. Overwrites dx. */
