@@ -141,6 +141,14 @@ public abstract class Optimizer {
         int nState = stateNames().size();
         Storage guardStorage = guard == null ? null : guard.storage();
         // Checked before anything changes (step counts, state), so that a caller who catches the error can go on.
+        double[] lrs = new double[groups.size()];
+        for (int gi = 0; gi < groups.size(); gi++) {
+            lrs[gi] = learningRate(gi);
+            if (!(lrs[gi] >= 0) || !Double.isFinite(lrs[gi])) {
+                throw new IllegalStateException(getClass().getSimpleName() + ".step: group " + gi + "'s learning-rate"
+                        + " schedule gave " + lrs[gi] + " at step " + steps + "; a rate must be finite and >= 0");
+            }
+        }
         for (List<Entry> list : entries) {
             for (Entry e : list) {
                 if (e.param.grad() != null) {
@@ -150,7 +158,7 @@ public abstract class Optimizer {
         }
         try (GradMode.Guard ignored = GradMode.noGrad()) {
             for (int gi = 0; gi < groups.size(); gi++) {
-                OptimizerHyper hyper = hyper(groups.get(gi), learningRate(gi));
+                OptimizerHyper hyper = hyper(groups.get(gi), lrs[gi]);
                 // Normally one backend per group; a group spread over devices gets one call per device.
                 Map<Backend, List<ParamSlot>> slots = new LinkedHashMap<>();
                 List<Tensor> stepped = new ArrayList<>();
@@ -237,10 +245,19 @@ public abstract class Optimizer {
 
     /** Sets group {@code group}'s learning rate from the next step on (replacing its schedule by a constant). */
     public void setLearningRate(int group, double lr) {
+        checkGroup(group);
+        if (!(lr >= 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".setLearningRate: group " + group
+                    + "'s learning rate must be finite and >= 0, got " + lr);
+        }
         setSchedule(group, LearningRateSchedule.constant(lr));
     }
 
-    /** Group {@code group}'s learning rate follows {@code schedule}, evaluated at {@link #steps()} before each step. */
+    /**
+     * Group {@code group}'s learning rate follows {@code schedule}, evaluated at {@link #steps()} before each step; a
+     * step whose schedule gives a rate that is negative or not finite is refused, naming the group, before any group
+     * is updated.
+     */
     public void setSchedule(int group, LearningRateSchedule schedule) {
         checkGroup(group);
         schedules[group] = Objects.requireNonNull(schedule, "schedule");

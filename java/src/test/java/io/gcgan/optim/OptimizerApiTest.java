@@ -85,6 +85,31 @@ class OptimizerApiTest {
         assertThrows(IllegalArgumentException.class, () -> sgd.setLearningRate(0, -1));
     }
 
+    /**
+     * A bad rate names the optimizer and the group, and a schedule that gives one refuses the whole step before any
+     * group changes (before: "constant: ..." and "OptimizerHyper: lr must be finite", after group 0 had been updated).
+     */
+    @Test
+    void aBadLearningRateNamesTheGroupAndChangesNothing() {
+        Tensor a = param(1);
+        Tensor b = param(1);
+        Sgd sgd = new Sgd(List.of(ParamGroup.of(0.5, Map.of("a", a)), ParamGroup.of(0.25, Map.of("b", b))));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> sgd.setLearningRate(1, -1));
+        assertEquals("Sgd.setLearningRate: group 1's learning rate must be finite and >= 0, got -1.0",
+                bad.getMessage());
+        sgd.setSchedule(1, steps -> steps < 1 ? 0.25 : Double.NaN);
+        grad(a, 1);
+        grad(b, 1);
+        sgd.step();
+        IllegalStateException e = assertThrows(IllegalStateException.class, sgd::step);
+        assertEquals("Sgd.step: group 1's learning-rate schedule gave NaN at step 1; a rate must be finite and >= 0",
+                e.getMessage());
+        assertArrayEquals(new double[] {0.5}, a.toDoubleArray(), "group 0 unchanged");
+        assertArrayEquals(new double[] {0.75}, b.toDoubleArray());
+        assertEquals(1, sgd.steps());
+    }
+
     @Test
     void schedules() {
         LearningRateSchedule c = LearningRateSchedule.constant(0.3);
