@@ -378,13 +378,11 @@ final class Experiment {
     }
 
     static GcMode gcMode(String gc) {
-        return switch (gc) {
-            case "none" -> GcMode.NONE;
-            case "gcc" -> GcMode.CONV_ONLY;
-            case "gc" -> GcMode.CONV_AND_FC;
-            default -> throw new UsageException("unknown GC mode "
-                    + "'" + gc + "'; valid values: " + String.join(", ", GC_MODES));
-        };
+        try {
+            return GcMode.parse(gc);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
     }
 
     static Optimizer optimizer(TrainSettings.NetOptimizer n, TrainSettings s, Module model) {

@@ -23,6 +23,21 @@ public enum GcMode {
         this.rankAbove = rankAbove;
     }
 
+    /**
+     * The mode of its official name, the one the paper, its code and {@code gcgan train --gc} use: {@code "none"},
+     * {@code "gcc"} ({@link #CONV_ONLY}) or {@code "gc"} ({@link #CONV_AND_FC}); an {@link IllegalArgumentException}
+     * naming the valid ones otherwise.
+     */
+    public static GcMode parse(String name) {
+        return switch (String.valueOf(name)) {
+            case "none" -> NONE;
+            case "gcc" -> CONV_ONLY;
+            case "gc" -> CONV_AND_FC;
+            default -> throw new IllegalArgumentException("unknown GC mode '" + name
+                    + "'; valid values: none, gcc, gc");
+        };
+    }
+
     /** True when a gradient of this rank is centred in this mode. */
     public boolean centres(int rank) {
         return rank > rankAbove;

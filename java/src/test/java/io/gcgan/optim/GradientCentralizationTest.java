@@ -1,6 +1,7 @@
 package io.gcgan.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.CentringView;
@@ -261,5 +262,17 @@ class GradientCentralizationTest {
             m = Math.max(m, Math.abs(a[i] - b[i]));
         }
         return m;
+    }
+
+    /** The official names map to the modes (a caller of the library need not know the enum's names). */
+    @Test
+    void modesParseFromTheirOfficialNames() {
+        assertEquals(GcMode.NONE, GcMode.parse("none"));
+        assertEquals(GcMode.CONV_ONLY, GcMode.parse("gcc"));
+        assertEquals(GcMode.CONV_AND_FC, GcMode.parse("gc"));
+        for (String bad : new String[] {"GC", "conv", null}) {
+            assertEquals("unknown GC mode '" + bad + "'; valid values: none, gcc, gc",
+                    assertThrows(IllegalArgumentException.class, () -> GcMode.parse(bad)).getMessage());
+        }
     }
 }
