@@ -161,6 +161,7 @@ public final class SafeTensors {
         List<Item> items = new ArrayList<>();
         for (var e : tensors.entrySet()) {
             Tensor t = Objects.requireNonNull(e.getValue(), () -> "save: tensor '" + e.getKey() + "' is null");
+            requireAlive("save", e.getKey(), t);
             items.add(int64Names.contains(e.getKey()) ? int64Item(e.getKey(), t) : tensorItem(e.getKey(), t));
         }
         write(file, items, metadata);
@@ -201,10 +202,23 @@ public final class SafeTensors {
                 items.add(new Item(e.name(), ElementType.I64, new long[0],
                         dst -> dst.set(I64_LE, 0, v)));
             } else {
+                requireAlive("saveWeights", e.name(), e.tensor());
                 items.add(tensorItem(e.name(), e.tensor()));
             }
         }
         write(file, items, metadata);
+    }
+
+    /**
+     * {@code t}'s memory has not been freed with the {@link TensorScope} it was made in: a module made inside a step's
+     * scope would otherwise fail deep in a copy, naming neither the entry nor the cause (and a load would stop halfway,
+     * part of the module loaded).
+     */
+    private static void requireAlive(String op, String name, Tensor t) {
+        if (!t.storage().segment().scope().isAlive()) {
+            throw new IllegalStateException(op + ": '" + name + "' (shape " + Shapes.toString(t.shape()) + ") was freed"
+                    + " with the TensorScope it was made in; make a model outside the scopes of its steps");
+        }
     }
 
     /**
@@ -223,6 +237,9 @@ public final class SafeTensors {
             for (int i = 0; i < entries.size(); i++) {
                 Module.StateEntry m = entries.get(i);
                 Entry f = p.entries.get(m.name());
+                if (m.counter() == null) {
+                    requireAlive("loadWeights", m.name(), m.tensor());
+                }
                 ElementType want = m.counter() != null ? ElementType.I64 : ElementType.of(m.tensor().dtype());
                 if (f.type() != want) {
                     problems.add("'" + m.name() + "' is " + f.type() + " in the file, the module holds " + want);

@@ -10,6 +10,7 @@ import io.gcgan.random.Generator;
 import io.gcgan.tensor.DType;
 import io.gcgan.tensor.Device;
 import io.gcgan.tensor.Tensor;
+import io.gcgan.tensor.TensorScope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -161,6 +162,34 @@ class SafeTensorsTest {
         // the I64 entries come first, then the F32 ones by name
         assertEquals(List.of("1.num_batches_tracked", "0.bias", "0.weight", "1.bias", "1.running_mean",
                 "1.running_var", "1.weight", "3.weight"), List.copyOf(c.tensors().keySet()));
+    }
+
+    /**
+     * A module made inside a TensorScope that has closed is refused by name before the file is touched, and a load
+     * into it changes nothing (before: "copyToHost: a 12 x float32 storage on cpu was used after its scope closed",
+     * naming neither the entry nor the cause, and a load stopped halfway).
+     */
+    @Test
+    void aModuleFreedWithItsScopeIsNamed() throws IOException {
+        Path f = dir.resolve("good.safetensors");
+        small(1).saveWeights(f);
+        Sequential freed;
+        try (TensorScope scope = TensorScope.open()) {
+            freed = small(2);
+        }
+        Path out = dir.resolve("freed.safetensors");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> freed.saveWeights(out));
+        assertEquals("saveWeights: '0.weight' (shape [4, 3]) was freed with the TensorScope it was made in; make a"
+                + " model outside the scopes of its steps", e.getMessage());
+        assertFalse(Files.exists(out), "no file written");
+        e = assertThrows(IllegalStateException.class, () -> freed.loadWeights(f));
+        assertTrue(e.getMessage().startsWith("loadWeights: '0.weight' (shape [4, 3]) was freed"), e.getMessage());
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        try (TensorScope scope = TensorScope.open()) {
+            tensors.put("t", Tensor.ones(2));
+        }
+        e = assertThrows(IllegalStateException.class, () -> SafeTensors.save(out, tensors, Map.of()));
+        assertTrue(e.getMessage().startsWith("save: 't' (shape [2]) was freed"), e.getMessage());
     }
 
     @Test
