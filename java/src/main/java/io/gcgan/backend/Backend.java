@@ -13,10 +13,9 @@ import java.util.List;
  * broadcasts. Operands of one call share a dtype unless a method says otherwise. Calls may be asynchronous
  * (a GPU backend queues them on its stream); {@link #copyToHost} waits for the data it reads.
  *
- * <p>Every storage must hold each element that a call's sizes, offsets and strides reach. The CPU backend refuses one
- * that does not, naming the call and the operand ({@link StorageChecks}); the CUDA backend does not yet check
- * matmul, reduce and the strided calls (copyStrided, binary, where) this way, and would read or write past the
- * allocation.
+ * <p>Every storage must hold each element that a call's sizes, offsets and strides reach. Both backends refuse one
+ * that does not before anything is read or written, naming the call and the operand (the CPU backend through
+ * {@link StorageChecks}, the CUDA backend through the same element counts before each launch or GEMM).
  *
  * <p>Ownership: a storage belongs to the backend that allocated it and is freed with its {@link Lifetime} (the
  * caller's scope, or the garbage collector for {@link Lifetime#AUTOMATIC}); a call neither keeps nor frees the
