@@ -93,8 +93,9 @@ final class LinearAlgebra {
                         Math.toIntExact(x[3]), Math.toIntExact(w[0]), Math.toIntExact(w[2]), Math.toIntExact(w[3]),
                         strideH, strideW, padH, padW);
             } catch (IllegalArgumentException e) {
+                String why = e.getMessage().startsWith("conv2d: ") ? e.getMessage().substring(8) : e.getMessage();
                 throw new IllegalArgumentException(op + ": input " + Shapes.toString(x) + ", weight "
-                        + Shapes.toString(w) + ": " + e.getMessage(), e);
+                        + Shapes.toString(w) + ": " + why, e); // ConvGeometry's own "conv2d: " prefix once only
             }
         }
     }

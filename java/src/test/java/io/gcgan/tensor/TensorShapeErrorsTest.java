@@ -1,5 +1,6 @@
 package io.gcgan.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,6 +149,10 @@ class TensorShapeErrorsTest {
         assertRejects(() -> z(3, 8, 8).conv2d(z(4, 3, 3, 3), 1, 1, 1, 1), "conv2d", "[3, 8, 8]", "[4, 3, 3, 3]");
         assertRejects(() -> z(1, 1, 2, 2).conv2d(z(1, 1, 5, 5), 1, 1, 0, 0), "conv2d", "[1, 1, 2, 2]", "[1, 1, 5, 5]");
         assertRejects(() -> z(1, 1, 4, 4).conv2d(z(1, 1, 3, 3), 0, 1, 0, 0), "conv2d", "stride");
+        // the geometry's own "conv2d: " prefix appears once, after the op and its shapes
+        assertEquals("conv2d: input [1, 1, 4, 4], weight [1, 1, 3, 3]: stride must be >= 1, got (0, 1)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> z(1, 1, 4, 4).conv2d(z(1, 1, 3, 3), 0, 1, 0, 0)).getMessage());
         assertRejects(() -> Tensor.conv2dBackwardData(z(1, 2, 5, 5), z(2, 3, 3, 3), new long[] {1, 3, 8, 8}, 1, 1, 1, 1),
                 "conv2dBackwardData", "dy", "[1, 2, 5, 5]", "[1, 2, 8, 8]");
         assertRejects(() -> Tensor.conv2dBackwardData(z(1, 2, 8, 8), z(2, 3, 3, 3), new long[] {1, 4, 8, 8}, 1, 1, 1, 1),
