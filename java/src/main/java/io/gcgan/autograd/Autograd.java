@@ -40,6 +40,7 @@ public final class Autograd {
      * optimizer's {@code zeroGrad()}.
      */
     public static void backward(Tensor loss) {
+        java.util.Objects.requireNonNull(loss, "backward: loss");
         if (loss.numel() != 1) {
             throw new IllegalArgumentException("backward: the output has shape " + Shapes.toString(loss.shape())
                     + "; give a gradient for non-scalar outputs");
@@ -90,6 +91,8 @@ public final class Autograd {
 
     /** d(output)/d(input) for one scalar output. */
     public static Tensor grad(Tensor output, Tensor input, boolean createGraph) {
+        java.util.Objects.requireNonNull(output, "grad: output");
+        java.util.Objects.requireNonNull(input, "grad: input");
         if (output.numel() != 1) {
             throw new IllegalArgumentException("grad: the output has shape " + Shapes.toString(output.shape())
                     + "; give a gradient for non-scalar outputs");

@@ -603,4 +603,16 @@ class AutogradEngineTest {
         Autograd.backward(scaled);
         assertValues("a rule that reads nothing freed", new double[] {2, 2, 2}, w.grad());
     }
+
+    @Test
+    void aNullArgumentIsNamed() {
+        Tensor x = Tensor.zeros(DType.FLOAT64, Device.CPU, 2).requiresGrad(true);
+        Tensor y = x.sum();
+        assertEquals("backward: loss", assertThrows(NullPointerException.class,
+                () -> Autograd.backward(null)).getMessage());
+        assertEquals("grad: input", assertThrows(NullPointerException.class,
+                () -> Autograd.grad(y, null, false)).getMessage());
+        assertEquals("grad: output", assertThrows(NullPointerException.class,
+                () -> Autograd.grad(null, x, false)).getMessage());
+    }
 }
