@@ -1,6 +1,17 @@
 package io.gcgan.optim;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.gcgan.nn.SafeTensors;
 import io.gcgan.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,11 +35,18 @@ import java.util.Map;
  * Parameters that have not been updated yet have no entry. Learning rates and schedules are configuration, not
  * state: set them again after loading (a schedule is evaluated at the restored {@code steps}).
  *
- * <p>As a file: {@code io.gcgan.report.Checkpoint.writeOptimizerState(path, optimizer.state())} and
- * {@code optimizer.loadState(Checkpoint.readOptimizerState(path))} (safetensors, the step counts in its metadata;
- * {@link #flatTensors()} alone leaves them out).
+ * <p>As a file: {@code optimizer.state().save(path)} and {@code optimizer.loadState(OptimizerState.load(path))}
+ * (safetensors: the buffers under {@link #flatTensors()}' names, the step counts in its metadata).
  */
 public record OptimizerState(long steps, Map<String, ParamState> params) {
+
+    /** The metadata keys of the file: the optimizer's step count, and each parameter's as a JSON object. */
+    private static final String META_STEPS = "steps";
+    private static final String META_PARAM_STEPS = "param_steps";
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .build();
 
     public OptimizerState {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -46,5 +64,76 @@ public record OptimizerState(long steps, Map<String, ParamState> params) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         params.forEach((name, p) -> p.buffers().forEach((buffer, t) -> out.put(name + "." + buffer, t)));
         return out;
+    }
+
+    /**
+     * Writes this state as one safetensors file: its buffers under {@link #flatTensors()}' "PARAM.BUFFER" names, in
+     * PyTorch's layout, and the step counts (the optimizer's and each parameter's) in the metadata. The file appears
+     * atomically ({@link SafeTensors#save}). {@link #load} reads it back.
+     */
+    public void save(Path file) throws IOException {
+        Map<String, Long> paramSteps = new LinkedHashMap<>();
+        params.forEach((name, p) -> paramSteps.put(name, p.step()));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(META_STEPS, Long.toString(steps));
+        try {
+            meta.put(META_PARAM_STEPS, JSON.writeValueAsString(paramSteps));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a map of strings to longs always serializes
+        }
+        SafeTensors.save(file, flatTensors(), meta);
+    }
+
+    /**
+     * A state file written by {@link #save}, read back for {@link Optimizer#loadState} (its tensors on the CPU, in
+     * the current scope). A file without the step counts, or with a tensor of no listed parameter, is refused by name.
+     */
+    public static OptimizerState load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "optimizer state file missing");
+        }
+        SafeTensors.Contents c = SafeTensors.load(file);
+        String steps = c.metadata().get(META_STEPS);
+        String paramStepsJson = c.metadata().get(META_PARAM_STEPS);
+        if (steps == null || paramStepsJson == null) {
+            throw new IOException(file + ": not a gcgan optimizer state (metadata '" + META_STEPS + "' and '"
+                    + META_PARAM_STEPS + "' missing)");
+        }
+        Map<String, Object> paramSteps;
+        try {
+            paramSteps = JSON.readValue(paramStepsJson, new TypeReference<LinkedHashMap<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + " metadata " + META_PARAM_STEPS + ": not a valid JSON object: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (paramSteps == null) {
+            throw new IOException(file + " metadata " + META_PARAM_STEPS + ": expected a JSON object, found null");
+        }
+        Map<String, Map<String, Tensor>> buffers = new LinkedHashMap<>();
+        for (String p : paramSteps.keySet()) {
+            buffers.put(p, new LinkedHashMap<>());
+        }
+        for (var e : c.tensors().entrySet()) {
+            String key = e.getKey();
+            int dot = key.lastIndexOf('.');
+            String param = dot < 0 ? null : key.substring(0, dot);
+            if (param == null || !buffers.containsKey(param)) {
+                throw new IOException(file + ": tensor '" + key + "' belongs to no parameter listed in "
+                        + META_PARAM_STEPS);
+            }
+            buffers.get(param).put(key.substring(dot + 1), e.getValue());
+        }
+        Map<String, ParamState> params = new LinkedHashMap<>();
+        for (var e : paramSteps.entrySet()) {
+            if (!(e.getValue() instanceof Number n)) {
+                throw new IOException(file + ": step count of '" + e.getKey() + "' is not a number: " + e.getValue());
+            }
+            params.put(e.getKey(), new ParamState(n.longValue(), buffers.get(e.getKey())));
+        }
+        try {
+            return new OptimizerState(Long.parseLong(steps), params);
+        } catch (NumberFormatException ex) {
+            throw new IOException(file + ": metadata '" + META_STEPS + "' is not an integer: " + steps, ex);
+        }
     }
 }

@@ -41,9 +41,6 @@ public final class Checkpoint {
     public static final String OPTIMIZER_D = "optimizer-d.safetensors";
     public static final String TRAINER = "trainer.json";
 
-    private static final String META_STEPS = "steps";
-    private static final String META_PARAM_STEPS = "param_steps";
-
     private Checkpoint() {
     }
 
@@ -58,8 +55,8 @@ public final class Checkpoint {
         Map<String, String> meta = Map.of("format", "gcgan-checkpoint-" + FORMAT, "step", Long.toString(state.step()));
         g.saveWeights(folder.resolve(GENERATOR), meta);
         d.saveWeights(folder.resolve(DISCRIMINATOR), meta);
-        writeOptimizerState(folder.resolve(OPTIMIZER_G), gOpt.state());
-        writeOptimizerState(folder.resolve(OPTIMIZER_D), dOpt.state());
+        gOpt.state().save(folder.resolve(OPTIMIZER_G));
+        dOpt.state().save(folder.resolve(OPTIMIZER_D));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
         json.put("step", state.step());
@@ -77,21 +74,6 @@ public final class Checkpoint {
         json.put("gcgan_version", version);
         json.put("time", Instant.now().toString());
         AtomicFiles.writeString(folder.resolve(TRAINER), Json.write(json));
-    }
-
-    /**
-     * Writes an optimizer state ({@link io.gcgan.optim.Optimizer#state()}) as one safetensors file: its buffers under
-     * "PARAM.BUFFER" names, in PyTorch's layout, and the step counts (the optimizer's and each parameter's) in the
-     * metadata, which {@link OptimizerState#flatTensors()} leaves out. {@link #readOptimizerState} reads it back for
-     * {@link io.gcgan.optim.Optimizer#loadState}. The file appears atomically.
-     */
-    public static void writeOptimizerState(Path file, OptimizerState s) throws IOException {
-        Map<String, Object> paramSteps = new LinkedHashMap<>();
-        s.params().forEach((name, p) -> paramSteps.put(name, p.step()));
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put(META_STEPS, Long.toString(s.steps()));
-        meta.put(META_PARAM_STEPS, Json.write(paramSteps).strip());
-        SafeTensors.save(file, s.flatTensors(), meta);
     }
 
     /** Reads trainer.json of a checkpoint folder. */
@@ -164,48 +146,7 @@ public final class Checkpoint {
 
     private static void loadOptimizer(Path file, Optimizer opt) throws IOException {
         try (TensorScope scope = TensorScope.open()) {
-            opt.loadState(readOptimizerState(file));
-        }
-    }
-
-    /** An optimizer state file ({@link #writeOptimizerState}) read back (tensors on the CPU, in the current scope). */
-    public static OptimizerState readOptimizerState(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "checkpoint file missing");
-        }
-        SafeTensors.Contents c = SafeTensors.load(file);
-        String steps = c.metadata().get(META_STEPS);
-        String paramStepsJson = c.metadata().get(META_PARAM_STEPS);
-        if (steps == null || paramStepsJson == null) {
-            throw new IOException(file + ": not a gcgan optimizer state (metadata '" + META_STEPS + "' and '"
-                    + META_PARAM_STEPS + "' missing)");
-        }
-        Map<String, Object> paramSteps = Json.parseObject(paramStepsJson, file + " metadata " + META_PARAM_STEPS);
-        Map<String, Map<String, Tensor>> buffers = new LinkedHashMap<>();
-        for (String p : paramSteps.keySet()) {
-            buffers.put(p, new LinkedHashMap<>());
-        }
-        for (var e : c.tensors().entrySet()) {
-            String key = e.getKey();
-            int dot = key.lastIndexOf('.');
-            String param = dot < 0 ? null : key.substring(0, dot);
-            if (param == null || !buffers.containsKey(param)) {
-                throw new IOException(file + ": tensor '" + key + "' belongs to no parameter listed in "
-                        + META_PARAM_STEPS);
-            }
-            buffers.get(param).put(key.substring(dot + 1), e.getValue());
-        }
-        Map<String, OptimizerState.ParamState> params = new LinkedHashMap<>();
-        for (var e : paramSteps.entrySet()) {
-            if (!(e.getValue() instanceof Number n)) {
-                throw new IOException(file + ": step count of '" + e.getKey() + "' is not a number: " + e.getValue());
-            }
-            params.put(e.getKey(), new OptimizerState.ParamState(n.longValue(), buffers.get(e.getKey())));
-        }
-        try {
-            return new OptimizerState(Long.parseLong(steps), params);
-        } catch (NumberFormatException ex) {
-            throw new IOException(file + ": metadata '" + META_STEPS + "' is not an integer: " + steps, ex);
+            opt.loadState(OptimizerState.load(file));
         }
     }
 }

@@ -90,7 +90,7 @@ class RunFolderContentsTest {
         assertEquals(24, info.dOptimizerSteps(), "two D updates per step");
         assertEquals(config.get("config_hash"), info.configHash());
         // Adam keeps exp_avg and exp_avg_sq for each of the MLP's 8 parameters.
-        assertEquals(16, Checkpoint.readOptimizerState(last.resolve(Checkpoint.OPTIMIZER_D)).flatTensors().size());
+        assertEquals(16, io.gcgan.optim.OptimizerState.load(last.resolve(Checkpoint.OPTIMIZER_D)).flatTensors().size());
         try (var s = Files.list(cps)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary leftovers");
         }

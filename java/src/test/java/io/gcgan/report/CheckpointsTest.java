@@ -156,8 +156,8 @@ class CheckpointsTest {
                 adam.zeroGrad();
             }
             Path file = tmp.resolve("adam.safetensors");
-            Checkpoint.writeOptimizerState(file, adam.state());
-            io.gcgan.optim.OptimizerState back = Checkpoint.readOptimizerState(file);
+            adam.state().save(file);
+            io.gcgan.optim.OptimizerState back = io.gcgan.optim.OptimizerState.load(file);
             assertEquals(3, back.steps());
             assertEquals(3, back.params().get("w").step());
             assertEquals(2, back.params().get("b").step(), "counted per parameter");
