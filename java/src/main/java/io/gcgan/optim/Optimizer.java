@@ -97,6 +97,10 @@ public abstract class Optimizer {
             }
             entries.add(list);
         }
+        if (byName.isEmpty()) { // as PyTorch's "optimizer got an empty parameter list": a step would do nothing
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters in its " + groups.size()
+                    + (groups.size() == 1 ? " group" : " groups") + " (add a module's or tensors to a ParamGroup)");
+        }
     }
 
     /**

@@ -229,6 +229,11 @@ class OptimizerApiTest {
         Tensor w = param(1);
         List<ParamGroup> g = List.of(ParamGroup.of(0.1, List.of(w)));
         assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of()));
+        // groups without a parameter, as PyTorch's "optimizer got an empty parameter list"
+        assertEquals("Adam: no parameters in its 2 groups (add a module's or tensors to a ParamGroup)",
+                assertThrows(IllegalArgumentException.class, () -> new Adam(List.of(ParamGroup.builder(0.1).build(),
+                        ParamGroup.builder(0.2).build()))).getMessage());
+        new Sgd(List.of(ParamGroup.builder(0.1).build(), g.get(0))); // an empty group next to one that has some
         assertThrows(IllegalArgumentException.class,
                 () -> new Sgd(List.of(ParamGroup.builder(0.1).add("a", w).add("b", w).build())), "same tensor twice");
         assertThrows(IllegalArgumentException.class,
