@@ -289,6 +289,8 @@ class StorageChecksTest {
                 "a reversed walk over the whole storage");
         assertDoesNotThrow(() -> CPU.copyStrided(y, 71, new long[0], x, 179, new long[0], new long[0]),
                 "one element at the last offset");
+        assertDoesNotThrow(() -> StorageChecks.stridedReach("t", "x", y, 99, new long[] {4, 1}, new long[] {3, 0}),
+                "an empty space reaches nothing, at any offset");
     }
 
     /** reduce names the shape, the axes and both storages' sizes when they do not fit each other. */

@@ -520,8 +520,8 @@ public final class CudaBackend implements Backend {
         if (space.count() == 0) {
             return;
         }
-        KernelLayouts.checkBounds("copyStrided", "src", src, srcOffset, shape, srcStrides);
-        KernelLayouts.checkBounds("copyStrided", "dst", dst, dstOffset, shape, dstStrides);
+        StorageChecks.stridedReach("copyStrided", "src", src, srcOffset, srcStrides, shape);
+        StorageChecks.stridedReach("copyStrided", "dst", dst, dstOffset, dstStrides, shape);
         int srcType = dtypeCode(src.dtype());
         int dstType = dtypeCode(dst.dtype());
         cuda.makeCurrent();
@@ -573,9 +573,9 @@ public final class CudaBackend implements Backend {
         if (space.count() == 0) {
             return;
         }
-        KernelLayouts.checkBounds(name, "a", a, 0, outShape, aStrides);
-        KernelLayouts.checkBounds(name, "b", b, 0, outShape, bStrides);
-        KernelLayouts.checkBounds(name, "out", out, 0, outShape, outStrides);
+        StorageChecks.stridedReach(name, "a", a, 0, aStrides, outShape);
+        StorageChecks.stridedReach(name, "b", b, 0, bStrides, outShape);
+        StorageChecks.stridedReach(name, "out", out, 0, outStrides, outShape);
         int code = binaryCode(op);
         boolean f32 = a.dtype() == DType.FLOAT32;
         cuda.makeCurrent();
@@ -603,10 +603,10 @@ public final class CudaBackend implements Backend {
         if (space.count() == 0) {
             return;
         }
-        KernelLayouts.checkBounds("where", "cond", cond, 0, outShape, condStrides);
-        KernelLayouts.checkBounds("where", "a", a, 0, outShape, aStrides);
-        KernelLayouts.checkBounds("where", "b", b, 0, outShape, bStrides);
-        KernelLayouts.checkBounds("where", "out", out, 0, outShape, outStrides);
+        StorageChecks.stridedReach("where", "cond", cond, 0, condStrides, outShape);
+        StorageChecks.stridedReach("where", "a", a, 0, aStrides, outShape);
+        StorageChecks.stridedReach("where", "b", b, 0, bStrides, outShape);
+        StorageChecks.stridedReach("where", "out", out, 0, outStrides, outShape);
         boolean f32 = a.dtype() == DType.FLOAT32;
         cuda.makeCurrent();
         KernelLayouts.forEachLaunch(space, new long[4], STRUCTS.get(), layout -> {
@@ -650,25 +650,12 @@ public final class CudaBackend implements Backend {
         StorageChecks.owned(this, name, x, out);
         StorageChecks.sameDtype(name, x, out);
         use(name, x, out);
-        int rank = shape.length;
-        boolean[] reduced = new boolean[rank];
+        StorageChecks.reduceSizes(name, x, shape, axes, out); // the axes distinct dimensions; x and out hold them
+        boolean[] reduced = new boolean[shape.length];
         for (int a : axes) {
-            if (a < 0 || a >= rank || reduced[a]) {
-                throw new IllegalArgumentException(name + ": bad axes " + Arrays.toString(axes) + " for shape "
-                        + Arrays.toString(shape));
-            }
             reduced[a] = true;
         }
         KernelLayouts.Reduction r = KernelLayouts.reduction(shape, reduced);
-        long xCount = Math.multiplyExact(r.outCount(), r.count());
-        if (x.numel() < xCount) {
-            throw new IllegalArgumentException(name + ": input has " + x.numel() + " elements, shape "
-                    + Arrays.toString(shape) + " needs " + xCount);
-        }
-        if (out.numel() < r.outCount()) {
-            throw new IllegalArgumentException(name + ": output has " + out.numel() + " elements, the reduction of "
-                    + Arrays.toString(shape) + " over " + Arrays.toString(axes) + " has " + r.outCount());
-        }
         if (r.outCount() == 0) {
             return;
         }
@@ -703,26 +690,15 @@ public final class CudaBackend implements Backend {
                        Storage out, int batch, int m, int n, int k) {
         StorageChecks.owned(this, "matmul", a, b, out);
         StorageChecks.sameDtype("matmul", a, b, out);
-        if (batch < 0 || m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("matmul: negative size batch=" + batch + " m=" + m + " n=" + n
-                    + " k=" + k);
-        }
+        StorageChecks.matmulSizes("matmul", a, aBatchStride, b, bBatchStride, out, batch, m, n, k);
         use("matmul", a, b, out);
-        if (aBatchStride < 0 || bBatchStride < 0) {
-            throw new IllegalArgumentException("matmul: negative batch stride a=" + aBatchStride + " b="
-                    + bBatchStride);
-        }
         if (batch == 0 || m == 0 || n == 0) {
             return;
         }
-        long outCount = Math.multiplyExact(Math.multiplyExact((long) batch, m), n);
-        requireElements("matmul", "out", out, outCount);
         if (k == 0) {
-            fillRange(out, outCount, 0.0); // an empty sum
+            fillRange(out, (long) batch * m * n, 0.0); // an empty sum (matmulSizes: out holds batch * m * n)
             return;
         }
-        requireElements("matmul", "a", a, Math.addExact(Math.multiplyExact(batch - 1L, aBatchStride), (long) m * k));
-        requireElements("matmul", "b", b, Math.addExact(Math.multiplyExact(batch - 1L, bBatchStride), (long) k * n));
         cublas.gemm(a.dtype(), tf32, a.segment(), aBatchStride, transA, b.segment(), bBatchStride, transB,
                 out.segment(), batch, m, n, k);
     }
@@ -1160,12 +1136,4 @@ public final class CudaBackend implements Backend {
         }
         return strides;
     }
-
-    private static void requireElements(String op, String operand, Storage s, long needed) {
-        if (s.numel() < needed) {
-            throw new IllegalArgumentException(op + ": " + operand + " has " + s.numel() + " elements, needs "
-                    + needed);
-        }
-    }
-
 }

@@ -62,31 +62,6 @@ final class KernelLayouts {
 
     // ---- strided index spaces ------------------------------------------------------------------------------
 
-    /**
-     * Checks that every element operand {@code operand} of an op reads or writes lies inside {@code s}: offset plus
-     * the extreme index tuples of {@code shape} times {@code strides}, for a non-empty space.
-     */
-    static void checkBounds(String op, String operand, Storage s, long offset, long[] shape, long[] strides) {
-        long lo = offset;
-        long hi = offset;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 0) {
-                return; // nothing is accessed
-            }
-            long span = Math.multiplyExact(shape[d] - 1, strides[d]);
-            if (span < 0) {
-                lo = Math.addExact(lo, span);
-            } else {
-                hi = Math.addExact(hi, span);
-            }
-        }
-        if (lo < 0 || hi >= s.numel()) {
-            throw new IndexOutOfBoundsException(op + ": " + operand + " offset " + offset + " strides "
-                    + Arrays.toString(strides) + " over shape " + Arrays.toString(shape) + " reach elements [" + lo
-                    + ", " + hi + "] of a storage of " + s.numel());
-        }
-    }
-
     /** What runs one kernel launch once its layout struct is written. */
     interface Launch {
         void run(MemorySegment layout);
