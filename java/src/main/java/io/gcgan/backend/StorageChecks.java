@@ -188,13 +188,15 @@ public final class StorageChecks {
         if (batch == 0) {
             return;
         }
-        matmulOperand(op, "a", a, batch, aBatchStride, (long) m * k, "[" + m + ", " + k + "]");
-        matmulOperand(op, "b", b, batch, bBatchStride, (long) k * n, "[" + k + ", " + n + "]");
-        matmulOperand(op, "out", out, batch, (long) m * n, (long) m * n, "[" + m + ", " + n + "]");
+        matmulOperand(op, "a", a, batch, aBatchStride, m, k);
+        matmulOperand(op, "b", b, batch, bBatchStride, k, n);
+        matmulOperand(op, "out", out, batch, (long) m * n, m, n);
     }
 
-    private static void matmulOperand(String op, String name, Storage s, int batch, long batchStride, long matrix,
-                                      String shape) {
+    /** Operand {@code name} holds {@code batch} matrices of [rows, cols], {@code batchStride} elements apart. */
+    private static void matmulOperand(String op, String name, Storage s, int batch, long batchStride, int rows,
+                                      int cols) {
+        long matrix = (long) rows * cols;
         if (matrix == 0) {
             return;
         }
@@ -206,7 +208,7 @@ public final class StorageChecks {
         }
         if (s.numel() < needed) {
             throw new IllegalArgumentException(op + ": " + name + " holds " + s.numel() + " elements, " + batch
-                    + " matrices of " + shape + " " + batchStride + " apart need " + needed);
+                    + " matrices of [" + rows + ", " + cols + "] " + batchStride + " apart need " + needed);
         }
     }
 
