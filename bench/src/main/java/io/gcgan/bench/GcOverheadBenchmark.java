@@ -8,7 +8,6 @@ import io.gcgan.optim.GcMode;
 import io.gcgan.optim.Optimizer;
 import io.gcgan.optim.TransposedConvCentring;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -213,16 +212,17 @@ public class GcOverheadBenchmark {
 
     /** Runs this benchmark (JMH command-line options accepted) and prints GC's cost per parameter set. */
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = JmhRuns.run(args, GcOverheadBenchmark.class);
-        if (results == null) {
+        JmhRuns.Outcome outcome = JmhRuns.run(args, GcOverheadBenchmark.class);
+        if (outcome == null) {
             return; // JMH's help or a listing
         }
         List<String> lines = new ArrayList<>();
-        for (RunResult r : results) {
+        for (RunResult r : outcome.results()) {
             lines.add(report(r));
         }
         System.out.println();
         System.out.println("GC's cost per optimizer step, paired (gcMs / noneMs - 1 over the measured iterations):");
         lines.forEach(System.out::println);
+        outcome.context().forEach(System.out::println);
     }
 }

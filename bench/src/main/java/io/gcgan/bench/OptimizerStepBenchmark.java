@@ -205,10 +205,11 @@ public class OptimizerStepBenchmark {
 
     /** Runs this benchmark (JMH command-line options accepted) and prints GC's overhead ratios. */
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = JmhRuns.run(args, OptimizerStepBenchmark.class);
-        if (results == null) {
+        JmhRuns.Outcome outcome = JmhRuns.run(args, OptimizerStepBenchmark.class);
+        if (outcome == null) {
             return; // JMH's help or a listing
         }
+        Collection<RunResult> results = outcome.results();
         // (implementation, workload, algorithm, tconvCentring) -> gc -> ms per step (the score is steps per second)
         Map<String, Map<String, Double>> times = new TreeMap<>();
         for (RunResult r : results) {
@@ -235,5 +236,6 @@ public class OptimizerStepBenchmark {
             lines.add(sb.toString());
         });
         lines.forEach(System.out::println);
+        outcome.context().forEach(System.out::println);
     }
 }

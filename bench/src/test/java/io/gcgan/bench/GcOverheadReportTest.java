@@ -22,7 +22,7 @@ class GcOverheadReportTest {
     @Test
     void theReportReadsTheRunsOwnTotals() throws Exception {
         Collection<RunResult> results = JmhRuns.run(new String[] {"-p", "backend=cpu", "-p", "algorithm=sgdm",
-            "-p", "gc=none", "-f", "0", "-wi", "0", "-i", "3", "-r", "150ms"}, GcOverheadBenchmark.class);
+            "-p", "gc=none", "-f", "0", "-wi", "0", "-i", "3", "-r", "150ms"}, GcOverheadBenchmark.class).results();
         assertEquals(1, results.size());
         RunResult r = results.iterator().next();
         String line = GcOverheadBenchmark.report(r);
