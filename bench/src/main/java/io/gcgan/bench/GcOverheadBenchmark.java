@@ -8,7 +8,11 @@ import io.gcgan.optim.GcMode;
 import io.gcgan.optim.Optimizer;
 import io.gcgan.optim.TransposedConvCentring;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,7 +52,8 @@ import org.openjdk.jmh.results.RunResult;
  * <p>The secondary results are totals over an iteration ({@link PairTimes}): {@code noneMs} and {@code gcMs}, the
  * milliseconds of the steps without and with GC, and {@code pairs}. {@link #main} prints per step both means and
  * GC's cost, {@code gcMs / noneMs - 1} over all measured iterations, with its range over the iterations.
- * {@code gc=none} centres neither step: an A/A run whose cost should read 0 within the noise.
+ * {@code gc=none} centres neither step: an A/A run whose cost should read 0 within the noise; it runs by default
+ * beside {@code gc}.
  *
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector -cp bench/target/benchmarks.jar \
@@ -66,8 +71,11 @@ public class GcOverheadBenchmark {
     @Param({"sgdm", "adam"})
     public String algorithm;
 
-    /** The centred step's mode: {@code gcc}, {@code gc}, or {@code none} (the A/A control). */
-    @Param({"gc"})
+    /**
+     * The centred step's mode: {@code gcc}, {@code gc}, or {@code none} (the A/A control, run by default beside
+     * {@code gc}: its cost is the noise that GC's must be read against).
+     */
+    @Param({"none", "gc"})
     public String gc;
 
     /**
@@ -206,8 +214,32 @@ public class GcOverheadBenchmark {
         }
         String range = min <= max ? String.format("%+.1f%% .. %+.1f%%", 100 * min, 100 * max) : "-";
         return String.format("  %-4s %-7s %-4s gc=%-4s  none %8.4f ms  gc %8.4f ms  GC %+6.1f%%  (iterations %s; %.0f"
-                        + " pairs)", p.getParam("backend"), p.getParam("workload"), p.getParam("algorithm"),
-                p.getParam("gc"), noneMs, gcMs, 100 * cost(total.get("noneMs"), total.get("gcMs")), range, pairs);
+                        + " pairs)%s", p.getParam("backend"), p.getParam("workload"), p.getParam("algorithm"),
+                p.getParam("gc"), noneMs, gcMs, 100 * cost(total.get("noneMs"), total.get("gcMs")), range, pairs,
+                p.getParam("gc").equals("none") ? "  A/A control: noise only" : "");
+    }
+
+    /**
+     * {@link #main}'s lines: one {@link #report} per run, then a note for each backend, workload and algorithm
+     * measured with GC but without its A/A control ({@code gc=none}), whose cost would show how much of GC's is
+     * noise.
+     */
+    static List<String> summary(Collection<RunResult> results) {
+        List<String> lines = new ArrayList<>();
+        Set<String> centred = new LinkedHashSet<>();
+        Set<String> controlled = new HashSet<>();
+        for (RunResult r : results) {
+            lines.add(report(r));
+            BenchmarkParams p = r.getParams();
+            String key = p.getParam("backend") + " " + p.getParam("workload") + " " + p.getParam("algorithm");
+            (p.getParam("gc").equals("none") ? controlled : centred).add(key);
+        }
+        centred.removeAll(controlled);
+        for (String key : centred) {
+            lines.add("  " + key + ": no A/A control in this run, so no measure of its noise (-p gc=none,gc runs"
+                    + " both)");
+        }
+        return lines;
     }
 
     /** Runs this benchmark (JMH command-line options accepted) and prints GC's cost per parameter set. */
@@ -216,10 +248,7 @@ public class GcOverheadBenchmark {
         if (outcome == null) {
             return; // JMH's help or a listing
         }
-        List<String> lines = new ArrayList<>();
-        for (RunResult r : outcome.results()) {
-            lines.add(report(r));
-        }
+        List<String> lines = summary(outcome.results());
         System.out.println();
         System.out.println("GC's cost per optimizer step, paired (gcMs / noneMs - 1 over the measured iterations):");
         lines.forEach(System.out::println);

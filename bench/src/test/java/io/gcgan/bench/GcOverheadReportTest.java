@@ -1,12 +1,15 @@
 package io.gcgan.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.results.RunResult;
 
 /**
@@ -17,7 +20,8 @@ import org.openjdk.jmh.results.RunResult;
 class GcOverheadReportTest {
 
     private static final Pattern LINE = Pattern.compile("  cpu  dcgan64 sgdm gc=none  none +([0-9.]+) ms  gc +([0-9.]+)"
-            + " ms  GC +([-+][0-9.]+)%  \\(iterations ([-+][0-9.]+)% \\.\\. ([-+][0-9.]+)%; ([0-9]+) pairs\\)");
+            + " ms  GC +([-+][0-9.]+)%  \\(iterations ([-+][0-9.]+)% \\.\\. ([-+][0-9.]+)%; ([0-9]+) pairs\\)"
+            + "  A/A control: noise only");
 
     @Test
     void theReportReadsTheRunsOwnTotals() throws Exception {
@@ -43,5 +47,26 @@ class GcOverheadReportTest {
         double low = Double.parseDouble(m.group(4));
         double high = Double.parseDouble(m.group(5));
         assertTrue(low <= high && low - 0.05 <= cost && cost <= high + 0.05, line);
+    }
+
+    /** A run with its default parameters measures GC beside its A/A control, whose cost is the noise. */
+    @Test
+    void theAaControlRunsByDefault() throws Exception {
+        String[] gc = GcOverheadBenchmark.class.getField("gc").getAnnotation(Param.class).value();
+        assertEquals(List.of("none", "gc"), List.of(gc));
+    }
+
+    /** A run of GC without the A/A control says so, and how to run both. */
+    @Test
+    void aRunWithoutItsControlSaysSo() throws Exception {
+        Collection<RunResult> results = JmhRuns.run(new String[] {"-p", "backend=cpu", "-p", "algorithm=sgdm",
+            "-p", "gc=gc", "-p", "workload=mnist28", "-f", "0", "-wi", "0", "-i", "1", "-r", "20ms"},
+                GcOverheadBenchmark.class).results();
+        List<String> lines = GcOverheadBenchmark.summary(results);
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("  cpu  mnist28 sgdm gc=gc    none "), lines.get(0));
+        assertFalse(lines.get(0).contains("A/A"), lines.get(0));
+        assertEquals("  cpu mnist28 sgdm: no A/A control in this run, so no measure of its noise (-p gc=none,gc runs"
+                + " both)", lines.get(1));
     }
 }
