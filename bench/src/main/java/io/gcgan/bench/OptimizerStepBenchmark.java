@@ -203,6 +203,35 @@ public class OptimizerStepBenchmark {
         };
     }
 
+    /**
+     * {@link #main}'s lines from the milliseconds per step of each (implementation, workload, algorithm,
+     * tconvCentring) and GC mode: each mode's time against {@code none}'s, as a ratio and in percent; without a
+     * {@code none} time there is nothing to compare with, and the line says so instead of printing NaN.
+     */
+    static List<String> overheadLines(Map<String, Map<String, Double>> times) {
+        List<String> lines = new ArrayList<>();
+        times.forEach((key, byGc) -> {
+            Double none = byGc.get("none");
+            StringBuilder sb = new StringBuilder(String.format("  %-42s none ", key));
+            sb.append(none == null ? "       -   " : String.format("%8.3f ms", none));
+            for (String mode : List.of("gcc", "gc")) {
+                Double t = byGc.get(mode);
+                if (t != null) {
+                    sb.append(String.format("   %s %8.3f ms", mode, t));
+                    if (none != null) {
+                        sb.append(String.format(" (x%.3f, %+.1f%%)", t / none, 100 * (t / none - 1)));
+                    }
+                }
+            }
+            if (none == null) {
+                sb.append("   (no gc=none in this run to compare with: -p gc=none,").append(
+                        String.join(",", byGc.keySet())).append(")");
+            }
+            lines.add(sb.toString());
+        });
+        return lines;
+    }
+
     /** Runs this benchmark (JMH command-line options accepted) and prints GC's overhead ratios. */
     public static void main(String[] args) throws Exception {
         JmhRuns.Outcome outcome = JmhRuns.run(args, OptimizerStepBenchmark.class);
@@ -221,20 +250,9 @@ public class OptimizerStepBenchmark {
                             r.getPrimaryResult().getScoreUnit()));
         }
         System.out.println();
-        System.out.println("GC overhead = time(gc mode) / time(none), ms per optimizer step:");
-        List<String> lines = new ArrayList<>();
-        times.forEach((key, byGc) -> {
-            Double none = byGc.get("none");
-            double base = none == null ? Double.NaN : none;
-            StringBuilder sb = new StringBuilder(String.format("  %-42s none %8.3f ms", key, base));
-            for (String mode : List.of("gcc", "gc")) {
-                Double t = byGc.get(mode);
-                if (t != null) {
-                    sb.append(String.format("   %s %8.3f ms (x%.3f)", mode, t, t / base));
-                }
-            }
-            lines.add(sb.toString());
-        });
+        System.out.println("GC overhead = time(gc mode) / time(none), ms per optimizer step (each mode in forks of its"
+                + " own; GcOverheadBenchmark pairs the two in every invocation):");
+        List<String> lines = overheadLines(times);
         lines.forEach(System.out::println);
         outcome.context().forEach(System.out::println);
     }
