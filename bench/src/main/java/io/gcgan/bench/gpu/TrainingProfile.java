@@ -258,8 +258,8 @@ public final class TrainingProfile {
         // host-timing pass's wall time less the plain one (measured after it, so equally warm).
         double bookkeepingUs = Math.max(0, hostMean - mean(plainAfterMs) * 1e3);
         out.printf(Locale.ROOT, "  outside the backend (Java: tensor, autograd, nn, optim, trainer; on the CPU also"
-                + " freeing scope arenas) %.0f, of which the decorator's own bookkeeping ~%.0f; final synchronize"
-                + " %.0f%n", outsideUs, bookkeepingUs, endSyncMs * 1e3);
+                + " freeing scope arenas) %.0f, %s; final synchronize %.0f%n", outsideUs,
+                bookkeeping(outsideUs, bookkeepingUs), endSyncMs * 1e3);
         out.printf(Locale.ROOT, "sync'd us = (synchronize; call; synchronize), tail us = from the call's return to the"
                 + " end of its work; both less an idle synchronize (%.1f us) per call%n", idleUs);
         out.printf(Locale.ROOT, "%-24s %9s %10s %10s %10s %9s%n", "op", "calls/it", "host us/it", "sync'd/it",
@@ -327,6 +327,19 @@ public final class TrainingProfile {
 
     private static boolean waits(String name) {
         return name.equals("copyToHost") || name.equals("synchronize");
+    }
+
+    /**
+     * The part of the time outside the backend that the decorator's own work takes, estimated as a difference of two
+     * passes' wall times: where that difference exceeds the whole (the passes' noise, as on a busy CPU), it is no
+     * estimate of a part, and the line says so.
+     */
+    static String bookkeeping(double outsideUs, double bookkeepingUs) {
+        if (bookkeepingUs > outsideUs) {
+            return String.format(Locale.ROOT, "the decorator's own bookkeeping not measurable here (the two passes'"
+                    + " wall times differ by %.0f, more than the whole: noise)", bookkeepingUs);
+        }
+        return String.format(Locale.ROOT, "of which the decorator's own bookkeeping ~%.0f", bookkeepingUs);
     }
 
     private static double mean(double[] v) {
