@@ -3,6 +3,7 @@ package io.gcgan.cli;
 import io.gcgan.gan.train.StepMetrics;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Training progress: on a terminal a bar redrawn in place (carriage return) with the step, D and G loss, steps
@@ -23,20 +24,28 @@ final class Progress {
     private final boolean terminal;
     private final long total;
     private final int logEvery;
-    private final long startedAt = System.nanoTime();
+    private final LongSupplier nanoTime;
     private long lastLine;
     private long lastDraw;
     private double stepsPerSecond = Double.NaN;
-    private long lastTick = System.nanoTime();
+    private long lastTick;
     private int drawnWidth;
 
     Progress(PrintWriter out, boolean quiet, boolean terminal, long total, int logEvery) {
+        this(out, quiet, terminal, total, logEvery, System::nanoTime);
+    }
+
+    /** As above, with {@code nanoTime} as the clock (tests give their own). */
+    Progress(PrintWriter out, boolean quiet, boolean terminal, long total, int logEvery, LongSupplier nanoTime) {
         this.out = out;
         this.quiet = quiet;
         this.terminal = terminal;
         this.total = total;
         this.logEvery = logEvery;
-        this.lastLine = startedAt;
+        this.nanoTime = nanoTime;
+        this.lastTick = nanoTime.getAsLong();
+        this.lastLine = lastTick;
+        this.lastDraw = lastTick - REDRAW_NANOS; // the first step draws, whatever the clock's origin
     }
 
     /** Whether the process writes to a terminal (then the bar is drawn in place). */
@@ -47,7 +56,7 @@ final class Progress {
 
     /** Records a finished step (metrics of step {@code m.step()}, so {@code m.step() + 1} steps are done). */
     void step(StepMetrics m) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         double dt = (now - lastTick) / 1e9;
         lastTick = now;
         if (dt > 0) {

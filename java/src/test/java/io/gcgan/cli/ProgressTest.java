@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.gan.train.StepMetrics;
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Training progress as a log and a terminal show it: with --log-every N a line every N steps and one for the last,
  * nothing when quiet, a bar redrawn in place on a terminal and ended by a newline; the time left as m:ss or h:mm:ss.
+ * The tests with a clock of their own check the times: steps per second (a moving average), the time left, a log
+ * line every 10 seconds and a redraw every 100 ms.
  */
 class ProgressTest {
 
@@ -80,5 +83,115 @@ class ProgressTest {
         assertEquals("?", Progress.duration(-1));
         assertEquals("?", Progress.duration(Double.NaN));
         assertEquals("?", Progress.duration(Double.POSITIVE_INFINITY));
+    }
+
+    /** A clock the test moves: {@code advance(ms)} and then a step. */
+    private static final class Clock {
+        long nanos;
+
+        void advance(double ms) {
+            nanos += Math.round(ms * 1e6);
+        }
+    }
+
+    private static StepMetrics metrics(long step, double dLoss) {
+        return new StepMetrics(step, 1, dLoss, Double.NaN, Double.NaN, 1.25, 1, 1, Double.NaN, Double.NaN, Double.NaN,
+                0.01);
+    }
+
+    @Test
+    void stepsPerSecondIsAMovingAverageAndGivesTheTimeLeft() {
+        Clock clock = new Clock();
+        StringWriter text = new StringWriter();
+        Progress p = new Progress(new PrintWriter(text), false, false, 10, 1, () -> clock.nanos);
+        assertTrue(Double.isNaN(p.stepsPerSecond()), "no step yet");
+        assertTrue(p.line(metrics(0), 0, false).endsWith(" ? steps/s  left ?"), p.line(metrics(0), 0, false));
+        clock.advance(500);
+        p.step(metrics(0)); // 0.5 s: 2 steps/s; 9 steps left, 4.5 s
+        assertEquals(2.0, p.stepsPerSecond(), 1e-12);
+        clock.advance(250);
+        p.step(metrics(1)); // 0.25 s: 4 steps/s, averaged 0.9 * 2 + 0.1 * 4; 8 steps left, 3.6 s
+        assertEquals(2.2, p.stepsPerSecond(), 1e-12);
+        List<String> lines = text.toString().lines().toList();
+        assertEquals(List.of("step  1/10  10%  D 0.5000  G 1.2500  2.00 steps/s  left 0:05",
+                "step  2/10  20%  D 0.5000  G 1.2500  2.20 steps/s  left 0:04"), lines);
+    }
+
+    @Test
+    void withoutLogEveryALogLineComesEveryTenSeconds() {
+        Clock clock = new Clock();
+        StringWriter text = new StringWriter();
+        Progress p = new Progress(new PrintWriter(text), false, false, 5, 0, () -> clock.nanos);
+        for (long s = 0; s < 5; s++) {
+            clock.advance(5000);
+            p.step(metrics(s));
+        }
+        // 10 s after the start (step 2), 10 s later (step 4), and the last step
+        assertEquals(List.of("step 2/5", "step 4/5", "step 5/5"),
+                text.toString().lines().map(l -> l.substring(0, 8)).toList(), text.toString());
+    }
+
+    @Test
+    void aTerminalBarIsRedrawnEvery100MsAndAtTheLastStep() {
+        Clock clock = new Clock();
+        StringWriter text = new StringWriter();
+        Progress p = new Progress(new PrintWriter(text), false, true, 5, 0, () -> clock.nanos);
+        for (long s = 0; s < 5; s++) {
+            clock.advance(50);
+            p.step(metrics(s));
+        }
+        // the first step, 100 ms later (step 3), and the last
+        List<String> drawn = List.of(text.toString().substring(1).split("\r"));
+        assertEquals(List.of("step 1/5", "step 3/5", "step 5/5"), drawn.stream().map(l -> l.substring(0, 8)).toList(),
+                text.toString());
+    }
+
+    @Test
+    void aShorterBarIsPaddedOverTheLongerOneBefore() {
+        Clock clock = new Clock();
+        StringWriter text = new StringWriter();
+        Progress p = new Progress(new PrintWriter(text), false, true, 3, 0, () -> clock.nanos);
+        clock.advance(200);
+        p.step(metrics(0, -10));
+        clock.advance(200);
+        p.step(metrics(1, 1));
+        String[] drawn = text.toString().substring(1).split("\r");
+        assertEquals(2, drawn.length, text.toString());
+        assertTrue(drawn[0].contains(" D -10.0000 ") && drawn[1].contains(" D 1.0000 "), text.toString());
+        assertEquals(drawn[0].length(), drawn[1].length(), "the longer line's end is blanked: " + text);
+        assertTrue(drawn[1].endsWith("left 0:00  "), drawn[1]);
+    }
+
+    @Test
+    void clearingWithNothingDrawnPrintsNothing() {
+        StringWriter text = new StringWriter();
+        Progress p = new Progress(new PrintWriter(text), false, true, 3, 0);
+        p.clear();
+        p.finish();
+        assertEquals("", text.toString());
+    }
+
+    @Test
+    void everyLineAndBarIsFlushedAtOnce() {
+        // A log file or a terminal shows progress as it happens, not when a buffer fills.
+        for (boolean terminal : new boolean[] {false, true}) {
+            Clock clock = new Clock();
+            StringWriter text = new StringWriter();
+            Progress p = new Progress(new PrintWriter(new BufferedWriter(text, 1 << 16)), false, terminal, 3, 1,
+                    () -> clock.nanos);
+            clock.advance(200);
+            p.step(metrics(0));
+            assertTrue(text.toString().contains("step 1/3"), "terminal " + terminal + ": " + text);
+            if (terminal) {
+                int before = text.getBuffer().length();
+                p.clear();
+                assertTrue(text.getBuffer().length() > before && text.toString().endsWith("\r"), "cleared: " + text);
+                clock.advance(200);
+                p.step(metrics(1));
+                before = text.getBuffer().length();
+                p.finish();
+                assertEquals(before + System.lineSeparator().length(), text.getBuffer().length(), "finished: " + text);
+            }
+        }
     }
 }
