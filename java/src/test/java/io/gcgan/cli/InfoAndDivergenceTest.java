@@ -1,10 +1,12 @@
 package io.gcgan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,27 @@ class InfoAndDivergenceTest {
         r = CliRunner.run("--version");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().startsWith("gcgan "), r.out());
+    }
+
+    @Test
+    void infoPutsCudaUnderItsHeadingAndTimesEachSmokePassInMilliseconds() {
+        CliRunner.Result r = CliRunner.run("info", "--device", "cpu");
+        assertEquals(0, r.status(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        int heading = lines.indexOf("CUDA:");
+        assertTrue(heading > 0 && lines.get(heading - 1).startsWith("cpus: "), r.out());
+        List<String> smoke = lines.stream().filter(l -> l.startsWith("smoke: ")).toList();
+        assertEquals(3, smoke.size(), r.out());
+        for (String l : smoke) {
+            assertTrue(l.endsWith(" ms"), l);
+            double ms = Double.parseDouble(l.substring(l.lastIndexOf(", ") + 2, l.length() - 3));
+            // a forward pass of a batch of 64 through a small D: well under a minute
+            assertTrue(ms >= 0 && ms < 60_000, l);
+        }
+        r = CliRunner.run("info", "--device", "cpu", "--no-smoke");
+        assertEquals(0, r.status(), r.toString());
+        assertFalse(r.out().contains("smoke:"), r.out());
+        assertTrue(r.out().lines().toList().getLast().startsWith("device: cpu"), r.out());
     }
 
     @Test
