@@ -66,6 +66,19 @@ class InfoAndDivergenceTest {
         assertTrue(r.err().contains("Start a new run with lower learning rates"), r.err());
         long rows = Files.readAllLines(run.resolve("metrics.csv")).size() - 1;
         assertTrue(r.err().contains("training diverged at step " + rows + ":"), rows + " rows; " + r.err());
+        assertTrue(r.err().contains(". metrics.csv holds steps 0.." + (rows - 1) + "; there is no checkpoint yet ("),
+                r.err());
         assertTrue(Files.isRegularFile(run.resolve("loss.png")));
+
+        // With a checkpoint every step, the message names the last one, which is there.
+        Path often = tmp.resolve("often");
+        r = CliRunner.run("train", "--data", "8gaussians", "--mlp-width", "16", "--optimizer", "sgd", "--momentum",
+                "0", "--gc", "none", "--lr", "10", "--loss", "wgan", "--penalty", "none", "--clip", "0", "--steps", "500",
+                "--checkpoint-every", "1", "--keep", "1", "--device", "cpu", "--quiet", "--out", often.toString());
+        assertEquals(TrainingRun.EXIT_DIVERGED, r.status(), r.toString());
+        rows = Files.readAllLines(often.resolve("metrics.csv")).size() - 1;
+        String last = String.format(java.util.Locale.ROOT, "step-%06d", rows);
+        assertTrue(r.err().contains("; the last checkpoint is " + last + " ("), r.err());
+        assertTrue(Files.isDirectory(often.resolve("checkpoints").resolve(last)), last);
     }
 }
