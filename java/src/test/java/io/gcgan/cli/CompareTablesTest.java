@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What gcgan compare prints: the metrics table (a header, one aligned row per run), the last scores of runs with
- * scores (counts as whole numbers), where it wrote its charts; and that it replaces no file by the name of its chart
- * that is not a PNG.
+ * scores (counts as whole numbers), where it wrote its charts; and that compare and sample replace no file by the name
+ * of their image that is not a PNG.
  */
 class CompareTablesTest {
 
@@ -82,7 +82,7 @@ class CompareTablesTest {
     }
 
     @Test
-    void aFileByTheChartsNameThatIsNoPngIsNotReplaced() throws Exception {
+    void aFileByTheImagesNameThatIsNoPngIsNotReplaced() throws Exception {
         Path a = run("a", null);
         Path notes = Files.writeString(tmp.resolve("notes.png"), "my notes");
         CliRunner.Result r = CliRunner.run("compare", a.toString(), "--out", notes.toString());
@@ -91,5 +91,12 @@ class CompareTablesTest {
                 r.toString());
         assertEquals("my notes", Files.readString(notes));
         assertFalse(r.out().contains("final metrics"), r.toString());
+
+        // sample likewise, before it looks for the run
+        r = CliRunner.run("sample", tmp.resolve("no-run").toString(), "--out", notes.toString());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--out " + notes + " exists and is not a PNG image; it is not replaced"),
+                r.toString());
+        assertEquals("my notes", Files.readString(notes));
     }
 }
