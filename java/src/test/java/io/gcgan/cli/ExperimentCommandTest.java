@@ -77,7 +77,80 @@ class ExperimentCommandTest {
         r = CliRunner.run("experiment", "--out", out.toString(), "--", "--seed", "3");
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("--seed is set by the experiment"), r.err());
+        r = CliRunner.run("experiment", "--out", out.toString(), "--run", "=--gc none");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--run: '=--gc none' is not NAME=OPTIONS"), r.err());
+        r = CliRunner.run("experiment", "--out", out.toString(), "--run", "a,b=--gc gc");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--run: the name 'a,b' contains a comma"), r.err());
+        r = CliRunner.run("experiment", "--out", out.toString(), "--run", "a=--gc gc", "--run", "a=--gc none");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--run: the name 'a' is given twice"), r.err());
+        // a repeated option gets the hint where the two come from; another refusal does not
+        r = CliRunner.run("experiment", "--out", out.toString(), "--run", "a=--lr 0.1", "--", "--data", "8gaussians",
+                "--lr", "0.2");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("run a: --lr is given 2 times") && r.err().contains(REPEATED_HINT), r.err());
+        r = CliRunner.run("experiment", "--out", out.toString(), "--run", "a=--lr -1", "--", "--data", "8gaussians");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("run a: --lr") && !r.err().contains(REPEATED_HINT), r.err());
         assertTrue(Files.notExists(out), "nothing written");
+    }
+
+    private static final String REPEATED_HINT = "(a configuration's options and those after -- go to the same train"
+            + " command";
+
+    @Test
+    void filesInTheWayOfTheExperimentsOwnAreRefusedBeforeAnyRun() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("exp"));
+        Path scores = Files.writeString(out.resolve("compare-scores.png"), "my notes");
+        CliRunner.Result r = CliRunner.run("experiment", "--out", out.toString(), "--", "--data", "8gaussians");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--out " + scores + " exists and is not a PNG image"), r.err());
+        Files.delete(scores);
+        // a summary.txt that is not text (not UTF-8) is no earlier experiment's
+        Path summary = Files.write(out.resolve("summary.txt"), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, '\n'});
+        r = CliRunner.run("experiment", "--out", out.toString(), "--", "--data", "8gaussians");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("its summary.txt was not written by gcgan experiment and is not replaced"),
+                r.err());
+        assertEquals(4, Files.size(summary));
+        try (var s = Files.list(out)) {
+            assertEquals(1, s.count(), "no run folder");
+        }
+    }
+
+    @Test
+    void aFailingRunDoesNotStopTheOthersAndSetsTheStatus() throws Exception {
+        Path out = tmp.resolve("exp");
+        // Plain SGD at lr 10 on an unclipped, unpenalised WGAN critic diverges within a few steps (status 3).
+        CliRunner.Result r = CliRunner.run(CliRunner.with(new String[] {"experiment", "--out", out.toString(), "--run",
+            "boom=--optimizer sgd --momentum 0 --gc none --lr 10 --loss wgan --penalty none --clip 0 --steps 500",
+            "--run", "ok=--gc none --steps 3"}, TINY));
+        assertEquals(TrainingRun.EXIT_DIVERGED, r.status(), r.toString());
+        assertTrue(r.err().contains("experiment: boom ended with exit status 3; going on with the others"), r.err());
+        assertTrue(r.out().contains("experiment: run 2 of 2, ok -> "), r.out());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("final metrics ")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("boom "))
+                && lines.stream().anyMatch(l -> l.startsWith("ok ")), r.out());
+        assertTrue(lines.contains("summary: " + out.resolve("summary.txt").toAbsolutePath().normalize()), r.out());
+        assertTrue(Files.readString(out.resolve("summary.txt")).contains("final metrics"));
+    }
+
+    @Test
+    void overwriteStartsEveryRunAgain() throws Exception {
+        Path out = tmp.resolve("exp");
+        String[] once = CliRunner.with(new String[] {"experiment", "--out", out.toString(), "--run", "a=--gc none"},
+                CliRunner.with(TINY, "--steps", "2"));
+        assertEquals(0, CliRunner.run(once).status());
+        CliRunner.Result r = CliRunner.run(CliRunner.with(new String[] {"experiment", "--out", out.toString(), "--run",
+            "a=--gc none", "--overwrite"}, CliRunner.with(TINY, "--steps", "2")));
+        assertEquals(0, r.status(), r.toString());
+        @SuppressWarnings("unchecked")
+        List<Object> history = (List<Object>) io.gcgan.report.Json.read(out.resolve("a/config.json")).get("history");
+        assertEquals(1, history.size(), "started again, not resumed: " + history);
+        assertEquals(2, MetricsTable.read(out.resolve("a/metrics.csv")).rows());
     }
 
     private static List<Double> boxed(double[] v) {
