@@ -168,6 +168,9 @@ class ExperimentBuildTest {
         assertEquals(3, Experiment.images(file.toString(), "mnist28").size());
         UsageException e = assertThrows(UsageException.class, () -> Experiment.images(file.toString(), "dcgan64"));
         assertEquals("dcgan64 images are [3, 64, 64] but " + file + " holds [1, 28, 28]", e.getMessage());
+        // the embedded digits likewise (score --reference mnist of a dcgan64 run)
+        e = assertThrows(UsageException.class, () -> Experiment.images("mnist", "dcgan64"));
+        assertEquals("dcgan64 images are [3, 64, 64] but mnist holds [1, 28, 28]", e.getMessage());
     }
 
     @Test

@@ -95,4 +95,20 @@ class TrainingRunOutputTest {
                 tmp.resolve("auto").toString()));
         assertEquals(0, r.status(), r.toString());
     }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsAWarningAndTheRunGoesOn() throws Exception {
+        Path run = tmp.resolve("run");
+        CliRunner.Result r = CliRunner.run(CliRunner.with(RING, "--steps", "2", "--checkpoint-every", "2",
+                "--quiet", "--out", run.toString()));
+        assertEquals(0, r.status(), r.toString());
+        // a folder where the sample grid of step 4 goes
+        Path inTheWay = Files.createDirectories(run.resolve("samples").resolve("step-000004.png"));
+        r = CliRunner.run("train", "--resume", run.toString(), "--steps", "4", "--sample-every", "2");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("warning: ") && l.contains(inTheWay.toString())),
+                r.toString());
+        assertEquals(5, Files.readAllLines(run.resolve("metrics.csv")).size(), "the header and 4 steps");
+        assertTrue(Files.isDirectory(run.resolve("checkpoints").resolve("step-000004")));
+    }
 }
