@@ -56,7 +56,9 @@ class ScoreCommandTest {
         assertEquals(10L, ((Number) gen.get("training_subsets")).longValue());
         double held = ((Number) gen.get("frechet_distance_held_out")).doubleValue();
         double mean = ((Number) gen.get("frechet_distance_training_mean")).doubleValue();
-        assertTrue(((Number) gen.get("frechet_distance_training_sd")).doubleValue() > 0, gen.toString());
+        double sd = ((Number) gen.get("frechet_distance_training_sd")).doubleValue();
+        // ten subsets of one G's samples against equally large digit sets: a spread well below the mean FD
+        assertTrue(sd > 0 && sd < mean / 4, gen.toString());
         assertEquals(held - mean, ((Number) gen.get("gap")).doubleValue(), 1e-9);
         @SuppressWarnings("unchecked")
         List<Number> shares = (List<Number>) m.get("digit_shares");
@@ -72,6 +74,8 @@ class ScoreCommandTest {
                 "--json", "--reference", "mnist");
         assertTrue(!Json.parseObject(other.out(), "other").containsKey("generalization"), other.out());
         assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "FD %.3f", fd)), r.out());
+        assertTrue(r.out().contains("; FD to the run's 1000 held-out digits ")
+                && r.out().contains(", to 10 training subsets as large "), r.out());
     }
 
     @Test
@@ -172,5 +176,22 @@ class ScoreCommandTest {
         r = CliRunner.run("score", mnistRun.toString(), "--device", "cpu", "--count", "65");
         assertEquals(0, r.status(), r.toString());
         assertTrue(!r.err().contains("note:"), r.err());
+    }
+
+    @Test
+    void sixtyFourImagesOrSamplesAreNotedAndSixtyFiveAreNot() throws Exception {
+        // FD compares 64 features: their covariance is singular for 64 vectors or fewer
+        Path images = imageFolder(tmp.resolve("sixty-five"), 65);
+        CliRunner.Result r = CliRunner.run("score", mnistRun.toString(), "--reference", images.toString(), "--device",
+                "cpu", "--count", "65");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(!r.err().contains("note:"), r.err());
+        Files.delete(images.resolve("img64.png"));
+        r = CliRunner.run("score", mnistRun.toString(), "--reference", images.toString(), "--device", "cpu", "--count",
+                "64");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("note: " + images + " has 64 images, no more than the 64 features FD compares"),
+                r.err());
+        assertTrue(r.err().contains("note: --count 64 is no more than the 64 features FD compares"), r.err());
     }
 }

@@ -97,7 +97,8 @@ class TrainingScoresTest {
         MetricsTable s = MetricsTable.read(run.resolve("scores.csv"));
         assertEquals(List.of("step", "modes_covered", "modes", "high_quality_fraction"), s.columns());
         assertEquals(8.0, s.column("modes")[0]);
-
+        String last = r.out().substring(r.out().indexOf("; scores at step 3: ") + "; scores at step 3: ".length());
+        assertTrue(r.out().contains("; scores at step 3: ") && last.matches("(?s)\\d/8 modes covered, .*"), r.out());
     }
 
     @Test
