@@ -104,6 +104,7 @@ class TrainingRunOutputTest {
         assertEquals(0, r.status(), r.toString());
         // a folder where the sample grid of step 4 goes
         Path inTheWay = Files.createDirectories(run.resolve("samples").resolve("step-000004.png"));
+        Files.writeString(inTheWay.resolve("notes.txt"), "not empty");
         r = CliRunner.run("train", "--resume", run.toString(), "--steps", "4", "--sample-every", "2");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("warning: ") && l.contains(inTheWay.toString())),

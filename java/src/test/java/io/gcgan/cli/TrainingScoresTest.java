@@ -112,6 +112,9 @@ class TrainingScoresTest {
         assertTrue(r.out().contains("; scores at step 2: SWD x1e3 64: "), r.out());
         MetricsTable s = MetricsTable.read(run.resolve("scores.csv"));
         assertEquals(List.of("step", "swd_64", "swd_32", "swd_16", "swd_mean"), s.columns());
+        for (String c : List.of("swd_64", "swd_32", "swd_16", "swd_mean")) {
+            assertTrue(s.column(c)[0] > 0 && Double.isFinite(s.column(c)[0]), c + " " + s.column(c)[0]);
+        }
         assertTrue(Files.size(run.resolve("scores.png")) > 1000);
     }
 
