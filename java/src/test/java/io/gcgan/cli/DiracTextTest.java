@@ -47,7 +47,8 @@ class DiracTextTest {
         assertTrue(lines.get(1).startsWith("final point after ") && lines.get(1).endsWith(" (diverged)"), r.out());
         assertTrue(lines.get(3).endsWith(" (not locally convergent)"), r.out());
         // Alternating steps of the unregularized game keep the spectral radius at 1: not convergent either.
-        r = CliRunner.run("dirac", "--update", "alternating", "--steps", "10", "--out", tmp.resolve("d.png").toString());
+        r = CliRunner.run("dirac", "--update", "alternating", "--steps", "10", "--out",
+                tmp.resolve("d.png").toString());
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().lines().toList().get(3).endsWith(" (not locally convergent)"), r.out());
     }

@@ -73,8 +73,9 @@ class InfoAndDivergenceTest {
         // With a checkpoint every step, the message names the last one, which is there.
         Path often = tmp.resolve("often");
         r = CliRunner.run("train", "--data", "8gaussians", "--mlp-width", "16", "--optimizer", "sgd", "--momentum",
-                "0", "--gc", "none", "--lr", "10", "--loss", "wgan", "--penalty", "none", "--clip", "0", "--steps", "500",
-                "--checkpoint-every", "1", "--keep", "1", "--device", "cpu", "--quiet", "--out", often.toString());
+                "0", "--gc", "none", "--lr", "10", "--loss", "wgan", "--penalty", "none", "--clip", "0", "--steps",
+                "500", "--checkpoint-every", "1", "--keep", "1", "--device", "cpu", "--quiet", "--out",
+                often.toString());
         assertEquals(TrainingRun.EXIT_DIVERGED, r.status(), r.toString());
         rows = Files.readAllLines(often.resolve("metrics.csv")).size() - 1;
         String last = String.format(java.util.Locale.ROOT, "step-%06d", rows);

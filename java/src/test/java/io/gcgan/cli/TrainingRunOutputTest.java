@@ -34,12 +34,14 @@ class TrainingRunOutputTest {
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("device: cpu"), r.out());
         assertTrue(lines.get(1).startsWith("run folder: ") && lines.get(1).endsWith("run"), r.out());
-        assertEquals("training mlp on 8 Gaussians on a ring: loss " + TrainCommand.DEFAULT_LOSS + ", penalty r1 (weight"
-                + " 2), G sgd+GCC lr 0.03 momentum 0.5, D sgd+GCC lr 0.03 momentum 0.5, batch 32, 4 steps", lines.get(2));
+        assertEquals("training mlp on 8 Gaussians on a ring: loss " + TrainCommand.DEFAULT_LOSS + ", penalty r1"
+                + " (weight 2), G sgd+GCC lr 0.03 momentum 0.5, D sgd+GCC lr 0.03 momentum 0.5, batch 32, 4 steps",
+                lines.get(2));
         assertTrue(lines.get(3).startsWith("step 2/4  50%  D ") && lines.get(4).startsWith("step 4/4 100%  D "),
                 r.out());
-        assertTrue(Pattern.compile("done: 4 steps in \\d:\\d\\d \\(\\d+\\.\\d\\d steps/s\\); mean of the last 4 steps: D"
-                + " loss -?\\d+\\.\\d{4}, G loss -?\\d+\\.\\d{4}; .*").matcher(lines.get(5)).matches(), r.out());
+        assertTrue(Pattern.compile("done: 4 steps in \\d:\\d\\d \\(\\d+\\.\\d\\d steps/s\\); mean of the last 4"
+                + " steps: D loss -?\\d+\\.\\d{4}, G loss -?\\d+\\.\\d{4}; .*").matcher(lines.get(5)).matches(),
+                r.out());
         // no scheduled checkpoint (every 250 steps) came: the charts of the end are there
         for (String png : List.of("loss.png", "grad-norms.png", "samples.png")) {
             assertTrue(ImageIO.read(run.resolve(png).toFile()).getWidth() > 100, png);
