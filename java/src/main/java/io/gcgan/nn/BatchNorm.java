@@ -87,6 +87,7 @@ public abstract sealed class BatchNorm extends Module permits BatchNorm1d, Batch
 
     @Override
     public Tensor forward(Tensor x) {
+        requireStateAlive();
         checkRank(x);
         if (x.size(1) != numFeatures) {
             throw new IllegalArgumentException(this + ": input of shape " + Shapes.toString(x.shape())

@@ -63,6 +63,7 @@ public final class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        requireStateAlive();
         if (x.rank() != 4 || x.size(1) != inChannels) {
             throw new IllegalArgumentException("Conv2d(" + inChannels + ", " + outChannels + "): input of shape "
                     + Shapes.toString(x.shape()) + " needs [N, " + inChannels + ", H, W]");

@@ -79,6 +79,7 @@ public final class ConvTranspose2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        requireStateAlive();
         if (x.rank() != 4 || x.size(1) != inChannels) {
             throw new IllegalArgumentException("ConvTranspose2d(" + inChannels + ", " + outChannels + "): input of"
                     + " shape " + Shapes.toString(x.shape()) + " needs [N, " + inChannels + ", H, W]");

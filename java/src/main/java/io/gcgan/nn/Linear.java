@@ -41,6 +41,7 @@ public final class Linear extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        requireStateAlive();
         if (x.rank() < 2 || x.size(-1) != inFeatures) {
             throw new IllegalArgumentException("Linear(" + inFeatures + ", " + outFeatures + "): input of shape "
                     + Shapes.toString(x.shape()) + " needs rank >= 2 and last dimension " + inFeatures);

@@ -33,7 +33,8 @@ import java.util.Set;
  * {@link TensorScope} that is current when the module is built: build models outside any step scope (or in
  * a long-lived scope of their own), never inside the scope of a training step, or the parameters die with
  * it. Optimizers, {@link #loadWeights} and the initializers in {@link Init} update them in place, so a
- * parameter tensor keeps its identity for the life of the module.
+ * parameter tensor keeps its identity for the life of the module. A forward through a layer whose parameters
+ * or buffers were freed that way throws, naming the layer and the entry ({@link #requireStateAlive}).
  *
  * <p><b>Buffers</b> are state that is saved but not trained (BatchNorm's running statistics). A
  * <i>counter</i> is an integer buffer kept as a Java {@code long} (BatchNorm's {@code num_batches_tracked}):
@@ -51,6 +52,9 @@ public abstract class Module {
     private final Map<String, Object> buffers = new LinkedHashMap<>(); // a Tensor or a Counter
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+    // Where this module was first registered as a child (null: never), only to name it in error messages.
+    private Module parent;
+    private String nameInParent;
 
     protected Module() {
     }
@@ -101,6 +105,11 @@ public abstract class Module {
             throw new IllegalArgumentException("module '" + name + "': a module cannot contain itself");
         }
         children.put(name, child);
+        Module c = child; // (a type variable's members exclude the private fields)
+        if (c.parent == null) { // a shared module is named by its first registration, as in namedModules
+            c.parent = this;
+            c.nameInParent = name;
+        }
         return child;
     }
 
@@ -113,6 +122,48 @@ public abstract class Module {
             throw new IllegalArgumentException(getClass().getSimpleName() + " already has an attribute named '"
                     + name + "'");
         }
+    }
+
+    /**
+     * Throws unless every parameter and tensor buffer of this module (not its children's) is still allocated: one
+     * that was freed with the {@link TensorScope} it was made in (a model built inside a step's scope) is named
+     * with this module's qualified name, instead of failing in the backend with an anonymous storage. Reads a
+     * field per tensor and calls no backend, so a layer with state calls it first in {@link #forward}, before it
+     * changes anything (a running statistic, a counter).
+     *
+     * @throws IllegalStateException naming the module, the entry and the cause
+     */
+    protected final void requireStateAlive() {
+        for (var p : parameters.entrySet()) {
+            requireAlive("parameter", p.getKey(), p.getValue());
+        }
+        for (var b : buffers.entrySet()) {
+            if (b.getValue() instanceof Tensor t) {
+                requireAlive("buffer", b.getKey(), t);
+            }
+        }
+    }
+
+    private void requireAlive(String kind, String name, Tensor t) {
+        if (!t.storage().segment().scope().isAlive()) {
+            String path = qualifiedName();
+            throw new IllegalStateException(name() + (path.isEmpty() ? "" : " '" + path + "'") + ": " + kind + " '"
+                    + name + "' (shape " + Shapes.toString(t.shape()) + ") was freed with the TensorScope it was"
+                    + " made in; make a model outside the scopes of its steps");
+        }
+    }
+
+    /**
+     * This module's name in the outermost module it belongs to ({@code features.0}; "" for a module that no other
+     * contains), each module under the name of its first registration.
+     */
+    private String qualifiedName() {
+        String path = "";
+        Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Module m = this; m.parent != null && seen.add(m); m = m.parent) {
+            path = path.isEmpty() ? m.nameInParent : m.nameInParent + "." + path;
+        }
+        return path;
     }
 
     /** An integer buffer held as a Java long (see the class comment). */

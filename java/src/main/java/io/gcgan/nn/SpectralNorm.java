@@ -141,6 +141,7 @@ public final class SpectralNorm extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        requireStateAlive();
         powerIterate();
         Tensor sigma = sigmaFromBuffers();
         if (layer instanceof Linear fc) {
