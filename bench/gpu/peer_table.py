@@ -55,7 +55,10 @@ class Ours:
                 if not isinstance(r, dict) or "benchmark" not in r:
                     continue
                 cls = r["benchmark"].split(".")[-2]
-                params = r.get("params", {})
+                params = dict(r.get("params", {}))
+                if cls == "Conv2dBenchmark" and params.get("convImplementation") == "default":
+                    # the backend's own: cuDNN on CUDA (a run whose -p named no convImplementation)
+                    params["convImplementation"] = "cudnn" if params.get("backend") == "cuda" else "cpu"
                 ms = ms_per_op(r["primaryMetric"])
                 secondary = {k: v.get("score") for k, v in r.get("secondaryMetrics", {}).items()}
                 self.rows.append((cls, params, ms, secondary))

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One pass of one conv layer of the reference workloads ({@link ReferenceShapes}: dcgan64 G and D, mnist28 G and D),
  * float32, batch 64: the layer's forward, backward-data or backward-weight pass, on the CPU backend (im2col + sgemm)
- * or the CUDA backend (cuDNN or gcgan's own kernels, {@code convImplementation}, named explicitly per call).
+ * or the CUDA backend (cuDNN, gcgan's own kernels, GEMMs or auto: {@code convImplementation}, named explicitly per
+ * call).
  * A ConvTranspose2d layer's forward pass is the backend's conv2dBackwardData (see {@link ReferenceShapes}).
  *
  * <p>Results: the primary score is passes per second; {@code :gflop} is GFLOP/s counted as
@@ -64,12 +65,20 @@ public class Conv2dBenchmark {
     public String backend;
 
     /**
-     * CUDA only: cudnn, own (gcgan's own kernels, kernels/src/conv.cu) or gemm (gcgan's im2col with cuBLAS GEMMs). The
-     * default sweep is cuDNN's; compare with {@code -p convImplementation=cudnn,own,gemm}. A CPU result carries the
-     * default (cudnn) as its label, and refuses another value.
+     * What computes the pass: on the CPU {@code cpu} (its one convolution, im2col + sgemm); on CUDA {@code cudnn},
+     * {@code own} (gcgan's own kernels, kernels/src/conv.cu), {@code gemm} (gcgan's im2col with cuBLAS GEMMs) or
+     * {@code auto}; compare with {@code -p convImplementation=cudnn,own,gemm}. The default, {@code default}, is the
+     * backend's own: cpu on the CPU, cudnn on CUDA (JMH crosses every value with every backend, so a default per
+     * backend has to be one value). A value of the other backend is refused, rather than run under a label that says
+     * what did not run (before, every CPU result carried cudnn).
      */
-    @Param({"cudnn"})
+    @Param({DEFAULT_IMPLEMENTATION})
     public String convImplementation;
+
+    /** The {@code convImplementation} that means the backend's own: cpu on the CPU, cudnn on CUDA. */
+    static final String DEFAULT_IMPLEMENTATION = "default";
+    /** The {@code convImplementation} of the CPU backend, which has one convolution. */
+    static final String CPU_IMPLEMENTATION = "cpu";
 
     /** CUDA only: fp32 (no TF32 rounding, the default) or tf32. */
     @Param({"fp32"})
@@ -80,7 +89,7 @@ public class Conv2dBenchmark {
 
     private Backend b;
     private CudaBackend cuda; // null on the CPU
-    private ConvImplementation implementation;
+    private ConvImplementation implementation; // null on the CPU
     private ScopedLifetime lifetime;
     private ConvGeometry g;
     private Call call;
@@ -94,13 +103,10 @@ public class Conv2dBenchmark {
         ReferenceShapes.Layer l = ReferenceShapes.layer(layer);
         g = l.geometry();
         call = call(pass, l.transposed());
+        implementation = implementation(convImplementation, backend);
         b = CudaBench.backend(backend);
         CudaBench.setMath(b, math);
         cuda = b instanceof CudaBackend c ? c : null;
-        implementation = ConvImplementation.fromName(convImplementation);
-        if (cuda == null) {
-            CudaBench.requireCpuDefault("convImplementation", convImplementation, "cudnn");
-        }
         lifetime = new ScopedLifetime();
         // x, w, y in the geometry's roles; for a backward pass x or y holds the gradient it reads or writes.
         x = b.allocate(DType.FLOAT32, numel(g.xShape()), lifetime);
@@ -115,7 +121,8 @@ public class Conv2dBenchmark {
         b.synchronize();
         System.out.println("# " + b.description() + "; " + l.description() + "; " + pass + " = "
                 + call.name().toLowerCase(Locale.ROOT) + " of " + g
-                + (cuda != null ? "; " + implementation + ", TF32 " + cuda.tf32Allowed() : ""));
+                + (cuda != null ? "; " + implementation + ", TF32 " + cuda.tf32Allowed()
+                        : "; cpu: im2col + sgemm"));
     }
 
     @TearDown(Level.Trial)
@@ -145,6 +152,37 @@ public class Conv2dBenchmark {
                 case BACKWARD_WEIGHT -> b.conv2dBackwardWeight(x, y, w, g);
             }
         }
+    }
+
+    /**
+     * The CUDA implementation that {@code convImplementation} names on {@code backend} ("cpu" or "cuda"), null on the
+     * CPU: there only {@code default} and {@code cpu} are taken, on CUDA {@code default} (cuDNN) and the
+     * {@link ConvImplementation} names.
+     *
+     * @throws IllegalArgumentException for a value of the other backend or of neither, naming the values there are
+     */
+    static ConvImplementation implementation(String convImplementation, String backend) {
+        boolean onCuda = switch (backend) {
+            case "cpu" -> false;
+            case "cuda" -> true;
+            default -> throw new IllegalArgumentException("backend must be cpu or cuda, got '" + backend + "'");
+        };
+        if (convImplementation.equals(DEFAULT_IMPLEMENTATION)) {
+            return onCuda ? ConvImplementation.CUDNN : null;
+        }
+        boolean cudaName = ConvImplementation.optionNames().contains(convImplementation);
+        if (!cudaName && !convImplementation.equals(CPU_IMPLEMENTATION)) {
+            throw new IllegalArgumentException("convImplementation must be " + DEFAULT_IMPLEMENTATION + ", "
+                    + CPU_IMPLEMENTATION + " (backend=cpu) or one of " + ConvImplementation.optionNames()
+                    + " (backend=cuda), got '" + convImplementation + "'");
+        }
+        if (cudaName != onCuda) {
+            throw new IllegalArgumentException("convImplementation=" + convImplementation + " needs backend="
+                    + (onCuda ? "cpu" : "cuda") + "; with backend=" + backend + " leave it at " + DEFAULT_IMPLEMENTATION
+                    + " or name " + (onCuda ? String.join(", ", ConvImplementation.optionNames())
+                            : CPU_IMPLEMENTATION + " (the CPU backend has one convolution: im2col + sgemm)"));
+        }
+        return onCuda ? ConvImplementation.fromName(convImplementation) : null;
     }
 
     /** The backend call for a pass of a layer (ReferenceShapes' table). */

@@ -2,16 +2,19 @@ package io.gcgan.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gcgan.backend.ParamSlot;
+import io.gcgan.backend.cuda.ConvImplementation;
 import io.gcgan.gan.train.StepMetrics;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openjdk.jmh.annotations.Param;
 
 /**
  * Every CPU benchmark's trial, outside JMH: {@code @Setup} with one set of its parameters, two invocations of the
@@ -199,13 +202,13 @@ class CpuBenchmarkSetupTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"mnist28.d2, forward", "mnist28.d2, backwardData", "mnist28.g2, backwardWeight"})
-    void convRuns(String layer, String pass) {
+    @CsvSource({"mnist28.d2, forward, default", "mnist28.d2, backwardData, cpu", "mnist28.g2, backwardWeight, default"})
+    void convRuns(String layer, String pass, String convImplementation) {
         Conv2dBenchmark b = new Conv2dBenchmark();
         b.layer = layer;
         b.pass = pass;
         b.backend = "cpu";
-        b.convImplementation = "cudnn"; // the CUDA backend's choice; the CPU has one implementation
+        b.convImplementation = convImplementation;
         b.math = "fp32";
         b.setUp();
         try {
@@ -216,6 +219,45 @@ class CpuBenchmarkSetupTest {
         } finally {
             b.tearDown();
         }
+    }
+
+    /**
+     * The conv benchmark's default sweep ({@code @Param}) is {@code default}, the backend's own implementation; a CPU
+     * result is labelled default or cpu, never a CUDA implementation it did not use (before, every CPU result said
+     * cudnn), and a CUDA result never cpu.
+     */
+    @Test
+    void theConvImplementationIsTheBackendsOwnAndTheOtherBackendsIsRefused() throws NoSuchFieldException {
+        assertArrayEquals(new String[] {"default"},
+                Conv2dBenchmark.class.getField("convImplementation").getAnnotation(Param.class).value());
+        assertNull(Conv2dBenchmark.implementation("default", "cpu"));
+        assertNull(Conv2dBenchmark.implementation("cpu", "cpu"));
+        assertEquals(ConvImplementation.CUDNN, Conv2dBenchmark.implementation("default", "cuda"));
+        for (ConvImplementation c : ConvImplementation.values()) {
+            assertEquals(c, Conv2dBenchmark.implementation(c.optionName(), "cuda"));
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> Conv2dBenchmark.implementation(c.optionName(), "cpu"));
+            assertEquals("convImplementation=" + c.optionName() + " needs backend=cuda; with backend=cpu leave it at"
+                    + " default or name cpu (the CPU backend has one convolution: im2col + sgemm)", e.getMessage());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Conv2dBenchmark.implementation("cpu", "cuda"));
+        assertEquals("convImplementation=cpu needs backend=cpu; with backend=cuda leave it at default or name cudnn,"
+                + " own, gemm, auto", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Conv2dBenchmark.implementation("cudnnn", "cpu"));
+        assertEquals("convImplementation must be default, cpu (backend=cpu) or one of [cudnn, own, gemm, auto]"
+                + " (backend=cuda), got 'cudnnn'", e.getMessage());
+        // through the benchmark's @Setup, before any backend is made
+        Conv2dBenchmark b = new Conv2dBenchmark();
+        b.layer = "mnist28.d1";
+        b.pass = "forward";
+        b.backend = "cpu";
+        b.convImplementation = "cudnn";
+        b.math = "fp32";
+        assertThrows(IllegalArgumentException.class, b::setUp);
+        b.backend = "cuda";
+        b.convImplementation = "cpu";
+        e = assertThrows(IllegalArgumentException.class, b::setUp);
+        assertTrue(e.getMessage().startsWith("convImplementation=cpu needs backend=cpu"), e.getMessage());
     }
 
     @ParameterizedTest
