@@ -381,7 +381,9 @@ fi
 #                     CUDA context instead of 42 forks)
 #   peer-convs.json   pytorch_peer.py --quick --convs (its --quick run has no convs), with the stage's leftover time
 # The classes take a backend/implementation @Param; GPU_BENCH_PARAMS picks the CUDA values (JMH ignores a -p that a
-# benchmark does not declare). The final table joins these with peer.json (bench/gpu/peer_table.py).
+# benchmark does not declare; one that no benchmark declares, a misspelt name, is refused by the jar's entry point,
+# io.gcgan.bench.BenchMain, which the README's commands run too). The final table joins these with peer.json
+# (bench/gpu/peer_table.py).
 # shellcheck disable=SC2206  # word lists
 # The training iteration runs the fastest settings (conv auto, G noise reused as in the peer's step), written and
 # captured, with auto timing its candidates both ways: 16 forks.
@@ -399,7 +401,7 @@ OPT_REGEX=${GPU_BENCH_OPT_REGEX:-OptimizerStepBenchmark|GcOverheadBenchmark|Cuda
 BENCH_PARTS=("optimizer|$OPT_REGEX|jmh.json|$OPT_CAP"
              "training|${GPU_BENCH_TRAIN_REGEX:-TrainingIterationBenchmark}|jmh-train.json|$TRAIN_CAP"
              "conv|${GPU_BENCH_CONV_REGEX:-Conv2dBenchmark}|jmh-conv.json|$CONV_CAP")
-JMH_MAIN=("$JAVA" "${JVM_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main)
+JMH_MAIN=("$JAVA" "${JVM_OPTS[@]}" -cp "$CP" io.gcgan.bench.BenchMain)
 
 # jmh_failures LOG: how many benchmarks failed (JMH goes on after a failure and still exits 0), and the first reason.
 jmh_failures() {
