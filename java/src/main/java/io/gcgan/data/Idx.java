@@ -29,8 +29,8 @@ import java.util.zip.ZipException;
  * by its first two bytes (1f 8b), whatever its name.
  *
  * <p>Every problem throws a {@link DataFileException} naming the file: a bad magic number, an unsupported
- * type, a truncated header, data shorter or longer than the header describes (with both byte counts), or
- * corrupt gzip data.
+ * type, a truncated header, data shorter or longer than the header describes (with both byte counts),
+ * corrupt gzip data, or a folder where the file should be.
  */
 public final class Idx {
 
@@ -44,6 +44,9 @@ public final class Idx {
 
     /** Reads an unsigned-byte IDX file, gzipped or not. */
     public static IdxArray read(Path file) throws IOException {
+        if (Files.isDirectory(file)) { // else the read fails with "Is a directory", naming nothing
+            throw new DataFileException(file.toString(), "is a folder, not an IDX file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
         }
