@@ -48,6 +48,13 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 public final class ImageFolder {
 
+    /**
+     * The most pixels a file may claim per byte of its size. A PNG's deflate data expands at most 1032-fold, and a
+     * pixel takes at least 1 bit of it, so a PNG holds at most 8,256 pixels per byte; a JPEG holds far fewer. A header
+     * claiming more is corrupt, and is refused before the decoder allocates its pixels.
+     */
+    static final long MAX_PIXELS_PER_BYTE = 16_384;
+
     private ImageFolder() {
     }
 
@@ -108,10 +115,14 @@ public final class ImageFolder {
     /**
      * One image file scaled and centre-cropped to [channels, height, width] bytes (see the class comment).
      *
-     * @throws DataFileException naming the file when it cannot be decoded
+     * @throws DataFileException naming the file when it cannot be decoded, its header claims more pixels than its
+     *     size can hold, or it is a folder
      */
     public static byte[] readImage(Path file, int channels, int height, int width) throws IOException {
         checkGeometry(channels, height, width);
+        if (Files.isDirectory(file)) { // else the read fails with "Is a directory", naming nothing
+            throw new DataFileException(file.toString(), "is a folder, not an image file");
+        }
         byte[] encoded = Files.readAllBytes(file);
         BufferedImage image = decode(file, encoded);
         return resize(planes(image, channels), image.getHeight(), image.getWidth(), height, width);
@@ -128,6 +139,12 @@ public final class ImageFolder {
             }
             reader = readers.next();
             reader.setInput(in, true, true);
+            long pixels = (long) reader.getWidth(0) * reader.getHeight(0); // reads the header only
+            if (pixels > MAX_PIXELS_PER_BYTE * encoded.length) {
+                throw new DataFileException(file.toString(), "the " + reader.getFormatName().toUpperCase(Locale.ROOT)
+                        + " header says " + reader.getWidth(0) + " x " + reader.getHeight(0) + " pixels, more than "
+                        + encoded.length + " bytes can hold (a corrupt header?)");
+            }
             return reader.read(0);
         } catch (DataFileException e) {
             throw e;
