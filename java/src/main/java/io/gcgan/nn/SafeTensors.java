@@ -494,6 +494,9 @@ public final class SafeTensors {
 
     /** Reads the whole of {@code file} and validates its header and layout. */
     static Parsed read(Path file) throws IOException {
+        if (Files.isDirectory(file)) { // else the read fails with "Is a directory", naming nothing
+            throw new SafeTensorsException(file, "is a folder, not a safetensors file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
