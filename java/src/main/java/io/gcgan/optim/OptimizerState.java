@@ -86,7 +86,8 @@ public record OptimizerState(long steps, Map<String, ParamState> params) {
 
     /**
      * A state file written by {@link #save}, read back for {@link Optimizer#loadState} (its tensors on the CPU, in
-     * the current scope). A file without the step counts, or with a tensor of no listed parameter, is refused by name.
+     * the current scope). A file without the step counts, with a step count that is not a whole number >= 0, or with a
+     * tensor of no listed parameter, is refused by name.
      */
     public static OptimizerState load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -125,15 +126,22 @@ public record OptimizerState(long steps, Map<String, ParamState> params) {
         }
         Map<String, ParamState> params = new LinkedHashMap<>();
         for (var e : paramSteps.entrySet()) {
-            if (!(e.getValue() instanceof Number n)) {
-                throw new IOException(file + ": step count of '" + e.getKey() + "' is not a number: " + e.getValue());
+            // A JSON integer is a Long (the mapper refuses larger ones); 1.5 or 1e300 is a Double, not a count
+            if (!(e.getValue() instanceof Long n) || n < 0) {
+                throw new IOException(file + ": step count of '" + e.getKey() + "' in metadata '" + META_PARAM_STEPS
+                        + "' must be a whole number >= 0, found " + e.getValue());
             }
-            params.put(e.getKey(), new ParamState(n.longValue(), buffers.get(e.getKey())));
+            params.put(e.getKey(), new ParamState(n, buffers.get(e.getKey())));
         }
+        long stepCount;
         try {
-            return new OptimizerState(Long.parseLong(steps), params);
+            stepCount = Long.parseLong(steps);
         } catch (NumberFormatException ex) {
             throw new IOException(file + ": metadata '" + META_STEPS + "' is not an integer: " + steps, ex);
         }
+        if (stepCount < 0) {
+            throw new IOException(file + ": metadata '" + META_STEPS + "' must be >= 0, found " + stepCount);
+        }
+        return new OptimizerState(stepCount, params);
     }
 }
