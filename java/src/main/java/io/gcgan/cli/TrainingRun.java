@@ -17,6 +17,7 @@ import io.gcgan.report.RunFolder;
 import io.gcgan.report.RunPlots;
 import io.gcgan.report.ScoresLog;
 import io.gcgan.report.Samples;
+import io.gcgan.report.TextFiles;
 import io.gcgan.tensor.Backends;
 import io.gcgan.tensor.Device;
 import io.gcgan.tensor.Tensor;
@@ -374,7 +375,7 @@ final class TrainingRun {
             return;
         }
         try {
-            int n = autoConv.importConvChoices(Files.readString(file), file.toString());
+            int n = autoConv.importConvChoices(TextFiles.read(file), file.toString());
             say("conv auto: " + n + " choices from " + folder.root().relativize(file) + " (not measured again)");
         } catch (IOException | IllegalArgumentException ex) {
             err.println("warning: " + Main.describe(ex) + "; conv auto measures every pass again");

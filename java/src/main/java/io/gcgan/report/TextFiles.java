@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The run folder's text files (config.json, metrics.csv, scores.csv, checkpoints/latest, trainer.json), read as
  * UTF-8. A file that is not UTF-8 text (binary junk appended, a file replaced by an image) is reported by name,
- * instead of as the decoder's "Input length = 1".
+ * instead of as the decoder's "Input length = 1", and so is a folder in the file's place.
  */
 public final class TextFiles {
 
@@ -19,6 +19,7 @@ public final class TextFiles {
 
     /** The whole of {@code file} as UTF-8 text. */
     public static String read(Path file) throws IOException {
+        requireNotFolder(file);
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
@@ -28,10 +29,18 @@ public final class TextFiles {
 
     /** The lines of {@code file}, UTF-8 text. */
     public static List<String> readLines(Path file) throws IOException {
+        requireNotFolder(file);
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
             throw notText(file, e);
+        }
+    }
+
+    /** A folder would fail the read with "Is a directory", naming nothing. */
+    private static void requireNotFolder(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder, not a text file");
         }
     }
 
