@@ -40,6 +40,7 @@ public final class Checkpoint {
     public static final String OPTIMIZER_G = "optimizer-g.safetensors";
     public static final String OPTIMIZER_D = "optimizer-d.safetensors";
     public static final String TRAINER = "trainer.json";
+    private static final int DATA_POSITION_LENGTH = 2;
 
     private Checkpoint() {
     }
@@ -85,17 +86,7 @@ public final class Checkpoint {
         if (format != FORMAT) {
             throw new IOException(src + ": checkpoint format " + format + ", this gcgan reads format " + FORMAT);
         }
-        Object pos = m.get("data_position");
-        if (!(pos instanceof List<?> list)) {
-            throw new IOException(src + ": field 'data_position' must be a list of integers, found " + pos);
-        }
-        long[] position = new long[list.size()];
-        for (int i = 0; i < position.length; i++) {
-            if (!(list.get(i) instanceof Number n)) {
-                throw new IOException(src + ": data_position[" + i + "] is not an integer: " + list.get(i));
-            }
-            position[i] = n.longValue();
-        }
+        long[] position = dataPosition(m.get("data_position"), src);
         for (String counter : List.of("step", "noise_offset", "penalty_offset", "optimizer_g_steps",
                 "optimizer_d_steps")) {
             long v = Json.longField(m, counter, src);
@@ -109,6 +100,27 @@ public final class Checkpoint {
         return new Info(state, Json.longField(m, "optimizer_g_steps", src), Json.longField(m, "optimizer_d_steps", src),
                 Json.stringField(m, "config_hash", src), Json.objectField(m, "options", src),
                 version == null ? "unknown" : version.toString());
+    }
+
+    /** The trainer's data position: {training position, held-out position}, as {@code RealData} keeps it. */
+    private static long[] dataPosition(Object pos, String src) throws IOException {
+        if (!(pos instanceof List<?> list)) {
+            throw new IOException(src + ": field 'data_position' must be a list of integers, found " + pos);
+        }
+        long[] position = new long[list.size()];
+        boolean valid = position.length == DATA_POSITION_LENGTH;
+        for (int i = 0; i < position.length; i++) {
+            if (!(list.get(i) instanceof Number n)) {
+                throw new IOException(src + ": data_position[" + i + "] is not an integer: " + list.get(i));
+            }
+            valid &= Json.isExactLong(n) && n.longValue() >= 0;
+            position[i] = n.longValue();
+        }
+        if (!valid) { // RealData.setPosition would fail on a short list, or cut a long one
+            throw new IOException(src + ": field 'data_position' must be a list of " + DATA_POSITION_LENGTH
+                    + " integers >= 0 (the training and held-out positions), found " + pos);
+        }
+        return position;
     }
 
     /** Loads the weights and optimizer states of a checkpoint folder into the given models and optimizers. */
@@ -144,9 +156,15 @@ public final class Checkpoint {
         }
     }
 
+    /** Loads an optimizer state file into {@code opt}; one that does not fit it is refused by name, opt unchanged. */
     private static void loadOptimizer(Path file, Optimizer opt) throws IOException {
         try (TensorScope scope = TensorScope.open()) {
-            opt.loadState(OptimizerState.load(file));
+            OptimizerState state = OptimizerState.load(file);
+            try {
+                opt.loadState(state);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
         }
     }
 }

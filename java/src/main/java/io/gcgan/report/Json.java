@@ -87,9 +87,25 @@ public final class Json {
     public static long longField(Map<String, Object> m, String key, String source) throws IOException {
         Object v = m.get(key);
         if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            if (!isExactLong(n)) {
+                throw new IOException(source + ": field '" + key + "' is too large for a 64-bit integer, found " + v);
+            }
             return n.longValue();
         }
         throw new IOException(source + ": field '" + key + "' must be an integer, found " + v);
+    }
+
+    /**
+     * Whether {@code n} is a whole number that a long holds exactly: a parsed integer is a Long (the mapper refuses
+     * larger ones), but a number written with a fraction or exponent (3.0, 1e300) is a Double, cast to a long
+     * without a word (to 2^63 - 1 for 1e300).
+     */
+    static boolean isExactLong(Number n) {
+        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+            return true;
+        }
+        double d = n.doubleValue();
+        return d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63;
     }
 
     /** A string field of a parsed object. */
