@@ -1,7 +1,7 @@
 // optimizer_internal.cuh - internal to libgcgan_kernels (not installed, not exported): the launch table, the host
 // planning (make_entry, block_cost, order_longest_first, the Batch of each launch) and the per-thread stages of the
 // fused optimizer step (optimizer.cu, whose header comment describes the paths), written __host__ __device__ so that
-// kernels/dev/optimizer_host_check.cu runs the library's own planning and the very same stages on the CPU, work
+// kernels/dev/optimizer_host_check.cpp runs the library's own planning and the very same stages on the CPU, work
 // block by work block and thread by thread.
 //
 // Shapes: entry e of a Batch is one parameter tensor of numel elements (weight, grad, state1, state2 dense, same
@@ -739,24 +739,21 @@ __host__ __device__ __forceinline__ void f64_dense_thread(const Entry& t, const 
 
 // ================================================= the kernel bodies =========================================
 //
-// optimizer.cu's float64 kernel and kernels/dev/optimizer_host_check.cu run the one body below, optimizer_f64_body,
-// and both float32 bodies' guard_passes, with an execution policy `Blk` (an object of one thread block) that supplies
-// what differs between the GPU and the host's emulation of it:
-//   PerThread<Blk, T>            a value of each thread: one T on the device (this thread's register), T[kBlockThreads]
-//                                on the host; indexed by the thread's index tid in the block;
+// optimizer_f64_body below, the float64 kernel's body, and guard_passes, the guard vote of both kernels, are
+// written over an execution policy `Blk` (an object of one thread block):
+//   PerThread<Blk, T>            a value of each thread, indexed by the thread's index tid in the block;
 //   blk.block_index(), blk.grid_dim(), blk.block_dim()    blockIdx.x, gridDim.x, blockDim.x;
-//   blk.threads(f)               f(tid) for every thread of the block (device: this thread; host: tid = 0, 1, ...);
-//   blk.block_reduce(v)          v[tid] = device_common.cuh's block_reduce<false> of v over the block, in its order
-//                                (shuffle-down trees, scratch and barriers), for every thread;
+//   blk.threads(f)               f(tid) for every thread of the block;
+//   blk.block_reduce(v)          v[tid] = device_common.cuh's block_reduce<false> of v over the block, for every thread;
 //   blk.all(f)                   __syncthreads_and(f(tid)) != 0 over the block's threads;
-//   blk.work_block(t, f64)       a hook at each work block (device: nothing; host: counts work blocks per path).
-// The body is written as phases between those synchronisations, each phase a per-thread lambda: the device policy
-// runs a phase for its own thread (the kernel's code as it was before the body was shared: the same PTX up to
-// register numbering), the host policy for all the block's threads in order. Code outside a phase is uniform over
-// the block (the grid-stride loop, the entry, the branch on slices).
-// The float32 body (optimizer.cu's optimizer_f32_body) is not shared yet: written over such a policy, its kernels'
-// PTX changed (loop strength reduction and register reuse in the Adam, RMSprop and kRowsRegs instantiations), so the
-// host check still writes it out again (its header comment says what that leaves unseen).
+//   blk.work_block(t, f64)       a hook at each work block.
+// The body is written as phases between those synchronisations, each phase a per-thread lambda; code outside a
+// phase is uniform over the block (the grid-stride loop, the entry, the branch on slices). The one policy is
+// optimizer_f32_body.cuh's DeviceBlock (a phase runs for this thread, a PerThread value is its register: the same
+// PTX as the kernel before it was shared, up to register numbering). The policy was made so that the host check
+// could run the body with threads one after another; since 2026-11-28 the host check runs the device code itself,
+// DeviceBlock included, on kernels/dev/simt_host.h's fibers, as it runs the float32 body (optimizer_f32_body.cuh),
+// which was never written over a policy (that changed its kernels' PTX).
 
 // A phase's lambda is always inlined, as the stages are (__forceinline__), so that the body is optimised whole.
 #define GCGAN_PHASE __attribute__((always_inline))

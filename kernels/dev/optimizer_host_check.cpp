@@ -1,33 +1,35 @@
-// optimizer_host_check.cu - a host-only check (no GPU needed) of gcgan's fused optimizer step
+// optimizer_host_check.cpp - a host-only check (no GPU needed) of gcgan's fused optimizer step
 // (kernels/src/optimizer.cu): for many tensor tables it runs the library's own planning (optimizer_internal.cuh's
 // plan_step: make_entry, block_cost, order_longest_first; for_each_launch and fill_batch: the launches and their
-// Batch) for every RowsVariant and WorkOrder, then emulates each launch on the CPU with the kernels' own
-// __host__ __device__ stages, work block by work block and thread by thread, and checks that every element of every
-// tensor was updated exactly
-// once with its row's exact mean, against a naive per-row loop that calls the same per-element update (update1,
-// update_element_f64).
+// Batch) for every RowsVariant and WorkOrder, then runs each launch on the CPU through the kernels' own device code
+// (optimizer_f32_body.cuh: the float32 body, the float64 kernel's body, DeviceBlock, and through them every stage of
+// optimizer_internal.cuh and device_common.cuh's block_reduce), every thread of a block a fiber of
+// kernels/dev/simt_host.h, and checks that every element of every tensor was updated exactly once with its row's
+// exact mean, against a naive per-row loop that calls the same per-element update (update1, update_element_f64).
 //
-//   nvcc -std=c++17 -O2 -Xcompiler -ffp-contract=off -I kernels/include -I kernels/src \
-//        kernels/dev/optimizer_host_check.cu kernels/src/status.cu -o build/optimizer_host_check
-//   build/optimizer_host_check          (from the repository root; -ffp-contract=off: the reference and the
-//                                        emulation run the same float expressions, which must round alike)
+//   cmake -S . -B build/cmake -DCMAKE_BUILD_TYPE=Release -DGCGAN_BUILD_LAB=ON
+//   cmake --build build/cmake --target optimizer_host_check && build/cmake/optimizer_host_check
+// or by hand, with the host compiler (not nvcc: the device code must run on the CPU) and the CUDA headers:
+//   g++ -std=c++17 -O2 -ffp-contract=off -I kernels/include -I kernels/src -I <cuda>/include \
+//       kernels/dev/optimizer_host_check.cpp -x c++ kernels/src/status.cu -L <cuda>/lib64 -lcudart_static \
+//       -ldl -lpthread -lrt -o build/optimizer_host_check
+// (-ffp-contract=off: the reference and the kernels run the same float expressions, which must round alike).
 //
 // Prints "optimizer_host_check: N launches checked, all exact" and exits 0, or the first ten failures and exits 1.
 //
-// How the emulation stands in for the GPU: a launch has grid = total_blocks thread blocks of kBlockThreads threads
-// (some tables also run on a grid of 7, so that one thread block takes many work blocks of several modes and reuses
-// its shared scratch, which the library's grid does only past 2^31 - 1 work blocks);
-// block x takes work blocks x, x + grid, ... as the kernel's grid-stride loop, finds each one's entry with find_entry
-// and runs the path the kernel's if-chain picks for the launch's RowsPath (kRegsPath, kHeldPath or the lean one;
-// a mode the instantiation lacks falls through to kStrided there, and here). Within a barrier interval the threads run
-// one after the other; the warp sums are optimizer.cu's warp_allreduce (xor tree: lane l adds lane l ^ delta for
-// delta = 16, 8, 4, 2, 1), group_sum (lane 0 of each warp stores its warp's total, barrier, each thread adds its
-// group's slots in order) and device_common.cuh's block_reduce (shuffle-down trees), in their exact order; shared
-// memory is NaN-filled before each store interval, so a read of a slot this work block did not write shows up.
+// How it stands in for the GPU: a launch has grid = total_blocks thread blocks of kBlockThreads threads (some tables
+// also run on a grid of 7, so that one thread block takes many work blocks of several modes through the kernel's
+// grid-stride loop and reuses its shared scratch, which the library's grid does only past 2^31 - 1 work blocks).
+// Each block runs the kernel's body as written (the library's PTX is unchanged by sharing it), its threads taking
+// turns between synchronisations in one of simt_host.h's five orders (by block and launch: lockstep ascending,
+// descending or shuffled, or one warp a whole barrier interval ahead of the others); __syncthreads, the guard's
+// __syncthreads_and and the warp shuffles are emulated as the GPU defines them, and a divergent shuffle or barrier
+// is a failure naming the line. The block's shared scratch starts NaN. With the library's default L2Prefetch (every
+// other case) each prefetch's range must lie in its operand, and each line address in that range.
 // Every tensor lies in its own buffer with guard zones: NaN around the gradient (an out-of-bounds read poisons its
 // row), a sentinel around weight and state (an out-of-bounds write changes it; the comparison covers the guard
 // zones). Gradients, weights and states are small integers and the decay factors dyadic, so every row sum is exact
-// in any order: the emulated step must equal the reference bit for bit. Each table also runs with the check-only
+// in any order: the step must equal the reference bit for bit. Each table also runs with the check-only
 // algorithm kCountUpdates (update1 adds 1 to state1 and leaves w), which must leave exactly 1 in every element's
 // state1: an element updated twice or never is named, whatever its values.
 // Covered: float32 aligned (float4) and misaligned (scalar) tensors on every path (kDense, kRowsWarp, kRowsGroup,
@@ -36,27 +38,26 @@
 // strided centring (outer > 1), uncentred tensors with tails, the four algorithms, coupled and decoupled decay,
 // nesterov, first_step per tensor, RMSprop with and without momentum, the guard (a NaN: nothing written), tables of
 // more than kSmallBatch and kMaxBatch tensors (several launches), both work orders, and float64.
-// Mutations of optimizer_internal.cuh that made it fail (each tried, then reverted): a scalar row's update one
-// element past its end (row_update: j <= len; 10,830 failures, elements updated twice), kRowsGroup's update one float4
-// short of its row's end (group_row_update: len / 4 - 1; 2,862, elements never updated), groups of half the threads
-// a row needs (make_entry: group * kRegs * 4 < inner / 2; 861, kRowsRegs rows cut short), a wrong block_start
-// (fill_batch counting one block less per multi-block entry; 21,435), and in kRowsHeld a component of g swapped
-// (held_update: gr[u].z for gr[u].w; 1,835) or a held row's last float4 of g never loaded (held_load; 1,835).
+// Mutations that made it fail (each tried, then reverted). Of optimizer_internal.cuh's stages: a scalar row's update
+// one element past its end (row_update: j <= len; 10,830 failures, elements updated twice), kRowsGroup's update one
+// float4 short of its row's end (group_row_update: len / 4 - 1; 2,862, elements never updated), groups of half the
+// threads a row needs (make_entry: group * kRegs * 4 < inner / 2; 861, kRowsRegs rows cut short), a wrong
+// block_start (fill_batch counting one block less per multi-block entry; 21,435), in kRowsHeld a component of g
+// swapped (held_update: gr[u].z for gr[u].w; 1,835) or a held row's last float4 of g never loaded (held_load; 1,835);
+// of the float64 body: the mean divided by inner instead of the row's outer * inner (627), a row summed from slice
+// local ^ 1 instead of its own (4,717), the guard vote checking a stride of 2 * blockDim (the NaN at 299 of 300
+// unseen: 2,657). Of the float32 body and the sums (2026-11-28, with the fibers): group_sum without its first
+// barrier (a warp ahead overwrites a slot another has not read: 4 failures, all in the grid-of-7 runs, the only ones
+// where a block takes a second work block), block_reduce without its first barrier (29), warp_allreduce starting
+// at delta 8 (12,798), kRowsHeld's groups of 64 run as 32 (167), the guard vote without __syncthreads_and (47: "lanes
+// wait at __shfl_xor_sync ... while lane 11 has left the kernel"), and kRowsWarp updating one row past the last
+// (row <= slices: the process aborts on the heap it corrupts past the guard zone).
 //
-// The float64 kernel's body and both kernels' guard vote are the kernels' own: optimizer_internal.cuh's
-// optimizer_f64_body and guard_passes, run here with the host execution policy HostBlock (threads one after another
-// between barriers, block_reduce emulated in its exact order over a NaN-filled scratch). Mutations of that shared body
-// that made this check fail (each tried, then reverted): the mean divided by inner instead of the row's
-// outer * inner (627 failures), a row summed from slice local ^ 1 instead of its own (4,717), and the guard vote
-// checking a stride of 2 * blockDim (the NaN at 299 of 300 unseen: 2,657).
-//
-// Not covered here: the float32 kernel body. Its stages are the kernel's own, but the body that strings them
-// together in optimizer.cu (optimizer_f32_body: the if-chain over modes, the arguments of each stage, the divisor of
-// each mean, warp_allreduce, group_sum) is written out again below (emulate_f32_block), so a slip made only there
-// passes this check: written over the execution policy, its kernels' PTX changed, and the library's device code must
-// not. Nor can it see the order of a sum: the inputs make every sum exact in any order. Only a GPU shows real
-// concurrency inside a warp, the L2 prefetches (their addresses are host_selfcheck's), FMA contraction and launch
-// limits: CudaOptimizerStepTest and the optimizer lab check the kernels themselves.
+// Not covered here: the order of a sum (the inputs make every sum exact in any order), two threads' accesses within
+// one barrier interval at the same time, memory ordering and caches, the L2 prefetch itself, FMA contraction and
+// launch limits: only a GPU shows those (CudaOptimizerStepTest and the optimizer lab check the kernels there).
+#include "simt_host.h"  // first: what the device code below names (threadIdx, __syncthreads, ...)
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -69,6 +70,17 @@
 #include <vector>
 
 #include "optimizer_internal.cuh"
+#include "prefetch_internal.cuh"
+
+// The L2 prefetch that optimizer_f32_body.cuh asks its includer for: here it checks the range instead (declared
+// before that file, defined below).
+namespace gcgan {
+namespace optimizer {
+void prefetch_l2(const void* p, int64_t bytes, int first, int stride);
+}  // namespace optimizer
+}  // namespace gcgan
+
+#include "optimizer_f32_body.cuh"  // the kernels' own float32 body, DeviceBlock and the float64 kernel's body
 
 using namespace gcgan::optimizer;
 
@@ -76,7 +88,7 @@ namespace {
 
 int failures = 0;
 int launches = 0;
-int64_t path_blocks[8] = {};  // work blocks emulated per Mode (index 7: float64)
+int64_t path_blocks[8] = {};  // work blocks launched per Mode (index 7: float64)
 int64_t elements = 0;         // elements compared
 std::string g_case;  // the case being checked, for the failure messages
 
@@ -84,233 +96,67 @@ void failf(const std::string& what) {
     if (++failures <= 10) std::printf("FAIL %s: %s\n", g_case.c_str(), what.c_str());
 }
 
-// ---- the emulated reductions ----
+// ---- the L2 prefetch, checked ----
 
-// optimizer.cu's warp_allreduce over the 32 lanes' v, in place (every lane gets its own result).
-void warp_allreduce_lanes(double* v) {
-    for (int delta = 16; delta > 0; delta >>= 1) {
-        double u[32];
-        for (int l = 0; l < 32; ++l) u[l] = v[l] + v[l ^ delta];
-        std::memcpy(v, u, sizeof(u));
-    }
-}
+// The operands of the case being run ([begin, end) of each weight, grad, state1, state2, without the guard zones).
+std::vector<std::pair<uintptr_t, uintptr_t>> g_operands;
+int64_t prefetched_lines = 0;
 
-// device_common.cuh's warp_reduce<false>: shuffle down (lane l adds lane l + delta, or itself past lane 31).
-double warp_reduce_down(double (&v)[32]) {
-    for (int delta = 16; delta > 0; delta >>= 1) {
-        double u[32];
-        for (int l = 0; l < 32; ++l) u[l] = v[l] + (l + delta < 32 ? v[l + delta] : v[l]);
-        std::memcpy(v, u, sizeof(u));
-    }
-    return v[0];
-}
+}  // namespace
 
-// block_reduce<false> over kBlockThreads threads' part, returned to every thread (scratch: the block's shared
-// double[32]).
-double block_reduce_emulated(const double* part, double* scratch) {
-    constexpr int warps = kBlockThreads / 32;
-    std::fill(scratch, scratch + 32, std::numeric_limits<double>::quiet_NaN());
-    for (int w = 0; w < warps; ++w) {
-        double lanes[32];
-        for (int l = 0; l < 32; ++l) lanes[l] = part[w * 32 + l];
-        scratch[w] = warp_reduce_down(lanes);  // lane 0 stores
-    }
-    double lanes[32];
-    for (int l = 0; l < 32; ++l) lanes[l] = l < warps ? scratch[l] : 0.0;
-    scratch[0] = warp_reduce_down(lanes);
-    return scratch[0];
-}
-
-// warp_allreduce then group_sum for every thread: sum[tid] from part[tid]; gi[tid] = the thread's row in the block.
-void group_sums(const double* part, int group, const int* gi, double* scratch, double* sum) {
-    double warp_total[kBlockThreads];
-    for (int w = 0; w < kBlockThreads / 32; ++w) {
-        double lanes[32];
-        std::memcpy(lanes, part + w * 32, sizeof(lanes));
-        warp_allreduce_lanes(lanes);
-        std::memcpy(warp_total + w * 32, lanes, sizeof(lanes));
-    }
-    if (group <= 32) {
-        std::memcpy(sum, warp_total, sizeof(warp_total));
+// optimizer_f32_body.cuh's prefetch_l2 on the host: the range must lie in one operand of the case, and so must every
+// line address prefetch_internal.cuh's for_each_line gives (the device's asks L2 for those).
+void gcgan::optimizer::prefetch_l2(const void* p, int64_t bytes, int first, int stride) {
+    const uintptr_t lo = reinterpret_cast<uintptr_t>(p), hi = lo + static_cast<uintptr_t>(bytes);
+    bool inside = false;
+    for (const auto& op : g_operands) inside |= op.first <= lo && hi <= op.second;
+    if (!inside) {
+        failf("an L2 prefetch of " + std::to_string(bytes) + " bytes past its operand");
         return;
     }
-    const int warps = group >> 5;
-    std::fill(scratch, scratch + 32, std::numeric_limits<double>::quiet_NaN());
-    for (int tid = 0; tid < kBlockThreads; ++tid) {  // barrier, then lane 0 of each warp stores
-        if ((tid & 31) == 0) scratch[tid >> 5] = warp_total[tid];
-    }
-    for (int tid = 0; tid < kBlockThreads; ++tid) {  // barrier, then every thread adds its group's slots
-        double s = 0.0;
-        for (int k = 0; k < warps; ++k) s += scratch[gi[tid] * warps + k];
-        sum[tid] = s;
-    }
+    gcgan::prefetch::for_each_line(lo, bytes, first, stride, [&](uintptr_t at) {
+        ++prefetched_lines;
+        if (at < lo || at >= hi) failf("an L2 prefetch line outside its row");
+    });
 }
 
-// ---- the host execution policy of optimizer_internal.cuh's kernel bodies ----
+namespace {
 
-// One thread block of a launch on the CPU: a phase runs for threads 0 .. kBlockThreads - 1 one after the other (the
-// barrier interval's threads in order), a PerThread value is an array over the block's threads, and block_reduce is
-// block_reduce_emulated over a NaN-filled scratch.
-struct HostBlock {
-    int64_t bx, grid;        // blockIdx.x, gridDim.x
-    double scratch[32];      // the block's __shared__ double[32]
-
-    template <typename T>
-    struct PerThread {
-        T at[kBlockThreads];
-        __host__ __device__ T& operator[](unsigned tid) { return at[tid]; }
-    };
-
-    int64_t block_index() const { return bx; }
-    int64_t grid_dim() const { return grid; }
-    // __host__ __device__ (as the PerThread index): the body's phase lambdas, which call them, are (no device code
-    // is made of them here)
-    __host__ __device__ unsigned block_dim() const { return kBlockThreads; }
-
-    template <typename F>
-    void threads(F&& f) const {
-        for (unsigned tid = 0; tid < kBlockThreads; ++tid) f(tid);
-    }
-
-    void block_reduce(PerThread<double>& sum) {
-        const double total = block_reduce_emulated(sum.at, scratch);
-        for (unsigned tid = 0; tid < kBlockThreads; ++tid) sum[tid] = total;
-    }
-
-    template <typename F>
-    bool all(F&& f) const {
-        int all = 1;
-        for (unsigned tid = 0; tid < kBlockThreads; ++tid) all &= f(tid) != 0 ? 1 : 0;
-        return all != 0;
-    }
-
-    void work_block(const Entry& t, bool f64) const { ++path_blocks[f64 ? 7 : t.mode]; }
-};
-
-// ---- the emulated launches ----
-
-// One thread block's share of a float32 launch: optimizer_f32_body's loop and if-chain for blockIdx.x = bx.
-template <int Alg, int Cap, int Path>
-void emulate_f32_block(const Batch<Cap>& batch, int64_t bx, int64_t grid) {
-    static double scratch[32];
-    static double part[kBlockThreads], sum[kBlockThreads];
-    static int gi[kBlockThreads];
-    static RegsRow regs[kBlockThreads];
-    static float4 wr[kBlockThreads][kRegs], gr[kBlockThreads][kRegs], mr[kBlockThreads][kRegs],
-        vr[kBlockThreads][kRegs];
-    static GroupRow rows[kBlockThreads];
-    static float4 held[kBlockThreads][kRegs];
-    HostBlock blk{bx, grid, {}};
-    if (!guard_passes<float>(blk, batch.hyper)) return;  // the kernel's, over the host policy
-    for (int64_t b = bx; b < batch.total_blocks; b += grid) {
-        const Entry& t = batch.entries[find_entry(batch, b)];
-        const int64_t local = b - t.block_start;
-        const Coeffs c = coeffs_for(batch.hyper, t);
-        const bool state2 = uses_state2<Alg>(c);
-        float* const w = static_cast<float*>(t.weight);
-        const float* const g = static_cast<const float*>(t.grad);
-        float* const m = static_cast<float*>(t.state1);
-        float* const v = static_cast<float*>(t.state2);
-        ++path_blocks[t.mode];
-        if (t.mode == kDense) {
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) dense_thread<Alg>(c, state2, t, local, w, g, m, v, tid);
-        } else if (Path == kRegsPath && t.mode == kRowsRegs) {
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                regs[tid] = regs_row(t, local, w, g, m, v, tid);
-                part[tid] = regs_load<Alg>(c, state2, regs[tid], wr[tid], gr[tid], mr[tid], vr[tid]);
-                gi[tid] = regs[tid].gi;
-            }
-            group_sums(part, regs[0].group, gi, scratch, sum);
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                const float mean = static_cast<float>(sum[tid] / static_cast<double>(t.inner));
-                regs_update<Alg>(c, state2, regs[tid], wr[tid], gr[tid], mr[tid], vr[tid], mean);
-            }
-        } else if (t.mode == kRowsGroup) {
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                rows[tid] = group_row(t, local, tid);
-                part[tid] = group_row_part(c, rows[tid], w, g);
-                gi[tid] = rows[tid].gi;
-            }
-            group_sums(part, rows[0].group, gi, scratch, sum);
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                const float mean = static_cast<float>(sum[tid] / static_cast<double>(rows[tid].len));
-                if (rows[tid].active) group_row_update<Alg>(c, state2, rows[tid], w, g, m, v, mean);
-            }
-        } else if (Path == kHeldPath && t.mode == kRowsHeld) {
-            const int len4 = static_cast<int>(t.inner / 4);
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                rows[tid] = group_row(t, local, tid);
-                const GroupRow& r = rows[tid];
-                part[tid] = r.active ? held_load(c, reinterpret_cast<const float4*>(w + r.base),
-                                                 reinterpret_cast<const float4*>(g + r.base), len4, r.li, r.group,
-                                                 held[tid])
-                                     : 0.0;
-                gi[tid] = r.gi;
-            }
-            group_sums(part, rows[0].group, gi, scratch, sum);
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                const GroupRow& r = rows[tid];
-                const float mean = static_cast<float>(sum[tid] / static_cast<double>(r.len));
-                if (r.active) {
-                    held_update<Alg>(c, state2, reinterpret_cast<float4*>(w + r.base),
-                                     m != nullptr ? reinterpret_cast<float4*>(m + r.base) : nullptr,
-                                     v != nullptr ? reinterpret_cast<float4*>(v + r.base) : nullptr, len4, r.li,
-                                     r.group, held[tid], mean);
-                }
-            }
-        } else if (t.mode == kRowsWarp) {
-            for (unsigned warp = 0; warp < kBlockThreads / 32; ++warp) {
-                const int64_t row = warp_row(local, warp * 32);
-                if (row >= t.slices) continue;  // uniform over the warp
-                const int64_t len = t.inner;
-                const int64_t base = row * len;
-                double lanes[32];
-                for (int lane = 0; lane < 32; ++lane) lanes[lane] = row_part(t.vec, c, w, g, base, len, lane, 32);
-                warp_allreduce_lanes(lanes);
-                for (int lane = 0; lane < 32; ++lane) {
-                    const float mean = static_cast<float>(lanes[lane] / static_cast<double>(len));
-                    row_update<Alg>(t.vec, c, state2, w, g, m, v, base, len, lane, 32, mean);
-                }
-            }
-        } else if (t.mode == kRowsBlock) {
-            const int64_t len = t.inner;
-            const int64_t base = local * len;
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                part[tid] = row_part(t.vec, c, w, g, base, len, tid, kBlockThreads);
-            }
-            const float mean = static_cast<float>(block_reduce_emulated(part, scratch) / static_cast<double>(len));
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                row_update<Alg>(t.vec, c, state2, w, g, m, v, base, len, tid, kBlockThreads, mean);
-            }
-        } else {  // kStrided
-            const int64_t group = t.outer * t.inner;
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) part[tid] = strided_part(c, t, local, group, w, g, tid);
-            const float mean = static_cast<float>(block_reduce_emulated(part, scratch) / static_cast<double>(group));
-            for (unsigned tid = 0; tid < kBlockThreads; ++tid) {
-                strided_update<Alg>(c, state2, t, local, group, w, g, m, v, tid, mean);
-            }
-        }
-    }
-}
+// ---- the launches, run by simt_host.h ----
 
 // The most thread blocks a launch has: optimizer.cu's 2^31 - 1, or fewer for the grid-stride runs (main).
 int64_t g_grid_cap = 0x7fffffff;
 
-// The launch as optimizer.cu's launch: grid = total_blocks (at most g_grid_cap), every block.
+// The launch as optimizer.cu's launch_one: grid = total_blocks (at most g_grid_cap) blocks of kBlockThreads threads
+// running the kernel's body, block after block; each block's threads take their turns in one of the five orders
+// (simt_host.h's Order, by block and launch), so every path meets each.
 template <typename T, int Alg, int Cap>
 void emulate_launch(const Batch<Cap>& batch, RowsPath path) {
     ++launches;
+    for (int32_t e = 0; e < batch.count; ++e) {  // the work blocks per path, from the table
+        const int64_t end = e + 1 < batch.count ? batch.entries[e + 1].block_start : batch.total_blocks;
+        path_blocks[sizeof(T) == 8 ? 7 : batch.entries[e].mode] += end - batch.entries[e].block_start;
+    }
     const int64_t grid = std::min<int64_t>(batch.total_blocks, g_grid_cap);
-    for (int64_t bx = 0; bx < grid; ++bx) {
+    const std::function<void()> body = [&batch, path] {
         if constexpr (sizeof(T) == 8) {
-            HostBlock blk{bx, grid, {}};
-            optimizer_f64_body<Alg, Cap>(batch, blk);  // the kernel's own body, over the host policy
+            optimizer_f64_block<Alg, Cap>(batch);
         } else if (path == kRegsPath) {
-            emulate_f32_block<Alg, Cap, kRegsPath>(batch, bx, grid);
+            optimizer_f32_body<Alg, Cap, kRegsPath>(batch);
         } else if (path == kHeldPath) {
-            emulate_f32_block<Alg, Cap, kHeldPath>(batch, bx, grid);
+            optimizer_f32_body<Alg, Cap, kHeldPath>(batch);
         } else {
-            emulate_f32_block<Alg, Cap, kLeanPath>(batch, bx, grid);
+            optimizer_f32_body<Alg, Cap, kLeanPath>(batch);
+        }
+    };
+    for (int64_t bx = 0; bx < grid; ++bx) {
+        const auto order = static_cast<gcgan_simt::Order>((bx + launches) % gcgan_simt::kOrders);
+        const uint64_t seed = static_cast<uint64_t>(launches) * 1000003u + static_cast<uint64_t>(bx);
+        if (!gcgan_simt::block().run_block(static_cast<unsigned>(bx), static_cast<unsigned>(grid), kBlockThreads,
+                                           order, seed, body)) {
+            failf("block " + std::to_string(bx) + " (" + gcgan_simt::order_name(order) +
+                  " order): " + gcgan_simt::block().error());
+            return;
         }
     }
 }
@@ -487,11 +333,20 @@ void run_case(const std::vector<Spec>& specs, const Config& cfg, RowsVariant var
     h.guard_count = cfg.guard_count;
     // the reference copies, before the step
     std::vector<Tensor<T>> ref = ts;
+    g_operands.clear();
+    for (Tensor<T>& t : ts) {
+        for (Buffer<T>* b : {&t.w, &t.g, &t.m, &t.v}) {
+            const uintptr_t at = reinterpret_cast<uintptr_t>(b->data());
+            g_operands.emplace_back(at, at + static_cast<uintptr_t>(b->n) * sizeof(T));
+        }
+    }
+    // the library's default prefetch on every other case (it changes no value: the same exact result)
+    const L2Prefetch prefetch = seed % 2 == 0 ? kDefaultL2Prefetch : L2Prefetch::kNone;
     // the library's planning and launches
     std::vector<Entry> entries;
     std::vector<int64_t> blocks;
     const gcgan_status st = plan_step<T>("optimizer_host_check", &h, desc.data(), static_cast<int32_t>(desc.size()),
-                                         variant, order, L2Prefetch::kNone, &entries, &blocks);
+                                         variant, order, prefetch, &entries, &blocks);
     if (st != GCGAN_OK) {
         failf("plan_step refused the table: status " + std::to_string(st));
         return;
@@ -499,7 +354,7 @@ void run_case(const std::vector<Spec>& specs, const Config& cfg, RowsVariant var
     for_each_launch(static_cast<int32_t>(entries.size()), [&](auto cap, int32_t start, int32_t n) {
         constexpr int Cap = decltype(cap)::value;
         std::unique_ptr<Batch<Cap>> batch(new Batch<Cap>());
-        fill_batch<Cap>(h, entries.data() + start, blocks.data() + start, n, L2Prefetch::kNone, batch.get());
+        fill_batch<Cap>(h, entries.data() + start, blocks.data() + start, n, prefetch, batch.get());
         emulate_launch<T, Alg, Cap>(*batch, rows_path(entries.data() + start, n));
         return GCGAN_OK;
     });
@@ -694,7 +549,7 @@ int main() {
     }
     const char* paths[8] = {"kDense", "kRowsWarp", "kRowsBlock", "kStrided", "kRowsRegs", "kRowsGroup",
                             "kRowsHeld", "float64"};
-    std::printf("work blocks emulated:");
+    std::printf("work blocks launched:");
     for (int k = 0; k < 8; ++k) {
         std::printf(" %s %lld%s", paths[k], static_cast<long long>(path_blocks[k]), k < 7 ? "," : "");
         if (path_blocks[k] == 0) {
@@ -702,7 +557,12 @@ int main() {
             failf(std::string("no work block took ") + paths[k]);
         }
     }
-    std::printf("; %lld operand elements compared\n", static_cast<long long>(elements));
+    std::printf("; %lld operand elements compared; %lld L2 prefetch lines checked\n",
+                static_cast<long long>(elements), static_cast<long long>(prefetched_lines));
+    if (prefetched_lines == 0) {
+        g_case = "coverage";
+        failf("no L2 prefetch was asked for");
+    }
     if (failures > 0) {
         std::printf("optimizer_host_check: %d failures in %d launches\n", failures, launches);
         return 1;
