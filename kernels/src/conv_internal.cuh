@@ -46,6 +46,22 @@
 #include "device_common.cuh"
 #include "gcgan_kernels.h"
 
+// The shared memory of the kernels' bodies (below), declared through these: on the device the __shared__ arrays
+// written here; a host program that runs the bodies on the CPU (kernels/dev/conv_host_check.cpp, through
+// kernels/dev/simt_host.h) defines them before including this file, as its emulated block's memory.
+//   GCGAN_SHARED_ARRAY(T, name, n)                  T name[n]
+//   GCGAN_SHARED_ARRAY_2D(align, T, name, n0, n1)   T name[n0][n1], aligned to `align` bytes
+//   GCGAN_DYNAMIC_SHARED_BYTES(align, name)         the launch's dynamic shared memory as unsigned char name[]
+#ifndef GCGAN_SHARED_ARRAY
+#define GCGAN_SHARED_ARRAY(T, name, n) __shared__ T name[n]
+#endif
+#ifndef GCGAN_SHARED_ARRAY_2D
+#define GCGAN_SHARED_ARRAY_2D(align, T, name, n0, n1) __shared__ __align__(align) T name[n0][n1]
+#endif
+#ifndef GCGAN_DYNAMIC_SHARED_BYTES
+#define GCGAN_DYNAMIC_SHARED_BYTES(align, name) extern __shared__ __align__(align) unsigned char name[]
+#endif
+
 namespace gcgan {
 namespace conv {
 
@@ -721,6 +737,13 @@ __host__ __device__ __forceinline__ uint32_t to_tf32(float x) {
 #endif
 }
 
+#ifndef __CUDA_ARCH__
+// The host's stand-in for the warp's mma.sync instructions (MmaGemm::mma): declared here, defined only by a host
+// program that runs conv_mma_body on an emulated warp (kernels/dev/conv_host_check.cpp); the library never calls it.
+template <int MI, int NI>
+void mma_tf32_warp(const uint32_t (&a)[MI][4], const uint32_t (&b)[NI][2], float (&c)[MI][NI][4]);
+#endif
+
 template <typename Cfg, typename Problem>
 struct MmaGemm : TileLoader<float, Cfg, Problem> {
     struct Frags {
@@ -783,6 +806,9 @@ GCGAN_UNROLL
             }
         }
     }
+#else
+    // The host check's: the same products from the 32 lanes' fragments (mma_tf32_warp, warp-collective too).
+    static void mma(const Frags& f, Acc& acc) { mma_tf32_warp<Cfg::MI, Cfg::NI>(f.a, f.b, acc.v); }
 #endif
 
     // (row, col) inside the block tile of accumulator r of instruction (i, j) for thread tid.
@@ -1259,15 +1285,19 @@ inline ConvPlan make_plan(int32_t M, int32_t N, int32_t K, int32_t phases, int s
 }
 
 
-// ---- kernels and launch (device code; the host check runs the stages above instead) ----
+// ---- kernels and launch ----
+//
+// The kernels are compiled by the host compiler too: kernels/dev/conv_host_check.cpp calls them as functions, every
+// thread of a block a fiber of kernels/dev/simt_host.h, so their shared memory is declared through the macros at the
+// top of this file and only the launches (<<<...>>>) are nvcc's alone (#ifdef __CUDACC__).
 
 // One tile of C for blockIdx = (m tile, nn tile, phase * splits + split).
 template <typename T, typename Cfg, typename Problem>
 __global__ void __launch_bounds__(Cfg::THREADS, Cfg::MIN_BLOCKS)  // 2: at most 128 registers per thread
 conv_gemm_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ partial) {
     using G = ConvGemm<T, Cfg, Problem>;
-    __shared__ __align__(16) T As[2][G::A_SMEM];
-    __shared__ __align__(16) T Bs[2][G::B_SMEM];
+    GCGAN_SHARED_ARRAY_2D(16, T, As, 2, G::A_SMEM);
+    GCGAN_SHARED_ARRAY_2D(16, T, Bs, 2, G::B_SMEM);
 
     const int tid = threadIdx.x;
     const int32_t slot = blockIdx.z;
@@ -1304,8 +1334,8 @@ template <typename Cfg, typename Problem>
 __global__ void __launch_bounds__(Cfg::THREADS, 2)
 conv_mma_kernel(Problem pr, int32_t splits, int32_t chunk, float* __restrict__ partial) {
     using G = MmaGemm<Cfg, Problem>;
-    __shared__ __align__(16) float As[2][G::A_SMEM];
-    __shared__ __align__(16) float Bs[2][G::B_SMEM];
+    GCGAN_SHARED_ARRAY_2D(16, float, As, 2, G::A_SMEM);
+    GCGAN_SHARED_ARRAY_2D(16, float, Bs, 2, G::B_SMEM);
 
     const int tid = threadIdx.x;
     const int32_t slot = blockIdx.z;
@@ -1340,19 +1370,21 @@ conv_mma_kernel(Problem pr, int32_t splits, int32_t chunk, float* __restrict__ p
     G::finish(pr, tid, m0, n0, slot, acc, splits > 1 ? partial : nullptr);
 }
 
+#ifdef __CUDACC__
 template <typename Cfg, typename Problem>
 inline void launch_mma(const Problem& pr, const ConvPlan& plan, float* partial, cudaStream_t stream) {
     const dim3 grid(static_cast<unsigned>(plan.grid_x), static_cast<unsigned>(plan.grid_y),
                     static_cast<unsigned>(plan.grid_z));
     conv_mma_kernel<Cfg, Problem><<<grid, Cfg::THREADS, 0, stream>>>(pr, plan.splits, plan.chunk, partial);
 }
+#endif  // __CUDACC__
 
 // Up to NMAX columns of one BM-row tile of C for blockIdx = (m tile, column group, phase * splits + split).
 template <typename T, int NMAX, typename Problem>
 __global__ void __launch_bounds__(SkinnyGemm<T, NMAX, Problem>::THREADS)
 conv_skinny_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ partial) {
     using G = SkinnyGemm<T, NMAX, Problem>;
-    __shared__ T Bs[G::B_SMEM];
+    GCGAN_SHARED_ARRAY(T, Bs, G::B_SMEM);
 
     const int tid = threadIdx.x;
     const int32_t slot = blockIdx.z;
@@ -1377,6 +1409,7 @@ conv_skinny_kernel(Problem pr, int32_t splits, int32_t chunk, T* __restrict__ pa
     G::finish(pr, tid, m0, n0, slot, acc, splits > 1 ? partial : nullptr);
 }
 
+#ifdef __CUDACC__
 template <typename T, int NMAX, typename Problem>
 inline void launch_skinny(const Problem& pr, const ConvPlan& plan, T* partial, cudaStream_t stream) {
     const dim3 grid(static_cast<unsigned>(plan.grid_x), static_cast<unsigned>(plan.grid_y),
@@ -1384,13 +1417,14 @@ inline void launch_skinny(const Problem& pr, const ConvPlan& plan, T* partial, c
     conv_skinny_kernel<T, NMAX, Problem><<<grid, SkinnyGemm<T, NMAX, Problem>::THREADS, 0, stream>>>(
         pr, plan.splits, plan.chunk, partial);
 }
+#endif  // __CUDACC__
 
 // One pixel per thread, the block's kc-channel weight chunks staged in dynamic shared memory (DirectBackwardData).
 template <typename T, int CMAX>
 __global__ void __launch_bounds__(DirectBackwardData<T, CMAX>::THREADS)
 conv_direct_backward_data_kernel(DirectBackwardDataProblem<T> pr) {
     using G = DirectBackwardData<T, CMAX>;
-    extern __shared__ __align__(16) unsigned char direct_smem[];
+    GCGAN_DYNAMIC_SHARED_BYTES(16, direct_smem);
     T* Ws = reinterpret_cast<T*>(direct_smem);
     const int tid = threadIdx.x;
     const typename G::Pixel px = G::pixel(pr, static_cast<int32_t>(blockIdx.x) * G::THREADS + tid);
@@ -1406,6 +1440,7 @@ GCGAN_UNROLL
     if (px.ok) G::store(pr, px, acc);
 }
 
+#ifdef __CUDACC__
 // The direct backward-data (use_direct_backward_data): ceil(n h w / 256) blocks; blockIdx.x * 256 + tid stays
 // below 2^31 since n h w <= kMaxGemmDim.
 template <typename T>
@@ -1421,6 +1456,7 @@ gcgan_status run_direct_backward_data(const char* call, const ConvDims& d, const
     }
     return gcgan::detail::check_launch(call);
 }
+#endif  // __CUDACC__
 
 template <typename T, typename Problem>
 __global__ void conv_splitk_reduce(Problem pr, int64_t count, int32_t splits, const T* __restrict__ partial) {
@@ -1436,7 +1472,7 @@ __global__ void conv_splitk_reduce(Problem pr, int64_t count, int32_t splits, co
 template <typename T, typename Problem>
 __global__ void __launch_bounds__(32 * kReduceLanes)
 conv_splitk_reduce_lanes(Problem pr, int64_t count, int32_t splits, const T* __restrict__ partial) {
-    __shared__ double part[kReduceLanes][32];
+    GCGAN_SHARED_ARRAY_2D(8, double, part, kReduceLanes, 32);
     const int lane = threadIdx.x / 32;
     const int o = threadIdx.x % 32;
     for (int64_t base = static_cast<int64_t>(blockIdx.x) * 32; base < count;
@@ -1451,6 +1487,7 @@ conv_splitk_reduce_lanes(Problem pr, int64_t count, int32_t splits, const T* __r
     }
 }
 
+#ifdef __CUDACC__
 template <typename T, typename Cfg, typename Problem>
 inline void launch_tile(const Problem& pr, const ConvPlan& plan, T* partial, cudaStream_t stream) {
     const dim3 grid(static_cast<unsigned>(plan.grid_x), static_cast<unsigned>(plan.grid_y),
@@ -1573,6 +1610,8 @@ gcgan_status run_backward_data(const char* call, const ConvDims& d, const T* dy,
     }
     return run_conv<T>(call, BackwardDataProblem<T>::make(d, dy, w, dx), stream, force_tile, force_splits, tf32);
 }
+
+#endif  // __CUDACC__
 
 }  // namespace conv
 }  // namespace gcgan
