@@ -1,38 +1,102 @@
-// conv_host_check.cu - a host-only check (no GPU needed) of gcgan's conv2d kernels (kernels/src/conv_internal.cuh):
-// it runs the kernels' own __host__ __device__ stages - operand gathers, tile loads, shared-memory stash, the
-// register-tiled multiply, the tile store, the split-K reduction, the stride phases - block by block and thread by
-// thread on the CPU, and compares every output element with a naive direct convolution.
+// conv_host_check.cpp - a host-only check (no GPU needed) of gcgan's conv2d kernels (kernels/src/conv_internal.cuh):
+// it runs the kernels themselves - conv_gemm_kernel (every tile), conv_mma_kernel (TF32), conv_skinny_kernel,
+// conv_direct_backward_data_kernel, conv_splitk_reduce and conv_splitk_reduce_lanes, compiled by the host compiler
+// from the same text as the library's (whose PTX does not change for it) - on the CPU, every block of each launch
+// as run_conv plans it (grid, splits, stride phases), every thread of a block a fiber of kernels/dev/simt_host.h,
+// and compares every output element with a naive direct convolution.
 //
-//   nvcc -std=c++17 -O2 -I kernels/include -I kernels/src kernels/dev/conv_host_check.cu kernels/src/status.cu \
-//        -o build/conv_host_check && build/conv_host_check          (from the repository root)
+//   cmake -S . -B build/cmake -DCMAKE_BUILD_TYPE=Release -DGCGAN_BUILD_LAB=ON
+//   cmake --build build/cmake --target conv_host_check && build/cmake/conv_host_check [--quick]
+// or by hand, with the host compiler (not nvcc: the device code must run on the CPU) and the CUDA headers:
+//   g++ -std=c++17 -O2 -ffp-contract=off -I kernels/include -I kernels/src -I <cuda>/include \
+//       kernels/dev/conv_host_check.cpp -x c++ kernels/src/status.cu -L <cuda>/lib64 -lcudart_static \
+//       -ldl -lpthread -lrt -o build/conv_host_check
 //
 // Prints "conv_host_check: N launches checked, all exact" and exits 0, or the first ten failures and exits 1.
 //
-// How the emulation stands in for the GPU: within each barrier interval the threads of a block run one after the
-// other (thread 0's load, multiply and stash, then thread 1's, ...), so a thread that wrote the shared buffer that
-// others still read in the same interval would corrupt their result. Shared memory is NaN-filled at every block
-// start, inputs have NaN guard zones before and after, outputs and split-K partials start as NaN and outputs
-// have sentinel guard zones: an unwritten output, a read of an unwritten slot or an out-of-bounds read shows up as
-// NaN, an out-of-bounds write as a changed guard. Inputs are small integers, so every sum is exact in float and
-// double whatever the order: the comparison is for equality.
+// How it stands in for the GPU: each block's threads take turns between synchronisations in one of simt_host.h's
+// five orders (by block and launch: lockstep ascending, descending or shuffled, or one warp a whole barrier interval
+// ahead of the others), so a thread that overwrites a shared buffer that others have not yet read (a missing or
+// misplaced __syncthreads) changes their result; a barrier that not every thread reaches is a failure naming the
+// line. Each kernel parameter is every thread's own copy, as on the GPU (set_phase writes it). Shared memory is
+// NaN at every block start (the direct kernel's dynamic shared memory too), inputs have NaN guard zones before and
+// after, outputs and split-K partials start as NaN and outputs have sentinel guard zones: an unwritten output, a
+// read of an unwritten slot or an out-of-bounds read shows up as NaN, an out-of-bounds write as a changed guard.
+// Inputs are small integers, so every sum is exact in float and double whatever the order (and in TF32): the
+// comparison is for equality.
+// What does not run as on the GPU: conv_mma_kernel's mma.sync instructions (inline PTX), for which mma_tf32_warp
+// below stands in (the 32 lanes' fragments gathered, each instruction's A and B rebuilt by the PTX ISA's layout);
+// the float4 / float2 vector loads of shared memory (ConvGemm::load_row, load_group) and the FastDiv high-word
+// multiply and cvt.rna rounding (to_tf32) run their host branches (#ifdef __CUDA_ARCH__), which FastDiv's and
+// to_tf32's own checks below compare with / and % and with cvt.rna's definition.
+// Mutations of the kernels that made it fail (2026-11-28; each tried, then reverted; failing comparisons, at most
+// one per pass checked): conv_gemm_kernel without the barrier after the first stash (13,559: NaN from slots not yet
+// stashed), conv_gemm_kernel setting the phase of its split instead of its slot's (set_phase(split): 4,053, the
+// strided backward-data passes), conv_mma_kernel without the K loop's barrier (385), conv_skinny_kernel's K loop one
+// slice short (k0 + BK < k_end: 2,281), conv_direct_backward_data_kernel without the barrier before restaging the
+// next weight chunk (96, the geometries with k > kc), conv_splitk_reduce_lanes without its first barrier (229: lane 0
+// summed NaN). The emulation this check had before (the stages strung together again here) passed all of them.
 //
-// Not covered here (only a GPU shows them): real concurrency inside a warp, launch limits, timing.
+// Not covered here (only a GPU shows them): two threads' accesses within one barrier interval at the same time,
+// memory ordering, the vector loads' alignment, launch limits, timing. A stale slot of the previous slice or chunk
+// (rather than a never-written one) reads as a number, not NaN: it shows only where that number is wrong.
+#include "simt_host.h"  // first: what the kernels' device code names, on the CPU
+
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <limits>
 #include <random>
 #include <string>
 #include <type_traits>
 #include <vector>
 
-#define GCGAN_CONV_LEGACY_TILES 1  // the strided tiles too (lab v6)
 #include "conv_internal.cuh"
 
 using namespace gcgan::conv;
+
+// The warp's mma.sync.m16n8k8 (TF32) instructions of MmaGemm::mma, which the CPU cannot run: every lane's
+// fragments gathered from the 32 lanes (the collective that the instructions are), the 16x8 A and 8x8 B of each
+// instruction rebuilt by the PTX ISA's fragment layout (see MmaGemm), and this lane's four accumulators of each
+// instruction increased by its products (exact: the TF32-rounded inputs are small integers).
+template <int MI, int NI>
+void gcgan::conv::mma_tf32_warp(const uint32_t (&a)[MI][4], const uint32_t (&b)[NI][2], float (&c)[MI][NI][4]) {
+    struct Lane {
+        uint32_t a[MI][4];
+        uint32_t b[NI][2];
+    };
+    Lane mine;
+    std::memcpy(mine.a, a, sizeof mine.a);
+    std::memcpy(mine.b, b, sizeof mine.b);
+    Lane all[gcgan_simt::kWarp];
+    gcgan_simt::warp_gather(mine, all);
+    auto f = [](uint32_t bits) { float v; std::memcpy(&v, &bits, 4); return v; };
+    const int me = static_cast<int>(threadIdx.x % 32);
+    for (int i = 0; i < MI; ++i) {
+        for (int j = 0; j < NI; ++j) {
+            float A[16][8], B[8][8];
+            for (int lane = 0; lane < 32; ++lane) {
+                const int g = lane / 4, t = lane % 4;
+                A[g][t] = f(all[lane].a[i][0]);
+                A[g + 8][t] = f(all[lane].a[i][1]);
+                A[g][t + 4] = f(all[lane].a[i][2]);
+                A[g + 8][t + 4] = f(all[lane].a[i][3]);
+                B[t][g] = f(all[lane].b[j][0]);
+                B[t + 4][g] = f(all[lane].b[j][1]);
+            }
+            const int g = me / 4, t = me % 4;
+            for (int r = 0; r < 4; ++r) {
+                const int row = g + 8 * (r / 2), col = 2 * t + r % 2;
+                float sum = 0;
+                for (int k = 0; k < 8; ++k) sum += A[row][k] * B[k][col];
+                c[i][j][r] += sum;
+            }
+        }
+    }
+}
 
 namespace {
 
@@ -149,151 +213,87 @@ Guarded<T> input(const std::vector<double>& v) {
     return g;
 }
 
-// ---- the emulated launch: conv_gemm_kernel for every block, then conv_splitk_reduce ----
+// ---- the launches, run by simt_host.h ----
 
-// The split-K reduction as run_conv launches it: per element, or (many splits) by lanes, 32 outputs per block.
+// Runs kernel() as every block of a grid of gx x gy x gz blocks of `threads` threads, as the GPU would (in some
+// order): every thread a fiber, its turns in one of simt_host.h's five orders (by block and launch, so that every
+// kernel meets each). False (a failure recorded) when a block misused a synchronisation.
+template <typename Kernel>
+bool run_grid(const char* kernel_name, int64_t gx, int64_t gy, int64_t gz, unsigned threads, const Kernel& kernel) {
+    const std::function<void()> body = kernel;
+    for (int64_t z = 0; z < gz; ++z) {
+        for (int64_t y = 0; y < gy; ++y) {
+            for (int64_t x = 0; x < gx; ++x) {
+                const auto order = static_cast<gcgan_simt::Order>((x + y + z + launches) % gcgan_simt::kOrders);
+                const uint64_t seed = static_cast<uint64_t>(launches) * 1000003u + static_cast<uint64_t>(x + y + z);
+                const uint3 block{static_cast<unsigned>(x), static_cast<unsigned>(y), static_cast<unsigned>(z)};
+                const uint3 grid{static_cast<unsigned>(gx), static_cast<unsigned>(gy), static_cast<unsigned>(gz)};
+                if (!gcgan_simt::block().run_block(block, grid, threads, order, seed, body)) {
+                    failf(std::string(kernel_name) + " block (" + std::to_string(x) + ", " + std::to_string(y) +
+                          ", " + std::to_string(z) + ") (" + gcgan_simt::order_name(order) +
+                          " order): " + gcgan_simt::block().error());
+                    return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
+// The split-K reduction as run_conv launches it: conv_splitk_reduce (grid_for(count) blocks of kThreads, one
+// element per thread), or with more than kReduceLanes splits conv_splitk_reduce_lanes (32 outputs per block).
 template <typename T, typename Problem>
-void emulate_reduce(const Problem& pr, const ConvPlan& plan, const T* partial) {
+void run_reduce(const Problem& pr, const ConvPlan& plan, const T* partial) {
+    using namespace gcgan::detail;
     const int64_t count = static_cast<int64_t>(plan.phases) * pr.N * pr.M;
-    if (plan.splits <= kReduceLanes) {
-        for (int64_t e = 0; e < count; ++e) splitk_reduce_element<T>(pr, e, plan.splits, partial);
-        return;
-    }
-    double part[kReduceLanes][32];
-    for (int64_t base = 0; base < count; base += 32) {
-        for (int lane = 0; lane < kReduceLanes; ++lane) {
-            for (int o = 0; o < 32; ++o) {
-                part[lane][o] = base + o < count ? splitk_lane_sum<T>(pr, base + o, plan.splits, lane, partial) : 0.0;
-            }
-        }
-        for (int o = 0; o < 32 && base + o < count; ++o) splitk_store_lanes<T>(pr, base + o, part, o);
+    if (plan.splits > kReduceLanes) {
+        const int64_t blocks = std::min<int64_t>((count + 31) / 32, kMaxGrid);
+        run_grid("conv_splitk_reduce_lanes", blocks, 1, 1, 32 * kReduceLanes,
+                 [&] { conv_splitk_reduce_lanes<T, Problem>(pr, count, plan.splits, partial); });
+    } else {
+        run_grid("conv_splitk_reduce", grid_for(count), 1, 1, kThreads,
+                 [&] { conv_splitk_reduce<T, Problem>(pr, count, plan.splits, partial); });
     }
 }
 
+// One GEMM pass as run_conv launches it: the tile kernel over grid_x x grid_y x grid_z blocks (split-K partials,
+// NaN at first, when splits > 1), then the reduction. kernel(pr, partial) runs one thread of the tile kernel.
+template <typename T, typename Problem, typename Kernel>
+void run_pass(const char* kernel_name, const Problem& pr, const ConvPlan& plan, unsigned threads,
+              const Kernel& kernel) {
+    std::vector<T> partial(plan.splits > 1 ? static_cast<size_t>(plan.grid_z) * pr.N * pr.M : 0,
+                           std::numeric_limits<T>::quiet_NaN());
+    T* const p = plan.splits > 1 ? partial.data() : nullptr;
+    if (!run_grid(kernel_name, plan.grid_x, plan.grid_y, plan.grid_z, threads, [&] { kernel(pr, p); })) return;
+    if (plan.splits > 1) run_reduce<T>(pr, plan, partial.data());
+}
+
+// conv_gemm_kernel (a kernel parameter is each thread's own copy: the lambda's by-value pr).
 template <typename T, typename Cfg, typename Problem>
-void emulate(const Problem& pr0, const ConvPlan& plan) {
-    using G = ConvGemm<T, Cfg, Problem>;
-    const T nan = std::numeric_limits<T>::quiet_NaN();
-    std::vector<T> partial(plan.splits > 1 ? static_cast<size_t>(plan.grid_z) * pr0.N * pr0.M : 0, nan);
-    std::vector<T> As(2 * G::A_SMEM), Bs(2 * G::B_SMEM);
-    std::vector<typename G::Regs> regs(Cfg::THREADS);
-    std::vector<typename G::Acc> acc(Cfg::THREADS);
-    for (int64_t z = 0; z < plan.grid_z; ++z) {
-        for (int64_t by = 0; by < plan.grid_y; ++by) {
-            for (int64_t bx = 0; bx < plan.grid_x; ++bx) {
-                // the kernel's prologue, as in conv_gemm_kernel
-                Problem pr = pr0;
-                const int32_t slot = static_cast<int32_t>(z);
-                const int32_t phase = slot / plan.splits;
-                const int32_t split = slot - phase * plan.splits;
-                pr.set_phase(phase);
-                const int32_t m0 = static_cast<int32_t>(bx) * Cfg::BM;
-                const int32_t n0 = static_cast<int32_t>(by) * Cfg::BN;
-                const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
-                std::fill(As.begin(), As.end(), nan);
-                std::fill(Bs.begin(), Bs.end(), nan);
-                for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                    G::zero(acc[tid]);
-                    G::load(pr, tid, m0, n0, k_begin, k_end, regs[tid], G::row_cache(pr, tid, m0));
-                    G::stash(tid, regs[tid], &As[0], &Bs[0]);
-                }
-                int buf = 0;
-                for (int32_t k0 = k_begin; k0 < k_end; k0 += Cfg::BK) {
-                    const bool more = k0 + Cfg::BK < k_end;
-                    for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs[tid], G::row_cache(pr, tid, m0));
-                        G::compute(tid, &As[buf * G::A_SMEM], &Bs[buf * G::B_SMEM], acc[tid]);
-                        if (more) G::stash(tid, regs[tid], &As[(buf ^ 1) * G::A_SMEM], &Bs[(buf ^ 1) * G::B_SMEM]);
-                    }
-                    buf ^= 1;
-                }
-                for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                    G::finish(pr, tid, m0, n0, slot, acc[tid], plan.splits > 1 ? partial.data() : nullptr);
-                }
-            }
-        }
-    }
-    if (plan.splits > 1) emulate_reduce<T>(pr0, plan, partial.data());
+void emulate(const Problem& pr, const ConvPlan& plan) {
+    run_pass<T>("conv_gemm_kernel", pr, plan, Cfg::THREADS, [&plan](Problem p, T* partial) {
+        conv_gemm_kernel<T, Cfg, Problem>(p, plan.splits, plan.chunk, partial);
+    });
 }
 
-// conv_skinny_kernel for every block (barrier, stage B, barrier, multiply per slice), then conv_splitk_reduce.
 template <typename T, int NMAX, typename Problem>
-void emulate_skinny(const Problem& pr0, const ConvPlan& plan) {
-    using G = SkinnyGemm<T, NMAX, Problem>;
-    const T nan = std::numeric_limits<T>::quiet_NaN();
-    std::vector<T> partial(plan.splits > 1 ? static_cast<size_t>(plan.grid_z) * pr0.N * pr0.M : 0, nan);
-    std::vector<T> Bs(G::B_SMEM);
-    std::vector<typename G::Acc> acc(G::THREADS);
-    std::vector<std::vector<typename G::ARow>> rows(G::THREADS, std::vector<typename G::ARow>(G::TM));
-    for (int64_t z = 0; z < plan.grid_z; ++z) {
-        for (int64_t by = 0; by < plan.grid_y; ++by) {
-            for (int64_t bx = 0; bx < plan.grid_x; ++bx) {
-                Problem pr = pr0;
-                const int32_t slot = static_cast<int32_t>(z);
-                const int32_t phase = slot / plan.splits;
-                const int32_t split = slot - phase * plan.splits;
-                pr.set_phase(phase);
-                const int32_t m0 = static_cast<int32_t>(bx) * G::BM;
-                const int32_t n0 = static_cast<int32_t>(by) * NMAX;
-                const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
-                typename G::ARow a[G::TM];
-                for (int tid = 0; tid < G::THREADS; ++tid) {
-                    G::zero(acc[tid]);
-                    G::rows(pr, tid, m0, a);
-                    std::copy(a, a + G::TM, rows[tid].begin());
-                }
-                for (int32_t k0 = k_begin; k0 < k_end; k0 += G::BK) {
-                    std::fill(Bs.begin(), Bs.end(), nan);
-                    for (int tid = 0; tid < G::THREADS; ++tid) G::stage_b(pr, tid, n0, k0, k_end, Bs.data());
-                    for (int tid = 0; tid < G::THREADS; ++tid) {
-                        std::copy(rows[tid].begin(), rows[tid].end(), a);
-                        G::compute(pr, k0, k_end, a, Bs.data(), acc[tid]);
-                    }
-                }
-                for (int tid = 0; tid < G::THREADS; ++tid) {
-                    G::finish(pr, tid, m0, n0, slot, acc[tid], plan.splits > 1 ? partial.data() : nullptr);
-                }
-            }
-        }
-    }
-    if (plan.splits > 1) emulate_reduce<T>(pr0, plan, partial.data());
+void emulate_skinny(const Problem& pr, const ConvPlan& plan) {
+    run_pass<T>("conv_skinny_kernel", pr, plan, SkinnyGemm<T, NMAX, Problem>::THREADS,
+                [&plan](Problem p, T* partial) {
+                    conv_skinny_kernel<T, NMAX, Problem>(p, plan.splits, plan.chunk, partial);
+                });
 }
 
-// conv_direct_backward_data_kernel for every block: per weight chunk, NaN-filled shared memory, every thread's
-// share staged (barrier), then every thread's accumulation; then the stores.
+// conv_direct_backward_data_kernel as run_direct_backward_data launches it: ceil(pixels / 256) blocks with
+// pr.smem_bytes() of dynamic shared memory.
 template <typename T, int CMAX>
 void emulate_direct_width(const DirectBackwardDataProblem<T>& pr) {
     using G = DirectBackwardData<T, CMAX>;
-    std::vector<T> Ws(static_cast<size_t>(pr.smem_bytes() / static_cast<int64_t>(sizeof(T))),
-                      std::numeric_limits<T>::quiet_NaN());
     const int64_t blocks = (static_cast<int64_t>(pr.pixels) + G::THREADS - 1) / G::THREADS;
-    std::vector<typename G::Pixel> px(G::THREADS);
-    std::vector<std::array<T, CMAX>> acc(G::THREADS);
-    for (int64_t b = 0; b < blocks; ++b) {
-        for (int tid = 0; tid < G::THREADS; ++tid) {
-            px[tid] = G::pixel(pr, static_cast<int32_t>(b * G::THREADS + tid));
-            acc[tid].fill(T(0));
-        }
-        for (int32_t k0 = 0; k0 < pr.d.k; k0 += pr.kc) {
-            std::fill(Ws.begin(), Ws.end(), std::numeric_limits<T>::quiet_NaN());
-            for (int tid = 0; tid < G::THREADS; ++tid) G::stage(pr, tid, k0, Ws.data());
-            for (int tid = 0; tid < G::THREADS; ++tid) {
-                if (!px[tid].ok) continue;
-                T a[CMAX];
-                std::copy(acc[tid].begin(), acc[tid].end(), a);
-                G::accumulate(pr, px[tid], k0, Ws.data(), a);
-                std::copy(a, a + CMAX, acc[tid].begin());
-            }
-        }
-        for (int tid = 0; tid < G::THREADS; ++tid) {
-            if (!px[tid].ok) continue;
-            T a[CMAX];
-            std::copy(acc[tid].begin(), acc[tid].end(), a);
-            G::store(pr, px[tid], a);
-        }
-    }
+    gcgan_simt::block().set_dynamic_shared(static_cast<size_t>(pr.smem_bytes()));
+    run_grid("conv_direct_backward_data_kernel", blocks, 1, 1, G::THREADS,
+             [&pr] { conv_direct_backward_data_kernel<T, CMAX>(pr); });
+    gcgan_simt::block().set_dynamic_shared(0);
 }
 
 template <typename T>
@@ -305,98 +305,13 @@ void emulate_direct(const DirectBackwardDataProblem<T>& pr) {
     }
 }
 
-// One warp's mma.sync.m16n8k8 (TF32) from the 32 lanes' fragments, by the PTX ISA's fragment layout (see MmaGemm):
-// builds the 16x8 A and 8x8 B from the lanes' registers, then adds A B to each lane's four accumulators.
-void mma_warp(const uint32_t (&a)[32][4], const uint32_t (&b)[32][2], float* (&c)[32]) {
-    float A[16][8], B[8][8];
-    auto f = [](uint32_t bits) { float v; std::memcpy(&v, &bits, 4); return v; };
-    for (int lane = 0; lane < 32; ++lane) {
-        const int g = lane / 4, t = lane % 4;
-        A[g][t] = f(a[lane][0]);
-        A[g + 8][t] = f(a[lane][1]);
-        A[g][t + 4] = f(a[lane][2]);
-        A[g + 8][t + 4] = f(a[lane][3]);
-        B[t][g] = f(b[lane][0]);
-        B[t + 4][g] = f(b[lane][1]);
-    }
-    for (int lane = 0; lane < 32; ++lane) {
-        const int g = lane / 4, t = lane % 4;
-        for (int r = 0; r < 4; ++r) {
-            const int row = g + 8 * (r / 2), col = 2 * t + r % 2;
-            float sum = 0;
-            for (int k = 0; k < 8; ++k) sum += A[row][k] * B[k][col];
-            c[lane][r] += sum;
-        }
-    }
-}
-
-// conv_mma_kernel for every block: the loader stages as emulate(), the multiply warp by warp through mma_warp.
+// conv_mma_kernel; its mma.sync instructions are the one part of it the CPU cannot run: mma_tf32_warp (below)
+// stands in for them.
 template <typename Cfg, typename Problem>
-void emulate_mma(const Problem& pr0, const ConvPlan& plan) {
-    using G = MmaGemm<Cfg, Problem>;
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    std::vector<float> partial(plan.splits > 1 ? static_cast<size_t>(plan.grid_z) * pr0.N * pr0.M : 0, nan);
-    std::vector<float> As(2 * G::A_SMEM), Bs(2 * G::B_SMEM);
-    std::vector<typename G::Regs> regs(Cfg::THREADS);
-    std::vector<typename G::Acc> acc(Cfg::THREADS);
-    std::vector<typename G::Frags> frags(Cfg::THREADS);
-    for (int64_t z = 0; z < plan.grid_z; ++z) {
-        for (int64_t by = 0; by < plan.grid_y; ++by) {
-            for (int64_t bx = 0; bx < plan.grid_x; ++bx) {
-                Problem pr = pr0;
-                const int32_t slot = static_cast<int32_t>(z);
-                const int32_t phase = slot / plan.splits;
-                const int32_t split = slot - phase * plan.splits;
-                pr.set_phase(phase);
-                const int32_t m0 = static_cast<int32_t>(bx) * Cfg::BM;
-                const int32_t n0 = static_cast<int32_t>(by) * Cfg::BN;
-                const int32_t k_begin = split * plan.chunk;
-                const int32_t k_end = split_end(pr.K, k_begin, plan.chunk);
-                std::fill(As.begin(), As.end(), nan);
-                std::fill(Bs.begin(), Bs.end(), nan);
-                for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                    G::zero(acc[tid]);
-                    G::load(pr, tid, m0, n0, k_begin, k_end, regs[tid]);
-                    G::stash(tid, regs[tid], &As[0], &Bs[0]);
-                }
-                int buf = 0;
-                for (int32_t k0 = k_begin; k0 < k_end; k0 += Cfg::BK) {
-                    const bool more = k0 + Cfg::BK < k_end;
-                    for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                        if (more) G::load(pr, tid, m0, n0, k0 + Cfg::BK, k_end, regs[tid]);
-                    }
-                    for (int ks = 0; ks < Cfg::BK / 8; ++ks) {
-                        for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                            G::load_frags(tid, &As[buf * G::A_SMEM], &Bs[buf * G::B_SMEM], ks, frags[tid]);
-                        }
-                        for (int warp = 0; warp < Cfg::THREADS / 32; ++warp) {
-                            for (int i = 0; i < Cfg::MI; ++i) {
-                                for (int j = 0; j < Cfg::NI; ++j) {
-                                    uint32_t a[32][4], b[32][2];
-                                    float* c[32];
-                                    for (int lane = 0; lane < 32; ++lane) {
-                                        const int tid = warp * 32 + lane;
-                                        std::memcpy(a[lane], frags[tid].a[i], sizeof a[lane]);
-                                        std::memcpy(b[lane], frags[tid].b[j], sizeof b[lane]);
-                                        c[lane] = acc[tid].v[i][j];
-                                    }
-                                    mma_warp(a, b, c);
-                                }
-                            }
-                        }
-                    }
-                    for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                        if (more) G::stash(tid, regs[tid], &As[(buf ^ 1) * G::A_SMEM], &Bs[(buf ^ 1) * G::B_SMEM]);
-                    }
-                    buf ^= 1;
-                }
-                for (int tid = 0; tid < Cfg::THREADS; ++tid) {
-                    G::finish(pr, tid, m0, n0, slot, acc[tid], plan.splits > 1 ? partial.data() : nullptr);
-                }
-            }
-        }
-    }
-    if (plan.splits > 1) emulate_reduce<float>(pr0, plan, partial.data());
+void emulate_mma(const Problem& pr, const ConvPlan& plan) {
+    run_pass<float>("conv_mma_kernel", pr, plan, Cfg::THREADS, [&plan](Problem p, float* partial) {
+        conv_mma_kernel<Cfg, Problem>(p, plan.splits, plan.chunk, partial);
+    });
 }
 
 bool g_tf32 = false;  // emulate_plan: float32 Large/Medium tiles on the TF32 path (as run_conv with tf32)

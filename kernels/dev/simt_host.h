@@ -2,22 +2,32 @@
 // checks (no GPU needed). Include it first, in a file compiled by the host compiler (g++ or clang++, not nvcc),
 // then the device code: every thread of the block is a fiber with its own stack, run until it reaches its next
 // synchronisation, and the emulator supplies what device code names:
-//   threadIdx, blockIdx, blockDim, gridDim          the running fiber's and its block's (x only; y = z = 0);
+//   threadIdx, blockDim                              the running fiber's and its block's (x only; y = z = 0);
+//   blockIdx, gridDim                                the block's and the grid's (x, y, z: run_block's uint3 form);
 //   __syncthreads(), __syncthreads_and(p)            a block barrier: every thread of the block must reach it;
 //   __shfl_xor_sync, __shfl_down_sync (full mask)    a warp's exchange: the 32 lanes must all reach it, with the same
 //                                                    mask and delta; each gets what the GPU gives it;
 //   GCGAN_SHARED_ARRAY(T, name, n)                   the block's one shared array per declaration, NaN-filled (float
-//                                                    and double; other types zero bits) at the block's start.
+//                                                    and double; other types zero bits) at the block's start;
+//   GCGAN_SHARED_ARRAY_2D(align, T, name, n0, n1)    the same as T name[n0][n1];
+//   GCGAN_DYNAMIC_SHARED_BYTES(align, name)          the launch's dynamic shared memory (set_dynamic_shared's bytes,
+//                                                    all bits set at the block's start: NaN as float or double);
+//   __launch_bounds__(...)                           nothing: a __global__ kernel (__global__ is empty for the host
+//                                                    compiler) is then a function that body() may call, its
+//                                                    parameters each thread's own copy;
+//   warp_gather(mine, all)                           no CUDA function: a warp's collective for host stand-ins of
+//                                                    warp-wide instructions (mma.sync): the 32 lanes must all reach
+//                                                    it; each gets all 32 lanes' values of `mine`.
 // A fiber runs between synchronisations without interruption, which is one of the interleavings a GPU may choose;
 // the order in which the block's runnable fibers take their turns is the check's (Order, below: five of them, one
 // warp a whole barrier interval ahead of the others among them), so that a read of shared memory that a missing
-// barrier leaves unordered sees another thread's value. What it cannot show: two threads' accesses between the same two synchronisations
-// running at the same time, memory ordering and caches, FMA contraction (the host compiler's
+// barrier leaves unordered sees another thread's value. What it cannot show: two threads' accesses between the same
+// two synchronisations running at the same time, memory ordering and caches, FMA contraction (the host compiler's
 // -ffp-contract=off keeps float expressions as written), and the device's launch limits.
 // A misuse is reported, not undefined: a shuffle that not every lane of the warp reaches, a barrier some threads of
-// the block never reach (or reach after others left the kernel), different masks or deltas in one shuffle, a
-// deadlock. run_block then returns false and error() says which threads and where. A fiber that outgrows its stack
-// (kStackBytes) stops the program with SIGSEGV on the page below it.
+// the block never reach (or reach after others left the kernel), different masks or deltas in one shuffle (or a
+// shuffle and a warp_gather), a deadlock. run_block then returns false and error() says which threads and where.
+// A fiber that outgrows its stack (kStackBytes) stops the program with SIGSEGV on the page below it.
 // One file of a program may include it (it defines the x86-64 context switch).
 //
 // Context switches: x86-64 saves the callee-saved registers and switches stacks in a few instructions (the CPU's
@@ -170,29 +180,41 @@ struct Fiber {
     unsigned mask = 0;
     int delta = 0;
     uint64_t value = 0;
+    // a warp_gather: this lane's bytes and where the 32 lanes' go (gather_bytes == 0: a shuffle)
+    const void* gather_in = nullptr;
+    void* gather_out = nullptr;
+    size_t gather_bytes = 0;
 };
 
 class Block {
 public:
     // Runs body() as every thread of block `block` of a grid of `grid` blocks of `threads` threads (a multiple of
     // 32), in `order` (kShuffled draws from seed). False when the code misused a synchronisation: error() says how.
-    bool run_block(unsigned block, unsigned grid, unsigned threads, Order order, uint64_t seed,
+    bool run_block(uint3 block, uint3 grid, unsigned threads, Order order, uint64_t seed,
                    const std::function<void()>& body);
+    bool run_block(unsigned block, unsigned grid, unsigned threads, Order order, uint64_t seed,
+                   const std::function<void()>& body) {
+        return run_block(uint3{block, 0, 0}, uint3{grid, 1, 1}, threads, order, seed, body);
+    }
+    // The dynamic shared memory of the blocks run_block runs from now on (GCGAN_DYNAMIC_SHARED_BYTES), in bytes.
+    void set_dynamic_shared(size_t bytes) { dynamic_bytes_ = bytes; }
 
     const std::string& error() const { return error_; }
 
     Fiber& current() { return fibers_[static_cast<size_t>(current_)]; }
-    uint3 block_idx() const { return uint3{block_, 0, 0}; }
+    uint3 block_idx() const { return block_; }
     uint3 block_dim() const { return uint3{threads_, 0, 0}; }
-    uint3 grid_dim() const { return uint3{grid_, 0, 0}; }
+    uint3 grid_dim() const { return grid_; }
 
     // The synchronisations, called by the running fiber.
     int barrier(int predicate, const char* what);
     uint64_t shuffle(bool is_xor, unsigned mask, uint64_t value, int delta, const char* what);
+    void gather(const void* mine, void* all, size_t bytes, const char* what);
 
     // The block's shared array of declaration `site`, `bytes` long; *made: whether this call made it (the block's
     // first call).
     void* shared(const void* site, size_t bytes, bool* made);
+    unsigned char* dynamic_shared() { return dynamic_.data(); }
 
     static Block& instance();
 
@@ -208,7 +230,10 @@ private:
     std::vector<Fiber> fibers_;
     Context scheduler_;
     int current_ = -1;
-    unsigned block_ = 0, grid_ = 0, threads_ = 0;
+    uint3 block_{0, 0, 0}, grid_{1, 1, 1};
+    unsigned threads_ = 0;
+    size_t dynamic_bytes_ = 0;
+    std::vector<unsigned char> dynamic_;
     const std::function<void()>* body_ = nullptr;
     std::map<const void*, std::vector<unsigned char>> shared_;
     std::string error_;
@@ -284,8 +309,22 @@ inline uint64_t Block::shuffle(bool is_xor, unsigned mask, uint64_t value, int d
     f.mask = mask;
     f.delta = delta;
     f.value = value;
+    f.gather_bytes = 0;
     yield_to_scheduler();
     return f.value;  // set by release_shuffles
+}
+
+inline void Block::gather(const void* mine, void* all, size_t bytes, const char* what) {
+    Fiber& f = current();
+    f.state = Fiber::kAtShuffle;
+    f.at = what;
+    f.xor_shuffle = false;
+    f.mask = 0xffffffffu;
+    f.delta = 0;
+    f.gather_in = mine;
+    f.gather_out = all;
+    f.gather_bytes = bytes;
+    yield_to_scheduler();
 }
 
 inline void* Block::shared(const void* site, size_t bytes, bool* made) {
@@ -316,7 +355,7 @@ inline bool Block::release_warp(unsigned w) {
     }
     for (int l = 1; l < kWarp; ++l) {
         if (lane[l].xor_shuffle != lane[0].xor_shuffle || lane[l].mask != lane[0].mask ||
-            lane[l].delta != lane[0].delta) {
+            lane[l].delta != lane[0].delta || lane[l].gather_bytes != lane[0].gather_bytes) {
             fail("warp " + std::to_string(w) + ": lanes 0 and " + std::to_string(l) + " reach different shuffles (" +
                  lane[0].at + ", " + lane[l].at + ")");
             return false;
@@ -325,6 +364,16 @@ inline bool Block::release_warp(unsigned w) {
     if (lane[0].mask != 0xffffffffu) {
         fail("warp " + std::to_string(w) + ": a shuffle over part of the warp (" + lane[0].at + "): not emulated");
         return false;
+    }
+    if (lane[0].gather_bytes > 0) {
+        const size_t bytes = lane[0].gather_bytes;
+        for (int l = 0; l < kWarp; ++l) {
+            for (int src = 0; src < kWarp; ++src) {
+                std::memcpy(static_cast<unsigned char*>(lane[l].gather_out) + src * bytes, lane[src].gather_in, bytes);
+            }
+        }
+        for (int l = 0; l < kWarp; ++l) lane[l].state = Fiber::kRunnable;
+        return true;
     }
     uint64_t in[kWarp];
     for (int l = 0; l < kWarp; ++l) in[l] = lane[l].value;
@@ -369,7 +418,7 @@ inline bool Block::release_barrier() {
     return true;
 }
 
-inline bool Block::run_block(unsigned block, unsigned grid, unsigned threads, Order order, uint64_t seed,
+inline bool Block::run_block(uint3 block, uint3 grid, unsigned threads, Order order, uint64_t seed,
                              const std::function<void()>& body) {
     if (threads == 0 || threads % kWarp != 0) {
         error_ = "a block of " + std::to_string(threads) + " threads: not a multiple of 32";
@@ -381,6 +430,7 @@ inline bool Block::run_block(unsigned block, unsigned grid, unsigned threads, Or
     threads_ = threads;
     body_ = &body;
     shared_.clear();
+    dynamic_.assign(dynamic_bytes_, 0xff);
     error_.clear();
     failed_ = false;
     for (unsigned t = 0; t < threads; ++t) {
@@ -499,5 +549,21 @@ T gcgan_simt_shfl(bool is_xor, unsigned mask, T v, int delta, const char* where)
 #define GCGAN_SHARED_ARRAY(T, name, n)    \
     static const char name##_simt_site = 0; \
     T* const name = ::gcgan_simt::shared_array<T, (n)>(&name##_simt_site)
+// The same as T[n0][n1] (alignment: the host's allocation, 16 bytes at least on x86-64 and aarch64).
+#define GCGAN_SHARED_ARRAY_2D(align, T, name, n0, n1) \
+    static const char name##_simt_site = 0;            \
+    T(*const name)[n1] = reinterpret_cast<T(*)[n1]>(::gcgan_simt::shared_array<T, (n0) * (n1)>(&name##_simt_site))
+#define GCGAN_DYNAMIC_SHARED_BYTES(align, name) unsigned char* const name = ::gcgan_simt::block().dynamic_shared()
+
+#define __launch_bounds__(...)
+
+namespace gcgan_simt {
+// Every lane of the warp gets all 32 lanes' `mine` (all[lane] = that lane's), once all 32 reach it.
+template <typename T>
+void warp_gather(const T& mine, T (&all)[kWarp]) {
+    static_assert(std::is_trivially_copyable<T>::value, "warp_gather copies bytes");
+    block().gather(&mine, all, sizeof(T), "warp_gather");
+}
+}  // namespace gcgan_simt
 
 #endif  // GCGAN_SIMT_HOST_H

@@ -2,7 +2,7 @@
 // implicit GEMMs with operands gathered on the fly (no im2col buffer).
 //
 // x [N, C, H, W], w [K, C, R, S], y [N, K, P, Q] (NCHW / KCRS, dense). The index math, the tiles and the launch
-// plan, and the kernels themselves are in conv_internal.cuh (shared with kernels/dev/conv_host_check.cu and the lab
+// plan, and the kernels themselves are in conv_internal.cuh (shared with kernels/dev/conv_host_check.cpp and the lab
 // kernels/dev/conv_lab.cu); this file holds the argument checks and the C entry points. The kernels:
 //   conv_gemm_kernel     one BM x BN tile of one (stride phase, K split) per block, register double-buffered
 //   conv_mma_kernel      the same on TF32 tensor cores (float32 with GCGAN_CONV_ALLOW_TF32, more than 16 columns)

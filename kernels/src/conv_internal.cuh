@@ -1,6 +1,7 @@
 // conv_internal.cuh - internal to libgcgan_kernels (not installed, not exported): the implicit-GEMM conv2d
-// kernels of conv.cu, written so that a host-only program (kernels/dev/conv_host_check.cu) can run the very same
-// index math, tiling, stride phases and split-K on the CPU and compare with a naive convolution.
+// kernels of conv.cu, written so that a host-only program (kernels/dev/conv_host_check.cpp, compiled by the host
+// compiler) can run the very same kernels - index math, tiling, stride phases, barriers, split-K - on the CPU and
+// compare with a naive convolution.
 //
 // Shapes (gcgan_conv_geometry): x [N, C, H, W], w [K, C, R, S], y [N, K, P, Q], all dense NCHW / KCRS,
 //   P = (H + 2 padH - R) / strideH + 1, Q likewise;  y[n,k,p,q] = sum_{c,r,s} x[n,c,p*sh-ph+r, q*sw-pw+s] w[k,c,r,s]
@@ -46,9 +47,9 @@
 #include "device_common.cuh"
 #include "gcgan_kernels.h"
 
-// The shared memory of the kernels' bodies (below), declared through these: on the device the __shared__ arrays
-// written here; a host program that runs the bodies on the CPU (kernels/dev/conv_host_check.cpp, through
-// kernels/dev/simt_host.h) defines them before including this file, as its emulated block's memory.
+// The kernels' shared memory (below), declared through these: on the device the __shared__ arrays written here; a
+// host program that runs the kernels on the CPU (kernels/dev/conv_host_check.cpp, through kernels/dev/simt_host.h)
+// defines them before including this file, as its emulated block's memory.
 //   GCGAN_SHARED_ARRAY(T, name, n)                  T name[n]
 //   GCGAN_SHARED_ARRAY_2D(align, T, name, n0, n1)   T name[n0][n1], aligned to `align` bytes
 //   GCGAN_DYNAMIC_SHARED_BYTES(align, name)         the launch's dynamic shared memory as unsigned char name[]
@@ -739,7 +740,8 @@ __host__ __device__ __forceinline__ uint32_t to_tf32(float x) {
 
 #ifndef __CUDA_ARCH__
 // The host's stand-in for the warp's mma.sync instructions (MmaGemm::mma): declared here, defined only by a host
-// program that runs conv_mma_body on an emulated warp (kernels/dev/conv_host_check.cpp); the library never calls it.
+// program that runs conv_mma_kernel on an emulated warp (kernels/dev/conv_host_check.cpp); the library never calls
+// it (nvcc's host pass does not instantiate MmaGemm::mma).
 template <int MI, int NI>
 void mma_tf32_warp(const uint32_t (&a)[MI][4], const uint32_t (&b)[NI][2], float (&c)[MI][NI][4]);
 #endif
