@@ -305,7 +305,7 @@ void emulate_direct(const DirectBackwardDataProblem<T>& pr) {
     }
 }
 
-// conv_mma_kernel; its mma.sync instructions are the one part of it the CPU cannot run: mma_tf32_warp (below)
+// conv_mma_kernel; its mma.sync instructions are the one part of it the CPU cannot run: mma_tf32_warp (above)
 // stands in for them.
 template <typename Cfg, typename Problem>
 void emulate_mma(const Problem& pr, const ConvPlan& plan) {
