@@ -6,6 +6,9 @@
 // a shuffle not every lane of a warp reaches, a barrier some threads never reach, lanes at different shuffles, and a
 // barrier reached after other threads left the kernel. And a missing barrier must change a result in at least one
 // order (the reason for the orders): a shared slot read by another warp after its writer has moved on.
+// Mutations of simt_host.h that made it fail (2026-11-28; each tried, then reverted): the xor shuffle's source lane
+// l ^ (delta / 2) (5 failures), __syncthreads_and not combining the predicates (5), the warps-ahead orders run in
+// lockstep (1: the missing barrier changed nothing), a barrier opened while threads had left (the program aborts).
 //
 //   cmake --build build/cmake --target simt_host_check && build/cmake/simt_host_check
 //
