@@ -1,6 +1,7 @@
 // batchnorm_internal.cuh - internal to libgcgan_kernels (not installed, not exported): the work partition, index
-// walk and per-element math of the fused batch normalization kernels (batchnorm.cu), written __host__ __device__ so
-// that kernels/dev/host_selfcheck.cu runs the very same stages on the CPU, block by block and thread by thread.
+// walk and per-element math of the fused batch normalization kernels, written __host__ __device__, and the kernels
+// themselves (at the end; batchnorm.cu launches them), so that kernels/dev/host_selfcheck.cpp runs the very same
+// kernels on the CPU, every thread of a block a fiber of kernels/dev/simt_host.h.
 //
 // Shapes: x, y, dy, dx are dense [n, c, s] (n = batch, c = channels, s = the product of the remaining dimensions);
 // element (i, k, j) is at (i * c + k) * s + j. Channel k is the count = n * s elements e = i * s + j, numbered in
@@ -13,13 +14,20 @@
 // depends only on (n, c, s), so results are the same on every device and every run.
 //
 // Every float64 operation goes through device_common.cuh's *_rn helpers (no FMA contraction), so the host
-// emulation gives the same bits as the device and the sums round the way the Java CPU backend's do.
+// run gives the same bits as the device and the sums round the way the Java CPU backend's do.
 #ifndef GCGAN_BATCHNORM_INTERNAL_CUH
 #define GCGAN_BATCHNORM_INTERNAL_CUH
 
 #include <cstdint>
 
 #include "device_common.cuh"
+
+// The kernels' shared memory (at the end of this file): on the device the __shared__ array written here; a host
+// program that runs the kernels on the CPU (kernels/dev/host_selfcheck.cpp, through kernels/dev/simt_host.h) defines
+// it before including this file, as its emulated block's memory.
+#ifndef GCGAN_SHARED_ARRAY
+#define GCGAN_SHARED_ARRAY(T, name, n) __shared__ T name[n]
+#endif
 
 namespace gcgan {
 namespace batchnorm {
@@ -275,5 +283,181 @@ __host__ __device__ __forceinline__ void thread_dx(const T* dy, const T* x, T* d
 
 }  // namespace batchnorm
 }  // namespace gcgan
+
+// ---- kernels ----
+//
+// The kernels are compiled by the host compiler too: kernels/dev/host_selfcheck.cpp calls them as functions, every
+// thread of a block a fiber of kernels/dev/simt_host.h, so their shared memory is declared through GCGAN_SHARED_ARRAY
+// and only the launches (<<<...>>>, in batchnorm.cu) are nvcc's alone. In the unnamed namespace, where batchnorm.cu
+// had them: the kernels' names, and so the library's PTX, stay as they were.
+namespace {
+
+using namespace gcgan::batchnorm;
+using gcgan::detail::block_reduce;
+
+// ---- fused: one block per channel ----
+
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_fused_kernel(
+        const T* x, const T* __restrict__ weight, const T* __restrict__ bias, T* y, T* __restrict__ mean_out,
+        T* __restrict__ var_out, T* __restrict__ running_mean, T* __restrict__ running_var, double momentum,
+        const Plan p, double eps) {
+    GCGAN_SHARED_ARRAY(double, scratch, 32);
+    const int t = threadIdx.x;
+    for (int64_t k = blockIdx.x; k < p.c; k += gridDim.x) {  // uniform over the block
+        const double sum = block_reduce<false>(thread_sum(x, p, k, 0, p.count, t), scratch);
+        const double mean = channel_mean(sum, p.count);
+        const double sq = block_reduce<false>(thread_squared_deviations(x, p, k, 0, p.count, t, mean), scratch);
+        const double var = channel_mean(sq, p.count);
+        // every read of x for the statistics is done (block_reduce ends with a barrier): y may be x
+        thread_normalize(x, y, p, k, 0, p.count, t, forward_affine(mean, var, eps, weight, bias, k));
+        if (t == 0) {
+            mean_out[k] = static_cast<T>(mean);
+            var_out[k] = static_cast<T>(var);
+            update_running_stats(running_mean, running_var, k, mean, var, p.count, momentum);  // NULL: nothing
+        }
+    }
+}
+
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_backward_fused_kernel(
+        const T* dy, const T* x, const T* __restrict__ mean_in, const T* __restrict__ var_in,
+        const T* __restrict__ weight, T* dx, T* __restrict__ dweight, T* __restrict__ dbias, const Plan p,
+        double eps) {
+    GCGAN_SHARED_ARRAY(double, scratch, 32);
+    const int t = threadIdx.x;
+    for (int64_t k = blockIdx.x; k < p.c; k += gridDim.x) {
+        const double mean = static_cast<double>(mean_in[k]);
+        const double invstd = inv_std(static_cast<double>(var_in[k]), eps);
+        double sum_dy;
+        double sum_dy_xhat;
+        thread_backward_sums(dy, x, p, k, 0, p.count, t, mean, invstd, sum_dy, sum_dy_xhat);
+        sum_dy = block_reduce<false>(sum_dy, scratch);
+        sum_dy_xhat = block_reduce<false>(sum_dy_xhat, scratch);
+        if (t == 0) {
+            if (dbias != nullptr) dbias[k] = static_cast<T>(sum_dy);
+            if (dweight != nullptr) dweight[k] = static_cast<T>(sum_dy_xhat);
+        }
+        if (dx != nullptr) {  // after the barriers of block_reduce: dx may be dy or x
+            thread_dx(dy, x, dx, p, k, 0, p.count, t,
+                      backward_coefficients(mean, invstd, weight, k, sum_dy, sum_dy_xhat, p.count));
+        }
+    }
+}
+
+// ---- split: parts blocks per channel, float64 partials in scratch ----
+
+// partial_sum[b] = sum of x over chunk b % parts of channel b / parts.
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_sum_kernel(const T* __restrict__ x,
+                                                                            double* __restrict__ partial_sum,
+                                                                            const Plan p) {
+    GCGAN_SHARED_ARRAY(double, scratch, 32);
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        int64_t begin, end;
+        chunk_range(p, b - k * p.parts, begin, end);
+        const double v = block_reduce<false>(thread_sum(x, p, k, begin, end, threadIdx.x), scratch);
+        if (threadIdx.x == 0) partial_sum[b] = v;
+    }
+}
+
+// partial_sq[b] = sum of (x - mean)^2 over chunk b, mean from channel k's partial sums.
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_squares_kernel(
+        const T* __restrict__ x, const double* __restrict__ partial_sum, double* __restrict__ partial_sq,
+        const Plan p) {
+    GCGAN_SHARED_ARRAY(double, scratch, 32);
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        int64_t begin, end;
+        chunk_range(p, b - k * p.parts, begin, end);
+        const double mean = channel_mean(combine_partials(partial_sum, k, p.parts), p.count);
+        const double v = block_reduce<false>(thread_squared_deviations(x, p, k, begin, end, threadIdx.x, mean),
+                                             scratch);
+        if (threadIdx.x == 0) partial_sq[b] = v;
+    }
+}
+
+// y over chunk b from channel k's statistics; the block of part 0 stores mean[k] and var[k] and updates the running
+// statistics (when given).
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_forward_normalize_kernel(
+        const T* x, const T* __restrict__ weight, const T* __restrict__ bias, const double* __restrict__ partial_sum,
+        const double* __restrict__ partial_sq, T* y, T* __restrict__ mean_out, T* __restrict__ var_out,
+        T* __restrict__ running_mean, T* __restrict__ running_var, double momentum, const Plan p, double eps) {
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        const int64_t part = b - k * p.parts;
+        int64_t begin, end;
+        chunk_range(p, part, begin, end);
+        const double mean = channel_mean(combine_partials(partial_sum, k, p.parts), p.count);
+        const double var = channel_mean(combine_partials(partial_sq, k, p.parts), p.count);
+        thread_normalize(x, y, p, k, begin, end, threadIdx.x, forward_affine(mean, var, eps, weight, bias, k));
+        if (part == 0 && threadIdx.x == 0) {
+            mean_out[k] = static_cast<T>(mean);
+            var_out[k] = static_cast<T>(var);
+            update_running_stats(running_mean, running_var, k, mean, var, p.count, momentum);  // NULL: nothing
+        }
+    }
+}
+
+// partial_dy[b] = sum(dy), partial_dy_xhat[b] = sum(dy * xhat) over chunk b.
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_backward_sums_kernel(
+        const T* __restrict__ dy, const T* __restrict__ x, const T* __restrict__ mean_in,
+        const T* __restrict__ var_in, double* __restrict__ partial_dy, double* __restrict__ partial_dy_xhat,
+        const Plan p, double eps) {
+    GCGAN_SHARED_ARRAY(double, scratch, 32);
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        int64_t begin, end;
+        chunk_range(p, b - k * p.parts, begin, end);
+        double sum_dy;
+        double sum_dy_xhat;
+        thread_backward_sums(dy, x, p, k, begin, end, threadIdx.x, static_cast<double>(mean_in[k]),
+                             inv_std(static_cast<double>(var_in[k]), eps), sum_dy, sum_dy_xhat);
+        sum_dy = block_reduce<false>(sum_dy, scratch);
+        sum_dy_xhat = block_reduce<false>(sum_dy_xhat, scratch);
+        if (threadIdx.x == 0) {
+            partial_dy[b] = sum_dy;
+            partial_dy_xhat[b] = sum_dy_xhat;
+        }
+    }
+}
+
+// dx over chunk b (when dx is wanted); the block of part 0 stores dweight[k] and dbias[k] (when wanted).
+template <typename T>
+__global__ void __launch_bounds__(kMaxThreads) batchnorm_backward_dx_kernel(
+        const T* dy, const T* x, const T* __restrict__ mean_in, const T* __restrict__ var_in,
+        const T* __restrict__ weight, const double* __restrict__ partial_dy,
+        const double* __restrict__ partial_dy_xhat, T* dx, T* __restrict__ dweight, T* __restrict__ dbias,
+        const Plan p, double eps) {
+    const int64_t items = p.c * p.parts;
+    for (int64_t b = blockIdx.x; b < items; b += gridDim.x) {
+        const int64_t k = b / p.parts;
+        const int64_t part = b - k * p.parts;
+        const double sum_dy = combine_partials(partial_dy, k, p.parts);
+        const double sum_dy_xhat = combine_partials(partial_dy_xhat, k, p.parts);
+        if (part == 0 && threadIdx.x == 0) {
+            if (dbias != nullptr) dbias[k] = static_cast<T>(sum_dy);
+            if (dweight != nullptr) dweight[k] = static_cast<T>(sum_dy_xhat);
+        }
+        if (dx != nullptr) {
+            int64_t begin, end;
+            chunk_range(p, part, begin, end);
+            const double mean = static_cast<double>(mean_in[k]);
+            const double invstd = inv_std(static_cast<double>(var_in[k]), eps);
+            thread_dx(dy, x, dx, p, k, begin, end, threadIdx.x,
+                      backward_coefficients(mean, invstd, weight, k, sum_dy, sum_dy_xhat, p.count));
+        }
+    }
+}
+
+}  // namespace
 
 #endif  // GCGAN_BATCHNORM_INTERNAL_CUH

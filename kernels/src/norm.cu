@@ -5,7 +5,8 @@
 // Shapes: tensor i is xs[i], counts[i] dense elements of T (xs and counts are host arrays of `count` entries, read
 // during the call); out is one T on the device.
 //
-// Two kernels, the chunk plan and summation order in norm_internal.cuh (shared with the host check):
+// Two kernels, in norm_internal.cuh with the chunk plan and summation order (shared with the host check, which runs
+// the kernels on the CPU); the launches are here:
 //   chunks  one thread block (kThreads) per chunk of kChunk elements of one tensor, grid-stride over the chunks of a
 //           launch; the block's float64 sum of squares goes to partial[g] (g = the chunk's global number) in
 //           stream-ordered scratch (cudaMallocAsync on the stream). The tensor table travels in the kernel's
@@ -31,31 +32,6 @@ using gcgan::detail::check_launch;
 using gcgan::detail::fail;
 using gcgan::detail::fail_cuda;
 using gcgan::detail::kMaxGrid;
-
-// partial[g] = the sum of squares of global chunk g, for the chunks of this launch.
-template <typename T, int Cap>
-__global__ void __launch_bounds__(kThreads) squared_norm_chunks_kernel(const __grid_constant__ Batch<Cap> batch,
-                                                                       double* __restrict__ partials) {
-    __shared__ double scratch[32];
-    for (int64_t b = blockIdx.x; b < batch.chunks; b += gridDim.x) {  // uniform over the block
-        const int64_t g = batch.first_chunk + b;
-        const Entry& t = batch.entries[find_entry(batch, g)];
-        int64_t begin, end;
-        chunk_range(t, g, begin, end);
-        const double v = block_reduce<false>(
-                thread_chunk_sum(static_cast<const T*>(t.x), begin, end, threadIdx.x, kThreads, t.vec != 0), scratch);
-        if (threadIdx.x == 0) partials[g] = v;
-    }
-}
-
-// out[0] = the partials added in the fixed order, rounded once to T (chunks == 0: 0).
-template <typename T>
-__global__ void __launch_bounds__(kFinalThreads) squared_norm_final_kernel(const double* __restrict__ partials,
-                                                                           int64_t chunks, T* __restrict__ out) {
-    __shared__ double scratch[32];
-    const double v = block_reduce<false>(thread_final_sum(partials, chunks, threadIdx.x, kFinalThreads), scratch);
-    if (threadIdx.x == 0) out[0] = static_cast<T>(v);
-}
 
 // Launches the chunk kernel for entries[start .. start + n) as one Batch<Cap>.
 template <typename T, int Cap>

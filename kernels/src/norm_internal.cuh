@@ -1,6 +1,7 @@
 // norm_internal.cuh - internal to libgcgan_kernels (not installed, not exported): the chunk plan, the launch tables
-// and the per-thread summation order of gcgan_squared_norm_{f32,f64} (norm.cu), written __host__ __device__ so that
-// kernels/dev/host_selfcheck.cu runs the very same stages on the CPU, chunk by chunk and thread by thread.
+// and the per-thread summation order of gcgan_squared_norm_{f32,f64}, written __host__ __device__, and its two
+// kernels (at the end; norm.cu launches them), so that kernels/dev/host_selfcheck.cpp runs the very same kernels on
+// the CPU, every thread of a block a fiber of kernels/dev/simt_host.h.
 //
 // Shapes: the input is a list of `count` dense tensors, tensor i is xs[i] with counts[i] >= 0 elements; the result is
 // one value, out[0] = sum over i, e of xs[i][e]^2.
@@ -25,6 +26,13 @@
 #include <cstdint>
 
 #include "device_common.cuh"
+
+// The kernels' shared memory (at the end of this file): on the device the __shared__ array written here; a host
+// program that runs the kernels on the CPU (kernels/dev/host_selfcheck.cpp, through kernels/dev/simt_host.h) defines
+// it before including this file, as its emulated block's memory.
+#ifndef GCGAN_SHARED_ARRAY
+#define GCGAN_SHARED_ARRAY(T, name, n) __shared__ T name[n]
+#endif
 
 namespace gcgan {
 namespace norm {
@@ -173,5 +181,43 @@ inline void fill_batch(const Entry* entries, int32_t start, int32_t n, Batch<Cap
 
 }  // namespace norm
 }  // namespace gcgan
+
+// ---- kernels ----
+//
+// The kernels are compiled by the host compiler too: kernels/dev/host_selfcheck.cpp calls them as functions, every
+// thread of a block a fiber of kernels/dev/simt_host.h, so their shared memory is declared through GCGAN_SHARED_ARRAY
+// and only the launches (<<<...>>>, in norm.cu) are nvcc's alone. In the unnamed namespace, where norm.cu had them:
+// the kernels' names, and so the library's PTX, stay as they were.
+namespace {
+
+using namespace gcgan::norm;
+using gcgan::detail::block_reduce;
+
+// partial[g] = the sum of squares of global chunk g, for the chunks of this launch.
+template <typename T, int Cap>
+__global__ void __launch_bounds__(kThreads) squared_norm_chunks_kernel(const __grid_constant__ Batch<Cap> batch,
+                                                                       double* __restrict__ partials) {
+    GCGAN_SHARED_ARRAY(double, scratch, 32);
+    for (int64_t b = blockIdx.x; b < batch.chunks; b += gridDim.x) {  // uniform over the block
+        const int64_t g = batch.first_chunk + b;
+        const Entry& t = batch.entries[find_entry(batch, g)];
+        int64_t begin, end;
+        chunk_range(t, g, begin, end);
+        const double v = block_reduce<false>(
+                thread_chunk_sum(static_cast<const T*>(t.x), begin, end, threadIdx.x, kThreads, t.vec != 0), scratch);
+        if (threadIdx.x == 0) partials[g] = v;
+    }
+}
+
+// out[0] = the partials added in the fixed order, rounded once to T (chunks == 0: 0).
+template <typename T>
+__global__ void __launch_bounds__(kFinalThreads) squared_norm_final_kernel(const double* __restrict__ partials,
+                                                                           int64_t chunks, T* __restrict__ out) {
+    GCGAN_SHARED_ARRAY(double, scratch, 32);
+    const double v = block_reduce<false>(thread_final_sum(partials, chunks, threadIdx.x, kFinalThreads), scratch);
+    if (threadIdx.x == 0) out[0] = static_cast<T>(v);
+}
+
+}  // namespace
 
 #endif  // GCGAN_NORM_INTERNAL_CUH
