@@ -1,24 +1,51 @@
-// host_selfcheck.cu - a host-only check (no GPU needed) of the __host__ __device__ helpers that the dense-op kernels
-// share (kernels/src/device_common.cuh): the strided index math and Java's NaN / signed-zero / pow rules; and of the
-// fused batch normalization kernels (kernels/src/batchnorm_internal.cuh): their launch plans, index walk and
-// per-element stages and the running statistics' update, run block by block and thread by thread with
-// block_reduce's exact shuffle tree, against a naive loop over (i, k, j); and of the squared norm of a list
-// (kernels/src/norm_internal.cuh): its chunk plan (every element read once, no chunk across two tensors, any launch
-// split), and the emulated kernels against a long double sum and, bit for bit, against the documented order written
-// out with plain loops, for aligned (128-bit loads) and misaligned tensors; and of the fused rectifier derivative
-// (device_common.cuh's rectifier_backward_element) against the composed GT -> where -> MUL, bit for bit; of
-// im2col and col2im (kernels/src/im2col_internal.cuh) against their layout's definition and a naive scatter; and of
-// the optimizer's L2 prefetch addresses (kernels/src/prefetch_internal.cuh): inside the row, every line once.
+// host_selfcheck.cpp - a host-only check (no GPU needed) of the __host__ __device__ helpers that the dense-op kernels
+// share (kernels/src/device_common.cuh): the strided index math and Java's NaN / signed-zero / pow rules; of the
+// fused batch normalization kernels (kernels/src/batchnorm_internal.cuh): their launch plans and index walk, and the
+// kernels themselves - fused forward and backward, and the split ones (sum, squares, normalize; sums, dx) - against
+// naive loops over (i, k, j), in place, with and without the running statistics' update; of the squared norm of a
+// list (kernels/src/norm_internal.cuh): its chunk plan (every element read once by the chunk kernel, no chunk across
+// two tensors, any launch split), and its two kernels against a long double sum and, bit for bit, against the
+// documented order written out with plain loops, for aligned (128-bit loads) and misaligned tensors; of the fused
+// rectifier derivative (device_common.cuh's rectifier_backward_element) against the composed GT -> where -> MUL, bit
+// for bit; of im2col and col2im (kernels/src/im2col_internal.cuh) against their layout's definition and a naive
+// scatter; and of the optimizer's L2 prefetch addresses (kernels/src/prefetch_internal.cuh): inside the row, every
+// line once.
 //
-//   nvcc -std=c++17 -I kernels/include -I kernels/src kernels/dev/host_selfcheck.cu -o build/host_selfcheck
-//   build/host_selfcheck                   (from the repository root)
+//   cmake -S . -B build/cmake -DCMAKE_BUILD_TYPE=Release -DGCGAN_BUILD_LAB=ON
+//   cmake --build build/cmake --target host_selfcheck && build/cmake/host_selfcheck
+// or by hand, with the host compiler (not nvcc: the device code must run on the CPU) and the CUDA headers:
+//   g++ -std=c++17 -O2 -ffp-contract=off -I kernels/include -I kernels/src -I <cuda>/include \
+//       kernels/dev/host_selfcheck.cpp -x c++ kernels/src/status.cu -L <cuda>/lib64 -lcudart_static \
+//       -ldl -lpthread -lrt -o build/host_selfcheck
 //
-// Prints "host_selfcheck: N checks passed" and exits 0, or prints the first ten failures and exits 1. The device
-// pass uses the same source; only the math library underneath (libdevice vs the host libm) differs.
+// Prints "host_selfcheck: N checks passed" and exits 0, or prints the first ten failures and exits 1.
+//
+// The batch-norm and squared-norm kernels run as batchnorm.cu's and norm.cu's launches make them (the same plans,
+// grids, Batch tables and launch splits), compiled by the host compiler from the same text as the library's (whose
+// PTX does not change for it): every block of a launch, every thread of a block a fiber of kernels/dev/simt_host.h,
+// the block's turns in one of its five orders (by block and launch), so that a missing barrier in the kernels or in
+// device_common.cuh's block_reduce, which they call, changes a result. Some runs use grids smaller than the item
+// count, so the kernels' grid-stride loops run too. Shared memory is NaN at every block start; inputs have NaN guard
+// zones; outputs and the float64 partials start as NaN with sentinel guard zones: an unwritten output or partial
+// shows as NaN, an out-of-bounds write as a changed guard.
+// Mutations of the kernels that made it fail (2026-11-28; each tried, then reverted; failing checks of 6,170,467):
+// block_reduce without its first barrier (18,870: a warp a barrier interval ahead overwrites scratch[0] before the
+// others read the previous sum), batchnorm_forward_squares_kernel skipping its last item (1,232,380: NaN partials),
+// squared_norm_chunks_kernel storing partials[b] (the launch's chunk) instead of partials[g] (734: the launch
+// splits), batchnorm_backward_fused_kernel passing sum_dy and sum_dy_xhat swapped to backward_coefficients (37,136).
+// The emulation this check had before (the kernels' stages strung together again here, with its own shuffle tree)
+// passed all four: it called none of the code they change.
+//
+// Not covered here (only a GPU shows them): two threads' accesses within one barrier interval at the same time,
+// memory ordering, the 128-bit loads' alignment, launch limits, timing; and the device's math library (libdevice)
+// under the __host__ __device__ helpers, which run on the host libm here.
+#include "simt_host.h"  // first: what the kernels' device code names, on the CPU
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <random>
@@ -75,13 +102,11 @@ void check_layout(const gcgan_strided_layout& l, const char* what) {
     }
 }
 
-// ---- fused batch normalization (batchnorm.cu) emulated on the host ----
-
 namespace bn = gcgan::batchnorm;
 
-// block_reduce<false> of device_common.cuh, in its exact order: a shuffle-down tree within each warp (lane l adds
-// lane l + delta, or itself past lane 31, for delta = 16, 8, 4, 2, 1), then the same tree over the warps' sums,
-// zero-padded to 32.
+// block_reduce<false>'s documented order, written out for documented_order (the squared norm) below: a shuffle-down
+// tree within each warp (lane l adds lane l + delta, or itself past lane 31, for delta = 16, 8, 4, 2, 1), then the
+// same tree over the warps' sums, zero-padded to 32. The kernels run block_reduce itself.
 double warp_tree(double (&v)[32]) {
     for (int delta = 16; delta > 0; delta >>= 1) {
         double u[32];
@@ -91,7 +116,7 @@ double warp_tree(double (&v)[32]) {
     return v[0];
 }
 
-double emulated_block_reduce(const std::vector<double>& per_thread) {
+double documented_block_reduce(const std::vector<double>& per_thread) {
     const int warps = static_cast<int>(per_thread.size()) / 32;
     double scratch[32];
     for (int w = 0; w < 32; ++w) {
@@ -148,97 +173,87 @@ Guarded<T> in_out(const std::vector<double>& v) {
     return g;
 }
 
-// The forward launches of batchnorm.cu for plan p: parts == 1 the fused kernel (a block per channel), else the
-// sum, squares and normalize kernels over items b = k * parts + part with float64 partials. running_mean and
-// running_var both NULL or both given, as the entry point allows.
-template <typename T>
-void emulate_forward(const bn::Plan& p, const T* x, const T* w, const T* b, double eps, T* y, T* mean, T* var,
-                     T* running_mean, T* running_var, double momentum) {
-    std::vector<double> t_vals(static_cast<size_t>(p.threads));
-    if (p.parts == 1) {
-        for (int64_t k = 0; k < p.c; ++k) {
-            for (int t = 0; t < p.threads; ++t) t_vals[t] = bn::thread_sum(x, p, k, 0, p.count, t);
-            const double mu = bn::channel_mean(emulated_block_reduce(t_vals), p.count);
-            for (int t = 0; t < p.threads; ++t) t_vals[t] = bn::thread_squared_deviations(x, p, k, 0, p.count, t, mu);
-            const double v = bn::channel_mean(emulated_block_reduce(t_vals), p.count);
-            const bn::Affine a = bn::forward_affine(mu, v, eps, w, b, k);
-            for (int t = 0; t < p.threads; ++t) bn::thread_normalize(x, y, p, k, 0, p.count, t, a);
-            mean[k] = static_cast<T>(mu);
-            var[k] = static_cast<T>(v);
-            bn::update_running_stats(running_mean, running_var, k, mu, v, p.count, momentum);
-        }
-        return;
-    }
-    const int64_t items = p.c * p.parts;
-    std::vector<double> sums(static_cast<size_t>(items), NAN), squares(static_cast<size_t>(items), NAN);
-    for (int64_t item = 0; item < items; ++item) {
-        const int64_t k = item / p.parts;
-        int64_t begin, end;
-        bn::chunk_range(p, item - k * p.parts, begin, end);
-        for (int t = 0; t < p.threads; ++t) t_vals[t] = bn::thread_sum(x, p, k, begin, end, t);
-        sums[item] = emulated_block_reduce(t_vals);
-    }
-    for (int64_t item = 0; item < items; ++item) {
-        const int64_t k = item / p.parts;
-        int64_t begin, end;
-        bn::chunk_range(p, item - k * p.parts, begin, end);
-        const double mu = bn::channel_mean(bn::combine_partials(sums.data(), k, p.parts), p.count);
-        for (int t = 0; t < p.threads; ++t) t_vals[t] = bn::thread_squared_deviations(x, p, k, begin, end, t, mu);
-        squares[item] = emulated_block_reduce(t_vals);
-    }
-    for (int64_t item = 0; item < items; ++item) {
-        const int64_t k = item / p.parts;
-        const int64_t part = item - k * p.parts;
-        int64_t begin, end;
-        bn::chunk_range(p, part, begin, end);
-        const double mu = bn::channel_mean(bn::combine_partials(sums.data(), k, p.parts), p.count);
-        const double v = bn::channel_mean(bn::combine_partials(squares.data(), k, p.parts), p.count);
-        const bn::Affine a = bn::forward_affine(mu, v, eps, w, b, k);
-        for (int t = 0; t < p.threads; ++t) bn::thread_normalize(x, y, p, k, begin, end, t, a);
-        if (part == 0) {
-            mean[k] = static_cast<T>(mu);
-            var[k] = static_cast<T>(v);
-            bn::update_running_stats(running_mean, running_var, k, mu, v, p.count, momentum);
+// ---- the kernels' launches, run by simt_host.h ----
+
+int launches = 0;
+
+// Runs kernel() as every block of a grid of `grid` blocks of `threads` threads, as the GPU would (in some order):
+// every thread a fiber, its turns in one of simt_host.h's five orders (by block and launch, so that every kernel
+// meets each). False (a failure recorded) when a block misused a synchronisation.
+template <typename Kernel>
+bool run_grid(const char* name, int64_t grid, int threads, const Kernel& kernel) {
+    ++launches;
+    const std::function<void()> body = kernel;
+    for (int64_t bx = 0; bx < grid; ++bx) {
+        const auto order = static_cast<gcgan_simt::Order>((bx + launches) % gcgan_simt::kOrders);
+        const uint64_t seed = static_cast<uint64_t>(launches) * 1000003u + static_cast<uint64_t>(bx);
+        if (!gcgan_simt::block().run_block(static_cast<unsigned>(bx), static_cast<unsigned>(grid),
+                                           static_cast<unsigned>(threads), order, seed, body)) {
+            ++checks;
+            if (++failures <= 10) {
+                std::printf("FAIL %s block %lld of %lld (%s order): %s\n", name, static_cast<long long>(bx),
+                            static_cast<long long>(grid), gcgan_simt::order_name(order),
+                            gcgan_simt::block().error().c_str());
+            }
+            return false;
         }
     }
+    return true;
 }
 
-// The backward launches: the fused kernel, or the sums and dx kernels with float64 partials.
+// The forward launches of batchnorm.cu's launch_forward for plan p, the kernels themselves on fibers: parts == 1
+// the fused kernel (a block per channel), else the sum, squares and normalize kernels over items
+// b = k * parts + part with float64 partials (NaN at the start, sentinel guard zones around them). grid_cap below
+// the item count makes the kernels' grid-stride loops run. running_mean and running_var both NULL or both given,
+// as the entry point allows.
 template <typename T>
-void emulate_backward(const bn::Plan& p, const T* dy, const T* x, const T* mean, const T* var, const T* w,
-                      double eps, T* dx, T* dw, T* db) {
-    std::vector<double> t_a(static_cast<size_t>(p.threads)), t_b(static_cast<size_t>(p.threads));
+void run_forward(const bn::Plan& p, const T* x, const T* w, const T* b, double eps, T* y, T* mean, T* var,
+                 T* running_mean, T* running_var, double momentum, int64_t grid_cap = kMaxGrid) {
     const int64_t items = p.c * p.parts;
-    std::vector<double> part_dy(static_cast<size_t>(items), NAN), part_dy_xhat(static_cast<size_t>(items), NAN);
-    for (int64_t item = 0; item < items; ++item) {  // the fused kernel is this with parts == 1
-        const int64_t k = item / p.parts;
-        int64_t begin, end;
-        bn::chunk_range(p, item - k * p.parts, begin, end);
-        const double mu = static_cast<double>(mean[k]);
-        const double invstd = bn::inv_std(static_cast<double>(var[k]), eps);
-        for (int t = 0; t < p.threads; ++t) bn::thread_backward_sums(dy, x, p, k, begin, end, t, mu, invstd, t_a[t], t_b[t]);
-        part_dy[item] = emulated_block_reduce(t_a);
-        part_dy_xhat[item] = emulated_block_reduce(t_b);
+    const int64_t grid = std::min(items, grid_cap);
+    if (p.parts == 1) {
+        run_grid("batchnorm_forward_fused_kernel", grid, p.threads, [&] {
+            batchnorm_forward_fused_kernel<T>(x, w, b, y, mean, var, running_mean, running_var, momentum, p, eps);
+        });
+        return;
     }
-    for (int64_t item = 0; item < items; ++item) {
-        const int64_t k = item / p.parts;
-        const int64_t part = item - k * p.parts;
-        const double sum_dy = bn::combine_partials(part_dy.data(), k, p.parts);
-        const double sum_dy_xhat = bn::combine_partials(part_dy_xhat.data(), k, p.parts);
-        if (part == 0) {
-            if (db != nullptr) db[k] = static_cast<T>(sum_dy);
-            if (dw != nullptr) dw[k] = static_cast<T>(sum_dy_xhat);
-        }
-        if (dx != nullptr) {
-            int64_t begin, end;
-            bn::chunk_range(p, part, begin, end);
-            const double mu = static_cast<double>(mean[k]);
-            const double invstd = bn::inv_std(static_cast<double>(var[k]), eps);
-            const bn::BackwardCoefficients co =
-                bn::backward_coefficients(mu, invstd, w, k, sum_dy, sum_dy_xhat, p.count);
-            for (int t = 0; t < p.threads; ++t) bn::thread_dx(dy, x, dx, p, k, begin, end, t, co);
-        }
+    Guarded<double> partials = output<double>(2 * items);
+    const double* partial_sum = partials.get();
+    const double* partial_sq = partials.get() + items;
+    if (run_grid("batchnorm_forward_sum_kernel", grid, p.threads,
+                 [&] { batchnorm_forward_sum_kernel<T>(x, partials.get(), p); }) &&
+        run_grid("batchnorm_forward_squares_kernel", grid, p.threads,
+                 [&] { batchnorm_forward_squares_kernel<T>(x, partial_sum, partials.get() + items, p); })) {
+        run_grid("batchnorm_forward_normalize_kernel", grid, p.threads, [&] {
+            batchnorm_forward_normalize_kernel<T>(x, w, b, partial_sum, partial_sq, y, mean, var, running_mean,
+                                                  running_var, momentum, p, eps);
+        });
     }
+    expect(partials.guards_intact(), "batchnorm forward: the partials' guard zones", 0, 0);
+}
+
+// The backward launches of launch_backward: the fused kernel, or the sums and dx kernels with float64 partials.
+template <typename T>
+void run_backward(const bn::Plan& p, const T* dy, const T* x, const T* mean, const T* var, const T* w, double eps,
+                  T* dx, T* dw, T* db, int64_t grid_cap = kMaxGrid) {
+    const int64_t items = p.c * p.parts;
+    const int64_t grid = std::min(items, grid_cap);
+    if (p.parts == 1) {
+        run_grid("batchnorm_backward_fused_kernel", grid, p.threads,
+                 [&] { batchnorm_backward_fused_kernel<T>(dy, x, mean, var, w, dx, dw, db, p, eps); });
+        return;
+    }
+    Guarded<double> partials = output<double>(2 * items);
+    const double* partial_dy = partials.get();
+    const double* partial_dy_xhat = partials.get() + items;
+    if (run_grid("batchnorm_backward_sums_kernel", grid, p.threads, [&] {
+            batchnorm_backward_sums_kernel<T>(dy, x, mean, var, partials.get(), partials.get() + items, p, eps);
+        })) {
+        run_grid("batchnorm_backward_dx_kernel", grid, p.threads, [&] {
+            batchnorm_backward_dx_kernel<T>(dy, x, mean, var, w, partial_dy, partial_dy_xhat, dx, dw, db, p, eps);
+        });
+    }
+    expect(partials.guards_intact(), "batchnorm backward: the partials' guard zones", 0, 0);
 }
 
 // |got - ref| <= rel_out * |ref| + 1e-12 * scale: the output's own rounding (float32: 2^-24 relative, given as
@@ -255,7 +270,7 @@ void expect_close(double got, double ref, double scale, double rel_out, const ch
 }
 
 // Every element of every channel is visited exactly once by the (part, thread) walks of plan p. Returns false when
-// not, so that the caller skips the emulation, which would then read and write out of bounds.
+// not, so that the caller skips the kernels, which would then read and write out of bounds.
 bool check_walk(const bn::Plan& p, const char* what) {
     const int failures_before = failures;
     std::vector<int> visits(static_cast<size_t>(p.n * p.c * p.s), 0);
@@ -316,7 +331,7 @@ void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool a
     const T* wp = affine ? w.get() : nullptr;
     const T* bp = affine ? b.get() : nullptr;
     Guarded<T> y = output<T>(numel), mean = output<T>(c), var = output<T>(c);
-    emulate_forward<T>(p, x.get(), wp, bp, eps, y.get(), mean.get(), var.get(), nullptr, nullptr, momentum);
+    run_forward<T>(p, x.get(), wp, bp, eps, y.get(), mean.get(), var.get(), nullptr, nullptr, momentum);
     expect(y.guards_intact() && mean.guards_intact() && var.guards_intact(), what, 0, 0);
 
     // naive forward in double, and the scale of each value's terms
@@ -354,11 +369,11 @@ void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool a
                 expect_close(y.get()[o], xhat * wk + bk, terms + std::fabs(bk), rel, what, "y");
             }
     }
-    // in place: y = x gives the same bits
+    // in place: y = x gives the same bits (on a grid of 2 blocks: the kernels' grid-stride loops)
     Guarded<T> inplace = input<T>(xv);
     Guarded<T> mean2 = output<T>(c), var2 = output<T>(c);
-    emulate_forward<T>(p, inplace.get(), wp, bp, eps, inplace.get(), mean2.get(), var2.get(), nullptr, nullptr,
-                       momentum);
+    run_forward<T>(p, inplace.get(), wp, bp, eps, inplace.get(), mean2.get(), var2.get(), nullptr, nullptr, momentum,
+                   2);
     for (int64_t e = 0; e < numel; ++e) expect_bits(inplace.get()[e], y.get()[e], "batchnorm forward in place");
 
     // with running statistics: the same y, mean, var bits; the update against the naive double formula, to the
@@ -371,7 +386,7 @@ void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool a
     for (const double m : {momentum, 0.0}) {
         Guarded<T> y3 = output<T>(numel), mean3 = output<T>(c), var3 = output<T>(c);
         Guarded<T> rm = in_out<T>(rmv), rv = in_out<T>(rvv);
-        emulate_forward<T>(p, x.get(), wp, bp, eps, y3.get(), mean3.get(), var3.get(), rm.get(), rv.get(), m);
+        run_forward<T>(p, x.get(), wp, bp, eps, y3.get(), mean3.get(), var3.get(), rm.get(), rv.get(), m);
         expect(rm.guards_intact() && rv.guards_intact(), what, m, 0);
         for (int64_t e = 0; e < numel; ++e) expect_bits(y3.get()[e], y.get()[e], "batchnorm forward y with running");
         const double cnt = static_cast<double>(n * s);
@@ -424,8 +439,8 @@ void check_batchnorm_case(int64_t n, int64_t c, int64_t s, int64_t parts, bool a
     }
     for (int mask = 1; mask < 8; ++mask) {
         Guarded<T> dx = output<T>(numel), dw = output<T>(c), db = output<T>(c);
-        emulate_backward(p, dy.get(), x.get(), mean.get(), var.get(), wp, eps, (mask & 1) ? dx.get() : nullptr,
-                         (mask & 2) ? dw.get() : nullptr, (mask & 4) ? db.get() : nullptr);
+        run_backward(p, dy.get(), x.get(), mean.get(), var.get(), wp, eps, (mask & 1) ? dx.get() : nullptr,
+                     (mask & 2) ? dw.get() : nullptr, (mask & 4) ? db.get() : nullptr, mask < 4 ? kMaxGrid : 3);
         expect(dx.guards_intact() && dw.guards_intact() && db.guards_intact(), what, mask, 0);
         for (int64_t k = 0; k < c; ++k) {
             if (mask & 2) expect_close(dw.get()[k], ref_dw[k], scale_dw[k], rel, what, "dweight");
@@ -486,49 +501,66 @@ void check_batchnorm() {
     }
 }
 
-// ---- squared norm (norm.cu) emulated on the host ----
+// ---- squared norm (norm.cu): its kernels on fibers ----
 
 namespace nm = gcgan::norm;
 
-// The launches of norm.cu for a list: entries, then one chunk-kernel launch per `cap` entries (the library's
-// kMaxBatch; fewer shows that the split changes nothing), every block of every launch thread by thread with
-// block_reduce's tree, then the final block. *chunks_out = the chunk count; the partials must all be written.
+// One launch of squared_norm_chunks_kernel as norm.cu's launch_chunks makes it, for entries[start .. start + n) as
+// one Batch<Cap>, on a grid of min(chunks, grid_cap) blocks; vec >= 0 overrides the entries' 128-bit flag.
+template <typename T, int Cap>
+void run_chunks(const nm::Entry* entries, int32_t start, int32_t n, double* partials, int64_t grid_cap, int vec) {
+    std::unique_ptr<nm::Batch<Cap>> batch(new nm::Batch<Cap>());
+    nm::fill_batch<Cap>(entries, start, n, batch.get());
+    if (vec >= 0) {
+        for (int32_t i = 0; i < n; ++i) batch->entries[i].vec = vec;
+    }
+    const nm::Batch<Cap>& table = *batch;
+    run_grid("squared_norm_chunks_kernel", std::min<int64_t>(table.chunks, grid_cap), nm::kThreads,
+             [&table, partials] { squared_norm_chunks_kernel<T, Cap>(table, partials); });
+}
+
+// The chunk launches of norm.cu's squared_norm for a list, one per `cap` entries (the library's kMaxBatch; fewer
+// shows that the split changes nothing), each a Batch<kSmallBatch> or Batch<kMaxBatch> as norm.cu picks.
 template <typename T>
-double emulate_squared_norm(const std::vector<const T*>& xs, const std::vector<int64_t>& counts, int cap,
-                            int64_t* chunks_out = nullptr) {
+void run_chunk_launches(const nm::Entry* entries, int32_t used, int cap, double* partials, int64_t grid_cap,
+                        int vec = -1) {
+    for (int32_t start = 0; start < used; start += cap) {
+        const int32_t n = used - start < cap ? used - start : cap;
+        if (n <= nm::kSmallBatch) {
+            run_chunks<T, nm::kSmallBatch>(entries, start, n, partials, grid_cap, vec);
+        } else {
+            run_chunks<T, nm::kMaxBatch>(entries, start, n, partials, grid_cap, vec);
+        }
+    }
+}
+
+// The launches of norm.cu for a list, the kernels themselves on fibers: entries, the chunk launches, then the final
+// block (alone, over no partials, when the list has no element). The partials start as NaN (they must all be
+// written) with sentinel guard zones, as has out. *chunks_out = the chunk count.
+template <typename T>
+double run_squared_norm(const std::vector<const T*>& xs, const std::vector<int64_t>& counts, int cap,
+                        int64_t* chunks_out = nullptr, int64_t grid_cap = kMaxGrid) {
     const int32_t count = static_cast<int32_t>(counts.size());
     std::vector<const void*> list(xs.begin(), xs.end());
     std::vector<nm::Entry> entries(static_cast<size_t>(count > 0 ? count : 1));
     int32_t used = 0;
     const int64_t chunks = nm::make_entries(list.data(), counts.data(), count, entries.data(), &used);
     if (chunks_out != nullptr) *chunks_out = chunks;
-    std::vector<double> partials(static_cast<size_t>(chunks), NAN);
-    std::vector<double> t_vals(nm::kThreads);
-    std::unique_ptr<nm::Batch<nm::kMaxBatch>> batch(new nm::Batch<nm::kMaxBatch>());
-    for (int32_t start = 0; start < used; start += cap) {
-        const int32_t n = used - start < cap ? used - start : cap;
-        nm::fill_batch<nm::kMaxBatch>(entries.data(), start, n, batch.get());
-        for (int64_t b = 0; b < batch->chunks; ++b) {
-            const int64_t g = batch->first_chunk + b;
-            const nm::Entry& t = batch->entries[nm::find_entry(*batch, g)];
-            int64_t begin, end;
-            nm::chunk_range(t, g, begin, end);
-            for (int th = 0; th < nm::kThreads; ++th) {
-                t_vals[th] = nm::thread_chunk_sum(static_cast<const T*>(t.x), begin, end, th, nm::kThreads, t.vec != 0);
-            }
-            partials[static_cast<size_t>(g)] = emulated_block_reduce(t_vals);
-        }
-    }
-    std::vector<double> f_vals(nm::kFinalThreads);
-    for (int th = 0; th < nm::kFinalThreads; ++th) {
-        f_vals[th] = nm::thread_final_sum(partials.data(), chunks, th, nm::kFinalThreads);
-    }
-    return static_cast<T>(emulated_block_reduce(f_vals));
+    Guarded<double> partials = output<double>(chunks);
+    Guarded<T> out = output<T>(1);
+    run_chunk_launches<T>(entries.data(), used, cap, partials.get(), grid_cap);
+    const double* final_partials = chunks == 0 ? nullptr : partials.get();
+    T* const result = out.get();
+    run_grid("squared_norm_final_kernel", 1, nm::kFinalThreads,
+             [&] { squared_norm_final_kernel<T>(final_partials, chunks, result); });
+    expect(partials.guards_intact() && out.guards_intact(), "squared norm: the partials' and out's guard zones", 0,
+           0);
+    return static_cast<double>(out.get()[0]);
 }
 
 // The order gcgan_kernels.h and norm_internal.cuh document, written out with plain loops and none of the helpers:
 // per tensor, per chunk of 16384, thread t adds the squares of groups t, t + 256, ... of 4 elements; the shuffle
-// trees; the final block's threads add partials t, t + 256, ... It must give the emulation's bits.
+// trees; the final block's threads add partials t, t + 256, ... It must give the kernels' bits.
 template <typename T>
 double documented_order(const std::vector<const T*>& xs, const std::vector<int64_t>& counts) {
     std::vector<double> partials;
@@ -544,12 +576,12 @@ double documented_order(const std::vector<const T*>& xs, const std::vector<int64
                     }
                 }
             }
-            partials.push_back(emulated_block_reduce(per_thread));
+            partials.push_back(documented_block_reduce(per_thread));
         }
     }
     std::vector<double> per_thread(256, 0.0);
     for (size_t g = 0; g < partials.size(); ++g) per_thread[g % 256] += partials[g];
-    return static_cast<T>(emulated_block_reduce(per_thread));
+    return static_cast<T>(documented_block_reduce(per_thread));
 }
 
 // A 16-byte-aligned host buffer of n elements of T, starting `shift` elements past the alignment (shift 1: the
@@ -600,14 +632,14 @@ struct NormBuffers {
     }
 };
 
-// Every element of every tensor is read exactly once by the chunk blocks' thread walks, and every chunk lies
-// inside one tensor: thread_chunk_sum over an element type whose widening to double counts the read.
+// Every element of every tensor is read exactly once by the chunk kernel's blocks, and every chunk lies inside one
+// tensor: squared_norm_chunks_kernel over an element type whose widening to double counts the read (and is 1).
 struct Probe {
     static std::vector<int>* visits;
     static const Probe* base;
     static int64_t vector_groups;
     unsigned char pad;
-    // __host__ __device__ only because thread_chunk_sum is: never called on the device.
+    // __host__ __device__ as thread_chunk_sum is: never called on the device.
     __host__ __device__ explicit operator double() const {
 #ifndef __CUDA_ARCH__
         ++(*visits)[static_cast<size_t>(this - base)];
@@ -658,6 +690,8 @@ void check_norm_coverage(const std::vector<int64_t>& counts, int cap, bool vec) 
            static_cast<double>(want_chunks));
     expect(used == want_used, "squared norm: entries (tensors with elements)", used, want_used);
     std::vector<int64_t> chunk_seen(static_cast<size_t>(chunks), 0);
+    std::vector<double> chunk_size(static_cast<size_t>(chunks), NAN);
+    bool all_inside = true;
     std::unique_ptr<nm::Batch<nm::kMaxBatch>> batch(new nm::Batch<nm::kMaxBatch>());
     for (int32_t start = 0; start < used; start += cap) {
         const int32_t n = used - start < cap ? used - start : cap;
@@ -672,14 +706,22 @@ void check_norm_coverage(const std::vector<int64_t>& counts, int cap, bool vec) 
                                 begin % nm::kChunk == 0 && (end - begin == nm::kChunk || end == t.numel);
             expect(inside, "squared norm: a chunk inside one tensor", static_cast<double>(begin),
                    static_cast<double>(end));
-            if (g >= 0 && g < chunks) ++chunk_seen[static_cast<size_t>(g)];
-            if (!inside) continue;
-            for (int th = 0; th < nm::kThreads; ++th) {
-                nm::thread_chunk_sum(static_cast<const Probe*>(t.x), begin, end, th, nm::kThreads, vec);
+            if (g >= 0 && g < chunks) {
+                ++chunk_seen[static_cast<size_t>(g)];
+                chunk_size[static_cast<size_t>(g)] = static_cast<double>(end - begin);
             }
+            all_inside &= inside;
         }
     }
     for (int64_t c : chunk_seen) expect(c == 1, "squared norm: each chunk launched once", static_cast<double>(c), 1);
+    if (!all_inside) return;  // the kernel would read out of bounds
+    // the chunk kernel itself, every launch of the split, its walks reading Probes: partial[g] = chunk g's size
+    Guarded<double> partials = output<double>(chunks);
+    run_chunk_launches<Probe>(entries.data(), used, cap, partials.get(), kMaxGrid, vec ? 1 : 0);
+    expect(partials.guards_intact(), "squared norm: the partials' guard zones", 0, 0);
+    for (int64_t g = 0; g < chunks; ++g) {
+        expect_bits(partials.get()[g], chunk_size[static_cast<size_t>(g)], "squared norm: a chunk's Probe count");
+    }
     for (size_t i = 0; i < counts.size(); ++i) {
         for (int64_t e = 0; e < counts[i]; ++e) {
             const int v = visits[static_cast<size_t>(starts[i] + e)];
@@ -696,16 +738,17 @@ void check_norm_coverage(const std::vector<int64_t>& counts, int cap, bool vec) 
     if (vec && total >= 4) expect(Probe::vector_groups > 0, "squared norm: the 128-bit path ran", 0, 1);
 }
 
-// One list in dtype T: the emulation against a naive long double sum (bound: the additions' depth times the unit
+// One list in dtype T: the kernels against a naive long double sum (bound: the additions' depth times the unit
 // roundoff of double, plus the output's rounding); the same bits for the documented order written out, for every
-// launch split, for misaligned tensors (scalar path), with NULL pointers for the empty tensors, and run twice.
+// launch split, for misaligned tensors (scalar path), with NULL pointers for the empty tensors, and run again on
+// grids of 3 blocks.
 template <typename T>
 void check_norm_case(const std::vector<int64_t>& counts, uint64_t seed, double scale) {
     std::mt19937_64 rng(seed);
     const NormList l = norm_list(counts, rng, scale);
     const NormBuffers<T> aligned(l, 0, false);
     int64_t chunks = 0;
-    const double got = emulate_squared_norm(aligned.xs, l.counts, nm::kMaxBatch, &chunks);
+    const double got = run_squared_norm(aligned.xs, l.counts, nm::kMaxBatch, &chunks);
     long double ref = 0;
     for (double v : l.values) {
         const long double t = static_cast<T>(v);
@@ -721,12 +764,13 @@ void check_norm_case(const std::vector<int64_t>& counts, uint64_t seed, double s
     expect(std::fabs(got - static_cast<double>(ref)) <= tol, what, got, static_cast<double>(ref));
     expect_bits(documented_order(aligned.xs, l.counts), got, what);
     for (int cap : {1, 3, nm::kSmallBatch, nm::kMaxBatch}) {
-        expect_bits(emulate_squared_norm(aligned.xs, l.counts, cap), got, "squared norm: another launch split");
+        expect_bits(run_squared_norm(aligned.xs, l.counts, cap), got, "squared norm: another launch split");
     }
     const NormBuffers<T> shifted(l, 1, true);
-    expect_bits(emulate_squared_norm(shifted.xs, l.counts, nm::kMaxBatch), got,
+    expect_bits(run_squared_norm(shifted.xs, l.counts, nm::kMaxBatch), got,
                 "squared norm: misaligned tensors (scalar loads), NULL empty tensors");
-    expect_bits(emulate_squared_norm(aligned.xs, l.counts, nm::kMaxBatch), got, "squared norm: run twice");
+    expect_bits(run_squared_norm(aligned.xs, l.counts, nm::kMaxBatch, nullptr, 3), got,
+                "squared norm: run again, on grids of 3 blocks (the grid-stride loop)");
 }
 
 void check_squared_norm() {
@@ -759,22 +803,22 @@ void check_squared_norm() {
 
     // nothing to add: out = 0 (+0)
     const std::vector<const float*> none;
-    expect_bits(emulate_squared_norm(none, Counts{}, nm::kMaxBatch), 0.0, "squared norm: empty list");
+    expect_bits(run_squared_norm(none, Counts{}, nm::kMaxBatch), 0.0, "squared norm: empty list");
     const std::vector<const double*> nulls = {nullptr, nullptr};
-    expect_bits(emulate_squared_norm(nulls, Counts{0, 0}, nm::kMaxBatch), 0.0, "squared norm: only empty tensors");
+    expect_bits(run_squared_norm(nulls, Counts{0, 0}, nm::kMaxBatch), 0.0, "squared norm: only empty tensors");
 
     // NaN and infinity propagate; a float32 result beyond FLT_MAX is +inf
     HostTensor<float> special(6, 0);
     const float vals[6] = {1.0f, 2.0f, NAN, 3.0f, 0.0f, 0.0f};
     std::memcpy(special.data, vals, sizeof(vals));
-    expect_bits(emulate_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), NAN,
+    expect_bits(run_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), NAN,
                 "squared norm: NaN propagates");
     special.data[2] = INFINITY;
-    expect_bits(emulate_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), INFINITY,
+    expect_bits(run_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), INFINITY,
                 "squared norm: inf");
     special.data[2] = 3e38f;
     special.data[3] = 3e38f;
-    expect_bits(emulate_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), INFINITY,
+    expect_bits(run_squared_norm(std::vector<const float*>{special.data}, Counts{6}, nm::kMaxBatch), INFINITY,
                 "squared norm: float32 overflow of the rounded sum");
 }
 
