@@ -1,5 +1,5 @@
 // im2col_internal.cuh - internal to libgcgan_kernels: the per-element index math of gcgan_im2col_* and
-// gcgan_col2im_* (im2col.cu), __host__ __device__ so that kernels/dev/host_selfcheck.cu checks it on the host
+// gcgan_col2im_* (im2col.cu), __host__ __device__ so that kernels/dev/host_selfcheck.cpp checks it on the host
 // against naive loops.
 //
 // x [n, c, h, w] (NCHW, dense), col [c * r * s, n * p * q] (row-major): row (ci * r + ri) * s + si, column

@@ -1,6 +1,6 @@
 // prefetch_internal.cuh - internal to libgcgan_kernels (not installed, not exported): which addresses a thread asks
 // L2 for when a group of threads prefetches a byte range (optimizer.cu's L2Prefetch), written __host__ __device__ so
-// that kernels/dev/host_selfcheck.cu walks the very same addresses on the CPU.
+// that kernels/dev/host_selfcheck.cpp walks the very same addresses on the CPU.
 //
 // A range [begin, begin + bytes) covers the 128-byte lines from the one holding begin to the one holding its last
 // byte. Thread `first` of `stride` threads takes lines first, first + stride, ...; it asks for a line at the line's

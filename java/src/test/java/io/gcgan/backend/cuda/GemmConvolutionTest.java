@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link GemmConvolution}'s composition (im2col, one GEMM per pass, the swaps of the first two dimensions, col2im)
  * run on the CPU backend with a plain Java im2col written from gcgan_kernels.h's layout, against the CPU backend's
  * own convolutions: a wrong GEMM orientation, transpose or swap shows here without a GPU. The CUDA kernels behind
- * {@link KernelIm2col} are checked on the host by kernels/dev/host_selfcheck.cu and on a GPU by CudaConvTest.
+ * {@link KernelIm2col} are checked on the host by kernels/dev/host_selfcheck.cpp and on a GPU by CudaConvTest.
  */
 class GemmConvolutionTest {
 
