@@ -8,7 +8,12 @@
 // documented order written out with plain loops, for aligned (128-bit loads) and misaligned tensors; of the fused
 // rectifier derivative (device_common.cuh's rectifier_backward_element) against the composed GT -> where -> MUL, bit
 // for bit; of im2col and col2im (kernels/src/im2col_internal.cuh) against their layout's definition and a naive
-// scatter; and of the optimizer's L2 prefetch addresses (kernels/src/prefetch_internal.cuh): inside the row, every
+// scatter; of the reductions (kernels/src/reduce_internal.cuh): SUM, MEAN and MAX, float32 and float64, in each of
+// the four launch shapes its plan picks (thread, coalesced thread, warp, block, split with float64 partials and the
+// finish kernel), over reduce-all, leading, trailing, middle and several axes, row- and column-major x with offsets,
+// counts 0, 1, 31, 32, 33, 255, 256, 257, 1025, 3000, 4097, 9000, up to 2100 outputs, bit for bit against a naive
+// loop with the CPU backend's rules (small integers, so the sums are exact; for MAX also +-inf, NaN, +-0 and all
+// -inf); and of the optimizer's L2 prefetch addresses (kernels/src/prefetch_internal.cuh): inside the row, every
 // line once.
 //
 //   cmake -S . -B build/cmake -DCMAKE_BUILD_TYPE=Release -DGCGAN_BUILD_LAB=ON
@@ -20,21 +25,29 @@
 //
 // Prints "host_selfcheck: N checks passed" and exits 0, or prints the first ten failures and exits 1.
 //
-// The batch-norm and squared-norm kernels run as batchnorm.cu's and norm.cu's launches make them (the same plans,
-// grids, Batch tables and launch splits), compiled by the host compiler from the same text as the library's (whose
-// PTX does not change for it): every block of a launch, every thread of a block a fiber of kernels/dev/simt_host.h,
-// the block's turns in one of its five orders (by block and launch), so that a missing barrier in the kernels or in
-// device_common.cuh's block_reduce, which they call, changes a result. Some runs use grids smaller than the item
-// count, so the kernels' grid-stride loops run too. Shared memory is NaN at every block start; inputs have NaN guard
-// zones; outputs and the float64 partials start as NaN with sentinel guard zones: an unwritten output or partial
-// shows as NaN, an out-of-bounds write as a changed guard.
-// Mutations of the kernels that made it fail (2026-11-28; each tried, then reverted; failing checks of 6,170,467):
-// block_reduce without its first barrier (18,870: a warp a barrier interval ahead overwrites scratch[0] before the
-// others read the previous sum), batchnorm_forward_squares_kernel skipping its last item (1,232,380: NaN partials),
-// squared_norm_chunks_kernel storing partials[b] (the launch's chunk) instead of partials[g] (734: the launch
-// splits), batchnorm_backward_fused_kernel passing sum_dy and sum_dy_xhat swapped to backward_coefficients (37,136).
-// The emulation this check had before (the kernels' stages strung together again here, with its own shuffle tree)
-// passed all four: it called none of the code they change.
+// The batch-norm, squared-norm and reduce kernels run as batchnorm.cu's, norm.cu's and reduce.cu's launches make
+// them (the same plans, grids, Batch tables and launch splits), compiled by the host compiler from the same text as
+// the library's (whose PTX does not change for it): every block of a launch, every thread of a block a fiber of
+// kernels/dev/simt_host.h, the block's turns in one of its five orders (by block and launch), so that a missing
+// barrier in the kernels or in device_common.cuh's block_reduce, which they call, changes a result. Some runs use
+// grids smaller than the item count, so the kernels' grid-stride loops run too. Shared memory is NaN at every block
+// start; inputs have NaN guard zones; outputs and the float64 partials start as NaN with sentinel guard zones: an
+// unwritten output or partial shows as NaN (the reductions' outputs: a NaN of their own payload), an out-of-bounds
+// write as a changed guard.
+// Mutations of the kernels that made it fail (2026-11-28; each tried, then reverted; failing checks of 6,170,467,
+// before the reductions came): block_reduce without its first barrier (18,870: a warp a barrier interval ahead
+// overwrites scratch[0] before the others read the previous sum), batchnorm_forward_squares_kernel skipping its last
+// item (1,232,380: NaN partials), squared_norm_chunks_kernel storing partials[b] (the launch's chunk) instead of
+// partials[g] (734: the launch splits), batchnorm_backward_fused_kernel passing sum_dy and sum_dy_xhat swapped to
+// backward_coefficients (37,136). The emulation this check had before (the kernels' stages strung together again
+// here, with its own shuffle tree) passed all four: it called none of the code they change.
+// Of the reduce kernels (2026-11-28; failing checks of 6,316,576): block_reduce without its second barrier (the one
+// before warp 0 reads scratch; 2,119,128 in all, 266 of them the reductions': NaN results), reduce_warp_kernel's
+// loop bound r < count - 1 (7,026), reduce_block_kernel's r <= end (252: each part reads the next part's first
+// element, the last one past the row), reduce_finish_kernel's p < parts - 1 (53: the last part dropped).
+// MAX over zeros of both signs: the warp, block and split shapes combine in a tree, so the zero they keep is not
+// always the CPU loop's first; the check accepts either sign there (the thread shape must match) and prints how
+// many differed (479).
 //
 // Not covered here (only a GPU shows them): two threads' accesses within one barrier interval at the same time,
 // memory ordering, the 128-bit loads' alignment, launch limits, timing; and the device's math library (libdevice)
@@ -56,6 +69,7 @@
 #include "im2col_internal.cuh"
 #include "norm_internal.cuh"
 #include "prefetch_internal.cuh"
+#include "reduce_internal.cuh"
 
 using namespace gcgan::detail;
 
@@ -897,6 +911,264 @@ void check_rectifier_backward(const char* what) {
     }
 }
 
+// ---- reductions (reduce.cu): its kernels on fibers, against a naive loop with the CPU backend's rules ----
+
+namespace rd = gcgan::reduce;
+
+// MAX outputs whose maximum is a zero of both signs where the kernel's sign differs from the CPU backend's (the
+// first zero in row-major order): accepted, counted and printed for the warp, block and split shapes, which combine
+// lanes, warps and parts in a tree, so that combine_max's "first of equal values" is not the CPU loop's first (a
+// known difference, not a failure here); the thread shape must match bit for bit.
+int64_t reduce_zero_sign_differences = 0;
+
+// NaN fills with a payload of their own, so that an output the kernels never wrote differs in its bits from every
+// NaN a reduction can give (an input's NaN, below, or the empty MEAN's and MAX's NAN).
+template <typename T>
+T unwritten_nan() {
+    if constexpr (sizeof(T) == 4) {
+        const uint32_t bits = 0x7fe00123u;
+        float v;
+        std::memcpy(&v, &bits, 4);
+        return v;
+    } else {
+        const uint64_t bits = 0x7ffc000000000123ull;
+        double v;
+        std::memcpy(&v, &bits, 8);
+        return v;
+    }
+}
+
+// The launches of reduce.cu's launch_reduce<T, Op> for its plan (rd::plan, which launch_reduce calls), every block
+// on fibers; grid_cap below the plan's grid makes the kernels' grid-stride loops run. The split shape's float64
+// partials start as NaN with sentinel guard zones.
+template <typename T, int Op>
+void run_reduce(const T* x, T* out, int64_t out_count, int64_t count, const gcgan_reduce_layout& layout,
+                int64_t grid_cap) {
+    const rd::Plan p = rd::plan(out_count, count, layout);
+    const int64_t grid = std::min<int64_t>(p.grid, grid_cap);
+    switch (p.shape) {
+        case rd::Shape::kThread:
+            run_grid("reduce_thread_kernel", grid, p.threads,
+                     [&] { reduce_thread_kernel<T, Op>(x, out, out_count, count, layout); });
+            return;
+        case rd::Shape::kWarp:
+            run_grid("reduce_warp_kernel", grid, p.threads,
+                     [&] { reduce_warp_kernel<T, Op>(x, out, out_count, count, layout); });
+            return;
+        case rd::Shape::kBlock:
+            run_grid("reduce_block_kernel", grid, p.threads, [&] {
+                reduce_block_kernel<T, Op>(x, out, nullptr, out_count, count, 1, p.chunk, layout);
+            });
+            return;
+        case rd::Shape::kSplit: {
+            Guarded<double> partials = output<double>(out_count * p.parts);
+            if (run_grid("reduce_block_kernel (split)", grid, p.threads, [&] {
+                    reduce_block_kernel<T, Op>(x, out, partials.get(), out_count, count, p.parts, p.chunk, layout);
+                })) {
+                const double* done = partials.get();
+                run_grid("reduce_finish_kernel", std::min<int64_t>(p.finish_grid, grid_cap), p.threads,
+                         [&] { reduce_finish_kernel<T, Op>(done, out, out_count, count, p.parts); });
+            }
+            expect(partials.guards_intact(), "reduce split: the partials' guard zones", 0, 0);
+            return;
+        }
+    }
+}
+
+struct ReduceCase {
+    std::vector<int64_t> shape;
+    std::vector<int> axes;  // ascending
+    bool column_major;      // x's strides: first dimension fastest (the kept outputs then not contiguous)
+    int64_t x_offset;
+};
+
+enum class ReduceData { kIntegers, kMaxSpecials, kMaxNaN, kMaxZeros, kMaxNegInf };
+
+// One case, one dtype, one op: x of the given data (storage before x_offset NaN, NaN guard zones), out NaN-filled
+// with sentinel guard zones, against the naive loop: every element of x in row-major order added (SUM, MEAN: small
+// integers, so the sums are exact in any order) or combined as the CPU backend does (s = v > s || v is NaN ? v : s,
+// from -inf), MEAN = sum / count in double, empty: SUM 0, MEAN and MAX NaN; then rounded to T. Bit for bit.
+template <typename T, int Op>
+void check_reduce_case(const ReduceCase& c, ReduceData data, uint64_t seed, int64_t grid_cap) {
+    const int rank = static_cast<int>(c.shape.size());
+    std::vector<int64_t> strides(rank);
+    int64_t numel = 1;
+    for (int i = 0; i < rank; ++i) {
+        const int d = c.column_major ? i : rank - 1 - i;
+        strides[d] = numel;
+        numel *= c.shape[d];
+    }
+    std::vector<bool> reduced(rank, false);
+    for (int a : c.axes) reduced[a] = true;
+    gcgan_reduce_layout layout{};
+    layout.x_offset = c.x_offset;
+    int64_t out_count = 1;
+    int64_t count = 1;
+    for (int d = 0; d < rank; ++d) {
+        if (reduced[d]) {
+            layout.reduced_shape[layout.reduced_rank] = c.shape[d];
+            layout.reduced_strides[layout.reduced_rank++] = strides[d];
+            count *= c.shape[d];
+        } else {
+            layout.kept_shape[layout.kept_rank] = c.shape[d];
+            layout.kept_strides[layout.kept_rank++] = strides[d];
+            out_count *= c.shape[d];
+        }
+    }
+    if (out_count == 0) return;  // reduce_entry launches nothing
+
+    std::mt19937_64 rng(seed);
+    const double input_nan = -std::numeric_limits<double>::quiet_NaN();  // sign bit set: not the kernels' NAN
+    const double nan_chance = 1.0 / static_cast<double>(std::max<int64_t>(count, 1));
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    std::vector<double> v(static_cast<size_t>(c.x_offset + numel), NAN);
+    for (int64_t i = c.x_offset; i < c.x_offset + numel; ++i) {
+        double e = static_cast<double>(static_cast<int64_t>(rng() % 17) - 8);
+        switch (data) {
+            case ReduceData::kIntegers: break;
+            case ReduceData::kMaxSpecials: {
+                const uint64_t k = rng() % 64;
+                e = k == 0 ? INFINITY : (k == 1 ? -INFINITY : static_cast<double>(static_cast<int64_t>(rng() % 201)
+                                                                                  - 100));
+                break;
+            }
+            case ReduceData::kMaxNaN: e = u01(rng) < nan_chance ? input_nan : e; break;
+            case ReduceData::kMaxZeros: {
+                const uint64_t k = rng() % 8;
+                e = k < 3 ? 0.0 : (k < 6 ? -0.0 : (k == 6 ? -1.0 : -INFINITY));
+                break;
+            }
+            case ReduceData::kMaxNegInf: e = u01(rng) < nan_chance / 4 ? input_nan : -INFINITY; break;
+        }
+        v[static_cast<size_t>(i)] = e;
+    }
+    Guarded<T> x = input<T>(v);
+    Guarded<T> out = output<T>(out_count);
+    for (int64_t o = 0; o < out_count; ++o) out.get()[o] = unwritten_nan<T>();
+
+    // The naive loop: every element of x in row-major order over the shape, into its output.
+    constexpr bool kMax = Op == GCGAN_REDUCE_MAX;
+    std::vector<double> acc(static_cast<size_t>(out_count), kMax ? -INFINITY : 0.0);
+    std::vector<int> zeros(static_cast<size_t>(out_count), 0);  // bit 0: a +0 seen, bit 1: a -0
+    std::vector<int64_t> index(static_cast<size_t>(std::max(rank, 1)), 0);
+    for (int64_t flat = 0; flat < numel; ++flat) {
+        int64_t o = 0;
+        int64_t off = c.x_offset;
+        for (int d = 0; d < rank; ++d) {
+            if (!reduced[d]) o = o * c.shape[d] + index[d];
+            off += index[d] * strides[d];
+        }
+        const double e = static_cast<double>(x.get()[off]);
+        double& s = acc[static_cast<size_t>(o)];
+        if (kMax) {
+            s = (e > s || std::isnan(e)) && !std::isnan(s) ? e : s;  // the CPU loop stops at the first NaN
+            if (e == 0.0) zeros[static_cast<size_t>(o)] |= std::signbit(e) ? 2 : 1;
+        } else {
+            s += e;
+        }
+        for (int d = rank - 1; d >= 0; --d) {  // odometer
+            if (++index[d] < c.shape[d]) break;
+            index[d] = 0;
+        }
+    }
+
+    run_reduce<T, Op>(x.get(), out.get(), out_count, count, layout, grid_cap);
+
+    // The thread shape combines an output's elements in the CPU loop's order: its zeros' signs must match too.
+    const bool tree = count > 0 && rd::plan(out_count, count, layout).shape != rd::Shape::kThread;
+    static const char* const kOps[] = {"SUM", "MEAN", "MAX"};
+    char what[160];
+    std::snprintf(what, sizeof(what), "reduce %s %s shape rank %d, %lld outputs of %lld, data %d, grid cap %lld",
+                  kOps[Op], sizeof(T) == 4 ? "f32" : "f64", rank, static_cast<long long>(out_count),
+                  static_cast<long long>(count), static_cast<int>(data), static_cast<long long>(grid_cap));
+    for (int64_t o = 0; o < out_count; ++o) {
+        double want = acc[static_cast<size_t>(o)];
+        if (count == 0) {
+            want = Op == GCGAN_REDUCE_SUM ? 0.0 : NAN;
+        } else if (Op == GCGAN_REDUCE_MEAN) {
+            want = want / static_cast<double>(count);
+        }
+        const T got = out.get()[o];
+        const T want_t = static_cast<T>(want);
+        if (kMax && tree && want == 0.0 && got == T(0) && zeros[static_cast<size_t>(o)] == 3) {
+            if (bits_of(got) != bits_of(want_t)) ++reduce_zero_sign_differences;
+            ++checks;
+            continue;
+        }
+        expect(bits_of(got) == bits_of(want_t), what, static_cast<double>(got), static_cast<double>(want_t));
+    }
+    expect(out.guards_intact(), "reduce: the output's guard zones", 0, 0);
+}
+
+template <typename T>
+void check_reduce_dtype(const ReduceCase& c, uint64_t seed, int64_t grid_cap) {
+    check_reduce_case<T, GCGAN_REDUCE_SUM>(c, ReduceData::kIntegers, seed, grid_cap);
+    check_reduce_case<T, GCGAN_REDUCE_MEAN>(c, ReduceData::kIntegers, seed + 1, grid_cap);
+    check_reduce_case<T, GCGAN_REDUCE_MAX>(c, ReduceData::kIntegers, seed + 2, grid_cap);
+    check_reduce_case<T, GCGAN_REDUCE_MAX>(c, ReduceData::kMaxSpecials, seed + 3, grid_cap);
+    check_reduce_case<T, GCGAN_REDUCE_MAX>(c, ReduceData::kMaxNaN, seed + 4, grid_cap);
+    check_reduce_case<T, GCGAN_REDUCE_MAX>(c, ReduceData::kMaxZeros, seed + 5, grid_cap);
+    check_reduce_case<T, GCGAN_REDUCE_MAX>(c, ReduceData::kMaxNegInf, seed + 6, grid_cap);
+}
+
+void check_reduce() {
+    // Every case as launched (the plan's grid) and with at most 3 blocks per launch (grid-stride loops).
+    const std::vector<ReduceCase> cases = {
+        {{1}, {0}, false, 0},                // thread
+        {{31}, {0}, false, 3},
+        {{32}, {0}, false, 0},
+        {{33}, {0}, false, 0},               // warp
+        {{255}, {0}, false, 1},
+        {{256}, {0}, false, 0},
+        {{257}, {0}, false, 0},
+        {{1025}, {0}, false, 2},             // block (one part: the count under kMinChunk)
+        {{3000}, {0}, false, 0},
+        {{4097}, {0}, false, 0},             // split, 2 parts
+        {{9000}, {0}, false, 5},             // split, 3 parts
+        {{33, 255}, {0}, false, 0},          // leading
+        {{255, 33}, {1}, false, 0},          // trailing
+        {{257, 31}, {0}, true, 0},           // leading, column-major
+        {{7, 257, 3}, {1}, false, 4},        // middle
+        {{3, 256, 5}, {1}, true, 0},
+        {{4, 5, 6, 7}, {0, 2}, false, 0},    // several
+        {{4, 5, 6, 7}, {1, 3}, true, 1},
+        {{4, 5, 6, 7}, {0, 1, 2, 3}, false, 0},
+        {{3, 1100}, {1}, false, 0},          // block, 3 outputs
+        {{2, 5000}, {1}, false, 0},          // split, 2 outputs of 2 parts
+        {{5000, 2}, {0}, false, 0},          // split, strided reads
+        {{2, 33, 65}, {1, 2}, false, 0},     // block, 2 outputs over two axes
+        {{33, 2100}, {0}, false, 0},         // thread, contiguous outputs (coalesced)
+        {{2100, 31}, {1}, false, 0},         // thread, 2100 outputs
+        {{300, 40}, {1}, false, 0},          // warp, 300 outputs
+        {{6, 4}, {}, false, 2},              // nothing reduced: a copy
+        {{5, 0}, {1}, false, 0},             // empty reductions
+        {{0, 5}, {1}, false, 0},             // no outputs: nothing launched
+    };
+    uint64_t seed = 1;
+    for (const ReduceCase& c : cases) {
+        for (int64_t cap : {kMaxGrid, int64_t{3}}) {
+            check_reduce_dtype<float>(c, seed, cap);
+            check_reduce_dtype<double>(c, seed + 100, cap);
+            seed += 1000;
+        }
+    }
+    // The plans themselves: the shape for each count, the split's parts and chunk.
+    gcgan_reduce_layout all{};
+    all.reduced_rank = 1;
+    expect(rd::plan(1, 32, all).shape == rd::Shape::kThread, "reduce plan: 32 elements, thread", 0, 0);
+    expect(rd::plan(1, 33, all).shape == rd::Shape::kWarp, "reduce plan: 33 elements, warp", 0, 0);
+    expect(rd::plan(1, 1024, all).shape == rd::Shape::kWarp, "reduce plan: 1024 elements, warp", 0, 0);
+    expect(rd::plan(1, 4096, all).shape == rd::Shape::kBlock, "reduce plan: 4096 elements, block", 0, 0);
+    const rd::Plan split = rd::plan(1, 9000, all);
+    expect(split.shape == rd::Shape::kSplit && split.parts == 3 && split.chunk == 3000 && split.grid == 3,
+           "reduce plan: 9000 elements, 3 parts of 3000", static_cast<double>(split.parts), 3);
+    if (reduce_zero_sign_differences > 0) {
+        std::printf("host_selfcheck: note: %lld MAX outputs over zeros of both signs came out with the other sign "
+                    "than the CPU backend's (accepted: see check_reduce_case)\n",
+                    static_cast<long long>(reduce_zero_sign_differences));
+    }
+}
+
 }  // namespace
 
 // im2col_element and col2im_element (im2col_internal.cuh) over every element of one geometry: col against a naive
@@ -1066,6 +1338,9 @@ int main() {
 
     // ---- squared norm: chunk plan, thread walks and combine order vs naive sums and the documented order ----
     check_squared_norm();
+
+    // ---- reductions: every launch shape of reduce.cu, its kernels on fibers vs a naive loop ----
+    check_reduce();
 
     // ---- im2col and col2im: the element functions vs the layout's definition and a naive scatter ----
     check_im2col();
